@@ -1,0 +1,122 @@
+//! Building blocks shared by every service: known-or-unavailable attributes, gaps, tags and
+//! call statistics.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A value that needed its own call: either read, or unavailable with the gap that says why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attr<T> {
+    Known(T),
+    Unavailable(Gap),
+}
+
+impl<T> Attr<T> {
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Attr::Known(value) => Some(value),
+            Attr::Unavailable(_) => None,
+        }
+    }
+    pub fn gap(&self) -> Option<&Gap> {
+        match self {
+            Attr::Known(_) => None,
+            Attr::Unavailable(gap) => Some(gap),
+        }
+    }
+    pub fn is_known(&self) -> bool {
+        matches!(self, Attr::Known(_))
+    }
+}
+
+/// What kind of failure left an attribute unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapKind {
+    AccessDenied,
+    /// The endpoint does not implement the operation (emulators) or the region lacks it.
+    Unsupported,
+    Throttled,
+    Timeout,
+    /// The response could not be parsed.
+    Malformed,
+    /// Network failure after the scan had started.
+    Transport,
+    /// The time budget ran out before this call could be made.
+    NotAttempted,
+    Other,
+}
+
+/// A call that could not be completed, and what it was for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    pub service: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub operation: String,
+    /// The ARN (or name) of the resource the call was about; none for account-wide lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    pub kind: GapKind,
+    pub error_code: String,
+    pub message: String,
+}
+
+pub type Tags = BTreeMap<String, String>;
+
+/// How sure the collector is that a value is a secret. The value itself is never kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretClass {
+    /// Nothing suggests a secret.
+    None,
+    /// The name suggests a secret, but the value looks like a reference or placeholder
+    /// (an ARN, a parameter path, empty, short or low entropy).
+    SensitiveName,
+    /// A detector matched the value (or a high-entropy value under a sensitive name).
+    Secret,
+}
+
+/// A named value (environment variable, stage variable) reduced to what is safe to keep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedactedVariable {
+    pub name: String,
+    pub classification: SecretClass,
+    /// Which detector matched (`aws-access-key-id`, `private-key`, ...), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detector: Option<String>,
+    /// Keyed HMAC-SHA256 of the value (hex, truncated): equal values compare equal within
+    /// the same fingerprint key, and the value cannot be recovered or brute-forced without it.
+    pub fingerprint: String,
+    pub value_length: usize,
+}
+
+/// Calls made to AWS during the scan, per service and operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallStats {
+    pub operations: u64,
+    pub attempts: u64,
+    pub failed_attempts: u64,
+    pub by_operation: Vec<CallCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallCount {
+    pub service: String,
+    pub operation: String,
+    /// Logical operations (a paginator page is one).
+    pub operations: u64,
+    /// HTTP attempts, retries included.
+    pub attempts: u64,
+    pub failed_attempts: u64,
+}
+
+/// An RFC 3339 timestamp, for places where a bare `OffsetDateTime` needs a serde form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(#[serde(with = "time::serde::rfc3339")] pub time::OffsetDateTime);

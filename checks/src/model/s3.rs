@@ -1,0 +1,99 @@
+use super::{Attr, Tags};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Inventory {
+    pub buckets: Attr<Vec<S3Bucket>>,
+    /// Account-level Block Public Access (s3control); `None` when never configured.
+    pub account_public_access_block: Attr<Option<PublicAccessBlock>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Bucket {
+    pub name: String,
+    pub arn: String,
+    pub region: Attr<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub created: Option<OffsetDateTime>,
+    /// `None` when no default encryption is configured.
+    pub encryption: Attr<Option<BucketEncryption>>,
+    pub public_access_block: Attr<Option<PublicAccessBlock>>,
+    pub policy: Attr<Option<String>>,
+    /// AWS's own verdict (`GetBucketPolicyStatus`); only asked when a policy exists.
+    pub policy_is_public: Attr<Option<bool>>,
+    pub acl: Attr<BucketAcl>,
+    /// `BucketOwnerEnforced`, `BucketOwnerPreferred` or `ObjectWriter`; `None` when unset.
+    pub object_ownership: Attr<Option<String>>,
+    pub versioning: Attr<BucketVersioning>,
+    /// `None` when server access logging is off.
+    pub logging: Attr<Option<BucketLogging>>,
+    pub tags: Attr<Tags>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    pub fn all_on(&self) -> bool {
+        self.block_public_acls
+            && self.ignore_public_acls
+            && self.block_public_policy
+            && self.restrict_public_buckets
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketEncryption {
+    pub rules: Vec<BucketEncryptionRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketEncryptionRule {
+    /// `AES256`, `aws:kms` or `aws:kms:dsse`.
+    pub sse_algorithm: String,
+    pub kms_master_key_id: Option<String>,
+    pub bucket_key_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketAcl {
+    pub owner_id: Option<String>,
+    pub grants: Vec<AclGrant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AclGrant {
+    /// `CanonicalUser`, `Group` or `AmazonCustomerByEmail`.
+    pub grantee_type: String,
+    pub grantee_id: Option<String>,
+    pub grantee_uri: Option<String>,
+    pub permission: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketVersioning {
+    /// `Enabled`, `Suspended`, or `None` when never enabled.
+    pub status: Option<String>,
+    pub mfa_delete: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketLogging {
+    pub target_bucket: String,
+    pub target_prefix: Option<String>,
+}
