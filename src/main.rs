@@ -1,1 +1,3 @@
+mod collect;
+mod permissions;
 fn main() {}

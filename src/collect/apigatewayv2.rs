@@ -1,0 +1,174 @@
+//! API Gateway HTTP and WebSocket APIs (v2): routes, integrations and stages per API.
+//! The v2 SDK has no paginators for these; `next_token` is followed by hand.
+
+use super::{Ctx, Service, Site};
+use aws_sdk_apigatewayv2::Client;
+use aws_sdk_apigatewayv2::types::{Api, RouteSettings};
+use faascan_checks::model::{
+    AccessLogSettings, Attr, HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage,
+    RedactedVariable, Throttle,
+};
+use faascan_checks::secrets;
+use futures::{StreamExt, stream};
+
+const PAGE: &str = "500";
+
+/// Follows `next_token` until the service stops returning one (or repeats it).
+macro_rules! paginate {
+    ($cx:expr, $site:expr, $request:expr, $items:ident) => {{
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let request = $request.max_results(PAGE).set_next_token(token.clone());
+            match $cx.call(Service::Apigateway, request.send()).await {
+                Ok(page) => {
+                    all.extend(page.$items().iter().cloned());
+                    match page.next_token() {
+                        Some(next) if !next.is_empty() && token.as_deref() != Some(next) => {
+                            token = Some(next.to_owned())
+                        }
+                        _ => break Ok(all),
+                    }
+                }
+                Err(err) => break Err($cx.gap($site, &err)),
+            }
+        }
+    }};
+}
+
+fn to_attr<T>(result: Result<T, faascan_checks::model::Gap>) -> Attr<T> {
+    match result {
+        Ok(value) => Attr::Known(value),
+        Err(gap) => Attr::Unavailable(gap),
+    }
+}
+
+fn throttle(settings: &RouteSettings) -> Option<Throttle> {
+    let t = Throttle {
+        burst_limit: settings.throttling_burst_limit(),
+        rate_limit: settings.throttling_rate_limit(),
+    };
+    (t.burst_limit.is_some() || t.rate_limit.is_some()).then_some(t)
+}
+
+pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str, partition: &str) -> Attr<Vec<HttpApi>> {
+    let site = Site::new(Service::Apigateway, region, "GetApis");
+    let apis: Result<Vec<Api>, _> = paginate!(cx, site, client.get_apis(), items);
+    let apis = match apis {
+        Ok(apis) => apis,
+        Err(gap) => return Attr::Unavailable(gap),
+    };
+    let mut apis: Vec<HttpApi> = stream::iter(apis)
+        .map(|api| http_api(cx, client, region, partition, api))
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    apis.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    Attr::Known(apis)
+}
+
+async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api: Api) -> HttpApi {
+    let id = api.api_id().unwrap_or_default().to_owned();
+    let arn = format!("arn:{partition}:apigateway:{region}::/apis/{id}");
+    let site = Site::new(Service::Apigateway, region, "").on(&arn);
+
+    let routes = async {
+        let site = Site { operation: "GetRoutes", ..site };
+        let routes: Result<Vec<_>, _> = paginate!(cx, site, client.get_routes().api_id(&id), items);
+        routes.map(|routes| {
+            routes
+                .into_iter()
+                .map(|r| {
+                    let route_id = r.route_id().unwrap_or_default().to_owned();
+                    HttpApiRoute {
+                        arn: format!("{arn}/routes/{route_id}"),
+                        id: route_id,
+                        route_key: r.route_key().unwrap_or_default().to_owned(),
+                        authorization_type: r.authorization_type().map(|a| a.as_str().to_owned()),
+                        authorizer_id: r.authorizer_id().map(str::to_owned),
+                        api_key_required: r.api_key_required().unwrap_or(false),
+                        target: r.target().map(str::to_owned),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let integrations = async {
+        let site = Site { operation: "GetIntegrations", ..site };
+        let integrations: Result<Vec<_>, _> = paginate!(cx, site, client.get_integrations().api_id(&id), items);
+        integrations.map(|integrations| {
+            integrations
+                .into_iter()
+                .map(|i| HttpApiIntegration {
+                    id: i.integration_id().unwrap_or_default().to_owned(),
+                    integration_type: i.integration_type().map(|t| t.as_str().to_owned()),
+                    uri: i.integration_uri().map(str::to_owned),
+                    connection_type: i.connection_type().map(|c| c.as_str().to_owned()),
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let stages = async {
+        let site = Site { operation: "GetStages", ..site };
+        let stages: Result<Vec<_>, _> = paginate!(cx, site, client.get_stages().api_id(&id), items);
+        stages.map(|stages| {
+            stages
+                .into_iter()
+                .map(|s| {
+                    let name = s.stage_name().unwrap_or_default().to_owned();
+                    let mut variables: Vec<RedactedVariable> = s
+                        .stage_variables()
+                        .map(|vars| {
+                            vars.iter()
+                                .map(|(name, value)| {
+                                    let verdict = secrets::classify(name, value);
+                                    RedactedVariable {
+                                        name: name.clone(),
+                                        classification: verdict.class,
+                                        detector: verdict.detector.map(str::to_owned),
+                                        fingerprint: cx.fingerprints.fingerprint(value),
+                                        value_length: value.len(),
+                                    }
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    variables.sort_by(|a, b| a.name.cmp(&b.name));
+                    HttpApiStage {
+                        arn: format!("{arn}/stages/{name}"),
+                        name,
+                        auto_deploy: s.auto_deploy().unwrap_or(false),
+                        default_route_throttle: s.default_route_settings().and_then(throttle),
+                        route_throttles: s
+                            .route_settings()
+                            .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), throttle(v)?))).collect())
+                            .unwrap_or_default(),
+                        access_log: s.access_log_settings().map(|l| AccessLogSettings {
+                            destination_arn: l.destination_arn().map(str::to_owned),
+                            format: l.format().map(str::to_owned),
+                        }),
+                        variables,
+                        tags: s.tags().cloned().unwrap_or_default().into_iter().collect(),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let (routes, integrations, stages) = tokio::join!(routes, integrations, stages);
+
+    HttpApi {
+        name: api.name().unwrap_or_default().to_owned(),
+        region: region.to_owned(),
+        protocol_type: api.protocol_type().map(|p| p.as_str().to_owned()),
+        api_endpoint: api.api_endpoint().map(str::to_owned),
+        description: api.description().map(str::to_owned),
+        disable_execute_api_endpoint: api.disable_execute_api_endpoint().unwrap_or(false),
+        cors_allow_origins: api.cors_configuration().map(|c| c.allow_origins().to_vec()).unwrap_or_default(),
+        tags: api.tags().cloned().unwrap_or_default().into_iter().collect(),
+        routes: to_attr(routes),
+        integrations: to_attr(integrations),
+        stages: to_attr(stages),
+        id,
+        arn,
+    }
+}

@@ -1,0 +1,110 @@
+//! One interceptor on every SDK client: it refuses any operation outside the read-only list
+//! (before anything is sent) and counts operations, attempts and failed attempts.
+
+use crate::permissions;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use faascan_checks::model::{CallCount, CallStats};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Default)]
+pub(crate) struct CallCounter {
+    counts: Mutex<BTreeMap<(String, String), Counts>>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    operations: u64,
+    attempts: u64,
+    failed_attempts: u64,
+}
+
+impl CallCounter {
+    fn bump(&self, metadata: Option<&Metadata>, f: impl FnOnce(&mut Counts)) {
+        let key = metadata.map_or_else(
+            || ("?".to_owned(), "?".to_owned()),
+            |m| (m.service().to_owned(), m.name().to_owned()),
+        );
+        if let Ok(mut counts) = self.counts.lock() {
+            f(counts.entry(key).or_default());
+        }
+    }
+
+    pub(crate) fn stats(&self) -> CallStats {
+        let counts = self.counts.lock().map(|c| c.clone()).unwrap_or_default();
+        let by_operation: Vec<CallCount> = counts
+            .into_iter()
+            .map(|((service, operation), c)| CallCount {
+                service,
+                operation,
+                operations: c.operations,
+                attempts: c.attempts,
+                failed_attempts: c.failed_attempts,
+            })
+            .collect();
+        CallStats {
+            operations: by_operation.iter().map(|c| c.operations).sum(),
+            attempts: by_operation.iter().map(|c| c.attempts).sum(),
+            failed_attempts: by_operation.iter().map(|c| c.failed_attempts).sum(),
+            by_operation,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ReadOnlyGuard(pub(crate) Arc<CallCounter>);
+
+impl Intercept for ReadOnlyGuard {
+    fn name(&self) -> &'static str {
+        "FaascanReadOnlyGuard"
+    }
+
+    // Metadata is in the bag from here on (not yet in read_before_execution).
+    fn read_before_serialization(
+        &self,
+        _: &BeforeSerializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let metadata = cfg.load::<Metadata>();
+        let allowed = metadata.and_then(|m| permissions::find(m.service(), m.name()));
+        if allowed.is_none() {
+            let what = metadata.map_or_else(|| "an unnamed operation".to_owned(), |m| {
+                format!("{} {}", m.service(), m.name())
+            });
+            return Err(format!("faascan refused to call {what}: not in its read-only list").into());
+        }
+        self.0.bump(metadata, |c| c.operations += 1);
+        Ok(())
+    }
+
+    fn read_before_transmit(
+        &self,
+        _: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.bump(cfg.load::<Metadata>(), |c| c.attempts += 1);
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        ctx: &FinalizerInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(Err(_)) = ctx.output_or_error() {
+            self.0.bump(cfg.load::<Metadata>(), |c| c.failed_attempts += 1);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,266 @@
+//! Credentials, targeting and one read-only SDK client per service and region.
+
+use super::calls::{CallCounter, ReadOnlyGuard};
+use super::error::{self, FatalError};
+use aws_config::default_provider::credentials::DefaultCredentialsChain;
+use aws_config::provider_config::ProviderConfig;
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::{Builder as HttpBuilder, tls};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Where and as whom to scan.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub(crate) profile: Option<String>,
+    pub(crate) regions: Vec<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) external_id: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) max_attempts: u32,
+    pub(crate) call_timeout: Duration,
+}
+
+pub(crate) struct RegionalClients {
+    pub(crate) region: String,
+    pub(crate) lambda: aws_sdk_lambda::Client,
+    pub(crate) apigateway: aws_sdk_apigateway::Client,
+    pub(crate) apigatewayv2: aws_sdk_apigatewayv2::Client,
+    pub(crate) kms: aws_sdk_kms::Client,
+}
+
+pub(crate) struct Clients {
+    sdk: SdkConfig,
+    guard: ReadOnlyGuard,
+    pub(crate) counter: Arc<CallCounter>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) sts: aws_sdk_sts::Client,
+    pub(crate) iam: aws_sdk_iam::Client,
+    pub(crate) s3control: aws_sdk_s3control::Client,
+    pub(crate) regions: Vec<RegionalClients>,
+    /// Buckets live in many regions; S3 clients are made per bucket region on demand.
+    s3_by_region: Mutex<HashMap<String, aws_sdk_s3::Client>>,
+    pub(crate) home_region: String,
+}
+
+/// Who is scanning.
+#[derive(Debug, Clone)]
+pub(crate) struct Identity {
+    pub(crate) account: String,
+    pub(crate) arn: String,
+    pub(crate) partition: String,
+}
+
+impl Clients {
+    pub(crate) async fn connect(target: &Target) -> Result<Self, FatalError> {
+        let http = HttpBuilder::new()
+            .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+            .build_https();
+
+        let mut regions = target.regions.clone();
+        if regions.is_empty() {
+            let mut chain = aws_config::default_provider::region::DefaultRegionChain::builder();
+            if let Some(profile) = &target.profile {
+                chain = chain.profile_name(profile);
+            }
+            match chain.build().region().await {
+                Some(region) => regions.push(region.to_string()),
+                None => {
+                    return Err(FatalError::Other(
+                        "no region: pass --region, or set AWS_REGION or a region in the profile".to_owned(),
+                    ));
+                }
+            }
+        }
+        validate_regions(&regions)?;
+        let home_region = regions[0].clone();
+
+        // The default chain, but with an instance-metadata probe that gives up in about a
+        // second: off EC2, the SDK's defaults spend many seconds retrying it before saying
+        // "no credentials".
+        let provider_config = ProviderConfig::without_region()
+            .with_http_client(http.clone())
+            .with_region(Some(Region::new(home_region.clone())));
+        let imds = aws_config::imds::Client::builder()
+            .max_attempts(1)
+            .connect_timeout(Duration::from_millis(700))
+            .read_timeout(Duration::from_secs(1))
+            .configure(&provider_config)
+            .build();
+        let mut chain = DefaultCredentialsChain::builder().configure(provider_config).imds_client(imds);
+        if let Some(profile) = &target.profile {
+            chain = chain.profile_name(profile);
+        }
+        let credentials = chain.build().await;
+
+        let retry = RetryConfig::adaptive()
+            .with_max_attempts(target.max_attempts.max(1))
+            .with_initial_backoff(Duration::from_millis(200));
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .operation_attempt_timeout(target.call_timeout)
+            .operation_timeout(target.call_timeout * target.max_attempts.max(1) + Duration::from_secs(5))
+            .build();
+
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http)
+            .region(Region::new(home_region.clone()))
+            .credentials_provider(credentials)
+            .retry_config(retry)
+            .timeout_config(timeouts);
+        if let Some(profile) = &target.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(endpoint) = &target.endpoint_url {
+            loader = loader.endpoint_url(endpoint);
+        }
+        let mut sdk = loader.load().await;
+
+        if let Some(role_arn) = &target.role_arn {
+            let mut assume = AssumeRoleProvider::builder(role_arn)
+                .session_name("faascan")
+                .configure(&sdk);
+            if let Some(external_id) = &target.external_id {
+                assume = assume.external_id(external_id);
+            }
+            let provider = assume.build().await;
+            sdk = sdk.into_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+        }
+
+        let counter = Arc::new(CallCounter::default());
+        let guard = ReadOnlyGuard(counter.clone());
+        let regional = regions
+            .iter()
+            .map(|region| RegionalClients {
+                region: region.clone(),
+                lambda: aws_sdk_lambda::Client::from_conf(
+                    aws_sdk_lambda::config::Builder::from(&sdk)
+                        .region(Region::new(region.clone()))
+                        .interceptor(guard.clone())
+                        .build(),
+                ),
+                apigateway: aws_sdk_apigateway::Client::from_conf(
+                    aws_sdk_apigateway::config::Builder::from(&sdk)
+                        .region(Region::new(region.clone()))
+                        .interceptor(guard.clone())
+                        .build(),
+                ),
+                apigatewayv2: aws_sdk_apigatewayv2::Client::from_conf(
+                    aws_sdk_apigatewayv2::config::Builder::from(&sdk)
+                        .region(Region::new(region.clone()))
+                        .interceptor(guard.clone())
+                        .build(),
+                ),
+                kms: aws_sdk_kms::Client::from_conf(
+                    aws_sdk_kms::config::Builder::from(&sdk)
+                        .region(Region::new(region.clone()))
+                        .interceptor(guard.clone())
+                        .build(),
+                ),
+            })
+            .collect();
+
+        let mut s3control = aws_sdk_s3control::config::Builder::from(&sdk).interceptor(guard.clone());
+        if let Some(endpoint) = &target.endpoint_url {
+            // The endpoint rules prefix the account id to the host, which no emulator serves.
+            s3control = s3control.endpoint_resolver(FixedEndpoint(endpoint.clone()));
+        }
+
+        Ok(Clients {
+            sts: aws_sdk_sts::Client::from_conf(
+                aws_sdk_sts::config::Builder::from(&sdk).interceptor(guard.clone()).build(),
+            ),
+            iam: aws_sdk_iam::Client::from_conf(
+                aws_sdk_iam::config::Builder::from(&sdk).interceptor(guard.clone()).build(),
+            ),
+            s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
+            regions: regional,
+            s3_by_region: Mutex::new(HashMap::new()),
+            endpoint_url: target.endpoint_url.clone(),
+            home_region,
+            sdk,
+            guard,
+            counter,
+        })
+    }
+
+    /// `sts:GetCallerIdentity`: proves the credentials work before anything else runs.
+    pub(crate) async fn identity(&self) -> Result<Identity, FatalError> {
+        let output = self.sts.get_caller_identity().send().await.map_err(|e| error::fatal(&e))?;
+        let arn = output.arn().unwrap_or_default().to_owned();
+        let account = output.account().unwrap_or_default().to_owned();
+        let partition = arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws").to_owned();
+        if account.is_empty() {
+            return Err(FatalError::Other("GetCallerIdentity returned no account id".to_owned()));
+        }
+        Ok(Identity { account, arn, partition })
+    }
+
+    pub(crate) fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let mut clients = match self.s3_by_region.lock() {
+            Ok(clients) => clients,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        clients
+            .entry(region.to_owned())
+            .or_insert_with(|| {
+                aws_sdk_s3::Client::from_conf(
+                    aws_sdk_s3::config::Builder::from(&self.sdk)
+                        .region(Region::new(region.to_owned()))
+                        // Emulators on loopback have no per-bucket DNS names.
+                        .force_path_style(self.endpoint_url.is_some())
+                        .interceptor(self.guard.clone())
+                        .build(),
+                )
+            })
+            .clone()
+    }
+}
+
+/// Region names are used in ARNs, hostnames and file names: refuse anything that is not one.
+fn validate_regions(regions: &[String]) -> Result<(), FatalError> {
+    for region in regions {
+        let parts: Vec<&str> = region.split('-').collect();
+        let ok = parts.len() >= 3
+            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+            && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+        if !ok {
+            return Err(FatalError::Other(format!(
+                "`{region}` is not an AWS region name (expected something like us-east-1)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_smithy_types::endpoint::Endpoint::builder().url(self.0.clone()).build(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_names_are_validated() {
+        assert!(validate_regions(&["us-east-1".into(), "eu-west-2".into(), "us-gov-west-1".into()]).is_ok());
+        for bad in ["us-east", "US-EAST-1", "us_east_1", "../etc", "us-east-1\u{1b}[31m", ""] {
+            assert!(validate_regions(&[bad.into()]).is_err(), "{bad:?} accepted");
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! IAM (global): `GetAccountAuthorizationDetails` gives every role, user, group and
+//! customer-managed policy with documents in a few pages; attached AWS-managed policies are
+//! fetched once each; access keys per user.
+
+use super::{Ctx, Service, Site, decode_policy, to_time};
+use aws_sdk_iam::Client;
+use aws_sdk_iam::types::{EntityType, PolicyDetail, PolicyScopeType};
+use faascan_checks::model::{
+    AccessKey, AccessKeyLastUsed, Attr, IamGroup, IamInventory, IamRole, IamUser, InlinePolicy,
+    ManagedPolicy, RoleLastUsed,
+};
+use futures::{StreamExt, stream};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) async fn collect(cx: &Ctx, client: &Client) -> Attr<IamInventory> {
+    let site = Site::global(Service::Iam, "GetAccountAuthorizationDetails");
+    let request = client
+        .get_account_authorization_details()
+        .filter(EntityType::Role)
+        .filter(EntityType::User)
+        .filter(EntityType::Group)
+        .filter(EntityType::LocalManagedPolicy);
+    let pages = match cx.call(Service::Iam, request.into_paginator().send().try_collect()).await {
+        Ok(pages) => pages,
+        Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
+    };
+
+    let mut inventory = IamInventory::default();
+    let mut user_details = Vec::new();
+    for page in pages {
+        for role in page.role_detail_list() {
+            inventory.roles.push(IamRole {
+                name: role.role_name().unwrap_or_default().to_owned(),
+                arn: role.arn().unwrap_or_default().to_owned(),
+                role_id: role.role_id().unwrap_or_default().to_owned(),
+                path: role.path().unwrap_or("/").to_owned(),
+                created: role.create_date().and_then(to_time),
+                description: None,
+                max_session_duration: None,
+                trust_policy: role.assume_role_policy_document().map(decode_policy),
+                inline_policies: inline(role.role_policy_list()),
+                attached_policies: role
+                    .attached_managed_policies()
+                    .iter()
+                    .filter_map(|p| p.policy_arn().map(str::to_owned))
+                    .collect(),
+                permissions_boundary: role
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_owned),
+                last_used: role.role_last_used().map(|u| RoleLastUsed {
+                    date: u.last_used_date().and_then(to_time),
+                    region: u.region().map(str::to_owned),
+                }),
+                tags: role.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect(),
+            });
+        }
+        for group in page.group_detail_list() {
+            inventory.groups.push(IamGroup {
+                name: group.group_name().unwrap_or_default().to_owned(),
+                arn: group.arn().unwrap_or_default().to_owned(),
+                inline_policies: inline(group.group_policy_list()),
+                attached_policies: group
+                    .attached_managed_policies()
+                    .iter()
+                    .filter_map(|p| p.policy_arn().map(str::to_owned))
+                    .collect(),
+            });
+        }
+        user_details.extend(page.user_detail_list().iter().cloned());
+        for policy in page.policies() {
+            let Some(arn) = policy.arn() else { continue };
+            let default = policy.default_version_id().map(str::to_owned);
+            let document = policy
+                .policy_version_list()
+                .iter()
+                .find(|v| v.is_default_version() || v.version_id() == default.as_deref())
+                .and_then(|v| v.document())
+                .map(decode_policy);
+            let document = match document {
+                Some(doc) => Attr::Known(doc),
+                None => Attr::Unavailable(missing_document(arn)),
+            };
+            inventory.managed_policies.insert(
+                arn.to_owned(),
+                ManagedPolicy {
+                    arn: arn.to_owned(),
+                    // Some endpoints omit PolicyName here; the ARN always ends with it.
+                    name: policy
+                        .policy_name()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn).to_owned()),
+                    aws_managed: false,
+                    default_version_id: default,
+                    document,
+                    attachment_count: policy.attachment_count(),
+                },
+            );
+        }
+    }
+
+    // Every managed policy referenced anywhere (boundaries too) that GAAD did not describe
+    // is AWS-managed: fetch each document once, however many principals attach it.
+    let user_refs = user_details.iter().flat_map(|u| {
+        u.attached_managed_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn())
+            .chain(u.permissions_boundary().and_then(|b| b.permissions_boundary_arn()))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    });
+    let referenced: BTreeSet<String> = inventory
+        .roles
+        .iter()
+        .flat_map(|r| r.attached_policies.iter().chain(r.permissions_boundary.iter()))
+        .chain(inventory.groups.iter().flat_map(|g| g.attached_policies.iter()))
+        .cloned()
+        .chain(user_refs)
+        .filter(|arn| !inventory.managed_policies.contains_key(arn))
+        .collect();
+    let users = stream::iter(user_details)
+        .map(|user| async move {
+            let name = user.user_name().unwrap_or_default().to_owned();
+            let arn = user.arn().unwrap_or_default().to_owned();
+            let access_keys = access_keys(cx, client, &name, &arn).await;
+            IamUser {
+                user_id: user.user_id().unwrap_or_default().to_owned(),
+                path: user.path().unwrap_or("/").to_owned(),
+                created: user.create_date().and_then(to_time),
+                inline_policies: inline(user.user_policy_list()),
+                attached_policies: user
+                    .attached_managed_policies()
+                    .iter()
+                    .filter_map(|p| p.policy_arn().map(str::to_owned))
+                    .collect(),
+                groups: user.group_list().to_vec(),
+                permissions_boundary: user
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_owned),
+                tags: user.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect(),
+                access_keys,
+                name,
+                arn,
+            }
+        })
+        .buffer_unordered(cx.fanout())
+        .collect::<Vec<_>>();
+
+    let (mut users, aws_managed) = tokio::join!(users, aws_managed_policies(cx, client, referenced));
+    inventory.managed_policies.extend(aws_managed);
+
+    users.sort_by(|a, b| a.name.cmp(&b.name));
+    inventory.users = users;
+    inventory.roles.sort_by(|a, b| a.name.cmp(&b.name));
+    inventory.groups.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(inventory)
+}
+
+fn inline(policies: &[PolicyDetail]) -> Vec<InlinePolicy> {
+    policies
+        .iter()
+        .map(|p| InlinePolicy {
+            name: p.policy_name().unwrap_or_default().to_owned(),
+            document: p.policy_document().map(decode_policy).unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn missing_document(arn: &str) -> faascan_checks::model::Gap {
+    faascan_checks::model::Gap {
+        service: "iam".to_owned(),
+        region: None,
+        operation: "GetAccountAuthorizationDetails".to_owned(),
+        resource: Some(arn.to_owned()),
+        kind: faascan_checks::model::GapKind::Malformed,
+        error_code: "MissingPolicyDocument".to_owned(),
+        message: "the policy's default version document was not in the response".to_owned(),
+    }
+}
+
+async fn aws_managed_policies(
+    cx: &Ctx,
+    client: &Client,
+    wanted: BTreeSet<String>,
+) -> BTreeMap<String, ManagedPolicy> {
+    if wanted.is_empty() {
+        return BTreeMap::new();
+    }
+    // One paginated list tells every attached AWS policy's default version.
+    let site = Site::global(Service::Iam, "ListPolicies");
+    let listed = cx
+        .call(
+            Service::Iam,
+            client
+                .list_policies()
+                .scope(PolicyScopeType::Aws)
+                .only_attached(true)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await;
+    let versions: Result<BTreeMap<String, (String, Option<String>, Option<i32>)>, _> = listed.map(|policies| {
+        policies
+            .into_iter()
+            .filter_map(|p| {
+                Some((
+                    p.arn()?.to_owned(),
+                    (p.policy_name().unwrap_or_default().to_owned(), p.default_version_id().map(str::to_owned), p.attachment_count()),
+                ))
+            })
+            .collect()
+    });
+    let versions = match versions {
+        Ok(v) => v,
+        Err(err) => {
+            let gap = cx.gap(site, &err);
+            return wanted
+                .into_iter()
+                .map(|arn| {
+                    let policy = ManagedPolicy {
+                        name: arn.rsplit('/').next().unwrap_or(&arn).to_owned(),
+                        arn: arn.clone(),
+                        aws_managed: arn.starts_with("arn:aws:iam::aws:") || arn.contains(":iam::aws:"),
+                        default_version_id: None,
+                        document: Attr::Unavailable(gap.clone()),
+                        attachment_count: None,
+                    };
+                    (arn, policy)
+                })
+                .collect();
+        }
+    };
+
+    stream::iter(wanted)
+        .map(|arn| {
+            let known = versions.get(&arn).cloned();
+            async move {
+                let (name, version, attachment_count) = known
+                    .unwrap_or_else(|| (arn.rsplit('/').next().unwrap_or(&arn).to_owned(), None, None));
+                let site = Site::global(Service::Iam, "GetPolicyVersion").on(&arn);
+                let document = match &version {
+                    Some(version) => {
+                        cx.known(
+                            site,
+                            client.get_policy_version().policy_arn(&arn).version_id(version).send(),
+                            |out| out.policy_version().and_then(|v| v.document()).map(decode_policy),
+                        )
+                        .await
+                    }
+                    None => Attr::Known(None),
+                };
+                let document = match document {
+                    Attr::Known(Some(doc)) => Attr::Known(doc),
+                    Attr::Known(None) => Attr::Unavailable(missing_document(&arn)),
+                    Attr::Unavailable(gap) => Attr::Unavailable(gap),
+                };
+                let policy = ManagedPolicy {
+                    aws_managed: arn.contains(":iam::aws:policy/"),
+                    arn: arn.clone(),
+                    name,
+                    default_version_id: version,
+                    document,
+                    attachment_count,
+                };
+                (arn, policy)
+            }
+        })
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await
+}
+
+async fn access_keys(cx: &Ctx, client: &Client, user: &str, user_arn: &str) -> Attr<Vec<AccessKey>> {
+    let site = Site::global(Service::Iam, "ListAccessKeys").on(user_arn);
+    let listed = cx
+        .call(Service::Iam, client.list_access_keys().user_name(user).into_paginator().items().send().try_collect())
+        .await;
+    let keys = match listed {
+        Ok(keys) => keys,
+        Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
+    };
+    let keys = stream::iter(keys)
+        .map(|key| async move {
+            let id = key.access_key_id().unwrap_or_default().to_owned();
+            let site = Site::global(Service::Iam, "GetAccessKeyLastUsed").on(user_arn);
+            let last_used = cx
+                .known(site, client.get_access_key_last_used().access_key_id(&id).send(), |out| {
+                    out.access_key_last_used().and_then(|u| {
+                        let date = u.last_used_date().and_then(to_time);
+                        // "N/A" service and region mean never used.
+                        let service = Some(u.service_name().to_owned()).filter(|s| s != "N/A");
+                        let region = Some(u.region().to_owned()).filter(|s| s != "N/A");
+                        (date.is_some() || service.is_some()).then_some(AccessKeyLastUsed { date, service, region })
+                    })
+                })
+                .await;
+            AccessKey {
+                fingerprint: cx.fingerprints.fingerprint(&id),
+                access_key_id: id,
+                status: key.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                created: key.create_date().and_then(to_time),
+                last_used,
+            }
+        })
+        .buffer_unordered(4)
+        .collect::<Vec<_>>()
+        .await;
+    let mut keys = keys;
+    keys.sort_by(|a, b| a.access_key_id.cmp(&b.access_key_id));
+    Attr::Known(keys)
+}

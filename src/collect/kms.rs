@@ -1,0 +1,131 @@
+//! KMS: keys and aliases once per region; per key its metadata, and for customer-managed keys
+//! rotation, the key policy and tags. `alias/aws/*` is never described: on some emulators
+//! that creates a key.
+
+use super::{Ctx, Service, Site, to_time};
+use aws_sdk_kms::Client;
+use aws_sdk_kms::types::{AliasListEntry, KeyListEntry, KeyManagerType};
+use faascan_checks::model::{Attr, KmsKey, KmsKeyMetadata, KmsKeyRotation, Timestamp};
+use futures::{StreamExt, stream};
+
+pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<KmsKey>> {
+    let site = Site::new(Service::Kms, region, "");
+    let keys = cx.call(Service::Kms, client.list_keys().into_paginator().items().send().try_collect());
+    let aliases = cx.call(Service::Kms, client.list_aliases().into_paginator().items().send().try_collect());
+    let (keys, aliases) = tokio::join!(keys, aliases);
+    let keys: Vec<KeyListEntry> = match keys {
+        Ok(keys) => keys,
+        Err(err) => return Attr::Unavailable(cx.gap(Site { operation: "ListKeys", ..site }, &err)),
+    };
+    // Aliases are cosmetic for the checks: a failure is a gap but not a reason to stop.
+    let aliases: Vec<AliasListEntry> = aliases.unwrap_or_else(|err| {
+        cx.gap(Site { operation: "ListAliases", ..site }, &err);
+        Vec::new()
+    });
+    let aliases = &aliases;
+    let mut keys: Vec<KmsKey> = stream::iter(keys)
+        .map(|key| async move {
+            let id = key.key_id().unwrap_or_default().to_owned();
+            let arn = key.key_arn().unwrap_or_default().to_owned();
+            let mut key_aliases: Vec<String> = aliases
+                .iter()
+                .filter(|a| a.target_key_id() == Some(id.as_str()))
+                .filter_map(|a| a.alias_name().map(str::to_owned))
+                .collect();
+            key_aliases.sort();
+            detail(cx, client, region, id, arn, key_aliases).await
+        })
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    keys.sort_by(|a, b| a.id.cmp(&b.id));
+    Attr::Known(keys)
+}
+
+async fn detail(cx: &Ctx, client: &Client, region: &str, id: String, arn: String, aliases: Vec<String>) -> KmsKey {
+    let site = Site::new(Service::Kms, region, "").on(&arn);
+    let metadata = cx
+        .known(Site { operation: "DescribeKey", ..site }, client.describe_key().key_id(&id).send(), |out| {
+            out.key_metadata().map(|m| KmsKeyMetadata {
+                state: m.key_state().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                manager: m.key_manager().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                spec: m.key_spec().map(|s| s.as_str().to_owned()),
+                usage: m.key_usage().map(|s| s.as_str().to_owned()),
+                origin: m.origin().map(|s| s.as_str().to_owned()),
+                enabled: m.enabled(),
+                multi_region: m.multi_region(),
+                description: m.description().filter(|d| !d.is_empty()).map(str::to_owned),
+                created: m.creation_date().and_then(to_time),
+                deletion_date: m.deletion_date().and_then(to_time),
+            })
+        })
+        .await;
+    let metadata = match metadata {
+        Attr::Known(Some(m)) => Attr::Known(m),
+        Attr::Known(None) => Attr::Unavailable(cx_missing(&arn, region)),
+        Attr::Unavailable(gap) => Attr::Unavailable(gap),
+    };
+
+    let (rotation, policy, tags) = match &metadata {
+        // AWS-managed keys rotate yearly by AWS and have fixed policies: nothing to read.
+        Attr::Known(m) if m.manager == KeyManagerType::Aws.as_str() => {
+            (Attr::Known(None), Attr::Known(None), Attr::Known(Default::default()))
+        }
+        Attr::Known(m) => {
+            let rotation = async {
+                if !m.symmetric() || m.origin.as_deref() != Some("AWS_KMS") {
+                    // Automatic rotation is only for symmetric keys with KMS-made material.
+                    return Attr::Known(None);
+                }
+                let status = cx.known(
+                    Site { operation: "GetKeyRotationStatus", ..site },
+                    client.get_key_rotation_status().key_id(&id).send(),
+                    |out| (out.key_rotation_enabled(), out.rotation_period_in_days(), out.next_rotation_date().and_then(to_time)),
+                );
+                let last = cx.known(
+                    Site { operation: "ListKeyRotations", ..site },
+                    client.list_key_rotations().key_id(&id).into_paginator().items().send().try_collect(),
+                    |rotations| {
+                        rotations.iter().filter_map(|r| r.rotation_date().and_then(to_time)).max().map(Timestamp)
+                    },
+                );
+                let (status, last_rotation) = tokio::join!(status, last);
+                match status {
+                    Attr::Known((enabled, period_days, next_rotation)) => {
+                        Attr::Known(Some(KmsKeyRotation { enabled, period_days, next_rotation, last_rotation }))
+                    }
+                    Attr::Unavailable(gap) => Attr::Unavailable(gap),
+                }
+            };
+            let policy = cx.known(
+                Site { operation: "GetKeyPolicy", ..site },
+                // "default" is the only policy name; some endpoints insist on it being sent.
+                client.get_key_policy().key_id(&id).policy_name("default").send(),
+                |out| out.policy().map(str::to_owned),
+            );
+            let tags = cx.known(
+                Site { operation: "ListResourceTags", ..site },
+                client.list_resource_tags().key_id(&id).into_paginator().items().send().try_collect(),
+                |tags| tags.into_iter().map(|t| (t.tag_key().to_owned(), t.tag_value().to_owned())).collect(),
+            );
+            tokio::join!(rotation, policy, tags)
+        }
+        Attr::Unavailable(gap) => {
+            (Attr::Unavailable(gap.clone()), Attr::Unavailable(gap.clone()), Attr::Unavailable(gap.clone()))
+        }
+    };
+
+    KmsKey { id, arn, region: region.to_owned(), metadata, rotation, policy, aliases, tags }
+}
+
+fn cx_missing(arn: &str, region: &str) -> faascan_checks::model::Gap {
+    faascan_checks::model::Gap {
+        service: "kms".to_owned(),
+        region: Some(region.to_owned()),
+        operation: "DescribeKey".to_owned(),
+        resource: Some(arn.to_owned()),
+        kind: faascan_checks::model::GapKind::Malformed,
+        error_code: "MissingKeyMetadata".to_owned(),
+        message: "DescribeKey returned no KeyMetadata".to_owned(),
+    }
+}

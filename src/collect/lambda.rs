@@ -1,0 +1,222 @@
+//! Lambda: `ListFunctions` carries most configuration; per function only what it lacks
+//! (tags and reserved concurrency via `GetFunction`, policy, URL, code signing, destinations),
+//! and event source mappings once per region.
+
+use super::{Ctx, Service, Site};
+use aws_sdk_lambda::Client;
+use aws_sdk_lambda::types::FunctionConfiguration;
+use faascan_checks::model::{
+    Attr, EventInvokeConfig, EventSourceMapping, FunctionUrl, FunctionUrlCors, LambdaFunction,
+    LambdaVpcConfig, RedactedVariable,
+};
+use faascan_checks::secrets;
+use futures::{StreamExt, stream};
+
+const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
+
+pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<LambdaFunction>> {
+    let site = Site::new(Service::Lambda, region, "ListFunctions");
+    let listed = cx.call(Service::Lambda, client.list_functions().into_paginator().items().send().try_collect()).await;
+    let functions = match listed {
+        Ok(functions) => functions,
+        Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
+    };
+    let mappings = event_source_mappings(cx, client, region).await;
+    let mut collected: Vec<LambdaFunction> = stream::iter(functions)
+        .map(|f| function(cx, client, region, f, &mappings))
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    collected.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(collected)
+}
+
+async fn event_source_mappings(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<EventSourceMapping>> {
+    let site = Site::new(Service::Lambda, region, "ListEventSourceMappings");
+    let listed = cx
+        .call(Service::Lambda, client.list_event_source_mappings().into_paginator().items().send().try_collect())
+        .await;
+    match listed {
+        Ok(mappings) => Attr::Known(
+            mappings
+                .into_iter()
+                .map(|m| EventSourceMapping {
+                    uuid: m.uuid().unwrap_or_default().to_owned(),
+                    function_arn: m.function_arn().unwrap_or_default().to_owned(),
+                    event_source_arn: m.event_source_arn().map(str::to_owned),
+                    state: m.state().map(str::to_owned),
+                    batch_size: m.batch_size(),
+                    maximum_concurrency: m.scaling_config().and_then(|s| s.maximum_concurrency()),
+                    on_failure_destination: m
+                        .destination_config()
+                        .and_then(|d| d.on_failure())
+                        .and_then(|o| o.destination())
+                        .map(str::to_owned),
+                })
+                .collect(),
+        ),
+        Err(err) => Attr::Unavailable(cx.gap(site, &err)),
+    }
+}
+
+/// Drops an ARN's qualifier (`:alias` or `:version`), so mappings on aliases count too.
+fn unqualified(arn: &str) -> &str {
+    let parts: Vec<&str> = arn.splitn(8, ':').collect();
+    if parts.len() == 8 { &arn[..arn.len() - parts[7].len() - 1] } else { arn }
+}
+
+async fn function(
+    cx: &Ctx,
+    client: &Client,
+    region: &str,
+    f: FunctionConfiguration,
+    mappings: &Attr<Vec<EventSourceMapping>>,
+) -> LambdaFunction {
+    let name = f.function_name().unwrap_or_default().to_owned();
+    let arn = f.function_arn().unwrap_or_default().to_owned();
+    let site = Site::new(Service::Lambda, region, "").on(&arn);
+
+    let details = cx.known(
+        Site { operation: "GetFunction", ..site },
+        client.get_function().function_name(&arn).send(),
+        |out| {
+            let tags = out.tags().cloned().unwrap_or_default().into_iter().collect();
+            (tags, out.concurrency().and_then(|c| c.reserved_concurrent_executions()))
+        },
+    );
+    let policy = cx.optional(
+        Site { operation: "GetPolicy", ..site },
+        NOT_FOUND,
+        client.get_policy().function_name(&arn).send(),
+        |out| out.policy().map(str::to_owned),
+    );
+    let url = cx.optional(
+        Site { operation: "GetFunctionUrlConfig", ..site },
+        NOT_FOUND,
+        client.get_function_url_config().function_name(&arn).send(),
+        |out| {
+            Some(FunctionUrl {
+                url: out.function_url().to_owned(),
+                auth_type: out.auth_type().as_str().to_owned(),
+                invoke_mode: out.invoke_mode().map(|m| m.as_str().to_owned()),
+                cors: out.cors().map(|c| FunctionUrlCors {
+                    allow_origins: c.allow_origins().to_vec(),
+                    allow_methods: c.allow_methods().to_vec(),
+                    allow_headers: c.allow_headers().to_vec(),
+                    expose_headers: c.expose_headers().to_vec(),
+                    allow_credentials: c.allow_credentials(),
+                    max_age: c.max_age(),
+                }),
+            })
+        },
+    );
+    let code_signing = cx.optional(
+        Site { operation: "GetFunctionCodeSigningConfig", ..site },
+        NOT_FOUND,
+        client.get_function_code_signing_config().function_name(&arn).send(),
+        // An empty ARN means none is attached (seen on emulators).
+        |out| Some(out.code_signing_config_arn().to_owned()).filter(|a| !a.is_empty()),
+    );
+    let invoke_configs = cx.known(
+        Site { operation: "ListFunctionEventInvokeConfigs", ..site },
+        client.list_function_event_invoke_configs().function_name(&arn).send(),
+        |out| {
+            out.function_event_invoke_configs()
+                .iter()
+                .map(|c| EventInvokeConfig {
+                    function_arn: c.function_arn().unwrap_or_default().to_owned(),
+                    on_success_destination: c
+                        .destination_config()
+                        .and_then(|d| d.on_success())
+                        .and_then(|d| d.destination())
+                        .map(str::to_owned),
+                    on_failure_destination: c
+                        .destination_config()
+                        .and_then(|d| d.on_failure())
+                        .and_then(|d| d.destination())
+                        .map(str::to_owned),
+                    maximum_retry_attempts: c.maximum_retry_attempts(),
+                    maximum_event_age_seconds: c.maximum_event_age_in_seconds(),
+                })
+                .collect()
+        },
+    );
+    let (details, resource_policy, function_url, code_signing_config_arn, event_invoke_configs) =
+        tokio::join!(details, policy, url, code_signing, invoke_configs);
+
+    let (tags, reserved_concurrency) = match details {
+        Attr::Known((tags, concurrency)) => (Attr::Known(tags), Attr::Known(concurrency)),
+        Attr::Unavailable(gap) => (Attr::Unavailable(gap.clone()), Attr::Unavailable(gap)),
+    };
+    let event_source_mappings = match mappings {
+        Attr::Known(all) => Attr::Known(
+            all.iter().filter(|m| unqualified(&m.function_arn) == arn).cloned().collect(),
+        ),
+        Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
+    };
+    let mut environment: Vec<RedactedVariable> = f
+        .environment()
+        .and_then(|e| e.variables())
+        .map(|vars| {
+            vars.iter()
+                .map(|(name, value)| {
+                    let verdict = secrets::classify(name, value);
+                    RedactedVariable {
+                        name: name.clone(),
+                        classification: verdict.class,
+                        detector: verdict.detector.map(str::to_owned),
+                        fingerprint: cx.fingerprints.fingerprint(value),
+                        value_length: value.len(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    environment.sort_by(|a, b| a.name.cmp(&b.name));
+
+    LambdaFunction {
+        name,
+        region: region.to_owned(),
+        runtime: f.runtime().map(|r| r.as_str().to_owned()),
+        handler: f.handler().map(str::to_owned),
+        role_arn: f.role().unwrap_or_default().to_owned(),
+        timeout_seconds: f.timeout(),
+        memory_mb: f.memory_size(),
+        architectures: f.architectures().iter().map(|a| a.as_str().to_owned()).collect(),
+        package_type: f.package_type().map(|p| p.as_str().to_owned()),
+        state: f.state().map(|s| s.as_str().to_owned()),
+        last_modified: f.last_modified().map(str::to_owned),
+        description: f.description().filter(|d| !d.is_empty()).map(str::to_owned),
+        tracing_mode: f.tracing_config().and_then(|t| t.mode()).map(|m| m.as_str().to_owned()),
+        layers: f.layers().iter().filter_map(|l| l.arn().map(str::to_owned)).collect(),
+        vpc_config: f.vpc_config().filter(|v| !v.subnet_ids().is_empty()).map(|v| LambdaVpcConfig {
+            vpc_id: v.vpc_id().filter(|id| !id.is_empty()).map(str::to_owned),
+            subnet_ids: v.subnet_ids().to_vec(),
+            security_group_ids: v.security_group_ids().to_vec(),
+        }),
+        dead_letter_target_arn: f.dead_letter_config().and_then(|d| d.target_arn()).map(str::to_owned),
+        kms_key_arn: f.kms_key_arn().filter(|k| !k.is_empty()).map(str::to_owned),
+        environment,
+        tags,
+        resource_policy,
+        reserved_concurrency,
+        function_url,
+        code_signing_config_arn,
+        event_invoke_configs,
+        event_source_mappings,
+        arn,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unqualified;
+
+    #[test]
+    fn qualifiers_are_dropped() {
+        let base = "arn:aws:lambda:us-east-1:123456789012:function:orders";
+        assert_eq!(unqualified(base), base);
+        assert_eq!(unqualified(&format!("{base}:live")), base);
+        assert_eq!(unqualified(&format!("{base}:7")), base);
+    }
+}

@@ -1,0 +1,356 @@
+//! The only code that talks to AWS. It builds read-only clients, runs every service and region
+//! concurrently under global and per-service limits, converts SDK types into the inventory
+//! model, and records every call it could not complete as a gap.
+
+mod apigateway;
+mod apigatewayv2;
+pub(crate) mod calls;
+mod clients;
+pub(crate) mod error;
+mod fingerprint;
+mod iam;
+mod kms;
+mod lambda;
+mod s3;
+
+pub(crate) use clients::{Clients, Target};
+pub(crate) use error::FatalError;
+pub(crate) use fingerprint::Fingerprinter;
+
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use faascan_checks::model::{
+    Account, Attr, Gap, INVENTORY_SCHEMA_VERSION, Inventory, RegionInventory,
+};
+use futures::future::join_all;
+use std::error::Error as StdError;
+use std::future::Future;
+use std::sync::Mutex;
+use time::OffsetDateTime;
+use tokio::sync::Semaphore;
+
+/// The services a scan can cover (`--services`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub(crate) enum Service {
+    Lambda,
+    Iam,
+    S3,
+    Apigateway,
+    Kms,
+}
+
+impl Service {
+    pub(crate) const ALL: [Service; 5] =
+        [Service::Lambda, Service::Iam, Service::S3, Service::Apigateway, Service::Kms];
+}
+
+/// Per-service request budgets, so one slow service cannot starve the others and no single
+/// API's rate limit (IAM and S3 are the tight ones) is hammered.
+pub(crate) struct Limits {
+    global: Semaphore,
+    lambda: Semaphore,
+    iam: Semaphore,
+    s3: Semaphore,
+    apigateway: Semaphore,
+    kms: Semaphore,
+}
+
+impl Limits {
+    pub(crate) fn new(global: usize) -> Self {
+        let global = global.max(1);
+        let per = |n: usize| Semaphore::new(n.min(global).max(1));
+        Limits {
+            global: Semaphore::new(global),
+            lambda: per(global),
+            iam: per(global.div_ceil(2)),
+            s3: per(global),
+            // API Gateway's control plane allows ~10 requests per second per account.
+            apigateway: per(4),
+            kms: per(global),
+        }
+    }
+
+    fn of(&self, service: Service) -> &Semaphore {
+        match service {
+            Service::Lambda => &self.lambda,
+            Service::Iam => &self.iam,
+            Service::S3 => &self.s3,
+            Service::Apigateway => &self.apigateway,
+            Service::Kms => &self.kms,
+        }
+    }
+}
+
+/// Shared state of one scan: limits, gaps and the fingerprint key.
+pub(crate) struct Ctx {
+    limits: Limits,
+    gaps: Mutex<Vec<Gap>>,
+    pub(crate) fingerprints: Fingerprinter,
+    /// How many detail futures to keep in flight per list; the semaphores bound real calls.
+    fanout: usize,
+}
+
+/// What a call was for, to name it in a gap.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Site<'a> {
+    pub(crate) service: Service,
+    pub(crate) region: Option<&'a str>,
+    pub(crate) operation: &'static str,
+    pub(crate) resource: Option<&'a str>,
+}
+
+impl<'a> Site<'a> {
+    pub(crate) fn new(service: Service, region: &'a str, operation: &'static str) -> Self {
+        Site { service, region: Some(region), operation, resource: None }
+    }
+    pub(crate) fn global(service: Service, operation: &'static str) -> Self {
+        Site { service, region: None, operation, resource: None }
+    }
+    pub(crate) fn on(self, resource: &'a str) -> Self {
+        Site { resource: Some(resource), ..self }
+    }
+}
+
+type SdkResult<T, E> = Result<T, SdkError<E, HttpResponse>>;
+
+impl Ctx {
+    pub(crate) fn new(concurrency: usize, fingerprints: Fingerprinter) -> Self {
+        Ctx {
+            limits: Limits::new(concurrency),
+            gaps: Mutex::new(Vec::new()),
+            fingerprints,
+            fanout: concurrency.max(1) * 2,
+        }
+    }
+
+    pub(crate) fn fanout(&self) -> usize {
+        self.fanout
+    }
+
+    /// Runs one call (or one whole pagination) under the global and the service's limit.
+    pub(crate) async fn call<T>(&self, service: Service, fut: impl Future<Output = T>) -> T {
+        // The semaphores are never closed, so acquiring cannot fail; if it somehow did, the
+        // call still runs rather than being lost.
+        let _service = self.limits.of(service).acquire().await;
+        let _global = self.limits.global.acquire().await;
+        fut.await
+    }
+
+    /// Records a failed call as a gap and returns it.
+    pub(crate) fn gap<E>(&self, site: Site<'_>, err: &SdkError<E, HttpResponse>) -> Gap
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        let failure = error::classify(err);
+        let gap = Gap {
+            service: service_name(site.service).to_owned(),
+            region: site.region.map(str::to_owned),
+            operation: site.operation.to_owned(),
+            resource: site.resource.map(str::to_owned),
+            kind: failure.kind,
+            error_code: failure.code,
+            message: failure.message,
+        };
+        if let Ok(mut gaps) = self.gaps.lock() {
+            gaps.push(gap.clone());
+        }
+        gap
+    }
+
+    /// A call whose answer is always present.
+    pub(crate) async fn known<O, E, T>(
+        &self,
+        site: Site<'_>,
+        fut: impl Future<Output = SdkResult<O, E>>,
+        convert: impl FnOnce(O) -> T,
+    ) -> Attr<T>
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        match self.call(site.service, fut).await {
+            Ok(output) => Attr::Known(convert(output)),
+            Err(err) => Attr::Unavailable(self.gap(site, &err)),
+        }
+    }
+
+    /// A call whose "not configured" answer is one of `absent_codes` (an error on AWS's side,
+    /// `None` here).
+    pub(crate) async fn optional<O, E, T>(
+        &self,
+        site: Site<'_>,
+        absent_codes: &[&str],
+        fut: impl Future<Output = SdkResult<O, E>>,
+        convert: impl FnOnce(O) -> Option<T>,
+    ) -> Attr<Option<T>>
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        match self.call(site.service, fut).await {
+            Ok(output) => Attr::Known(convert(output)),
+            Err(err) if error::error_code(&err).is_some_and(|c| absent_codes.contains(&c)) => {
+                Attr::Known(None)
+            }
+            Err(err) => Attr::Unavailable(self.gap(site, &err)),
+        }
+    }
+
+    fn take_gaps(&self) -> Vec<Gap> {
+        let mut gaps = self.gaps.lock().map(|mut g| std::mem::take(&mut *g)).unwrap_or_default();
+        gaps.sort();
+        gaps
+    }
+}
+
+pub(crate) fn service_name(service: Service) -> &'static str {
+    match service {
+        Service::Lambda => "lambda",
+        Service::Iam => "iam",
+        Service::S3 => "s3",
+        Service::Apigateway => "apigateway",
+        Service::Kms => "kms",
+    }
+}
+
+/// A gap for a service the user chose not to scan: the data is unknown, not empty.
+fn skipped<T>(service: Service, region: Option<&str>) -> Attr<T> {
+    Attr::Unavailable(Gap {
+        service: service_name(service).to_owned(),
+        region: region.map(str::to_owned),
+        operation: "*".to_owned(),
+        resource: None,
+        kind: faascan_checks::model::GapKind::NotAttempted,
+        error_code: "ServiceNotSelected".to_owned(),
+        message: "not collected: the service was excluded with --services".to_owned(),
+    })
+}
+
+/// Collects the whole inventory. Fails only when the scan cannot run at all.
+pub(crate) async fn collect(
+    target: &Target,
+    services: &[Service],
+    concurrency: usize,
+) -> Result<Inventory, FatalError> {
+    let scan_started = OffsetDateTime::now_utc();
+    let fingerprints = Fingerprinter::from_env()?;
+    let key_id = fingerprints.key_id();
+    let clients = Clients::connect(target).await?;
+    let identity = clients.identity().await?;
+    let cx = Ctx::new(concurrency, fingerprints);
+    let wants = |s: Service| services.contains(&s);
+    let (identity, cx_ref, wants_ref) = (&identity, &cx, &wants);
+
+    let iam = async {
+        if wants(Service::Iam) { iam::collect(&cx, &clients.iam).await } else { skipped(Service::Iam, None) }
+    };
+    let s3 = async {
+        if wants(Service::S3) {
+            s3::collect(&cx, &clients, &identity.account, &identity.partition).await
+        } else {
+            faascan_checks::model::S3Inventory {
+                buckets: skipped(Service::S3, None),
+                account_public_access_block: skipped(Service::S3, None),
+            }
+        }
+    };
+    let regions = join_all(clients.regions.iter().map(move |regional| {
+        let (cx, wants) = (cx_ref, wants_ref);
+        async move {
+            let region = regional.region.as_str();
+            let lambda = async {
+                if wants(Service::Lambda) {
+                    lambda::collect(cx, &regional.lambda, region).await
+                } else {
+                    skipped(Service::Lambda, Some(region))
+                }
+            };
+            let rest = async {
+                if wants(Service::Apigateway) {
+                    Some(apigateway::collect(cx, &regional.apigateway, region, &identity.partition).await)
+                } else {
+                    None
+                }
+            };
+            let http = async {
+                if wants(Service::Apigateway) {
+                    apigatewayv2::collect(cx, &regional.apigatewayv2, region, &identity.partition).await
+                } else {
+                    skipped(Service::Apigateway, Some(region))
+                }
+            };
+            let kms = async {
+                if wants(Service::Kms) { kms::collect(cx, &regional.kms, region).await } else { skipped(Service::Kms, Some(region)) }
+            };
+            let (lambda_functions, rest, http_apis, kms_keys) = tokio::join!(lambda, rest, http, kms);
+            let rest = rest.unwrap_or_else(|| apigateway::RegionalRest::skipped(region));
+            RegionInventory {
+                region: region.to_owned(),
+                lambda_functions,
+                rest_apis: rest.rest_apis,
+                usage_plans: rest.usage_plans,
+                api_keys: rest.api_keys,
+                domain_names: rest.domain_names,
+                apigateway_account: rest.account,
+                http_apis,
+                kms_keys,
+            }
+        }
+    }));
+    let (iam, s3, regions) = tokio::join!(iam, s3, regions);
+
+    Ok(Inventory {
+        schema_version: INVENTORY_SCHEMA_VERSION,
+        account: Account {
+            id: identity.account.clone(),
+            partition: identity.partition.clone(),
+            caller_arn: identity.arn.clone(),
+            scan_started,
+            scan_finished: OffsetDateTime::now_utc(),
+            regions: clients.regions.iter().map(|r| r.region.clone()).collect(),
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            fingerprint_key_id: key_id,
+            incomplete: false,
+        },
+        iam,
+        s3,
+        regions,
+        gaps: cx.take_gaps(),
+        calls: clients.counter.stats(),
+    })
+}
+
+/// SDK timestamps into the model's.
+pub(crate) fn to_time(dt: &aws_smithy_types::DateTime) -> Option<OffsetDateTime> {
+    let nanos = i128::from(dt.secs()) * 1_000_000_000 + i128::from(dt.subsec_nanos());
+    OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()
+}
+
+/// IAM returns policy documents URL-encoded (real AWS) or raw (some emulator paths). Decode
+/// with percent-decoding only: `+` is a literal plus in a policy, not a space.
+pub(crate) fn decode_policy(raw: &str) -> String {
+    let trimmed = raw.trim_start();
+    if trimmed.starts_with('{') {
+        return raw.to_owned();
+    }
+    percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_documents_decode_in_both_encodings() {
+        let raw = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::a+b/*"}]}"#;
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGet%2A%22%2C%22Resource%22%3A%22arn%3Aaws%3As3%3A%3A%3Aa+b%2F%2A%22%7D%5D%7D";
+        assert_eq!(decode_policy(raw), raw);
+        assert_eq!(decode_policy(encoded), raw);
+        assert_eq!(decode_policy("%ZZnot-json"), "%ZZnot-json");
+    }
+
+    #[test]
+    fn timestamps_convert() {
+        let dt = aws_smithy_types::DateTime::from_secs_and_nanos(1_700_000_000, 5);
+        assert_eq!(to_time(&dt).map(|t| t.unix_timestamp()), Some(1_700_000_000));
+    }
+}
