@@ -1,1 +1,5 @@
+//! faascan's renderers. Each format reads a report or an inventory and returns text; none of
+//! them does I/O or decides anything.
 
+pub mod summary;
+pub mod text;

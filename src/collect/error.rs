@@ -79,6 +79,8 @@ where
                 Some(c) if THROTTLED.contains(&c) => GapKind::Throttled,
                 Some(_) if status == 403 => GapKind::AccessDenied,
                 Some(_) => GapKind::Other,
+                // A success status whose body did not parse: the response is malformed.
+                None if (200..300).contains(&status) => GapKind::Malformed,
                 // An error body that is not the service's format: an emulator's HTML page
                 // for an operation it does not implement, or a proxy in the way.
                 None if matches!(status, 404 | 405 | 500 | 501) => GapKind::Unsupported,
@@ -87,7 +89,12 @@ where
                 None => GapKind::Other,
             };
             let message = if message.is_empty() { format!("HTTP {status}: {chain}") } else { message };
-            CallFailure { kind, code: code.unwrap_or_else(|| format!("HTTP{status}")), message }
+            let code = code.unwrap_or_else(|| match kind {
+                GapKind::Malformed => "ResponseParseError".to_owned(),
+                GapKind::Unsupported => "UnsupportedOperation".to_owned(),
+                _ => format!("HTTP{status}"),
+            });
+            CallFailure { kind, code, message }
         }
         SdkError::TimeoutError(_) => failure(GapKind::Timeout, "Timeout", chain),
         SdkError::DispatchFailure(dispatch) if dispatch.is_timeout() => {

@@ -1,0 +1,104 @@
+//! The command line (clap derive). Arguments are grouped under headings; every subcommand's
+//! help ends with examples.
+
+use crate::collect::Service;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "faascan",
+    version,
+    about = "Audit an AWS account's serverless estate (Lambda, IAM roles, S3, API Gateway, KMS), read-only.",
+    after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --profile audit --region us-east-1 --region eu-west-1\n  faascan inventory --region us-east-1 --output inventory.json\n  faascan permissions > faascan-policy.json"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Collect the inventory and write it as JSON (secret values are never included).
+    #[command(after_help = "Examples:\n  faascan inventory --region us-east-1 --output inv.json\n  faascan inventory --endpoint-url http://127.0.0.1:5000 --region us-east-1")]
+    Inventory(InventoryArgs),
+    /// Collect (or load an inventory) and report what was found.
+    #[command(after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json")]
+    Scan(ScanArgs),
+    /// Print the IAM policy faascan needs: exactly the read-only actions it calls.
+    Permissions(PermissionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InventoryArgs {
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+    /// Audit a saved inventory instead of the live account (no AWS calls).
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub(crate) inventory: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table, help_heading = "Output")]
+    pub(crate) format: Format,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PermissionsArgs {
+    #[arg(long, value_enum, default_value_t = PermissionsFormat::Policy)]
+    pub(crate) format: PermissionsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PermissionsFormat {
+    /// A ready-to-attach IAM policy document.
+    Policy,
+    /// One line per API call: service, operation, IAM action, purpose.
+    Calls,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TargetArgs {
+    /// Named profile from the AWS config files.
+    #[arg(long, env = "AWS_PROFILE", help_heading = "Target")]
+    pub(crate) profile: Option<String>,
+    /// Region to scan; repeat for several. Defaults to the profile's or AWS_REGION.
+    #[arg(long = "region", value_name = "REGION", help_heading = "Target")]
+    pub(crate) regions: Vec<String>,
+    /// Assume this role before scanning (cross-account audit).
+    #[arg(long, value_name = "ARN", help_heading = "Target")]
+    pub(crate) role_arn: Option<String>,
+    /// External id for --role-arn.
+    #[arg(long, requires = "role_arn", help_heading = "Target")]
+    pub(crate) external_id: Option<String>,
+    /// Send every call to this endpoint (an emulator such as moto or LocalStack).
+    #[arg(long, value_name = "URL", env = "AWS_ENDPOINT_URL", help_heading = "Target")]
+    pub(crate) endpoint_url: Option<String>,
+    /// Services to collect (default: all).
+    #[arg(long, value_enum, value_delimiter = ',', help_heading = "Target")]
+    pub(crate) services: Vec<Service>,
+    /// Most AWS calls in flight at once.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256), help_heading = "Tuning")]
+    pub(crate) concurrency: u16,
+    /// Attempts per call (adaptive retry with backoff on throttling).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10), help_heading = "Tuning")]
+    pub(crate) max_attempts: u32,
+    /// Seconds before one call attempt is abandoned.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300), help_heading = "Tuning")]
+    pub(crate) call_timeout: u64,
+}

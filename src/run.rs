@@ -1,0 +1,146 @@
+//! Subcommand dispatch: the edge where errors become messages and exit codes.
+
+use crate::cli::{Cli, Command, Format, PermissionsFormat, ScanArgs, TargetArgs};
+use crate::collect::{self, FatalError, Service, Target};
+use crate::permissions;
+use anyhow::{Context, Result};
+use faascan_checks::model::{INVENTORY_SCHEMA_VERSION, Inventory};
+use faascan_reports::summary::InventorySummary;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Exit codes: 0 ok, 2 usage or config error, 3 the scan could not run.
+pub(crate) const EXIT_SCAN_FAILED: u8 = 3;
+pub(crate) const EXIT_USAGE: u8 = 2;
+
+pub(crate) fn exit_code_for(err: &anyhow::Error) -> ExitCode {
+    if err.downcast_ref::<UsageError>().is_some() {
+        ExitCode::from(EXIT_USAGE)
+    } else {
+        ExitCode::from(EXIT_SCAN_FAILED)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct UsageError(String);
+
+pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Permissions(args) => {
+            let text = match args.format {
+                PermissionsFormat::Policy => {
+                    serde_json::to_string_pretty(&permissions::iam_policy()).context("rendering the policy")? + "\n"
+                }
+                PermissionsFormat::Calls => permissions::ALLOWED_CALLS
+                    .iter()
+                    .map(|c| format!("{}\t{}\t{}\t{}\n", c.sdk_service, c.operation, c.iam_action, c.purpose))
+                    .collect(),
+            };
+            write_output(None, &text)?;
+        }
+        Command::Inventory(args) => {
+            let inventory = collect_live(&args.target)?;
+            let json = serde_json::to_string_pretty(&inventory).context("serialising the inventory")? + "\n";
+            write_output(args.output.as_deref(), &json)?;
+        }
+        Command::Scan(args) => scan(&args)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn scan(args: &ScanArgs) -> Result<()> {
+    let inventory = match &args.inventory {
+        Some(path) => load_inventory(path)?,
+        None => collect_live(&args.target)?,
+    };
+    let summary = InventorySummary::new(&inventory);
+    let text = match args.format {
+        Format::Json => summary.to_json() + "\n",
+        Format::Table => {
+            let width = (args.output.is_none() && std::io::stdout().is_terminal())
+                .then(terminal_width)
+                .flatten();
+            summary.to_table(width)
+        }
+    };
+    write_output(args.output.as_deref(), &text)
+}
+
+fn terminal_width() -> Option<u16> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+}
+
+fn load_inventory(path: &Path) -> Result<Inventory> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the inventory {}", path.display()))
+        .map_err(|e| anyhow::Error::new(UsageError(format!("{e:#}"))))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| UsageError(format!("{} is not JSON: {e}", path.display())))?;
+    let version = value.get("schema_version").and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(INVENTORY_SCHEMA_VERSION)) {
+        return Err(UsageError(format!(
+            "{} has inventory schema version {:?}; this faascan reads version {INVENTORY_SCHEMA_VERSION}",
+            path.display(),
+            version
+        ))
+        .into());
+    }
+    serde_json::from_value(value).map_err(|e| UsageError(format!("{} is not a faascan inventory: {e}", path.display())).into())
+}
+
+fn collect_live(args: &TargetArgs) -> Result<Inventory> {
+    let target = Target {
+        profile: args.profile.clone(),
+        regions: args.regions.clone(),
+        role_arn: args.role_arn.clone(),
+        external_id: args.external_id.clone(),
+        endpoint_url: args.endpoint_url.clone().filter(|e| !e.is_empty()),
+        max_attempts: args.max_attempts,
+        call_timeout: Duration::from_secs(args.call_timeout),
+    };
+    let services: Vec<Service> = if args.services.is_empty() { Service::ALL.to_vec() } else { args.services.clone() };
+    let progress = std::io::stderr().is_terminal();
+    if progress {
+        #[allow(clippy::print_stderr)] // progress goes to a terminal only, never into results
+        {
+            eprintln!("faascan: collecting {} …", services.iter().map(|s| format!("{s:?}").to_lowercase()).collect::<Vec<_>>().join(", "));
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let inventory = runtime.block_on(collect::collect(&target, &services, usize::from(args.concurrency)));
+    let inventory = inventory.map_err(|e| match e {
+        FatalError::Other(msg) if msg.contains("is not an AWS region") || msg.starts_with("no region") => {
+            anyhow::Error::new(UsageError(msg))
+        }
+        other => anyhow::Error::new(other).context("the scan could not run"),
+    })?;
+    if progress {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "faascan: done: {} calls, {} gaps",
+                inventory.calls.operations,
+                inventory.gaps.len()
+            );
+        }
+    }
+    Ok(inventory)
+}
+
+/// Results go to stdout or a file; nothing else writes there.
+fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes()).context("writing to stdout")?;
+            stdout.flush().context("writing to stdout")
+        }
+    }
+}
