@@ -1,0 +1,449 @@
+//! Live tests against moto: scenario accounts built through the SDK, the real binary run
+//! against them, and the inventory asserted field by field. Each test uses its own account.
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
+mod common;
+
+use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, PatchOperation, Op, SecurityPolicy};
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{Environment, FunctionCode, FunctionUrlAuthType, Runtime, TracingConfig, TracingMode};
+use aws_sdk_s3::types::{
+    BucketCannedAcl, BucketLocationConstraint, CreateBucketConfiguration, PublicAccessBlockConfiguration,
+    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+    ServerSideEncryptionRule, Tag, Tagging,
+};
+use common::*;
+use serde_json::Value;
+
+const SECRET_VALUES: &[&str] = &[
+    "AKIAQWERTYUIOPASDFGH",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYZZZZZZZZZZ",
+    "Sup3r-S3cret-Passw0rd!",
+    "tok_live_value_never_to_be_seen",
+    "stage-secret-q8Z3xP0vB7nM2kL5",
+];
+
+async fn function(lambda: &aws_sdk_lambda::Client, name: &str, role: &str, env: &[(&str, &str)], tracing: bool) -> String {
+    let mut environment = Environment::builder();
+    for (k, v) in env {
+        environment = environment.variables(*k, *v);
+    }
+    lambda
+        .create_function()
+        .function_name(name)
+        .runtime(Runtime::Python312)
+        .role(role)
+        .handler("app.handler")
+        .timeout(30)
+        .memory_size(256)
+        .code(FunctionCode::builder().zip_file(Blob::new(empty_zip())).build())
+        .environment(environment.build())
+        .tracing_config(
+            TracingConfig::builder().mode(if tracing { TracingMode::Active } else { TracingMode::PassThrough }).build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .function_arn()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inventory_matches_the_seeded_account_in_two_regions() {
+    let seed = assume_into("210000000001", "seed").await;
+    let sdk = seed.sdk("us-east-1").await;
+    let account = "210000000001";
+
+    // IAM
+    let iam = aws_sdk_iam::Client::new(&sdk);
+    let role = iam
+        .create_role()
+        .role_name("app-role")
+        .assume_role_policy_document(lambda_trust())
+        .tags(aws_sdk_iam::types::Tag::builder().key("team").value("core").build().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .role()
+        .unwrap()
+        .arn()
+        .to_owned();
+    iam.put_role_policy()
+        .role_name("app-role")
+        .policy_name("read-table")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:210000000001:table/t+1"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("app-role")
+        .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .send()
+        .await
+        .unwrap();
+    iam.create_user().user_name("deploy-bot").send().await.unwrap();
+    iam.attach_user_policy()
+        .user_name("deploy-bot")
+        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+        .send()
+        .await
+        .unwrap();
+    let key_id = iam
+        .create_access_key()
+        .user_name("deploy-bot")
+        .send()
+        .await
+        .unwrap()
+        .access_key()
+        .unwrap()
+        .access_key_id()
+        .to_owned();
+
+    // Lambda, in both regions
+    for region in ["us-east-1", "eu-west-1"] {
+        let lambda = aws_sdk_lambda::Client::new(&seed.sdk(region).await);
+        let arn = function(
+            &lambda,
+            &format!("api-{region}"),
+            &role,
+            &[
+                ("AWS_ACCESS_KEY_ID", SECRET_VALUES[0]),
+                ("AWS_SECRET_ACCESS_KEY", SECRET_VALUES[1]),
+                ("DB_PASSWORD", SECRET_VALUES[2]),
+                ("LOG_LEVEL", "debug"),
+            ],
+            false,
+        )
+        .await;
+        lambda.put_function_concurrency().function_name(&arn).reserved_concurrent_executions(7).send().await.unwrap();
+        lambda
+            .add_permission()
+            .function_name(&arn)
+            .statement_id("public")
+            .action("lambda:InvokeFunction")
+            .principal("*")
+            .send()
+            .await
+            .unwrap();
+        lambda
+            .create_function_url_config()
+            .function_name(&arn)
+            .auth_type(FunctionUrlAuthType::None)
+            .cors(aws_sdk_lambda::types::Cors::builder().allow_origins("*").build())
+            .send()
+            .await
+            .unwrap();
+        function(&lambda, &format!("worker-{region}"), &role, &[("TOKEN", SECRET_VALUES[3])], true).await;
+    }
+
+    // S3: one bucket per region
+    let s3_east = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
+    s3_east.create_bucket().bucket("t1-private").send().await.unwrap();
+    s3_east
+        .put_bucket_encryption()
+        .bucket("t1-private")
+        .server_side_encryption_configuration(
+            ServerSideEncryptionConfiguration::builder()
+                .rules(
+                    ServerSideEncryptionRule::builder()
+                        .apply_server_side_encryption_by_default(
+                            ServerSideEncryptionByDefault::builder()
+                                .sse_algorithm(ServerSideEncryption::AwsKms)
+                                .kms_master_key_id("alias/data")
+                                .build()
+                                .unwrap(),
+                        )
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3_east
+        .put_public_access_block()
+        .bucket("t1-private")
+        .public_access_block_configuration(
+            PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3_east
+        .put_bucket_tagging()
+        .bucket("t1-private")
+        .tagging(Tagging::builder().tag_set(Tag::builder().key("team").value("core").build().unwrap()).build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let s3_eu = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&seed.sdk("eu-west-1").await).force_path_style(true).build(),
+    );
+    s3_eu
+        .create_bucket()
+        .bucket("t1-public")
+        .create_bucket_configuration(
+            CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::EuWest1).build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3_eu.put_bucket_acl().bucket("t1-public").acl(BucketCannedAcl::PublicRead).send().await.unwrap();
+    let public_policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::t1-public/*"}]}"#;
+    s3_eu.put_bucket_policy().bucket("t1-public").policy(public_policy).send().await.unwrap();
+
+    // KMS in both regions
+    let mut keys = Vec::new();
+    for region in ["us-east-1", "eu-west-1"] {
+        let kms = aws_sdk_kms::Client::new(&seed.sdk(region).await);
+        let rotated = kms.create_key().description("rotated").send().await.unwrap().key_metadata().unwrap().key_id().to_owned();
+        kms.enable_key_rotation().key_id(&rotated).send().await.unwrap();
+        kms.create_alias().alias_name("alias/data").target_key_id(&rotated).send().await.unwrap();
+        let disabled = kms.create_key().description("off").send().await.unwrap().key_metadata().unwrap().key_id().to_owned();
+        kms.disable_key().key_id(&disabled).send().await.unwrap();
+        let doomed = kms.create_key().send().await.unwrap().key_metadata().unwrap().key_id().to_owned();
+        kms.schedule_key_deletion().key_id(&doomed).pending_window_in_days(7).send().await.unwrap();
+        keys.push((region, rotated, disabled, doomed));
+    }
+
+    // API Gateway REST and HTTP in us-east-1
+    let apig = aws_sdk_apigateway::Client::new(&sdk);
+    let api = apig
+        .create_rest_api()
+        .name("t1-rest")
+        .endpoint_configuration(EndpointConfiguration::builder().types(EndpointType::Regional).build())
+        .send()
+        .await
+        .unwrap();
+    let api_id = api.id().unwrap().to_owned();
+    let root = apig.get_resources().rest_api_id(&api_id).send().await.unwrap().items()[0].id().unwrap().to_owned();
+    let res = apig.create_resource().rest_api_id(&api_id).parent_id(&root).path_part("open").send().await.unwrap();
+    let res_id = res.id().unwrap().to_owned();
+    apig.put_method()
+        .rest_api_id(&api_id)
+        .resource_id(&res_id)
+        .http_method("GET")
+        .authorization_type("NONE")
+        .api_key_required(true)
+        .send()
+        .await
+        .unwrap();
+    let integration_uri = format!(
+        "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:{account}:function:api-us-east-1:live/invocations"
+    );
+    apig.put_integration()
+        .rest_api_id(&api_id)
+        .resource_id(&res_id)
+        .http_method("GET")
+        .r#type(aws_sdk_apigateway::types::IntegrationType::AwsProxy)
+        .integration_http_method("POST")
+        .uri(&integration_uri)
+        .send()
+        .await
+        .unwrap();
+    apig.create_deployment()
+        .rest_api_id(&api_id)
+        .stage_name("prod")
+        .variables("apiSecret", SECRET_VALUES[4])
+        .send()
+        .await
+        .unwrap();
+    apig.update_stage()
+        .rest_api_id(&api_id)
+        .stage_name("prod")
+        .patch_operations(PatchOperation::builder().op(Op::Replace).path("/tracingEnabled").value("true").build())
+        .patch_operations(PatchOperation::builder().op(Op::Replace).path("/*/*/throttling/rateLimit").value("42").build())
+        .send()
+        .await
+        .unwrap();
+    apig.create_domain_name()
+        .domain_name("t1.example.com")
+        .security_policy(SecurityPolicy::Tls10)
+        .regional_certificate_arn("arn:aws:acm:us-east-1:210000000001:certificate/x")
+        .send()
+        .await
+        .unwrap();
+    let v2 = aws_sdk_apigatewayv2::Client::new(&sdk);
+    let http = v2.create_api().name("t1-http").protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http).send().await.unwrap();
+    let http_id = http.api_id().unwrap().to_owned();
+    v2.create_route().api_id(&http_id).route_key("POST /hook").send().await.unwrap();
+    v2.create_stage()
+        .api_id(&http_id)
+        .stage_name("live")
+        .default_route_settings(
+            aws_sdk_apigatewayv2::types::RouteSettings::builder().throttling_burst_limit(10).throttling_rate_limit(5.0).build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // The scan, as a different session of the same account.
+    let scanner = assume_into(account, "scanner").await;
+    let (inv, out) = inventory(&scanner, &["us-east-1", "eu-west-1"], &[]);
+
+    assert_eq!(inv["schema_version"], 1);
+    assert_eq!(inv["account"]["id"], account);
+    assert_eq!(inv["account"]["regions"], serde_json::json!(["us-east-1", "eu-west-1"]));
+
+    // IAM
+    let iam_inv = &inv["iam"]["known"];
+    let app_role = find(&iam_inv["roles"], "name", "app-role");
+    assert_eq!(app_role["arn"], role);
+    assert_eq!(app_role["tags"]["team"], "core");
+    assert_eq!(app_role["attached_policies"], serde_json::json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"]));
+    let inline = &app_role["inline_policies"][0];
+    assert_eq!(inline["name"], "read-table");
+    // URL-decoded, with the literal '+' kept
+    let doc: Value = serde_json::from_str(inline["document"].as_str().unwrap()).unwrap();
+    assert_eq!(doc["Statement"][0]["Resource"], "arn:aws:dynamodb:us-east-1:210000000001:table/t+1");
+    assert!(app_role["trust_policy"].as_str().unwrap().contains("lambda.amazonaws.com"));
+    let readonly = &iam_inv["managed_policies"]["arn:aws:iam::aws:policy/ReadOnlyAccess"];
+    assert_eq!(readonly["aws_managed"], true);
+    assert!(readonly["document"]["known"].as_str().unwrap().contains("Statement"));
+    assert!(iam_inv["managed_policies"]["arn:aws:iam::aws:policy/AdministratorAccess"]["document"]["known"].is_string());
+    let bot = find(&iam_inv["users"], "name", "deploy-bot");
+    assert_eq!(bot["attached_policies"], serde_json::json!(["arn:aws:iam::aws:policy/AdministratorAccess"]));
+    let key = &bot["access_keys"]["known"][0];
+    assert_eq!(key["access_key_id"], key_id);
+    assert_eq!(key["status"], "Active");
+    assert!(key["created"].is_string());
+    assert_eq!(key["last_used"]["known"], Value::Null, "never used");
+
+    // Lambda, per region
+    for region in ["us-east-1", "eu-west-1"] {
+        let regional = inv["regions"].as_array().unwrap().iter().find(|r| r["region"] == region).unwrap();
+        let functions = &regional["lambda_functions"]["known"];
+        assert_eq!(functions.as_array().unwrap().len(), 2, "{region}");
+        let api = find(functions, "name", &format!("api-{region}"));
+        assert_eq!(api["arn"], format!("arn:aws:lambda:{region}:{account}:function:api-{region}"));
+        assert_eq!(api["region"], region);
+        assert_eq!(api["runtime"], "python3.12");
+        assert_eq!(api["handler"], "app.handler");
+        assert_eq!(api["role_arn"], role);
+        assert_eq!(api["timeout_seconds"], 30);
+        assert_eq!(api["memory_mb"], 256);
+        assert_eq!(api["reserved_concurrency"]["known"], 7);
+        assert_eq!(api["function_url"]["known"]["auth_type"], "NONE");
+        assert_eq!(api["function_url"]["known"]["cors"]["allow_origins"], serde_json::json!(["*"]));
+        assert!(api["resource_policy"]["known"].as_str().unwrap().contains("lambda:InvokeFunction"));
+        assert_eq!(api["code_signing_config_arn"]["known"], Value::Null);
+        let env = api["environment"].as_array().unwrap();
+        let names: Vec<&str> = env.iter().map(|v| v["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DB_PASSWORD", "LOG_LEVEL"]);
+        assert_eq!(env[0]["classification"], "secret");
+        assert_eq!(env[0]["detector"], "aws-access-key-id");
+        assert_eq!(env[1]["detector"], "aws-secret-access-key");
+        assert_eq!(env[2]["classification"], "secret");
+        assert_eq!(env[3]["classification"], "none");
+        assert!(env[0]["fingerprint"].as_str().unwrap().starts_with("hmac-sha256:"));
+        let worker = find(functions, "name", &format!("worker-{region}"));
+        assert_eq!(worker["tracing_mode"], "Active");
+        assert_eq!(worker["reserved_concurrency"]["known"], Value::Null);
+        assert_eq!(worker["function_url"]["known"], Value::Null);
+        assert_eq!(worker["resource_policy"]["known"], Value::Null);
+        assert_eq!(worker["event_source_mappings"]["known"], serde_json::json!([]));
+    }
+
+    // S3
+    let buckets = &inv["s3"]["buckets"]["known"];
+    let private = find(buckets, "name", "t1-private");
+    assert_eq!(private["arn"], "arn:aws:s3:::t1-private");
+    assert_eq!(private["region"]["known"], "us-east-1");
+    let rule = &private["encryption"]["known"]["rules"][0];
+    assert_eq!(rule["sse_algorithm"], "aws:kms");
+    assert_eq!(rule["kms_master_key_id"], "alias/data");
+    assert_eq!(private["public_access_block"]["known"]["restrict_public_buckets"], true);
+    assert_eq!(private["policy"]["known"], Value::Null);
+    assert_eq!(private["policy_is_public"]["known"], Value::Null);
+    assert_eq!(private["tags"]["known"]["team"], "core");
+    assert_eq!(private["logging"]["known"], Value::Null);
+    let public = find(buckets, "name", "t1-public");
+    assert_eq!(public["region"]["known"], "eu-west-1");
+    assert_eq!(public["encryption"]["known"], Value::Null);
+    assert_eq!(public["public_access_block"]["known"], Value::Null);
+    assert_eq!(public["policy_is_public"]["known"], true);
+    let policy: Value = serde_json::from_str(public["policy"]["known"].as_str().unwrap()).unwrap();
+    assert_eq!(policy["Statement"][0]["Principal"], "*");
+    let grants = public["acl"]["known"]["grants"].as_array().unwrap();
+    assert!(grants.iter().any(|g| g["grantee_uri"] == "http://acs.amazonaws.com/groups/global/AllUsers" && g["permission"] == "READ"));
+    assert_eq!(inv["s3"]["account_public_access_block"]["known"], Value::Null);
+
+    // KMS
+    for (region, rotated, disabled, doomed) in &keys {
+        let regional = inv["regions"].as_array().unwrap().iter().find(|r| r["region"] == *region).unwrap();
+        let kms = &regional["kms_keys"]["known"];
+        let k = find(kms, "id", rotated);
+        assert_eq!(k["arn"], format!("arn:aws:kms:{region}:{account}:key/{rotated}"));
+        assert_eq!(k["metadata"]["known"]["state"], "Enabled");
+        assert_eq!(k["metadata"]["known"]["manager"], "CUSTOMER");
+        assert_eq!(k["metadata"]["known"]["spec"], "SYMMETRIC_DEFAULT");
+        assert_eq!(k["metadata"]["known"]["description"], "rotated");
+        assert_eq!(k["rotation"]["known"]["enabled"], true);
+        assert_eq!(k["aliases"], serde_json::json!(["alias/data"]));
+        assert!(k["policy"]["known"].as_str().unwrap().contains("kms:*"));
+        let off = find(kms, "id", disabled);
+        assert_eq!(off["metadata"]["known"]["state"], "Disabled");
+        assert_eq!(off["rotation"]["known"]["enabled"], false);
+        let gone = find(kms, "id", doomed);
+        assert_eq!(gone["metadata"]["known"]["state"], "PendingDeletion");
+        assert!(gone["metadata"]["known"]["deletion_date"].is_string());
+    }
+
+    // API Gateway
+    let east = &inv["regions"][0];
+    let rest = find(&east["rest_apis"]["known"], "name", "t1-rest");
+    assert_eq!(rest["arn"], format!("arn:aws:apigateway:us-east-1::/restapis/{api_id}"));
+    assert_eq!(rest["endpoint_types"], serde_json::json!(["REGIONAL"]));
+    let stage = find(&rest["stages"]["known"], "name", "prod");
+    assert_eq!(stage["arn"], format!("arn:aws:apigateway:us-east-1::/restapis/{api_id}/stages/prod"));
+    assert_eq!(stage["tracing_enabled"], true);
+    assert_eq!(stage["method_settings"]["*/*"]["throttling_rate_limit"], 42.0);
+    assert_eq!(stage["variables"][0]["name"], "apiSecret");
+    let open = find(&rest["resources"]["known"], "path", "/open");
+    let get = &open["methods"][0];
+    assert_eq!(get["http_method"], "GET");
+    assert_eq!(get["authorization_type"], "NONE");
+    assert_eq!(get["api_key_required"], true);
+    assert_eq!(get["integration"]["integration_type"], "AWS_PROXY");
+    assert_eq!(get["integration"]["uri"], integration_uri);
+    assert_eq!(get["arn"], format!("arn:aws:apigateway:us-east-1::/restapis/{api_id}/resources/{res_id}/methods/GET"));
+    let domain = find(&east["domain_names"]["known"], "name", "t1.example.com");
+    assert_eq!(domain["security_policy"], "TLS_1_0");
+    assert_eq!(domain["arn"], "arn:aws:apigateway:us-east-1::/domainnames/t1.example.com");
+    let http_api = find(&east["http_apis"]["known"], "name", "t1-http");
+    assert_eq!(http_api["routes"]["known"][0]["route_key"], "POST /hook");
+    let live = find(&http_api["stages"]["known"], "name", "live");
+    assert_eq!(live["default_route_throttle"]["burst_limit"], 10);
+    assert_eq!(inv["regions"][1]["rest_apis"]["known"], serde_json::json!([]));
+
+    // Call accounting
+    assert!(inv["calls"]["operations"].as_u64().unwrap() > 30);
+
+    // No secret value anywhere: inventory, stdout, stderr.
+    let text = serde_json::to_string(&inv).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for secret in SECRET_VALUES {
+        assert!(!text.contains(secret), "{secret} leaked into the inventory");
+        assert!(!stderr.contains(secret), "{secret} leaked onto stderr");
+    }
+    let scan = faascan(
+        &["scan", "--endpoint-url", &moto().endpoint, "--region", "us-east-1", "--format", "json"],
+        &[
+            ("AWS_ACCESS_KEY_ID", &scanner.access_key_id),
+            ("AWS_SECRET_ACCESS_KEY", &scanner.secret_access_key),
+            ("AWS_SESSION_TOKEN", &scanner.session_token),
+        ],
+    );
+    assert!(scan.status.success());
+    for secret in SECRET_VALUES {
+        assert!(!String::from_utf8_lossy(&scan.stdout).contains(secret));
+        assert!(!String::from_utf8_lossy(&scan.stderr).contains(secret));
+    }
+}
