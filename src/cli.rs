@@ -20,10 +20,14 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Collect the inventory and write it as JSON (secret values are never included).
-    #[command(after_help = "Examples:\n  faascan inventory --region us-east-1 --output inv.json\n  faascan inventory --endpoint-url http://127.0.0.1:5000 --region us-east-1")]
+    #[command(
+        after_help = "Examples:\n  faascan inventory --region us-east-1 --output inv.json\n  faascan inventory --endpoint-url http://127.0.0.1:5000 --region us-east-1"
+    )]
     Inventory(InventoryArgs),
     /// Collect (or load an inventory) and report what was found.
-    #[command(after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json")]
+    #[command(
+        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json"
+    )]
     Scan(ScanArgs),
     /// Print the IAM policy faascan needs: exactly the read-only actions it calls.
     Permissions(PermissionsArgs),
@@ -87,7 +91,12 @@ pub(crate) struct TargetArgs {
     #[arg(long, requires = "role_arn", help_heading = "Target")]
     pub(crate) external_id: Option<String>,
     /// Send every call to this endpoint (an emulator such as moto or LocalStack).
-    #[arg(long, value_name = "URL", env = "AWS_ENDPOINT_URL", help_heading = "Target")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "AWS_ENDPOINT_URL",
+        help_heading = "Target"
+    )]
     pub(crate) endpoint_url: Option<String>,
     /// Services to collect (default: all).
     #[arg(long, value_enum, value_delimiter = ',', help_heading = "Target")]

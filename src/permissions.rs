@@ -22,64 +22,246 @@ const fn call(
     iam_action: &'static str,
     purpose: &'static str,
 ) -> AllowedCall {
-    AllowedCall { sdk_service, operation, iam_action, purpose }
+    AllowedCall {
+        sdk_service,
+        operation,
+        iam_action,
+        purpose,
+    }
 }
 
 pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
-    call("STS", "GetCallerIdentity", "sts:GetCallerIdentity", "who is scanning, which account"),
+    call(
+        "STS",
+        "GetCallerIdentity",
+        "sts:GetCallerIdentity",
+        "who is scanning, which account",
+    ),
     // Lambda
-    call("Lambda", "ListFunctions", "lambda:ListFunctions", "function configuration"),
-    call("Lambda", "GetFunction", "lambda:GetFunction", "tags and reserved concurrency (code is never downloaded)"),
-    call("Lambda", "GetPolicy", "lambda:GetPolicy", "resource-based policy"),
-    call("Lambda", "GetFunctionUrlConfig", "lambda:GetFunctionUrlConfig", "function URL auth type and CORS"),
-    call("Lambda", "GetFunctionCodeSigningConfig", "lambda:GetFunctionCodeSigningConfig", "code signing"),
-    call("Lambda", "ListFunctionEventInvokeConfigs", "lambda:ListFunctionEventInvokeConfigs", "on-failure destinations"),
-    call("Lambda", "ListEventSourceMappings", "lambda:ListEventSourceMappings", "event sources and their maximum concurrency"),
+    call(
+        "Lambda",
+        "ListFunctions",
+        "lambda:ListFunctions",
+        "function configuration",
+    ),
+    call(
+        "Lambda",
+        "GetFunction",
+        "lambda:GetFunction",
+        "tags and reserved concurrency (code is never downloaded)",
+    ),
+    call(
+        "Lambda",
+        "GetPolicy",
+        "lambda:GetPolicy",
+        "resource-based policy",
+    ),
+    call(
+        "Lambda",
+        "GetFunctionUrlConfig",
+        "lambda:GetFunctionUrlConfig",
+        "function URL auth type and CORS",
+    ),
+    call(
+        "Lambda",
+        "GetFunctionCodeSigningConfig",
+        "lambda:GetFunctionCodeSigningConfig",
+        "code signing",
+    ),
+    call(
+        "Lambda",
+        "ListFunctionEventInvokeConfigs",
+        "lambda:ListFunctionEventInvokeConfigs",
+        "on-failure destinations",
+    ),
+    call(
+        "Lambda",
+        "ListEventSourceMappings",
+        "lambda:ListEventSourceMappings",
+        "event sources and their maximum concurrency",
+    ),
     // IAM (global)
-    call("IAM", "GetAccountAuthorizationDetails", "iam:GetAccountAuthorizationDetails", "roles, users, groups and policies in a few calls"),
-    call("IAM", "ListPolicies", "iam:ListPolicies", "default versions of attached AWS-managed policies"),
-    call("IAM", "GetPolicyVersion", "iam:GetPolicyVersion", "each attached AWS-managed policy document, once"),
-    call("IAM", "ListAccessKeys", "iam:ListAccessKeys", "users' access keys"),
-    call("IAM", "GetAccessKeyLastUsed", "iam:GetAccessKeyLastUsed", "access key last use"),
+    call(
+        "IAM",
+        "GetAccountAuthorizationDetails",
+        "iam:GetAccountAuthorizationDetails",
+        "roles, users, groups and policies in a few calls",
+    ),
+    call(
+        "IAM",
+        "ListPolicies",
+        "iam:ListPolicies",
+        "default versions of attached AWS-managed policies",
+    ),
+    call(
+        "IAM",
+        "GetPolicyVersion",
+        "iam:GetPolicyVersion",
+        "each attached AWS-managed policy document, once",
+    ),
+    call(
+        "IAM",
+        "ListAccessKeys",
+        "iam:ListAccessKeys",
+        "users' access keys",
+    ),
+    call(
+        "IAM",
+        "GetAccessKeyLastUsed",
+        "iam:GetAccessKeyLastUsed",
+        "access key last use",
+    ),
     // S3
     call("S3", "ListBuckets", "s3:ListAllMyBuckets", "buckets"),
-    call("S3", "GetBucketLocation", "s3:GetBucketLocation", "bucket region"),
-    call("S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration", "default encryption"),
-    call("S3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", "bucket Block Public Access"),
-    call("S3", "GetBucketPolicy", "s3:GetBucketPolicy", "bucket policy"),
-    call("S3", "GetBucketPolicyStatus", "s3:GetBucketPolicyStatus", "AWS's own public verdict on the policy"),
+    call(
+        "S3",
+        "GetBucketLocation",
+        "s3:GetBucketLocation",
+        "bucket region",
+    ),
+    call(
+        "S3",
+        "GetBucketEncryption",
+        "s3:GetEncryptionConfiguration",
+        "default encryption",
+    ),
+    call(
+        "S3",
+        "GetPublicAccessBlock",
+        "s3:GetBucketPublicAccessBlock",
+        "bucket Block Public Access",
+    ),
+    call(
+        "S3",
+        "GetBucketPolicy",
+        "s3:GetBucketPolicy",
+        "bucket policy",
+    ),
+    call(
+        "S3",
+        "GetBucketPolicyStatus",
+        "s3:GetBucketPolicyStatus",
+        "AWS's own public verdict on the policy",
+    ),
     call("S3", "GetBucketAcl", "s3:GetBucketAcl", "ACL grants"),
-    call("S3", "GetBucketOwnershipControls", "s3:GetBucketOwnershipControls", "object ownership"),
-    call("S3", "GetBucketVersioning", "s3:GetBucketVersioning", "versioning"),
-    call("S3", "GetBucketLogging", "s3:GetBucketLogging", "server access logging"),
+    call(
+        "S3",
+        "GetBucketOwnershipControls",
+        "s3:GetBucketOwnershipControls",
+        "object ownership",
+    ),
+    call(
+        "S3",
+        "GetBucketVersioning",
+        "s3:GetBucketVersioning",
+        "versioning",
+    ),
+    call(
+        "S3",
+        "GetBucketLogging",
+        "s3:GetBucketLogging",
+        "server access logging",
+    ),
     call("S3", "GetBucketTagging", "s3:GetBucketTagging", "tags"),
-    call("S3 Control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock", "account Block Public Access"),
+    call(
+        "S3 Control",
+        "GetPublicAccessBlock",
+        "s3:GetAccountPublicAccessBlock",
+        "account Block Public Access",
+    ),
     // API Gateway REST (v1): every read is apigateway:GET on the resource path
-    call("API Gateway", "GetRestApis", "apigateway:GET", "REST APIs with their policies"),
-    call("API Gateway", "GetStages", "apigateway:GET", "stages and method settings"),
-    call("API Gateway", "GetResources", "apigateway:GET", "resources with embedded methods"),
-    call("API Gateway", "GetAuthorizers", "apigateway:GET", "authorizers"),
-    call("API Gateway", "GetUsagePlans", "apigateway:GET", "usage plans and throttles"),
-    call("API Gateway", "GetApiKeys", "apigateway:GET", "API keys (never their values)"),
-    call("API Gateway", "GetDomainNames", "apigateway:GET", "custom domains and TLS policy"),
-    call("API Gateway", "GetAccount", "apigateway:GET", "account-level throttle"),
+    call(
+        "API Gateway",
+        "GetRestApis",
+        "apigateway:GET",
+        "REST APIs with their policies",
+    ),
+    call(
+        "API Gateway",
+        "GetStages",
+        "apigateway:GET",
+        "stages and method settings",
+    ),
+    call(
+        "API Gateway",
+        "GetResources",
+        "apigateway:GET",
+        "resources with embedded methods",
+    ),
+    call(
+        "API Gateway",
+        "GetAuthorizers",
+        "apigateway:GET",
+        "authorizers",
+    ),
+    call(
+        "API Gateway",
+        "GetUsagePlans",
+        "apigateway:GET",
+        "usage plans and throttles",
+    ),
+    call(
+        "API Gateway",
+        "GetApiKeys",
+        "apigateway:GET",
+        "API keys (never their values)",
+    ),
+    call(
+        "API Gateway",
+        "GetDomainNames",
+        "apigateway:GET",
+        "custom domains and TLS policy",
+    ),
+    call(
+        "API Gateway",
+        "GetAccount",
+        "apigateway:GET",
+        "account-level throttle",
+    ),
     // API Gateway HTTP (v2)
     call("ApiGatewayV2", "GetApis", "apigateway:GET", "HTTP APIs"),
-    call("ApiGatewayV2", "GetRoutes", "apigateway:GET", "routes and their authorization"),
-    call("ApiGatewayV2", "GetIntegrations", "apigateway:GET", "route targets"),
-    call("ApiGatewayV2", "GetStages", "apigateway:GET", "stages, throttling, access logs"),
+    call(
+        "ApiGatewayV2",
+        "GetRoutes",
+        "apigateway:GET",
+        "routes and their authorization",
+    ),
+    call(
+        "ApiGatewayV2",
+        "GetIntegrations",
+        "apigateway:GET",
+        "route targets",
+    ),
+    call(
+        "ApiGatewayV2",
+        "GetStages",
+        "apigateway:GET",
+        "stages, throttling, access logs",
+    ),
     // KMS
     call("KMS", "ListKeys", "kms:ListKeys", "keys"),
     call("KMS", "ListAliases", "kms:ListAliases", "aliases"),
     call("KMS", "DescribeKey", "kms:DescribeKey", "key metadata"),
-    call("KMS", "GetKeyRotationStatus", "kms:GetKeyRotationStatus", "rotation"),
-    call("KMS", "ListKeyRotations", "kms:ListKeyRotations", "last rotation"),
+    call(
+        "KMS",
+        "GetKeyRotationStatus",
+        "kms:GetKeyRotationStatus",
+        "rotation",
+    ),
+    call(
+        "KMS",
+        "ListKeyRotations",
+        "kms:ListKeyRotations",
+        "last rotation",
+    ),
     call("KMS", "GetKeyPolicy", "kms:GetKeyPolicy", "key policy"),
     call("KMS", "ListResourceTags", "kms:ListResourceTags", "tags"),
 ];
 
 pub(crate) fn find(sdk_service: &str, operation: &str) -> Option<&'static AllowedCall> {
-    ALLOWED_CALLS.iter().find(|c| c.sdk_service == sdk_service && c.operation == operation)
+    ALLOWED_CALLS
+        .iter()
+        .find(|c| c.sdk_service == sdk_service && c.operation == operation)
 }
 
 /// The distinct IAM actions, sorted.
@@ -92,8 +274,9 @@ pub(crate) fn iam_actions() -> Vec<&'static str> {
 
 /// A ready-to-attach identity policy granting exactly what faascan calls.
 pub(crate) fn iam_policy() -> serde_json::Value {
-    let (apigateway, others): (Vec<_>, Vec<_>) =
-        iam_actions().into_iter().partition(|a| a.starts_with("apigateway:"));
+    let (apigateway, others): (Vec<_>, Vec<_>) = iam_actions()
+        .into_iter()
+        .partition(|a| a.starts_with("apigateway:"));
     json!({
         "Version": "2012-10-17",
         "Statement": [
@@ -128,7 +311,11 @@ mod tests {
                 c.sdk_service,
                 c.operation
             );
-            let action = c.iam_action.split_once(':').map(|(_, a)| a).unwrap_or_default();
+            let action = c
+                .iam_action
+                .split_once(':')
+                .map(|(_, a)| a)
+                .unwrap_or_default();
             assert!(
                 action == "GET" || READ_PREFIXES.iter().any(|p| action.starts_with(p)),
                 "{} is not a read-level IAM action",
@@ -141,7 +328,9 @@ mod tests {
     fn no_duplicates() {
         for (i, a) in ALLOWED_CALLS.iter().enumerate() {
             assert!(
-                !ALLOWED_CALLS[i + 1..].iter().any(|b| a.sdk_service == b.sdk_service && a.operation == b.operation),
+                !ALLOWED_CALLS[i + 1..]
+                    .iter()
+                    .any(|b| a.sdk_service == b.sdk_service && a.operation == b.operation),
                 "{} {} listed twice",
                 a.sdk_service,
                 a.operation
@@ -153,7 +342,10 @@ mod tests {
     fn security_md_lists_every_action() {
         let security = include_str!("../SECURITY.md");
         for action in iam_actions() {
-            assert!(security.contains(&format!("`{action}`")), "SECURITY.md does not list `{action}`");
+            assert!(
+                security.contains(&format!("`{action}`")),
+                "SECURITY.md does not list `{action}`"
+            );
         }
     }
 }

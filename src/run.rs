@@ -32,18 +32,27 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Permissions(args) => {
             let text = match args.format {
                 PermissionsFormat::Policy => {
-                    serde_json::to_string_pretty(&permissions::iam_policy()).context("rendering the policy")? + "\n"
+                    serde_json::to_string_pretty(&permissions::iam_policy())
+                        .context("rendering the policy")?
+                        + "\n"
                 }
                 PermissionsFormat::Calls => permissions::ALLOWED_CALLS
                     .iter()
-                    .map(|c| format!("{}\t{}\t{}\t{}\n", c.sdk_service, c.operation, c.iam_action, c.purpose))
+                    .map(|c| {
+                        format!(
+                            "{}\t{}\t{}\t{}\n",
+                            c.sdk_service, c.operation, c.iam_action, c.purpose
+                        )
+                    })
                     .collect(),
             };
             write_output(None, &text)?;
         }
         Command::Inventory(args) => {
             let inventory = collect_live(&args.target)?;
-            let json = serde_json::to_string_pretty(&inventory).context("serialising the inventory")? + "\n";
+            let json = serde_json::to_string_pretty(&inventory)
+                .context("serialising the inventory")?
+                + "\n";
             write_output(args.output.as_deref(), &json)?;
         }
         Command::Scan(args) => scan(&args)?,
@@ -79,7 +88,9 @@ fn load_inventory(path: &Path) -> Result<Inventory> {
         .map_err(|e| anyhow::Error::new(UsageError(format!("{e:#}"))))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| UsageError(format!("{} is not JSON: {e}", path.display())))?;
-    let version = value.get("schema_version").and_then(serde_json::Value::as_u64);
+    let version = value
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64);
     if version != Some(u64::from(INVENTORY_SCHEMA_VERSION)) {
         return Err(UsageError(format!(
             "{} has inventory schema version {:?}; this faascan reads version {INVENTORY_SCHEMA_VERSION}",
@@ -88,7 +99,13 @@ fn load_inventory(path: &Path) -> Result<Inventory> {
         ))
         .into());
     }
-    serde_json::from_value(value).map_err(|e| UsageError(format!("{} is not a faascan inventory: {e}", path.display())).into())
+    serde_json::from_value(value).map_err(|e| {
+        UsageError(format!(
+            "{} is not a faascan inventory: {e}",
+            path.display()
+        ))
+        .into()
+    })
 }
 
 fn collect_live(args: &TargetArgs) -> Result<Inventory> {
@@ -101,21 +118,38 @@ fn collect_live(args: &TargetArgs) -> Result<Inventory> {
         max_attempts: args.max_attempts,
         call_timeout: Duration::from_secs(args.call_timeout),
     };
-    let services: Vec<Service> = if args.services.is_empty() { Service::ALL.to_vec() } else { args.services.clone() };
+    let services: Vec<Service> = if args.services.is_empty() {
+        Service::ALL.to_vec()
+    } else {
+        args.services.clone()
+    };
     let progress = std::io::stderr().is_terminal();
     if progress {
         #[allow(clippy::print_stderr)] // progress goes to a terminal only, never into results
         {
-            eprintln!("faascan: collecting {} …", services.iter().map(|s| format!("{s:?}").to_lowercase()).collect::<Vec<_>>().join(", "));
+            eprintln!(
+                "faascan: collecting {} …",
+                services
+                    .iter()
+                    .map(|s| format!("{s:?}").to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let inventory = runtime.block_on(collect::collect(&target, &services, usize::from(args.concurrency)));
+    let inventory = runtime.block_on(collect::collect(
+        &target,
+        &services,
+        usize::from(args.concurrency),
+    ));
     let inventory = inventory.map_err(|e| match e {
-        FatalError::Other(msg) if msg.contains("is not an AWS region") || msg.starts_with("no region") => {
+        FatalError::Other(msg)
+            if msg.contains("is not an AWS region") || msg.starts_with("no region") =>
+        {
             anyhow::Error::new(UsageError(msg))
         }
         other => anyhow::Error::new(other).context("the scan could not run"),
@@ -136,10 +170,14 @@ fn collect_live(args: &TargetArgs) -> Result<Inventory> {
 /// Results go to stdout or a file; nothing else writes there.
 fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display())),
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes()).context("writing to stdout")?;
+            stdout
+                .write_all(text.as_bytes())
+                .context("writing to stdout")?;
             stdout.flush().context("writing to stdout")
         }
     }

@@ -4,13 +4,17 @@
 
 mod common;
 
-use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, PatchOperation, Op, SecurityPolicy};
+use aws_sdk_apigateway::types::{
+    EndpointConfiguration, EndpointType, Op, PatchOperation, SecurityPolicy,
+};
 use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::{Environment, FunctionCode, FunctionUrlAuthType, Runtime, TracingConfig, TracingMode};
+use aws_sdk_lambda::types::{
+    Environment, FunctionCode, FunctionUrlAuthType, Runtime, TracingConfig, TracingMode,
+};
 use aws_sdk_s3::types::{
-    BucketCannedAcl, BucketLocationConstraint, CreateBucketConfiguration, PublicAccessBlockConfiguration,
-    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
-    ServerSideEncryptionRule, Tag, Tagging,
+    BucketCannedAcl, BucketLocationConstraint, CreateBucketConfiguration,
+    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
+    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging,
 };
 use common::*;
 use serde_json::Value;
@@ -23,7 +27,13 @@ const SECRET_VALUES: &[&str] = &[
     "stage-secret-q8Z3xP0vB7nM2kL5",
 ];
 
-async fn function(lambda: &aws_sdk_lambda::Client, name: &str, role: &str, env: &[(&str, &str)], tracing: bool) -> String {
+async fn function(
+    lambda: &aws_sdk_lambda::Client,
+    name: &str,
+    role: &str,
+    env: &[(&str, &str)],
+    tracing: bool,
+) -> String {
     let mut environment = Environment::builder();
     for (k, v) in env {
         environment = environment.variables(*k, *v);
@@ -36,10 +46,20 @@ async fn function(lambda: &aws_sdk_lambda::Client, name: &str, role: &str, env: 
         .handler("app.handler")
         .timeout(30)
         .memory_size(256)
-        .code(FunctionCode::builder().zip_file(Blob::new(empty_zip())).build())
+        .code(
+            FunctionCode::builder()
+                .zip_file(Blob::new(empty_zip()))
+                .build(),
+        )
         .environment(environment.build())
         .tracing_config(
-            TracingConfig::builder().mode(if tracing { TracingMode::Active } else { TracingMode::PassThrough }).build(),
+            TracingConfig::builder()
+                .mode(if tracing {
+                    TracingMode::Active
+                } else {
+                    TracingMode::PassThrough
+                })
+                .build(),
         )
         .send()
         .await
@@ -61,7 +81,13 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
         .create_role()
         .role_name("app-role")
         .assume_role_policy_document(lambda_trust())
-        .tags(aws_sdk_iam::types::Tag::builder().key("team").value("core").build().unwrap())
+        .tags(
+            aws_sdk_iam::types::Tag::builder()
+                .key("team")
+                .value("core")
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap()
@@ -82,7 +108,11 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
         .send()
         .await
         .unwrap();
-    iam.create_user().user_name("deploy-bot").send().await.unwrap();
+    iam.create_user()
+        .user_name("deploy-bot")
+        .send()
+        .await
+        .unwrap();
     iam.attach_user_policy()
         .user_name("deploy-bot")
         .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
@@ -116,7 +146,13 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
             false,
         )
         .await;
-        lambda.put_function_concurrency().function_name(&arn).reserved_concurrent_executions(7).send().await.unwrap();
+        lambda
+            .put_function_concurrency()
+            .function_name(&arn)
+            .reserved_concurrent_executions(7)
+            .send()
+            .await
+            .unwrap();
         lambda
             .add_permission()
             .function_name(&arn)
@@ -130,16 +166,36 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
             .create_function_url_config()
             .function_name(&arn)
             .auth_type(FunctionUrlAuthType::None)
-            .cors(aws_sdk_lambda::types::Cors::builder().allow_origins("*").build())
+            .cors(
+                aws_sdk_lambda::types::Cors::builder()
+                    .allow_origins("*")
+                    .build(),
+            )
             .send()
             .await
             .unwrap();
-        function(&lambda, &format!("worker-{region}"), &role, &[("TOKEN", SECRET_VALUES[3])], true).await;
+        function(
+            &lambda,
+            &format!("worker-{region}"),
+            &role,
+            &[("TOKEN", SECRET_VALUES[3])],
+            true,
+        )
+        .await;
     }
 
     // S3: one bucket per region
-    let s3_east = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
-    s3_east.create_bucket().bucket("t1-private").send().await.unwrap();
+    let s3_east = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    s3_east
+        .create_bucket()
+        .bucket("t1-private")
+        .send()
+        .await
+        .unwrap();
     s3_east
         .put_bucket_encryption()
         .bucket("t1-private")
@@ -179,37 +235,98 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
     s3_east
         .put_bucket_tagging()
         .bucket("t1-private")
-        .tagging(Tagging::builder().tag_set(Tag::builder().key("team").value("core").build().unwrap()).build().unwrap())
+        .tagging(
+            Tagging::builder()
+                .tag_set(Tag::builder().key("team").value("core").build().unwrap())
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
     let s3_eu = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&seed.sdk("eu-west-1").await).force_path_style(true).build(),
+        aws_sdk_s3::config::Builder::from(&seed.sdk("eu-west-1").await)
+            .force_path_style(true)
+            .build(),
     );
     s3_eu
         .create_bucket()
         .bucket("t1-public")
         .create_bucket_configuration(
-            CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::EuWest1).build(),
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::EuWest1)
+                .build(),
         )
         .send()
         .await
         .unwrap();
-    s3_eu.put_bucket_acl().bucket("t1-public").acl(BucketCannedAcl::PublicRead).send().await.unwrap();
+    s3_eu
+        .put_bucket_acl()
+        .bucket("t1-public")
+        .acl(BucketCannedAcl::PublicRead)
+        .send()
+        .await
+        .unwrap();
     let public_policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::t1-public/*"}]}"#;
-    s3_eu.put_bucket_policy().bucket("t1-public").policy(public_policy).send().await.unwrap();
+    s3_eu
+        .put_bucket_policy()
+        .bucket("t1-public")
+        .policy(public_policy)
+        .send()
+        .await
+        .unwrap();
 
     // KMS in both regions
     let mut keys = Vec::new();
     for region in ["us-east-1", "eu-west-1"] {
         let kms = aws_sdk_kms::Client::new(&seed.sdk(region).await);
-        let rotated = kms.create_key().description("rotated").send().await.unwrap().key_metadata().unwrap().key_id().to_owned();
-        kms.enable_key_rotation().key_id(&rotated).send().await.unwrap();
-        kms.create_alias().alias_name("alias/data").target_key_id(&rotated).send().await.unwrap();
-        let disabled = kms.create_key().description("off").send().await.unwrap().key_metadata().unwrap().key_id().to_owned();
+        let rotated = kms
+            .create_key()
+            .description("rotated")
+            .send()
+            .await
+            .unwrap()
+            .key_metadata()
+            .unwrap()
+            .key_id()
+            .to_owned();
+        kms.enable_key_rotation()
+            .key_id(&rotated)
+            .send()
+            .await
+            .unwrap();
+        kms.create_alias()
+            .alias_name("alias/data")
+            .target_key_id(&rotated)
+            .send()
+            .await
+            .unwrap();
+        let disabled = kms
+            .create_key()
+            .description("off")
+            .send()
+            .await
+            .unwrap()
+            .key_metadata()
+            .unwrap()
+            .key_id()
+            .to_owned();
         kms.disable_key().key_id(&disabled).send().await.unwrap();
-        let doomed = kms.create_key().send().await.unwrap().key_metadata().unwrap().key_id().to_owned();
-        kms.schedule_key_deletion().key_id(&doomed).pending_window_in_days(7).send().await.unwrap();
+        let doomed = kms
+            .create_key()
+            .send()
+            .await
+            .unwrap()
+            .key_metadata()
+            .unwrap()
+            .key_id()
+            .to_owned();
+        kms.schedule_key_deletion()
+            .key_id(&doomed)
+            .pending_window_in_days(7)
+            .send()
+            .await
+            .unwrap();
         keys.push((region, rotated, disabled, doomed));
     }
 
@@ -218,13 +335,33 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
     let api = apig
         .create_rest_api()
         .name("t1-rest")
-        .endpoint_configuration(EndpointConfiguration::builder().types(EndpointType::Regional).build())
+        .endpoint_configuration(
+            EndpointConfiguration::builder()
+                .types(EndpointType::Regional)
+                .build(),
+        )
         .send()
         .await
         .unwrap();
     let api_id = api.id().unwrap().to_owned();
-    let root = apig.get_resources().rest_api_id(&api_id).send().await.unwrap().items()[0].id().unwrap().to_owned();
-    let res = apig.create_resource().rest_api_id(&api_id).parent_id(&root).path_part("open").send().await.unwrap();
+    let root = apig
+        .get_resources()
+        .rest_api_id(&api_id)
+        .send()
+        .await
+        .unwrap()
+        .items()[0]
+        .id()
+        .unwrap()
+        .to_owned();
+    let res = apig
+        .create_resource()
+        .rest_api_id(&api_id)
+        .parent_id(&root)
+        .path_part("open")
+        .send()
+        .await
+        .unwrap();
     let res_id = res.id().unwrap().to_owned();
     apig.put_method()
         .rest_api_id(&api_id)
@@ -258,8 +395,20 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
     apig.update_stage()
         .rest_api_id(&api_id)
         .stage_name("prod")
-        .patch_operations(PatchOperation::builder().op(Op::Replace).path("/tracingEnabled").value("true").build())
-        .patch_operations(PatchOperation::builder().op(Op::Replace).path("/*/*/throttling/rateLimit").value("42").build())
+        .patch_operations(
+            PatchOperation::builder()
+                .op(Op::Replace)
+                .path("/tracingEnabled")
+                .value("true")
+                .build(),
+        )
+        .patch_operations(
+            PatchOperation::builder()
+                .op(Op::Replace)
+                .path("/*/*/throttling/rateLimit")
+                .value("42")
+                .build(),
+        )
         .send()
         .await
         .unwrap();
@@ -271,14 +420,28 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
         .await
         .unwrap();
     let v2 = aws_sdk_apigatewayv2::Client::new(&sdk);
-    let http = v2.create_api().name("t1-http").protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http).send().await.unwrap();
+    let http = v2
+        .create_api()
+        .name("t1-http")
+        .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http)
+        .send()
+        .await
+        .unwrap();
     let http_id = http.api_id().unwrap().to_owned();
-    v2.create_route().api_id(&http_id).route_key("POST /hook").send().await.unwrap();
+    v2.create_route()
+        .api_id(&http_id)
+        .route_key("POST /hook")
+        .send()
+        .await
+        .unwrap();
     v2.create_stage()
         .api_id(&http_id)
         .stage_name("live")
         .default_route_settings(
-            aws_sdk_apigatewayv2::types::RouteSettings::builder().throttling_burst_limit(10).throttling_rate_limit(5.0).build(),
+            aws_sdk_apigatewayv2::types::RouteSettings::builder()
+                .throttling_burst_limit(10)
+                .throttling_rate_limit(5.0)
+                .build(),
         )
         .send()
         .await
@@ -290,26 +453,48 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
 
     assert_eq!(inv["schema_version"], 1);
     assert_eq!(inv["account"]["id"], account);
-    assert_eq!(inv["account"]["regions"], serde_json::json!(["us-east-1", "eu-west-1"]));
+    assert_eq!(
+        inv["account"]["regions"],
+        serde_json::json!(["us-east-1", "eu-west-1"])
+    );
 
     // IAM
     let iam_inv = &inv["iam"]["known"];
     let app_role = find(&iam_inv["roles"], "name", "app-role");
     assert_eq!(app_role["arn"], role);
     assert_eq!(app_role["tags"]["team"], "core");
-    assert_eq!(app_role["attached_policies"], serde_json::json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"]));
+    assert_eq!(
+        app_role["attached_policies"],
+        serde_json::json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"])
+    );
     let inline = &app_role["inline_policies"][0];
     assert_eq!(inline["name"], "read-table");
     // URL-decoded, with the literal '+' kept
     let doc: Value = serde_json::from_str(inline["document"].as_str().unwrap()).unwrap();
-    assert_eq!(doc["Statement"][0]["Resource"], "arn:aws:dynamodb:us-east-1:210000000001:table/t+1");
-    assert!(app_role["trust_policy"].as_str().unwrap().contains("lambda.amazonaws.com"));
+    assert_eq!(
+        doc["Statement"][0]["Resource"],
+        "arn:aws:dynamodb:us-east-1:210000000001:table/t+1"
+    );
+    assert!(
+        app_role["trust_policy"]
+            .as_str()
+            .unwrap()
+            .contains("lambda.amazonaws.com")
+    );
     let readonly = &iam_inv["managed_policies"]["arn:aws:iam::aws:policy/ReadOnlyAccess"];
     assert_eq!(readonly["aws_managed"], true);
-    assert!(readonly["document"]["known"].as_str().unwrap().contains("Statement"));
+    assert!(
+        readonly["document"]["known"]
+            .as_str()
+            .unwrap()
+            .contains("Statement")
+    );
     assert!(iam_inv["managed_policies"]["arn:aws:iam::aws:policy/AdministratorAccess"]["document"]["known"].is_string());
     let bot = find(&iam_inv["users"], "name", "deploy-bot");
-    assert_eq!(bot["attached_policies"], serde_json::json!(["arn:aws:iam::aws:policy/AdministratorAccess"]));
+    assert_eq!(
+        bot["attached_policies"],
+        serde_json::json!(["arn:aws:iam::aws:policy/AdministratorAccess"])
+    );
     let key = &bot["access_keys"]["known"][0];
     assert_eq!(key["access_key_id"], key_id);
     assert_eq!(key["status"], "Active");
@@ -318,11 +503,19 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
 
     // Lambda, per region
     for region in ["us-east-1", "eu-west-1"] {
-        let regional = inv["regions"].as_array().unwrap().iter().find(|r| r["region"] == region).unwrap();
+        let regional = inv["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["region"] == region)
+            .unwrap();
         let functions = &regional["lambda_functions"]["known"];
         assert_eq!(functions.as_array().unwrap().len(), 2, "{region}");
         let api = find(functions, "name", &format!("api-{region}"));
-        assert_eq!(api["arn"], format!("arn:aws:lambda:{region}:{account}:function:api-{region}"));
+        assert_eq!(
+            api["arn"],
+            format!("arn:aws:lambda:{region}:{account}:function:api-{region}")
+        );
         assert_eq!(api["region"], region);
         assert_eq!(api["runtime"], "python3.12");
         assert_eq!(api["handler"], "app.handler");
@@ -331,24 +524,48 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
         assert_eq!(api["memory_mb"], 256);
         assert_eq!(api["reserved_concurrency"]["known"], 7);
         assert_eq!(api["function_url"]["known"]["auth_type"], "NONE");
-        assert_eq!(api["function_url"]["known"]["cors"]["allow_origins"], serde_json::json!(["*"]));
-        assert!(api["resource_policy"]["known"].as_str().unwrap().contains("lambda:InvokeFunction"));
+        assert_eq!(
+            api["function_url"]["known"]["cors"]["allow_origins"],
+            serde_json::json!(["*"])
+        );
+        assert!(
+            api["resource_policy"]["known"]
+                .as_str()
+                .unwrap()
+                .contains("lambda:InvokeFunction")
+        );
         assert_eq!(api["code_signing_config_arn"]["known"], Value::Null);
         let env = api["environment"].as_array().unwrap();
         let names: Vec<&str> = env.iter().map(|v| v["name"].as_str().unwrap()).collect();
-        assert_eq!(names, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DB_PASSWORD", "LOG_LEVEL"]);
+        assert_eq!(
+            names,
+            [
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "DB_PASSWORD",
+                "LOG_LEVEL"
+            ]
+        );
         assert_eq!(env[0]["classification"], "secret");
         assert_eq!(env[0]["detector"], "aws-access-key-id");
         assert_eq!(env[1]["detector"], "aws-secret-access-key");
         assert_eq!(env[2]["classification"], "secret");
         assert_eq!(env[3]["classification"], "none");
-        assert!(env[0]["fingerprint"].as_str().unwrap().starts_with("hmac-sha256:"));
+        assert!(
+            env[0]["fingerprint"]
+                .as_str()
+                .unwrap()
+                .starts_with("hmac-sha256:")
+        );
         let worker = find(functions, "name", &format!("worker-{region}"));
         assert_eq!(worker["tracing_mode"], "Active");
         assert_eq!(worker["reserved_concurrency"]["known"], Value::Null);
         assert_eq!(worker["function_url"]["known"], Value::Null);
         assert_eq!(worker["resource_policy"]["known"], Value::Null);
-        assert_eq!(worker["event_source_mappings"]["known"], serde_json::json!([]));
+        assert_eq!(
+            worker["event_source_mappings"]["known"],
+            serde_json::json!([])
+        );
     }
 
     // S3
@@ -359,7 +576,10 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
     let rule = &private["encryption"]["known"]["rules"][0];
     assert_eq!(rule["sse_algorithm"], "aws:kms");
     assert_eq!(rule["kms_master_key_id"], "alias/data");
-    assert_eq!(private["public_access_block"]["known"]["restrict_public_buckets"], true);
+    assert_eq!(
+        private["public_access_block"]["known"]["restrict_public_buckets"],
+        true
+    );
     assert_eq!(private["policy"]["known"], Value::Null);
     assert_eq!(private["policy_is_public"]["known"], Value::Null);
     assert_eq!(private["tags"]["known"]["team"], "core");
@@ -372,15 +592,28 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
     let policy: Value = serde_json::from_str(public["policy"]["known"].as_str().unwrap()).unwrap();
     assert_eq!(policy["Statement"][0]["Principal"], "*");
     let grants = public["acl"]["known"]["grants"].as_array().unwrap();
-    assert!(grants.iter().any(|g| g["grantee_uri"] == "http://acs.amazonaws.com/groups/global/AllUsers" && g["permission"] == "READ"));
-    assert_eq!(inv["s3"]["account_public_access_block"]["known"], Value::Null);
+    assert!(grants.iter().any(|g| g["grantee_uri"]
+        == "http://acs.amazonaws.com/groups/global/AllUsers"
+        && g["permission"] == "READ"));
+    assert_eq!(
+        inv["s3"]["account_public_access_block"]["known"],
+        Value::Null
+    );
 
     // KMS
     for (region, rotated, disabled, doomed) in &keys {
-        let regional = inv["regions"].as_array().unwrap().iter().find(|r| r["region"] == *region).unwrap();
+        let regional = inv["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["region"] == *region)
+            .unwrap();
         let kms = &regional["kms_keys"]["known"];
         let k = find(kms, "id", rotated);
-        assert_eq!(k["arn"], format!("arn:aws:kms:{region}:{account}:key/{rotated}"));
+        assert_eq!(
+            k["arn"],
+            format!("arn:aws:kms:{region}:{account}:key/{rotated}")
+        );
         assert_eq!(k["metadata"]["known"]["state"], "Enabled");
         assert_eq!(k["metadata"]["known"]["manager"], "CUSTOMER");
         assert_eq!(k["metadata"]["known"]["spec"], "SYMMETRIC_DEFAULT");
@@ -399,12 +632,21 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
     // API Gateway
     let east = &inv["regions"][0];
     let rest = find(&east["rest_apis"]["known"], "name", "t1-rest");
-    assert_eq!(rest["arn"], format!("arn:aws:apigateway:us-east-1::/restapis/{api_id}"));
+    assert_eq!(
+        rest["arn"],
+        format!("arn:aws:apigateway:us-east-1::/restapis/{api_id}")
+    );
     assert_eq!(rest["endpoint_types"], serde_json::json!(["REGIONAL"]));
     let stage = find(&rest["stages"]["known"], "name", "prod");
-    assert_eq!(stage["arn"], format!("arn:aws:apigateway:us-east-1::/restapis/{api_id}/stages/prod"));
+    assert_eq!(
+        stage["arn"],
+        format!("arn:aws:apigateway:us-east-1::/restapis/{api_id}/stages/prod")
+    );
     assert_eq!(stage["tracing_enabled"], true);
-    assert_eq!(stage["method_settings"]["*/*"]["throttling_rate_limit"], 42.0);
+    assert_eq!(
+        stage["method_settings"]["*/*"]["throttling_rate_limit"],
+        42.0
+    );
     assert_eq!(stage["variables"][0]["name"], "apiSecret");
     let open = find(&rest["resources"]["known"], "path", "/open");
     let get = &open["methods"][0];
@@ -413,15 +655,24 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
     assert_eq!(get["api_key_required"], true);
     assert_eq!(get["integration"]["integration_type"], "AWS_PROXY");
     assert_eq!(get["integration"]["uri"], integration_uri);
-    assert_eq!(get["arn"], format!("arn:aws:apigateway:us-east-1::/restapis/{api_id}/resources/{res_id}/methods/GET"));
+    assert_eq!(
+        get["arn"],
+        format!("arn:aws:apigateway:us-east-1::/restapis/{api_id}/resources/{res_id}/methods/GET")
+    );
     let domain = find(&east["domain_names"]["known"], "name", "t1.example.com");
     assert_eq!(domain["security_policy"], "TLS_1_0");
-    assert_eq!(domain["arn"], "arn:aws:apigateway:us-east-1::/domainnames/t1.example.com");
+    assert_eq!(
+        domain["arn"],
+        "arn:aws:apigateway:us-east-1::/domainnames/t1.example.com"
+    );
     let http_api = find(&east["http_apis"]["known"], "name", "t1-http");
     assert_eq!(http_api["routes"]["known"][0]["route_key"], "POST /hook");
     let live = find(&http_api["stages"]["known"], "name", "live");
     assert_eq!(live["default_route_throttle"]["burst_limit"], 10);
-    assert_eq!(inv["regions"][1]["rest_apis"]["known"], serde_json::json!([]));
+    assert_eq!(
+        inv["regions"][1]["rest_apis"]["known"],
+        serde_json::json!([])
+    );
 
     // Call accounting
     assert!(inv["calls"]["operations"].as_u64().unwrap() > 30);
@@ -434,7 +685,15 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
         assert!(!stderr.contains(secret), "{secret} leaked onto stderr");
     }
     let scan = faascan(
-        &["scan", "--endpoint-url", &moto().endpoint, "--region", "us-east-1", "--format", "json"],
+        &[
+            "scan",
+            "--endpoint-url",
+            &moto().endpoint,
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+        ],
         &[
             ("AWS_ACCESS_KEY_ID", &scanner.access_key_id),
             ("AWS_SECRET_ACCESS_KEY", &scanner.secret_access_key),
@@ -467,16 +726,28 @@ async fn scales_past_50_functions_and_100_roles_with_few_calls_each() {
         role_arn = out.role().unwrap().arn().to_owned();
     }
     for i in 0..55 {
-        function(&lambda, &format!("scale-fn-{i:03}"), &role_arn, &[("N", "1")], false).await;
+        function(
+            &lambda,
+            &format!("scale-fn-{i:03}"),
+            &role_arn,
+            &[("N", "1")],
+            false,
+        )
+        .await;
     }
 
     let scanner = assume_into(account, "scanner").await;
     let (inv, _) = inventory(&scanner, &["us-east-1"], &["--services", "lambda,iam"]);
     let roles = inv["iam"]["known"]["roles"].as_array().unwrap();
     assert_eq!(roles.len(), 105);
-    let functions = known(&inv, "/regions/0/lambda_functions").as_array().unwrap();
+    let functions = known(&inv, "/regions/0/lambda_functions")
+        .as_array()
+        .unwrap();
     assert_eq!(functions.len(), 55);
-    let names: Vec<&str> = functions.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = functions
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted, "functions are reported in a stable order");
@@ -486,14 +757,30 @@ async fn scales_past_50_functions_and_100_roles_with_few_calls_each() {
     let calls = inv["calls"]["by_operation"].as_array().unwrap();
     let lambda_detail: u64 = calls
         .iter()
-        .filter(|c| c["service"] == "Lambda" && c["operation"] != "ListFunctions" && c["operation"] != "ListEventSourceMappings")
+        .filter(|c| {
+            c["service"] == "Lambda"
+                && c["operation"] != "ListFunctions"
+                && c["operation"] != "ListEventSourceMappings"
+        })
         .map(|c| c["operations"].as_u64().unwrap())
         .sum();
-    assert!(lambda_detail <= 6 * 55, "{lambda_detail} Lambda detail calls for 55 functions");
-    let gaad = calls.iter().find(|c| c["operation"] == "GetAccountAuthorizationDetails").unwrap();
-    assert!(gaad["operations"].as_u64().unwrap() <= 3, "IAM came through a few GAAD pages: {gaad}");
+    assert!(
+        lambda_detail <= 6 * 55,
+        "{lambda_detail} Lambda detail calls for 55 functions"
+    );
+    let gaad = calls
+        .iter()
+        .find(|c| c["operation"] == "GetAccountAuthorizationDetails")
+        .unwrap();
+    assert!(
+        gaad["operations"].as_u64().unwrap() <= 3,
+        "IAM came through a few GAAD pages: {gaad}"
+    );
     // The services left out are unknown, not empty.
-    assert_eq!(inv["s3"]["buckets"]["unavailable"]["error_code"], "ServiceNotSelected");
+    assert_eq!(
+        inv["s3"]["buckets"]["unavailable"]["error_code"],
+        "ServiceNotSelected"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -501,11 +788,20 @@ async fn an_unreadable_attribute_is_a_gap_and_the_rest_stays_complete() {
     let account = "210000000003";
     let seed = assume_into(account, "seed").await;
     let sdk = seed.sdk("us-east-1").await;
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(true)
+            .build(),
+    );
     for name in ["t3-a", "t3-b"] {
         s3.create_bucket().bucket(name).send().await.unwrap();
     }
-    s3.put_bucket_acl().bucket("t3-b").acl(BucketCannedAcl::PublicRead).send().await.unwrap();
+    s3.put_bucket_acl()
+        .bucket("t3-b")
+        .acl(BucketCannedAcl::PublicRead)
+        .send()
+        .await
+        .unwrap();
 
     let scanner = assume_into(account, "scanner").await;
     let (inv, out) = inventory(&scanner, &["us-east-1"], &["--services", "s3"]);
@@ -518,14 +814,38 @@ async fn an_unreadable_attribute_is_a_gap_and_the_rest_stays_complete() {
         assert_eq!(gap["operation"], "GetBucketVersioning", "{bucket}");
         assert_eq!(gap["resource"], bucket["arn"]);
         assert_eq!(gap["kind"], "malformed");
-        for attr in ["region", "encryption", "public_access_block", "policy", "acl", "object_ownership", "logging", "tags"] {
-            assert!(bucket[attr].get("known").is_some(), "{attr} of {} should be known", bucket["name"]);
+        for attr in [
+            "region",
+            "encryption",
+            "public_access_block",
+            "policy",
+            "acl",
+            "object_ownership",
+            "logging",
+            "tags",
+        ] {
+            assert!(
+                bucket[attr].get("known").is_some(),
+                "{attr} of {} should be known",
+                bucket["name"]
+            );
         }
     }
     let public = find(known(&inv, "/s3/buckets"), "name", "t3-b");
-    assert!(public["acl"]["known"]["grants"].as_array().unwrap().iter().any(|g| g["permission"] == "READ"));
+    assert!(
+        public["acl"]["known"]["grants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["permission"] == "READ")
+    );
     let gaps = inv["gaps"].as_array().unwrap();
-    assert_eq!(gaps.iter().filter(|g| g["operation"] == "GetBucketVersioning").count(), 2);
+    assert_eq!(
+        gaps.iter()
+            .filter(|g| g["operation"] == "GetBucketVersioning")
+            .count(),
+        2
+    );
     assert!(out.status.success(), "gaps do not fail the inventory");
 }
 
@@ -551,14 +871,27 @@ async fn every_request_the_binary_sends_is_a_published_read() {
         .arn()
         .to_owned();
     iam.create_user().user_name("ro-user").send().await.unwrap();
-    iam.create_access_key().user_name("ro-user").send().await.unwrap();
+    iam.create_access_key()
+        .user_name("ro-user")
+        .send()
+        .await
+        .unwrap();
     let lambda = aws_sdk_lambda::Client::new(&sdk);
     function(&lambda, "ro-fn", &role, &[], false).await;
     let kms = aws_sdk_kms::Client::new(&sdk);
     kms.create_key().send().await.unwrap();
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&sdk).force_path_style(true).build());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(true)
+            .build(),
+    );
     s3.create_bucket().bucket("t4-ro").send().await.unwrap();
-    aws_sdk_apigateway::Client::new(&sdk).create_rest_api().name("ro-api").send().await.unwrap();
+    aws_sdk_apigateway::Client::new(&sdk)
+        .create_rest_api()
+        .name("ro-api")
+        .send()
+        .await
+        .unwrap();
 
     let scanner = assume_into(account, "scanner").await;
     let (inv, _) = inventory(&scanner, &["us-east-1"], &[]);
@@ -569,7 +902,10 @@ async fn every_request_the_binary_sends_is_a_published_read() {
         .lines()
         .map(|l| {
             let mut cols = l.split('\t');
-            (cols.next().unwrap().to_owned(), cols.next().unwrap().to_owned())
+            (
+                cols.next().unwrap().to_owned(),
+                cols.next().unwrap().to_owned(),
+            )
         })
         .collect();
     let published_op = |op: &str| published.iter().any(|(_, o)| o == op);
@@ -579,7 +915,10 @@ async fn every_request_the_binary_sends_is_a_published_read() {
     for line in recording.lines() {
         let entry: Value = serde_json::from_str(line).unwrap();
         let headers = &entry["headers"];
-        let auth = headers["Authorization"].as_str().or(headers["authorization"].as_str()).unwrap_or_default();
+        let auth = headers["Authorization"]
+            .as_str()
+            .or(headers["authorization"].as_str())
+            .unwrap_or_default();
         if !auth.contains(&format!("Credential={}/", scanner.access_key_id)) {
             continue;
         }
@@ -589,29 +928,55 @@ async fn every_request_the_binary_sends_is_a_published_read() {
         let url = entry["url"].as_str().unwrap();
         match scope_service {
             "lambda" | "s3" | "apigateway" => {
-                assert!(method == "GET" || method == "HEAD", "{method} {url} is not a read");
+                assert!(
+                    method == "GET" || method == "HEAD",
+                    "{method} {url} is not a read"
+                );
             }
             "kms" => {
-                let target = headers["X-Amz-Target"].as_str().or(headers["x-amz-target"].as_str()).unwrap();
+                let target = headers["X-Amz-Target"]
+                    .as_str()
+                    .or(headers["x-amz-target"].as_str())
+                    .unwrap();
                 let op = target.rsplit('.').next().unwrap();
-                assert!(published_op(op), "KMS {op} is not in faascan's published list");
+                assert!(
+                    published_op(op),
+                    "KMS {op} is not in faascan's published list"
+                );
             }
             "iam" | "sts" => {
                 let body = entry["body"].as_str().unwrap_or_default();
                 let body = if entry["body_encoded"] == true {
-                    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(body).unwrap()).unwrap()
+                    String::from_utf8(
+                        base64::engine::general_purpose::STANDARD
+                            .decode(body)
+                            .unwrap(),
+                    )
+                    .unwrap()
                 } else {
                     body.to_owned()
                 };
-                let action = body.split('&').find_map(|kv| kv.strip_prefix("Action=")).unwrap();
-                assert!(published_op(action), "{scope_service} {action} is not in faascan's published list");
-                let read = ["Get", "List", "Describe"].iter().any(|p| action.starts_with(p));
+                let action = body
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix("Action="))
+                    .unwrap();
+                assert!(
+                    published_op(action),
+                    "{scope_service} {action} is not in faascan's published list"
+                );
+                let read = ["Get", "List", "Describe"]
+                    .iter()
+                    .any(|p| action.starts_with(p));
                 assert!(read, "{action} is not a read");
             }
             other => panic!("request to an unexpected service {other}: {method} {url}"),
         }
     }
     // Every attempt the binary counted reached the server and was checked here.
-    assert_eq!(seen, inv["calls"]["attempts"].as_u64().unwrap(), "recorded requests vs counted attempts");
+    assert_eq!(
+        seen,
+        inv["calls"]["attempts"].as_u64().unwrap(),
+        "recorded requests vs counted attempts"
+    );
     assert!(seen > 20);
 }

@@ -6,9 +6,26 @@ use crate::model::SecretClass;
 /// Name fragments that suggest a secret (compared case-insensitively, on `_`/`-` separated
 /// words and on the whole name).
 const SENSITIVE_NAME_PARTS: &[&str] = &[
-    "password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "accesskey",
-    "access_key", "private_key", "privatekey", "credential", "credentials", "auth", "dsn",
-    "connection_string", "conn_str", "signing_key", "client_secret", "session_key",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "accesskey",
+    "access_key",
+    "private_key",
+    "privatekey",
+    "credential",
+    "credentials",
+    "auth",
+    "dsn",
+    "connection_string",
+    "conn_str",
+    "signing_key",
+    "client_secret",
+    "session_key",
 ];
 
 /// A verdict on one value: how sure, and which detector said so.
@@ -22,24 +39,42 @@ pub struct Verdict {
 /// format is a secret whatever the variable is called.
 pub fn classify(name: &str, value: &str) -> Verdict {
     if let Some(detector) = detect_value(value) {
-        return Verdict { class: SecretClass::Secret, detector: Some(detector) };
+        return Verdict {
+            class: SecretClass::Secret,
+            detector: Some(detector),
+        };
     }
     if !is_sensitive_name(name) {
-        return Verdict { class: SecretClass::None, detector: None };
+        return Verdict {
+            class: SecretClass::None,
+            detector: None,
+        };
     }
     if looks_like_reference(value) || value.len() < 8 {
-        return Verdict { class: SecretClass::SensitiveName, detector: None };
+        return Verdict {
+            class: SecretClass::SensitiveName,
+            detector: None,
+        };
     }
     if shannon_entropy(value) >= 3.0 {
-        Verdict { class: SecretClass::Secret, detector: Some("high-entropy-sensitive-name") }
+        Verdict {
+            class: SecretClass::Secret,
+            detector: Some("high-entropy-sensitive-name"),
+        }
     } else {
-        Verdict { class: SecretClass::SensitiveName, detector: None }
+        Verdict {
+            class: SecretClass::SensitiveName,
+            detector: None,
+        }
     }
 }
 
 pub fn is_sensitive_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    let compact: String = lower.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let compact: String = lower
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     SENSITIVE_NAME_PARTS.iter().any(|part| {
         let part_compact: String = part.chars().filter(|c| *c != '_').collect();
         lower.split(['_', '-', '.']).any(|word| word == *part)
@@ -109,15 +144,19 @@ fn detect_value(value: &str) -> Option<&'static str> {
 
 fn is_aws_access_key_id(v: &str) -> bool {
     v.len() == 20
-        && ["AKIA", "ASIA", "ABIA", "ACCA"].iter().any(|p| v.starts_with(p))
-        && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && ["AKIA", "ASIA", "ABIA", "ACCA"]
+            .iter()
+            .any(|p| v.starts_with(p))
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 /// 40 base64 characters with mixed case, digits and at least one of `/+`: the shape of an AWS
 /// secret access key; high entropy keeps random-looking words out.
 fn is_aws_secret_access_key_shape(v: &str) -> bool {
     v.len() == 40
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+')
         && v.chars().any(|c| c.is_ascii_lowercase())
         && v.chars().any(|c| c.is_ascii_uppercase())
         && v.chars().any(|c| c.is_ascii_digit())
@@ -130,16 +169,22 @@ fn is_jwt(v: &str) -> bool {
         && parts[0].starts_with("eyJ")
         && parts[1].starts_with("eyJ")
         && parts.iter().all(|p| {
-            !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
 }
 
 /// `scheme://user:password@host`
 fn has_url_password(v: &str) -> bool {
-    let Some((_, rest)) = v.split_once("://") else { return false };
+    let Some((_, rest)) = v.split_once("://") else {
+        return false;
+    };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     match authority.rsplit_once('@') {
-        Some((userinfo, _)) => userinfo.split_once(':').is_some_and(|(_, pw)| !pw.is_empty()),
+        Some((userinfo, _)) => userinfo
+            .split_once(':')
+            .is_some_and(|(_, pw)| !pw.is_empty()),
         None => false,
     }
 }
@@ -174,13 +219,19 @@ mod tests {
 
     #[test]
     fn value_detectors_fire_whatever_the_name() {
-        assert_eq!(class("X", "AKIAIOSFODNN7EXAMPLE"), (SecretClass::Secret, Some("aws-access-key-id")));
+        assert_eq!(
+            class("X", "AKIAIOSFODNN7EXAMPLE"),
+            (SecretClass::Secret, Some("aws-access-key-id"))
+        );
         assert_eq!(
             class("CFG", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
             (SecretClass::Secret, Some("aws-secret-access-key"))
         );
         assert_eq!(
-            class("K", "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----"),
+            class(
+                "K",
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----"
+            ),
             (SecretClass::Secret, Some("private-key"))
         );
         assert_eq!(
@@ -199,26 +250,48 @@ mod tests {
 
     #[test]
     fn sensitive_names_need_a_real_looking_value() {
-        assert_eq!(class("DB_PASSWORD", "Xk9#mP2$vL8qR4"), (SecretClass::Secret, Some("high-entropy-sensitive-name")));
         assert_eq!(
-            class("DB_PASSWORD", "arn:aws:secretsmanager:us-east-1:1:secret:db"),
+            class("DB_PASSWORD", "Xk9#mP2$vL8qR4"),
+            (SecretClass::Secret, Some("high-entropy-sensitive-name"))
+        );
+        assert_eq!(
+            class(
+                "DB_PASSWORD",
+                "arn:aws:secretsmanager:us-east-1:1:secret:db"
+            ),
             (SecretClass::SensitiveName, None)
         );
-        assert_eq!(class("API_TOKEN", "/prod/api/token"), (SecretClass::SensitiveName, None));
+        assert_eq!(
+            class("API_TOKEN", "/prod/api/token"),
+            (SecretClass::SensitiveName, None)
+        );
         assert_eq!(class("API_TOKEN", ""), (SecretClass::SensitiveName, None));
-        assert_eq!(class("SECRET_NAME", "prod-db-credentials-2024"), (SecretClass::None, None));
+        assert_eq!(
+            class("SECRET_NAME", "prod-db-credentials-2024"),
+            (SecretClass::None, None)
+        );
     }
 
     #[test]
     fn ordinary_variables_are_not_secrets() {
         assert_eq!(class("LOG_LEVEL", "debug"), (SecretClass::None, None));
         assert_eq!(class("TABLE", "orders-prod"), (SecretClass::None, None));
-        assert_eq!(class("ENDPOINT", "https://api.example.com/v1"), (SecretClass::None, None));
+        assert_eq!(
+            class("ENDPOINT", "https://api.example.com/v1"),
+            (SecretClass::None, None)
+        );
     }
 
     #[test]
     fn hostile_values_do_not_panic() {
-        for v in ["", "://", "a://@", "é://ü:ö@", "\u{0}\u{1b}[31m", &"x".repeat(100_000)] {
+        for v in [
+            "",
+            "://",
+            "a://@",
+            "é://ü:ö@",
+            "\u{0}\u{1b}[31m",
+            &"x".repeat(100_000),
+        ] {
             let _ = classify("PASSWORD", v);
             let _ = classify(v, v);
         }

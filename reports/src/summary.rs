@@ -40,34 +40,79 @@ impl InventorySummary {
             inventory
                 .gaps
                 .iter()
-                .filter(|g| g.service == service && (region.is_none() || g.region.as_deref() == region))
+                .filter(|g| {
+                    g.service == service && (region.is_none() || g.region.as_deref() == region)
+                })
                 .count()
         };
         let mut rows = Vec::new();
-        let mut row = |service: &str, region: &str, resource: &str, n: Option<usize>, gaps: usize| {
-            rows.push(SummaryRow {
-                service: service.to_owned(),
-                region: region.to_owned(),
-                resource: resource.to_owned(),
-                count: n,
-                gaps,
-            })
-        };
+        let mut row =
+            |service: &str, region: &str, resource: &str, n: Option<usize>, gaps: usize| {
+                rows.push(SummaryRow {
+                    service: service.to_owned(),
+                    region: region.to_owned(),
+                    resource: resource.to_owned(),
+                    count: n,
+                    gaps,
+                })
+            };
         let iam = inventory.iam.known();
         let iam_gaps = gaps_for("iam", None);
-        row("iam", "global", "roles", iam.map(|i| i.roles.len()), iam_gaps);
+        row(
+            "iam",
+            "global",
+            "roles",
+            iam.map(|i| i.roles.len()),
+            iam_gaps,
+        );
         row("iam", "global", "users", iam.map(|i| i.users.len()), 0);
-        row("iam", "global", "managed policies", iam.map(|i| i.managed_policies.len()), 0);
-        row("s3", "global", "buckets", len(&inventory.s3.buckets), gaps_for("s3", None));
+        row(
+            "iam",
+            "global",
+            "managed policies",
+            iam.map(|i| i.managed_policies.len()),
+            0,
+        );
+        row(
+            "s3",
+            "global",
+            "buckets",
+            len(&inventory.s3.buckets),
+            gaps_for("s3", None),
+        );
         for region in &inventory.regions {
             let r = region.region.as_str();
-            row("lambda", r, "functions", len(&region.lambda_functions), gaps_for("lambda", Some(r)));
-            row("apigateway", r, "REST APIs", len(&region.rest_apis), gaps_for("apigateway", Some(r)));
+            row(
+                "lambda",
+                r,
+                "functions",
+                len(&region.lambda_functions),
+                gaps_for("lambda", Some(r)),
+            );
+            row(
+                "apigateway",
+                r,
+                "REST APIs",
+                len(&region.rest_apis),
+                gaps_for("apigateway", Some(r)),
+            );
             row("apigateway", r, "HTTP APIs", len(&region.http_apis), 0);
             row("apigateway", r, "usage plans", len(&region.usage_plans), 0);
             row("apigateway", r, "API keys", len(&region.api_keys), 0);
-            row("apigateway", r, "custom domains", len(&region.domain_names), 0);
-            row("kms", r, "keys", len(&region.kms_keys), gaps_for("kms", Some(r)));
+            row(
+                "apigateway",
+                r,
+                "custom domains",
+                len(&region.domain_names),
+                0,
+            );
+            row(
+                "kms",
+                r,
+                "keys",
+                len(&region.kms_keys),
+                gaps_for("kms", Some(r)),
+            );
         }
         let duration = inventory.account.scan_finished - inventory.account.scan_started;
         InventorySummary {
@@ -100,7 +145,11 @@ impl InventorySummary {
             "Account {} as {}, regions {}\n",
             sanitize(&self.account),
             sanitize(&self.caller_arn),
-            self.regions.iter().map(|r| sanitize(r)).collect::<Vec<_>>().join(", ")
+            self.regions
+                .iter()
+                .map(|r| sanitize(r))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
         let mut table = Table::new();
         table.load_preset(presets::UTF8_FULL_CONDENSED);
@@ -113,7 +162,8 @@ impl InventorySummary {
                 r.service.clone(),
                 r.region.clone(),
                 r.resource.clone(),
-                r.count.map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
+                r.count
+                    .map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
                 r.gaps.to_string(),
             ]);
         }
@@ -126,11 +176,20 @@ impl InventorySummary {
             if let Some(width) = width {
                 gaps.set_width(width);
             }
-            gaps.set_header(["service", "region", "operation", "resource", "kind", "error"]);
+            gaps.set_header([
+                "service",
+                "region",
+                "operation",
+                "resource",
+                "kind",
+                "error",
+            ]);
             for g in &self.gaps {
                 gaps.add_row([
                     sanitize(&g.service),
-                    g.region.as_deref().map_or_else(|| "global".to_owned(), sanitize),
+                    g.region
+                        .as_deref()
+                        .map_or_else(|| "global".to_owned(), sanitize),
                     sanitize(&g.operation),
                     g.resource.as_deref().map(sanitize).unwrap_or_default(),
                     format!("{:?}", g.kind),

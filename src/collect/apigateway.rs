@@ -46,18 +46,43 @@ impl RegionalRest {
 }
 
 pub(super) fn throttle(t: &ThrottleSettings) -> Throttle {
-    Throttle { burst_limit: Some(t.burst_limit()), rate_limit: Some(t.rate_limit()) }
+    Throttle {
+        burst_limit: Some(t.burst_limit()),
+        rate_limit: Some(t.rate_limit()),
+    }
 }
 
-pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str, partition: &str) -> RegionalRest {
+pub(super) async fn collect(
+    cx: &Ctx,
+    client: &Client,
+    region: &str,
+    partition: &str,
+) -> RegionalRest {
     let site = Site::new(Service::Apigateway, region, "");
     let apis = async {
         let listed = cx
-            .call(Service::Apigateway, client.get_rest_apis().limit(PAGE).into_paginator().items().send().try_collect())
+            .call(
+                Service::Apigateway,
+                client
+                    .get_rest_apis()
+                    .limit(PAGE)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+            )
             .await;
         let listed = match listed {
             Ok(apis) => apis,
-            Err(err) => return Attr::Unavailable(cx.gap(Site { operation: "GetRestApis", ..site }, &err)),
+            Err(err) => {
+                return Attr::Unavailable(cx.gap(
+                    Site {
+                        operation: "GetRestApis",
+                        ..site
+                    },
+                    &err,
+                ));
+            }
         };
         let mut apis: Vec<RestApi> = stream::iter(listed)
             .map(|api| rest_api(cx, client, region, partition, api))
@@ -68,8 +93,17 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str, partition: 
         Attr::Known(apis)
     };
     let usage_plans = cx.known(
-        Site { operation: "GetUsagePlans", ..site },
-        client.get_usage_plans().limit(PAGE).into_paginator().items().send().try_collect(),
+        Site {
+            operation: "GetUsagePlans",
+            ..site
+        },
+        client
+            .get_usage_plans()
+            .limit(PAGE)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
         |plans| {
             plans
                 .into_iter()
@@ -91,15 +125,27 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str, partition: 
                         .collect(),
                     throttle: p.throttle().map(throttle),
                     quota_limit: p.quota().map(|q| q.limit()),
-                    quota_period: p.quota().and_then(|q| q.period()).map(|q| q.as_str().to_owned()),
+                    quota_period: p
+                        .quota()
+                        .and_then(|q| q.period())
+                        .map(|q| q.as_str().to_owned()),
                 })
                 .collect()
         },
     );
     let api_keys = cx.known(
-        Site { operation: "GetApiKeys", ..site },
+        Site {
+            operation: "GetApiKeys",
+            ..site
+        },
         // include_values stays off: the key material is a secret.
-        client.get_api_keys().limit(PAGE).into_paginator().items().send().try_collect(),
+        client
+            .get_api_keys()
+            .limit(PAGE)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
         |keys| {
             keys.into_iter()
                 .map(|k| {
@@ -119,8 +165,17 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str, partition: 
         },
     );
     let domain_names = cx.known(
-        Site { operation: "GetDomainNames", ..site },
-        client.get_domain_names().limit(PAGE).into_paginator().items().send().try_collect(),
+        Site {
+            operation: "GetDomainNames",
+            ..site
+        },
+        client
+            .get_domain_names()
+            .limit(PAGE)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
         |domains| {
             domains
                 .into_iter()
@@ -144,34 +199,55 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str, partition: 
                 .collect()
         },
     );
-    let account = cx.known(Site { operation: "GetAccount", ..site }, client.get_account().send(), |a| {
-        ApiGatewayAccount {
+    let account = cx.known(
+        Site {
+            operation: "GetAccount",
+            ..site
+        },
+        client.get_account().send(),
+        |a| ApiGatewayAccount {
             throttle: a.throttle_settings().map(throttle),
             cloudwatch_role_arn: a.cloudwatch_role_arn().map(str::to_owned),
-        }
-    });
+        },
+    );
     let (rest_apis, usage_plans, api_keys, domain_names, account) =
         tokio::join!(apis, usage_plans, api_keys, domain_names, account);
-    RegionalRest { rest_apis, usage_plans, api_keys, domain_names, account }
+    RegionalRest {
+        rest_apis,
+        usage_plans,
+        api_keys,
+        domain_names,
+        account,
+    }
 }
 
 /// REST API policies come back JSON-escaped on AWS (`{\"Version\":...`) and plain on some
 /// emulators: accept both.
 fn unescape_policy(policy: &str) -> String {
     if policy.contains("\\\"") {
-        serde_json::from_str::<String>(&format!("\"{policy}\"")).unwrap_or_else(|_| policy.to_owned())
+        serde_json::from_str::<String>(&format!("\"{policy}\""))
+            .unwrap_or_else(|_| policy.to_owned())
     } else {
         policy.to_owned()
     }
 }
 
-async fn rest_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api: SdkRestApi) -> RestApi {
+async fn rest_api(
+    cx: &Ctx,
+    client: &Client,
+    region: &str,
+    partition: &str,
+    api: SdkRestApi,
+) -> RestApi {
     let id = api.id().unwrap_or_default().to_owned();
     let arn = format!("arn:{partition}:apigateway:{region}::/restapis/{id}");
     let site = Site::new(Service::Apigateway, region, "").on(&arn);
 
     let stages = cx.known(
-        Site { operation: "GetStages", ..site },
+        Site {
+            operation: "GetStages",
+            ..site
+        },
         client.get_stages().rest_api_id(&id).send(),
         |out| {
             out.item()
@@ -204,7 +280,10 @@ async fn rest_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
                         cache_cluster_size: s.cache_cluster_size().map(|c| c.as_str().to_owned()),
                         tracing_enabled: s.tracing_enabled(),
                         web_acl_arn: s.web_acl_arn().filter(|a| !a.is_empty()).map(str::to_owned),
-                        client_certificate_id: s.client_certificate_id().filter(|c| !c.is_empty()).map(str::to_owned),
+                        client_certificate_id: s
+                            .client_certificate_id()
+                            .filter(|c| !c.is_empty())
+                            .map(str::to_owned),
                         access_log: s.access_log_settings().map(|l| AccessLogSettings {
                             destination_arn: l.destination_arn().map(str::to_owned),
                             format: l.format().map(str::to_owned),
@@ -214,18 +293,25 @@ async fn rest_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
                             .map(|m| {
                                 m.iter()
                                     .map(|(key, m)| {
-                                        (key.clone(), MethodSetting {
-                                            throttling_burst_limit: Some(m.throttling_burst_limit()),
-                                            throttling_rate_limit: Some(m.throttling_rate_limit()),
-                                            caching_enabled: m.caching_enabled(),
-                                            cache_data_encrypted: m.cache_data_encrypted(),
-                                            cache_ttl_seconds: Some(m.cache_ttl_in_seconds()),
-                                            logging_level: m.logging_level().map(str::to_owned),
-                                            metrics_enabled: m.metrics_enabled(),
-                                            data_trace_enabled: m.data_trace_enabled(),
-                                            require_authorization_for_cache_control: m
-                                                .require_authorization_for_cache_control(),
-                                        })
+                                        (
+                                            key.clone(),
+                                            MethodSetting {
+                                                throttling_burst_limit: Some(
+                                                    m.throttling_burst_limit(),
+                                                ),
+                                                throttling_rate_limit: Some(
+                                                    m.throttling_rate_limit(),
+                                                ),
+                                                caching_enabled: m.caching_enabled(),
+                                                cache_data_encrypted: m.cache_data_encrypted(),
+                                                cache_ttl_seconds: Some(m.cache_ttl_in_seconds()),
+                                                logging_level: m.logging_level().map(str::to_owned),
+                                                metrics_enabled: m.metrics_enabled(),
+                                                data_trace_enabled: m.data_trace_enabled(),
+                                                require_authorization_for_cache_control: m
+                                                    .require_authorization_for_cache_control(),
+                                            },
+                                        )
                                     })
                                     .collect()
                             })
@@ -240,7 +326,10 @@ async fn rest_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
         },
     );
     let resources = cx.known(
-        Site { operation: "GetResources", ..site },
+        Site {
+            operation: "GetResources",
+            ..site
+        },
         client
             .get_resources()
             .rest_api_id(&id)
@@ -260,14 +349,26 @@ async fn rest_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
                         .map(|m| m.values().map(|m| method(&arn, &resource_id, m)).collect())
                         .unwrap_or_default();
                     methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
-                    RestApiResource { path: r.path().unwrap_or_default().to_owned(), id: resource_id, methods }
+                    RestApiResource {
+                        path: r.path().unwrap_or_default().to_owned(),
+                        id: resource_id,
+                        methods,
+                    }
                 })
                 .collect();
             resources.sort_by(|a, b| a.path.cmp(&b.path));
             resources
         },
     );
-    let authorizers = authorizers(cx, client, &id, Site { operation: "GetAuthorizers", ..site });
+    let authorizers = authorizers(
+        cx,
+        client,
+        &id,
+        Site {
+            operation: "GetAuthorizers",
+            ..site
+        },
+    );
     let (stages, resources, authorizers) = tokio::join!(stages, resources, authorizers);
 
     let endpoint = api.endpoint_configuration();
@@ -276,12 +377,21 @@ async fn rest_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
         region: region.to_owned(),
         description: api.description().map(str::to_owned),
         created: api.created_date().and_then(to_time),
-        endpoint_types: endpoint.map(|e| e.types().iter().map(|t| t.as_str().to_owned()).collect()).unwrap_or_default(),
-        vpc_endpoint_ids: endpoint.map(|e| e.vpc_endpoint_ids().to_vec()).unwrap_or_default(),
+        endpoint_types: endpoint
+            .map(|e| e.types().iter().map(|t| t.as_str().to_owned()).collect())
+            .unwrap_or_default(),
+        vpc_endpoint_ids: endpoint
+            .map(|e| e.vpc_endpoint_ids().to_vec())
+            .unwrap_or_default(),
         api_key_source: api.api_key_source().map(|s| s.as_str().to_owned()),
         disable_execute_api_endpoint: api.disable_execute_api_endpoint(),
         policy: api.policy().filter(|p| !p.is_empty()).map(unescape_policy),
-        tags: api.tags().cloned().unwrap_or_default().into_iter().collect(),
+        tags: api
+            .tags()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
         stages,
         resources,
         authorizers,
@@ -308,11 +418,20 @@ fn method(api_arn: &str, resource_id: &str, m: &Method) -> RestApiMethod {
 }
 
 /// GetAuthorizers has no SDK paginator: follow `position` by hand.
-async fn authorizers(cx: &Ctx, client: &Client, api_id: &str, site: Site<'_>) -> Attr<Vec<RestApiAuthorizer>> {
+async fn authorizers(
+    cx: &Ctx,
+    client: &Client,
+    api_id: &str,
+    site: Site<'_>,
+) -> Attr<Vec<RestApiAuthorizer>> {
     let mut all = Vec::new();
     let mut position: Option<String> = None;
     loop {
-        let request = client.get_authorizers().rest_api_id(api_id).limit(PAGE).set_position(position.clone());
+        let request = client
+            .get_authorizers()
+            .rest_api_id(api_id)
+            .limit(PAGE)
+            .set_position(position.clone());
         let page = match cx.call(Service::Apigateway, request.send()).await {
             Ok(page) => page,
             Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
@@ -325,7 +444,9 @@ async fn authorizers(cx: &Ctx, client: &Client, api_id: &str, site: Site<'_>) ->
             provider_arns: a.provider_arns().to_vec(),
         }));
         match page.position() {
-            Some(next) if !next.is_empty() && position.as_deref() != Some(next) => position = Some(next.to_owned()),
+            Some(next) if !next.is_empty() && position.as_deref() != Some(next) => {
+                position = Some(next.to_owned())
+            }
             _ => break,
         }
     }

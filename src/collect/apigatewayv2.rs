@@ -51,7 +51,12 @@ fn throttle(settings: &RouteSettings) -> Option<Throttle> {
     (t.burst_limit.is_some() || t.rate_limit.is_some()).then_some(t)
 }
 
-pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str, partition: &str) -> Attr<Vec<HttpApi>> {
+pub(super) async fn collect(
+    cx: &Ctx,
+    client: &Client,
+    region: &str,
+    partition: &str,
+) -> Attr<Vec<HttpApi>> {
     let site = Site::new(Service::Apigateway, region, "GetApis");
     let apis: Result<Vec<Api>, _> = paginate!(cx, site, client.get_apis(), items);
     let apis = match apis {
@@ -73,7 +78,10 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
     let site = Site::new(Service::Apigateway, region, "").on(&arn);
 
     let routes = async {
-        let site = Site { operation: "GetRoutes", ..site };
+        let site = Site {
+            operation: "GetRoutes",
+            ..site
+        };
         let routes: Result<Vec<_>, _> = paginate!(cx, site, client.get_routes().api_id(&id), items);
         routes.map(|routes| {
             routes
@@ -94,8 +102,12 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
         })
     };
     let integrations = async {
-        let site = Site { operation: "GetIntegrations", ..site };
-        let integrations: Result<Vec<_>, _> = paginate!(cx, site, client.get_integrations().api_id(&id), items);
+        let site = Site {
+            operation: "GetIntegrations",
+            ..site
+        };
+        let integrations: Result<Vec<_>, _> =
+            paginate!(cx, site, client.get_integrations().api_id(&id), items);
         integrations.map(|integrations| {
             integrations
                 .into_iter()
@@ -109,7 +121,10 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
         })
     };
     let stages = async {
-        let site = Site { operation: "GetStages", ..site };
+        let site = Site {
+            operation: "GetStages",
+            ..site
+        };
         let stages: Result<Vec<_>, _> = paginate!(cx, site, client.get_stages().api_id(&id), items);
         stages.map(|stages| {
             stages
@@ -141,7 +156,11 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
                         default_route_throttle: s.default_route_settings().and_then(throttle),
                         route_throttles: s
                             .route_settings()
-                            .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), throttle(v)?))).collect())
+                            .map(|m| {
+                                m.iter()
+                                    .filter_map(|(k, v)| Some((k.clone(), throttle(v)?)))
+                                    .collect()
+                            })
                             .unwrap_or_default(),
                         access_log: s.access_log_settings().map(|l| AccessLogSettings {
                             destination_arn: l.destination_arn().map(str::to_owned),
@@ -163,8 +182,16 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
         api_endpoint: api.api_endpoint().map(str::to_owned),
         description: api.description().map(str::to_owned),
         disable_execute_api_endpoint: api.disable_execute_api_endpoint().unwrap_or(false),
-        cors_allow_origins: api.cors_configuration().map(|c| c.allow_origins().to_vec()).unwrap_or_default(),
-        tags: api.tags().cloned().unwrap_or_default().into_iter().collect(),
+        cors_allow_origins: api
+            .cors_configuration()
+            .map(|c| c.allow_origins().to_vec())
+            .unwrap_or_default(),
+        tags: api
+            .tags()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
         routes: to_attr(routes),
         integrations: to_attr(integrations),
         stages: to_attr(stages),

@@ -77,10 +77,13 @@ impl Intercept for ReadOnlyGuard {
         let metadata = cfg.load::<Metadata>();
         let allowed = metadata.and_then(|m| permissions::find(m.service(), m.name()));
         if allowed.is_none() {
-            let what = metadata.map_or_else(|| "an unnamed operation".to_owned(), |m| {
-                format!("{} {}", m.service(), m.name())
-            });
-            return Err(format!("faascan refused to call {what}: not in its read-only list").into());
+            let what = metadata.map_or_else(
+                || "an unnamed operation".to_owned(),
+                |m| format!("{} {}", m.service(), m.name()),
+            );
+            return Err(
+                format!("faascan refused to call {what}: not in its read-only list").into(),
+            );
         }
         self.0.bump(metadata, |c| c.operations += 1);
         Ok(())
@@ -103,7 +106,8 @@ impl Intercept for ReadOnlyGuard {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(Err(_)) = ctx.output_or_error() {
-            self.0.bump(cfg.load::<Metadata>(), |c| c.failed_attempts += 1);
+            self.0
+                .bump(cfg.load::<Metadata>(), |c| c.failed_attempts += 1);
         }
         Ok(())
     }

@@ -59,7 +59,9 @@ pub(crate) struct Identity {
 impl Clients {
     pub(crate) async fn connect(target: &Target) -> Result<Self, FatalError> {
         let http = HttpBuilder::new()
-            .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::Ring,
+            ))
             .build_https();
 
         let mut regions = target.regions.clone();
@@ -72,7 +74,8 @@ impl Clients {
                 Some(region) => regions.push(region.to_string()),
                 None => {
                     return Err(FatalError::Other(
-                        "no region: pass --region, or set AWS_REGION or a region in the profile".to_owned(),
+                        "no region: pass --region, or set AWS_REGION or a region in the profile"
+                            .to_owned(),
                     ));
                 }
             }
@@ -92,7 +95,9 @@ impl Clients {
             .read_timeout(Duration::from_secs(1))
             .configure(&provider_config)
             .build();
-        let mut chain = DefaultCredentialsChain::builder().configure(provider_config).imds_client(imds);
+        let mut chain = DefaultCredentialsChain::builder()
+            .configure(provider_config)
+            .imds_client(imds);
         if let Some(profile) = &target.profile {
             chain = chain.profile_name(profile);
         }
@@ -104,7 +109,9 @@ impl Clients {
         let timeouts = TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(3))
             .operation_attempt_timeout(target.call_timeout)
-            .operation_timeout(target.call_timeout * target.max_attempts.max(1) + Duration::from_secs(5))
+            .operation_timeout(
+                target.call_timeout * target.max_attempts.max(1) + Duration::from_secs(5),
+            )
             .build();
 
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
@@ -129,7 +136,10 @@ impl Clients {
                 assume = assume.external_id(external_id);
             }
             let provider = assume.build().await;
-            sdk = sdk.into_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+            sdk = sdk
+                .into_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build();
         }
 
         let counter = Arc::new(CallCounter::default());
@@ -165,7 +175,8 @@ impl Clients {
             })
             .collect();
 
-        let mut s3control = aws_sdk_s3control::config::Builder::from(&sdk).interceptor(guard.clone());
+        let mut s3control =
+            aws_sdk_s3control::config::Builder::from(&sdk).interceptor(guard.clone());
         if let Some(endpoint) = &target.endpoint_url {
             // The endpoint rules prefix the account id to the host, which no emulator serves.
             s3control = s3control.endpoint_resolver(FixedEndpoint(endpoint.clone()));
@@ -173,10 +184,14 @@ impl Clients {
 
         Ok(Clients {
             sts: aws_sdk_sts::Client::from_conf(
-                aws_sdk_sts::config::Builder::from(&sdk).interceptor(guard.clone()).build(),
+                aws_sdk_sts::config::Builder::from(&sdk)
+                    .interceptor(guard.clone())
+                    .build(),
             ),
             iam: aws_sdk_iam::Client::from_conf(
-                aws_sdk_iam::config::Builder::from(&sdk).interceptor(guard.clone()).build(),
+                aws_sdk_iam::config::Builder::from(&sdk)
+                    .interceptor(guard.clone())
+                    .build(),
             ),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
             regions: regional,
@@ -191,14 +206,30 @@ impl Clients {
 
     /// `sts:GetCallerIdentity`: proves the credentials work before anything else runs.
     pub(crate) async fn identity(&self) -> Result<Identity, FatalError> {
-        let output = self.sts.get_caller_identity().send().await.map_err(|e| error::fatal(&e))?;
+        let output = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| error::fatal(&e))?;
         let arn = output.arn().unwrap_or_default().to_owned();
         let account = output.account().unwrap_or_default().to_owned();
-        let partition = arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws").to_owned();
+        let partition = arn
+            .split(':')
+            .nth(1)
+            .filter(|p| !p.is_empty())
+            .unwrap_or("aws")
+            .to_owned();
         if account.is_empty() {
-            return Err(FatalError::Other("GetCallerIdentity returned no account id".to_owned()));
+            return Err(FatalError::Other(
+                "GetCallerIdentity returned no account id".to_owned(),
+            ));
         }
-        Ok(Identity { account, arn, partition })
+        Ok(Identity {
+            account,
+            arn,
+            partition,
+        })
     }
 
     pub(crate) fn s3(&self, region: &str) -> aws_sdk_s3::Client {
@@ -227,8 +258,14 @@ fn validate_regions(regions: &[String]) -> Result<(), FatalError> {
     for region in regions {
         let parts: Vec<&str> = region.split('-').collect();
         let ok = parts.len() >= 3
-            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-            && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+            && parts.iter().all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            })
+            && parts
+                .last()
+                .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
         if !ok {
             return Err(FatalError::Other(format!(
                 "`{region}` is not an AWS region name (expected something like us-east-1)"
@@ -247,7 +284,9 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
         _: &'a aws_sdk_s3control::config::endpoint::Params,
     ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
         aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
-            aws_smithy_types::endpoint::Endpoint::builder().url(self.0.clone()).build(),
+            aws_smithy_types::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
         ))
     }
 }
@@ -258,8 +297,22 @@ mod tests {
 
     #[test]
     fn region_names_are_validated() {
-        assert!(validate_regions(&["us-east-1".into(), "eu-west-2".into(), "us-gov-west-1".into()]).is_ok());
-        for bad in ["us-east", "US-EAST-1", "us_east_1", "../etc", "us-east-1\u{1b}[31m", ""] {
+        assert!(
+            validate_regions(&[
+                "us-east-1".into(),
+                "eu-west-2".into(),
+                "us-gov-west-1".into()
+            ])
+            .is_ok()
+        );
+        for bad in [
+            "us-east",
+            "US-EAST-1",
+            "us_east_1",
+            "../etc",
+            "us-east-1\u{1b}[31m",
+            "",
+        ] {
             assert!(validate_regions(&[bad.into()]).is_err(), "{bad:?} accepted");
         }
     }

@@ -17,9 +17,13 @@ pub(crate) struct CallFailure {
 /// The whole scan cannot run.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum FatalError {
-    #[error("no AWS credentials could be loaded: {0}\nSet AWS_PROFILE / --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or log in with `aws sso login`.")]
+    #[error(
+        "no AWS credentials could be loaded: {0}\nSet AWS_PROFILE / --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or log in with `aws sso login`."
+    )]
     NoCredentials(String),
-    #[error("the AWS credentials were rejected: {0}\nIf you use SSO, the session may have expired: run `aws sso login`.")]
+    #[error(
+        "the AWS credentials were rejected: {0}\nIf you use SSO, the session may have expired: run `aws sso login`."
+    )]
     CredentialsRejected(String),
     #[error("cannot reach the AWS endpoint: {0}")]
     EndpointUnreachable(String),
@@ -88,13 +92,21 @@ where
                 None if status == 429 => GapKind::Throttled,
                 None => GapKind::Other,
             };
-            let message = if message.is_empty() { format!("HTTP {status}: {chain}") } else { message };
+            let message = if message.is_empty() {
+                format!("HTTP {status}: {chain}")
+            } else {
+                message
+            };
             let code = code.unwrap_or_else(|| match kind {
                 GapKind::Malformed => "ResponseParseError".to_owned(),
                 GapKind::Unsupported => "UnsupportedOperation".to_owned(),
                 _ => format!("HTTP{status}"),
             });
-            CallFailure { kind, code, message }
+            CallFailure {
+                kind,
+                code,
+                message,
+            }
         }
         SdkError::TimeoutError(_) => failure(GapKind::Timeout, "Timeout", chain),
         SdkError::DispatchFailure(dispatch) if dispatch.is_timeout() => {
@@ -108,7 +120,11 @@ where
 }
 
 fn failure(kind: GapKind, code: &str, message: String) -> CallFailure {
-    CallFailure { kind, code: code.to_owned(), message }
+    CallFailure {
+        kind,
+        code: code.to_owned(),
+        message,
+    }
 }
 
 /// What a failed preflight call means for the whole scan.
@@ -128,7 +144,9 @@ where
         return FatalError::NoCredentials(chain);
     }
     match err {
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => FatalError::EndpointUnreachable(chain),
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            FatalError::EndpointUnreachable(chain)
+        }
         _ => FatalError::Other(chain),
     }
 }
@@ -147,6 +165,13 @@ pub(crate) fn source_chain(err: &(dyn StdError + 'static)) -> String {
     }
     let joined = parts.join(": ");
     // Error text can echo response bodies; keep it bounded and free of control characters.
-    let cleaned: String = joined.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    if cleaned.chars().count() > 500 { cleaned.chars().take(500).collect::<String>() + "…" } else { cleaned }
+    let cleaned: String = joined
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if cleaned.chars().count() > 500 {
+        cleaned.chars().take(500).collect::<String>() + "…"
+    } else {
+        cleaned
+    }
 }

@@ -13,8 +13,14 @@ pub(crate) struct Fingerprinter {
 
 impl Fingerprinter {
     pub(crate) fn new(secret: &[u8]) -> Self {
-        let id = digest::digest(&digest::SHA256, &[b"faascan-fingerprint-key-id:", secret].concat());
-        Fingerprinter { key: hmac::Key::new(hmac::HMAC_SHA256, secret), key_id: hex(&id.as_ref()[..8]) }
+        let id = digest::digest(
+            &digest::SHA256,
+            &[b"faascan-fingerprint-key-id:", secret].concat(),
+        );
+        Fingerprinter {
+            key: hmac::Key::new(hmac::HMAC_SHA256, secret),
+            key_id: hex(&id.as_ref()[..8]),
+        }
     }
 
     pub(crate) fn from_env() -> Result<Self, FatalError> {
@@ -27,7 +33,9 @@ impl Fingerprinter {
                 let mut secret = [0u8; 32];
                 ring::rand::SystemRandom::new()
                     .fill(&mut secret)
-                    .map_err(|_| FatalError::Other("no system randomness for the fingerprint key".to_owned()))?;
+                    .map_err(|_| {
+                        FatalError::Other("no system randomness for the fingerprint key".to_owned())
+                    })?;
                 Ok(Self::new(&secret))
             }
         }

@@ -4,7 +4,7 @@
 
 use super::{Ctx, Service, Site, decode_policy, to_time};
 use aws_sdk_iam::Client;
-use aws_sdk_iam::types::{EntityType, PolicyDetail, PolicyScopeType};
+use aws_sdk_iam::types::{EntityType, Policy, PolicyDetail, PolicyScopeType};
 use faascan_checks::model::{
     AccessKey, AccessKeyLastUsed, Attr, IamGroup, IamInventory, IamRole, IamUser, InlinePolicy,
     ManagedPolicy, RoleLastUsed,
@@ -20,7 +20,10 @@ pub(super) async fn collect(cx: &Ctx, client: &Client) -> Attr<IamInventory> {
         .filter(EntityType::User)
         .filter(EntityType::Group)
         .filter(EntityType::LocalManagedPolicy);
-    let pages = match cx.call(Service::Iam, request.into_paginator().send().try_collect()).await {
+    let pages = match cx
+        .call(Service::Iam, request.into_paginator().send().try_collect())
+        .await
+    {
         Ok(pages) => pages,
         Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
     };
@@ -52,7 +55,11 @@ pub(super) async fn collect(cx: &Ctx, client: &Client) -> Attr<IamInventory> {
                     date: u.last_used_date().and_then(to_time),
                     region: u.region().map(str::to_owned),
                 }),
-                tags: role.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect(),
+                tags: role
+                    .tags()
+                    .iter()
+                    .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                    .collect(),
             });
         }
         for group in page.group_detail_list() {
@@ -105,15 +112,27 @@ pub(super) async fn collect(cx: &Ctx, client: &Client) -> Attr<IamInventory> {
         u.attached_managed_policies()
             .iter()
             .filter_map(|p| p.policy_arn())
-            .chain(u.permissions_boundary().and_then(|b| b.permissions_boundary_arn()))
+            .chain(
+                u.permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn()),
+            )
             .map(str::to_owned)
             .collect::<Vec<_>>()
     });
     let referenced: BTreeSet<String> = inventory
         .roles
         .iter()
-        .flat_map(|r| r.attached_policies.iter().chain(r.permissions_boundary.iter()))
-        .chain(inventory.groups.iter().flat_map(|g| g.attached_policies.iter()))
+        .flat_map(|r| {
+            r.attached_policies
+                .iter()
+                .chain(r.permissions_boundary.iter())
+        })
+        .chain(
+            inventory
+                .groups
+                .iter()
+                .flat_map(|g| g.attached_policies.iter()),
+        )
         .cloned()
         .chain(user_refs)
         .filter(|arn| !inventory.managed_policies.contains_key(arn))
@@ -138,7 +157,11 @@ pub(super) async fn collect(cx: &Ctx, client: &Client) -> Attr<IamInventory> {
                     .permissions_boundary()
                     .and_then(|b| b.permissions_boundary_arn())
                     .map(str::to_owned),
-                tags: user.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect(),
+                tags: user
+                    .tags()
+                    .iter()
+                    .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                    .collect(),
                 access_keys,
                 name,
                 arn,
@@ -147,7 +170,8 @@ pub(super) async fn collect(cx: &Ctx, client: &Client) -> Attr<IamInventory> {
         .buffer_unordered(cx.fanout())
         .collect::<Vec<_>>();
 
-    let (mut users, aws_managed) = tokio::join!(users, aws_managed_policies(cx, client, referenced));
+    let (mut users, aws_managed) =
+        tokio::join!(users, aws_managed_policies(cx, client, referenced));
     inventory.managed_policies.extend(aws_managed);
 
     users.sort_by(|a, b| a.name.cmp(&b.name));
@@ -202,15 +226,10 @@ async fn aws_managed_policies(
                 .try_collect(),
         )
         .await;
-    let versions: Result<BTreeMap<String, (String, Option<String>, Option<i32>)>, _> = listed.map(|policies| {
+    let versions: Result<BTreeMap<String, Policy>, _> = listed.map(|policies| {
         policies
             .into_iter()
-            .filter_map(|p| {
-                Some((
-                    p.arn()?.to_owned(),
-                    (p.policy_name().unwrap_or_default().to_owned(), p.default_version_id().map(str::to_owned), p.attachment_count()),
-                ))
-            })
+            .filter_map(|p| Some((p.arn()?.to_owned(), p)))
             .collect()
     });
     let versions = match versions {
@@ -223,7 +242,8 @@ async fn aws_managed_policies(
                     let policy = ManagedPolicy {
                         name: arn.rsplit('/').next().unwrap_or(&arn).to_owned(),
                         arn: arn.clone(),
-                        aws_managed: arn.starts_with("arn:aws:iam::aws:") || arn.contains(":iam::aws:"),
+                        aws_managed: arn.starts_with("arn:aws:iam::aws:")
+                            || arn.contains(":iam::aws:"),
                         default_version_id: None,
                         document: Attr::Unavailable(gap.clone()),
                         attachment_count: None,
@@ -236,17 +256,31 @@ async fn aws_managed_policies(
 
     stream::iter(wanted)
         .map(|arn| {
-            let known = versions.get(&arn).cloned();
+            let listing = versions.get(&arn);
+            let name = listing.and_then(|p| p.policy_name()).map_or_else(
+                || arn.rsplit('/').next().unwrap_or(&arn).to_owned(),
+                str::to_owned,
+            );
+            let version = listing
+                .and_then(|p| p.default_version_id())
+                .map(str::to_owned);
+            let attachment_count = listing.and_then(|p| p.attachment_count());
             async move {
-                let (name, version, attachment_count) = known
-                    .unwrap_or_else(|| (arn.rsplit('/').next().unwrap_or(&arn).to_owned(), None, None));
                 let site = Site::global(Service::Iam, "GetPolicyVersion").on(&arn);
                 let document = match &version {
                     Some(version) => {
                         cx.known(
                             site,
-                            client.get_policy_version().policy_arn(&arn).version_id(version).send(),
-                            |out| out.policy_version().and_then(|v| v.document()).map(decode_policy),
+                            client
+                                .get_policy_version()
+                                .policy_arn(&arn)
+                                .version_id(version)
+                                .send(),
+                            |out| {
+                                out.policy_version()
+                                    .and_then(|v| v.document())
+                                    .map(decode_policy)
+                            },
                         )
                         .await
                     }
@@ -273,10 +307,24 @@ async fn aws_managed_policies(
         .await
 }
 
-async fn access_keys(cx: &Ctx, client: &Client, user: &str, user_arn: &str) -> Attr<Vec<AccessKey>> {
+async fn access_keys(
+    cx: &Ctx,
+    client: &Client,
+    user: &str,
+    user_arn: &str,
+) -> Attr<Vec<AccessKey>> {
     let site = Site::global(Service::Iam, "ListAccessKeys").on(user_arn);
     let listed = cx
-        .call(Service::Iam, client.list_access_keys().user_name(user).into_paginator().items().send().try_collect())
+        .call(
+            Service::Iam,
+            client
+                .list_access_keys()
+                .user_name(user)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await;
     let keys = match listed {
         Ok(keys) => keys,
@@ -287,20 +335,31 @@ async fn access_keys(cx: &Ctx, client: &Client, user: &str, user_arn: &str) -> A
             let id = key.access_key_id().unwrap_or_default().to_owned();
             let site = Site::global(Service::Iam, "GetAccessKeyLastUsed").on(user_arn);
             let last_used = cx
-                .known(site, client.get_access_key_last_used().access_key_id(&id).send(), |out| {
-                    out.access_key_last_used().and_then(|u| {
-                        let date = u.last_used_date().and_then(to_time);
-                        // "N/A" service and region mean never used.
-                        let service = Some(u.service_name().to_owned()).filter(|s| s != "N/A");
-                        let region = Some(u.region().to_owned()).filter(|s| s != "N/A");
-                        (date.is_some() || service.is_some()).then_some(AccessKeyLastUsed { date, service, region })
-                    })
-                })
+                .known(
+                    site,
+                    client.get_access_key_last_used().access_key_id(&id).send(),
+                    |out| {
+                        out.access_key_last_used().and_then(|u| {
+                            let date = u.last_used_date().and_then(to_time);
+                            // "N/A" service and region mean never used.
+                            let service = Some(u.service_name().to_owned()).filter(|s| s != "N/A");
+                            let region = Some(u.region().to_owned()).filter(|s| s != "N/A");
+                            (date.is_some() || service.is_some()).then_some(AccessKeyLastUsed {
+                                date,
+                                service,
+                                region,
+                            })
+                        })
+                    },
+                )
                 .await;
             AccessKey {
                 fingerprint: cx.fingerprints.fingerprint(&id),
                 access_key_id: id,
-                status: key.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                status: key
+                    .status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
                 created: key.create_date().and_then(to_time),
                 last_used,
             }

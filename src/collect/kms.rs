@@ -10,16 +10,46 @@ use futures::{StreamExt, stream};
 
 pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<KmsKey>> {
     let site = Site::new(Service::Kms, region, "");
-    let keys = cx.call(Service::Kms, client.list_keys().into_paginator().items().send().try_collect());
-    let aliases = cx.call(Service::Kms, client.list_aliases().into_paginator().items().send().try_collect());
+    let keys = cx.call(
+        Service::Kms,
+        client
+            .list_keys()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
+    );
+    let aliases = cx.call(
+        Service::Kms,
+        client
+            .list_aliases()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect(),
+    );
     let (keys, aliases) = tokio::join!(keys, aliases);
     let keys: Vec<KeyListEntry> = match keys {
         Ok(keys) => keys,
-        Err(err) => return Attr::Unavailable(cx.gap(Site { operation: "ListKeys", ..site }, &err)),
+        Err(err) => {
+            return Attr::Unavailable(cx.gap(
+                Site {
+                    operation: "ListKeys",
+                    ..site
+                },
+                &err,
+            ));
+        }
     };
     // Aliases are cosmetic for the checks: a failure is a gap but not a reason to stop.
     let aliases: Vec<AliasListEntry> = aliases.unwrap_or_else(|err| {
-        cx.gap(Site { operation: "ListAliases", ..site }, &err);
+        cx.gap(
+            Site {
+                operation: "ListAliases",
+                ..site
+            },
+            &err,
+        );
         Vec::new()
     });
     let aliases = &aliases;
@@ -42,23 +72,43 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec
     Attr::Known(keys)
 }
 
-async fn detail(cx: &Ctx, client: &Client, region: &str, id: String, arn: String, aliases: Vec<String>) -> KmsKey {
+async fn detail(
+    cx: &Ctx,
+    client: &Client,
+    region: &str,
+    id: String,
+    arn: String,
+    aliases: Vec<String>,
+) -> KmsKey {
     let site = Site::new(Service::Kms, region, "").on(&arn);
     let metadata = cx
-        .known(Site { operation: "DescribeKey", ..site }, client.describe_key().key_id(&id).send(), |out| {
-            out.key_metadata().map(|m| KmsKeyMetadata {
-                state: m.key_state().map(|s| s.as_str().to_owned()).unwrap_or_default(),
-                manager: m.key_manager().map(|s| s.as_str().to_owned()).unwrap_or_default(),
-                spec: m.key_spec().map(|s| s.as_str().to_owned()),
-                usage: m.key_usage().map(|s| s.as_str().to_owned()),
-                origin: m.origin().map(|s| s.as_str().to_owned()),
-                enabled: m.enabled(),
-                multi_region: m.multi_region(),
-                description: m.description().filter(|d| !d.is_empty()).map(str::to_owned),
-                created: m.creation_date().and_then(to_time),
-                deletion_date: m.deletion_date().and_then(to_time),
-            })
-        })
+        .known(
+            Site {
+                operation: "DescribeKey",
+                ..site
+            },
+            client.describe_key().key_id(&id).send(),
+            |out| {
+                out.key_metadata().map(|m| KmsKeyMetadata {
+                    state: m
+                        .key_state()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                    manager: m
+                        .key_manager()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                    spec: m.key_spec().map(|s| s.as_str().to_owned()),
+                    usage: m.key_usage().map(|s| s.as_str().to_owned()),
+                    origin: m.origin().map(|s| s.as_str().to_owned()),
+                    enabled: m.enabled(),
+                    multi_region: m.multi_region(),
+                    description: m.description().filter(|d| !d.is_empty()).map(str::to_owned),
+                    created: m.creation_date().and_then(to_time),
+                    deletion_date: m.deletion_date().and_then(to_time),
+                })
+            },
+        )
         .await;
     let metadata = match metadata {
         Attr::Known(Some(m)) => Attr::Known(m),
@@ -68,9 +118,11 @@ async fn detail(cx: &Ctx, client: &Client, region: &str, id: String, arn: String
 
     let (rotation, policy, tags) = match &metadata {
         // AWS-managed keys rotate yearly by AWS and have fixed policies: nothing to read.
-        Attr::Known(m) if m.manager == KeyManagerType::Aws.as_str() => {
-            (Attr::Known(None), Attr::Known(None), Attr::Known(Default::default()))
-        }
+        Attr::Known(m) if m.manager == KeyManagerType::Aws.as_str() => (
+            Attr::Known(None),
+            Attr::Known(None),
+            Attr::Known(Default::default()),
+        ),
         Attr::Known(m) => {
             let rotation = async {
                 if !m.symmetric() || m.origin.as_deref() != Some("AWS_KMS") {
@@ -78,44 +130,102 @@ async fn detail(cx: &Ctx, client: &Client, region: &str, id: String, arn: String
                     return Attr::Known(None);
                 }
                 let status = cx.known(
-                    Site { operation: "GetKeyRotationStatus", ..site },
+                    Site {
+                        operation: "GetKeyRotationStatus",
+                        ..site
+                    },
                     client.get_key_rotation_status().key_id(&id).send(),
-                    |out| (out.key_rotation_enabled(), out.rotation_period_in_days(), out.next_rotation_date().and_then(to_time)),
+                    |out| {
+                        (
+                            out.key_rotation_enabled(),
+                            out.rotation_period_in_days(),
+                            out.next_rotation_date().and_then(to_time),
+                        )
+                    },
                 );
                 let last = cx.known(
-                    Site { operation: "ListKeyRotations", ..site },
-                    client.list_key_rotations().key_id(&id).into_paginator().items().send().try_collect(),
+                    Site {
+                        operation: "ListKeyRotations",
+                        ..site
+                    },
+                    client
+                        .list_key_rotations()
+                        .key_id(&id)
+                        .into_paginator()
+                        .items()
+                        .send()
+                        .try_collect(),
                     |rotations| {
-                        rotations.iter().filter_map(|r| r.rotation_date().and_then(to_time)).max().map(Timestamp)
+                        rotations
+                            .iter()
+                            .filter_map(|r| r.rotation_date().and_then(to_time))
+                            .max()
+                            .map(Timestamp)
                     },
                 );
                 let (status, last_rotation) = tokio::join!(status, last);
                 match status {
                     Attr::Known((enabled, period_days, next_rotation)) => {
-                        Attr::Known(Some(KmsKeyRotation { enabled, period_days, next_rotation, last_rotation }))
+                        Attr::Known(Some(KmsKeyRotation {
+                            enabled,
+                            period_days,
+                            next_rotation,
+                            last_rotation,
+                        }))
                     }
                     Attr::Unavailable(gap) => Attr::Unavailable(gap),
                 }
             };
             let policy = cx.known(
-                Site { operation: "GetKeyPolicy", ..site },
+                Site {
+                    operation: "GetKeyPolicy",
+                    ..site
+                },
                 // "default" is the only policy name; some endpoints insist on it being sent.
-                client.get_key_policy().key_id(&id).policy_name("default").send(),
+                client
+                    .get_key_policy()
+                    .key_id(&id)
+                    .policy_name("default")
+                    .send(),
                 |out| out.policy().map(str::to_owned),
             );
             let tags = cx.known(
-                Site { operation: "ListResourceTags", ..site },
-                client.list_resource_tags().key_id(&id).into_paginator().items().send().try_collect(),
-                |tags| tags.into_iter().map(|t| (t.tag_key().to_owned(), t.tag_value().to_owned())).collect(),
+                Site {
+                    operation: "ListResourceTags",
+                    ..site
+                },
+                client
+                    .list_resource_tags()
+                    .key_id(&id)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+                |tags| {
+                    tags.into_iter()
+                        .map(|t| (t.tag_key().to_owned(), t.tag_value().to_owned()))
+                        .collect()
+                },
             );
             tokio::join!(rotation, policy, tags)
         }
-        Attr::Unavailable(gap) => {
-            (Attr::Unavailable(gap.clone()), Attr::Unavailable(gap.clone()), Attr::Unavailable(gap.clone()))
-        }
+        Attr::Unavailable(gap) => (
+            Attr::Unavailable(gap.clone()),
+            Attr::Unavailable(gap.clone()),
+            Attr::Unavailable(gap.clone()),
+        ),
     };
 
-    KmsKey { id, arn, region: region.to_owned(), metadata, rotation, policy, aliases, tags }
+    KmsKey {
+        id,
+        arn,
+        region: region.to_owned(),
+        metadata,
+        rotation,
+        policy,
+        aliases,
+        tags,
+    }
 }
 
 fn cx_missing(arn: &str, region: &str) -> faascan_checks::model::Gap {

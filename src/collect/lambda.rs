@@ -16,7 +16,17 @@ const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
 pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<LambdaFunction>> {
     let site = Site::new(Service::Lambda, region, "ListFunctions");
-    let listed = cx.call(Service::Lambda, client.list_functions().into_paginator().items().send().try_collect()).await;
+    let listed = cx
+        .call(
+            Service::Lambda,
+            client
+                .list_functions()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await;
     let functions = match listed {
         Ok(functions) => functions,
         Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
@@ -31,10 +41,22 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec
     Attr::Known(collected)
 }
 
-async fn event_source_mappings(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<EventSourceMapping>> {
+async fn event_source_mappings(
+    cx: &Ctx,
+    client: &Client,
+    region: &str,
+) -> Attr<Vec<EventSourceMapping>> {
     let site = Site::new(Service::Lambda, region, "ListEventSourceMappings");
     let listed = cx
-        .call(Service::Lambda, client.list_event_source_mappings().into_paginator().items().send().try_collect())
+        .call(
+            Service::Lambda,
+            client
+                .list_event_source_mappings()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
         .await;
     match listed {
         Ok(mappings) => Attr::Known(
@@ -62,7 +84,11 @@ async fn event_source_mappings(cx: &Ctx, client: &Client, region: &str) -> Attr<
 /// Drops an ARN's qualifier (`:alias` or `:version`), so mappings on aliases count too.
 fn unqualified(arn: &str) -> &str {
     let parts: Vec<&str> = arn.splitn(8, ':').collect();
-    if parts.len() == 8 { &arn[..arn.len() - parts[7].len() - 1] } else { arn }
+    if parts.len() == 8 {
+        &arn[..arn.len() - parts[7].len() - 1]
+    } else {
+        arn
+    }
 }
 
 async fn function(
@@ -77,21 +103,39 @@ async fn function(
     let site = Site::new(Service::Lambda, region, "").on(&arn);
 
     let details = cx.known(
-        Site { operation: "GetFunction", ..site },
+        Site {
+            operation: "GetFunction",
+            ..site
+        },
         client.get_function().function_name(&arn).send(),
         |out| {
-            let tags = out.tags().cloned().unwrap_or_default().into_iter().collect();
-            (tags, out.concurrency().and_then(|c| c.reserved_concurrent_executions()))
+            let tags = out
+                .tags()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            (
+                tags,
+                out.concurrency()
+                    .and_then(|c| c.reserved_concurrent_executions()),
+            )
         },
     );
     let policy = cx.optional(
-        Site { operation: "GetPolicy", ..site },
+        Site {
+            operation: "GetPolicy",
+            ..site
+        },
         NOT_FOUND,
         client.get_policy().function_name(&arn).send(),
         |out| out.policy().map(str::to_owned),
     );
     let url = cx.optional(
-        Site { operation: "GetFunctionUrlConfig", ..site },
+        Site {
+            operation: "GetFunctionUrlConfig",
+            ..site
+        },
         NOT_FOUND,
         client.get_function_url_config().function_name(&arn).send(),
         |out| {
@@ -111,15 +155,27 @@ async fn function(
         },
     );
     let code_signing = cx.optional(
-        Site { operation: "GetFunctionCodeSigningConfig", ..site },
+        Site {
+            operation: "GetFunctionCodeSigningConfig",
+            ..site
+        },
         NOT_FOUND,
-        client.get_function_code_signing_config().function_name(&arn).send(),
+        client
+            .get_function_code_signing_config()
+            .function_name(&arn)
+            .send(),
         // An empty ARN means none is attached (seen on emulators).
         |out| Some(out.code_signing_config_arn().to_owned()).filter(|a| !a.is_empty()),
     );
     let invoke_configs = cx.known(
-        Site { operation: "ListFunctionEventInvokeConfigs", ..site },
-        client.list_function_event_invoke_configs().function_name(&arn).send(),
+        Site {
+            operation: "ListFunctionEventInvokeConfigs",
+            ..site
+        },
+        client
+            .list_function_event_invoke_configs()
+            .function_name(&arn)
+            .send(),
         |out| {
             out.function_event_invoke_configs()
                 .iter()
@@ -150,7 +206,10 @@ async fn function(
     };
     let event_source_mappings = match mappings {
         Attr::Known(all) => Attr::Known(
-            all.iter().filter(|m| unqualified(&m.function_arn) == arn).cloned().collect(),
+            all.iter()
+                .filter(|m| unqualified(&m.function_arn) == arn)
+                .cloned()
+                .collect(),
         ),
         Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
     };
@@ -182,19 +241,36 @@ async fn function(
         role_arn: f.role().unwrap_or_default().to_owned(),
         timeout_seconds: f.timeout(),
         memory_mb: f.memory_size(),
-        architectures: f.architectures().iter().map(|a| a.as_str().to_owned()).collect(),
+        architectures: f
+            .architectures()
+            .iter()
+            .map(|a| a.as_str().to_owned())
+            .collect(),
         package_type: f.package_type().map(|p| p.as_str().to_owned()),
         state: f.state().map(|s| s.as_str().to_owned()),
         last_modified: f.last_modified().map(str::to_owned),
         description: f.description().filter(|d| !d.is_empty()).map(str::to_owned),
-        tracing_mode: f.tracing_config().and_then(|t| t.mode()).map(|m| m.as_str().to_owned()),
-        layers: f.layers().iter().filter_map(|l| l.arn().map(str::to_owned)).collect(),
-        vpc_config: f.vpc_config().filter(|v| !v.subnet_ids().is_empty()).map(|v| LambdaVpcConfig {
-            vpc_id: v.vpc_id().filter(|id| !id.is_empty()).map(str::to_owned),
-            subnet_ids: v.subnet_ids().to_vec(),
-            security_group_ids: v.security_group_ids().to_vec(),
-        }),
-        dead_letter_target_arn: f.dead_letter_config().and_then(|d| d.target_arn()).map(str::to_owned),
+        tracing_mode: f
+            .tracing_config()
+            .and_then(|t| t.mode())
+            .map(|m| m.as_str().to_owned()),
+        layers: f
+            .layers()
+            .iter()
+            .filter_map(|l| l.arn().map(str::to_owned))
+            .collect(),
+        vpc_config: f
+            .vpc_config()
+            .filter(|v| !v.subnet_ids().is_empty())
+            .map(|v| LambdaVpcConfig {
+                vpc_id: v.vpc_id().filter(|id| !id.is_empty()).map(str::to_owned),
+                subnet_ids: v.subnet_ids().to_vec(),
+                security_group_ids: v.security_group_ids().to_vec(),
+            }),
+        dead_letter_target_arn: f
+            .dead_letter_config()
+            .and_then(|d| d.target_arn())
+            .map(str::to_owned),
         kms_key_arn: f.kms_key_arn().filter(|k| !k.is_empty()).map(str::to_owned),
         environment,
         tags,

@@ -41,8 +41,13 @@ pub(crate) enum Service {
 }
 
 impl Service {
-    pub(crate) const ALL: [Service; 5] =
-        [Service::Lambda, Service::Iam, Service::S3, Service::Apigateway, Service::Kms];
+    pub(crate) const ALL: [Service; 5] = [
+        Service::Lambda,
+        Service::Iam,
+        Service::S3,
+        Service::Apigateway,
+        Service::Kms,
+    ];
 }
 
 /// Per-service request budgets, so one slow service cannot starve the others and no single
@@ -102,13 +107,26 @@ pub(crate) struct Site<'a> {
 
 impl<'a> Site<'a> {
     pub(crate) fn new(service: Service, region: &'a str, operation: &'static str) -> Self {
-        Site { service, region: Some(region), operation, resource: None }
+        Site {
+            service,
+            region: Some(region),
+            operation,
+            resource: None,
+        }
     }
     pub(crate) fn global(service: Service, operation: &'static str) -> Self {
-        Site { service, region: None, operation, resource: None }
+        Site {
+            service,
+            region: None,
+            operation,
+            resource: None,
+        }
     }
     pub(crate) fn on(self, resource: &'a str) -> Self {
-        Site { resource: Some(resource), ..self }
+        Site {
+            resource: Some(resource),
+            ..self
+        }
     }
 }
 
@@ -196,7 +214,11 @@ impl Ctx {
     }
 
     fn take_gaps(&self) -> Vec<Gap> {
-        let mut gaps = self.gaps.lock().map(|mut g| std::mem::take(&mut *g)).unwrap_or_default();
+        let mut gaps = self
+            .gaps
+            .lock()
+            .map(|mut g| std::mem::take(&mut *g))
+            .unwrap_or_default();
         gaps.sort();
         gaps
     }
@@ -241,7 +263,11 @@ pub(crate) async fn collect(
     let (identity, cx_ref, wants_ref) = (&identity, &cx, &wants);
 
     let iam = async {
-        if wants(Service::Iam) { iam::collect(&cx, &clients.iam).await } else { skipped(Service::Iam, None) }
+        if wants(Service::Iam) {
+            iam::collect(&cx, &clients.iam).await
+        } else {
+            skipped(Service::Iam, None)
+        }
     };
     let s3 = async {
         if wants(Service::S3) {
@@ -266,22 +292,31 @@ pub(crate) async fn collect(
             };
             let rest = async {
                 if wants(Service::Apigateway) {
-                    Some(apigateway::collect(cx, &regional.apigateway, region, &identity.partition).await)
+                    Some(
+                        apigateway::collect(cx, &regional.apigateway, region, &identity.partition)
+                            .await,
+                    )
                 } else {
                     None
                 }
             };
             let http = async {
                 if wants(Service::Apigateway) {
-                    apigatewayv2::collect(cx, &regional.apigatewayv2, region, &identity.partition).await
+                    apigatewayv2::collect(cx, &regional.apigatewayv2, region, &identity.partition)
+                        .await
                 } else {
                     skipped(Service::Apigateway, Some(region))
                 }
             };
             let kms = async {
-                if wants(Service::Kms) { kms::collect(cx, &regional.kms, region).await } else { skipped(Service::Kms, Some(region)) }
+                if wants(Service::Kms) {
+                    kms::collect(cx, &regional.kms, region).await
+                } else {
+                    skipped(Service::Kms, Some(region))
+                }
             };
-            let (lambda_functions, rest, http_apis, kms_keys) = tokio::join!(lambda, rest, http, kms);
+            let (lambda_functions, rest, http_apis, kms_keys) =
+                tokio::join!(lambda, rest, http, kms);
             let rest = rest.unwrap_or_else(|| apigateway::RegionalRest::skipped(region));
             RegionInventory {
                 region: region.to_owned(),
@@ -332,7 +367,9 @@ pub(crate) fn decode_policy(raw: &str) -> String {
     if trimmed.starts_with('{') {
         return raw.to_owned();
     }
-    percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -351,6 +388,9 @@ mod tests {
     #[test]
     fn timestamps_convert() {
         let dt = aws_smithy_types::DateTime::from_secs_and_nanos(1_700_000_000, 5);
-        assert_eq!(to_time(&dt).map(|t| t.unix_timestamp()), Some(1_700_000_000));
+        assert_eq!(
+            to_time(&dt).map(|t| t.unix_timestamp()),
+            Some(1_700_000_000)
+        );
     }
 }

@@ -9,27 +9,45 @@ use faascan_checks::model::{
 };
 use futures::{StreamExt, stream};
 
-pub(super) async fn collect(cx: &Ctx, clients: &Clients, account: &str, partition: &str) -> S3Inventory {
+pub(super) async fn collect(
+    cx: &Ctx,
+    clients: &Clients,
+    account: &str,
+    partition: &str,
+) -> S3Inventory {
     let account_pab = cx.optional(
         Site::global(Service::S3, "GetPublicAccessBlock").on(account),
         &["NoSuchPublicAccessBlockConfiguration"],
-        clients.s3control.get_public_access_block().account_id(account).send(),
+        clients
+            .s3control
+            .get_public_access_block()
+            .account_id(account)
+            .send(),
         |out| {
-            out.public_access_block_configuration().map(|c| PublicAccessBlock {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-            })
+            out.public_access_block_configuration()
+                .map(|c| PublicAccessBlock {
+                    block_public_acls: c.block_public_acls().unwrap_or(false),
+                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+                    block_public_policy: c.block_public_policy().unwrap_or(false),
+                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+                })
         },
     );
     let buckets = async {
         let home = clients.s3(&clients.home_region);
         let site = Site::global(Service::S3, "ListBuckets");
         // Never send MaxBuckets: some endpoints truncate without a continuation token.
-        let pages = cx.call(Service::S3, home.list_buckets().into_paginator().send().try_collect()).await;
+        let pages = cx
+            .call(
+                Service::S3,
+                home.list_buckets().into_paginator().send().try_collect(),
+            )
+            .await;
         let listed: Vec<Bucket> = match pages {
-            Ok(pages) => pages.into_iter().flat_map(|p| p.buckets.unwrap_or_default()).collect(),
+            Ok(pages) => pages
+                .into_iter()
+                .flat_map(|p| p.buckets.unwrap_or_default())
+                .collect(),
             Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
         };
         let mut buckets: Vec<S3Bucket> = stream::iter(listed)
@@ -41,7 +59,10 @@ pub(super) async fn collect(cx: &Ctx, clients: &Clients, account: &str, partitio
         Attr::Known(buckets)
     };
     let (account_public_access_block, buckets) = tokio::join!(account_pab, buckets);
-    S3Inventory { buckets, account_public_access_block }
+    S3Inventory {
+        buckets,
+        account_public_access_block,
+    }
 }
 
 async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) -> S3Bucket {
@@ -54,7 +75,10 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
         _ => {
             let home = clients.s3(&clients.home_region);
             cx.known(
-                Site { operation: "GetBucketLocation", ..site },
+                Site {
+                    operation: "GetBucketLocation",
+                    ..site
+                },
                 home.get_bucket_location().bucket(&name).send(),
                 |out| {
                     match out.location_constraint().map(|c| c.as_str()) {
@@ -69,11 +93,19 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
         }
     };
     // Without the region, the home region's client is the best attempt; failures become gaps.
-    let client = clients.s3(region.known().map_or(clients.home_region.as_str(), String::as_str));
-    let site = Site { region: region.known().map(String::as_str), ..site };
+    let client = clients.s3(region
+        .known()
+        .map_or(clients.home_region.as_str(), String::as_str));
+    let site = Site {
+        region: region.known().map(String::as_str),
+        ..site
+    };
 
     let encryption = cx.optional(
-        Site { operation: "GetBucketEncryption", ..site },
+        Site {
+            operation: "GetBucketEncryption",
+            ..site
+        },
         &["ServerSideEncryptionConfigurationNotFoundError"],
         client.get_bucket_encryption().bucket(&name).send(),
         |out| {
@@ -95,22 +127,29 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
         },
     );
     let public_access_block = cx.optional(
-        Site { operation: "GetPublicAccessBlock", ..site },
+        Site {
+            operation: "GetPublicAccessBlock",
+            ..site
+        },
         &["NoSuchPublicAccessBlockConfiguration"],
         client.get_public_access_block().bucket(&name).send(),
         |out| {
-            out.public_access_block_configuration().map(|c| PublicAccessBlock {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-            })
+            out.public_access_block_configuration()
+                .map(|c| PublicAccessBlock {
+                    block_public_acls: c.block_public_acls().unwrap_or(false),
+                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+                    block_public_policy: c.block_public_policy().unwrap_or(false),
+                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+                })
         },
     );
     let policy_and_status = async {
         let policy = cx
             .optional(
-                Site { operation: "GetBucketPolicy", ..site },
+                Site {
+                    operation: "GetBucketPolicy",
+                    ..site
+                },
                 &["NoSuchBucketPolicy"],
                 client.get_bucket_policy().bucket(&name).send(),
                 |out| out.policy().map(str::to_owned),
@@ -120,7 +159,10 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
         let status = match &policy {
             Attr::Known(Some(_)) => {
                 cx.optional(
-                    Site { operation: "GetBucketPolicyStatus", ..site },
+                    Site {
+                        operation: "GetBucketPolicyStatus",
+                        ..site
+                    },
                     &["NoSuchBucketPolicy"],
                     client.get_bucket_policy_status().bucket(&name).send(),
                     |out| out.policy_status().and_then(|s| s.is_public()),
@@ -132,23 +174,37 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
         };
         (policy, status)
     };
-    let acl = cx.known(Site { operation: "GetBucketAcl", ..site }, client.get_bucket_acl().bucket(&name).send(), |out| {
-        BucketAcl {
+    let acl = cx.known(
+        Site {
+            operation: "GetBucketAcl",
+            ..site
+        },
+        client.get_bucket_acl().bucket(&name).send(),
+        |out| BucketAcl {
             owner_id: out.owner().and_then(|o| o.id()).map(str::to_owned),
             grants: out
                 .grants()
                 .iter()
                 .map(|g| AclGrant {
-                    grantee_type: g.grantee().map(|e| e.r#type().as_str().to_owned()).unwrap_or_default(),
+                    grantee_type: g
+                        .grantee()
+                        .map(|e| e.r#type().as_str().to_owned())
+                        .unwrap_or_default(),
                     grantee_id: g.grantee().and_then(|e| e.id()).map(str::to_owned),
                     grantee_uri: g.grantee().and_then(|e| e.uri()).map(str::to_owned),
-                    permission: g.permission().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+                    permission: g
+                        .permission()
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_default(),
                 })
                 .collect(),
-        }
-    });
+        },
+    );
     let ownership = cx.optional(
-        Site { operation: "GetBucketOwnershipControls", ..site },
+        Site {
+            operation: "GetBucketOwnershipControls",
+            ..site
+        },
         &["OwnershipControlsNotFoundError"],
         client.get_bucket_ownership_controls().bucket(&name).send(),
         |out| {
@@ -158,7 +214,10 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
         },
     );
     let versioning = cx.known(
-        Site { operation: "GetBucketVersioning", ..site },
+        Site {
+            operation: "GetBucketVersioning",
+            ..site
+        },
         client.get_bucket_versioning().bucket(&name).send(),
         |out| BucketVersioning {
             status: out.status().map(|s| s.as_str().to_owned()),
@@ -166,7 +225,10 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
         },
     );
     let logging = cx.known(
-        Site { operation: "GetBucketLogging", ..site },
+        Site {
+            operation: "GetBucketLogging",
+            ..site
+        },
         client.get_bucket_logging().bucket(&name).send(),
         |out| {
             out.logging_enabled().map(|l| BucketLogging {
@@ -176,14 +238,41 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
         },
     );
     let tags = cx.optional(
-        Site { operation: "GetBucketTagging", ..site },
+        Site {
+            operation: "GetBucketTagging",
+            ..site
+        },
         &["NoSuchTagSet"],
         client.get_bucket_tagging().bucket(&name).send(),
-        |out| Some(out.tag_set().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect()),
+        |out| {
+            Some(
+                out.tag_set()
+                    .iter()
+                    .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                    .collect(),
+            )
+        },
     );
 
-    let (encryption, public_access_block, (policy, policy_is_public), acl, object_ownership, versioning, logging, tags) =
-        tokio::join!(encryption, public_access_block, policy_and_status, acl, ownership, versioning, logging, tags);
+    let (
+        encryption,
+        public_access_block,
+        (policy, policy_is_public),
+        acl,
+        object_ownership,
+        versioning,
+        logging,
+        tags,
+    ) = tokio::join!(
+        encryption,
+        public_access_block,
+        policy_and_status,
+        acl,
+        ownership,
+        versioning,
+        logging,
+        tags
+    );
     S3Bucket {
         created: listed.creation_date().and_then(to_time),
         name,

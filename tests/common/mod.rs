@@ -17,6 +17,8 @@ pub struct Moto {
     pub endpoint: String,
     pub port: u16,
     pub recording: PathBuf,
+    /// The watchdog shell; kept so the process handle is owned (it exits with the test process).
+    _watchdog: std::process::Child,
 }
 
 static MOTO: OnceLock<Moto> = OnceLock::new();
@@ -32,15 +34,28 @@ fn moto_server_binary() -> PathBuf {
     let venv = repo_root().join("mocks/.venv");
     let server = venv.join("bin/moto_server");
     if !server.exists() {
-        eprintln!("creating {} with the pinned moto (first run only)", venv.display());
-        let status = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().unwrap();
-        assert!(status.success(), "python3 -m venv failed: is python3-venv installed?");
+        eprintln!(
+            "creating {} with the pinned moto (first run only)",
+            venv.display()
+        );
+        let status = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "python3 -m venv failed: is python3-venv installed?"
+        );
         let status = Command::new(venv.join("bin/pip"))
             .args(["install", "-q", "-r"])
             .arg(repo_root().join("mocks/requirements.txt"))
             .status()
             .unwrap();
-        assert!(status.success(), "pip install -r mocks/requirements.txt failed");
+        assert!(
+            status.success(),
+            "pip install -r mocks/requirements.txt failed"
+        );
     }
     server
 }
@@ -48,7 +63,11 @@ fn moto_server_binary() -> PathBuf {
 pub fn moto() -> &'static Moto {
     MOTO.get_or_init(|| {
         let server = moto_server_binary();
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let dir = std::env::temp_dir().join(format!("faascan-moto-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let recording = dir.join("recording.jsonl");
@@ -56,7 +75,7 @@ pub fn moto() -> &'static Moto {
         let script = r#""$MOTO" -H 127.0.0.1 -p "$PORT" & m=$!
 while kill -0 "$WATCH" 2>/dev/null && kill -0 "$m" 2>/dev/null; do sleep 0.5; done
 kill "$m" 2>/dev/null"#;
-        Command::new("sh")
+        let watchdog = Command::new("sh")
             .arg("-c")
             .arg(script)
             .env("MOTO", &server)
@@ -76,18 +95,33 @@ kill "$m" 2>/dev/null"#;
             if http_get(port, "/moto-api/").is_some() {
                 break;
             }
-            assert!(Instant::now() < deadline, "moto did not start; see {}", dir.display());
+            assert!(
+                Instant::now() < deadline,
+                "moto did not start; see {}",
+                dir.display()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
-        Moto { endpoint: format!("http://127.0.0.1:{port}"), port, recording }
+        Moto {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            port,
+            recording,
+            _watchdog: watchdog,
+        }
     })
 }
 
 /// A minimal HTTP GET on loopback (no client crate needed for the harness).
 pub fn http_get(port: u16, path: &str) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     response.starts_with("HTTP/1.1 200").then_some(response)
@@ -181,7 +215,11 @@ pub fn faascan(args: &[&str], env: &[(&str, &str)]) -> Output {
 
 /// Runs `faascan inventory` against moto as `creds` and returns the parsed inventory with
 /// the process output.
-pub fn inventory(creds: &AccountCredentials, regions: &[&str], extra: &[&str]) -> (serde_json::Value, Output) {
+pub fn inventory(
+    creds: &AccountCredentials,
+    regions: &[&str],
+    extra: &[&str],
+) -> (serde_json::Value, Output) {
     let endpoint = &moto().endpoint;
     let mut args = vec!["inventory", "--endpoint-url", endpoint.as_str()];
     for region in regions {
@@ -219,8 +257,11 @@ pub fn lambda_trust() -> String {
 
 /// Every resource in the inventory named `name` under `path` (e.g. `lambda_functions`).
 pub fn known<'a>(value: &'a serde_json::Value, pointer: &str) -> &'a serde_json::Value {
-    let attr = value.pointer(pointer).unwrap_or_else(|| panic!("no {pointer}"));
-    attr.get("known").unwrap_or_else(|| panic!("{pointer} is not known: {attr}"))
+    let attr = value
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("no {pointer}"));
+    attr.get("known")
+        .unwrap_or_else(|| panic!("{pointer} is not known: {attr}"))
 }
 
 pub fn find<'a>(list: &'a serde_json::Value, key: &str, name: &str) -> &'a serde_json::Value {

@@ -55,16 +55,24 @@ pub struct RegionInventory {
 
 impl Inventory {
     pub fn lambda_functions(&self) -> impl Iterator<Item = &LambdaFunction> {
-        self.regions.iter().flat_map(|r| r.lambda_functions.known().into_iter().flatten())
+        self.regions
+            .iter()
+            .flat_map(|r| r.lambda_functions.known().into_iter().flatten())
     }
     pub fn rest_apis(&self) -> impl Iterator<Item = &RestApi> {
-        self.regions.iter().flat_map(|r| r.rest_apis.known().into_iter().flatten())
+        self.regions
+            .iter()
+            .flat_map(|r| r.rest_apis.known().into_iter().flatten())
     }
     pub fn http_apis(&self) -> impl Iterator<Item = &HttpApi> {
-        self.regions.iter().flat_map(|r| r.http_apis.known().into_iter().flatten())
+        self.regions
+            .iter()
+            .flat_map(|r| r.http_apis.known().into_iter().flatten())
     }
     pub fn kms_keys(&self) -> impl Iterator<Item = &KmsKey> {
-        self.regions.iter().flat_map(|r| r.kms_keys.known().into_iter().flatten())
+        self.regions
+            .iter()
+            .flat_map(|r| r.kms_keys.known().into_iter().flatten())
     }
     pub fn buckets(&self) -> impl Iterator<Item = &S3Bucket> {
         self.s3.buckets.known().into_iter().flatten()
