@@ -296,3 +296,200 @@ mod tests {
         assert_eq!(unqualified(&format!("{base}:7")), base);
     }
 }
+
+/// Collector tests without a server, through the SDK's own mock utilities: pagination to the
+/// end, an access-denied detail call becoming a gap, "not found" becoming a known absence.
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::Fingerprinter;
+    use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
+    use aws_sdk_lambda::operation::get_function_code_signing_config::GetFunctionCodeSigningConfigOutput;
+    use aws_sdk_lambda::operation::get_function_url_config::GetFunctionUrlConfigError;
+    use aws_sdk_lambda::operation::get_policy::{GetPolicyError, GetPolicyOutput};
+    use aws_sdk_lambda::operation::list_event_source_mappings::ListEventSourceMappingsOutput;
+    use aws_sdk_lambda::operation::list_function_event_invoke_configs::ListFunctionEventInvokeConfigsOutput;
+    use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
+    use aws_sdk_lambda::types::error::ResourceNotFoundException;
+    use aws_sdk_lambda::types::{
+        Concurrency, EnvironmentResponse, EventSourceMappingConfiguration,
+    };
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn config(name: &str) -> FunctionConfiguration {
+        FunctionConfiguration::builder()
+            .function_name(name)
+            .function_arn(format!(
+                "arn:aws:lambda:us-east-1:111122223333:function:{name}"
+            ))
+            .role("arn:aws:iam::111122223333:role/r")
+            .environment(
+                EnvironmentResponse::builder()
+                    .variables("API_TOKEN", "ghp_0123456789abcdefghijABCDEFGHIJ012345")
+                    .build(),
+            )
+            .build()
+    }
+
+    #[tokio::test]
+    async fn pages_are_followed_and_a_denied_call_is_a_gap() {
+        let page1 = mock!(aws_sdk_lambda::Client::list_functions)
+            .match_requests(|r| r.marker().is_none())
+            .then_output(|| {
+                ListFunctionsOutput::builder()
+                    .functions(config("a"))
+                    .functions(config("denied"))
+                    .next_marker("m1")
+                    .build()
+            });
+        let page2 = mock!(aws_sdk_lambda::Client::list_functions)
+            .match_requests(|r| r.marker() == Some("m1"))
+            .then_output(|| {
+                ListFunctionsOutput::builder()
+                    .functions(config("c"))
+                    .build()
+            });
+        let mappings =
+            mock!(aws_sdk_lambda::Client::list_event_source_mappings).then_output(|| {
+                ListEventSourceMappingsOutput::builder()
+                    .event_source_mappings(
+                        EventSourceMappingConfiguration::builder()
+                            .uuid("u1")
+                            .function_arn("arn:aws:lambda:us-east-1:111122223333:function:a:live")
+                            .event_source_arn("arn:aws:sqs:us-east-1:111122223333:q")
+                            .build(),
+                    )
+                    .build()
+            });
+        let get_function = mock!(aws_sdk_lambda::Client::get_function)
+            .sequence()
+            .output(|| {
+                GetFunctionOutput::builder()
+                    .tags("team", "core")
+                    .concurrency(
+                        Concurrency::builder()
+                            .reserved_concurrent_executions(5)
+                            .build(),
+                    )
+                    .build()
+            })
+            .repeatedly()
+            .build();
+        let denied = mock!(aws_sdk_lambda::Client::get_policy)
+            .match_requests(|r| r.function_name().is_some_and(|n| n.ends_with(":denied")))
+            .sequence()
+            .error(|| {
+                GetPolicyError::generic(
+                    ErrorMetadata::builder()
+                        .code("AccessDeniedException")
+                        .message("not allowed")
+                        .build(),
+                )
+            })
+            .repeatedly()
+            .build();
+        let policy = mock!(aws_sdk_lambda::Client::get_policy)
+            .sequence()
+            .output(|| {
+                GetPolicyOutput::builder()
+                    .policy(r#"{"Statement":[]}"#)
+                    .build()
+            })
+            .repeatedly()
+            .build();
+        let no_url = mock!(aws_sdk_lambda::Client::get_function_url_config)
+            .sequence()
+            .error(|| {
+                // As parsed from a real response: the typed error carries its code.
+                let meta = ErrorMetadata::builder()
+                    .code("ResourceNotFoundException")
+                    .build();
+                GetFunctionUrlConfigError::ResourceNotFoundException(
+                    ResourceNotFoundException::builder().meta(meta).build(),
+                )
+            })
+            .repeatedly()
+            .build();
+        let signing = mock!(aws_sdk_lambda::Client::get_function_code_signing_config)
+            .sequence()
+            .output(|| {
+                GetFunctionCodeSigningConfigOutput::builder()
+                    .code_signing_config_arn("")
+                    .function_name("x")
+                    .build()
+                    .unwrap_or_else(|_| unreachable!())
+            })
+            .repeatedly()
+            .build();
+        let invoke = mock!(aws_sdk_lambda::Client::list_function_event_invoke_configs)
+            .sequence()
+            .output(|| ListFunctionEventInvokeConfigsOutput::builder().build())
+            .repeatedly()
+            .build();
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            &[
+                &page1,
+                &page2,
+                &mappings,
+                &get_function,
+                &denied,
+                &policy,
+                &no_url,
+                &signing,
+                &invoke
+            ]
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+
+        let functions = collect(&cx, &client, "us-east-1").await;
+        let Attr::Known(functions) = functions else {
+            panic!("listing failed: {functions:?}")
+        };
+        let names: Vec<&str> = functions.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["a", "c", "denied"], "both pages, sorted");
+        assert_eq!(page2.num_calls(), 1);
+
+        let a = &functions[0];
+        assert_eq!(a.reserved_concurrency, Attr::Known(Some(5)));
+        assert_eq!(
+            a.tags
+                .known()
+                .and_then(|t| t.get("team"))
+                .map(String::as_str),
+            Some("core")
+        );
+        assert_eq!(
+            a.function_url,
+            Attr::Known(None),
+            "not found is a known absence"
+        );
+        assert_eq!(a.code_signing_config_arn, Attr::Known(None));
+        assert_eq!(
+            a.event_source_mappings.known().map(Vec::len),
+            Some(1),
+            "alias-qualified mapping kept"
+        );
+        assert_eq!(a.environment[0].detector.as_deref(), Some("github-token"));
+        assert!(!format!("{a:?}").contains("ghp_0123"), "the value is gone");
+
+        let denied = &functions[2];
+        let gap = denied
+            .resource_policy
+            .gap()
+            .unwrap_or_else(|| panic!("expected a gap"));
+        assert_eq!(gap.kind, faascan_checks::model::GapKind::AccessDenied);
+        assert_eq!(gap.operation, "GetPolicy");
+        assert_eq!(
+            gap.resource.as_deref(),
+            Some("arn:aws:lambda:us-east-1:111122223333:function:denied")
+        );
+        assert!(
+            denied.tags.is_known() && denied.function_url.is_known(),
+            "the rest stays complete"
+        );
+        assert_eq!(cx.take_gaps().len(), 1);
+    }
+}
