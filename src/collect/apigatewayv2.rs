@@ -199,3 +199,100 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
         arn,
     }
 }
+
+/// The hand-written `next_token` loop, through the SDK's mock utilities: every page is read,
+/// and a repeated token does not loop forever.
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::Fingerprinter;
+    use aws_sdk_apigatewayv2::operation::get_apis::GetApisOutput;
+    use aws_sdk_apigatewayv2::operation::get_integrations::GetIntegrationsOutput;
+    use aws_sdk_apigatewayv2::operation::get_routes::GetRoutesOutput;
+    use aws_sdk_apigatewayv2::operation::get_stages::GetStagesOutput;
+    use aws_sdk_apigatewayv2::types::{Route, Stage};
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+
+    fn api(id: &str) -> Api {
+        Api::builder()
+            .api_id(id)
+            .name(format!("api-{id}"))
+            .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http)
+            .route_selection_expression("$request.method $request.path")
+            .build()
+    }
+
+    #[tokio::test]
+    async fn next_tokens_are_followed_and_repeats_stop() {
+        let first = mock!(aws_sdk_apigatewayv2::Client::get_apis)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(|| {
+                GetApisOutput::builder()
+                    .items(api("a"))
+                    .next_token("t1")
+                    .build()
+            });
+        let second = mock!(aws_sdk_apigatewayv2::Client::get_apis)
+            .match_requests(|r| r.next_token() == Some("t1"))
+            .then_output(|| {
+                GetApisOutput::builder()
+                    .items(api("b"))
+                    .next_token("t2")
+                    .build()
+            });
+        // A misbehaving endpoint that hands back the token it was given.
+        let stuck = mock!(aws_sdk_apigatewayv2::Client::get_apis)
+            .match_requests(|r| r.next_token() == Some("t2"))
+            .then_output(|| {
+                GetApisOutput::builder()
+                    .items(api("c"))
+                    .next_token("t2")
+                    .build()
+            });
+        let routes = mock!(aws_sdk_apigatewayv2::Client::get_routes)
+            .sequence()
+            .output(|| {
+                GetRoutesOutput::builder()
+                    .items(Route::builder().route_id("r1").route_key("GET /").build())
+                    .build()
+            })
+            .repeatedly()
+            .build();
+        let integrations = mock!(aws_sdk_apigatewayv2::Client::get_integrations)
+            .sequence()
+            .output(|| GetIntegrationsOutput::builder().build())
+            .repeatedly()
+            .build();
+        let stages = mock!(aws_sdk_apigatewayv2::Client::get_stages)
+            .sequence()
+            .output(|| {
+                GetStagesOutput::builder()
+                    .items(Stage::builder().stage_name("$default").build())
+                    .build()
+            })
+            .repeatedly()
+            .build();
+        let client = mock_client!(
+            aws_sdk_apigatewayv2,
+            RuleMode::MatchAny,
+            &[&first, &second, &stuck, &routes, &integrations, &stages]
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let apis = collect(&cx, &client, "eu-west-1", "aws").await;
+        let Attr::Known(apis) = apis else {
+            panic!("listing failed: {apis:?}")
+        };
+        let ids: Vec<&str> = apis.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(stuck.num_calls(), 1, "a repeated token ends the loop");
+        assert_eq!(apis[0].arn, "arn:aws:apigateway:eu-west-1::/apis/a");
+        assert_eq!(
+            apis[0].routes.known().map(|r| r[0].arn.clone()),
+            Some("arn:aws:apigateway:eu-west-1::/apis/a/routes/r1".to_owned())
+        );
+        assert_eq!(
+            apis[0].stages.known().map(|s| s[0].name.clone()),
+            Some("$default".to_owned())
+        );
+    }
+}
