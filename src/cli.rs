@@ -54,6 +54,9 @@ pub(crate) struct ScanArgs {
     /// Write to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     pub(crate) output: Option<PathBuf>,
+    /// Also list the calls made per service and operation.
+    #[arg(long, short, help_heading = "Output")]
+    pub(crate) verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

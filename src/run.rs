@@ -72,7 +72,7 @@ fn scan(args: &ScanArgs) -> Result<()> {
             let width = (args.output.is_none() && std::io::stdout().is_terminal())
                 .then(terminal_width)
                 .flatten();
-            summary.to_table(width)
+            summary.to_table(width, args.verbose)
         }
     };
     write_output(args.output.as_deref(), &text)

@@ -19,6 +19,7 @@ pub struct InventorySummary {
     pub calls: u64,
     pub attempts: u64,
     pub failed_attempts: u64,
+    pub calls_by_operation: Vec<faascan_checks::model::CallCount>,
 }
 
 /// One kind of resource in one region (`global` for IAM and S3).
@@ -131,6 +132,7 @@ impl InventorySummary {
             calls: inventory.calls.operations,
             attempts: inventory.calls.attempts,
             failed_attempts: inventory.calls.failed_attempts,
+            calls_by_operation: inventory.calls.by_operation.clone(),
         }
     }
 
@@ -139,7 +141,8 @@ impl InventorySummary {
     }
 
     /// A plain table; `width` fits it to a terminal.
-    pub fn to_table(&self, width: Option<u16>) -> String {
+    /// With `verbose`, the calls per service and operation follow the summary.
+    pub fn to_table(&self, width: Option<u16>, verbose: bool) -> String {
         let mut out = String::new();
         out.push_str(&format!(
             "Account {} as {}, regions {}\n",
@@ -199,6 +202,23 @@ impl InventorySummary {
             out.push_str(&gaps.to_string());
             out.push('\n');
         }
+        if verbose {
+            let mut calls = Table::new();
+            calls.load_preset(presets::UTF8_FULL_CONDENSED);
+            calls.set_header(["service", "operation", "calls", "attempts", "failed"]);
+            for c in &self.calls_by_operation {
+                calls.add_row([
+                    c.service.clone(),
+                    c.operation.clone(),
+                    c.operations.to_string(),
+                    c.attempts.to_string(),
+                    c.failed_attempts.to_string(),
+                ]);
+            }
+            out.push('\n');
+            out.push_str(&calls.to_string());
+            out.push('\n');
+        }
         out.push_str(&format!(
             "\n{} calls ({} attempts, {} failed) in {:.1} s\n",
             self.calls, self.attempts, self.failed_attempts, self.duration_seconds
@@ -209,4 +229,55 @@ impl InventorySummary {
 
 fn len<T>(attr: &Attr<Vec<T>>) -> Option<usize> {
     attr.known().map(Vec::len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> Inventory {
+        serde_json::from_str(include_str!("../../mocks/demo/inventory.json"))
+            .unwrap_or_else(|e| panic!("demo: {e}"))
+    }
+
+    #[test]
+    fn counts_come_from_the_inventory_and_unread_lists_are_unknown() {
+        let mut inventory = demo();
+        let summary = InventorySummary::new(&inventory);
+        let row = |s: &InventorySummary, service: &str, region: &str, resource: &str| {
+            s.rows
+                .iter()
+                .find(|r| r.service == service && r.region == region && r.resource == resource)
+                .and_then(|r| r.count)
+        };
+        assert_eq!(row(&summary, "lambda", "us-east-1", "functions"), Some(7));
+        assert_eq!(row(&summary, "s3", "global", "buckets"), Some(4));
+        assert_eq!(row(&summary, "iam", "global", "roles"), Some(8));
+
+        let gap = inventory.gaps[0].clone();
+        inventory.regions[0].lambda_functions = Attr::Unavailable(gap);
+        let summary = InventorySummary::new(&inventory);
+        assert_eq!(row(&summary, "lambda", "us-east-1", "functions"), None);
+        assert!(summary.to_table(None, false).contains("unknown"));
+    }
+
+    #[test]
+    fn hostile_account_strings_cannot_drive_the_terminal() {
+        let mut inventory = demo();
+        inventory.account.caller_arn =
+            "arn:aws:sts::1:assumed-role/\u{1b}]0;pwned\u{7}\u{1b}[2J".to_owned();
+        if let Some(gap) = inventory.gaps.first_mut() {
+            gap.message = "\u{1b}[31mred\u{1b}[0m".to_owned();
+        }
+        let table = InventorySummary::new(&inventory).to_table(Some(120), true);
+        assert!(
+            !table.contains('\u{1b}'),
+            "no raw escape reaches the terminal"
+        );
+        assert!(!table.contains('\u{7}'));
+        assert!(
+            table.contains("GetAccountAuthorizationDetails"),
+            "verbose lists calls per operation"
+        );
+    }
 }
