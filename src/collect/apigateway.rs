@@ -7,10 +7,9 @@ use aws_sdk_apigateway::Client;
 use aws_sdk_apigateway::types::{Method, RestApi as SdkRestApi, ThrottleSettings};
 use faascan_checks::model::{
     AccessLogSettings, ApiGatewayAccount, ApiKey, Attr, DomainName, Gap, GapKind, MethodSetting,
-    RedactedVariable, RestApi, RestApiAuthorizer, RestApiIntegration, RestApiMethod,
-    RestApiResource, RestApiStage, Throttle, UsagePlan, UsagePlanStage,
+    RestApi, RestApiAuthorizer, RestApiIntegration, RestApiMethod, RestApiResource, RestApiStage,
+    Throttle, UsagePlan, UsagePlanStage,
 };
-use faascan_checks::secrets;
 use futures::{StreamExt, stream};
 
 /// The API's maximum page size.
@@ -254,24 +253,7 @@ async fn rest_api(
                 .iter()
                 .map(|s| {
                     let name = s.stage_name().unwrap_or_default().to_owned();
-                    let mut variables: Vec<RedactedVariable> = s
-                        .variables()
-                        .map(|vars| {
-                            vars.iter()
-                                .map(|(name, value)| {
-                                    let verdict = secrets::classify(name, value);
-                                    RedactedVariable {
-                                        name: name.clone(),
-                                        classification: verdict.class,
-                                        detector: verdict.detector.map(str::to_owned),
-                                        fingerprint: cx.fingerprints.fingerprint(value),
-                                        value_length: value.len(),
-                                    }
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    variables.sort_by(|a, b| a.name.cmp(&b.name));
+                    let variables = cx.redact(s.variables().into_iter().flatten());
                     RestApiStage {
                         arn: format!("{arn}/stages/{name}"),
                         name,

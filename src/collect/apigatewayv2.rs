@@ -5,10 +5,8 @@ use super::{Ctx, Service, Site};
 use aws_sdk_apigatewayv2::Client;
 use aws_sdk_apigatewayv2::types::{Api, RouteSettings};
 use faascan_checks::model::{
-    AccessLogSettings, Attr, HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage,
-    RedactedVariable, Throttle,
+    AccessLogSettings, Attr, HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage, Throttle,
 };
-use faascan_checks::secrets;
 use futures::{StreamExt, stream};
 
 const PAGE: &str = "500";
@@ -131,24 +129,7 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
                 .into_iter()
                 .map(|s| {
                     let name = s.stage_name().unwrap_or_default().to_owned();
-                    let mut variables: Vec<RedactedVariable> = s
-                        .stage_variables()
-                        .map(|vars| {
-                            vars.iter()
-                                .map(|(name, value)| {
-                                    let verdict = secrets::classify(name, value);
-                                    RedactedVariable {
-                                        name: name.clone(),
-                                        classification: verdict.class,
-                                        detector: verdict.detector.map(str::to_owned),
-                                        fingerprint: cx.fingerprints.fingerprint(value),
-                                        value_length: value.len(),
-                                    }
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    variables.sort_by(|a, b| a.name.cmp(&b.name));
+                    let variables = cx.redact(s.stage_variables().into_iter().flatten());
                     HttpApiStage {
                         arn: format!("{arn}/stages/{name}"),
                         name,

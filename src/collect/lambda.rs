@@ -7,9 +7,8 @@ use aws_sdk_lambda::Client;
 use aws_sdk_lambda::types::FunctionConfiguration;
 use faascan_checks::model::{
     Attr, EventInvokeConfig, EventSourceMapping, FunctionUrl, FunctionUrlCors, LambdaFunction,
-    LambdaVpcConfig, RedactedVariable,
+    LambdaVpcConfig,
 };
-use faascan_checks::secrets;
 use futures::{StreamExt, stream};
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
@@ -213,25 +212,12 @@ async fn function(
         ),
         Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
     };
-    let mut environment: Vec<RedactedVariable> = f
-        .environment()
-        .and_then(|e| e.variables())
-        .map(|vars| {
-            vars.iter()
-                .map(|(name, value)| {
-                    let verdict = secrets::classify(name, value);
-                    RedactedVariable {
-                        name: name.clone(),
-                        classification: verdict.class,
-                        detector: verdict.detector.map(str::to_owned),
-                        fingerprint: cx.fingerprints.fingerprint(value),
-                        value_length: value.len(),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    environment.sort_by(|a, b| a.name.cmp(&b.name));
+    let environment = cx.redact(
+        f.environment()
+            .and_then(|e| e.variables())
+            .into_iter()
+            .flatten(),
+    );
 
     LambdaFunction {
         name,

@@ -21,7 +21,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use faascan_checks::model::{
-    Account, Attr, Gap, INVENTORY_SCHEMA_VERSION, Inventory, RegionInventory,
+    Account, Attr, Gap, INVENTORY_SCHEMA_VERSION, Inventory, RedactedVariable, RegionInventory,
 };
 use futures::future::join_all;
 use std::error::Error as StdError;
@@ -211,6 +211,29 @@ impl Ctx {
             }
             Err(err) => Attr::Unavailable(self.gap(site, &err)),
         }
+    }
+
+    /// Environment or stage variables reduced to name, classification and fingerprint: the
+    /// values are dropped here, at the boundary, and never enter the inventory.
+    pub(crate) fn redact<'v>(
+        &self,
+        variables: impl IntoIterator<Item = (&'v String, &'v String)>,
+    ) -> Vec<RedactedVariable> {
+        let mut redacted: Vec<RedactedVariable> = variables
+            .into_iter()
+            .map(|(name, value)| {
+                let verdict = faascan_checks::secrets::classify(name, value);
+                RedactedVariable {
+                    name: name.clone(),
+                    classification: verdict.class,
+                    detector: verdict.detector.map(str::to_owned),
+                    fingerprint: self.fingerprints.fingerprint(value),
+                    value_length: value.len(),
+                }
+            })
+            .collect();
+        redacted.sort_by(|a, b| a.name.cmp(&b.name));
+        redacted
     }
 
     fn take_gaps(&self) -> Vec<Gap> {

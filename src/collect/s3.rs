@@ -24,13 +24,14 @@ pub(super) async fn collect(
             .account_id(account)
             .send(),
         |out| {
-            out.public_access_block_configuration()
-                .map(|c| PublicAccessBlock {
-                    block_public_acls: c.block_public_acls().unwrap_or(false),
-                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                    block_public_policy: c.block_public_policy().unwrap_or(false),
-                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-                })
+            out.public_access_block_configuration().map(|c| {
+                public_access_block([
+                    c.block_public_acls(),
+                    c.ignore_public_acls(),
+                    c.block_public_policy(),
+                    c.restrict_public_buckets(),
+                ])
+            })
         },
     );
     let buckets = async {
@@ -134,13 +135,14 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
         &["NoSuchPublicAccessBlockConfiguration"],
         client.get_public_access_block().bucket(&name).send(),
         |out| {
-            out.public_access_block_configuration()
-                .map(|c| PublicAccessBlock {
-                    block_public_acls: c.block_public_acls().unwrap_or(false),
-                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                    block_public_policy: c.block_public_policy().unwrap_or(false),
-                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-                })
+            out.public_access_block_configuration().map(|c| {
+                public_access_block([
+                    c.block_public_acls(),
+                    c.ignore_public_acls(),
+                    c.block_public_policy(),
+                    c.restrict_public_buckets(),
+                ])
+            })
         },
     );
     let policy_and_status = async {
@@ -290,5 +292,21 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
             Attr::Known(tags) => Attr::Known(tags.unwrap_or_default()),
             Attr::Unavailable(gap) => Attr::Unavailable(gap),
         },
+    }
+}
+
+/// The bucket and account-level APIs have twin types; an unset flag is off.
+fn public_access_block(flags: [Option<bool>; 4]) -> PublicAccessBlock {
+    let [
+        block_public_acls,
+        ignore_public_acls,
+        block_public_policy,
+        restrict_public_buckets,
+    ] = flags.map(|flag| flag.unwrap_or(false));
+    PublicAccessBlock {
+        block_public_acls,
+        ignore_public_acls,
+        block_public_policy,
+        restrict_public_buckets,
     }
 }
