@@ -87,6 +87,9 @@ pub(crate) struct TargetArgs {
     /// Region to scan; repeat for several. Defaults to the profile's or AWS_REGION.
     #[arg(long = "region", value_name = "REGION", help_heading = "Target")]
     pub(crate) regions: Vec<String>,
+    /// Also scan every region enabled in the account (account:ListRegions).
+    #[arg(long, help_heading = "Target")]
+    pub(crate) all_regions: bool,
     /// Assume this role before scanning (cross-account audit).
     #[arg(long, value_name = "ARN", help_heading = "Target")]
     pub(crate) role_arn: Option<String>,

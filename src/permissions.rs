@@ -37,6 +37,12 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "sts:GetCallerIdentity",
         "who is scanning, which account",
     ),
+    call(
+        "Account",
+        "ListRegions",
+        "account:ListRegions",
+        "the account's enabled regions (--all-regions only)",
+    ),
     // Lambda
     call(
         "Lambda",

@@ -112,6 +112,7 @@ fn collect_live(args: &TargetArgs) -> Result<Inventory> {
     let target = Target {
         profile: args.profile.clone(),
         regions: args.regions.clone(),
+        all_regions: args.all_regions,
         role_arn: args.role_arn.clone(),
         external_id: args.external_id.clone(),
         endpoint_url: args.endpoint_url.clone().filter(|e| !e.is_empty()),

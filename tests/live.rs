@@ -980,3 +980,32 @@ async fn every_request_the_binary_sends_is_a_published_read() {
     );
     assert!(seen > 20);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_regions_without_region_discovery_fails_clearly() {
+    // moto does not implement account:ListRegions; a real account does. The scan must say
+    // what failed and what to do instead, not scan a guessed set of regions.
+    let scanner = assume_into("210000000005", "scanner").await;
+    let out = faascan(
+        &[
+            "inventory",
+            "--endpoint-url",
+            &moto().endpoint,
+            "--all-regions",
+            "--max-attempts",
+            "1",
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", &scanner.access_key_id),
+            ("AWS_SECRET_ACCESS_KEY", &scanner.secret_access_key),
+            ("AWS_SESSION_TOKEN", &scanner.session_token),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("account:ListRegions") && stderr.contains("--region"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}

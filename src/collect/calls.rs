@@ -112,3 +112,45 @@ impl Intercept for ReadOnlyGuard {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_lambda::operation::delete_function::DeleteFunctionOutput;
+    use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+
+    #[tokio::test]
+    async fn the_guard_refuses_writes_before_they_are_sent_and_counts_reads() {
+        let delete = mock!(aws_sdk_lambda::Client::delete_function)
+            .then_output(|| DeleteFunctionOutput::builder().build());
+        let list = mock!(aws_sdk_lambda::Client::list_functions)
+            .then_output(|| ListFunctionsOutput::builder().build());
+        let counter = Arc::new(CallCounter::default());
+        let guard = ReadOnlyGuard(counter.clone());
+        let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, &[&delete, &list], |b| b
+            .interceptor(guard.clone()));
+
+        let refused = client
+            .delete_function()
+            .function_name("victim")
+            .send()
+            .await;
+        let message = format!("{:?}", refused.err());
+        assert!(
+            message.contains("refused to call Lambda DeleteFunction"),
+            "{message}"
+        );
+        let stats = counter.stats();
+        assert_eq!(
+            (stats.operations, stats.attempts),
+            (0, 0),
+            "the write never got to an attempt"
+        );
+
+        assert!(client.list_functions().send().await.is_ok());
+        let stats = counter.stats();
+        assert_eq!(stats.operations, 1, "only the read is counted: {stats:?}");
+        assert_eq!(stats.by_operation[0].operation, "ListFunctions");
+    }
+}

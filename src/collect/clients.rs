@@ -19,6 +19,8 @@ use std::time::Duration;
 pub(crate) struct Target {
     pub(crate) profile: Option<String>,
     pub(crate) regions: Vec<String>,
+    /// Add every region enabled in the account (`account:ListRegions`).
+    pub(crate) all_regions: bool,
     pub(crate) role_arn: Option<String>,
     pub(crate) external_id: Option<String>,
     pub(crate) endpoint_url: Option<String>,
@@ -39,7 +41,6 @@ pub(crate) struct Clients {
     guard: ReadOnlyGuard,
     pub(crate) counter: Arc<CallCounter>,
     pub(crate) endpoint_url: Option<String>,
-    pub(crate) sts: aws_sdk_sts::Client,
     pub(crate) iam: aws_sdk_iam::Client,
     pub(crate) s3control: aws_sdk_s3control::Client,
     pub(crate) regions: Vec<RegionalClients>,
@@ -57,21 +58,45 @@ pub(crate) struct Identity {
 }
 
 impl Clients {
-    pub(crate) async fn connect(target: &Target) -> Result<Self, FatalError> {
+    /// Builds the clients and proves the credentials work (`sts:GetCallerIdentity`) before
+    /// anything else is called.
+    pub(crate) async fn connect(target: &Target) -> Result<(Self, Identity), FatalError> {
         let http = HttpBuilder::new()
             .tls_provider(tls::Provider::Rustls(
                 tls::rustls_provider::CryptoMode::Ring,
             ))
             .build_https();
 
+        // The default chains, but with an instance-metadata probe that gives up in about a
+        // second: off EC2, the SDK's defaults spend many seconds retrying it before saying
+        // "no credentials". Every provider gets the one HTTP client (there is no default).
+        let base_config = ProviderConfig::without_region().with_http_client(http.clone());
+        let imds = aws_config::imds::Client::builder()
+            .max_attempts(1)
+            .connect_timeout(Duration::from_millis(700))
+            .read_timeout(Duration::from_secs(1))
+            .configure(&base_config)
+            .build();
+
         let mut regions = target.regions.clone();
         if regions.is_empty() {
-            let mut chain = aws_config::default_provider::region::DefaultRegionChain::builder();
+            let mut profile_region =
+                aws_config::profile::region::Builder::default().configure(&base_config);
             if let Some(profile) = &target.profile {
-                chain = chain.profile_name(profile);
+                profile_region = profile_region.profile_name(profile);
             }
-            match chain.build().region().await {
+            let chain = aws_config::meta::region::RegionProviderChain::first_try(
+                aws_config::environment::region::EnvironmentVariableRegionProvider::new(),
+            )
+            .or_else(profile_region.build())
+            .or_else(
+                aws_config::imds::region::ImdsRegionProvider::builder()
+                    .imds_client(imds.clone())
+                    .build(),
+            );
+            match chain.region().await {
                 Some(region) => regions.push(region.to_string()),
+                None if target.all_regions => regions.push("us-east-1".to_owned()),
                 None => {
                     return Err(FatalError::Other(
                         "no region: pass --region, or set AWS_REGION or a region in the profile"
@@ -83,18 +108,7 @@ impl Clients {
         validate_regions(&regions)?;
         let home_region = regions[0].clone();
 
-        // The default chain, but with an instance-metadata probe that gives up in about a
-        // second: off EC2, the SDK's defaults spend many seconds retrying it before saying
-        // "no credentials".
-        let provider_config = ProviderConfig::without_region()
-            .with_http_client(http.clone())
-            .with_region(Some(Region::new(home_region.clone())));
-        let imds = aws_config::imds::Client::builder()
-            .max_attempts(1)
-            .connect_timeout(Duration::from_millis(700))
-            .read_timeout(Duration::from_secs(1))
-            .configure(&provider_config)
-            .build();
+        let provider_config = base_config.with_region(Some(Region::new(home_region.clone())));
         let mut chain = DefaultCredentialsChain::builder()
             .configure(provider_config)
             .imds_client(imds);
@@ -144,6 +158,25 @@ impl Clients {
 
         let counter = Arc::new(CallCounter::default());
         let guard = ReadOnlyGuard(counter.clone());
+        let sts = aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&sdk)
+                .interceptor(guard.clone())
+                .build(),
+        );
+        let identity = identity(&sts).await?;
+        if target.all_regions {
+            let account = aws_sdk_account::Client::from_conf(
+                aws_sdk_account::config::Builder::from(&sdk)
+                    .interceptor(guard.clone())
+                    .build(),
+            );
+            for region in enabled_regions(&account).await? {
+                if !regions.contains(&region) {
+                    regions.push(region);
+                }
+            }
+            validate_regions(&regions)?;
+        }
         let regional = regions
             .iter()
             .map(|region| RegionalClients {
@@ -182,12 +215,7 @@ impl Clients {
             s3control = s3control.endpoint_resolver(FixedEndpoint(endpoint.clone()));
         }
 
-        Ok(Clients {
-            sts: aws_sdk_sts::Client::from_conf(
-                aws_sdk_sts::config::Builder::from(&sdk)
-                    .interceptor(guard.clone())
-                    .build(),
-            ),
+        let clients = Clients {
             iam: aws_sdk_iam::Client::from_conf(
                 aws_sdk_iam::config::Builder::from(&sdk)
                     .interceptor(guard.clone())
@@ -201,35 +229,8 @@ impl Clients {
             sdk,
             guard,
             counter,
-        })
-    }
-
-    /// `sts:GetCallerIdentity`: proves the credentials work before anything else runs.
-    pub(crate) async fn identity(&self) -> Result<Identity, FatalError> {
-        let output = self
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| error::fatal(&e))?;
-        let arn = output.arn().unwrap_or_default().to_owned();
-        let account = output.account().unwrap_or_default().to_owned();
-        let partition = arn
-            .split(':')
-            .nth(1)
-            .filter(|p| !p.is_empty())
-            .unwrap_or("aws")
-            .to_owned();
-        if account.is_empty() {
-            return Err(FatalError::Other(
-                "GetCallerIdentity returned no account id".to_owned(),
-            ));
-        }
-        Ok(Identity {
-            account,
-            arn,
-            partition,
-        })
+        };
+        Ok((clients, identity))
     }
 
     pub(crate) fn s3(&self, region: &str) -> aws_sdk_s3::Client {
@@ -251,6 +252,61 @@ impl Clients {
             })
             .clone()
     }
+}
+
+/// `sts:GetCallerIdentity`: proves the credentials work before anything else runs.
+async fn identity(sts: &aws_sdk_sts::Client) -> Result<Identity, FatalError> {
+    let output = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| error::fatal(&e))?;
+    let arn = output.arn().unwrap_or_default().to_owned();
+    let account = output.account().unwrap_or_default().to_owned();
+    let partition = arn
+        .split(':')
+        .nth(1)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws")
+        .to_owned();
+    if account.is_empty() {
+        return Err(FatalError::Other(
+            "GetCallerIdentity returned no account id".to_owned(),
+        ));
+    }
+    Ok(Identity {
+        account,
+        arn,
+        partition,
+    })
+}
+
+/// Regions enabled in the account: opted-in ones and those enabled by default. Regions that
+/// are not enabled are skipped, not reported as errors.
+async fn enabled_regions(account: &aws_sdk_account::Client) -> Result<Vec<String>, FatalError> {
+    use aws_sdk_account::types::RegionOptStatus;
+    let regions = account
+        .list_regions()
+        .region_opt_status_contains(RegionOptStatus::Enabled)
+        .region_opt_status_contains(RegionOptStatus::EnabledByDefault)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| {
+            let failure = error::classify(&e);
+            FatalError::Other(format!(
+                "could not list the account's enabled regions (account:ListRegions): {}: {}; pass --region instead",
+                failure.code, failure.message
+            ))
+        })?;
+    let mut names: Vec<String> = regions
+        .iter()
+        .filter_map(|r| r.region_name().map(str::to_owned))
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 /// Region names are used in ARNs, hostnames and file names: refuse anything that is not one.
@@ -315,5 +371,42 @@ mod tests {
         ] {
             assert!(validate_regions(&[bad.into()]).is_err(), "{bad:?} accepted");
         }
+    }
+}
+
+#[cfg(test)]
+mod mocked {
+    use super::enabled_regions;
+    use aws_sdk_account::operation::list_regions::ListRegionsOutput;
+    use aws_sdk_account::types::{Region as AccountRegion, RegionOptStatus};
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+
+    #[tokio::test]
+    async fn enabled_regions_follow_pages_and_ask_only_for_enabled_ones() {
+        let first = mock!(aws_sdk_account::Client::list_regions)
+            .match_requests(|r| {
+                r.next_token().is_none()
+                    && r.region_opt_status_contains()
+                        == [RegionOptStatus::Enabled, RegionOptStatus::EnabledByDefault]
+            })
+            .then_output(|| {
+                ListRegionsOutput::builder()
+                    .regions(AccountRegion::builder().region_name("us-east-1").build())
+                    .regions(AccountRegion::builder().region_name("af-south-1").build())
+                    .next_token("n")
+                    .build()
+            });
+        let second = mock!(aws_sdk_account::Client::list_regions)
+            .match_requests(|r| r.next_token() == Some("n"))
+            .then_output(|| {
+                ListRegionsOutput::builder()
+                    .regions(AccountRegion::builder().region_name("eu-west-1").build())
+                    .build()
+            });
+        let client = mock_client!(aws_sdk_account, RuleMode::MatchAny, &[&first, &second]);
+        let regions = enabled_regions(&client)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(regions, ["af-south-1", "eu-west-1", "us-east-1"]);
     }
 }

@@ -279,8 +279,7 @@ pub(crate) async fn collect(
     let scan_started = OffsetDateTime::now_utc();
     let fingerprints = Fingerprinter::from_env()?;
     let key_id = fingerprints.key_id();
-    let clients = Clients::connect(target).await?;
-    let identity = clients.identity().await?;
+    let (clients, identity) = Clients::connect(target).await?;
     let cx = Ctx::new(concurrency, fingerprints);
     let wants = |s: Service| services.contains(&s);
     let (identity, cx_ref, wants_ref) = (&identity, &cx, &wants);
