@@ -419,6 +419,50 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
         .send()
         .await
         .unwrap();
+    let authorizer = apig
+        .create_authorizer()
+        .rest_api_id(&api_id)
+        .name("jwt-check")
+        .r#type(aws_sdk_apigateway::types::AuthorizerType::Token)
+        .authorizer_uri(format!(
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:{account}:function:worker-us-east-1/invocations"
+        ))
+        .identity_source("method.request.header.Authorization")
+        .send()
+        .await
+        .unwrap();
+    let plan = apig
+        .create_usage_plan()
+        .name("t1-plan")
+        .api_stages(
+            aws_sdk_apigateway::types::ApiStage::builder()
+                .api_id(&api_id)
+                .stage("prod")
+                .build(),
+        )
+        .throttle(
+            aws_sdk_apigateway::types::ThrottleSettings::builder()
+                .burst_limit(20)
+                .rate_limit(10.0)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let api_key = apig
+        .create_api_key()
+        .name("t1-key")
+        .enabled(true)
+        .send()
+        .await
+        .unwrap();
+    apig.create_usage_plan_key()
+        .usage_plan_id(plan.id().unwrap())
+        .key_id(api_key.id().unwrap())
+        .key_type("API_KEY")
+        .send()
+        .await
+        .unwrap();
     let v2 = aws_sdk_apigatewayv2::Client::new(&sdk);
     let http = v2
         .create_api()
@@ -658,6 +702,24 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
     assert_eq!(
         get["arn"],
         format!("arn:aws:apigateway:us-east-1::/restapis/{api_id}/resources/{res_id}/methods/GET")
+    );
+    let jwt = find(&rest["authorizers"]["known"], "name", "jwt-check");
+    assert_eq!(jwt["id"], authorizer.id().unwrap());
+    assert_eq!(jwt["authorizer_type"], "TOKEN");
+    let usage_plan = find(&east["usage_plans"]["known"], "name", "t1-plan");
+    assert_eq!(usage_plan["api_stages"][0]["api_id"], api_id);
+    assert_eq!(usage_plan["api_stages"][0]["stage"], "prod");
+    assert_eq!(usage_plan["throttle"]["burst_limit"], 20);
+    assert_eq!(usage_plan["throttle"]["rate_limit"], 10.0);
+    let key = find(&east["api_keys"]["known"], "name", "t1-key");
+    assert_eq!(key["id"], api_key.id().unwrap());
+    assert_eq!(key["enabled"], true);
+    assert!(key["created"].is_string());
+    assert!(
+        !serde_json::to_string(&inv)
+            .unwrap()
+            .contains(api_key.value().unwrap()),
+        "API key values are never read"
     );
     let domain = find(&east["domain_names"]["known"], "name", "t1.example.com");
     assert_eq!(domain["security_policy"], "TLS_1_0");
