@@ -2,4 +2,5 @@
 //! classifiers the collector applies before a value is dropped. No AWS SDK, no I/O.
 
 pub mod model;
+pub mod policy;
 pub mod secrets;

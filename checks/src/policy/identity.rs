@@ -1,0 +1,285 @@
+//! Effective permissions of a principal: every Allow in its identity policies, minus explicit
+//! unconditioned Denies, capped by its permission boundary. Actions are split into those
+//! allowed on every resource with no restricting condition ("unscoped") and those allowed
+//! only on some resources or under a restricting condition ("scoped").
+
+use super::catalogue::{ActionSet, CATALOGUE};
+use super::conditions::identity_restrictions;
+use super::document::{Effect, Policy, PolicyError, Statement};
+
+/// One policy attached to a principal, with a name for evidence.
+#[derive(Debug, Clone)]
+pub struct SourcePolicy<'a> {
+    /// `inline:NAME` or the managed policy ARN.
+    pub source: String,
+    pub document: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub source: String,
+    pub sid: Option<String>,
+    pub actions: ActionSet,
+    pub unscoped: bool,
+    /// The statement uses NotAction or NotResource.
+    pub uses_not: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Permissions {
+    pub unscoped: ActionSet,
+    pub scoped: ActionSet,
+    pub grants: Vec<Grant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{policy}: {error}")]
+pub struct SourceError {
+    /// The policy that failed to parse (`inline:NAME` or an ARN).
+    pub policy: String,
+    pub error: PolicyError,
+}
+
+/// Whether a statement's resources reach everything (`*`, all-wildcard ARNs, or `NotResource`,
+/// which allows all but a few).
+pub fn covers_all_resources(statement: &Statement) -> bool {
+    statement.resources.negated
+        || statement.resources.patterns.iter().any(|p| {
+            p == "*"
+                || p.split(':')
+                    .all(|part| part.chars().all(|c| c == '*') || part == "arn" || part == "aws")
+        })
+}
+
+fn statement_actions(statement: &Statement) -> ActionSet {
+    let set = CATALOGUE.expand_all(&statement.actions.patterns);
+    if statement.actions.negated {
+        set.complement(CATALOGUE.len())
+    } else {
+        set
+    }
+}
+
+struct Sets {
+    unscoped: ActionSet,
+    any: ActionSet,
+    grants: Vec<Grant>,
+}
+
+fn evaluate(policies: &[SourcePolicy<'_>]) -> Result<Sets, SourceError> {
+    let n = CATALOGUE.len();
+    let mut unscoped = ActionSet::empty(n);
+    let mut any = ActionSet::empty(n);
+    let mut denied = ActionSet::empty(n);
+    let mut grants = Vec::new();
+    for policy in policies {
+        let parsed = Policy::parse(policy.document).map_err(|error| SourceError {
+            policy: policy.source.clone(),
+            error,
+        })?;
+        for statement in &parsed.statements {
+            let actions = statement_actions(statement);
+            let broad = covers_all_resources(statement);
+            let unconditioned = identity_restrictions(statement).is_empty();
+            match statement.effect {
+                Effect::Allow => {
+                    any.union_with(&actions);
+                    let is_unscoped = broad && unconditioned;
+                    if is_unscoped {
+                        unscoped.union_with(&actions);
+                    }
+                    grants.push(Grant {
+                        source: policy.source.clone(),
+                        sid: statement.sid.clone(),
+                        actions,
+                        unscoped: is_unscoped,
+                        uses_not: statement.actions.negated || statement.resources.negated,
+                    });
+                }
+                // Only a Deny that always applies, everywhere, removes an action outright.
+                Effect::Deny if broad && statement.conditions.is_empty() => {
+                    denied.union_with(&actions)
+                }
+                Effect::Deny => {}
+            }
+        }
+    }
+    unscoped.subtract(&denied);
+    any.subtract(&denied);
+    Ok(Sets {
+        unscoped,
+        any,
+        grants,
+    })
+}
+
+/// Effective permissions of a principal from its identity policies and optional boundary.
+pub fn effective_permissions(
+    policies: &[SourcePolicy<'_>],
+    boundary: Option<&SourcePolicy<'_>>,
+) -> Result<Permissions, SourceError> {
+    let identity = evaluate(policies)?;
+    let (mut unscoped, mut any) = (identity.unscoped, identity.any);
+    if let Some(boundary) = boundary {
+        let cap = evaluate(std::slice::from_ref(boundary))?;
+        unscoped.intersect_with(&cap.unscoped);
+        any.intersect_with(&cap.any);
+    }
+    let mut scoped = any;
+    scoped.subtract(&unscoped);
+    let mut grants = identity.grants;
+    for grant in &mut grants {
+        let mut reach = unscoped.clone();
+        reach.union_with(&scoped);
+        grant.actions.intersect_with(&reach);
+    }
+    Ok(Permissions {
+        unscoped,
+        scoped,
+        grants,
+    })
+}
+
+impl Permissions {
+    pub fn allows_unscoped(&self, action: &str) -> bool {
+        CATALOGUE
+            .index(action)
+            .is_some_and(|i| self.unscoped.contains(i))
+    }
+    /// The sources granting `action` unscoped, for evidence.
+    pub fn unscoped_sources(&self, action: &str) -> Vec<String> {
+        let Some(i) = CATALOGUE.index(action) else {
+            return Vec::new();
+        };
+        let mut sources: Vec<String> = self
+            .grants
+            .iter()
+            .filter(|g| g.unscoped && g.actions.contains(i))
+            .map(|g| g.source.clone())
+            .collect();
+        sources.sort();
+        sources.dedup();
+        sources
+    }
+    /// Share of all catalogue actions allowed everywhere, unconditionally.
+    pub fn unscoped_share(&self) -> f64 {
+        self.unscoped.count() as f64 / CATALOGUE.len().max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn perms(docs: &[&str], boundary: Option<&str>) -> Permissions {
+        let sources: Vec<SourcePolicy<'_>> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| SourcePolicy {
+                source: format!("p{i}"),
+                document: d,
+            })
+            .collect();
+        let boundary = boundary.map(|d| SourcePolicy {
+            source: "boundary".into(),
+            document: d,
+        });
+        effective_permissions(&sources, boundary.as_ref()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const ADMIN: &str = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+    #[test]
+    fn admin_and_deny_overriding_allow() {
+        let p = perms(&[ADMIN], None);
+        assert!(p.unscoped_share() > 0.999);
+        let p = perms(
+            &[
+                ADMIN,
+                r#"{"Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#,
+            ],
+            None,
+        );
+        assert!(!p.allows_unscoped("iam:PassRole"));
+        assert!(p.allows_unscoped("s3:GetObject"));
+        // A conditioned Deny may not apply: it does not remove the Allow.
+        let p = perms(
+            &[
+                ADMIN,
+                r#"{"Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}"#,
+            ],
+            None,
+        );
+        assert!(p.allows_unscoped("iam:PassRole"));
+    }
+
+    #[test]
+    fn not_action_and_not_resource() {
+        let p = perms(
+            &[r#"{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}"#],
+            None,
+        );
+        assert!(!p.allows_unscoped("iam:CreateUser"));
+        assert!(p.allows_unscoped("s3:DeleteBucket"));
+        assert!(p.unscoped_share() > 0.9);
+        assert!(p.grants[0].uses_not);
+        let p = perms(
+            &[
+                r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}]}"#,
+            ],
+            None,
+        );
+        assert!(
+            p.allows_unscoped("s3:GetObject"),
+            "NotResource reaches nearly everything"
+        );
+    }
+
+    #[test]
+    fn scoped_by_resource_or_condition() {
+        let p = perms(
+            &[
+                r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+            ],
+            None,
+        );
+        assert!(!p.allows_unscoped("s3:GetObject"));
+        assert!(
+            p.scoped
+                .contains(CATALOGUE.index("s3:GetObject").unwrap_or(usize::MAX))
+        );
+        let p = perms(
+            &[
+                r#"{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"lambda.amazonaws.com"}}}]}"#,
+            ],
+            None,
+        );
+        assert!(!p.allows_unscoped("iam:PassRole"));
+    }
+
+    #[test]
+    fn boundaries_cap_identity_policies() {
+        let p = perms(
+            &[ADMIN],
+            Some(
+                r#"{"Statement":[{"Effect":"Allow","Action":["s3:Get*","logs:*"],"Resource":"*"}]}"#,
+            ),
+        );
+        assert!(p.allows_unscoped("s3:GetObject"));
+        assert!(!p.allows_unscoped("iam:PassRole"));
+        assert!(p.unscoped_share() < 0.1);
+        assert_eq!(p.unscoped_sources("s3:GetObject"), ["p0"]);
+    }
+
+    #[test]
+    fn a_malformed_document_names_its_source() {
+        let bad = [SourcePolicy {
+            source: "inline:broken".into(),
+            document: "{not json",
+        }];
+        let err = effective_permissions(&bad, None)
+            .err()
+            .unwrap_or_else(|| panic!("accepted"));
+        assert_eq!(err.policy, "inline:broken");
+    }
+}
