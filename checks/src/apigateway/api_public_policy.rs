@@ -1,0 +1,55 @@
+use super::common::region_unknown;
+use crate::check::*;
+use crate::context::Context;
+use crate::model::Attr;
+use crate::policy::{Policy, analyze};
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "apigateway-api-public-policy",
+        title: "REST API resource policy lets anyone invoke it",
+        severity: Severity::High,
+        category: Category::PublicExposure,
+        resource_kind: ResourceKind::RestApi,
+        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html"],
+        compliance: &[nist("AC-3"), nist("AC-21")],
+        docs: include_str!("api_public_policy.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    let mut out = Vec::new();
+    for region in &cx.inventory.regions {
+        let apis = match &region.rest_apis {
+            Attr::Known(a) => a,
+            Attr::Unavailable(gap) => {
+                out.push(region_unknown(cx, meta, region, gap));
+                continue;
+            }
+        };
+        for api in apis {
+            let resource = cx.resource(ResourceKind::RestApi, &api.arn, &api.name, &api.region);
+            out.push(match &api.policy {
+                None => meta.pass(resource),
+                Some(text) => match Policy::parse(text) {
+                    Err(e) => meta.unknown(resource, format!("the API policy is malformed: {e}"), None),
+                    Ok(policy) => {
+                        let access = analyze(&policy, &["execute-api:*"]);
+                        if access.is_public() {
+                            meta.fail_one(
+                                resource,
+                                format!("the resource policy of {} lets anyone invoke it with no restricting condition", api.name),
+                                access.public_statements.iter().map(|s| evidence("policy.statement", s)).collect(),
+                            )
+                        } else {
+                            meta.pass(resource)
+                        }
+                    }
+                },
+            });
+        }
+    }
+    out
+}

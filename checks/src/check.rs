@@ -1,0 +1,226 @@
+//! What a check is and what it yields: typed metadata, and one result per evaluated resource
+//! (pass, fail with findings, or unknown with the gap that prevented it). Results are built
+//! from the check's own metadata, so an id or severity cannot be mistyped.
+
+use crate::model::Gap;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    OverPrivilege,
+    Secrets,
+    Encryption,
+    PublicExposure,
+    Concurrency,
+    KeyAge,
+    Monitoring,
+    SupplyChain,
+    AttackPath,
+}
+
+/// The kind of resource a check evaluates, one result each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResourceKind {
+    Account,
+    LambdaFunction,
+    FunctionUrl,
+    EventSourceMapping,
+    IamRole,
+    IamUser,
+    AccessKey,
+    S3Bucket,
+    RestApi,
+    RestApiStage,
+    RestApiMethod,
+    HttpApiRoute,
+    HttpApiStage,
+    DomainName,
+    ApiKey,
+    KmsKey,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Compliance {
+    pub framework: &'static str,
+    pub control: &'static str,
+}
+
+pub const fn fsbp(control: &'static str) -> Compliance {
+    Compliance { framework: "AWS FSBP", control }
+}
+pub const fn cis(control: &'static str) -> Compliance {
+    Compliance { framework: "CIS AWS Foundations v3.0", control }
+}
+pub const fn nist(control: &'static str) -> Compliance {
+    Compliance { framework: "NIST 800-53 r5", control }
+}
+
+/// A check's identity and documentation, as data.
+#[derive(Debug, Serialize)]
+pub struct CheckMeta {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    pub resource_kind: ResourceKind,
+    pub references: &'static [&'static str],
+    pub compliance: &'static [Compliance],
+    /// The long documentation (what, why, remediation, example, references), Markdown.
+    #[serde(skip)]
+    pub docs: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Unknown,
+    Muted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceRef {
+    pub arn: String,
+    pub kind: ResourceKind,
+    pub name: String,
+    pub region: String,
+    pub account: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub path: String,
+    pub value: String,
+}
+
+pub fn evidence(path: impl Into<String>, value: impl Into<String>) -> Evidence {
+    Evidence { path: path.into(), value: value.into() }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub check_id: String,
+    pub status: Status,
+    pub severity: Severity,
+    pub resource: ResourceRef,
+    pub findings: Vec<Finding>,
+    /// For `pass`: what was verified, where it helps an auditor (e.g. "blocked by BPA").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// For `unknown`: why the check could not decide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<Gap>,
+    /// check id + resource ARN + discriminator, hashed: stable across runs.
+    pub fingerprint: String,
+}
+
+impl CheckMeta {
+    fn result(&self, resource: ResourceRef, status: Status) -> CheckResult {
+        let fingerprint = fingerprint(self.id, &resource.arn, "");
+        CheckResult {
+            check_id: self.id.to_owned(),
+            status,
+            severity: self.severity,
+            resource,
+            findings: Vec::new(),
+            note: None,
+            unknown_reason: None,
+            gap: None,
+            fingerprint,
+        }
+    }
+
+    pub fn pass(&self, resource: ResourceRef) -> CheckResult {
+        self.result(resource, Status::Pass)
+    }
+
+    pub fn pass_with_note(&self, resource: ResourceRef, note: impl Into<String>) -> CheckResult {
+        CheckResult { note: Some(note.into()), ..self.result(resource, Status::Pass) }
+    }
+
+    pub fn fail(&self, resource: ResourceRef, findings: Vec<Finding>) -> CheckResult {
+        CheckResult { findings, ..self.result(resource, Status::Fail) }
+    }
+
+    /// A failure with one finding.
+    pub fn fail_one(&self, resource: ResourceRef, message: String, evidence: Vec<Evidence>) -> CheckResult {
+        self.fail(resource, vec![Finding { message, evidence, related: Vec::new() }])
+    }
+
+    pub fn unknown(&self, resource: ResourceRef, reason: impl Into<String>, gap: Option<&Gap>) -> CheckResult {
+        CheckResult {
+            unknown_reason: Some(reason.into()),
+            gap: gap.cloned(),
+            ..self.result(resource, Status::Unknown)
+        }
+    }
+
+    /// Unknown because an attribute was unavailable.
+    pub fn unknown_gap(&self, resource: ResourceRef, gap: &Gap) -> CheckResult {
+        let reason = format!(
+            "{} {} could not be read ({}: {})",
+            gap.service, gap.operation, gap.error_code, gap.message
+        );
+        self.unknown(resource, reason, Some(gap))
+    }
+}
+
+impl CheckResult {
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
+/// FNV-1a over the parts, hex: stable, dependency-free, and not a security boundary.
+pub fn fingerprint(check_id: &str, arn: &str, discriminator: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [check_id, "\u{1f}", arn, "\u{1f}", discriminator] {
+        for byte in part.as_bytes() {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// A check: its metadata and the pure function that evaluates it.
+pub struct Check {
+    pub meta: CheckMeta,
+    pub run: fn(&crate::context::Context<'_>) -> Vec<CheckResult>,
+}

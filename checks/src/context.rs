@@ -1,0 +1,239 @@
+//! What every check receives: the inventory, validated options, and shared lookups (a
+//! function's role, a role's functions, a principal's effective permissions) so no check
+//! rebuilds an index.
+
+use crate::check::{ResourceKind, ResourceRef};
+use crate::model::{Attr, Gap, IamRole, IamUser, Inventory, LambdaFunction};
+use crate::policy::{Permissions, SourcePolicy, effective_permissions};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use time::{Date, OffsetDateTime};
+
+/// A Lambda runtime's deprecation date and where that date comes from.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuntimeDeprecation {
+    pub runtime: &'static str,
+    pub deprecated: Date,
+    pub source: &'static str,
+}
+
+const LAMBDA_RUNTIMES_DOC: &str = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html";
+
+macro_rules! runtime {
+    ($name:literal, $y:literal, $m:ident, $d:literal) => {
+        RuntimeDeprecation {
+            runtime: $name,
+            deprecated: match Date::from_calendar_date($y, time::Month::$m, $d) {
+                Ok(date) => date,
+                Err(_) => panic!("invalid date"),
+            },
+            source: LAMBDA_RUNTIMES_DOC,
+        }
+    };
+}
+
+/// Deprecation dates from the AWS Lambda runtimes page (deprecated and scheduled).
+pub fn default_runtime_table() -> Vec<RuntimeDeprecation> {
+    vec![
+        runtime!("python2.7", 2021, July, 15),
+        runtime!("python3.6", 2022, July, 18),
+        runtime!("python3.7", 2023, December, 4),
+        runtime!("python3.8", 2024, October, 14),
+        runtime!("python3.9", 2025, December, 15),
+        runtime!("python3.10", 2026, October, 31),
+        runtime!("python3.11", 2027, June, 30),
+        runtime!("nodejs", 2016, October, 31),
+        runtime!("nodejs4.3", 2020, March, 5),
+        runtime!("nodejs6.10", 2019, August, 12),
+        runtime!("nodejs8.10", 2020, March, 6),
+        runtime!("nodejs10.x", 2021, July, 30),
+        runtime!("nodejs12.x", 2023, March, 31),
+        runtime!("nodejs14.x", 2023, December, 4),
+        runtime!("nodejs16.x", 2024, June, 12),
+        runtime!("nodejs18.x", 2025, September, 1),
+        runtime!("nodejs20.x", 2026, April, 30),
+        runtime!("java8", 2024, January, 8),
+        runtime!("java8.al2", 2026, June, 30),
+        runtime!("java11", 2026, June, 30),
+        runtime!("dotnetcore1.0", 2019, July, 30),
+        runtime!("dotnetcore2.0", 2019, May, 30),
+        runtime!("dotnetcore2.1", 2022, January, 5),
+        runtime!("dotnetcore3.1", 2023, April, 3),
+        runtime!("dotnet5.0", 2022, May, 10),
+        runtime!("dotnet6", 2024, December, 20),
+        runtime!("dotnet7", 2024, May, 14),
+        runtime!("ruby2.5", 2021, July, 30),
+        runtime!("ruby2.7", 2023, December, 7),
+        runtime!("ruby3.2", 2026, March, 31),
+        runtime!("go1.x", 2024, January, 8),
+        runtime!("provided", 2024, January, 8),
+    ]
+}
+
+/// Check options, with the defaults CHECKS.md states.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Accounts outside the scanned one that are trusted (cross-account checks ignore them).
+    pub trusted_accounts: Vec<String>,
+    /// The evaluation time (injectable so ages are testable).
+    pub now: OffsetDateTime,
+    pub role_unused_days: i64,
+    pub access_key_max_age_days: i64,
+    pub access_key_unused_days: i64,
+    pub kms_key_material_max_age_days: i64,
+    pub api_key_max_age_days: i64,
+    pub lambda_timeout_threshold_seconds: i32,
+    /// Days before a runtime's deprecation date at which it is reported (medium severity).
+    pub runtime_warning_days: i64,
+    pub runtimes: Vec<RuntimeDeprecation>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            trusted_accounts: Vec::new(),
+            now: OffsetDateTime::now_utc(),
+            role_unused_days: 90,
+            access_key_max_age_days: 90,
+            access_key_unused_days: 90,
+            kms_key_material_max_age_days: 365,
+            api_key_max_age_days: 365,
+            lambda_timeout_threshold_seconds: 900,
+            runtime_warning_days: 90,
+            runtimes: default_runtime_table(),
+        }
+    }
+}
+
+pub struct Context<'a> {
+    pub inventory: &'a Inventory,
+    pub options: &'a Options,
+    functions_by_role: HashMap<&'a str, Vec<&'a LambdaFunction>>,
+    role_permissions: HashMap<&'a str, OnceLock<Result<Permissions, Unresolved>>>,
+}
+
+/// Why a principal's permissions could not be computed.
+#[derive(Debug, Clone)]
+pub struct Unresolved {
+    pub reason: String,
+    pub gap: Option<Gap>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(inventory: &'a Inventory, options: &'a Options) -> Self {
+        let mut functions_by_role: HashMap<&str, Vec<&LambdaFunction>> = HashMap::new();
+        for function in inventory.lambda_functions() {
+            functions_by_role.entry(function.role_arn.as_str()).or_default().push(function);
+        }
+        let role_permissions = inventory
+            .iam
+            .known()
+            .map(|iam| iam.roles.iter().map(|r| (r.arn.as_str(), OnceLock::new())).collect())
+            .unwrap_or_default();
+        Context { inventory, options, functions_by_role, role_permissions }
+    }
+
+    pub fn account(&self) -> &str {
+        &self.inventory.account.id
+    }
+
+    /// Whether an account id is the scanned one or explicitly trusted.
+    pub fn is_trusted_account(&self, account: &str) -> bool {
+        account == self.account() || self.options.trusted_accounts.iter().any(|a| a == account)
+    }
+
+    pub fn functions_of_role(&self, role_arn: &str) -> &[&'a LambdaFunction] {
+        self.functions_by_role.get(role_arn).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn role(&self, arn: &str) -> Option<&'a IamRole> {
+        self.inventory.iam.known()?.role_by_arn(arn)
+    }
+
+    /// A role's effective permissions, computed once however many checks ask.
+    pub fn role_permissions(&self, role: &IamRole) -> Result<&Permissions, Unresolved> {
+        match self.role_permissions.get(role.arn.as_str()) {
+            Some(cell) => cell.get_or_init(|| self.compute(&role.inline_policies, &role.attached_policies, role.permissions_boundary.as_deref(), &[])).as_ref().map_err(Clone::clone),
+            None => Err(Unresolved { reason: format!("{} is not in the inventory", role.arn), gap: None }),
+        }
+    }
+
+    /// A user's effective permissions (own and group policies).
+    pub fn user_permissions(&self, user: &IamUser) -> Result<Permissions, Unresolved> {
+        let groups: Vec<_> = self
+            .inventory
+            .iam
+            .known()
+            .map(|iam| iam.groups.iter().filter(|g| user.groups.contains(&g.name)).collect())
+            .unwrap_or_default();
+        let mut inline = user.inline_policies.clone();
+        let mut attached = user.attached_policies.clone();
+        for group in groups {
+            inline.extend(group.inline_policies.iter().map(|p| crate::model::InlinePolicy {
+                name: format!("{}/{}", group.name, p.name),
+                document: p.document.clone(),
+            }));
+            attached.extend(group.attached_policies.iter().cloned());
+        }
+        self.compute(&inline, &attached, user.permissions_boundary.as_deref(), &[])
+    }
+
+    fn compute(
+        &self,
+        inline: &[crate::model::InlinePolicy],
+        attached: &[String],
+        boundary: Option<&str>,
+        _extra: &[SourcePolicy<'_>],
+    ) -> Result<Permissions, Unresolved> {
+        let iam = self.inventory.iam.known().ok_or_else(|| Unresolved {
+            reason: "IAM could not be read".to_owned(),
+            gap: self.inventory.iam.gap().cloned(),
+        })?;
+        let document = |arn: &str| -> Result<&str, Unresolved> {
+            match iam.managed_policies.get(arn).map(|p| &p.document) {
+                Some(Attr::Known(doc)) => Ok(doc.as_str()),
+                Some(Attr::Unavailable(gap)) => Err(Unresolved {
+                    reason: format!("the document of {arn} could not be read"),
+                    gap: Some(gap.clone()),
+                }),
+                None => Err(Unresolved { reason: format!("the managed policy {arn} is not in the inventory"), gap: None }),
+            }
+        };
+        let mut sources: Vec<SourcePolicy<'_>> = inline
+            .iter()
+            .map(|p| SourcePolicy { source: format!("inline:{}", p.name), document: p.document.as_str() })
+            .collect();
+        for arn in attached {
+            sources.push(SourcePolicy { source: arn.clone(), document: document(arn)? });
+        }
+        let boundary = match boundary {
+            Some(arn) => Some(SourcePolicy { source: format!("boundary:{arn}"), document: document(arn)? }),
+            None => None,
+        };
+        effective_permissions(&sources, boundary.as_ref())
+            .map_err(|e| Unresolved { reason: format!("policy {} is malformed: {}", e.policy, e.error), gap: None })
+    }
+
+    pub fn resource(&self, kind: ResourceKind, arn: &str, name: &str, region: &str) -> ResourceRef {
+        ResourceRef {
+            arn: arn.to_owned(),
+            kind,
+            name: name.to_owned(),
+            region: region.to_owned(),
+            account: self.account().to_owned(),
+        }
+    }
+
+    pub fn function_ref(&self, f: &LambdaFunction) -> ResourceRef {
+        self.resource(ResourceKind::LambdaFunction, &f.arn, &f.name, &f.region)
+    }
+
+    pub fn role_ref(&self, r: &IamRole) -> ResourceRef {
+        self.resource(ResourceKind::IamRole, &r.arn, &r.name, "global")
+    }
+
+    /// Whole days from `then` to the evaluation time.
+    pub fn age_days(&self, then: OffsetDateTime) -> i64 {
+        (self.options.now - then).whole_days()
+    }
+}

@@ -1,0 +1,39 @@
+//! Iteration shared by the key checks: one result per key, unknown when the key's metadata (or
+//! the listing) could not be read.
+
+use crate::check::*;
+use crate::context::Context;
+use crate::model::{Attr, KmsKey, KmsKeyMetadata};
+
+pub(crate) fn key_ref(cx: &Context<'_>, key: &KmsKey) -> ResourceRef {
+    let name = key.aliases.first().cloned().unwrap_or_else(|| key.id.clone());
+    cx.resource(ResourceKind::KmsKey, &key.arn, &name, &key.region)
+}
+
+/// `judge` returns `None` for keys the check does not evaluate (e.g. AWS-managed).
+pub(crate) fn each_key(
+    cx: &Context<'_>,
+    meta: &CheckMeta,
+    judge: impl Fn(&KmsKey, &KmsKeyMetadata, ResourceRef) -> Option<CheckResult>,
+) -> Vec<CheckResult> {
+    let account = cx.account();
+    let mut out = Vec::new();
+    for region in &cx.inventory.regions {
+        match &region.kms_keys {
+            Attr::Unavailable(gap) => out.push(meta.unknown_gap(
+                cx.resource(ResourceKind::Account, &format!("arn:aws:kms:{}:{account}:key/*", region.region), account, &region.region),
+                gap,
+            )),
+            Attr::Known(keys) => {
+                for key in keys {
+                    let resource = key_ref(cx, key);
+                    match &key.metadata {
+                        Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),
+                        Attr::Known(m) => out.extend(judge(key, m, resource)),
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,47 @@
+use super::common::each_key;
+use crate::check::*;
+use crate::context::Context;
+use crate::model::Attr;
+use crate::policy::{Policy, analyze};
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "kms-key-public-policy",
+        title: "KMS key policy lets anyone use the key",
+        severity: Severity::Critical,
+        category: Category::PublicExposure,
+        resource_kind: ResourceKind::KmsKey,
+        references: &["https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html"],
+        compliance: &[fsbp("KMS.5"), nist("AC-3"), nist("AC-21")],
+        docs: include_str!("key_public_policy.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    each_key(cx, meta, |key, m, resource| {
+        if !m.customer_managed() {
+            return None;
+        }
+        Some(match &key.policy {
+            Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
+            Attr::Known(None) => meta.unknown(resource, "no key policy was returned", None),
+            Attr::Known(Some(text)) => match Policy::parse(text) {
+                Err(e) => meta.unknown(resource, format!("the key policy is malformed: {e}"), None),
+                Ok(policy) => {
+                    let access = analyze(&policy, &["kms:*"]);
+                    if access.is_public() {
+                        meta.fail_one(
+                            resource,
+                            format!("the policy of key {} lets any principal use it with no restricting condition", key.id),
+                            access.public_statements.iter().map(|s| evidence("policy.statement", s)).collect(),
+                        )
+                    } else {
+                        meta.pass(resource)
+                    }
+                }
+            },
+        })
+    })
+}

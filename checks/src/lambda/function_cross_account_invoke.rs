@@ -1,0 +1,47 @@
+use super::function_public_policy::invoke_access;
+use crate::check::*;
+use crate::context::Context;
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "lambda-function-cross-account-invoke",
+        title: "An untrusted account may invoke the Lambda function",
+        severity: Severity::Medium,
+        category: Category::PublicExposure,
+        resource_kind: ResourceKind::LambdaFunction,
+        references: &["https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html"],
+        compliance: &[nist("AC-3"), nist("AC-21")],
+        docs: include_str!("function_cross_account_invoke.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    cx.inventory
+        .lambda_functions()
+        .map(|f| {
+            let resource = cx.function_ref(f);
+            match invoke_access(f) {
+                Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
+                Ok(Some(access)) => {
+                    let outside: Vec<&String> = access.accounts.iter().filter(|a| !cx.is_trusted_account(a)).collect();
+                    if outside.is_empty() {
+                        meta.pass(resource)
+                    } else {
+                        meta.fail_one(
+                            resource,
+                            format!(
+                                "{} may be invoked by account(s) outside the trusted list: {}",
+                                f.name,
+                                outside.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+                            ),
+                            outside.iter().map(|a| evidence("resource_policy.principal.account", a.as_str())).collect(),
+                        )
+                    }
+                }
+                Ok(None) => meta.pass(resource),
+            }
+        })
+        .collect()
+}

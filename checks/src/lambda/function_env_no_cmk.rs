@@ -1,0 +1,35 @@
+use crate::check::*;
+use crate::context::Context;
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "lambda-function-env-no-cmk",
+        title: "Lambda environment variables are not encrypted with a customer-managed key",
+        severity: Severity::Low,
+        category: Category::Encryption,
+        resource_kind: ResourceKind::LambdaFunction,
+        references: &["https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html"],
+        compliance: &[nist("SC-28"), nist("SC-12")],
+        docs: include_str!("function_env_no_cmk.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    cx.inventory
+        .lambda_functions()
+        .filter(|f| !f.environment.is_empty())
+        .map(|f| {
+            let resource = cx.function_ref(f);
+            match &f.kms_key_arn {
+                Some(key) => meta.pass_with_note(resource, format!("encrypted with {key}")),
+                None => meta.fail_one(
+                    resource,
+                    format!("{} has {} environment variable(s) encrypted only with the AWS-managed key", f.name, f.environment.len()),
+                    vec![evidence("kms_key_arn", "none")],
+                ),
+            }
+        })
+        .collect()
+}

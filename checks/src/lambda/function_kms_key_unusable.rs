@@ -1,0 +1,61 @@
+use crate::check::*;
+use crate::context::Context;
+use crate::model::Attr;
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "lambda-function-kms-key-unusable",
+        title: "Lambda function's KMS key is disabled, pending deletion or missing",
+        severity: Severity::High,
+        category: Category::Encryption,
+        resource_kind: ResourceKind::LambdaFunction,
+        references: &["https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html"],
+        compliance: &[nist("CP-10")],
+        docs: include_str!("function_kms_key_unusable.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    cx.inventory
+        .lambda_functions()
+        .filter_map(|f| {
+            let key_arn = f.kms_key_arn.as_deref()?;
+            let resource = cx.function_ref(f);
+            let region = key_arn.split(':').nth(3).unwrap_or_default();
+            let Some(regional) = cx.inventory.regions.iter().find(|r| r.region == region) else {
+                return Some(meta.unknown(resource, format!("the key's region {region} was not scanned"), None));
+            };
+            let keys = match &regional.kms_keys {
+                Attr::Known(keys) => keys,
+                Attr::Unavailable(gap) => return Some(meta.unknown_gap(resource, gap)),
+            };
+            let key_id = key_arn.rsplit('/').next().unwrap_or(key_arn);
+            let Some(key) = keys.iter().find(|k| k.arn == key_arn || k.id == key_id) else {
+                // An alias ARN cannot be resolved without its listing; a key ARN absent from
+                // a complete listing is missing.
+                if key_arn.contains(":alias/") {
+                    return Some(meta.unknown(resource, format!("{key_arn} is an alias; its key is not resolved"), None));
+                }
+                return Some(meta.fail_one(
+                    resource,
+                    format!("{} uses the KMS key {key_arn}, which does not exist: the function cannot start", f.name),
+                    vec![evidence("kms_key_arn", key_arn), evidence("kms_key.state", "missing")],
+                ));
+            };
+            Some(match &key.metadata {
+                Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
+                Attr::Known(m) if m.state == "Enabled" => meta.pass(resource),
+                Attr::Known(m) => meta.fail(
+                    resource,
+                    vec![Finding {
+                        message: format!("{} uses the KMS key {key_arn}, which is {}: the function cannot decrypt its environment", f.name, m.state),
+                        evidence: vec![evidence("kms_key_arn", key_arn), evidence("kms_key.state", &m.state)],
+                        related: vec![key.arn.clone()],
+                    }],
+                ),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,48 @@
+use super::function_public_policy::invoke_access;
+use crate::check::*;
+use crate::context::Context;
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "lambda-function-permission-unscoped-source",
+        title: "A service may invoke the Lambda function on behalf of any account (confused deputy)",
+        severity: Severity::High,
+        category: Category::PublicExposure,
+        resource_kind: ResourceKind::LambdaFunction,
+        references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"],
+        compliance: &[nist("AC-3")],
+        docs: include_str!("function_permission_unscoped_source.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    cx.inventory
+        .lambda_functions()
+        .map(|f| {
+            let resource = cx.function_ref(f);
+            match invoke_access(f) {
+                Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
+                Ok(Some(access)) => {
+                    let unscoped: Vec<&String> =
+                        access.services.iter().filter(|(_, narrowed)| !narrowed).map(|(s, _)| s).collect();
+                    if unscoped.is_empty() {
+                        meta.pass(resource)
+                    } else {
+                        meta.fail_one(
+                            resource,
+                            format!(
+                                "{} may be invoked by {} with no aws:SourceArn or aws:SourceAccount condition",
+                                f.name,
+                                unscoped.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                            ),
+                            unscoped.iter().map(|s| evidence("resource_policy.principal.service", s.as_str())).collect(),
+                        )
+                    }
+                }
+                Ok(None) => meta.pass(resource),
+            }
+        })
+        .collect()
+}

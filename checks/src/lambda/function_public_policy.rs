@@ -1,0 +1,49 @@
+use crate::check::*;
+use crate::context::Context;
+use crate::model::{Attr, LambdaFunction};
+use crate::policy::{Policy, ResourceAccess, analyze};
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "lambda-function-public-policy",
+        title: "Lambda function policy lets anyone invoke it",
+        severity: Severity::Critical,
+        category: Category::PublicExposure,
+        resource_kind: ResourceKind::LambdaFunction,
+        references: &["https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html"],
+        compliance: &[fsbp("Lambda.1"), nist("AC-3"), nist("AC-21")],
+        docs: include_str!("function_public_policy.md"),
+    },
+    run,
+};
+
+/// What a function's resource policy lets others do with `lambda:InvokeFunction` (and URL
+/// invocation), or why it cannot be known.
+pub(crate) fn invoke_access(f: &LambdaFunction) -> Result<Option<ResourceAccess>, String> {
+    match &f.resource_policy {
+        Attr::Unavailable(gap) => Err(format!("the resource policy could not be read ({})", gap.error_code)),
+        Attr::Known(None) => Ok(None),
+        Attr::Known(Some(text)) => Policy::parse(text)
+            .map(|p| Some(analyze(&p, &["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"])))
+            .map_err(|e| e.to_string()),
+    }
+}
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    cx.inventory
+        .lambda_functions()
+        .map(|f| {
+            let resource = cx.function_ref(f);
+            match invoke_access(f) {
+                Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
+                Ok(Some(access)) if access.is_public() => meta.fail_one(
+                    resource,
+                    format!("the resource policy of {} lets any principal invoke it without a restricting condition", f.name),
+                    access.public_statements.iter().map(|s| evidence("resource_policy.statement", s)).collect(),
+                ),
+                Ok(_) => meta.pass(resource),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,40 @@
+use crate::check::*;
+use crate::context::Context;
+use crate::model::Attr;
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "lambda-function-role-missing",
+        title: "Lambda function's execution role does not exist",
+        severity: Severity::High,
+        category: Category::OverPrivilege,
+        resource_kind: ResourceKind::LambdaFunction,
+        references: &["https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"],
+        compliance: &[nist("AC-2")],
+        docs: include_str!("function_role_missing.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    cx.inventory
+        .lambda_functions()
+        .map(|f| {
+            let resource = cx.function_ref(f);
+            match &cx.inventory.iam {
+                Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
+                // A role in another account cannot be looked up from here.
+                Attr::Known(_) if !f.role_arn.contains(&format!(":{}:", cx.account())) => {
+                    meta.unknown(resource, format!("the role {} is in another account", f.role_arn), None)
+                }
+                Attr::Known(iam) if iam.role_by_arn(&f.role_arn).is_some() => meta.pass(resource),
+                Attr::Known(_) => meta.fail_one(
+                    resource,
+                    format!("{} names the role {}, which does not exist: whoever re-creates it controls the function's permissions", f.name, f.role_arn),
+                    vec![evidence("role_arn", &f.role_arn)],
+                ),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,45 @@
+use crate::check::*;
+use crate::context::Context;
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "lambda-function-runtime-deprecated",
+        title: "Lambda function runs on a deprecated (or soon deprecated) runtime",
+        severity: Severity::High,
+        category: Category::SupplyChain,
+        resource_kind: ResourceKind::LambdaFunction,
+        references: &["https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html"],
+        compliance: &[fsbp("Lambda.2"), nist("SI-2"), nist("SA-22")],
+        docs: include_str!("function_runtime_deprecated.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    let today = cx.options.now.date();
+    cx.inventory
+        .lambda_functions()
+        .filter_map(|f| {
+            // Container images carry their own runtime: nothing to judge here.
+            let runtime = f.runtime.as_deref()?;
+            let resource = cx.function_ref(f);
+            let entry = cx.options.runtimes.iter().find(|r| r.runtime == runtime);
+            Some(match entry {
+                Some(r) if r.deprecated <= today => meta.fail_one(
+                    resource,
+                    format!("{} runs on {runtime}, deprecated since {}", f.name, r.deprecated),
+                    vec![evidence("runtime", runtime), evidence("deprecated", r.deprecated.to_string()), evidence("source", r.source)],
+                ),
+                Some(r) if (r.deprecated - today).whole_days() <= cx.options.runtime_warning_days => meta
+                    .fail_one(
+                        resource,
+                        format!("{} runs on {runtime}, deprecated on {}", f.name, r.deprecated),
+                        vec![evidence("runtime", runtime), evidence("deprecated", r.deprecated.to_string()), evidence("source", r.source)],
+                    )
+                    .with_severity(Severity::Medium),
+                _ => meta.pass(resource),
+            })
+        })
+        .collect()
+}

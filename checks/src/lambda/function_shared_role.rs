@@ -1,0 +1,40 @@
+use crate::check::*;
+use crate::context::Context;
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "lambda-function-shared-role",
+        title: "Lambda function shares its execution role with other functions",
+        severity: Severity::Medium,
+        category: Category::OverPrivilege,
+        resource_kind: ResourceKind::LambdaFunction,
+        references: &["https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"],
+        compliance: &[nist("AC-6")],
+        docs: include_str!("function_shared_role.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    cx.inventory
+        .lambda_functions()
+        .map(|f| {
+            let resource = cx.function_ref(f);
+            let siblings: Vec<&str> =
+                cx.functions_of_role(&f.role_arn).iter().filter(|o| o.arn != f.arn).map(|o| o.arn.as_str()).collect();
+            if siblings.is_empty() {
+                meta.pass(resource)
+            } else {
+                meta.fail(
+                    resource,
+                    vec![Finding {
+                        message: format!("{} shares the role {} with {} other function(s)", f.name, f.role_arn, siblings.len()),
+                        evidence: vec![evidence("role_arn", &f.role_arn)],
+                        related: siblings.iter().map(|s| (*s).to_owned()).collect(),
+                    }],
+                )
+            }
+        })
+        .collect()
+}

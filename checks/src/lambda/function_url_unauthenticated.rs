@@ -1,0 +1,36 @@
+use crate::check::*;
+use crate::context::Context;
+use crate::model::Attr;
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "lambda-function-url-unauthenticated",
+        title: "Lambda function URL accepts unauthenticated requests",
+        severity: Severity::High,
+        category: Category::PublicExposure,
+        resource_kind: ResourceKind::FunctionUrl,
+        references: &["https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"],
+        compliance: &[nist("AC-3"), nist("AC-17")],
+        docs: include_str!("function_url_unauthenticated.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    let mut out = Vec::new();
+    for f in cx.inventory.lambda_functions() {
+        let resource = cx.resource(ResourceKind::FunctionUrl, &f.arn, &f.name, &f.region);
+        match &f.function_url {
+            Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),
+            Attr::Known(None) => {}
+            Attr::Known(Some(url)) if url.auth_type == "NONE" => out.push(meta.fail_one(
+                resource,
+                format!("function URL of {} has AuthType NONE: anyone on the Internet can invoke it", f.name),
+                vec![evidence("function_url.auth_type", "NONE"), evidence("function_url.url", &url.url)],
+            )),
+            Attr::Known(Some(_)) => out.push(meta.pass(resource)),
+        }
+    }
+    out
+}

@@ -1,0 +1,44 @@
+use super::common::each_bucket;
+use crate::check::*;
+use crate::context::Context;
+use crate::model::Attr;
+use crate::policy::{Policy, analyze};
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "s3-bucket-cross-account-access",
+        title: "S3 bucket policy grants access to an untrusted account",
+        severity: Severity::Medium,
+        category: Category::PublicExposure,
+        resource_kind: ResourceKind::S3Bucket,
+        references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"],
+        compliance: &[fsbp("S3.6"), nist("AC-3"), nist("AC-21")],
+        docs: include_str!("bucket_cross_account_access.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    each_bucket(cx, meta, |b, resource| {
+        let text = match &b.policy {
+            Attr::Unavailable(gap) => return meta.unknown_gap(resource, gap),
+            Attr::Known(None) => return meta.pass(resource),
+            Attr::Known(Some(text)) => text,
+        };
+        let access = match Policy::parse(text) {
+            Ok(policy) => analyze(&policy, &["s3:*"]),
+            Err(e) => return meta.unknown(resource, format!("the bucket policy is malformed: {e}"), None),
+        };
+        let outside: Vec<&String> = access.accounts.iter().filter(|a| !cx.is_trusted_account(a)).collect();
+        if outside.is_empty() {
+            meta.pass(resource)
+        } else {
+            meta.fail_one(
+                resource,
+                format!("the policy of {} grants account(s) outside the trusted list: {}", b.name, outside.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")),
+                outside.iter().map(|a| evidence("policy.principal.account", a.as_str())).collect(),
+            )
+        }
+    })
+}

@@ -1,0 +1,47 @@
+//! Iteration shared by the bucket checks, and Block Public Access as it applies to a bucket.
+
+use crate::check::*;
+use crate::context::Context;
+use crate::model::{Attr, Gap, PublicAccessBlock, S3Bucket};
+
+pub(crate) fn bucket_ref(cx: &Context<'_>, b: &S3Bucket) -> ResourceRef {
+    let region = b.region.known().map_or("unknown", String::as_str);
+    cx.resource(ResourceKind::S3Bucket, &b.arn, &b.name, region)
+}
+
+/// Runs `judge` on every bucket; no result list at all when the listing failed becomes one
+/// account-level unknown.
+pub(crate) fn each_bucket(
+    cx: &Context<'_>,
+    meta: &CheckMeta,
+    judge: impl Fn(&S3Bucket, ResourceRef) -> CheckResult,
+) -> Vec<CheckResult> {
+    match &cx.inventory.s3.buckets {
+        Attr::Known(buckets) => buckets.iter().map(|b| judge(b, bucket_ref(cx, b))).collect(),
+        Attr::Unavailable(gap) => {
+            let account = cx.account();
+            vec![meta.unknown_gap(cx.resource(ResourceKind::Account, &format!("arn:aws:s3:::*@{account}"), account, "global"), gap)]
+        }
+    }
+}
+
+/// The Block Public Access in force for a bucket: each flag on at either level.
+pub(crate) fn effective_bpa(cx: &Context<'_>, b: &S3Bucket) -> Result<PublicAccessBlock, Gap> {
+    let bucket = match &b.public_access_block {
+        Attr::Known(pab) => pab.unwrap_or(OFF),
+        Attr::Unavailable(gap) => return Err(gap.clone()),
+    };
+    let account = match &cx.inventory.s3.account_public_access_block {
+        Attr::Known(pab) => pab.unwrap_or(OFF),
+        Attr::Unavailable(gap) => return Err(gap.clone()),
+    };
+    Ok(PublicAccessBlock {
+        block_public_acls: bucket.block_public_acls || account.block_public_acls,
+        ignore_public_acls: bucket.ignore_public_acls || account.ignore_public_acls,
+        block_public_policy: bucket.block_public_policy || account.block_public_policy,
+        restrict_public_buckets: bucket.restrict_public_buckets || account.restrict_public_buckets,
+    })
+}
+
+const OFF: PublicAccessBlock =
+    PublicAccessBlock { block_public_acls: false, ignore_public_acls: false, block_public_policy: false, restrict_public_buckets: false };
