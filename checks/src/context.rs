@@ -116,7 +116,7 @@ pub struct Context<'a> {
 #[derive(Debug, Clone)]
 pub struct Unresolved {
     pub reason: String,
-    pub gap: Option<Gap>,
+    pub gap: Option<Box<Gap>>,
 }
 
 impl<'a> Context<'a> {
@@ -187,14 +187,14 @@ impl<'a> Context<'a> {
     ) -> Result<Permissions, Unresolved> {
         let iam = self.inventory.iam.known().ok_or_else(|| Unresolved {
             reason: "IAM could not be read".to_owned(),
-            gap: self.inventory.iam.gap().cloned(),
+            gap: self.inventory.iam.gap().cloned().map(Box::new),
         })?;
         let document = |arn: &str| -> Result<&str, Unresolved> {
             match iam.managed_policies.get(arn).map(|p| &p.document) {
                 Some(Attr::Known(doc)) => Ok(doc.as_str()),
                 Some(Attr::Unavailable(gap)) => Err(Unresolved {
                     reason: format!("the document of {arn} could not be read"),
-                    gap: Some(gap.clone()),
+                    gap: Some(Box::new(gap.clone())),
                 }),
                 None => Err(Unresolved { reason: format!("the managed policy {arn} is not in the inventory"), gap: None }),
             }

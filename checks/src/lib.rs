@@ -18,3 +18,8 @@ pub mod secrets;
 pub use check::{Check, CheckMeta, CheckResult, Severity, Status};
 pub use context::{Context, Options};
 pub use registry::REGISTRY;
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod registry_tests;

@@ -71,3 +71,18 @@ pub static REGISTRY: &[&Check] = &[
     &s3::bucket_public_policy::CHECK,
     &s3::bucket_versioning_disabled::CHECK,
 ];
+
+/// The generated catalogue (`docs/checks.md`): one row per check. A test keeps the committed
+/// file equal to this.
+pub fn catalogue_markdown() -> String {
+    let mut out = String::from(
+        "# Check catalogue\n\nGenerated from the registry by `FAASCAN_BLESS=1 cargo test -p faascan-checks catalogue`; do not edit.\n`faascan explain ID` prints a check's full documentation.\n\n| id | severity | evaluates | title | compliance |\n|---|---|---|---|---|\n",
+    );
+    for check in REGISTRY {
+        let m = &check.meta;
+        let kind = serde_json::to_value(m.resource_kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let compliance: Vec<String> = m.compliance.iter().map(|c| format!("{} {}", c.framework, c.control)).collect();
+        out.push_str(&format!("| `{}` | {} | {} | {} | {} |\n", m.id, m.severity.as_str(), kind, m.title, compliance.join(", ")));
+    }
+    out
+}

@@ -99,7 +99,7 @@ pub(crate) fn stage_throttle(stage: &RestApiStage, account: &Attr<ApiGatewayAcco
         _ => false,
     };
     (rate_limited || burst_limited)
-        .then(|| Throttle { burst_limit: setting.throttling_burst_limit, rate_limit: setting.throttling_rate_limit })
+        .then_some(Throttle { burst_limit: setting.throttling_burst_limit, rate_limit: setting.throttling_rate_limit })
 }
 
 /// Usage plans of the region that cover this stage.

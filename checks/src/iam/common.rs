@@ -40,7 +40,7 @@ pub(crate) fn each_role_permissions(
         .map(|role| {
             let resource = cx.role_ref(role);
             match cx.role_permissions(role) {
-                Err(why) => meta.unknown(resource, why.reason, why.gap.as_ref()),
+                Err(why) => meta.unknown(resource, why.reason, why.gap.as_deref()),
                 Ok(p) => match judge(role, p) {
                     Some(findings) => meta.fail(resource, findings),
                     None => meta.pass(resource),
@@ -67,7 +67,7 @@ pub(crate) fn each_user(
             match judge(user) {
                 CheckResultOr::Pass => meta.pass(resource),
                 CheckResultOr::Fail(findings) => meta.fail(resource, findings),
-                CheckResultOr::Unknown(reason, gap) => meta.unknown(resource, reason, gap.as_ref()),
+                CheckResultOr::Unknown(reason, gap) => meta.unknown(resource, reason, gap.as_deref()),
             }
         })
         .collect()
@@ -76,7 +76,7 @@ pub(crate) fn each_user(
 pub(crate) enum CheckResultOr {
     Pass,
     Fail(Vec<Finding>),
-    Unknown(String, Option<crate::model::Gap>),
+    Unknown(String, Option<Box<crate::model::Gap>>),
 }
 
 pub(crate) fn finding(message: String, evidence: Vec<Evidence>) -> Vec<Finding> {

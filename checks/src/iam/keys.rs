@@ -7,7 +7,7 @@ use crate::model::{AccessKey, Attr, IamUser};
 pub(crate) fn each_active_key(
     cx: &Context<'_>,
     meta: &CheckMeta,
-    judge: impl Fn(&IamUser, &AccessKey) -> Result<Option<Finding>, (String, Option<crate::model::Gap>)>,
+    judge: impl Fn(&IamUser, &AccessKey) -> Result<Option<Finding>, (String, Option<Box<crate::model::Gap>>)>,
 ) -> Vec<CheckResult> {
     let iam = match &cx.inventory.iam {
         Attr::Known(iam) => iam,
@@ -33,7 +33,7 @@ pub(crate) fn each_active_key(
             out.push(match judge(user, key) {
                 Ok(None) => meta.pass(resource),
                 Ok(Some(finding)) => meta.fail(resource, vec![finding]),
-                Err((reason, gap)) => meta.unknown(resource, reason, gap.as_ref()),
+                Err((reason, gap)) => meta.unknown(resource, reason, gap.as_deref()),
             });
         }
     }

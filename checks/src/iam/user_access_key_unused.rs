@@ -21,7 +21,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let days = cx.options.access_key_unused_days;
     each_active_key(cx, &CHECK.meta, |user, key| {
         let last = match &key.last_used {
-            Attr::Unavailable(gap) => return Err(("the key's last use could not be read".to_owned(), Some(gap.clone()))),
+            Attr::Unavailable(gap) => return Err(("the key's last use could not be read".to_owned(), Some(Box::new(gap.clone())))),
             Attr::Known(used) => used.as_ref().and_then(|u| u.date),
         };
         let (idle, since) = match (last, key.created) {

@@ -19,7 +19,7 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     each_user(cx, &CHECK.meta, |user| match &user.access_keys {
-        Attr::Unavailable(gap) => CheckResultOr::Unknown("the user's access keys could not be listed".to_owned(), Some(gap.clone())),
+        Attr::Unavailable(gap) => CheckResultOr::Unknown("the user's access keys could not be listed".to_owned(), Some(Box::new(gap.clone()))),
         Attr::Known(keys) => {
             let active: Vec<&str> = keys.iter().filter(|k| k.status == "Active").map(|k| k.access_key_id.as_str()).collect();
             if active.len() > 1 {

@@ -28,14 +28,14 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Attr::Unavailable(gap) => return Some(meta.unknown_gap(resource, gap)),
             Attr::Known(r) => r.as_ref(),
         };
-        if let Some(period) = rotation.filter(|r| r.enabled).and_then(|r| r.period_days) {
-            if i64::from(period) > max {
-                return Some(meta.fail_one(
-                    resource,
-                    format!("key {} rotates only every {period} days (threshold {max})", key.id),
-                    vec![evidence("rotation.period_days", period.to_string())],
-                ));
-            }
+        if let Some(period) = rotation.filter(|r| r.enabled).and_then(|r| r.period_days)
+            && i64::from(period) > max
+        {
+            return Some(meta.fail_one(
+                resource,
+                format!("key {} rotates only every {period} days (threshold {max})", key.id),
+                vec![evidence("rotation.period_days", period.to_string())],
+            ));
         }
         let last_rotation = match rotation.map(|r| &r.last_rotation) {
             Some(Attr::Unavailable(gap)) => return Some(meta.unknown_gap(resource, gap)),

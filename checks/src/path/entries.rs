@@ -38,25 +38,25 @@ pub(crate) fn integration_function(uri: &str) -> Option<String> {
 pub(crate) fn entries(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
     let mut map: HashMap<String, Vec<Entry>> = HashMap::new();
     for f in cx.inventory.lambda_functions() {
-        if let Attr::Known(Some(url)) = &f.function_url {
-            if url.auth_type == "NONE" {
-                map.entry(f.arn.clone()).or_default().push(Entry {
-                    kind: "function-url",
-                    arn: f.arn.clone(),
-                    description: format!("function URL {} (AuthType NONE)", url.url),
-                    throttled: false,
-                });
-            }
+        if let Attr::Known(Some(url)) = &f.function_url
+            && url.auth_type == "NONE"
+        {
+            map.entry(f.arn.clone()).or_default().push(Entry {
+                kind: "function-url",
+                arn: f.arn.clone(),
+                description: format!("function URL {} (AuthType NONE)", url.url),
+                throttled: false,
+            });
         }
-        if let Ok(Some(access)) = invoke_access(f) {
-            if access.is_public() {
-                map.entry(f.arn.clone()).or_default().push(Entry {
-                    kind: "public-policy",
-                    arn: f.arn.clone(),
-                    description: format!("resource policy open to anyone ({})", access.public_statements.join(", ")),
-                    throttled: false,
-                });
-            }
+        if let Ok(Some(access)) = invoke_access(f)
+            && access.is_public()
+        {
+            map.entry(f.arn.clone()).or_default().push(Entry {
+                kind: "public-policy",
+                arn: f.arn.clone(),
+                description: format!("resource policy open to anyone ({})", access.public_statements.join(", ")),
+                throttled: false,
+            });
         }
     }
     for region in &cx.inventory.regions {

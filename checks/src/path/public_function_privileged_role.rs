@@ -36,7 +36,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             };
             let permissions = match cx.role_permissions(role) {
                 Ok(p) => p,
-                Err(why) => return meta.unknown(resource, why.reason, why.gap.as_ref()),
+                Err(why) => return meta.unknown(resource, why.reason, why.gap.as_deref()),
             };
             let mut dangers = Vec::new();
             if is_admin(permissions) {

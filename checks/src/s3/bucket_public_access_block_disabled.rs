@@ -21,10 +21,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let account = &cx.inventory.s3.account_public_access_block;
     each_bucket(cx, meta, |b, resource| {
-        if let Attr::Known(Some(pab)) = account {
-            if pab.all_on() {
-                return meta.pass_with_note(resource, "covered by the account-level Block Public Access");
-            }
+        if let Attr::Known(Some(pab)) = account
+            && pab.all_on()
+        {
+            return meta.pass_with_note(resource, "covered by the account-level Block Public Access");
         }
         match &b.public_access_block {
             Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),

@@ -37,7 +37,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             return meta.pass(resource);
         }
         match effective_bpa(cx, b) {
-            Err(gap) => meta.unknown(resource, "the ACL is public and Block Public Access could not be read", Some(&gap)),
+            Err(gap) => meta.unknown(resource, "the ACL is public and Block Public Access could not be read", Some(gap)),
             Ok(bpa) if bpa.ignore_public_acls => {
                 meta.pass_with_note(resource, "the ACL grants public access, but Block Public Access (IgnorePublicAcls) overrides it")
             }

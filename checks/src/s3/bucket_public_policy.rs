@@ -34,7 +34,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             return meta.pass(resource);
         }
         match effective_bpa(cx, b) {
-            Err(gap) => meta.unknown(resource, "the policy is public and Block Public Access could not be read", Some(&gap)),
+            Err(gap) => meta.unknown(resource, "the policy is public and Block Public Access could not be read", Some(gap)),
             Ok(bpa) if bpa.restrict_public_buckets => meta.pass_with_note(
                 resource,
                 "the policy is public, but Block Public Access (RestrictPublicBuckets) limits it to AWS services and the owner account",

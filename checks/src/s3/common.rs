@@ -26,14 +26,14 @@ pub(crate) fn each_bucket(
 }
 
 /// The Block Public Access in force for a bucket: each flag on at either level.
-pub(crate) fn effective_bpa(cx: &Context<'_>, b: &S3Bucket) -> Result<PublicAccessBlock, Gap> {
+pub(crate) fn effective_bpa<'a>(cx: &Context<'a>, b: &'a S3Bucket) -> Result<PublicAccessBlock, &'a Gap> {
     let bucket = match &b.public_access_block {
         Attr::Known(pab) => pab.unwrap_or(OFF),
-        Attr::Unavailable(gap) => return Err(gap.clone()),
+        Attr::Unavailable(gap) => return Err(gap),
     };
     let account = match &cx.inventory.s3.account_public_access_block {
         Attr::Known(pab) => pab.unwrap_or(OFF),
-        Attr::Unavailable(gap) => return Err(gap.clone()),
+        Attr::Unavailable(gap) => return Err(gap),
     };
     Ok(PublicAccessBlock {
         block_public_acls: bucket.block_public_acls || account.block_public_acls,

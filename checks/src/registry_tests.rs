@@ -1,0 +1,159 @@
+//! Registry invariants (ids unique, sorted, matching their files, documented, snapshotted) and
+//! the fixture-driven test of every check.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::print_stderr)]
+
+use crate::check::Status;
+use crate::context::{Context, Options};
+use crate::fixtures;
+use crate::registry::REGISTRY;
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `lambda-function-url-unauthenticated` -> (`lambda`, `function_url_unauthenticated`).
+fn location(id: &str) -> (&str, String) {
+    let (service, rest) = id.split_once('-').unwrap();
+    (service, rest.replace('-', "_"))
+}
+
+#[test]
+fn ids_are_unique_sorted_and_match_their_files() {
+    let ids: Vec<&str> = REGISTRY.iter().map(|c| c.meta.id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(ids, sorted, "the registry must be sorted and unique");
+    for id in ids {
+        let (service, stem) = location(id);
+        let source = root().join(format!("src/{service}/{stem}.rs"));
+        let text = std::fs::read_to_string(&source).unwrap_or_else(|_| panic!("{id}: {} missing", source.display()));
+        assert!(text.contains(&format!("id: \"{id}\"")), "{id} is not defined in {}", source.display());
+        assert!(id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{id} is not kebab-case");
+    }
+}
+
+#[test]
+fn the_id_list_matches_its_snapshot() {
+    // Additions and removals show up in review as a diff of this file.
+    let snapshot = std::fs::read_to_string(root().join("ids.txt")).unwrap();
+    let ids: Vec<&str> = REGISTRY.iter().map(|c| c.meta.id).collect();
+    assert_eq!(snapshot.lines().collect::<Vec<_>>(), ids, "update checks/ids.txt");
+}
+
+#[test]
+fn every_check_is_documented() {
+    for check in REGISTRY {
+        let docs = check.meta.docs;
+        for section in ["## What it checks", "## Why it matters", "## Remediation", "## Example", "## References"] {
+            assert!(docs.contains(section), "{}: docs lack `{section}`", check.meta.id);
+        }
+        for how in ["**Console**", "**AWS CLI**", "**CloudFormation", "**Terraform**"] {
+            assert!(docs.contains(how), "{}: remediation lacks {how}", check.meta.id);
+        }
+        assert!(!check.meta.title.is_empty() && !check.meta.title.ends_with('.'), "{}: title", check.meta.id);
+        assert!(!check.meta.references.is_empty(), "{}: no references", check.meta.id);
+        assert!(check.meta.references.iter().all(|r| r.starts_with("https://")), "{}: references", check.meta.id);
+        for c in check.meta.compliance {
+            assert!(["AWS FSBP", "CIS AWS Foundations v3.0", "NIST 800-53 r5"].contains(&c.framework), "{}", check.meta.id);
+            assert!(!c.control.is_empty());
+        }
+    }
+}
+
+fn run_fixture(id: &str) -> Vec<(String, Status)> {
+    let (service, stem) = location(id);
+    let path = root().join(format!("fixtures/{service}/{stem}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{id}: fixture {} missing", path.display()));
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
+    // A fixture is one scenario, or a list of them (account-wide settings need several).
+    let scenarios = match document {
+        serde_json::Value::Array(list) => list,
+        single => vec![single],
+    };
+    scenarios.iter().flat_map(|fixture| run_scenario(id, fixture)).collect()
+}
+
+fn run_scenario(id: &str, fixture: &serde_json::Value) -> Vec<(String, Status)> {
+    let inventory = fixtures::inventory(fixture);
+    let options = Options {
+        now: time::macros::datetime!(2026-11-22 12:00 UTC),
+        trusted_accounts: fixture["trusted_accounts"]
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default(),
+        ..Options::default()
+    };
+    let cx = Context::new(&inventory, &options);
+    let check = REGISTRY.iter().find(|c| c.meta.id == id).unwrap();
+    let results = (check.run)(&cx);
+    let expect = fixture.get("expect").cloned().unwrap_or_default();
+    let mut seen = Vec::new();
+    for r in &results {
+        assert_eq!(r.check_id, id);
+        let expected = match expect.get(&r.resource.name).and_then(|v| v.as_str()) {
+            Some("pass") => Status::Pass,
+            Some("fail") => Status::Fail,
+            Some("unknown") => Status::Unknown,
+            Some(other) => panic!("{id}: bad expectation {other}"),
+            None => {
+                let name = &r.resource.name;
+                // The resource's own name, or the first named part of a composite name.
+                let position = |p: &'static str| name.find(p).map(|i| (i, p));
+                let first = [position("bad-"), position("ok-"), position("unknown-")].into_iter().flatten().min();
+                match first.map(|(_, p)| p) {
+                    Some("bad-") => Status::Fail,
+                    Some("ok-") => Status::Pass,
+                    Some("unknown-") => Status::Unknown,
+                    _ => panic!("{id}: result for `{name}` has no bad-/ok-/unknown- name and no expectation"),
+                }
+            }
+        };
+        assert_eq!(r.status, expected, "{id}: {} ({:?})", r.resource.name, r);
+        if r.status == Status::Fail {
+            assert!(!r.findings.is_empty(), "{id}: a failure without findings");
+            assert!(r.findings.iter().all(|f| !f.evidence.is_empty()), "{id}: a finding without evidence");
+        }
+        if r.status == Status::Unknown {
+            assert!(r.unknown_reason.is_some(), "{id}: unknown without a reason");
+        }
+        seen.push((r.resource.name.clone(), r.status));
+    }
+    seen
+}
+
+#[test]
+fn every_check_passes_fails_and_is_unknown_on_its_fixture() {
+    let mut failures = Vec::new();
+    for check in REGISTRY {
+        let id = check.meta.id;
+        match std::panic::catch_unwind(|| run_fixture(id)) {
+            Ok(seen) => {
+                for status in [Status::Fail, Status::Pass] {
+                    if !seen.iter().any(|(_, s)| *s == status) {
+                        failures.push(format!("{id}: the fixture has no {status:?} result"));
+                    }
+                }
+            }
+            Err(e) => failures.push(
+                e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned())).unwrap_or_default(),
+            ),
+        }
+    }
+    assert!(failures.is_empty(), "{} check fixture failure(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn the_generated_catalogue_is_current() {
+    let generated = crate::registry::catalogue_markdown();
+    let path = root().join("../docs/checks.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != generated {
+        if std::env::var_os("FAASCAN_BLESS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        } else {
+            panic!("docs/checks.md is out of date: run `FAASCAN_BLESS=1 cargo test -p faascan-checks catalogue`");
+        }
+    }
+}
