@@ -70,13 +70,22 @@ pub struct Compliance {
 }
 
 pub const fn fsbp(control: &'static str) -> Compliance {
-    Compliance { framework: "AWS FSBP", control }
+    Compliance {
+        framework: "AWS FSBP",
+        control,
+    }
 }
 pub const fn cis(control: &'static str) -> Compliance {
-    Compliance { framework: "CIS AWS Foundations v3.0", control }
+    Compliance {
+        framework: "CIS AWS Foundations v3.0",
+        control,
+    }
 }
 pub const fn nist(control: &'static str) -> Compliance {
-    Compliance { framework: "NIST 800-53 r5", control }
+    Compliance {
+        framework: "NIST 800-53 r5",
+        control,
+    }
 }
 
 /// A check's identity and documentation, as data.
@@ -119,7 +128,10 @@ pub struct Evidence {
 }
 
 pub fn evidence(path: impl Into<String>, value: impl Into<String>) -> Evidence {
-    Evidence { path: path.into(), value: value.into() }
+    Evidence {
+        path: path.into(),
+        value: value.into(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,19 +182,42 @@ impl CheckMeta {
     }
 
     pub fn pass_with_note(&self, resource: ResourceRef, note: impl Into<String>) -> CheckResult {
-        CheckResult { note: Some(note.into()), ..self.result(resource, Status::Pass) }
+        CheckResult {
+            note: Some(note.into()),
+            ..self.result(resource, Status::Pass)
+        }
     }
 
     pub fn fail(&self, resource: ResourceRef, findings: Vec<Finding>) -> CheckResult {
-        CheckResult { findings, ..self.result(resource, Status::Fail) }
+        CheckResult {
+            findings,
+            ..self.result(resource, Status::Fail)
+        }
     }
 
     /// A failure with one finding.
-    pub fn fail_one(&self, resource: ResourceRef, message: String, evidence: Vec<Evidence>) -> CheckResult {
-        self.fail(resource, vec![Finding { message, evidence, related: Vec::new() }])
+    pub fn fail_one(
+        &self,
+        resource: ResourceRef,
+        message: String,
+        evidence: Vec<Evidence>,
+    ) -> CheckResult {
+        self.fail(
+            resource,
+            vec![Finding {
+                message,
+                evidence,
+                related: Vec::new(),
+            }],
+        )
     }
 
-    pub fn unknown(&self, resource: ResourceRef, reason: impl Into<String>, gap: Option<&Gap>) -> CheckResult {
+    pub fn unknown(
+        &self,
+        resource: ResourceRef,
+        reason: impl Into<String>,
+        gap: Option<&Gap>,
+    ) -> CheckResult {
         CheckResult {
             unknown_reason: Some(reason.into()),
             gap: gap.cloned(),

@@ -17,7 +17,8 @@ pub struct RuntimeDeprecation {
     pub source: &'static str,
 }
 
-const LAMBDA_RUNTIMES_DOC: &str = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html";
+const LAMBDA_RUNTIMES_DOC: &str =
+    "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html";
 
 macro_rules! runtime {
     ($name:literal, $y:literal, $m:ident, $d:literal) => {
@@ -123,14 +124,27 @@ impl<'a> Context<'a> {
     pub fn new(inventory: &'a Inventory, options: &'a Options) -> Self {
         let mut functions_by_role: HashMap<&str, Vec<&LambdaFunction>> = HashMap::new();
         for function in inventory.lambda_functions() {
-            functions_by_role.entry(function.role_arn.as_str()).or_default().push(function);
+            functions_by_role
+                .entry(function.role_arn.as_str())
+                .or_default()
+                .push(function);
         }
         let role_permissions = inventory
             .iam
             .known()
-            .map(|iam| iam.roles.iter().map(|r| (r.arn.as_str(), OnceLock::new())).collect())
+            .map(|iam| {
+                iam.roles
+                    .iter()
+                    .map(|r| (r.arn.as_str(), OnceLock::new()))
+                    .collect()
+            })
             .unwrap_or_default();
-        Context { inventory, options, functions_by_role, role_permissions }
+        Context {
+            inventory,
+            options,
+            functions_by_role,
+            role_permissions,
+        }
     }
 
     pub fn account(&self) -> &str {
@@ -143,7 +157,9 @@ impl<'a> Context<'a> {
     }
 
     pub fn functions_of_role(&self, role_arn: &str) -> &[&'a LambdaFunction] {
-        self.functions_by_role.get(role_arn).map_or(&[], Vec::as_slice)
+        self.functions_by_role
+            .get(role_arn)
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn role(&self, arn: &str) -> Option<&'a IamRole> {
@@ -153,8 +169,21 @@ impl<'a> Context<'a> {
     /// A role's effective permissions, computed once however many checks ask.
     pub fn role_permissions(&self, role: &IamRole) -> Result<&Permissions, Unresolved> {
         match self.role_permissions.get(role.arn.as_str()) {
-            Some(cell) => cell.get_or_init(|| self.compute(&role.inline_policies, &role.attached_policies, role.permissions_boundary.as_deref(), &[])).as_ref().map_err(Clone::clone),
-            None => Err(Unresolved { reason: format!("{} is not in the inventory", role.arn), gap: None }),
+            Some(cell) => cell
+                .get_or_init(|| {
+                    self.compute(
+                        &role.inline_policies,
+                        &role.attached_policies,
+                        role.permissions_boundary.as_deref(),
+                        &[],
+                    )
+                })
+                .as_ref()
+                .map_err(Clone::clone),
+            None => Err(Unresolved {
+                reason: format!("{} is not in the inventory", role.arn),
+                gap: None,
+            }),
         }
     }
 
@@ -164,18 +193,33 @@ impl<'a> Context<'a> {
             .inventory
             .iam
             .known()
-            .map(|iam| iam.groups.iter().filter(|g| user.groups.contains(&g.name)).collect())
+            .map(|iam| {
+                iam.groups
+                    .iter()
+                    .filter(|g| user.groups.contains(&g.name))
+                    .collect()
+            })
             .unwrap_or_default();
         let mut inline = user.inline_policies.clone();
         let mut attached = user.attached_policies.clone();
         for group in groups {
-            inline.extend(group.inline_policies.iter().map(|p| crate::model::InlinePolicy {
-                name: format!("{}/{}", group.name, p.name),
-                document: p.document.clone(),
-            }));
+            inline.extend(
+                group
+                    .inline_policies
+                    .iter()
+                    .map(|p| crate::model::InlinePolicy {
+                        name: format!("{}/{}", group.name, p.name),
+                        document: p.document.clone(),
+                    }),
+            );
             attached.extend(group.attached_policies.iter().cloned());
         }
-        self.compute(&inline, &attached, user.permissions_boundary.as_deref(), &[])
+        self.compute(
+            &inline,
+            &attached,
+            user.permissions_boundary.as_deref(),
+            &[],
+        )
     }
 
     fn compute(
@@ -196,22 +240,36 @@ impl<'a> Context<'a> {
                     reason: format!("the document of {arn} could not be read"),
                     gap: Some(Box::new(gap.clone())),
                 }),
-                None => Err(Unresolved { reason: format!("the managed policy {arn} is not in the inventory"), gap: None }),
+                None => Err(Unresolved {
+                    reason: format!("the managed policy {arn} is not in the inventory"),
+                    gap: None,
+                }),
             }
         };
         let mut sources: Vec<SourcePolicy<'_>> = inline
             .iter()
-            .map(|p| SourcePolicy { source: format!("inline:{}", p.name), document: p.document.as_str() })
+            .map(|p| SourcePolicy {
+                source: format!("inline:{}", p.name),
+                document: p.document.as_str(),
+            })
             .collect();
         for arn in attached {
-            sources.push(SourcePolicy { source: arn.clone(), document: document(arn)? });
+            sources.push(SourcePolicy {
+                source: arn.clone(),
+                document: document(arn)?,
+            });
         }
         let boundary = match boundary {
-            Some(arn) => Some(SourcePolicy { source: format!("boundary:{arn}"), document: document(arn)? }),
+            Some(arn) => Some(SourcePolicy {
+                source: format!("boundary:{arn}"),
+                document: document(arn)?,
+            }),
             None => None,
         };
-        effective_permissions(&sources, boundary.as_ref())
-            .map_err(|e| Unresolved { reason: format!("policy {} is malformed: {}", e.policy, e.error), gap: None })
+        effective_permissions(&sources, boundary.as_ref()).map_err(|e| Unresolved {
+            reason: format!("policy {} is malformed: {}", e.policy, e.error),
+            gap: None,
+        })
     }
 
     pub fn resource(&self, kind: ResourceKind, arn: &str, name: &str, region: &str) -> ResourceRef {

@@ -149,7 +149,9 @@ fn rest_api(region: &str, p: &Value) -> Value {
     if let Some(stages) = stages {
         value["stages"] = match stages.get("unavailable") {
             Some(_) => stages,
-            None => json!({"known": stages.as_array().unwrap().iter().map(|s| stage(&arn, s)).collect::<Vec<_>>()}),
+            None => {
+                json!({"known": stages.as_array().unwrap().iter().map(|s| stage(&arn, s)).collect::<Vec<_>>()})
+            }
         };
     }
     if let Some(resources) = resources {
@@ -223,7 +225,13 @@ fn http_api(region: &str, p: &Value) -> Value {
 
 /// Builds a complete inventory from a fixture document.
 pub(crate) fn inventory(fixture: &Value) -> Inventory {
-    let list = |key: &str| fixture.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let list = |key: &str| {
+        fixture
+            .get(key)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
     let region = "us-east-1";
     let mut iam = json!({
         "roles": list("roles").iter().map(role).collect::<Vec<_>>(),
@@ -232,7 +240,10 @@ pub(crate) fn inventory(fixture: &Value) -> Inventory {
         "managed_policies": fixture.get("managed_policies").cloned().unwrap_or(json!({}))
     });
     // Every function's default role exists (clean), unless the fixture says otherwise.
-    let functions: Vec<Value> = list("lambda_functions").iter().map(|f| function(region, f)).collect();
+    let functions: Vec<Value> = list("lambda_functions")
+        .iter()
+        .map(|f| function(region, f))
+        .collect();
     if fixture.get("no_default_roles").is_none() {
         let roles = iam["roles"].as_array_mut().unwrap();
         for f in &functions {
@@ -286,5 +297,6 @@ pub(crate) fn inventory(fixture: &Value) -> Inventory {
         "gaps": [],
         "calls": {"operations": 0, "attempts": 0, "failed_attempts": 0, "by_operation": []}
     });
-    serde_json::from_value(value).unwrap_or_else(|e| panic!("fixture does not build an inventory: {e}"))
+    serde_json::from_value(value)
+        .unwrap_or_else(|e| panic!("fixture does not build an inventory: {e}"))
 }

@@ -80,9 +80,23 @@ pub fn catalogue_markdown() -> String {
     );
     for check in REGISTRY {
         let m = &check.meta;
-        let kind = serde_json::to_value(m.resource_kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        let compliance: Vec<String> = m.compliance.iter().map(|c| format!("{} {}", c.framework, c.control)).collect();
-        out.push_str(&format!("| `{}` | {} | {} | {} | {} |\n", m.id, m.severity.as_str(), kind, m.title, compliance.join(", ")));
+        let kind = serde_json::to_value(m.resource_kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let compliance: Vec<String> = m
+            .compliance
+            .iter()
+            .map(|c| format!("{} {}", c.framework, c.control))
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            m.id,
+            m.severity.as_str(),
+            kind,
+            m.title,
+            compliance.join(", ")
+        ));
     }
     out
 }

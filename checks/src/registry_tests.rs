@@ -28,9 +28,18 @@ fn ids_are_unique_sorted_and_match_their_files() {
     for id in ids {
         let (service, stem) = location(id);
         let source = root().join(format!("src/{service}/{stem}.rs"));
-        let text = std::fs::read_to_string(&source).unwrap_or_else(|_| panic!("{id}: {} missing", source.display()));
-        assert!(text.contains(&format!("id: \"{id}\"")), "{id} is not defined in {}", source.display());
-        assert!(id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{id} is not kebab-case");
+        let text = std::fs::read_to_string(&source)
+            .unwrap_or_else(|_| panic!("{id}: {} missing", source.display()));
+        assert!(
+            text.contains(&format!("id: \"{id}\"")),
+            "{id} is not defined in {}",
+            source.display()
+        );
+        assert!(
+            id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{id} is not kebab-case"
+        );
     }
 }
 
@@ -39,24 +48,67 @@ fn the_id_list_matches_its_snapshot() {
     // Additions and removals show up in review as a diff of this file.
     let snapshot = std::fs::read_to_string(root().join("ids.txt")).unwrap();
     let ids: Vec<&str> = REGISTRY.iter().map(|c| c.meta.id).collect();
-    assert_eq!(snapshot.lines().collect::<Vec<_>>(), ids, "update checks/ids.txt");
+    assert_eq!(
+        snapshot.lines().collect::<Vec<_>>(),
+        ids,
+        "update checks/ids.txt"
+    );
 }
 
 #[test]
 fn every_check_is_documented() {
     for check in REGISTRY {
         let docs = check.meta.docs;
-        for section in ["## What it checks", "## Why it matters", "## Remediation", "## Example", "## References"] {
-            assert!(docs.contains(section), "{}: docs lack `{section}`", check.meta.id);
+        for section in [
+            "## What it checks",
+            "## Why it matters",
+            "## Remediation",
+            "## Example",
+            "## References",
+        ] {
+            assert!(
+                docs.contains(section),
+                "{}: docs lack `{section}`",
+                check.meta.id
+            );
         }
-        for how in ["**Console**", "**AWS CLI**", "**CloudFormation", "**Terraform**"] {
-            assert!(docs.contains(how), "{}: remediation lacks {how}", check.meta.id);
+        for how in [
+            "**Console**",
+            "**AWS CLI**",
+            "**CloudFormation",
+            "**Terraform**",
+        ] {
+            assert!(
+                docs.contains(how),
+                "{}: remediation lacks {how}",
+                check.meta.id
+            );
         }
-        assert!(!check.meta.title.is_empty() && !check.meta.title.ends_with('.'), "{}: title", check.meta.id);
-        assert!(!check.meta.references.is_empty(), "{}: no references", check.meta.id);
-        assert!(check.meta.references.iter().all(|r| r.starts_with("https://")), "{}: references", check.meta.id);
+        assert!(
+            !check.meta.title.is_empty() && !check.meta.title.ends_with('.'),
+            "{}: title",
+            check.meta.id
+        );
+        assert!(
+            !check.meta.references.is_empty(),
+            "{}: no references",
+            check.meta.id
+        );
+        assert!(
+            check
+                .meta
+                .references
+                .iter()
+                .all(|r| r.starts_with("https://")),
+            "{}: references",
+            check.meta.id
+        );
         for c in check.meta.compliance {
-            assert!(["AWS FSBP", "CIS AWS Foundations v3.0", "NIST 800-53 r5"].contains(&c.framework), "{}", check.meta.id);
+            assert!(
+                ["AWS FSBP", "CIS AWS Foundations v3.0", "NIST 800-53 r5"].contains(&c.framework),
+                "{}",
+                check.meta.id
+            );
             assert!(!c.control.is_empty());
         }
     }
@@ -65,14 +117,19 @@ fn every_check_is_documented() {
 fn run_fixture(id: &str) -> Vec<(String, Status)> {
     let (service, stem) = location(id);
     let path = root().join(format!("fixtures/{service}/{stem}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{id}: fixture {} missing", path.display()));
-    let document: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{id}: fixture {} missing", path.display()));
+    let document: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
     // A fixture is one scenario, or a list of them (account-wide settings need several).
     let scenarios = match document {
         serde_json::Value::Array(list) => list,
         single => vec![single],
     };
-    scenarios.iter().flat_map(|fixture| run_scenario(id, fixture)).collect()
+    scenarios
+        .iter()
+        .flat_map(|fixture| run_scenario(id, fixture))
+        .collect()
 }
 
 fn run_scenario(id: &str, fixture: &serde_json::Value) -> Vec<(String, Status)> {
@@ -101,19 +158,27 @@ fn run_scenario(id: &str, fixture: &serde_json::Value) -> Vec<(String, Status)> 
                 let name = &r.resource.name;
                 // The resource's own name, or the first named part of a composite name.
                 let position = |p: &'static str| name.find(p).map(|i| (i, p));
-                let first = [position("bad-"), position("ok-"), position("unknown-")].into_iter().flatten().min();
+                let first = [position("bad-"), position("ok-"), position("unknown-")]
+                    .into_iter()
+                    .flatten()
+                    .min();
                 match first.map(|(_, p)| p) {
                     Some("bad-") => Status::Fail,
                     Some("ok-") => Status::Pass,
                     Some("unknown-") => Status::Unknown,
-                    _ => panic!("{id}: result for `{name}` has no bad-/ok-/unknown- name and no expectation"),
+                    _ => panic!(
+                        "{id}: result for `{name}` has no bad-/ok-/unknown- name and no expectation"
+                    ),
                 }
             }
         };
         assert_eq!(r.status, expected, "{id}: {} ({:?})", r.resource.name, r);
         if r.status == Status::Fail {
             assert!(!r.findings.is_empty(), "{id}: a failure without findings");
-            assert!(r.findings.iter().all(|f| !f.evidence.is_empty()), "{id}: a finding without evidence");
+            assert!(
+                r.findings.iter().all(|f| !f.evidence.is_empty()),
+                "{id}: a finding without evidence"
+            );
         }
         if r.status == Status::Unknown {
             assert!(r.unknown_reason.is_some(), "{id}: unknown without a reason");
@@ -137,11 +202,19 @@ fn every_check_passes_fails_and_is_unknown_on_its_fixture() {
                 }
             }
             Err(e) => failures.push(
-                e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned())).unwrap_or_default(),
+                e.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_default(),
             ),
         }
     }
-    assert!(failures.is_empty(), "{} check fixture failure(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} check fixture failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -153,7 +226,9 @@ fn the_generated_catalogue_is_current() {
         if std::env::var_os("FAASCAN_BLESS").is_some() {
             std::fs::write(&path, &generated).unwrap();
         } else {
-            panic!("docs/checks.md is out of date: run `FAASCAN_BLESS=1 cargo test -p faascan-checks catalogue`");
+            panic!(
+                "docs/checks.md is out of date: run `FAASCAN_BLESS=1 cargo test -p faascan-checks catalogue`"
+            );
         }
     }
 }

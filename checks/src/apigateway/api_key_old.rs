@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Low,
         category: Category::KeyAge,
         resource_kind: ResourceKind::ApiKey,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-setup-api-key-with-console.html"],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-setup-api-key-with-console.html",
+        ],
         compliance: &[nist("IA-5(1)")],
         docs: include_str!("api_key_old.md"),
     },
@@ -30,12 +32,21 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             }
         };
         for key in keys.iter().filter(|k| k.enabled) {
-            let resource = cx.resource(ResourceKind::ApiKey, &key.arn, key.name.as_deref().unwrap_or(&key.id), &key.region);
+            let resource = cx.resource(
+                ResourceKind::ApiKey,
+                &key.arn,
+                key.name.as_deref().unwrap_or(&key.id),
+                &key.region,
+            );
             out.push(match key.created {
                 None => meta.unknown(resource, "the key's creation date was not reported", None),
                 Some(created) if cx.age_days(created) > max => meta.fail_one(
                     resource,
-                    format!("API key {} is {} days old (threshold {max})", key.id, cx.age_days(created)),
+                    format!(
+                        "API key {} is {} days old (threshold {max})",
+                        key.id,
+                        cx.age_days(created)
+                    ),
                     vec![evidence("created", created.date().to_string())],
                 ),
                 Some(_) => meta.pass(resource),

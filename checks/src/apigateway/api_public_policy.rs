@@ -11,7 +11,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::RestApi,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html"],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies.html",
+        ],
         compliance: &[nist("AC-3"), nist("AC-21")],
         docs: include_str!("api_public_policy.md"),
     },

@@ -2,19 +2,35 @@
 
 use crate::check::*;
 use crate::context::Context;
-use crate::model::{ApiGatewayAccount, Attr, HttpApi, HttpApiStage, RegionInventory, RestApi, RestApiStage, Throttle};
+use crate::model::{
+    ApiGatewayAccount, Attr, HttpApi, HttpApiStage, RegionInventory, RestApi, RestApiStage,
+    Throttle,
+};
 
 /// The account-level default REST throttle when GetAccount is unreadable (AWS's documented one).
-pub(crate) const AWS_DEFAULT_THROTTLE: Throttle = Throttle { burst_limit: Some(5000), rate_limit: Some(10000.0) };
+pub(crate) const AWS_DEFAULT_THROTTLE: Throttle = Throttle {
+    burst_limit: Some(5000),
+    rate_limit: Some(10000.0),
+};
 
 pub(crate) fn is_private(api: &RestApi) -> bool {
     api.endpoint_types.iter().any(|t| t == "PRIVATE")
 }
 
-pub(crate) fn region_unknown(cx: &Context<'_>, meta: &CheckMeta, region: &RegionInventory, gap: &crate::model::Gap) -> CheckResult {
+pub(crate) fn region_unknown(
+    cx: &Context<'_>,
+    meta: &CheckMeta,
+    region: &RegionInventory,
+    gap: &crate::model::Gap,
+) -> CheckResult {
     let account = cx.account();
     meta.unknown_gap(
-        cx.resource(ResourceKind::Account, &format!("arn:aws:apigateway:{}::/restapis", region.region), account, &region.region),
+        cx.resource(
+            ResourceKind::Account,
+            &format!("arn:aws:apigateway:{}::/restapis", region.region),
+            account,
+            &region.region,
+        ),
         gap,
     )
 }
@@ -36,12 +52,23 @@ pub(crate) fn each_rest_stage(
         };
         for api in apis {
             match &api.stages {
-                Attr::Unavailable(gap) => {
-                    out.push(meta.unknown_gap(cx.resource(ResourceKind::RestApiStage, &format!("{}/stages/*", api.arn), &api.name, &api.region), gap))
-                }
+                Attr::Unavailable(gap) => out.push(meta.unknown_gap(
+                    cx.resource(
+                        ResourceKind::RestApiStage,
+                        &format!("{}/stages/*", api.arn),
+                        &api.name,
+                        &api.region,
+                    ),
+                    gap,
+                )),
                 Attr::Known(stages) => {
                     for stage in stages {
-                        let resource = cx.resource(ResourceKind::RestApiStage, &stage.arn, &format!("{}/{}", api.name, stage.name), &api.region);
+                        let resource = cx.resource(
+                            ResourceKind::RestApiStage,
+                            &stage.arn,
+                            &format!("{}/{}", api.name, stage.name),
+                            &api.region,
+                        );
                         out.extend(judge(region, api, stage, resource));
                     }
                 }
@@ -68,12 +95,23 @@ pub(crate) fn each_http_stage(
         };
         for api in apis {
             match &api.stages {
-                Attr::Unavailable(gap) => {
-                    out.push(meta.unknown_gap(cx.resource(ResourceKind::HttpApiStage, &format!("{}/stages/*", api.arn), &api.name, &api.region), gap))
-                }
+                Attr::Unavailable(gap) => out.push(meta.unknown_gap(
+                    cx.resource(
+                        ResourceKind::HttpApiStage,
+                        &format!("{}/stages/*", api.arn),
+                        &api.name,
+                        &api.region,
+                    ),
+                    gap,
+                )),
                 Attr::Known(stages) => {
                     for stage in stages {
-                        let resource = cx.resource(ResourceKind::HttpApiStage, &stage.arn, &format!("{}/{}", api.name, stage.name), &api.region);
+                        let resource = cx.resource(
+                            ResourceKind::HttpApiStage,
+                            &stage.arn,
+                            &format!("{}/{}", api.name, stage.name),
+                            &api.region,
+                        );
                         out.push(judge(api, stage, resource));
                     }
                 }
@@ -85,9 +123,15 @@ pub(crate) fn each_http_stage(
 
 /// A stage throttles when its stage-wide (`*/*`) method setting limits below the account's
 /// default; an entry equal to the defaults (what some endpoints fill in) limits nothing.
-pub(crate) fn stage_throttle(stage: &RestApiStage, account: &Attr<ApiGatewayAccount>) -> Option<Throttle> {
+pub(crate) fn stage_throttle(
+    stage: &RestApiStage,
+    account: &Attr<ApiGatewayAccount>,
+) -> Option<Throttle> {
     let setting = stage.method_settings.get("*/*")?;
-    let defaults = account.known().and_then(|a| a.throttle.clone()).unwrap_or(AWS_DEFAULT_THROTTLE);
+    let defaults = account
+        .known()
+        .and_then(|a| a.throttle.clone())
+        .unwrap_or(AWS_DEFAULT_THROTTLE);
     let rate_limited = match (setting.throttling_rate_limit, defaults.rate_limit) {
         (Some(rate), Some(default)) => rate >= 0.0 && rate < default,
         (Some(rate), None) => rate >= 0.0,
@@ -98,17 +142,27 @@ pub(crate) fn stage_throttle(stage: &RestApiStage, account: &Attr<ApiGatewayAcco
         (Some(burst), None) => burst >= 0,
         _ => false,
     };
-    (rate_limited || burst_limited)
-        .then_some(Throttle { burst_limit: setting.throttling_burst_limit, rate_limit: setting.throttling_rate_limit })
+    (rate_limited || burst_limited).then_some(Throttle {
+        burst_limit: setting.throttling_burst_limit,
+        rate_limit: setting.throttling_rate_limit,
+    })
 }
 
 /// Usage plans of the region that cover this stage.
-pub(crate) fn usage_plans_for<'a>(region: &'a RegionInventory, api: &RestApi, stage: &RestApiStage) -> Result<Vec<&'a crate::model::UsagePlan>, &'a crate::model::Gap> {
+pub(crate) fn usage_plans_for<'a>(
+    region: &'a RegionInventory,
+    api: &RestApi,
+    stage: &RestApiStage,
+) -> Result<Vec<&'a crate::model::UsagePlan>, &'a crate::model::Gap> {
     match &region.usage_plans {
         Attr::Unavailable(gap) => Err(gap),
         Attr::Known(plans) => Ok(plans
             .iter()
-            .filter(|p| p.api_stages.iter().any(|s| s.api_id == api.id && s.stage == stage.name))
+            .filter(|p| {
+                p.api_stages
+                    .iter()
+                    .any(|s| s.api_id == api.id && s.stage == stage.name)
+            })
             .collect()),
     }
 }
@@ -116,7 +170,9 @@ pub(crate) fn usage_plans_for<'a>(region: &'a RegionInventory, api: &RestApi, st
 pub(crate) fn throttle_text(t: &Throttle) -> String {
     format!(
         "rate {} / burst {}",
-        t.rate_limit.map_or_else(|| "-".to_owned(), |r| r.to_string()),
-        t.burst_limit.map_or_else(|| "-".to_owned(), |b| b.to_string())
+        t.rate_limit
+            .map_or_else(|| "-".to_owned(), |r| r.to_string()),
+        t.burst_limit
+            .map_or_else(|| "-".to_owned(), |b| b.to_string())
     )
 }

@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::Encryption,
         resource_kind: ResourceKind::DomainName,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html"],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
+        ],
         compliance: &[nist("SC-8"), nist("SC-13")],
         docs: include_str!("domain_weak_tls.md"),
     },

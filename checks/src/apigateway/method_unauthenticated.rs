@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::RestApiMethod,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html"],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html",
+        ],
         compliance: &[nist("AC-3"), nist("IA-2")],
         docs: include_str!("method_unauthenticated.md"),
     },
@@ -32,14 +34,27 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             let resources = match &api.resources {
                 Attr::Known(r) => r,
                 Attr::Unavailable(gap) => {
-                    out.push(meta.unknown_gap(cx.resource(ResourceKind::RestApiMethod, &format!("{}/resources/*", api.arn), &api.name, &api.region), gap));
+                    out.push(meta.unknown_gap(
+                        cx.resource(
+                            ResourceKind::RestApiMethod,
+                            &format!("{}/resources/*", api.arn),
+                            &api.name,
+                            &api.region,
+                        ),
+                        gap,
+                    ));
                     continue;
                 }
             };
             for r in resources {
                 // CORS preflight must stay open.
                 for m in r.methods.iter().filter(|m| m.http_method != "OPTIONS") {
-                    let resource = cx.resource(ResourceKind::RestApiMethod, &m.arn, &format!("{} {} {}", api.name, m.http_method, r.path), &api.region);
+                    let resource = cx.resource(
+                        ResourceKind::RestApiMethod,
+                        &m.arn,
+                        &format!("{} {} {}", api.name, m.http_method, r.path),
+                        &api.region,
+                    );
                     out.push(if m.authorization_type == "NONE" && !m.api_key_required && !is_private(api) {
                         meta.fail_one(
                             resource,

@@ -1,8 +1,8 @@
 //! apigateway checks, one per file, each with its documentation beside it.
 
-pub(crate) mod common;
 pub(crate) mod api_key_old;
 pub(crate) mod api_public_policy;
+pub(crate) mod common;
 pub(crate) mod domain_weak_tls;
 pub(crate) mod http_stage_no_throttling;
 pub(crate) mod method_unauthenticated;

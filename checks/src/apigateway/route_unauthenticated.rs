@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::HttpApiRoute,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html"],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html",
+        ],
         compliance: &[fsbp("APIGateway.8"), nist("AC-3")],
         docs: include_str!("route_unauthenticated.md"),
     },
@@ -32,17 +34,36 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             let routes = match &api.routes {
                 Attr::Known(r) => r,
                 Attr::Unavailable(gap) => {
-                    out.push(meta.unknown_gap(cx.resource(ResourceKind::HttpApiRoute, &format!("{}/routes/*", api.arn), &api.name, &api.region), gap));
+                    out.push(meta.unknown_gap(
+                        cx.resource(
+                            ResourceKind::HttpApiRoute,
+                            &format!("{}/routes/*", api.arn),
+                            &api.name,
+                            &api.region,
+                        ),
+                        gap,
+                    ));
                     continue;
                 }
             };
-            for route in routes.iter().filter(|r| !r.route_key.starts_with("OPTIONS ")) {
-                let resource = cx.resource(ResourceKind::HttpApiRoute, &route.arn, &format!("{} {}", api.name, route.route_key), &api.region);
+            for route in routes
+                .iter()
+                .filter(|r| !r.route_key.starts_with("OPTIONS "))
+            {
+                let resource = cx.resource(
+                    ResourceKind::HttpApiRoute,
+                    &route.arn,
+                    &format!("{} {}", api.name, route.route_key),
+                    &api.region,
+                );
                 let auth = route.authorization_type.as_deref().unwrap_or("NONE");
                 out.push(if auth == "NONE" {
                     meta.fail_one(
                         resource,
-                        format!("route {} of {} can be called by anyone", route.route_key, api.name),
+                        format!(
+                            "route {} of {} can be called by anyone",
+                            route.route_key, api.name
+                        ),
                         vec![evidence("authorization_type", auth)],
                     )
                 } else {

@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::Encryption,
         resource_kind: ResourceKind::RestApiStage,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html"],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html",
+        ],
         compliance: &[fsbp("APIGateway.5"), nist("SC-28")],
         docs: include_str!("stage_cache_unencrypted.md"),
     },
@@ -25,12 +27,16 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             .filter(|(_, m)| m.caching_enabled && !m.cache_data_encrypted)
             .map(|(k, _)| k)
             .collect();
-        let caching = stage.cache_cluster_enabled || stage.method_settings.values().any(|m| m.caching_enabled);
+        let caching = stage.cache_cluster_enabled
+            || stage.method_settings.values().any(|m| m.caching_enabled);
         Some(if !unencrypted.is_empty() {
             meta.fail_one(
                 resource,
                 format!("stage {} caches responses unencrypted", stage.name),
-                unencrypted.iter().map(|k| evidence(format!("method_settings.{k}.cache_data_encrypted"), "false")).collect(),
+                unencrypted
+                    .iter()
+                    .map(|k| evidence(format!("method_settings.{k}.cache_data_encrypted"), "false"))
+                    .collect(),
             )
         } else if caching && stage.method_settings.is_empty() {
             // A cache cluster with no method settings caches nothing yet, but defaults to

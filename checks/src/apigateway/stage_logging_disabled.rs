@@ -9,8 +9,15 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::Monitoring,
         resource_kind: ResourceKind::RestApiStage,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html"],
-        compliance: &[fsbp("APIGateway.1"), fsbp("APIGateway.9"), nist("AU-2"), nist("AU-12")],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
+        ],
+        compliance: &[
+            fsbp("APIGateway.1"),
+            fsbp("APIGateway.9"),
+            nist("AU-2"),
+            nist("AU-12"),
+        ],
         docs: include_str!("stage_logging_disabled.md"),
     },
     run,
@@ -19,7 +26,10 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let mut out = each_rest_stage(cx, meta, |_, api, stage, resource| {
-        let access = stage.access_log.as_ref().and_then(|l| l.destination_arn.as_deref());
+        let access = stage
+            .access_log
+            .as_ref()
+            .and_then(|l| l.destination_arn.as_deref());
         let execution = stage
             .method_settings
             .get("*/*")
@@ -29,17 +39,27 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             (Some(_), Some(_)) => meta.pass(resource),
             (access, execution) => meta.fail_one(
                 resource,
-                format!("stage {} of {} does not log every request", stage.name, api.name),
+                format!(
+                    "stage {} of {} does not log every request",
+                    stage.name, api.name
+                ),
                 vec![
                     evidence("access_log.destination_arn", access.unwrap_or("none")),
-                    evidence("method_settings.*/*.logging_level", execution.unwrap_or("OFF")),
+                    evidence(
+                        "method_settings.*/*.logging_level",
+                        execution.unwrap_or("OFF"),
+                    ),
                 ],
             ),
         })
     });
     out.extend(each_http_stage(cx, meta, |api, stage, mut resource| {
         resource.kind = ResourceKind::HttpApiStage;
-        match stage.access_log.as_ref().and_then(|l| l.destination_arn.as_deref()) {
+        match stage
+            .access_log
+            .as_ref()
+            .and_then(|l| l.destination_arn.as_deref())
+        {
             Some(_) => meta.pass(resource),
             None => meta.fail_one(
                 resource,

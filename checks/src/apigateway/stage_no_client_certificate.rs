@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Low,
         category: Category::Encryption,
         resource_kind: ResourceKind::RestApiStage,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/getting-started-client-side-ssl-authentication.html"],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/getting-started-client-side-ssl-authentication.html",
+        ],
         compliance: &[fsbp("APIGateway.2"), nist("SC-8"), nist("IA-9")],
         docs: include_str!("stage_no_client_certificate.md"),
     },
@@ -23,7 +25,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Some(id) => meta.pass_with_note(resource, format!("client certificate {id}")),
             None => meta.fail_one(
                 resource,
-                format!("stage {} does not present a client certificate to its backends", stage.name),
+                format!(
+                    "stage {} does not present a client certificate to its backends",
+                    stage.name
+                ),
                 vec![evidence("client_certificate_id", "none")],
             ),
         })

@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Low,
         category: Category::Concurrency,
         resource_kind: ResourceKind::RestApiStage,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html"],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html",
+        ],
         compliance: &[nist("SC-5")],
         docs: include_str!("stage_no_usage_plan.md"),
     },
@@ -24,10 +26,15 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         }
         Some(match usage_plans_for(region, api, stage) {
             Err(gap) => meta.unknown_gap(resource, gap),
-            Ok(plans) if !plans.is_empty() => meta.pass_with_note(resource, format!("usage plan {}", plans[0].id)),
+            Ok(plans) if !plans.is_empty() => {
+                meta.pass_with_note(resource, format!("usage plan {}", plans[0].id))
+            }
             Ok(_) => meta.fail_one(
                 resource,
-                format!("public stage {} of {} is in no usage plan: no per-client quota or throttle", stage.name, api.name),
+                format!(
+                    "public stage {} of {} is in no usage plan: no per-client quota or throttle",
+                    stage.name, api.name
+                ),
                 vec![evidence("usage_plans", "none")],
             ),
         })

@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::RestApiStage,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html"],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html",
+        ],
         compliance: &[fsbp("APIGateway.4"), nist("SC-7"), nist("SI-4")],
         docs: include_str!("stage_no_waf.md"),
     },
@@ -26,7 +28,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Some(acl) => meta.pass_with_note(resource, format!("web ACL {acl}")),
             None => meta.fail_one(
                 resource,
-                format!("public stage {} of {} is not protected by a WAF web ACL", stage.name, api.name),
+                format!(
+                    "public stage {} of {} is not protected by a WAF web ACL",
+                    stage.name, api.name
+                ),
                 vec![evidence("web_acl_arn", "none")],
             ),
         })

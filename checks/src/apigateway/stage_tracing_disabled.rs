@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Low,
         category: Category::Monitoring,
         resource_kind: ResourceKind::RestApiStage,
-        references: &["https://docs.aws.amazon.com/xray/latest/devguide/xray-services-apigateway.html"],
+        references: &[
+            "https://docs.aws.amazon.com/xray/latest/devguide/xray-services-apigateway.html",
+        ],
         compliance: &[fsbp("APIGateway.3"), nist("AU-12")],
         docs: include_str!("stage_tracing_disabled.md"),
     },
@@ -24,7 +26,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         } else {
             meta.fail_one(
                 resource,
-                format!("stage {} of {} does not trace requests", stage.name, api.name),
+                format!(
+                    "stage {} of {} does not trace requests",
+                    stage.name, api.name
+                ),
                 vec![evidence("tracing_enabled", "false")],
             )
         })

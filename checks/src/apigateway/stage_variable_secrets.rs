@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::Secrets,
         resource_kind: ResourceKind::RestApiStage,
-        references: &["https://docs.aws.amazon.com/apigateway/latest/developerguide/stage-variables.html"],
+        references: &[
+            "https://docs.aws.amazon.com/apigateway/latest/developerguide/stage-variables.html",
+        ],
         compliance: &[nist("IA-5(7)"), nist("SC-28")],
         docs: include_str!("stage_variable_secrets.md"),
     },
@@ -37,6 +39,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 }
             })
             .collect();
-        Some(if findings.is_empty() { meta.pass(resource) } else { meta.fail(resource, findings) })
+        Some(if findings.is_empty() {
+            meta.pass(resource)
+        } else {
+            meta.fail(resource, findings)
+        })
     })
 }

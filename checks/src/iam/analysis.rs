@@ -14,7 +14,10 @@ pub(crate) fn is_admin(p: &Permissions) -> bool {
 /// Prowler use it): each needs all of its actions unscoped.
 pub(crate) const ESCALATION_METHODS: &[(&str, &[&str])] = &[
     ("CreateNewPolicyVersion", &["iam:CreatePolicyVersion"]),
-    ("SetExistingDefaultPolicyVersion", &["iam:SetDefaultPolicyVersion"]),
+    (
+        "SetExistingDefaultPolicyVersion",
+        &["iam:SetDefaultPolicyVersion"],
+    ),
     ("CreateAccessKey", &["iam:CreateAccessKey"]),
     ("CreateLoginProfile", &["iam:CreateLoginProfile"]),
     ("UpdateLoginProfile", &["iam:UpdateLoginProfile"]),
@@ -25,17 +28,50 @@ pub(crate) const ESCALATION_METHODS: &[(&str, &[&str])] = &[
     ("PutGroupPolicy", &["iam:PutGroupPolicy"]),
     ("PutRolePolicy", &["iam:PutRolePolicy"]),
     ("AddUserToGroup", &["iam:AddUserToGroup"]),
-    ("UpdateRolePolicyToAssumeIt", &["iam:UpdateAssumeRolePolicy"]),
-    ("PassExistingRoleToNewLambdaThenInvoke", &["iam:PassRole", "lambda:CreateFunction"]),
-    ("PassExistingRoleToNewLambdaThenUpdateCode", &["iam:PassRole", "lambda:UpdateFunctionConfiguration"]),
-    ("PassExistingRoleToNewEC2", &["iam:PassRole", "ec2:RunInstances"]),
-    ("PassExistingRoleToCloudFormation", &["iam:PassRole", "cloudformation:CreateStack"]),
-    ("PassExistingRoleToNewGlueDevEndpoint", &["iam:PassRole", "glue:CreateDevEndpoint"]),
-    ("PassExistingRoleToNewDataPipeline", &["iam:PassRole", "datapipeline:CreatePipeline"]),
-    ("PassExistingRoleToECSTask", &["iam:PassRole", "ecs:RunTask"]),
-    ("PassExistingRoleToSageMakerNotebook", &["iam:PassRole", "sagemaker:CreateNotebookInstance"]),
-    ("PassExistingRoleToCodeBuild", &["iam:PassRole", "codebuild:CreateProject"]),
-    ("EditExistingLambdaFunctionWithRole", &["lambda:UpdateFunctionCode"]),
+    (
+        "UpdateRolePolicyToAssumeIt",
+        &["iam:UpdateAssumeRolePolicy"],
+    ),
+    (
+        "PassExistingRoleToNewLambdaThenInvoke",
+        &["iam:PassRole", "lambda:CreateFunction"],
+    ),
+    (
+        "PassExistingRoleToNewLambdaThenUpdateCode",
+        &["iam:PassRole", "lambda:UpdateFunctionConfiguration"],
+    ),
+    (
+        "PassExistingRoleToNewEC2",
+        &["iam:PassRole", "ec2:RunInstances"],
+    ),
+    (
+        "PassExistingRoleToCloudFormation",
+        &["iam:PassRole", "cloudformation:CreateStack"],
+    ),
+    (
+        "PassExistingRoleToNewGlueDevEndpoint",
+        &["iam:PassRole", "glue:CreateDevEndpoint"],
+    ),
+    (
+        "PassExistingRoleToNewDataPipeline",
+        &["iam:PassRole", "datapipeline:CreatePipeline"],
+    ),
+    (
+        "PassExistingRoleToECSTask",
+        &["iam:PassRole", "ecs:RunTask"],
+    ),
+    (
+        "PassExistingRoleToSageMakerNotebook",
+        &["iam:PassRole", "sagemaker:CreateNotebookInstance"],
+    ),
+    (
+        "PassExistingRoleToCodeBuild",
+        &["iam:PassRole", "codebuild:CreateProject"],
+    ),
+    (
+        "EditExistingLambdaFunctionWithRole",
+        &["lambda:UpdateFunctionCode"],
+    ),
     ("UpdateExistingGlueDevEndpoint", &["glue:UpdateDevEndpoint"]),
     ("AssumeAnyRole", &["sts:AssumeRole"]),
 ];
@@ -69,7 +105,11 @@ pub(crate) const EXFILTRATION_ACTIONS: &[&str] = &[
 ];
 
 pub(crate) fn exfiltration_actions(p: &Permissions) -> Vec<&'static str> {
-    EXFILTRATION_ACTIONS.iter().copied().filter(|a| p.allows_unscoped(a)).collect()
+    EXFILTRATION_ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| p.allows_unscoped(a))
+        .collect()
 }
 
 /// Permission-management actions that can make a resource public.
@@ -94,7 +134,11 @@ pub(crate) const EXPOSURE_ACTIONS: &[&str] = &[
 ];
 
 pub(crate) fn exposure_actions(p: &Permissions) -> Vec<&'static str> {
-    EXPOSURE_ACTIONS.iter().copied().filter(|a| p.allows_unscoped(a)).collect()
+    EXPOSURE_ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| p.allows_unscoped(a))
+        .collect()
 }
 
 /// Services whose every write action is allowed unscoped (`service:*` or equivalent).
@@ -103,7 +147,12 @@ pub(crate) fn wildcard_services(p: &Permissions) -> Vec<String> {
         .services()
         .filter(|(_, (start, end))| {
             let writes: Vec<usize> = (*start..*end)
-                .filter(|i| matches!(CATALOGUE.level(*i), AccessLevel::Write | AccessLevel::PermissionsManagement))
+                .filter(|i| {
+                    matches!(
+                        CATALOGUE.level(*i),
+                        AccessLevel::Write | AccessLevel::PermissionsManagement
+                    )
+                })
                 .collect();
             !writes.is_empty() && writes.iter().all(|i| p.unscoped.contains(*i))
         })
@@ -116,5 +165,9 @@ pub(crate) fn wildcard_services(p: &Permissions) -> Vec<String> {
 /// Evidence lines naming which policy grants an action.
 pub(crate) fn granted_by(p: &Permissions, action: &str) -> String {
     let sources = p.unscoped_sources(action);
-    if sources.is_empty() { action.to_owned() } else { format!("{action} (from {})", sources.join(", ")) }
+    if sources.is_empty() {
+        action.to_owned()
+    } else {
+        format!("{action} (from {})", sources.join(", "))
+    }
 }

@@ -7,9 +7,14 @@ use crate::model::{Attr, IamRole, IamUser};
 use crate::policy::Permissions;
 
 /// Service-linked roles are managed by AWS and cannot be changed: not the audited party's risk.
-pub(crate) fn audited_roles<'a>(cx: &Context<'a>) -> Result<impl Iterator<Item = &'a IamRole>, CheckResultFactory<'a>> {
+pub(crate) fn audited_roles<'a>(
+    cx: &Context<'a>,
+) -> Result<impl Iterator<Item = &'a IamRole>, CheckResultFactory<'a>> {
     match &cx.inventory.iam {
-        Attr::Known(iam) => Ok(iam.roles.iter().filter(|r| !r.path.starts_with("/aws-service-role/"))),
+        Attr::Known(iam) => Ok(iam
+            .roles
+            .iter()
+            .filter(|r| !r.path.starts_with("/aws-service-role/"))),
         Attr::Unavailable(gap) => Err(CheckResultFactory { gap }),
     }
 }
@@ -22,7 +27,15 @@ pub(crate) struct CheckResultFactory<'a> {
 impl CheckResultFactory<'_> {
     pub(crate) fn unknown(&self, cx: &Context<'_>, meta: &CheckMeta) -> Vec<CheckResult> {
         let account = cx.account();
-        vec![meta.unknown_gap(cx.resource(ResourceKind::Account, &format!("arn:aws:iam::{account}:root"), account, "global"), self.gap)]
+        vec![meta.unknown_gap(
+            cx.resource(
+                ResourceKind::Account,
+                &format!("arn:aws:iam::{account}:root"),
+                account,
+                "global",
+            ),
+            self.gap,
+        )]
     }
 }
 
@@ -67,7 +80,9 @@ pub(crate) fn each_user(
             match judge(user) {
                 CheckResultOr::Pass => meta.pass(resource),
                 CheckResultOr::Fail(findings) => meta.fail(resource, findings),
-                CheckResultOr::Unknown(reason, gap) => meta.unknown(resource, reason, gap.as_deref()),
+                CheckResultOr::Unknown(reason, gap) => {
+                    meta.unknown(resource, reason, gap.as_deref())
+                }
             }
         })
         .collect()
@@ -80,5 +95,9 @@ pub(crate) enum CheckResultOr {
 }
 
 pub(crate) fn finding(message: String, evidence: Vec<Evidence>) -> Vec<Finding> {
-    vec![Finding { message, evidence, related: Vec::new() }]
+    vec![Finding {
+        message,
+        evidence,
+        related: Vec::new(),
+    }]
 }

@@ -3,7 +3,6 @@
 pub(crate) mod analysis;
 pub(crate) mod common;
 pub(crate) mod keys;
-pub(crate) mod trust;
 pub(crate) mod role_admin_access;
 pub(crate) mod role_data_exfiltration;
 pub(crate) mod role_not_action;
@@ -14,6 +13,7 @@ pub(crate) mod role_service_wildcard;
 pub(crate) mod role_trust_cross_account_no_external_id;
 pub(crate) mod role_trust_public;
 pub(crate) mod role_unused;
+pub(crate) mod trust;
 pub(crate) mod user_access_key_old;
 pub(crate) mod user_access_key_unused;
 pub(crate) mod user_admin_access;

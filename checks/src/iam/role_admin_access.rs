@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Critical,
         category: Category::OverPrivilege,
         resource_kind: ResourceKind::IamRole,
-        references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"],
+        references: &[
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+        ],
         compliance: &[fsbp("IAM.1"), cis("1.16"), nist("AC-6"), nist("AC-2(1)")],
         docs: include_str!("role_admin_access.md"),
     },

@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::OverPrivilege,
         resource_kind: ResourceKind::IamRole,
-        references: &["https://github.com/salesforce/cloudsplaining/blob/master/docs/glossary/data-exfiltration.md"],
+        references: &[
+            "https://github.com/salesforce/cloudsplaining/blob/master/docs/glossary/data-exfiltration.md",
+        ],
         compliance: &[nist("AC-6"), nist("SC-7")],
         docs: include_str!("role_data_exfiltration.md"),
     },
@@ -22,8 +24,15 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         let actions = exfiltration_actions(p);
         (!actions.is_empty()).then(|| {
             finding(
-                format!("{} may read from every resource with {}", role.name, actions.join(", ")),
-                actions.iter().map(|a| evidence("action", granted_by(p, a))).collect(),
+                format!(
+                    "{} may read from every resource with {}",
+                    role.name,
+                    actions.join(", ")
+                ),
+                actions
+                    .iter()
+                    .map(|a| evidence("action", granted_by(p, a)))
+                    .collect(),
             )
         })
     })

@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::OverPrivilege,
         resource_kind: ResourceKind::IamRole,
-        references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html"],
+        references: &[
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html",
+        ],
         compliance: &[nist("AC-6")],
         docs: include_str!("role_not_action.md"),
     },
@@ -22,7 +24,16 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             .grants
             .iter()
             .filter(|g| g.uses_not)
-            .map(|g| format!("{}{}", g.source, g.sid.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()))
+            .map(|g| {
+                format!(
+                    "{}{}",
+                    g.source,
+                    g.sid
+                        .as_ref()
+                        .map(|s| format!(" ({s})"))
+                        .unwrap_or_default()
+                )
+            })
             .collect();
         (!sources.is_empty()).then(|| {
             finding(

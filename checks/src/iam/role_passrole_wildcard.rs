@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::OverPrivilege,
         resource_kind: ResourceKind::IamRole,
-        references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"],
+        references: &[
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+        ],
         compliance: &[nist("AC-6")],
         docs: include_str!("role_passrole_wildcard.md"),
     },

@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Critical,
         category: Category::OverPrivilege,
         resource_kind: ResourceKind::IamRole,
-        references: &["https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/"],
+        references: &[
+            "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/",
+        ],
         compliance: &[nist("AC-6"), nist("AC-6(10)")],
         docs: include_str!("role_privilege_escalation.md"),
     },
@@ -24,14 +26,29 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             let evidence = methods
                 .iter()
                 .map(|m| {
-                    let actions = ESCALATION_METHODS.iter().find(|(n, _)| n == m).map(|(_, a)| *a).unwrap_or_default();
+                    let actions = ESCALATION_METHODS
+                        .iter()
+                        .find(|(n, _)| n == m)
+                        .map(|(_, a)| *a)
+                        .unwrap_or_default();
                     evidence(
                         format!("escalation.{m}"),
-                        actions.iter().map(|a| granted_by(p, a)).collect::<Vec<_>>().join(" + "),
+                        actions
+                            .iter()
+                            .map(|a| granted_by(p, a))
+                            .collect::<Vec<_>>()
+                            .join(" + "),
                     )
                 })
                 .collect();
-            finding(format!("{} can escalate privileges by {}", role.name, methods.join(", ")), evidence)
+            finding(
+                format!(
+                    "{} can escalate privileges by {}",
+                    role.name,
+                    methods.join(", ")
+                ),
+                evidence,
+            )
         })
     })
 }

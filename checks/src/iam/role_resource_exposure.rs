@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::OverPrivilege,
         resource_kind: ResourceKind::IamRole,
-        references: &["https://github.com/salesforce/cloudsplaining/blob/master/docs/glossary/resource-exposure.md"],
+        references: &[
+            "https://github.com/salesforce/cloudsplaining/blob/master/docs/glossary/resource-exposure.md",
+        ],
         compliance: &[nist("AC-6"), nist("AC-3")],
         docs: include_str!("role_resource_exposure.md"),
     },
@@ -22,8 +24,15 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         let actions = exposure_actions(p);
         (!actions.is_empty()).then(|| {
             finding(
-                format!("{} may rewrite access policies on every resource with {}", role.name, actions.join(", ")),
-                actions.iter().map(|a| evidence("action", granted_by(p, a))).collect(),
+                format!(
+                    "{} may rewrite access policies on every resource with {}",
+                    role.name,
+                    actions.join(", ")
+                ),
+                actions
+                    .iter()
+                    .map(|a| evidence("action", granted_by(p, a)))
+                    .collect(),
             )
         })
     })

@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::OverPrivilege,
         resource_kind: ResourceKind::IamRole,
-        references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege"],
+        references: &[
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+        ],
         compliance: &[fsbp("IAM.21"), nist("AC-6")],
         docs: include_str!("role_service_wildcard.md"),
     },
@@ -26,8 +28,15 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         let services = wildcard_services(p);
         (!services.is_empty()).then(|| {
             finding(
-                format!("{} may perform every write action of {} on every resource", role.name, services.join(", ")),
-                services.iter().map(|s| evidence("service", format!("{s}:*"))).collect(),
+                format!(
+                    "{} may perform every write action of {} on every resource",
+                    role.name,
+                    services.join(", ")
+                ),
+                services
+                    .iter()
+                    .map(|s| evidence("service", format!("{s}:*")))
+                    .collect(),
             )
         })
     })

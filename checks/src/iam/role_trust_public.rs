@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Critical,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::IamRole,
-        references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy"],
+        references: &[
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy",
+        ],
         compliance: &[nist("AC-3"), nist("AC-17")],
         docs: include_str!("role_trust_public.md"),
     },

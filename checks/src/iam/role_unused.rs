@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Low,
         category: Category::OverPrivilege,
         resource_kind: ResourceKind::IamRole,
-        references: &["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html"],
+        references: &[
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html",
+        ],
         compliance: &[nist("AC-2(3)")],
         docs: include_str!("role_unused.md"),
     },
@@ -31,11 +33,17 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 (Some(date), _) if cx.age_days(date) <= days => meta.pass(resource),
                 (Some(date), _) => meta.fail_one(
                     resource,
-                    format!("{} was last used {} days ago (threshold {days})", role.name, cx.age_days(date)),
+                    format!(
+                        "{} was last used {} days ago (threshold {days})",
+                        role.name,
+                        cx.age_days(date)
+                    ),
                     vec![evidence("last_used.date", date.date().to_string())],
                 ),
                 // A role younger than the threshold has not had the chance to be used.
-                (None, Some(created)) if cx.age_days(created) <= days => meta.pass_with_note(resource, "created recently"),
+                (None, Some(created)) if cx.age_days(created) <= days => {
+                    meta.pass_with_note(resource, "created recently")
+                }
                 (None, _) => meta.fail_one(
                     resource,
                     format!("{} has no recorded use", role.name),

@@ -6,7 +6,11 @@ use crate::context::Context;
 use crate::model::{Attr, KmsKey, KmsKeyMetadata};
 
 pub(crate) fn key_ref(cx: &Context<'_>, key: &KmsKey) -> ResourceRef {
-    let name = key.aliases.first().cloned().unwrap_or_else(|| key.id.clone());
+    let name = key
+        .aliases
+        .first()
+        .cloned()
+        .unwrap_or_else(|| key.id.clone());
     cx.resource(ResourceKind::KmsKey, &key.arn, &name, &key.region)
 }
 
@@ -21,7 +25,12 @@ pub(crate) fn each_key(
     for region in &cx.inventory.regions {
         match &region.kms_keys {
             Attr::Unavailable(gap) => out.push(meta.unknown_gap(
-                cx.resource(ResourceKind::Account, &format!("arn:aws:kms:{}:{account}:key/*", region.region), account, &region.region),
+                cx.resource(
+                    ResourceKind::Account,
+                    &format!("arn:aws:kms:{}:{account}:key/*", region.region),
+                    account,
+                    &region.region,
+                ),
                 gap,
             )),
             Attr::Known(keys) => {

@@ -11,7 +11,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::KmsKey,
-        references: &["https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html"],
+        references: &[
+            "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html",
+        ],
         compliance: &[nist("AC-3"), nist("AC-21")],
         docs: include_str!("key_cross_account_access.md"),
     },
@@ -27,22 +29,30 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         Some(match &key.policy {
             Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
             Attr::Known(None) => meta.unknown(resource, "no key policy was returned", None),
-            Attr::Known(Some(text)) => match Policy::parse(text) {
-                Err(e) => meta.unknown(resource, format!("the key policy is malformed: {e}"), None),
-                Ok(policy) => {
-                    let access = analyze(&policy, &["kms:*"]);
-                    let outside: Vec<&String> = access.accounts.iter().filter(|a| !cx.is_trusted_account(a)).collect();
-                    if outside.is_empty() {
-                        meta.pass(resource)
-                    } else {
-                        meta.fail_one(
+            Attr::Known(Some(text)) => {
+                match Policy::parse(text) {
+                    Err(e) => {
+                        meta.unknown(resource, format!("the key policy is malformed: {e}"), None)
+                    }
+                    Ok(policy) => {
+                        let access = analyze(&policy, &["kms:*"]);
+                        let outside: Vec<&String> = access
+                            .accounts
+                            .iter()
+                            .filter(|a| !cx.is_trusted_account(a))
+                            .collect();
+                        if outside.is_empty() {
+                            meta.pass(resource)
+                        } else {
+                            meta.fail_one(
                             resource,
                             format!("the policy of key {} grants account(s) outside the trusted list", key.id),
                             outside.iter().map(|a| evidence("policy.principal.account", a.as_str())).collect(),
                         )
+                        }
                     }
                 }
-            },
+            }
         })
     })
 }

@@ -20,7 +20,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_key(cx, meta, |key, m, resource| {
         Some(if m.state == "Disabled" {
-            meta.fail_one(resource, format!("key {} is disabled", key.id), vec![evidence("metadata.state", "Disabled")])
+            meta.fail_one(
+                resource,
+                format!("key {} is disabled", key.id),
+                vec![evidence("metadata.state", "Disabled")],
+            )
         } else {
             meta.pass(resource)
         })

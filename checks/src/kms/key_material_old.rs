@@ -33,7 +33,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         {
             return Some(meta.fail_one(
                 resource,
-                format!("key {} rotates only every {period} days (threshold {max})", key.id),
+                format!(
+                    "key {} rotates only every {period} days (threshold {max})",
+                    key.id
+                ),
                 vec![evidence("rotation.period_days", period.to_string())],
             ));
         }
@@ -43,15 +46,23 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             None => None,
         };
         let Some(since) = last_rotation.or(m.created) else {
-            return Some(meta.unknown(resource, "neither creation nor rotation date is known", None));
+            return Some(meta.unknown(
+                resource,
+                "neither creation nor rotation date is known",
+                None,
+            ));
         };
         let age = cx.age_days(since);
         // Automatic rotation renews the material yearly even if no rotation is listed yet.
-        let rotating_yearly = rotation.is_some_and(|r| r.enabled && r.period_days.is_none_or(|p| i64::from(p) <= max));
+        let rotating_yearly = rotation
+            .is_some_and(|r| r.enabled && r.period_days.is_none_or(|p| i64::from(p) <= max));
         Some(if age > max && !rotating_yearly {
             meta.fail_one(
                 resource,
-                format!("the material of key {} is {age} days old (threshold {max})", key.id),
+                format!(
+                    "the material of key {} is {age} days old (threshold {max})",
+                    key.id
+                ),
                 vec![evidence("material_since", since.date().to_string())],
             )
         } else {

@@ -20,7 +20,9 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_key(cx, meta, |key, m, resource| {
         Some(if m.state == "PendingDeletion" {
-            let when = m.deletion_date.map_or_else(|| "an unknown date".to_owned(), |d| d.date().to_string());
+            let when = m
+                .deletion_date
+                .map_or_else(|| "an unknown date".to_owned(), |d| d.date().to_string());
             meta.fail_one(
                 resource,
                 format!("key {} will be deleted on {when}; data encrypted under it becomes unrecoverable", key.id),

@@ -11,7 +11,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Critical,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::KmsKey,
-        references: &["https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html"],
+        references: &[
+            "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
+        ],
         compliance: &[fsbp("KMS.5"), nist("AC-3"), nist("AC-21")],
         docs: include_str!("key_public_policy.md"),
     },

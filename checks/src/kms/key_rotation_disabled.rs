@@ -21,7 +21,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_key(cx, meta, |key, m, resource| {
         // Only enabled, symmetric, customer-managed keys with KMS-made material can rotate.
-        if !m.customer_managed() || !m.symmetric() || m.state != "Enabled" || m.origin.as_deref() != Some("AWS_KMS") {
+        if !m.customer_managed()
+            || !m.symmetric()
+            || m.state != "Enabled"
+            || m.origin.as_deref() != Some("AWS_KMS")
+        {
             return None;
         }
         Some(match &key.rotation {

@@ -23,19 +23,46 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         let mappings = match &f.event_source_mappings {
             Attr::Known(m) => m,
             Attr::Unavailable(gap) => {
-                out.push(meta.unknown_gap(cx.resource(ResourceKind::EventSourceMapping, &f.arn, &f.name, &f.region), gap));
+                out.push(meta.unknown_gap(
+                    cx.resource(ResourceKind::EventSourceMapping, &f.arn, &f.name, &f.region),
+                    gap,
+                ));
                 continue;
             }
         };
-        for m in mappings.iter().filter(|m| m.event_source_arn.as_deref().is_some_and(|a| a.starts_with("arn:aws:sqs:") || a.contains(":sqs:"))) {
-            let arn = format!("arn:aws:lambda:{}:{}:event-source-mapping:{}", f.region, cx.account(), m.uuid);
-            let resource = cx.resource(ResourceKind::EventSourceMapping, &arn, &format!("{} <- {}", f.name, m.event_source_arn.as_deref().unwrap_or("?")), &f.region);
+        for m in mappings.iter().filter(|m| {
+            m.event_source_arn
+                .as_deref()
+                .is_some_and(|a| a.starts_with("arn:aws:sqs:") || a.contains(":sqs:"))
+        }) {
+            let arn = format!(
+                "arn:aws:lambda:{}:{}:event-source-mapping:{}",
+                f.region,
+                cx.account(),
+                m.uuid
+            );
+            let resource = cx.resource(
+                ResourceKind::EventSourceMapping,
+                &arn,
+                &format!(
+                    "{} <- {}",
+                    f.name,
+                    m.event_source_arn.as_deref().unwrap_or("?")
+                ),
+                &f.region,
+            );
             out.push(match m.maximum_concurrency {
                 Some(n) => meta.pass_with_note(resource, format!("maximum concurrency {n}")),
                 None => meta.fail_one(
                     resource,
-                    format!("the SQS mapping into {} can scale to the function's whole concurrency", f.name),
-                    vec![evidence("event_source_mappings.maximum_concurrency", "none")],
+                    format!(
+                        "the SQS mapping into {} can scale to the function's whole concurrency",
+                        f.name
+                    ),
+                    vec![evidence(
+                        "event_source_mappings.maximum_concurrency",
+                        "none",
+                    )],
                 ),
             });
         }

@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Low,
         category: Category::SupplyChain,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html",
+        ],
         compliance: &[nist("CM-14"), nist("SI-7")],
         docs: include_str!("function_code_signing_disabled.md"),
     },
@@ -26,7 +28,9 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             let resource = cx.function_ref(f);
             match &f.code_signing_config_arn {
                 Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
-                Attr::Known(Some(arn)) => meta.pass_with_note(resource, format!("code signing config {arn}")),
+                Attr::Known(Some(arn)) => {
+                    meta.pass_with_note(resource, format!("code signing config {arn}"))
+                }
                 Attr::Known(None) => meta.fail_one(
                     resource,
                     format!("{} accepts unsigned code", f.name),

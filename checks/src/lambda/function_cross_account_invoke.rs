@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html",
+        ],
         compliance: &[nist("AC-3"), nist("AC-21")],
         docs: include_str!("function_cross_account_invoke.md"),
     },
@@ -25,7 +27,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             match invoke_access(f) {
                 Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
                 Ok(Some(access)) => {
-                    let outside: Vec<&String> = access.accounts.iter().filter(|a| !cx.is_trusted_account(a)).collect();
+                    let outside: Vec<&String> = access
+                        .accounts
+                        .iter()
+                        .filter(|a| !cx.is_trusted_account(a))
+                        .collect();
                     if outside.is_empty() {
                         meta.pass(resource)
                     } else {
@@ -34,9 +40,16 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                             format!(
                                 "{} may be invoked by account(s) outside the trusted list: {}",
                                 f.name,
-                                outside.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+                                outside
+                                    .iter()
+                                    .map(|a| a.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
-                            outside.iter().map(|a| evidence("resource_policy.principal.account", a.as_str())).collect(),
+                            outside
+                                .iter()
+                                .map(|a| evidence("resource_policy.principal.account", a.as_str()))
+                                .collect(),
                         )
                     }
                 }

@@ -17,7 +17,13 @@ pub(crate) static CHECK: Check = Check {
 };
 
 /// Accounts that publish AWS's own layers (Lambda Insights, Parameters and Secrets, ADOT).
-const AWS_LAYER_ACCOUNTS: &[&str] = &["580247275435", "177933569100", "901920570463", "017000801446", "336392948345"];
+const AWS_LAYER_ACCOUNTS: &[&str] = &[
+    "580247275435",
+    "177933569100",
+    "901920570463",
+    "017000801446",
+    "336392948345",
+];
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
@@ -29,7 +35,9 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 .layers
                 .iter()
                 .filter(|layer| {
-                    principal_account(layer).is_some_and(|a| !cx.is_trusted_account(&a) && !AWS_LAYER_ACCOUNTS.contains(&a.as_str()))
+                    principal_account(layer).is_some_and(|a| {
+                        !cx.is_trusted_account(&a) && !AWS_LAYER_ACCOUNTS.contains(&a.as_str())
+                    })
                 })
                 .collect();
             if foreign.is_empty() {
@@ -37,8 +45,14 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             } else {
                 meta.fail_one(
                     resource,
-                    format!("{} runs code from layer(s) published by untrusted accounts", f.name),
-                    foreign.iter().map(|l| evidence("layers", l.as_str())).collect(),
+                    format!(
+                        "{} runs code from layer(s) published by untrusted accounts",
+                        f.name
+                    ),
+                    foreign
+                        .iter()
+                        .map(|l| evidence("layers", l.as_str()))
+                        .collect(),
                 )
             }
         })

@@ -8,7 +8,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Low,
         category: Category::Encryption,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html",
+        ],
         compliance: &[nist("SC-28"), nist("SC-12")],
         docs: include_str!("function_env_no_cmk.md"),
     },
@@ -26,7 +28,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 Some(key) => meta.pass_with_note(resource, format!("encrypted with {key}")),
                 None => meta.fail_one(
                     resource,
-                    format!("{} has {} environment variable(s) encrypted only with the AWS-managed key", f.name, f.environment.len()),
+                    format!(
+                        "{} has {} environment variable(s) encrypted only with the AWS-managed key",
+                        f.name,
+                        f.environment.len()
+                    ),
                     vec![evidence("kms_key_arn", "none")],
                 ),
             }

@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Critical,
         category: Category::Secrets,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html"],
+        references: &[
+            "https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html",
+        ],
         compliance: &[nist("IA-5(7)"), nist("SC-28")],
         docs: include_str!("function_env_secrets.md"),
     },
@@ -25,7 +27,13 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         .map(|iam| {
             iam.users
                 .iter()
-                .flat_map(|u| u.access_keys.known().into_iter().flatten().map(move |k| (u, k)))
+                .flat_map(|u| {
+                    u.access_keys
+                        .known()
+                        .into_iter()
+                        .flatten()
+                        .map(move |k| (u, k))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -64,9 +72,14 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
 
 fn evidence_owner(user_arn: &str, key: &crate::model::AccessKey) -> Evidence {
     let last_used = match &key.last_used {
-        Attr::Known(Some(used)) => used.date.map_or_else(|| "unknown date".to_owned(), |d| d.date().to_string()),
+        Attr::Known(Some(used)) => used
+            .date
+            .map_or_else(|| "unknown date".to_owned(), |d| d.date().to_string()),
         Attr::Known(None) => "never".to_owned(),
         Attr::Unavailable(_) => "unknown".to_owned(),
     };
-    evidence("environment.access_key_owner", format!("{user_arn} (status {}, last used {last_used})", key.status))
+    evidence(
+        "environment.access_key_owner",
+        format!("{user_arn} (status {}, last used {last_used})", key.status),
+    )
 }

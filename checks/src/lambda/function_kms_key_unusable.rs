@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::Encryption,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html",
+        ],
         compliance: &[nist("CP-10")],
         docs: include_str!("function_kms_key_unusable.md"),
     },

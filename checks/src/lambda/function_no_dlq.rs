@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Low,
         category: Category::Monitoring,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
+        ],
         compliance: &[nist("SI-11")],
         docs: include_str!("function_no_dlq.md"),
     },

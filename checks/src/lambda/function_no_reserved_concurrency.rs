@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::Concurrency,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html",
+        ],
         compliance: &[nist("SC-5")],
         docs: include_str!("function_no_reserved_concurrency.md"),
     },
@@ -26,7 +28,9 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             let resource = cx.function_ref(f);
             match &f.reserved_concurrency {
                 Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
-                Attr::Known(Some(n)) => meta.pass_with_note(resource, format!("reserved concurrency {n}")),
+                Attr::Known(Some(n)) => {
+                    meta.pass_with_note(resource, format!("reserved concurrency {n}"))
+                }
                 Attr::Known(None) => {
                     let public = publicly_invocable(&entries, f);
                     let result = meta.fail_one(
@@ -34,11 +38,22 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                         format!(
                             "{} can scale until it takes the account's whole concurrency pool{}",
                             f.name,
-                            if public { ", and anyone can invoke it" } else { "" }
+                            if public {
+                                ", and anyone can invoke it"
+                            } else {
+                                ""
+                            }
                         ),
-                        vec![evidence("reserved_concurrency", "none"), evidence("publicly_invocable", public.to_string())],
+                        vec![
+                            evidence("reserved_concurrency", "none"),
+                            evidence("publicly_invocable", public.to_string()),
+                        ],
                     );
-                    if public { result.with_severity(Severity::High) } else { result }
+                    if public {
+                        result.with_severity(Severity::High)
+                    } else {
+                        result
+                    }
                 }
             }
         })

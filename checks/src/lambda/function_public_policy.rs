@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Critical,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html",
+        ],
         compliance: &[fsbp("Lambda.1"), nist("AC-3"), nist("AC-21")],
         docs: include_str!("function_public_policy.md"),
     },
@@ -21,10 +23,18 @@ pub(crate) static CHECK: Check = Check {
 /// invocation), or why it cannot be known.
 pub(crate) fn invoke_access(f: &LambdaFunction) -> Result<Option<ResourceAccess>, String> {
     match &f.resource_policy {
-        Attr::Unavailable(gap) => Err(format!("the resource policy could not be read ({})", gap.error_code)),
+        Attr::Unavailable(gap) => Err(format!(
+            "the resource policy could not be read ({})",
+            gap.error_code
+        )),
         Attr::Known(None) => Ok(None),
         Attr::Known(Some(text)) => Policy::parse(text)
-            .map(|p| Some(analyze(&p, &["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"])))
+            .map(|p| {
+                Some(analyze(
+                    &p,
+                    &["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"],
+                ))
+            })
             .map_err(|e| e.to_string()),
     }
 }

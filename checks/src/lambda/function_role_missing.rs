@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::OverPrivilege,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
+        ],
         compliance: &[nist("AC-2")],
         docs: include_str!("function_role_missing.md"),
     },

@@ -28,16 +28,33 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Some(match entry {
                 Some(r) if r.deprecated <= today => meta.fail_one(
                     resource,
-                    format!("{} runs on {runtime}, deprecated since {}", f.name, r.deprecated),
-                    vec![evidence("runtime", runtime), evidence("deprecated", r.deprecated.to_string()), evidence("source", r.source)],
+                    format!(
+                        "{} runs on {runtime}, deprecated since {}",
+                        f.name, r.deprecated
+                    ),
+                    vec![
+                        evidence("runtime", runtime),
+                        evidence("deprecated", r.deprecated.to_string()),
+                        evidence("source", r.source),
+                    ],
                 ),
-                Some(r) if (r.deprecated - today).whole_days() <= cx.options.runtime_warning_days => meta
-                    .fail_one(
+                Some(r)
+                    if (r.deprecated - today).whole_days() <= cx.options.runtime_warning_days =>
+                {
+                    meta.fail_one(
                         resource,
-                        format!("{} runs on {runtime}, deprecated on {}", f.name, r.deprecated),
-                        vec![evidence("runtime", runtime), evidence("deprecated", r.deprecated.to_string()), evidence("source", r.source)],
+                        format!(
+                            "{} runs on {runtime}, deprecated on {}",
+                            f.name, r.deprecated
+                        ),
+                        vec![
+                            evidence("runtime", runtime),
+                            evidence("deprecated", r.deprecated.to_string()),
+                            evidence("source", r.source),
+                        ],
                     )
-                    .with_severity(Severity::Medium),
+                    .with_severity(Severity::Medium)
+                }
                 _ => meta.pass(resource),
             })
         })

@@ -8,7 +8,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::OverPrivilege,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
+        ],
         compliance: &[nist("AC-6")],
         docs: include_str!("function_shared_role.md"),
     },
@@ -21,15 +23,24 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         .lambda_functions()
         .map(|f| {
             let resource = cx.function_ref(f);
-            let siblings: Vec<&str> =
-                cx.functions_of_role(&f.role_arn).iter().filter(|o| o.arn != f.arn).map(|o| o.arn.as_str()).collect();
+            let siblings: Vec<&str> = cx
+                .functions_of_role(&f.role_arn)
+                .iter()
+                .filter(|o| o.arn != f.arn)
+                .map(|o| o.arn.as_str())
+                .collect();
             if siblings.is_empty() {
                 meta.pass(resource)
             } else {
                 meta.fail(
                     resource,
                     vec![Finding {
-                        message: format!("{} shares the role {} with {} other function(s)", f.name, f.role_arn, siblings.len()),
+                        message: format!(
+                            "{} shares the role {} with {} other function(s)",
+                            f.name,
+                            f.role_arn,
+                            siblings.len()
+                        ),
                         evidence: vec![evidence("role_arn", &f.role_arn)],
                         related: siblings.iter().map(|s| (*s).to_owned()).collect(),
                     }],

@@ -26,7 +26,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 None => meta.unknown(resource, "the timeout was not reported", None),
                 Some(t) if t >= threshold => meta.fail_one(
                     resource,
-                    format!("{} may run for {t} s per invocation (threshold {threshold} s)", f.name),
+                    format!(
+                        "{} may run for {t} s per invocation (threshold {threshold} s)",
+                        f.name
+                    ),
                     vec![evidence("timeout_seconds", t.to_string())],
                 ),
                 Some(_) => meta.pass(resource),

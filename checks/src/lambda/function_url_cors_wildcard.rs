@@ -9,7 +9,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::FunctionUrl,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html#urls-cors"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html#urls-cors",
+        ],
         compliance: &[nist("AC-4")],
         docs: include_str!("function_url_cors_wildcard.md"),
     },
@@ -25,11 +27,17 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),
             Attr::Known(None) => {}
             Attr::Known(Some(url)) => {
-                let wildcard = url.cors.as_ref().is_some_and(|c| c.allow_origins.iter().any(|o| o.trim() == "*"));
+                let wildcard = url
+                    .cors
+                    .as_ref()
+                    .is_some_and(|c| c.allow_origins.iter().any(|o| o.trim() == "*"));
                 if wildcard {
                     out.push(meta.fail_one(
                         resource,
-                        format!("function URL of {} allows CORS requests from any origin", f.name),
+                        format!(
+                            "function URL of {} allows CORS requests from any origin",
+                            f.name
+                        ),
                         vec![evidence("function_url.cors.allow_origins", "*")],
                     ));
                 } else {

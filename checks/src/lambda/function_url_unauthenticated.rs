@@ -26,8 +26,14 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Attr::Known(None) => {}
             Attr::Known(Some(url)) if url.auth_type == "NONE" => out.push(meta.fail_one(
                 resource,
-                format!("function URL of {} has AuthType NONE: anyone on the Internet can invoke it", f.name),
-                vec![evidence("function_url.auth_type", "NONE"), evidence("function_url.url", &url.url)],
+                format!(
+                    "function URL of {} has AuthType NONE: anyone on the Internet can invoke it",
+                    f.name
+                ),
+                vec![
+                    evidence("function_url.auth_type", "NONE"),
+                    evidence("function_url.url", &url.url),
+                ],
             )),
             Attr::Known(Some(_)) => out.push(meta.pass(resource)),
         }

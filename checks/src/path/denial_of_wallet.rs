@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::High,
         category: Category::AttackPath,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html",
+        ],
         compliance: &[nist("SC-5")],
         docs: include_str!("denial_of_wallet.md"),
     },

@@ -24,7 +24,12 @@ pub(crate) struct Entry {
 pub(crate) fn integration_function(uri: &str) -> Option<String> {
     let arn = match uri.split_once("/functions/") {
         Some((_, rest)) => rest.strip_suffix("/invocations").unwrap_or(rest),
-        None if uri.starts_with("arn:") && uri.contains(":lambda:") && uri.contains(":function:") => uri,
+        None if uri.starts_with("arn:")
+            && uri.contains(":lambda:")
+            && uri.contains(":function:") =>
+        {
+            uri
+        }
         None => return None,
     };
     // Stage-variable indirection (`${stageVariables.fn}`) cannot be resolved statically.
@@ -54,7 +59,10 @@ pub(crate) fn entries(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
             map.entry(f.arn.clone()).or_default().push(Entry {
                 kind: "public-policy",
                 arn: f.arn.clone(),
-                description: format!("resource policy open to anyone ({})", access.public_statements.join(", ")),
+                description: format!(
+                    "resource policy open to anyone ({})",
+                    access.public_statements.join(", ")
+                ),
                 throttled: false,
             });
         }
@@ -67,33 +75,55 @@ pub(crate) fn entries(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
             let stages = api.stages.known().map(Vec::as_slice).unwrap_or_default();
             // Throttled only when every deployed stage is.
             let throttled = !stages.is_empty()
-                && stages.iter().all(|s| stage_throttle(s, &region.apigateway_account).is_some() || s.web_acl_arn.is_some());
+                && stages.iter().all(|s| {
+                    stage_throttle(s, &region.apigateway_account).is_some()
+                        || s.web_acl_arn.is_some()
+                });
             for resource in api.resources.known().into_iter().flatten() {
                 for m in &resource.methods {
-                    if m.authorization_type != "NONE" || m.api_key_required || m.http_method == "OPTIONS" {
+                    if m.authorization_type != "NONE"
+                        || m.api_key_required
+                        || m.http_method == "OPTIONS"
+                    {
                         continue;
                     }
-                    let Some(target) = m.integration.as_ref().and_then(|i| i.uri.as_deref()).and_then(integration_function) else {
+                    let Some(target) = m
+                        .integration
+                        .as_ref()
+                        .and_then(|i| i.uri.as_deref())
+                        .and_then(integration_function)
+                    else {
                         continue;
                     };
                     map.entry(target).or_default().push(Entry {
                         kind: "rest-method",
                         arn: m.arn.clone(),
-                        description: format!("{} {} on REST API {} (no authorization, no API key)", m.http_method, resource.path, api.name),
+                        description: format!(
+                            "{} {} on REST API {} (no authorization, no API key)",
+                            m.http_method, resource.path, api.name
+                        ),
                         throttled,
                     });
                 }
             }
         }
         for api in region.http_apis.known().into_iter().flatten() {
-            let integrations = api.integrations.known().map(Vec::as_slice).unwrap_or_default();
+            let integrations = api
+                .integrations
+                .known()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let stages = api.stages.known().map(Vec::as_slice).unwrap_or_default();
-            let throttled = !stages.is_empty() && stages.iter().all(|s| s.default_route_throttle.is_some());
+            let throttled =
+                !stages.is_empty() && stages.iter().all(|s| s.default_route_throttle.is_some());
             for route in api.routes.known().into_iter().flatten() {
                 if route.authorization_type.as_deref().unwrap_or("NONE") != "NONE" {
                     continue;
                 }
-                let integration_id = route.target.as_deref().and_then(|t| t.strip_prefix("integrations/"));
+                let integration_id = route
+                    .target
+                    .as_deref()
+                    .and_then(|t| t.strip_prefix("integrations/"));
                 let Some(target) = integrations
                     .iter()
                     .find(|i| Some(i.id.as_str()) == integration_id)
@@ -105,7 +135,10 @@ pub(crate) fn entries(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
                 map.entry(target).or_default().push(Entry {
                     kind: "http-route",
                     arn: route.arn.clone(),
-                    description: format!("route {} on HTTP API {} (no authorization)", route.route_key, api.name),
+                    description: format!(
+                        "route {} on HTTP API {} (no authorization)",
+                        route.route_key, api.name
+                    ),
                     throttled,
                 });
             }
@@ -115,7 +148,10 @@ pub(crate) fn entries(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
 }
 
 /// Whether the function has any credential-free entry (for severity adjustments).
-pub(crate) fn publicly_invocable(entries: &HashMap<String, Vec<Entry>>, f: &LambdaFunction) -> bool {
+pub(crate) fn publicly_invocable(
+    entries: &HashMap<String, Vec<Entry>>,
+    f: &LambdaFunction,
+) -> bool {
     entries.get(&f.arn).is_some_and(|e| !e.is_empty())
 }
 
@@ -126,12 +162,27 @@ mod tests {
     #[test]
     fn integration_uris_resolve_to_functions() {
         let f = "arn:aws:lambda:us-east-1:123456789012:function:orders";
-        let uri = |arn: &str| format!("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations");
+        let uri = |arn: &str| {
+            format!(
+                "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
+            )
+        };
         assert_eq!(integration_function(&uri(f)).as_deref(), Some(f));
-        assert_eq!(integration_function(&uri(&format!("{f}:live"))).as_deref(), Some(f));
-        assert_eq!(integration_function(&uri(&format!("{f}:12"))).as_deref(), Some(f));
+        assert_eq!(
+            integration_function(&uri(&format!("{f}:live"))).as_deref(),
+            Some(f)
+        );
+        assert_eq!(
+            integration_function(&uri(&format!("{f}:12"))).as_deref(),
+            Some(f)
+        );
         assert_eq!(integration_function(f).as_deref(), Some(f));
-        assert_eq!(integration_function(&uri("arn:aws:lambda:us-east-1:1:function:${stageVariables.fn}")), None);
+        assert_eq!(
+            integration_function(&uri(
+                "arn:aws:lambda:us-east-1:1:function:${stageVariables.fn}"
+            )),
+            None
+        );
         assert_eq!(integration_function("https://example.com/backend"), None);
     }
 }

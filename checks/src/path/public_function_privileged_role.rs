@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Critical,
         category: Category::AttackPath,
         resource_kind: ResourceKind::LambdaFunction,
-        references: &["https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html"],
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
+        ],
         compliance: &[nist("AC-6"), nist("SC-7")],
         docs: include_str!("public_function_privileged_role.md"),
     },
@@ -32,7 +34,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 return meta.pass(resource);
             };
             let Some(role) = cx.role(&f.role_arn) else {
-                return meta.unknown(resource, format!("the role {} is not in the inventory", f.role_arn), cx.inventory.iam.gap());
+                return meta.unknown(
+                    resource,
+                    format!("the role {} is not in the inventory", f.role_arn),
+                    cx.inventory.iam.gap(),
+                );
             };
             let permissions = match cx.role_permissions(role) {
                 Ok(p) => p,
@@ -53,7 +59,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             if dangers.is_empty() {
                 return meta.pass(resource);
             }
-            let mut lines: Vec<Evidence> = found.iter().map(|e| evidence(format!("entry.{}", e.kind), &e.description)).collect();
+            let mut lines: Vec<Evidence> = found
+                .iter()
+                .map(|e| evidence(format!("entry.{}", e.kind), &e.description))
+                .collect();
             lines.push(evidence("function", &f.arn));
             lines.push(evidence("role", &role.arn));
             lines.extend(dangers.iter().map(|d| evidence("permissions", d)));
@@ -68,7 +77,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                         dangers.join("; ")
                     ),
                     evidence: lines,
-                    related: found.iter().map(|e| e.arn.clone()).chain([role.arn.clone()]).collect(),
+                    related: found
+                        .iter()
+                        .map(|e| e.arn.clone())
+                        .chain([role.arn.clone()])
+                        .collect(),
                 }],
             )
         })

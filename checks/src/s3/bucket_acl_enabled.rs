@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Low,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::S3Bucket,
-        references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html"],
+        references: &[
+            "https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html",
+        ],
         compliance: &[fsbp("S3.12"), nist("AC-3")],
         docs: include_str!("bucket_acl_enabled.md"),
     },
@@ -25,7 +27,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         Attr::Known(o) => meta.fail_one(
             resource,
             format!("bucket {} still applies ACLs", b.name),
-            vec![evidence("object_ownership", o.as_deref().unwrap_or("none (ObjectWriter)"))],
+            vec![evidence(
+                "object_ownership",
+                o.as_deref().unwrap_or("none (ObjectWriter)"),
+            )],
         ),
     })
 }

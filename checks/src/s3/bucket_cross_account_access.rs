@@ -11,7 +11,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::S3Bucket,
-        references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"],
+        references: &[
+            "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html",
+        ],
         compliance: &[fsbp("S3.6"), nist("AC-3"), nist("AC-21")],
         docs: include_str!("bucket_cross_account_access.md"),
     },
@@ -28,16 +30,37 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         };
         let access = match Policy::parse(text) {
             Ok(policy) => analyze(&policy, &["s3:*"]),
-            Err(e) => return meta.unknown(resource, format!("the bucket policy is malformed: {e}"), None),
+            Err(e) => {
+                return meta.unknown(
+                    resource,
+                    format!("the bucket policy is malformed: {e}"),
+                    None,
+                );
+            }
         };
-        let outside: Vec<&String> = access.accounts.iter().filter(|a| !cx.is_trusted_account(a)).collect();
+        let outside: Vec<&String> = access
+            .accounts
+            .iter()
+            .filter(|a| !cx.is_trusted_account(a))
+            .collect();
         if outside.is_empty() {
             meta.pass(resource)
         } else {
             meta.fail_one(
                 resource,
-                format!("the policy of {} grants account(s) outside the trusted list: {}", b.name, outside.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")),
-                outside.iter().map(|a| evidence("policy.principal.account", a.as_str())).collect(),
+                format!(
+                    "the policy of {} grants account(s) outside the trusted list: {}",
+                    b.name,
+                    outside
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                outside
+                    .iter()
+                    .map(|a| evidence("policy.principal.account", a.as_str()))
+                    .collect(),
             )
         }
     })

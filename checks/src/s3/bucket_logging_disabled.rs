@@ -21,7 +21,9 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_bucket(cx, meta, |b, resource| match &b.logging {
         Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
-        Attr::Known(Some(l)) => meta.pass_with_note(resource, format!("logs to {}", l.target_bucket)),
+        Attr::Known(Some(l)) => {
+            meta.pass_with_note(resource, format!("logs to {}", l.target_bucket))
+        }
         Attr::Known(None) => meta.fail_one(
             resource,
             format!("bucket {} does not log requests", b.name),

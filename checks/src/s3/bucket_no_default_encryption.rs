@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::Encryption,
         resource_kind: ResourceKind::S3Bucket,
-        references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html"],
+        references: &[
+            "https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html",
+        ],
         compliance: &[nist("SC-28"), nist("SC-13")],
         docs: include_str!("bucket_no_default_encryption.md"),
     },

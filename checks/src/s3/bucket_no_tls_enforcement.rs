@@ -24,7 +24,11 @@ fn enforces_tls(policy: &Policy) -> bool {
     policy.statements.iter().any(|s| {
         let everyone = match &s.principal {
             Some(Principal::Anyone) => true,
-            Some(Principal::Typed { negated: false, aws, .. }) => aws.iter().any(|a| a == "*"),
+            Some(Principal::Typed {
+                negated: false,
+                aws,
+                ..
+            }) => aws.iter().any(|a| a == "*"),
             _ => false,
         };
         let mut reach = CATALOGUE.expand_all(&s.actions.patterns);
@@ -48,16 +52,29 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
         Attr::Known(None) => meta.fail_one(
             resource,
-            format!("bucket {} has no policy, so plain-HTTP requests are not denied", b.name),
+            format!(
+                "bucket {} has no policy, so plain-HTTP requests are not denied",
+                b.name
+            ),
             vec![evidence("policy", "none")],
         ),
         Attr::Known(Some(text)) => match Policy::parse(text) {
-            Err(e) => meta.unknown(resource, format!("the bucket policy is malformed: {e}"), None),
+            Err(e) => meta.unknown(
+                resource,
+                format!("the bucket policy is malformed: {e}"),
+                None,
+            ),
             Ok(policy) if enforces_tls(&policy) => meta.pass(resource),
             Ok(_) => meta.fail_one(
                 resource,
-                format!("the policy of {} has no Deny on aws:SecureTransport = false", b.name),
-                vec![evidence("policy.statement[Effect=Deny, aws:SecureTransport=false]", "absent")],
+                format!(
+                    "the policy of {} has no Deny on aws:SecureTransport = false",
+                    b.name
+                ),
+                vec![evidence(
+                    "policy.statement[Effect=Deny, aws:SecureTransport=false]",
+                    "absent",
+                )],
             ),
         },
     })

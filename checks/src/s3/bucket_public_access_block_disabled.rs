@@ -10,7 +10,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Medium,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::S3Bucket,
-        references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"],
+        references: &[
+            "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+        ],
         compliance: &[fsbp("S3.8"), nist("AC-3"), nist("AC-21")],
         docs: include_str!("bucket_public_access_block_disabled.md"),
     },
@@ -24,7 +26,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         if let Attr::Known(Some(pab)) = account
             && pab.all_on()
         {
-            return meta.pass_with_note(resource, "covered by the account-level Block Public Access");
+            return meta
+                .pass_with_note(resource, "covered by the account-level Block Public Access");
         }
         match &b.public_access_block {
             Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),

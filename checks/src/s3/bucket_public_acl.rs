@@ -17,8 +17,10 @@ pub(crate) static CHECK: Check = Check {
     run,
 };
 
-const PUBLIC_GROUPS: &[&str] =
-    &["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
+const PUBLIC_GROUPS: &[&str] = &[
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+];
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
@@ -30,8 +32,23 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         let public: Vec<String> = acl
             .grants
             .iter()
-            .filter(|g| g.grantee_uri.as_deref().is_some_and(|u| PUBLIC_GROUPS.contains(&u)))
-            .map(|g| format!("{} {}", g.grantee_uri.as_deref().unwrap_or_default().rsplit('/').next().unwrap_or_default(), g.permission))
+            .filter(|g| {
+                g.grantee_uri
+                    .as_deref()
+                    .is_some_and(|u| PUBLIC_GROUPS.contains(&u))
+            })
+            .map(|g| {
+                format!(
+                    "{} {}",
+                    g.grantee_uri
+                        .as_deref()
+                        .unwrap_or_default()
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or_default(),
+                    g.permission
+                )
+            })
             .collect();
         if public.is_empty() {
             return meta.pass(resource);

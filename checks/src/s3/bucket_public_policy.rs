@@ -11,7 +11,9 @@ pub(crate) static CHECK: Check = Check {
         severity: Severity::Critical,
         category: Category::PublicExposure,
         resource_kind: ResourceKind::S3Bucket,
-        references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status"],
+        references: &[
+            "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status",
+        ],
         compliance: &[fsbp("S3.2"), fsbp("S3.3"), nist("AC-3"), nist("AC-21")],
         docs: include_str!("bucket_public_policy.md"),
     },
@@ -28,7 +30,13 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         };
         let access = match Policy::parse(text) {
             Ok(policy) => analyze(&policy, &["s3:*"]),
-            Err(e) => return meta.unknown(resource, format!("the bucket policy is malformed: {e}"), None),
+            Err(e) => {
+                return meta.unknown(
+                    resource,
+                    format!("the bucket policy is malformed: {e}"),
+                    None,
+                );
+            }
         };
         if !access.is_public() {
             return meta.pass(resource);

@@ -25,7 +25,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         Attr::Known(v) => meta.fail_one(
             resource,
             format!("bucket {} keeps no previous versions of objects", b.name),
-            vec![evidence("versioning.status", v.status.as_deref().unwrap_or("never enabled"))],
+            vec![evidence(
+                "versioning.status",
+                v.status.as_deref().unwrap_or("never enabled"),
+            )],
         ),
     })
 }

@@ -17,16 +17,30 @@ pub(crate) fn each_bucket(
     judge: impl Fn(&S3Bucket, ResourceRef) -> CheckResult,
 ) -> Vec<CheckResult> {
     match &cx.inventory.s3.buckets {
-        Attr::Known(buckets) => buckets.iter().map(|b| judge(b, bucket_ref(cx, b))).collect(),
+        Attr::Known(buckets) => buckets
+            .iter()
+            .map(|b| judge(b, bucket_ref(cx, b)))
+            .collect(),
         Attr::Unavailable(gap) => {
             let account = cx.account();
-            vec![meta.unknown_gap(cx.resource(ResourceKind::Account, &format!("arn:aws:s3:::*@{account}"), account, "global"), gap)]
+            vec![meta.unknown_gap(
+                cx.resource(
+                    ResourceKind::Account,
+                    &format!("arn:aws:s3:::*@{account}"),
+                    account,
+                    "global",
+                ),
+                gap,
+            )]
         }
     }
 }
 
 /// The Block Public Access in force for a bucket: each flag on at either level.
-pub(crate) fn effective_bpa<'a>(cx: &Context<'a>, b: &'a S3Bucket) -> Result<PublicAccessBlock, &'a Gap> {
+pub(crate) fn effective_bpa<'a>(
+    cx: &Context<'a>,
+    b: &'a S3Bucket,
+) -> Result<PublicAccessBlock, &'a Gap> {
     let bucket = match &b.public_access_block {
         Attr::Known(pab) => pab.unwrap_or(OFF),
         Attr::Unavailable(gap) => return Err(gap),
@@ -43,5 +57,9 @@ pub(crate) fn effective_bpa<'a>(cx: &Context<'a>, b: &'a S3Bucket) -> Result<Pub
     })
 }
 
-const OFF: PublicAccessBlock =
-    PublicAccessBlock { block_public_acls: false, ignore_public_acls: false, block_public_policy: false, restrict_public_buckets: false };
+const OFF: PublicAccessBlock = PublicAccessBlock {
+    block_public_acls: false,
+    ignore_public_acls: false,
+    block_public_policy: false,
+    restrict_public_buckets: false,
+};

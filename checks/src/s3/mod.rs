@@ -1,6 +1,5 @@
 //! s3 checks, one per file, each with its documentation beside it.
 
-pub(crate) mod common;
 pub(crate) mod account_public_access_block_disabled;
 pub(crate) mod bucket_acl_enabled;
 pub(crate) mod bucket_cross_account_access;
@@ -12,3 +11,4 @@ pub(crate) mod bucket_public_access_block_disabled;
 pub(crate) mod bucket_public_acl;
 pub(crate) mod bucket_public_policy;
 pub(crate) mod bucket_versioning_disabled;
+pub(crate) mod common;
