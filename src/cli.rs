@@ -31,6 +31,31 @@ pub(crate) enum Command {
     Scan(ScanArgs),
     /// Print the IAM policy faascan needs: exactly the read-only actions it calls.
     Permissions(PermissionsArgs),
+    /// List the check catalogue.
+    #[command(after_help = "Examples:\n  faascan checks\n  faascan checks --format json")]
+    Checks(ChecksArgs),
+    /// Print a check's full documentation.
+    #[command(after_help = "Example:\n  faascan explain lambda-function-url-unauthenticated")]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ChecksArgs {
+    #[arg(long, value_enum, default_value_t = CatalogueFormat::Table)]
+    pub(crate) format: CatalogueFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CatalogueFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// A check id, e.g. lambda-function-url-unauthenticated.
+    pub(crate) id: String,
 }
 
 #[derive(Debug, Args)]
@@ -54,15 +79,54 @@ pub(crate) struct ScanArgs {
     /// Write to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     pub(crate) output: Option<PathBuf>,
-    /// Also list the calls made per service and operation.
+    /// Show every unknown result and gap in the table, and the calls per operation.
     #[arg(long, short, help_heading = "Output")]
     pub(crate) verbose: bool,
+    /// Run only these checks (comma-separated ids).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "IDS",
+        help_heading = "Checks"
+    )]
+    pub(crate) checks: Vec<String>,
+    /// Skip these checks (comma-separated ids).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "IDS",
+        help_heading = "Checks"
+    )]
+    pub(crate) skip_checks: Vec<String>,
+    /// Report only checks of at least this severity.
+    #[arg(long, value_enum, help_heading = "Checks")]
+    pub(crate) min_severity: Option<SeverityArg>,
+    /// An account outside the scanned one that is trusted (cross-account checks ignore it).
+    #[arg(
+        long = "trusted-account",
+        value_name = "ACCOUNT_ID",
+        help_heading = "Checks"
+    )]
+    pub(crate) trusted_accounts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
+    /// Failures by severity, unknowns, gaps and a summary.
     Table,
+    /// The full report (schema_version, results with findings and evidence, gaps, calls).
     Json,
+    /// What was collected per service and region, without evaluating checks.
+    Summary,
 }
 
 #[derive(Debug, Args)]

@@ -101,6 +101,12 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
     ),
     call(
         "IAM",
+        "GetPolicy",
+        "iam:GetPolicy",
+        "default version of a policy used only as a permission boundary",
+    ),
+    call(
+        "IAM",
         "GetPolicyVersion",
         "iam:GetPolicyVersion",
         "each attached AWS-managed policy document, once",

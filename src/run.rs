@@ -1,11 +1,17 @@
 //! Subcommand dispatch: the edge where errors become messages and exit codes.
 
-use crate::cli::{Cli, Command, Format, PermissionsFormat, ScanArgs, TargetArgs};
+use crate::cli::{
+    CatalogueFormat, Cli, Command, Format, PermissionsFormat, ScanArgs, SeverityArg, TargetArgs,
+};
 use crate::collect::{self, FatalError, Service, Target};
 use crate::permissions;
 use anyhow::{Context, Result};
+use faascan_checks::evaluate::{Selection, catalogue_version, evaluate};
 use faascan_checks::model::{INVENTORY_SCHEMA_VERSION, Inventory};
+use faascan_checks::{Options, REGISTRY, Severity};
+use faascan_reports::report::Report;
 use faascan_reports::summary::InventorySummary;
+use faascan_reports::{catalogue, table};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -56,23 +62,91 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             write_output(args.output.as_deref(), &json)?;
         }
         Command::Scan(args) => scan(&args)?,
+        Command::Checks(args) => {
+            let checks: Vec<_> = REGISTRY.to_vec();
+            let text = match args.format {
+                CatalogueFormat::Table => catalogue::to_table(&checks, terminal_width()),
+                CatalogueFormat::Json => catalogue::to_json(&checks) + "\n",
+                CatalogueFormat::Markdown => catalogue::to_markdown(&checks),
+            };
+            write_output(None, &text)?;
+        }
+        Command::Explain(args) => {
+            let check = REGISTRY
+                .iter()
+                .find(|c| c.meta.id == args.id)
+                .ok_or_else(|| {
+                    // Reuse the selection's "did you mean".
+                    let message = Selection {
+                        checks: vec![args.id.clone()],
+                        ..Selection::default()
+                    }
+                    .resolve()
+                    .err()
+                    .map_or_else(
+                        || format!("unknown check id `{}`", args.id),
+                        |e| e.to_string(),
+                    );
+                    UsageError(message)
+                })?;
+            write_output(None, &catalogue::explain(check))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+fn severity(arg: SeverityArg) -> Severity {
+    match arg {
+        SeverityArg::Info => Severity::Info,
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::High => Severity::High,
+        SeverityArg::Critical => Severity::Critical,
+    }
+}
+
 fn scan(args: &ScanArgs) -> Result<()> {
+    // Validate the selection before spending any AWS calls.
+    let selection = Selection {
+        checks: args.checks.clone(),
+        skip_checks: args.skip_checks.clone(),
+        services: args
+            .target
+            .services
+            .iter()
+            .map(|s| format!("{s:?}").to_lowercase())
+            .collect(),
+        min_severity: args.min_severity.map(severity),
+    };
+    let checks = selection.resolve().map_err(|e| UsageError(e.to_string()))?;
+    for account in &args.trusted_accounts {
+        if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+            return Err(UsageError(format!(
+                "--trusted-account `{account}` is not a 12-digit account id"
+            ))
+            .into());
+        }
+    }
     let inventory = match &args.inventory {
         Some(path) => load_inventory(path)?,
         None => collect_live(&args.target)?,
     };
-    let summary = InventorySummary::new(&inventory);
+    let width = (args.output.is_none() && std::io::stdout().is_terminal())
+        .then(terminal_width)
+        .flatten();
     let text = match args.format {
-        Format::Json => summary.to_json() + "\n",
-        Format::Table => {
-            let width = (args.output.is_none() && std::io::stdout().is_terminal())
-                .then(terminal_width)
-                .flatten();
-            summary.to_table(width, args.verbose)
+        Format::Summary => InventorySummary::new(&inventory).to_table(width, args.verbose),
+        Format::Json | Format::Table => {
+            let options = Options {
+                trusted_accounts: args.trusted_accounts.clone(),
+                ..Options::default()
+            };
+            let results = evaluate(&inventory, &options, &checks);
+            let report = Report::new(&inventory, results, checks.len(), catalogue_version());
+            match args.format {
+                Format::Json => report.to_json() + "\n",
+                _ => table::render(&report, width, args.verbose),
+            }
         }
     };
     write_output(args.output.as_deref(), &text)

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 #[test]
 fn the_demo_inventory_scans_offline() {
     let demo = repo_root().join("mocks/demo/inventory.json");
-    let out = faascan(&["scan", "--inventory", demo.to_str().unwrap()], &[]);
+    let demo = demo.to_str().unwrap();
+    let out = faascan(&["scan", "--inventory", demo], &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -18,31 +19,175 @@ fn the_demo_inventory_scans_offline() {
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("123456789012"));
-    assert!(stdout.contains("functions"));
+    assert!(
+        stdout.contains("CRITICAL"),
+        "failures are grouped by severity"
+    );
+    assert!(stdout.contains("lambda-function-url-unauthenticated"));
+    assert!(
+        stdout.contains("65 checks"),
+        "the summary line counts the checks run"
+    );
     assert!(
         out.stderr.is_empty(),
         "no progress output when stderr is not a terminal"
     );
 
-    let json = faascan(
+    let summary = faascan(&["scan", "--inventory", demo, "--format", "summary"], &[]);
+    assert!(
+        String::from_utf8(summary.stdout)
+            .unwrap()
+            .contains("functions")
+    );
+
+    let json = faascan(&["scan", "--inventory", demo, "--format", "json"], &[]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    let results = report["results"].as_array().unwrap();
+    let find = |check: &str, name: &str| {
+        results
+            .iter()
+            .find(|r| r["check_id"] == check && r["resource"]["name"] == name)
+            .unwrap_or_else(|| panic!("no {check} result for {name}"))
+    };
+    // The demo's deliberate misconfigurations fail, and their clean look-alikes pass.
+    assert_eq!(
+        find("lambda-function-url-unauthenticated", "legacy-billing")["status"],
+        "fail"
+    );
+    assert_eq!(
+        find("lambda-function-url-unauthenticated", "webhook-receiver")["status"],
+        "pass"
+    );
+    assert_eq!(
+        find("iam-role-admin-access", "legacy-admin-role")["status"],
+        "fail"
+    );
+    assert_eq!(
+        find("iam-role-admin-access", "bounded-role")["status"],
+        "pass",
+        "the boundary caps PowerUserAccess"
+    );
+    assert_eq!(
+        find(
+            "iam-role-trust-cross-account-no-external-id",
+            "partner-access-role"
+        )["status"],
+        "fail"
+    );
+    assert_eq!(
+        find(
+            "iam-role-trust-cross-account-no-external-id",
+            "vendor-role-with-external-id"
+        )["status"],
+        "pass"
+    );
+    assert_eq!(
+        find("s3-bucket-public-policy", "demo-public-website")["status"],
+        "fail"
+    );
+    assert_eq!(
+        find("s3-bucket-public-policy", "demo-orders-data")["status"],
+        "pass"
+    );
+    assert_eq!(
+        find("path-public-function-privileged-role", "legacy-billing")["status"],
+        "fail"
+    );
+    let r = find("lambda-function-env-secrets", "legacy-billing");
+    assert_eq!(r["status"], "fail");
+    assert_eq!(
+        r["resource"]["arn"],
+        "arn:aws:lambda:us-east-1:123456789012:function:legacy-billing"
+    );
+    assert_eq!(r["resource"]["kind"], "lambda-function");
+    assert!(r["fingerprint"].as_str().unwrap().len() == 16);
+    for result in results {
+        assert!(["pass", "fail", "unknown", "muted"].contains(&result["status"].as_str().unwrap()));
+        for key in ["check_id", "severity", "resource", "findings"] {
+            assert!(result.get(key).is_some(), "a result lacks {key}");
+        }
+    }
+}
+
+#[test]
+fn the_catalogue_lists_every_check_and_explains_each() {
+    let out = faascan(&["checks", "--format", "json"], &[]);
+    assert!(out.status.success());
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = list.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let snapshot = std::fs::read_to_string(repo_root().join("checks/ids.txt")).unwrap();
+    assert_eq!(ids, snapshot.lines().collect::<Vec<_>>());
+    assert!(
+        list.iter()
+            .all(|c| c["title"].is_string() && c["severity"].is_string())
+    );
+
+    let explain = faascan(&["explain", "s3-bucket-public-policy"], &[]);
+    let text = String::from_utf8(explain.stdout).unwrap();
+    assert!(text.contains("## Remediation") && text.contains("**Terraform**"));
+    let typo = faascan(&["explain", "s3-bucket-public-polcy"], &[]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&typo.stderr).contains("did you mean `s3-bucket-public-policy`")
+    );
+}
+
+#[test]
+fn scan_filters_select_checks() {
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let demo = demo.to_str().unwrap();
+    let out = faascan(
         &[
             "scan",
             "--inventory",
-            demo.to_str().unwrap(),
+            demo,
             "--format",
             "json",
+            "--services",
+            "kms",
+            "--min-severity",
+            "high",
         ],
         &[],
     );
-    let summary: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(summary["schema_version"], 1);
-    let lambda_east = summary["rows"]
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: std::collections::BTreeSet<&str> = report["results"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["service"] == "lambda" && r["region"] == "us-east-1")
-        .unwrap();
-    assert_eq!(lambda_east["count"], 7);
+        .map(|r| r["check_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids.into_iter().collect::<Vec<_>>(),
+        ["kms-key-pending-deletion", "kms-key-public-policy"]
+    );
+    let out = faascan(
+        &[
+            "scan",
+            "--inventory",
+            demo,
+            "--format",
+            "json",
+            "--checks",
+            "kms-key-disabled",
+            "--skip-checks",
+            "kms-key-disabled",
+        ],
+        &[],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["results"], serde_json::json!([]));
+    let bad = faascan(
+        &["scan", "--inventory", demo, "--checks", "no-such-check"],
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let bad = faascan(
+        &["scan", "--inventory", demo, "--trusted-account", "12345"],
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(2));
 }
 
 #[test]

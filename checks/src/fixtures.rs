@@ -258,7 +258,7 @@ pub(crate) fn inventory(fixture: &Value) -> Inventory {
         Some(_) => gap("GetAccountAuthorizationDetails"),
         None => json!({"known": iam.take()}),
     };
-    let known_or = |key: &str, value: Value| match fixture.get(&format!("{key}_unavailable")) {
+    let known_or = |key: &str, value: Value| match fixture.get(format!("{key}_unavailable")) {
         Some(_) => gap(key),
         None => json!({"known": value}),
     };

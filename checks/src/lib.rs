@@ -5,6 +5,7 @@
 mod apigateway;
 pub mod check;
 pub mod context;
+pub mod evaluate;
 mod iam;
 mod kms;
 mod lambda;

@@ -1,5 +1,8 @@
 //! faascan's renderers. Each format reads a report or an inventory and returns text; none of
 //! them does I/O or decides anything.
 
+pub mod catalogue;
+pub mod report;
 pub mod summary;
+pub mod table;
 pub mod text;

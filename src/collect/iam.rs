@@ -266,6 +266,25 @@ async fn aws_managed_policies(
                 .map(str::to_owned);
             let attachment_count = listing.and_then(|p| p.attachment_count());
             async move {
+                // Policies used only as permission boundaries are not "attached", so the
+                // listing misses them: ask for their default version directly.
+                let version = match version {
+                    Some(version) => Some(version),
+                    None => {
+                        let site = Site::global(Service::Iam, "GetPolicy").on(&arn);
+                        match cx
+                            .known(site, client.get_policy().policy_arn(&arn).send(), |out| {
+                                out.policy()
+                                    .and_then(|p| p.default_version_id())
+                                    .map(str::to_owned)
+                            })
+                            .await
+                        {
+                            Attr::Known(version) => version,
+                            Attr::Unavailable(_) => None,
+                        }
+                    }
+                };
                 let site = Site::global(Service::Iam, "GetPolicyVersion").on(&arn);
                 let document = match &version {
                     Some(version) => {

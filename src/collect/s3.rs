@@ -157,9 +157,10 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
                 |out| out.policy().map(str::to_owned),
             )
             .await;
-        // AWS's own verdict only means something when there is a policy: saves a call.
+        // AWS's own verdict is only worth a call when the policy could be public: an Allow
+        // to a wildcard principal. Otherwise it is not asked (None), saving a call per bucket.
         let status = match &policy {
-            Attr::Known(Some(_)) => {
+            Attr::Known(Some(text)) if may_be_public(text) => {
                 cx.optional(
                     Site {
                         operation: "GetBucketPolicyStatus",
@@ -171,7 +172,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
                 )
                 .await
             }
-            Attr::Known(None) => Attr::Known(None),
+            Attr::Known(_) => Attr::Known(None),
             Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
         };
         (policy, status)
@@ -308,5 +309,46 @@ fn public_access_block(flags: [Option<bool>; 4]) -> PublicAccessBlock {
         ignore_public_acls,
         block_public_policy,
         restrict_public_buckets,
+    }
+}
+
+/// Whether a bucket policy grants anything to a wildcard principal (what AWS's "public"
+/// verdict requires). Unparseable text counts as possibly public: then AWS is asked.
+fn may_be_public(text: &str) -> bool {
+    use faascan_checks::policy::{Effect, Policy, Principal};
+    match Policy::parse(text) {
+        Err(_) => true,
+        Ok(policy) => policy.statements.iter().any(|s| {
+            s.effect == Effect::Allow
+                && match &s.principal {
+                    Some(Principal::Anyone) => true,
+                    Some(Principal::Typed { negated, aws, .. }) => {
+                        *negated || aws.iter().any(|a| a.contains('*'))
+                    }
+                    None => false,
+                }
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_public;
+
+    #[test]
+    fn policy_status_is_asked_only_for_possibly_public_policies() {
+        assert!(may_be_public(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}]}"#
+        ));
+        assert!(may_be_public(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"s3:GetObject"}]}"#
+        ));
+        assert!(may_be_public("{not json"));
+        assert!(!may_be_public(
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#
+        ));
+        assert!(!may_be_public(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:*"}]}"#
+        ));
     }
 }

@@ -22,7 +22,8 @@ pub struct S3Bucket {
     pub encryption: Attr<Option<BucketEncryption>>,
     pub public_access_block: Attr<Option<PublicAccessBlock>>,
     pub policy: Attr<Option<String>>,
-    /// AWS's own verdict (`GetBucketPolicyStatus`); only asked when a policy exists.
+    /// AWS's own verdict (`GetBucketPolicyStatus`); only asked when the policy allows a
+    /// wildcard principal (`None` otherwise, and when there is no policy).
     pub policy_is_public: Attr<Option<bool>>,
     pub acl: Attr<BucketAcl>,
     /// `BucketOwnerEnforced`, `BucketOwnerPreferred` or `ObjectWriter`; `None` when unset.

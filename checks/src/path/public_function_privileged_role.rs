@@ -45,16 +45,18 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 Err(why) => return meta.unknown(resource, why.reason, why.gap.as_deref()),
             };
             let mut dangers = Vec::new();
+            // Admin implies every other danger: say it once.
             if is_admin(permissions) {
                 dangers.push("administrator access".to_owned());
-            }
-            let escalation = escalation_methods(permissions);
-            if !escalation.is_empty() {
-                dangers.push(format!("privilege escalation ({})", escalation.join(", ")));
-            }
-            let exfiltration = exfiltration_actions(permissions);
-            if !exfiltration.is_empty() {
-                dangers.push(format!("data exfiltration ({})", exfiltration.join(", ")));
+            } else {
+                let escalation = escalation_methods(permissions);
+                if !escalation.is_empty() {
+                    dangers.push(format!("privilege escalation ({})", escalation.join(", ")));
+                }
+                let exfiltration = exfiltration_actions(permissions);
+                if !exfiltration.is_empty() {
+                    dangers.push(format!("data exfiltration ({})", exfiltration.join(", ")));
+                }
             }
             if dangers.is_empty() {
                 return meta.pass(resource);

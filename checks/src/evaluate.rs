@@ -1,0 +1,188 @@
+//! Running the catalogue: selection by id, service and severity, and parallel evaluation over
+//! one shared context (role permissions are computed once, whichever check asks first).
+
+use crate::check::{Check, CheckResult, Severity, fingerprint};
+use crate::context::{Context, Options};
+use crate::model::Inventory;
+use crate::registry::REGISTRY;
+
+/// Which checks to run. Empty lists mean "all".
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub checks: Vec<String>,
+    pub skip_checks: Vec<String>,
+    /// Service prefixes (`lambda`, `iam`, `s3`, `apigateway`, `kms`); attack paths count as lambda.
+    pub services: Vec<String>,
+    pub min_severity: Option<Severity>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SelectionError {
+    #[error("unknown check id `{0}`{1}")]
+    UnknownCheck(String, String),
+}
+
+fn service_of(id: &str) -> &str {
+    match id.split('-').next().unwrap_or_default() {
+        "path" => "lambda",
+        other => other,
+    }
+}
+
+/// The closest known id, for "did you mean".
+fn suggestion(unknown: &str) -> String {
+    let best = REGISTRY
+        .iter()
+        .map(|c| c.meta.id)
+        .min_by_key(|id| edit_distance(unknown, id));
+    best.filter(|id| edit_distance(unknown, id) <= unknown.len() / 3 + 2)
+        .map_or_else(String::new, |id| format!(" (did you mean `{id}`?)"))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+impl Selection {
+    /// Validates the ids against the registry and returns the selected checks.
+    pub fn resolve(&self) -> Result<Vec<&'static Check>, SelectionError> {
+        for id in self.checks.iter().chain(&self.skip_checks) {
+            if !REGISTRY.iter().any(|c| c.meta.id == id) {
+                return Err(SelectionError::UnknownCheck(id.clone(), suggestion(id)));
+            }
+        }
+        Ok(REGISTRY
+            .iter()
+            .copied()
+            .filter(|c| self.checks.is_empty() || self.checks.iter().any(|id| id == c.meta.id))
+            .filter(|c| !self.skip_checks.iter().any(|id| id == c.meta.id))
+            .filter(|c| {
+                self.services.is_empty() || self.services.iter().any(|s| s == service_of(c.meta.id))
+            })
+            .filter(|c| self.min_severity.is_none_or(|min| c.meta.severity >= min))
+            .collect())
+    }
+}
+
+/// Evaluates `checks` on the inventory, in parallel on the available cores.
+pub fn evaluate(
+    inventory: &Inventory,
+    options: &Options,
+    checks: &[&'static Check],
+) -> Vec<CheckResult> {
+    let cx = Context::new(inventory, options);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(checks.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Vec<CheckResult>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(check) = checks.get(i) else { break };
+                        out.push((i, (check.run)(&cx)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        let mut by_index: Vec<(usize, Vec<CheckResult>)> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect();
+        by_index.sort_by_key(|(i, _)| *i);
+        by_index.into_iter().map(|(_, r)| r).collect()
+    });
+    let mut flat: Vec<CheckResult> = results.drain(..).flatten().collect();
+    // Several results of one check on one resource (e.g. a finding per key) keep distinct,
+    // stable fingerprints.
+    let mut seen = std::collections::HashMap::new();
+    for r in &mut flat {
+        let n = seen.entry(r.fingerprint.clone()).or_insert(0usize);
+        if *n > 0 {
+            r.fingerprint = fingerprint(
+                &r.check_id,
+                &r.resource.arn,
+                &format!("{}#{n}", r.resource.name),
+            );
+        }
+        *n += 1;
+    }
+    flat
+}
+
+/// A short hash of the catalogue (ids, severities, titles).
+pub fn catalogue_version() -> String {
+    let text: String = REGISTRY
+        .iter()
+        .map(|c| {
+            format!(
+                "{}|{}|{}\n",
+                c.meta.id,
+                c.meta.severity.as_str(),
+                c.meta.title
+            )
+        })
+        .collect();
+    fingerprint("catalogue", &text, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_filters_and_validates() {
+        let all = Selection::default().resolve().unwrap_or_default();
+        assert_eq!(all.len(), REGISTRY.len());
+        let s3 = Selection {
+            services: vec!["s3".into()],
+            ..Selection::default()
+        }
+        .resolve()
+        .unwrap_or_default();
+        assert!(!s3.is_empty() && s3.iter().all(|c| c.meta.id.starts_with("s3-")));
+        let critical = Selection {
+            min_severity: Some(Severity::Critical),
+            ..Selection::default()
+        }
+        .resolve()
+        .unwrap_or_default();
+        assert!(
+            critical
+                .iter()
+                .all(|c| c.meta.severity == Severity::Critical)
+        );
+        let err = Selection {
+            checks: vec!["lambda-function-url-unauthenticate".into()],
+            ..Selection::default()
+        }
+        .resolve();
+        let message = err.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains("did you mean `lambda-function-url-unauthenticated`"),
+            "{message}"
+        );
+        let paths = Selection {
+            services: vec!["lambda".into()],
+            ..Selection::default()
+        }
+        .resolve()
+        .unwrap_or_default();
+        assert!(paths.iter().any(|c| c.meta.id == "path-denial-of-wallet"));
+    }
+}

@@ -1,0 +1,174 @@
+//! The terminal table: failures grouped by severity, unknown results and gaps in their own
+//! section, and a summary line. Every string from the account is neutralised first.
+
+use crate::report::Report;
+use crate::text::sanitize;
+use comfy_table::{ContentArrangement, Table, presets};
+use faascan_checks::check::{Severity, Status};
+
+const SEVERITIES: [Severity; 5] = [
+    Severity::Critical,
+    Severity::High,
+    Severity::Medium,
+    Severity::Low,
+    Severity::Info,
+];
+
+fn table(width: Option<u16>) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_width(width.unwrap_or(160));
+    t
+}
+
+pub fn render(report: &Report, width: Option<u16>, verbose: bool) -> String {
+    let mut out = format!(
+        "faascan {} · account {} · regions {} · as {}\n",
+        sanitize(&report.tool_version),
+        sanitize(&report.account),
+        report
+            .regions
+            .iter()
+            .map(|r| sanitize(r))
+            .collect::<Vec<_>>()
+            .join(", "),
+        sanitize(&report.caller_arn)
+    );
+    if report.incomplete {
+        out.push_str("WARNING: the scan is incomplete; results may be missing.\n");
+    }
+    for severity in SEVERITIES {
+        let failures: Vec<_> = report
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Fail && r.severity == severity)
+            .collect();
+        if failures.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n{} ({})\n",
+            severity.as_str().to_uppercase(),
+            failures.len()
+        ));
+        let mut t = table(width);
+        t.set_header(["check", "resource", "finding"]);
+        for r in failures {
+            let message = r
+                .findings
+                .first()
+                .map(|f| f.message.as_str())
+                .unwrap_or_default();
+            let more = if r.findings.len() > 1 {
+                format!(" (+{} more)", r.findings.len() - 1)
+            } else {
+                String::new()
+            };
+            t.add_row([
+                r.check_id.clone(),
+                sanitize(&r.resource.arn),
+                sanitize(message) + &more,
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+    let unknown: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Unknown)
+        .collect();
+    if !unknown.is_empty() {
+        out.push_str(&format!(
+            "\nUNKNOWN ({}): these could not be evaluated; they are not passes.\n",
+            unknown.len()
+        ));
+        let mut t = table(width);
+        t.set_header(["check", "resource", "why"]);
+        let shown = if verbose {
+            unknown.len()
+        } else {
+            unknown.len().min(20)
+        };
+        for r in &unknown[..shown] {
+            t.add_row([
+                r.check_id.clone(),
+                sanitize(&r.resource.arn),
+                sanitize(r.unknown_reason.as_deref().unwrap_or_default()),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+        if shown < unknown.len() {
+            out.push_str(&format!(
+                "… {} more (use --verbose or --format json)\n",
+                unknown.len() - shown
+            ));
+        }
+    }
+    if !report.gaps.is_empty() {
+        out.push_str(&format!(
+            "\nGAPS ({}): calls that could not be completed.\n",
+            report.gaps.len()
+        ));
+        let mut t = table(width);
+        t.set_header(["service", "region", "operation", "resource", "error"]);
+        let shown = if verbose {
+            report.gaps.len()
+        } else {
+            report.gaps.len().min(10)
+        };
+        for g in &report.gaps[..shown] {
+            t.add_row([
+                sanitize(&g.service),
+                g.region
+                    .as_deref()
+                    .map_or_else(|| "global".to_owned(), sanitize),
+                sanitize(&g.operation),
+                g.resource.as_deref().map(sanitize).unwrap_or_default(),
+                sanitize(&format!("{}: {}", g.error_code, g.message)),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+        if shown < report.gaps.len() {
+            out.push_str(&format!(
+                "… {} more (use --verbose or --format json)\n",
+                report.gaps.len() - shown
+            ));
+        }
+    }
+    let mut t = table(width);
+    t.set_header(["severity", "fail", "pass", "unknown", "muted"]);
+    for severity in SEVERITIES {
+        let n = |s| report.count(s, Some(severity));
+        if [Status::Fail, Status::Pass, Status::Unknown, Status::Muted]
+            .iter()
+            .all(|s| n(*s) == 0)
+        {
+            continue;
+        }
+        t.add_row([
+            severity.as_str().to_owned(),
+            n(Status::Fail).to_string(),
+            n(Status::Pass).to_string(),
+            n(Status::Unknown).to_string(),
+            n(Status::Muted).to_string(),
+        ]);
+    }
+    out.push('\n');
+    out.push_str(&t.to_string());
+    out.push_str(&format!(
+        "\n{} checks · {} fail · {} pass · {} unknown · {} muted · {} gaps · {} calls · {:.1} s\n",
+        report.summary.checks_run,
+        report.count(Status::Fail, None),
+        report.count(Status::Pass, None),
+        report.count(Status::Unknown, None),
+        report.count(Status::Muted, None),
+        report.gaps.len(),
+        report.calls.operations,
+        report.summary.duration_seconds
+    ));
+    out
+}
