@@ -1071,3 +1071,996 @@ async fn all_regions_without_region_discovery_fails_clearly() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// A moto account with a deliberate mix of misconfigurations and clean look-alikes for every
+/// check moto can represent; the scan must give each the exact status.
+#[tokio::test(flavor = "multi_thread")]
+async fn checks_judge_a_seeded_account_exactly() {
+    use aws_sdk_s3::types::{ObjectOwnership, OwnershipControls, OwnershipControlsRule};
+    let account = "210000000006";
+    let seed = assume_into(account, "seed").await;
+    let sdk = seed.sdk("us-east-1").await;
+    let iam = aws_sdk_iam::Client::new(&sdk);
+    let lambda = aws_sdk_lambda::Client::new(&sdk);
+    let kms = aws_sdk_kms::Client::new(&sdk);
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    let apig = aws_sdk_apigateway::Client::new(&sdk);
+    let v2 = aws_sdk_apigatewayv2::Client::new(&sdk);
+
+    // IAM roles
+    async fn role(
+        iam: &aws_sdk_iam::Client,
+        name: &str,
+        trust: &str,
+        inline: Option<&str>,
+        managed: &[&str],
+    ) -> String {
+        let arn = iam
+            .create_role()
+            .role_name(name)
+            .assume_role_policy_document(trust)
+            .send()
+            .await
+            .unwrap()
+            .role()
+            .unwrap()
+            .arn()
+            .to_owned();
+        if let Some(doc) = inline {
+            iam.put_role_policy()
+                .role_name(name)
+                .policy_name("inline")
+                .policy_document(doc)
+                .send()
+                .await
+                .unwrap();
+        }
+        for m in managed {
+            iam.attach_role_policy()
+                .role_name(name)
+                .policy_arn(*m)
+                .send()
+                .await
+                .unwrap();
+        }
+        arn
+    }
+    let trust = lambda_trust();
+    let allow = |action: &str, resource: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{action},"Resource":"{resource}"}}]}}"#
+        )
+    };
+    let admin = role(
+        &iam,
+        "c-admin",
+        &trust,
+        None,
+        &["arn:aws:iam::aws:policy/AdministratorAccess"],
+    )
+    .await;
+    role(&iam, "c-notaction", &trust, Some(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}"#), &[]).await;
+    role(
+        &iam,
+        "c-passrole",
+        &trust,
+        Some(&allow(r#"["iam:PassRole","lambda:CreateFunction"]"#, "*")),
+        &[],
+    )
+    .await;
+    role(
+        &iam,
+        "c-exfil",
+        &trust,
+        Some(&allow(r#""secretsmanager:GetSecretValue""#, "*")),
+        &[],
+    )
+    .await;
+    role(
+        &iam,
+        "c-exposure",
+        &trust,
+        Some(&allow(r#""s3:PutBucketPolicy""#, "*")),
+        &[],
+    )
+    .await;
+    role(
+        &iam,
+        "c-s3star",
+        &trust,
+        Some(&allow(r#""s3:*""#, "*")),
+        &[],
+    )
+    .await;
+    let narrow = role(
+        &iam,
+        "c-narrow",
+        &trust,
+        Some(&allow(
+            r#""dynamodb:GetItem""#,
+            "arn:aws:dynamodb:us-east-1:210000000006:table/t",
+        )),
+        &[],
+    )
+    .await;
+    role(&iam, "c-passrole-scoped", &trust, Some(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"lambda.amazonaws.com"}}}]}"#), &[]).await;
+    role(&iam, "c-trust-public", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#, None, &[]).await;
+    role(&iam, "c-trust-partner", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}]}"#, None, &[]).await;
+    role(&iam, "c-trust-partner-extid", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"e-1"}}}]}"#, None, &[]).await;
+    role(
+        &iam,
+        "c-bounded-admin",
+        &trust,
+        None,
+        &["arn:aws:iam::aws:policy/AdministratorAccess"],
+    )
+    .await;
+    iam.put_role_permissions_boundary()
+        .role_name("c-bounded-admin")
+        .permissions_boundary("arn:aws:iam::aws:policy/AWSLambdaExecute")
+        .send()
+        .await
+        .unwrap();
+    iam.create_user()
+        .user_name("c-admin-user")
+        .send()
+        .await
+        .unwrap();
+    iam.attach_user_policy()
+        .user_name("c-admin-user")
+        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+        .send()
+        .await
+        .unwrap();
+    iam.create_access_key()
+        .user_name("c-admin-user")
+        .send()
+        .await
+        .unwrap();
+    iam.create_access_key()
+        .user_name("c-admin-user")
+        .send()
+        .await
+        .unwrap();
+    iam.create_user()
+        .user_name("c-plain-user")
+        .send()
+        .await
+        .unwrap();
+
+    // KMS
+    let key = |desc: &'static str| {
+        let kms = kms.clone();
+        async move {
+            kms.create_key()
+                .description(desc)
+                .send()
+                .await
+                .unwrap()
+                .key_metadata()
+                .unwrap()
+                .key_id()
+                .to_owned()
+        }
+    };
+    let k_rotating = key("rotating").await;
+    kms.enable_key_rotation()
+        .key_id(&k_rotating)
+        .send()
+        .await
+        .unwrap();
+    kms.create_alias()
+        .alias_name("alias/c-rotating")
+        .target_key_id(&k_rotating)
+        .send()
+        .await
+        .unwrap();
+    let k_static = key("static").await;
+    kms.create_alias()
+        .alias_name("alias/c-static")
+        .target_key_id(&k_static)
+        .send()
+        .await
+        .unwrap();
+    let k_off = key("off").await;
+    kms.disable_key().key_id(&k_off).send().await.unwrap();
+    kms.create_alias()
+        .alias_name("alias/c-off")
+        .target_key_id(&k_off)
+        .send()
+        .await
+        .unwrap();
+    let k_doomed = key("doomed").await;
+    kms.schedule_key_deletion()
+        .key_id(&k_doomed)
+        .pending_window_in_days(7)
+        .send()
+        .await
+        .unwrap();
+    kms.create_alias()
+        .alias_name("alias/c-doomed")
+        .target_key_id(&k_doomed)
+        .send()
+        .await
+        .unwrap();
+    let root = format!(
+        r#"{{"Sid":"root","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}}"#
+    );
+    let k_public = kms
+        .create_key()
+        .policy(format!(r#"{{"Version":"2012-10-17","Statement":[{root},{{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}}]}}"#))
+        .send()
+        .await
+        .unwrap()
+        .key_metadata()
+        .unwrap()
+        .key_id()
+        .to_owned();
+    kms.enable_key_rotation()
+        .key_id(&k_public)
+        .send()
+        .await
+        .unwrap();
+    kms.create_alias()
+        .alias_name("alias/c-public")
+        .target_key_id(&k_public)
+        .send()
+        .await
+        .unwrap();
+    let k_partner = kms
+        .create_key()
+        .policy(format!(r#"{{"Version":"2012-10-17","Statement":[{root},{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::999999999999:root"}},"Action":"kms:Decrypt","Resource":"*"}}]}}"#))
+        .send()
+        .await
+        .unwrap()
+        .key_metadata()
+        .unwrap()
+        .key_id()
+        .to_owned();
+    kms.create_alias()
+        .alias_name("alias/c-partner")
+        .target_key_id(&k_partner)
+        .send()
+        .await
+        .unwrap();
+    let key_arn = |id: &str| format!("arn:aws:kms:us-east-1:{account}:key/{id}");
+
+    // Lambda
+    let create = |name: &'static str,
+                  role: String,
+                  runtime: Runtime,
+                  timeout: i32,
+                  env: Vec<(&'static str, &'static str)>,
+                  kms_key: Option<String>,
+                  tracing: bool| {
+        let lambda = lambda.clone();
+        async move {
+            let mut environment = Environment::builder();
+            for (k, v) in env {
+                environment = environment.variables(k, v);
+            }
+            lambda
+                .create_function()
+                .function_name(name)
+                .runtime(runtime)
+                .role(role)
+                .handler("app.handler")
+                .timeout(timeout)
+                .code(
+                    FunctionCode::builder()
+                        .zip_file(Blob::new(empty_zip()))
+                        .build(),
+                )
+                .environment(environment.build())
+                .set_kms_key_arn(kms_key)
+                .tracing_config(
+                    TracingConfig::builder()
+                        .mode(if tracing {
+                            TracingMode::Active
+                        } else {
+                            TracingMode::PassThrough
+                        })
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap()
+                .function_arn()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let f_open = create(
+        "c-open",
+        admin.clone(),
+        Runtime::Python37,
+        900,
+        vec![("AWS_ACCESS_KEY_ID", "AKIAZZZZZZZZZZZZZZZZ")],
+        None,
+        false,
+    )
+    .await;
+    lambda
+        .create_function_url_config()
+        .function_name(&f_open)
+        .auth_type(FunctionUrlAuthType::None)
+        .cors(
+            aws_sdk_lambda::types::Cors::builder()
+                .allow_origins("*")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let f_clean = create(
+        "c-clean",
+        narrow.clone(),
+        Runtime::Python312,
+        30,
+        vec![("TABLE", "t")],
+        Some(key_arn(&k_rotating)),
+        true,
+    )
+    .await;
+    lambda
+        .put_function_concurrency()
+        .function_name(&f_clean)
+        .reserved_concurrent_executions(5)
+        .send()
+        .await
+        .unwrap();
+    lambda
+        .create_function_url_config()
+        .function_name(&f_clean)
+        .auth_type(FunctionUrlAuthType::AwsIam)
+        .send()
+        .await
+        .unwrap();
+    lambda
+        .add_permission()
+        .function_name(&f_clean)
+        .statement_id("apigw")
+        .action("lambda:InvokeFunction")
+        .principal("apigateway.amazonaws.com")
+        .source_arn(format!("arn:aws:execute-api:us-east-1:{account}:abc/*"))
+        .send()
+        .await
+        .unwrap();
+    let f_policy = create(
+        "c-public-policy",
+        narrow.clone(),
+        Runtime::Python312,
+        30,
+        vec![],
+        None,
+        true,
+    )
+    .await;
+    lambda
+        .add_permission()
+        .function_name(&f_policy)
+        .statement_id("all")
+        .action("lambda:InvokeFunction")
+        .principal("*")
+        .send()
+        .await
+        .unwrap();
+    let f_s3 = create(
+        "c-s3-trigger",
+        narrow.clone(),
+        Runtime::Python312,
+        30,
+        vec![],
+        None,
+        true,
+    )
+    .await;
+    lambda
+        .add_permission()
+        .function_name(&f_s3)
+        .statement_id("s3")
+        .action("lambda:InvokeFunction")
+        .principal("s3.amazonaws.com")
+        .send()
+        .await
+        .unwrap();
+    lambda
+        .add_permission()
+        .function_name(&f_s3)
+        .statement_id("partner")
+        .action("lambda:InvokeFunction")
+        .principal("999999999999")
+        .send()
+        .await
+        .unwrap();
+    create(
+        "c-broken-key",
+        narrow.clone(),
+        Runtime::Python312,
+        30,
+        vec![("A", "b")],
+        Some(key_arn(&k_off)),
+        true,
+    )
+    .await;
+
+    // S3
+    for b in [
+        "c-public-acl",
+        "c-public-policy",
+        "c-vpce-only",
+        "c-clean-bucket",
+        "c-partner-bucket",
+        "c-logs",
+    ] {
+        s3.create_bucket().bucket(b).send().await.unwrap();
+    }
+    s3.put_bucket_acl()
+        .bucket("c-logs")
+        .acl(BucketCannedAcl::from("log-delivery-write"))
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_acl()
+        .bucket("c-public-acl")
+        .acl(BucketCannedAcl::PublicRead)
+        .send()
+        .await
+        .unwrap();
+    let obj = |b: &str, principal: &str, cond: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"s3:GetObject","Resource":"arn:aws:s3:::{b}/*"{cond}}}]}}"#
+        )
+    };
+    s3.put_bucket_policy()
+        .bucket("c-public-policy")
+        .policy(obj("c-public-policy", r#""*""#, ""))
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_policy()
+        .bucket("c-vpce-only")
+        .policy(obj(
+            "c-vpce-only",
+            r#""*""#,
+            r#","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b"}}"#,
+        ))
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_policy()
+        .bucket("c-partner-bucket")
+        .policy(obj(
+            "c-partner-bucket",
+            r#"{"AWS":"arn:aws:iam::999999999999:root"}"#,
+            "",
+        ))
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_encryption()
+        .bucket("c-clean-bucket")
+        .server_side_encryption_configuration(
+            ServerSideEncryptionConfiguration::builder()
+                .rules(
+                    ServerSideEncryptionRule::builder()
+                        .apply_server_side_encryption_by_default(
+                            ServerSideEncryptionByDefault::builder()
+                                .sse_algorithm(ServerSideEncryption::AwsKms)
+                                .build()
+                                .unwrap(),
+                        )
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_public_access_block()
+        .bucket("c-clean-bucket")
+        .public_access_block_configuration(
+            PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_ownership_controls()
+        .bucket("c-clean-bucket")
+        .ownership_controls(
+            OwnershipControls::builder()
+                .rules(
+                    OwnershipControlsRule::builder()
+                        .object_ownership(ObjectOwnership::BucketOwnerEnforced)
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_logging()
+        .bucket("c-clean-bucket")
+        .bucket_logging_status(
+            aws_sdk_s3::types::BucketLoggingStatus::builder()
+                .logging_enabled(
+                    aws_sdk_s3::types::LoggingEnabled::builder()
+                        .target_bucket("c-logs")
+                        .target_prefix("c/")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_policy()
+        .bucket("c-clean-bucket")
+        .policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::c-clean-bucket","arn:aws:s3:::c-clean-bucket/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#)
+        .send()
+        .await
+        .unwrap();
+
+    // API Gateway REST: one public API wired to c-open, one private API
+    let api_id = apig
+        .create_rest_api()
+        .name("c-api")
+        .send()
+        .await
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let root_id = apig
+        .get_resources()
+        .rest_api_id(&api_id)
+        .send()
+        .await
+        .unwrap()
+        .items()[0]
+        .id()
+        .unwrap()
+        .to_owned();
+    for (path, auth, key) in [
+        ("open", "NONE", false),
+        ("keyed", "NONE", true),
+        ("iam", "AWS_IAM", false),
+    ] {
+        let rid = apig
+            .create_resource()
+            .rest_api_id(&api_id)
+            .parent_id(&root_id)
+            .path_part(path)
+            .send()
+            .await
+            .unwrap()
+            .id()
+            .unwrap()
+            .to_owned();
+        apig.put_method()
+            .rest_api_id(&api_id)
+            .resource_id(&rid)
+            .http_method("GET")
+            .authorization_type(auth)
+            .api_key_required(key)
+            .send()
+            .await
+            .unwrap();
+        apig.put_integration()
+            .rest_api_id(&api_id)
+            .resource_id(&rid)
+            .http_method("GET")
+            .r#type(aws_sdk_apigateway::types::IntegrationType::AwsProxy)
+            .integration_http_method("POST")
+            .uri(format!("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{f_open}:live/invocations"))
+            .send()
+            .await
+            .unwrap();
+    }
+    apig.create_deployment()
+        .rest_api_id(&api_id)
+        .stage_name("wild")
+        .variables("token", "ghp_0123456789abcdefghijABCDEFGHIJ012345")
+        .send()
+        .await
+        .unwrap();
+    apig.create_deployment()
+        .rest_api_id(&api_id)
+        .stage_name("tame")
+        .send()
+        .await
+        .unwrap();
+    let op = |path: &str, value: &str| {
+        PatchOperation::builder()
+            .op(Op::Replace)
+            .path(path)
+            .value(value)
+            .build()
+    };
+    apig.update_stage()
+        .rest_api_id(&api_id)
+        .stage_name("tame")
+        .patch_operations(op("/tracingEnabled", "true"))
+        .patch_operations(op("/*/*/throttling/rateLimit", "50"))
+        .patch_operations(op("/*/*/throttling/burstLimit", "20"))
+        .patch_operations(op("/*/*/logging/loglevel", "ERROR"))
+        .patch_operations(op(
+            "/accessLogSettings/destinationArn",
+            "arn:aws:logs:us-east-1:210000000006:log-group:a",
+        ))
+        .patch_operations(op("/accessLogSettings/format", "$context.requestId"))
+        .send()
+        .await
+        .unwrap();
+    apig.update_stage()
+        .rest_api_id(&api_id)
+        .stage_name("wild")
+        .patch_operations(op("/*/*/caching/enabled", "true"))
+        .patch_operations(op("/*/*/caching/dataEncrypted", "false"))
+        // moto fills a new */* entry with 1000/2000 throttling; AWS reports the inherited
+        // account defaults, which limit nothing. Mirror AWS.
+        .patch_operations(op("/*/*/throttling/rateLimit", "10000"))
+        .patch_operations(op("/*/*/throttling/burstLimit", "5000"))
+        .send()
+        .await
+        .unwrap();
+    let private_id = apig
+        .create_rest_api()
+        .name("c-private")
+        .endpoint_configuration(
+            EndpointConfiguration::builder()
+                .types(EndpointType::Private)
+                .vpc_endpoint_ids("vpce-1a2b")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let proot = apig
+        .get_resources()
+        .rest_api_id(&private_id)
+        .send()
+        .await
+        .unwrap()
+        .items()[0]
+        .id()
+        .unwrap()
+        .to_owned();
+    apig.put_method()
+        .rest_api_id(&private_id)
+        .resource_id(&proot)
+        .http_method("GET")
+        .authorization_type("NONE")
+        .send()
+        .await
+        .unwrap();
+    for (domain, policy) in [
+        ("c-old.example.com", SecurityPolicy::Tls10),
+        ("c-new.example.com", SecurityPolicy::Tls12),
+    ] {
+        apig.create_domain_name()
+            .domain_name(domain)
+            .security_policy(policy)
+            .regional_certificate_arn("arn:aws:acm:us-east-1:210000000006:certificate/x")
+            .send()
+            .await
+            .unwrap();
+    }
+    let http = v2
+        .create_api()
+        .name("c-http")
+        .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http)
+        .send()
+        .await
+        .unwrap();
+    let http_id = http.api_id().unwrap().to_owned();
+    v2.create_route()
+        .api_id(&http_id)
+        .route_key("POST /open")
+        .send()
+        .await
+        .unwrap();
+    v2.create_route()
+        .api_id(&http_id)
+        .route_key("GET /iam")
+        .authorization_type(aws_sdk_apigatewayv2::types::AuthorizationType::AwsIam)
+        .send()
+        .await
+        .unwrap();
+    v2.create_stage()
+        .api_id(&http_id)
+        .stage_name("loose")
+        .send()
+        .await
+        .unwrap();
+    v2.create_stage()
+        .api_id(&http_id)
+        .stage_name("strict")
+        .default_route_settings(
+            aws_sdk_apigatewayv2::types::RouteSettings::builder()
+                .throttling_burst_limit(10)
+                .throttling_rate_limit(5.0)
+                .build(),
+        )
+        .access_log_settings(
+            aws_sdk_apigatewayv2::types::AccessLogSettings::builder()
+                .destination_arn("arn:aws:logs:us-east-1:210000000006:log-group:h")
+                .format("$context.requestId")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // The scan
+    let scanner = assume_into(account, "scanner").await;
+    let out = faascan(
+        &[
+            "scan",
+            "--endpoint-url",
+            &moto().endpoint,
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", &scanner.access_key_id),
+            ("AWS_SECRET_ACCESS_KEY", &scanner.secret_access_key),
+            ("AWS_SESSION_TOKEN", &scanner.session_token),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = report["results"].as_array().unwrap();
+    let status = |check: &str, name: &str| -> String {
+        let matching: Vec<&Value> = results
+            .iter()
+            .filter(|r| r["check_id"] == check && r["resource"]["name"] == name)
+            .collect();
+        assert_eq!(
+            matching.len(),
+            1,
+            "{check} on {name}: {} results",
+            matching.len()
+        );
+        matching[0]["status"].as_str().unwrap().to_owned()
+    };
+    let expect = |rows: &[(&str, &str, &str)]| {
+        let mut wrong = Vec::new();
+        for (check, name, want) in rows {
+            let got = status(check, name);
+            if got != *want {
+                wrong.push(format!("{check} on {name}: {got}, expected {want}"));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+    };
+    let access_key = |user: &str| -> Vec<String> {
+        results
+            .iter()
+            .filter(|r| {
+                r["check_id"] == "iam-user-access-key-old"
+                    && r["resource"]["name"].as_str().unwrap().starts_with(user)
+            })
+            .map(|r| r["resource"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(access_key("c-admin-user").len(), 2);
+    expect(&[
+        ("iam-role-admin-access", "c-admin", "fail"),
+        ("iam-role-admin-access", "c-notaction", "fail"),
+        ("iam-role-admin-access", "c-narrow", "pass"),
+        ("iam-role-admin-access", "c-bounded-admin", "pass"),
+        ("iam-role-not-action", "c-notaction", "fail"),
+        ("iam-role-not-action", "c-narrow", "pass"),
+        ("iam-role-privilege-escalation", "c-passrole", "fail"),
+        ("iam-role-privilege-escalation", "c-passrole-scoped", "pass"),
+        ("iam-role-privilege-escalation", "c-narrow", "pass"),
+        ("iam-role-passrole-wildcard", "c-passrole", "fail"),
+        ("iam-role-passrole-wildcard", "c-passrole-scoped", "pass"),
+        ("iam-role-data-exfiltration", "c-exfil", "fail"),
+        ("iam-role-data-exfiltration", "c-narrow", "pass"),
+        ("iam-role-resource-exposure", "c-exposure", "fail"),
+        ("iam-role-resource-exposure", "c-narrow", "pass"),
+        ("iam-role-service-wildcard", "c-s3star", "fail"),
+        ("iam-role-service-wildcard", "c-exfil", "pass"),
+        ("iam-role-trust-public", "c-trust-public", "fail"),
+        ("iam-role-trust-public", "c-trust-partner", "pass"),
+        (
+            "iam-role-trust-cross-account-no-external-id",
+            "c-trust-partner",
+            "fail",
+        ),
+        (
+            "iam-role-trust-cross-account-no-external-id",
+            "c-trust-partner-extid",
+            "pass",
+        ),
+        ("iam-user-admin-access", "c-admin-user", "fail"),
+        ("iam-user-admin-access", "c-plain-user", "pass"),
+        ("iam-user-multiple-access-keys", "c-admin-user", "fail"),
+        ("iam-user-multiple-access-keys", "c-plain-user", "pass"),
+        ("lambda-function-url-unauthenticated", "c-open", "fail"),
+        ("lambda-function-url-unauthenticated", "c-clean", "pass"),
+        ("lambda-function-url-cors-wildcard", "c-open", "fail"),
+        ("lambda-function-url-cors-wildcard", "c-clean", "pass"),
+        ("lambda-function-public-policy", "c-public-policy", "fail"),
+        ("lambda-function-public-policy", "c-clean", "pass"),
+        (
+            "lambda-function-permission-unscoped-source",
+            "c-s3-trigger",
+            "fail",
+        ),
+        (
+            "lambda-function-permission-unscoped-source",
+            "c-clean",
+            "pass",
+        ),
+        (
+            "lambda-function-cross-account-invoke",
+            "c-s3-trigger",
+            "fail",
+        ),
+        ("lambda-function-cross-account-invoke", "c-clean", "pass"),
+        ("lambda-function-env-secrets", "c-open", "fail"),
+        ("lambda-function-env-secrets", "c-clean", "pass"),
+        ("lambda-function-env-no-cmk", "c-open", "fail"),
+        ("lambda-function-env-no-cmk", "c-clean", "pass"),
+        ("lambda-function-kms-key-unusable", "c-broken-key", "fail"),
+        ("lambda-function-kms-key-unusable", "c-clean", "pass"),
+        ("lambda-function-no-reserved-concurrency", "c-open", "fail"),
+        ("lambda-function-no-reserved-concurrency", "c-clean", "pass"),
+        ("lambda-function-timeout-max", "c-open", "fail"),
+        ("lambda-function-timeout-max", "c-clean", "pass"),
+        ("lambda-function-runtime-deprecated", "c-open", "fail"),
+        ("lambda-function-runtime-deprecated", "c-clean", "pass"),
+        ("lambda-function-tracing-disabled", "c-open", "fail"),
+        ("lambda-function-tracing-disabled", "c-clean", "pass"),
+        ("lambda-function-shared-role", "c-clean", "fail"),
+        ("lambda-function-shared-role", "c-open", "pass"),
+        ("lambda-function-role-missing", "c-open", "pass"),
+        ("path-public-function-privileged-role", "c-open", "fail"),
+        (
+            "path-public-function-privileged-role",
+            "c-public-policy",
+            "pass",
+        ),
+        ("path-public-function-privileged-role", "c-clean", "pass"),
+        ("path-denial-of-wallet", "c-open", "fail"),
+        ("path-denial-of-wallet", "c-clean", "pass"),
+        ("s3-bucket-public-acl", "c-public-acl", "fail"),
+        ("s3-bucket-public-acl", "c-clean-bucket", "pass"),
+        ("s3-bucket-public-policy", "c-public-policy", "fail"),
+        ("s3-bucket-public-policy", "c-vpce-only", "pass"),
+        ("s3-bucket-cross-account-access", "c-partner-bucket", "fail"),
+        ("s3-bucket-cross-account-access", "c-vpce-only", "pass"),
+        ("s3-bucket-no-default-encryption", "c-public-acl", "fail"),
+        ("s3-bucket-no-default-encryption", "c-clean-bucket", "pass"),
+        ("s3-bucket-not-kms-encrypted", "c-clean-bucket", "pass"),
+        ("s3-bucket-no-tls-enforcement", "c-public-policy", "fail"),
+        ("s3-bucket-no-tls-enforcement", "c-clean-bucket", "pass"),
+        (
+            "s3-bucket-public-access-block-disabled",
+            "c-public-acl",
+            "fail",
+        ),
+        (
+            "s3-bucket-public-access-block-disabled",
+            "c-clean-bucket",
+            "pass",
+        ),
+        ("s3-bucket-acl-enabled", "c-clean-bucket", "pass"),
+        ("s3-bucket-logging-disabled", "c-public-acl", "fail"),
+        ("s3-bucket-logging-disabled", "c-clean-bucket", "pass"),
+        ("s3-bucket-versioning-disabled", "c-clean-bucket", "unknown"),
+        ("s3-account-public-access-block-disabled", account, "fail"),
+        ("kms-key-rotation-disabled", "alias/c-static", "fail"),
+        ("kms-key-rotation-disabled", "alias/c-rotating", "pass"),
+        ("kms-key-disabled", "alias/c-off", "fail"),
+        ("kms-key-disabled", "alias/c-rotating", "pass"),
+        ("kms-key-pending-deletion", "alias/c-doomed", "fail"),
+        ("kms-key-pending-deletion", "alias/c-rotating", "pass"),
+        ("kms-key-public-policy", "alias/c-public", "fail"),
+        ("kms-key-public-policy", "alias/c-rotating", "pass"),
+        ("kms-key-cross-account-access", "alias/c-partner", "fail"),
+        ("kms-key-cross-account-access", "alias/c-rotating", "pass"),
+        (
+            "apigateway-method-unauthenticated",
+            "c-api GET /open",
+            "fail",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "c-api GET /keyed",
+            "pass",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "c-api GET /iam",
+            "pass",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "c-private GET /",
+            "pass",
+        ),
+        ("apigateway-stage-no-throttling", "c-api/wild", "fail"),
+        ("apigateway-stage-no-throttling", "c-api/tame", "pass"),
+        ("apigateway-stage-tracing-disabled", "c-api/wild", "fail"),
+        ("apigateway-stage-tracing-disabled", "c-api/tame", "pass"),
+        ("apigateway-stage-logging-disabled", "c-api/wild", "fail"),
+        ("apigateway-stage-logging-disabled", "c-api/tame", "pass"),
+        ("apigateway-stage-cache-unencrypted", "c-api/wild", "fail"),
+        ("apigateway-stage-cache-unencrypted", "c-api/tame", "pass"),
+        ("apigateway-stage-variable-secrets", "c-api/wild", "fail"),
+        ("apigateway-stage-variable-secrets", "c-api/tame", "pass"),
+        ("apigateway-stage-no-usage-plan", "c-api/wild", "fail"),
+        ("apigateway-domain-weak-tls", "c-old.example.com", "fail"),
+        ("apigateway-domain-weak-tls", "c-new.example.com", "pass"),
+        (
+            "apigateway-route-unauthenticated",
+            "c-http POST /open",
+            "fail",
+        ),
+        (
+            "apigateway-route-unauthenticated",
+            "c-http GET /iam",
+            "pass",
+        ),
+        (
+            "apigateway-http-stage-no-throttling",
+            "c-http/loose",
+            "fail",
+        ),
+        (
+            "apigateway-http-stage-no-throttling",
+            "c-http/strict",
+            "pass",
+        ),
+        ("apigateway-stage-logging-disabled", "c-http/loose", "fail"),
+        ("apigateway-stage-logging-disabled", "c-http/strict", "pass"),
+    ]);
+    // API Gateway ARNs are the real ones.
+    let method = results
+        .iter()
+        .find(|r| {
+            r["check_id"] == "apigateway-method-unauthenticated"
+                && r["resource"]["name"] == "c-api GET /open"
+        })
+        .unwrap();
+    let arn = method["resource"]["arn"].as_str().unwrap();
+    assert!(
+        arn.starts_with(&format!(
+            "arn:aws:apigateway:us-east-1::/restapis/{api_id}/resources/"
+        )) && arn.ends_with("/methods/GET"),
+        "{arn}"
+    );
+    // The secret value in a stage variable never appears.
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("ghp_0123456789abcdefghij"));
+}
