@@ -4,6 +4,8 @@
 
 use crate::model::Gap;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -118,7 +120,8 @@ pub struct ResourceRef {
     pub kind: ResourceKind,
     pub name: String,
     pub region: String,
-    pub account: String,
+    /// Shared: every result of a scan names the same account.
+    pub account: Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,7 +147,7 @@ pub struct Finding {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
-    pub check_id: String,
+    pub check_id: Cow<'static, str>,
     pub status: Status,
     pub severity: Severity,
     pub resource: ResourceRef,
@@ -156,16 +159,18 @@ pub struct CheckResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gap: Option<Gap>,
-    /// check id + resource ARN + discriminator, hashed: stable across runs.
-    pub fingerprint: String,
+    pub gap: Option<Box<Gap>>,
+    /// check id + resource ARN + discriminator, hashed: stable across runs. Written as 16 hex
+    /// digits.
+    #[serde(with = "hex_u64")]
+    pub fingerprint: u64,
 }
 
 impl CheckMeta {
     fn result(&self, resource: ResourceRef, status: Status) -> CheckResult {
         let fingerprint = fingerprint(self.id, &resource.arn, "");
         CheckResult {
-            check_id: self.id.to_owned(),
+            check_id: Cow::Borrowed(self.id),
             status,
             severity: self.severity,
             resource,
@@ -220,7 +225,7 @@ impl CheckMeta {
     ) -> CheckResult {
         CheckResult {
             unknown_reason: Some(reason.into()),
-            gap: gap.cloned(),
+            gap: gap.cloned().map(Box::new),
             ..self.result(resource, Status::Unknown)
         }
     }
@@ -242,8 +247,8 @@ impl CheckResult {
     }
 }
 
-/// FNV-1a over the parts, hex: stable, dependency-free, and not a security boundary.
-pub fn fingerprint(check_id: &str, arn: &str, discriminator: &str) -> String {
+/// FNV-1a over the parts: stable, dependency-free, and not a security boundary.
+pub fn fingerprint(check_id: &str, arn: &str, discriminator: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in [check_id, "\u{1f}", arn, "\u{1f}", discriminator] {
         for byte in part.as_bytes() {
@@ -251,7 +256,21 @@ pub fn fingerprint(check_id: &str, arn: &str, discriminator: &str) -> String {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    format!("{hash:016x}")
+    hash
+}
+
+/// Fingerprints travel as 16 lower-case hex digits.
+pub mod hex_u64 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &u64, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format!("{value:016x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        u64::from_str_radix(&text, 16).map_err(serde::de::Error::custom)
+    }
 }
 
 /// A check: its metadata and the pure function that evaluates it.

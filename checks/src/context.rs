@@ -4,8 +4,11 @@
 
 use crate::check::{ResourceKind, ResourceRef};
 use crate::model::{Attr, Gap, IamRole, IamUser, Inventory, LambdaFunction};
-use crate::policy::{Permissions, SourcePolicy, effective_permissions};
+use crate::policy::{
+    AnalysedPolicy, Permissions, Policy, PolicyError, SourceError, analyse_policy, combine,
+};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::OnceLock;
 use time::{Date, OffsetDateTime};
 
@@ -109,7 +112,17 @@ impl Default for Options {
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub options: &'a Options,
+    account: Arc<str>,
     functions_by_role: HashMap<&'a str, Vec<&'a LambdaFunction>>,
+    roles_by_arn: HashMap<&'a str, &'a IamRole>,
+    managed: HashMap<&'a str, OnceLock<Result<Arc<AnalysedPolicy>, Unresolved>>>,
+    kms_keys_by_arn: HashMap<&'a str, &'a crate::model::KmsKey>,
+    /// Parsed policy documents by text: several checks read the same resource policy.
+    parsed: std::sync::Mutex<HashMap<&'a str, Arc<Result<Policy, PolicyError>>>>,
+    /// Analysed inline policies by text (generated stacks repeat them across roles).
+    inline: std::sync::Mutex<HashMap<(String, &'a str), Arc<AnalysedPolicy>>>,
+    /// Credential-free entries per function, computed once for the checks that need them.
+    pub(crate) entries: OnceLock<HashMap<String, Vec<crate::path::entries::Entry>>>,
     role_permissions: HashMap<&'a str, OnceLock<Result<Permissions, Unresolved>>>,
 }
 
@@ -139,10 +152,33 @@ impl<'a> Context<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        let roles_by_arn = inventory
+            .iam
+            .known()
+            .map(|iam| iam.roles.iter().map(|r| (r.arn.as_str(), r)).collect())
+            .unwrap_or_default();
+        let managed = inventory
+            .iam
+            .known()
+            .map(|iam| {
+                iam.managed_policies
+                    .keys()
+                    .map(|arn| (arn.as_str(), OnceLock::new()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let kms_keys_by_arn = inventory.kms_keys().map(|k| (k.arn.as_str(), k)).collect();
         Context {
             inventory,
             options,
+            account: Arc::from(inventory.account.id.as_str()),
             functions_by_role,
+            roles_by_arn,
+            managed,
+            kms_keys_by_arn,
+            parsed: std::sync::Mutex::new(HashMap::new()),
+            inline: std::sync::Mutex::new(HashMap::new()),
+            entries: OnceLock::new(),
             role_permissions,
         }
     }
@@ -162,20 +198,38 @@ impl<'a> Context<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// A policy document from the inventory, parsed once however many checks read it.
+    pub fn parsed(&self, text: &'a str) -> Arc<Result<Policy, PolicyError>> {
+        if let Some(hit) = self.parsed.lock().ok().and_then(|m| m.get(text).cloned()) {
+            return hit;
+        }
+        let parsed = Arc::new(Policy::parse(text));
+        if let Ok(mut m) = self.parsed.lock() {
+            m.insert(text, parsed.clone());
+        }
+        parsed
+    }
+
+    pub fn kms_key(&self, arn: &str) -> Option<&'a crate::model::KmsKey> {
+        self.kms_keys_by_arn.get(arn).copied()
+    }
+
     pub fn role(&self, arn: &str) -> Option<&'a IamRole> {
-        self.inventory.iam.known()?.role_by_arn(arn)
+        self.roles_by_arn.get(arn).copied()
     }
 
     /// A role's effective permissions, computed once however many checks ask.
-    pub fn role_permissions(&self, role: &IamRole) -> Result<&Permissions, Unresolved> {
+    pub fn role_permissions(&self, role: &'a IamRole) -> Result<&Permissions, Unresolved> {
         match self.role_permissions.get(role.arn.as_str()) {
             Some(cell) => cell
                 .get_or_init(|| {
                     self.compute(
-                        &role.inline_policies,
+                        role.inline_policies
+                            .iter()
+                            .map(|p| (format!("inline:{}", p.name), p.document.as_str()))
+                            .collect(),
                         &role.attached_policies,
                         role.permissions_boundary.as_deref(),
-                        &[],
                     )
                 })
                 .as_ref()
@@ -188,54 +242,45 @@ impl<'a> Context<'a> {
     }
 
     /// A user's effective permissions (own and group policies).
-    pub fn user_permissions(&self, user: &IamUser) -> Result<Permissions, Unresolved> {
-        let groups: Vec<_> = self
-            .inventory
-            .iam
-            .known()
-            .map(|iam| {
-                iam.groups
-                    .iter()
-                    .filter(|g| user.groups.contains(&g.name))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut inline = user.inline_policies.clone();
+    pub fn user_permissions(&self, user: &'a IamUser) -> Result<Permissions, Unresolved> {
+        let mut inline: Vec<(String, &'a str)> = user
+            .inline_policies
+            .iter()
+            .map(|p| (format!("inline:{}", p.name), p.document.as_str()))
+            .collect();
         let mut attached = user.attached_policies.clone();
-        for group in groups {
-            inline.extend(
-                group
-                    .inline_policies
-                    .iter()
-                    .map(|p| crate::model::InlinePolicy {
-                        name: format!("{}/{}", group.name, p.name),
-                        document: p.document.clone(),
-                    }),
-            );
-            attached.extend(group.attached_policies.iter().cloned());
+        if let Some(iam) = self.inventory.iam.known() {
+            for group in iam.groups.iter().filter(|g| user.groups.contains(&g.name)) {
+                inline.extend(group.inline_policies.iter().map(|p| {
+                    (
+                        format!("inline:{}/{}", group.name, p.name),
+                        p.document.as_str(),
+                    )
+                }));
+                attached.extend(group.attached_policies.iter().cloned());
+            }
         }
-        self.compute(
-            &inline,
-            &attached,
-            user.permissions_boundary.as_deref(),
-            &[],
-        )
+        self.compute(inline, &attached, user.permissions_boundary.as_deref())
     }
 
-    fn compute(
-        &self,
-        inline: &[crate::model::InlinePolicy],
-        attached: &[String],
-        boundary: Option<&str>,
-        _extra: &[SourcePolicy<'_>],
-    ) -> Result<Permissions, Unresolved> {
-        let iam = self.inventory.iam.known().ok_or_else(|| Unresolved {
-            reason: "IAM could not be read".to_owned(),
-            gap: self.inventory.iam.gap().cloned().map(Box::new),
-        })?;
-        let document = |arn: &str| -> Result<&str, Unresolved> {
-            match iam.managed_policies.get(arn).map(|p| &p.document) {
-                Some(Attr::Known(doc)) => Ok(doc.as_str()),
+    /// A managed policy, analysed once however many principals attach it.
+    fn managed(&self, arn: &str) -> Result<Arc<AnalysedPolicy>, Unresolved> {
+        let Some(cell) = self.managed.get(arn) else {
+            return Err(Unresolved {
+                reason: format!("the managed policy {arn} is not in the inventory"),
+                gap: None,
+            });
+        };
+        cell.get_or_init(|| {
+            let policy = self
+                .inventory
+                .iam
+                .known()
+                .and_then(|iam| iam.managed_policies.get(arn));
+            match policy.map(|p| &p.document) {
+                Some(Attr::Known(document)) => analyse_policy(arn, document)
+                    .map(Arc::new)
+                    .map_err(malformed),
                 Some(Attr::Unavailable(gap)) => Err(Unresolved {
                     reason: format!("the document of {arn} could not be read"),
                     gap: Some(Box::new(gap.clone())),
@@ -245,31 +290,47 @@ impl<'a> Context<'a> {
                     gap: None,
                 }),
             }
-        };
-        let mut sources: Vec<SourcePolicy<'_>> = inline
-            .iter()
-            .map(|p| SourcePolicy {
-                source: format!("inline:{}", p.name),
-                document: p.document.as_str(),
-            })
-            .collect();
-        for arn in attached {
-            sources.push(SourcePolicy {
-                source: arn.clone(),
-                document: document(arn)?,
+        })
+        .clone()
+    }
+
+    fn inline_policy(
+        &self,
+        source: String,
+        document: &'a str,
+    ) -> Result<Arc<AnalysedPolicy>, Unresolved> {
+        let key = (source, document);
+        if let Some(hit) = self.inline.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(hit);
+        }
+        let analysed = Arc::new(analyse_policy(&key.0, document).map_err(malformed)?);
+        if let Ok(mut m) = self.inline.lock() {
+            m.insert(key, analysed.clone());
+        }
+        Ok(analysed)
+    }
+
+    fn compute(
+        &self,
+        inline: Vec<(String, &'a str)>,
+        attached: &[String],
+        boundary: Option<&str>,
+    ) -> Result<Permissions, Unresolved> {
+        if self.inventory.iam.known().is_none() {
+            return Err(Unresolved {
+                reason: "IAM could not be read".to_owned(),
+                gap: self.inventory.iam.gap().cloned().map(Box::new),
             });
         }
-        let boundary = match boundary {
-            Some(arn) => Some(SourcePolicy {
-                source: format!("boundary:{arn}"),
-                document: document(arn)?,
-            }),
-            None => None,
-        };
-        effective_permissions(&sources, boundary.as_ref()).map_err(|e| Unresolved {
-            reason: format!("policy {} is malformed: {}", e.policy, e.error),
-            gap: None,
-        })
+        let mut policies = Vec::with_capacity(inline.len() + attached.len());
+        for (source, document) in inline {
+            policies.push(self.inline_policy(source, document)?);
+        }
+        for arn in attached {
+            policies.push(self.managed(arn)?);
+        }
+        let boundary = boundary.map(|arn| self.managed(arn)).transpose()?;
+        Ok(combine(&policies, boundary.as_deref()))
     }
 
     pub fn resource(&self, kind: ResourceKind, arn: &str, name: &str, region: &str) -> ResourceRef {
@@ -278,7 +339,7 @@ impl<'a> Context<'a> {
             kind,
             name: name.to_owned(),
             region: region.to_owned(),
-            account: self.account().to_owned(),
+            account: self.account.clone(),
         }
     }
 
@@ -293,5 +354,12 @@ impl<'a> Context<'a> {
     /// Whole days from `then` to the evaluation time.
     pub fn age_days(&self, then: OffsetDateTime) -> i64 {
         (self.options.now - then).whole_days()
+    }
+}
+
+fn malformed(e: SourceError) -> Unresolved {
+    Unresolved {
+        reason: format!("policy {} is malformed: {}", e.policy, e.error),
+        gap: None,
     }
 }

@@ -107,22 +107,34 @@ pub fn evaluate(
         by_index.sort_by_key(|(i, _)| *i);
         by_index.into_iter().map(|(_, r)| r).collect()
     });
-    let mut flat: Vec<CheckResult> = results.drain(..).flatten().collect();
-    // Several results of one check on one resource (e.g. a finding per key) keep distinct,
-    // stable fingerprints.
-    let mut seen = std::collections::HashMap::new();
-    for r in &mut flat {
-        let n = seen.entry(r.fingerprint.clone()).or_insert(0usize);
-        if *n > 0 {
-            r.fingerprint = fingerprint(
-                &r.check_id,
-                &r.resource.arn,
-                &format!("{}#{n}", r.resource.name),
-            );
-        }
-        *n += 1;
+    let total = results.iter().map(Vec::len).sum();
+    let mut flat: Vec<CheckResult> = Vec::with_capacity(total);
+    for mut batch in results.drain(..) {
+        dedupe_fingerprints(&mut batch);
+        flat.append(&mut batch);
     }
     flat
+}
+
+/// Several results of one check on one resource keep distinct, stable fingerprints.
+/// Fingerprints include the check id, so only results of the same check can collide.
+fn dedupe_fingerprints(results: &mut [CheckResult]) {
+    let mut seen = std::collections::HashSet::with_capacity(results.len());
+    let duplicates: Vec<usize> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !seen.insert(r.fingerprint))
+        .map(|(i, _)| i)
+        .collect();
+    drop(seen);
+    for (n, i) in duplicates.into_iter().enumerate() {
+        let r = &mut results[i];
+        r.fingerprint = fingerprint(
+            &r.check_id,
+            &r.resource.arn,
+            &format!("{}#{}", r.resource.name, n + 1),
+        );
+    }
 }
 
 /// A short hash of the catalogue (ids, severities, titles).
@@ -138,7 +150,7 @@ pub fn catalogue_version() -> String {
             )
         })
         .collect();
-    fingerprint("catalogue", &text, "")
+    format!("{:016x}", fingerprint("catalogue", &text, ""))
 }
 
 #[cfg(test)]

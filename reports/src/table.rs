@@ -66,7 +66,7 @@ pub fn render(report: &Report, width: Option<u16>, verbose: bool) -> String {
                 String::new()
             };
             t.add_row([
-                r.check_id.clone(),
+                r.check_id.to_string(),
                 sanitize(&r.resource.arn),
                 sanitize(message) + &more,
             ]);
@@ -93,7 +93,7 @@ pub fn render(report: &Report, width: Option<u16>, verbose: bool) -> String {
         };
         for r in &unknown[..shown] {
             t.add_row([
-                r.check_id.clone(),
+                r.check_id.to_string(),
                 sanitize(&r.resource.arn),
                 sanitize(r.unknown_reason.as_deref().unwrap_or_default()),
             ]);

@@ -2,7 +2,7 @@ use super::common::region_unknown;
 use crate::check::*;
 use crate::context::Context;
 use crate::model::Attr;
-use crate::policy::{Policy, analyze};
+use crate::policy::analyze;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -35,10 +35,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             let resource = cx.resource(ResourceKind::RestApi, &api.arn, &api.name, &api.region);
             out.push(match &api.policy {
                 None => meta.pass(resource),
-                Some(text) => match Policy::parse(text) {
+                Some(text) => match cx.parsed(text).as_ref() {
                     Err(e) => meta.unknown(resource, format!("the API policy is malformed: {e}"), None),
                     Ok(policy) => {
-                        let access = analyze(&policy, &["execute-api:*"]);
+                        let access = analyze(policy, &["execute-api:*"]);
                         if access.is_public() {
                             meta.fail_one(
                                 resource,

@@ -76,11 +76,33 @@ pub(crate) const ESCALATION_METHODS: &[(&str, &[&str])] = &[
     ("AssumeAnyRole", &["sts:AssumeRole"]),
 ];
 
+/// Catalogue indices of a list of actions, resolved once.
+fn indices(actions: &[&str]) -> Vec<Option<usize>> {
+    actions.iter().map(|a| CATALOGUE.index(a)).collect()
+}
+
+static ESCALATION_INDICES: std::sync::LazyLock<Vec<Vec<Option<usize>>>> =
+    std::sync::LazyLock::new(|| {
+        ESCALATION_METHODS
+            .iter()
+            .map(|(_, actions)| indices(actions))
+            .collect()
+    });
+static EXFILTRATION_INDICES: std::sync::LazyLock<Vec<Option<usize>>> =
+    std::sync::LazyLock::new(|| indices(EXFILTRATION_ACTIONS));
+static EXPOSURE_INDICES: std::sync::LazyLock<Vec<Option<usize>>> =
+    std::sync::LazyLock::new(|| indices(EXPOSURE_ACTIONS));
+
+fn allowed(p: &Permissions, index: Option<usize>) -> bool {
+    index.is_some_and(|i| p.unscoped.contains(i))
+}
+
 pub(crate) fn escalation_methods(p: &Permissions) -> Vec<&'static str> {
     ESCALATION_METHODS
         .iter()
-        .filter(|(_, actions)| actions.iter().all(|a| p.allows_unscoped(a)))
-        .map(|(name, _)| *name)
+        .zip(ESCALATION_INDICES.iter())
+        .filter(|(_, idx)| idx.iter().all(|i| allowed(p, *i)))
+        .map(|((name, _), _)| *name)
         .collect()
 }
 
@@ -107,8 +129,9 @@ pub(crate) const EXFILTRATION_ACTIONS: &[&str] = &[
 pub(crate) fn exfiltration_actions(p: &Permissions) -> Vec<&'static str> {
     EXFILTRATION_ACTIONS
         .iter()
-        .copied()
-        .filter(|a| p.allows_unscoped(a))
+        .zip(EXFILTRATION_INDICES.iter())
+        .filter(|(_, i)| allowed(p, **i))
+        .map(|(a, _)| *a)
         .collect()
 }
 
@@ -136,30 +159,42 @@ pub(crate) const EXPOSURE_ACTIONS: &[&str] = &[
 pub(crate) fn exposure_actions(p: &Permissions) -> Vec<&'static str> {
     EXPOSURE_ACTIONS
         .iter()
-        .copied()
-        .filter(|a| p.allows_unscoped(a))
+        .zip(EXPOSURE_INDICES.iter())
+        .filter(|(_, i)| allowed(p, **i))
+        .map(|(a, _)| *a)
         .collect()
 }
 
+/// Per service: its catalogue range and which of its actions are writes, computed once.
+static WRITE_MASKS: std::sync::LazyLock<Vec<(String, usize, Vec<usize>)>> =
+    std::sync::LazyLock::new(|| {
+        let mut services: Vec<(String, usize, Vec<usize>)> = CATALOGUE
+            .services()
+            .map(|(service, (start, end))| {
+                let writes = (start..end)
+                    .filter(|i| {
+                        matches!(
+                            CATALOGUE.level(*i),
+                            AccessLevel::Write | AccessLevel::PermissionsManagement
+                        )
+                    })
+                    .collect();
+                (service.to_owned(), start, writes)
+            })
+            .collect();
+        services.sort();
+        services
+    });
+
 /// Services whose every write action is allowed unscoped (`service:*` or equivalent).
 pub(crate) fn wildcard_services(p: &Permissions) -> Vec<String> {
-    let mut services: Vec<String> = CATALOGUE
-        .services()
-        .filter(|(_, (start, end))| {
-            let writes: Vec<usize> = (*start..*end)
-                .filter(|i| {
-                    matches!(
-                        CATALOGUE.level(*i),
-                        AccessLevel::Write | AccessLevel::PermissionsManagement
-                    )
-                })
-                .collect();
-            !writes.is_empty() && writes.iter().all(|i| p.unscoped.contains(*i))
-        })
-        .map(|(service, _)| service.to_owned())
-        .collect();
-    services.sort();
-    services
+    WRITE_MASKS
+        .iter()
+        // Cheap first test: the service's first write must be allowed at all.
+        .filter(|(_, _, writes)| writes.first().is_some_and(|w| p.unscoped.contains(*w)))
+        .filter(|(_, _, writes)| writes.iter().all(|i| p.unscoped.contains(*i)))
+        .map(|(service, _, _)| service.clone())
+        .collect()
 }
 
 /// Evidence lines naming which policy grants an action.

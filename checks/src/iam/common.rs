@@ -64,10 +64,10 @@ pub(crate) fn each_role_permissions(
 }
 
 /// Same for users.
-pub(crate) fn each_user(
-    cx: &Context<'_>,
+pub(crate) fn each_user<'a>(
+    cx: &Context<'a>,
     meta: &CheckMeta,
-    judge: impl Fn(&IamUser) -> CheckResultOr,
+    judge: impl Fn(&'a IamUser) -> CheckResultOr,
 ) -> Vec<CheckResult> {
     let iam = match &cx.inventory.iam {
         Attr::Known(iam) => iam,

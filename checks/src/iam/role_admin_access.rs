@@ -22,7 +22,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     each_role_permissions(cx, &CHECK.meta, |role, p| {
         is_admin(p).then(|| {
-            let sources: Vec<String> = p.grants.iter().filter(|g| g.unscoped && g.actions.count() > 0).map(|g| g.source.clone()).collect();
+            let sources: Vec<String> = p.grants().filter(|g| g.unscoped && g.actions.count() > 0).map(|g| g.source.clone()).collect();
             finding(
                 format!(
                     "{} may perform {:.0}% of all AWS actions on every resource (admin is {:.0}% or more)",

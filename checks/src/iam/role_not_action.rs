@@ -21,8 +21,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     each_role_permissions(cx, &CHECK.meta, |role, p| {
         let sources: Vec<String> = p
-            .grants
-            .iter()
+            .grants()
             .filter(|g| g.uses_not)
             .map(|g| {
                 format!(

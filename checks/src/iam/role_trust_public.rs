@@ -28,7 +28,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     roles
         .map(|role| {
             let resource = cx.role_ref(role);
-            match trust_entries(role) {
+            match trust_entries(cx, role) {
                 Err(reason) => meta.unknown(resource, reason, None),
                 Ok(entries) => {
                     let open: Vec<&str> = entries

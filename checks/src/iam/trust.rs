@@ -1,9 +1,7 @@
 //! Reading a role's trust policy: who may assume it, and under which conditions.
 
 use crate::model::IamRole;
-use crate::policy::{
-    Effect, Policy, Principal, conditions::principal_restrictions, principal_account,
-};
+use crate::policy::{Effect, Principal, conditions::principal_restrictions, principal_account};
 
 pub(crate) struct TrustEntry {
     pub(crate) statement: String,
@@ -24,12 +22,16 @@ const ASSUME_ACTIONS: &[&str] = &[
     "sts:AssumeRoleWithSAML",
 ];
 
-pub(crate) fn trust_entries(role: &IamRole) -> Result<Vec<TrustEntry>, String> {
+pub(crate) fn trust_entries<'a>(
+    cx: &crate::context::Context<'a>,
+    role: &'a IamRole,
+) -> Result<Vec<TrustEntry>, String> {
     let text = role
         .trust_policy
         .as_deref()
         .ok_or("the trust policy is missing")?;
-    let policy = Policy::parse(text).map_err(|e| e.to_string())?;
+    let parsed = cx.parsed(text);
+    let policy = parsed.as_ref().as_ref().map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for (i, s) in policy.statements.iter().enumerate() {
         if s.effect != Effect::Allow {

@@ -28,8 +28,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 user.name,
                 p.unscoped_share() * 100.0
             ),
-            p.grants
-                .iter()
+            p.grants()
                 .filter(|g| g.unscoped)
                 .map(|g| evidence("policy", &g.source))
                 .collect(),

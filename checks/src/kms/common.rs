@@ -15,10 +15,10 @@ pub(crate) fn key_ref(cx: &Context<'_>, key: &KmsKey) -> ResourceRef {
 }
 
 /// `judge` returns `None` for keys the check does not evaluate (e.g. AWS-managed).
-pub(crate) fn each_key(
-    cx: &Context<'_>,
+pub(crate) fn each_key<'a>(
+    cx: &Context<'a>,
     meta: &CheckMeta,
-    judge: impl Fn(&KmsKey, &KmsKeyMetadata, ResourceRef) -> Option<CheckResult>,
+    judge: impl Fn(&'a KmsKey, &'a KmsKeyMetadata, ResourceRef) -> Option<CheckResult>,
 ) -> Vec<CheckResult> {
     let account = cx.account();
     let mut out = Vec::new();

@@ -2,7 +2,7 @@ use super::common::each_key;
 use crate::check::*;
 use crate::context::Context;
 use crate::model::Attr;
-use crate::policy::{Policy, analyze};
+use crate::policy::analyze;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -29,10 +29,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         Some(match &key.policy {
             Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
             Attr::Known(None) => meta.unknown(resource, "no key policy was returned", None),
-            Attr::Known(Some(text)) => match Policy::parse(text) {
+            Attr::Known(Some(text)) => match cx.parsed(text).as_ref() {
                 Err(e) => meta.unknown(resource, format!("the key policy is malformed: {e}"), None),
                 Ok(policy) => {
-                    let access = analyze(&policy, &["kms:*"]);
+                    let access = analyze(policy, &["kms:*"]);
                     if access.is_public() {
                         meta.fail_one(
                             resource,

@@ -29,12 +29,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             let Some(regional) = cx.inventory.regions.iter().find(|r| r.region == region) else {
                 return Some(meta.unknown(resource, format!("the key's region {region} was not scanned"), None));
             };
-            let keys = match &regional.kms_keys {
-                Attr::Known(keys) => keys,
-                Attr::Unavailable(gap) => return Some(meta.unknown_gap(resource, gap)),
-            };
-            let key_id = key_arn.rsplit('/').next().unwrap_or(key_arn);
-            let Some(key) = keys.iter().find(|k| k.arn == key_arn || k.id == key_id) else {
+            // The key listing of that region must be complete for "missing" to mean missing.
+            if let Attr::Unavailable(gap) = &regional.kms_keys {
+                return Some(meta.unknown_gap(resource, gap));
+            }
+            let Some(key) = cx.kms_key(key_arn) else {
                 // An alias ARN cannot be resolved without its listing; a key ARN absent from
                 // a complete listing is missing.
                 if key_arn.contains(":alias/") {

@@ -32,7 +32,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     meta.pass_with_note(resource, format!("reserved concurrency {n}"))
                 }
                 Attr::Known(None) => {
-                    let public = publicly_invocable(&entries, f);
+                    let public = publicly_invocable(entries, f);
                     let result = meta.fail_one(
                         resource,
                         format!(

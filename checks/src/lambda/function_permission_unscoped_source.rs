@@ -22,7 +22,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         .lambda_functions()
         .map(|f| {
             let resource = cx.function_ref(f);
-            match invoke_access(f) {
+            match invoke_access(cx, f) {
                 Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
                 Ok(Some(access)) => {
                     let unscoped: Vec<&String> =

@@ -1,7 +1,7 @@
 use crate::check::*;
 use crate::context::Context;
 use crate::model::{Attr, LambdaFunction};
-use crate::policy::{Policy, ResourceAccess, analyze};
+use crate::policy::{ResourceAccess, analyze};
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -21,21 +21,23 @@ pub(crate) static CHECK: Check = Check {
 
 /// What a function's resource policy lets others do with `lambda:InvokeFunction` (and URL
 /// invocation), or why it cannot be known.
-pub(crate) fn invoke_access(f: &LambdaFunction) -> Result<Option<ResourceAccess>, String> {
+pub(crate) fn invoke_access<'a>(
+    cx: &Context<'a>,
+    f: &'a LambdaFunction,
+) -> Result<Option<ResourceAccess>, String> {
     match &f.resource_policy {
         Attr::Unavailable(gap) => Err(format!(
             "the resource policy could not be read ({})",
             gap.error_code
         )),
         Attr::Known(None) => Ok(None),
-        Attr::Known(Some(text)) => Policy::parse(text)
-            .map(|p| {
-                Some(analyze(
-                    &p,
-                    &["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"],
-                ))
-            })
-            .map_err(|e| e.to_string()),
+        Attr::Known(Some(text)) => match cx.parsed(text).as_ref() {
+            Ok(p) => Ok(Some(analyze(
+                p,
+                &["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"],
+            ))),
+            Err(e) => Err(e.to_string()),
+        },
     }
 }
 
@@ -45,7 +47,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         .lambda_functions()
         .map(|f| {
             let resource = cx.function_ref(f);
-            match invoke_access(f) {
+            match invoke_access(cx, f) {
                 Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
                 Ok(Some(access)) if access.is_public() => meta.fail_one(
                     resource,

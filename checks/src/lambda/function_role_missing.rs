@@ -27,10 +27,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             match &cx.inventory.iam {
                 Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
                 // A role in another account cannot be looked up from here.
-                Attr::Known(_) if !f.role_arn.contains(&format!(":{}:", cx.account())) => {
+                Attr::Known(_) if crate::policy::principal_account(&f.role_arn).as_deref() != Some(cx.account()) => {
                     meta.unknown(resource, format!("the role {} is in another account", f.role_arn), None)
                 }
-                Attr::Known(iam) if iam.role_by_arn(&f.role_arn).is_some() => meta.pass(resource),
+                Attr::Known(_) if cx.role(&f.role_arn).is_some() => meta.pass(resource),
                 Attr::Known(_) => meta.fail_one(
                     resource,
                     format!("{} names the role {}, which does not exist: whoever re-creates it controls the function's permissions", f.name, f.role_arn),

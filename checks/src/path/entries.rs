@@ -40,7 +40,12 @@ pub(crate) fn integration_function(uri: &str) -> Option<String> {
     (parts.len() >= 7 && parts[5] == "function").then(|| parts[..7].join(":"))
 }
 
-pub(crate) fn entries(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
+/// Entries per function ARN, computed once per evaluation.
+pub(crate) fn entries<'c>(cx: &'c Context<'_>) -> &'c HashMap<String, Vec<Entry>> {
+    cx.entries.get_or_init(|| compute(cx))
+}
+
+fn compute(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
     let mut map: HashMap<String, Vec<Entry>> = HashMap::new();
     for f in cx.inventory.lambda_functions() {
         if let Attr::Known(Some(url)) = &f.function_url
@@ -53,7 +58,7 @@ pub(crate) fn entries(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
                 throttled: false,
             });
         }
-        if let Ok(Some(access)) = invoke_access(f)
+        if let Ok(Some(access)) = invoke_access(cx, f)
             && access.is_public()
         {
             map.entry(f.arn.clone()).or_default().push(Entry {

@@ -3,7 +3,7 @@
 //! Wildcard patterns expand against it into compact action sets.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 const DATA: &str = include_str!("../../data/iam-actions.tsv");
 
@@ -26,7 +26,7 @@ pub struct Catalogue {
     services: HashMap<String, (usize, usize)>,
     by_name: HashMap<String, usize>,
     /// Expanded patterns, cached: the same few patterns recur across thousands of policies.
-    cache: Mutex<HashMap<String, ActionSet>>,
+    cache: Mutex<HashMap<String, Arc<ActionSet>>>,
 }
 
 pub static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue::parse(DATA));
@@ -159,7 +159,7 @@ impl Catalogue {
     }
 
     /// The actions one pattern (`s3:Get*`, `*`, `iam:PassRole`) matches, case-insensitively.
-    pub fn expand(&self, pattern: &str) -> ActionSet {
+    pub fn expand(&self, pattern: &str) -> Arc<ActionSet> {
         let key = pattern.to_ascii_lowercase();
         if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return hit;
@@ -187,6 +187,7 @@ impl Catalogue {
                 }
             }
         }
+        let set = Arc::new(set);
         if let Ok(mut cache) = self.cache.lock() {
             cache.insert(key, set.clone());
         }

@@ -6,6 +6,7 @@
 use super::catalogue::{ActionSet, CATALOGUE};
 use super::conditions::identity_restrictions;
 use super::document::{Effect, Policy, PolicyError, Statement};
+use std::sync::Arc;
 
 /// One policy attached to a principal, with a name for evidence.
 #[derive(Debug, Clone)]
@@ -25,11 +26,23 @@ pub struct Grant {
     pub uses_not: bool,
 }
 
+/// One policy document, analysed once (a managed policy attached to many principals is
+/// parsed and expanded a single time).
+#[derive(Debug, Clone)]
+pub struct AnalysedPolicy {
+    pub source: String,
+    allow_unscoped: ActionSet,
+    allow_any: ActionSet,
+    deny: ActionSet,
+    pub grants: Vec<Grant>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Permissions {
     pub unscoped: ActionSet,
     pub scoped: ActionSet,
-    pub grants: Vec<Grant>,
+    /// The policies the permissions come from, for evidence.
+    pub policies: Vec<Arc<AnalysedPolicy>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -60,57 +73,77 @@ fn statement_actions(statement: &Statement) -> ActionSet {
     }
 }
 
-struct Sets {
-    unscoped: ActionSet,
-    any: ActionSet,
-    grants: Vec<Grant>,
+/// Parses and expands one document.
+pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, SourceError> {
+    let n = CATALOGUE.len();
+    let parsed = Policy::parse(document).map_err(|error| SourceError {
+        policy: source.to_owned(),
+        error,
+    })?;
+    let mut out = AnalysedPolicy {
+        source: source.to_owned(),
+        allow_unscoped: ActionSet::empty(n),
+        allow_any: ActionSet::empty(n),
+        deny: ActionSet::empty(n),
+        grants: Vec::new(),
+    };
+    for statement in &parsed.statements {
+        let actions = statement_actions(statement);
+        let broad = covers_all_resources(statement);
+        let unconditioned = identity_restrictions(statement).is_empty();
+        match statement.effect {
+            Effect::Allow => {
+                out.allow_any.union_with(&actions);
+                let is_unscoped = broad && unconditioned;
+                if is_unscoped {
+                    out.allow_unscoped.union_with(&actions);
+                }
+                out.grants.push(Grant {
+                    source: source.to_owned(),
+                    sid: statement.sid.clone(),
+                    actions,
+                    unscoped: is_unscoped,
+                    uses_not: statement.actions.negated || statement.resources.negated,
+                });
+            }
+            // Only a Deny that always applies, everywhere, removes an action outright.
+            Effect::Deny if broad && statement.conditions.is_empty() => {
+                out.deny.union_with(&actions)
+            }
+            Effect::Deny => {}
+        }
+    }
+    Ok(out)
 }
 
-fn evaluate(policies: &[SourcePolicy<'_>]) -> Result<Sets, SourceError> {
+/// Effective permissions from analysed identity policies and an optional boundary: Allow minus
+/// explicit Deny (in any of them), capped by the boundary's allows.
+pub fn combine(policies: &[Arc<AnalysedPolicy>], boundary: Option<&AnalysedPolicy>) -> Permissions {
     let n = CATALOGUE.len();
-    let mut unscoped = ActionSet::empty(n);
-    let mut any = ActionSet::empty(n);
-    let mut denied = ActionSet::empty(n);
-    let mut grants = Vec::new();
-    for policy in policies {
-        let parsed = Policy::parse(policy.document).map_err(|error| SourceError {
-            policy: policy.source.clone(),
-            error,
-        })?;
-        for statement in &parsed.statements {
-            let actions = statement_actions(statement);
-            let broad = covers_all_resources(statement);
-            let unconditioned = identity_restrictions(statement).is_empty();
-            match statement.effect {
-                Effect::Allow => {
-                    any.union_with(&actions);
-                    let is_unscoped = broad && unconditioned;
-                    if is_unscoped {
-                        unscoped.union_with(&actions);
-                    }
-                    grants.push(Grant {
-                        source: policy.source.clone(),
-                        sid: statement.sid.clone(),
-                        actions,
-                        unscoped: is_unscoped,
-                        uses_not: statement.actions.negated || statement.resources.negated,
-                    });
-                }
-                // Only a Deny that always applies, everywhere, removes an action outright.
-                Effect::Deny if broad && statement.conditions.is_empty() => {
-                    denied.union_with(&actions)
-                }
-                Effect::Deny => {}
-            }
-        }
+    let (mut unscoped, mut any, mut denied) = (
+        ActionSet::empty(n),
+        ActionSet::empty(n),
+        ActionSet::empty(n),
+    );
+    for p in policies {
+        unscoped.union_with(&p.allow_unscoped);
+        any.union_with(&p.allow_any);
+        denied.union_with(&p.deny);
+    }
+    if let Some(b) = boundary {
+        denied.union_with(&b.deny);
+        unscoped.intersect_with(&b.allow_unscoped);
+        any.intersect_with(&b.allow_any);
     }
     unscoped.subtract(&denied);
     any.subtract(&denied);
-    Ok(Sets {
+    let mut scoped = any;
+    scoped.subtract(&unscoped);
+    Permissions {
         unscoped,
-        any,
-        grants,
-    })
+        scoped,
+        policies: policies.to_vec(),
+    }
 }
 
 /// Effective permissions of a principal from its identity policies and optional boundary.
@@ -118,29 +151,21 @@ pub fn effective_permissions(
     policies: &[SourcePolicy<'_>],
     boundary: Option<&SourcePolicy<'_>>,
 ) -> Result<Permissions, SourceError> {
-    let identity = evaluate(policies)?;
-    let (mut unscoped, mut any) = (identity.unscoped, identity.any);
-    if let Some(boundary) = boundary {
-        let cap = evaluate(std::slice::from_ref(boundary))?;
-        unscoped.intersect_with(&cap.unscoped);
-        any.intersect_with(&cap.any);
-    }
-    let mut scoped = any;
-    scoped.subtract(&unscoped);
-    let mut grants = identity.grants;
-    for grant in &mut grants {
-        let mut reach = unscoped.clone();
-        reach.union_with(&scoped);
-        grant.actions.intersect_with(&reach);
-    }
-    Ok(Permissions {
-        unscoped,
-        scoped,
-        grants,
-    })
+    let analysed = policies
+        .iter()
+        .map(|p| analyse_policy(&p.source, p.document).map(Arc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    let boundary = boundary
+        .map(|b| analyse_policy(&b.source, b.document))
+        .transpose()?;
+    Ok(combine(&analysed, boundary.as_ref()))
 }
 
 impl Permissions {
+    /// Every Allow statement of the principal's policies.
+    pub fn grants(&self) -> impl Iterator<Item = &Grant> {
+        self.policies.iter().flat_map(|p| p.grants.iter())
+    }
     pub fn allows_unscoped(&self, action: &str) -> bool {
         CATALOGUE
             .index(action)
@@ -152,8 +177,7 @@ impl Permissions {
             return Vec::new();
         };
         let mut sources: Vec<String> = self
-            .grants
-            .iter()
+            .grants()
             .filter(|g| g.unscoped && g.actions.contains(i))
             .map(|g| g.source.clone())
             .collect();
@@ -222,7 +246,7 @@ mod tests {
         assert!(!p.allows_unscoped("iam:CreateUser"));
         assert!(p.allows_unscoped("s3:DeleteBucket"));
         assert!(p.unscoped_share() > 0.9);
-        assert!(p.grants[0].uses_not);
+        assert!(p.grants().next().is_some_and(|g| g.uses_not));
         let p = perms(
             &[
                 r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}]}"#,

@@ -9,5 +9,8 @@ pub mod resource;
 
 pub use catalogue::{AccessLevel, ActionSet, CATALOGUE};
 pub use document::{Condition, Effect, PatternSet, Policy, PolicyError, Principal, Statement};
-pub use identity::{Permissions, SourcePolicy, covers_all_resources, effective_permissions};
+pub use identity::{
+    AnalysedPolicy, Permissions, SourceError, SourcePolicy, analyse_policy, combine,
+    covers_all_resources, effective_permissions,
+};
 pub use resource::{ResourceAccess, analyze, principal_account};

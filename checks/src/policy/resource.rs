@@ -1,9 +1,9 @@
 //! Resource-policy analysis: who can call (anyone, which accounts, which services), and which
 //! statements are narrowed by a restricting condition.
 
-use super::catalogue::CATALOGUE;
+use super::catalogue::glob_match;
 use super::conditions::principal_restrictions;
-use super::document::{Effect, Policy, Principal, Statement};
+use super::document::{Effect, PatternSet, Policy, Principal, Statement};
 use std::collections::BTreeSet;
 
 /// What a resource policy lets others do, for the actions a check cares about.
@@ -23,6 +23,36 @@ pub struct ResourceAccess {
 impl ResourceAccess {
     pub fn is_public(&self) -> bool {
         !self.public_statements.is_empty()
+    }
+}
+
+/// Whether two IAM action patterns (`service:Action`, wildcards allowed) can match a common
+/// action. Resource policies name few actions, so this avoids expanding the catalogue.
+fn overlap(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    if a == "*" || b == "*" {
+        return true;
+    }
+    let (Some((sa, aa)), Some((sb, ab))) = (a.split_once(':'), b.split_once(':')) else {
+        return false;
+    };
+    (glob_match(sa, sb) || glob_match(sb, sa)) && (glob_match(aa, ab) || glob_match(ab, aa))
+}
+
+/// Whether a statement's Action/NotAction reaches any of the wanted actions.
+fn reaches(set: &PatternSet, wanted: &[&str]) -> bool {
+    if set.negated {
+        // NotAction reaches a wanted pattern unless one of its exclusions covers it whole.
+        wanted.iter().any(|w| {
+            let w = w.to_ascii_lowercase();
+            !set.patterns
+                .iter()
+                .any(|p| glob_match(&p.to_ascii_lowercase(), &w))
+        })
+    } else {
+        set.patterns
+            .iter()
+            .any(|p| wanted.iter().any(|w| overlap(p, w)))
     }
 }
 
@@ -49,21 +79,9 @@ fn statement_name(statement: &Statement, index: usize) -> String {
 /// Analyses the Allow statements whose actions reach any of `actions` (patterns such as
 /// `lambda:InvokeFunction` or `s3:*`).
 pub fn analyze(policy: &Policy, actions: &[&str]) -> ResourceAccess {
-    let wanted = {
-        let owned: Vec<String> = actions.iter().map(|a| (*a).to_owned()).collect();
-        CATALOGUE.expand_all(&owned)
-    };
     let mut access = ResourceAccess::default();
     for (index, statement) in policy.statements.iter().enumerate() {
-        if statement.effect != Effect::Allow {
-            continue;
-        }
-        let mut reach = CATALOGUE.expand_all(&statement.actions.patterns);
-        if statement.actions.negated {
-            reach = reach.complement(CATALOGUE.len());
-        }
-        reach.intersect_with(&wanted);
-        if reach.is_empty() {
+        if statement.effect != Effect::Allow || !reaches(&statement.actions, actions) {
             continue;
         }
         let restrictions = principal_restrictions(statement);

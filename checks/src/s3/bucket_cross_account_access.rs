@@ -2,7 +2,7 @@ use super::common::each_bucket;
 use crate::check::*;
 use crate::context::Context;
 use crate::model::Attr;
-use crate::policy::{Policy, analyze};
+use crate::policy::analyze;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -28,8 +28,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Attr::Known(None) => return meta.pass(resource),
             Attr::Known(Some(text)) => text,
         };
-        let access = match Policy::parse(text) {
-            Ok(policy) => analyze(&policy, &["s3:*"]),
+        let access = match cx.parsed(text).as_ref() {
+            Ok(policy) => analyze(policy, &["s3:*"]),
             Err(e) => {
                 return meta.unknown(
                     resource,

@@ -58,13 +58,13 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             ),
             vec![evidence("policy", "none")],
         ),
-        Attr::Known(Some(text)) => match Policy::parse(text) {
+        Attr::Known(Some(text)) => match cx.parsed(text).as_ref() {
             Err(e) => meta.unknown(
                 resource,
                 format!("the bucket policy is malformed: {e}"),
                 None,
             ),
-            Ok(policy) if enforces_tls(&policy) => meta.pass(resource),
+            Ok(policy) if enforces_tls(policy) => meta.pass(resource),
             Ok(_) => meta.fail_one(
                 resource,
                 format!(

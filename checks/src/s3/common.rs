@@ -11,10 +11,10 @@ pub(crate) fn bucket_ref(cx: &Context<'_>, b: &S3Bucket) -> ResourceRef {
 
 /// Runs `judge` on every bucket; no result list at all when the listing failed becomes one
 /// account-level unknown.
-pub(crate) fn each_bucket(
-    cx: &Context<'_>,
+pub(crate) fn each_bucket<'a>(
+    cx: &Context<'a>,
     meta: &CheckMeta,
-    judge: impl Fn(&S3Bucket, ResourceRef) -> CheckResult,
+    judge: impl Fn(&'a S3Bucket, ResourceRef) -> CheckResult,
 ) -> Vec<CheckResult> {
     match &cx.inventory.s3.buckets {
         Attr::Known(buckets) => buckets
