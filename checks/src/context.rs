@@ -210,6 +210,37 @@ impl<'a> Context<'a> {
         parsed
     }
 
+    /// The accounts of a resource policy that are neither the scanned one nor trusted, or a
+    /// pass: the shared judgement of the cross-account checks.
+    pub fn judge_outside_accounts(
+        &self,
+        meta: &crate::check::CheckMeta,
+        resource: ResourceRef,
+        accounts: &std::collections::BTreeSet<String>,
+        subject: &str,
+        evidence_path: &str,
+    ) -> crate::check::CheckResult {
+        let outside: Vec<&str> = accounts
+            .iter()
+            .map(String::as_str)
+            .filter(|a| !self.is_trusted_account(a))
+            .collect();
+        if outside.is_empty() {
+            return meta.pass(resource);
+        }
+        meta.fail_one(
+            resource,
+            format!(
+                "{subject} account(s) outside the trusted list: {}",
+                outside.join(", ")
+            ),
+            outside
+                .iter()
+                .map(|a| crate::check::evidence(evidence_path, *a))
+                .collect(),
+        )
+    }
+
     pub fn kms_key(&self, arn: &str) -> Option<&'a crate::model::KmsKey> {
         self.kms_keys_by_arn.get(arn).copied()
     }

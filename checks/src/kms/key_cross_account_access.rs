@@ -29,30 +29,19 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         Some(match &key.policy {
             Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
             Attr::Known(None) => meta.unknown(resource, "no key policy was returned", None),
-            Attr::Known(Some(text)) => {
-                match cx.parsed(text).as_ref() {
-                    Err(e) => {
-                        meta.unknown(resource, format!("the key policy is malformed: {e}"), None)
-                    }
-                    Ok(policy) => {
-                        let access = analyze(policy, &["kms:*"]);
-                        let outside: Vec<&String> = access
-                            .accounts
-                            .iter()
-                            .filter(|a| !cx.is_trusted_account(a))
-                            .collect();
-                        if outside.is_empty() {
-                            meta.pass(resource)
-                        } else {
-                            meta.fail_one(
-                            resource,
-                            format!("the policy of key {} grants account(s) outside the trusted list", key.id),
-                            outside.iter().map(|a| evidence("policy.principal.account", a.as_str())).collect(),
-                        )
-                        }
-                    }
+            Attr::Known(Some(text)) => match cx.parsed(text).as_ref() {
+                Err(e) => meta.unknown(resource, format!("the key policy is malformed: {e}"), None),
+                Ok(policy) => {
+                    let access = analyze(policy, &["kms:*"]);
+                    cx.judge_outside_accounts(
+                        meta,
+                        resource,
+                        &access.accounts,
+                        &format!("the policy of key {} grants", key.id),
+                        "policy.principal.account",
+                    )
                 }
-            }
+            },
         })
     })
 }

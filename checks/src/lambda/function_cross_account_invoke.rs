@@ -26,33 +26,13 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             let resource = cx.function_ref(f);
             match invoke_access(cx, f) {
                 Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
-                Ok(Some(access)) => {
-                    let outside: Vec<&String> = access
-                        .accounts
-                        .iter()
-                        .filter(|a| !cx.is_trusted_account(a))
-                        .collect();
-                    if outside.is_empty() {
-                        meta.pass(resource)
-                    } else {
-                        meta.fail_one(
-                            resource,
-                            format!(
-                                "{} may be invoked by account(s) outside the trusted list: {}",
-                                f.name,
-                                outside
-                                    .iter()
-                                    .map(|a| a.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                            outside
-                                .iter()
-                                .map(|a| evidence("resource_policy.principal.account", a.as_str()))
-                                .collect(),
-                        )
-                    }
-                }
+                Ok(Some(access)) => cx.judge_outside_accounts(
+                    meta,
+                    resource,
+                    &access.accounts,
+                    &format!("{} may be invoked by", f.name),
+                    "resource_policy.principal.account",
+                ),
                 Ok(None) => meta.pass(resource),
             }
         })

@@ -38,30 +38,12 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 );
             }
         };
-        let outside: Vec<&String> = access
-            .accounts
-            .iter()
-            .filter(|a| !cx.is_trusted_account(a))
-            .collect();
-        if outside.is_empty() {
-            meta.pass(resource)
-        } else {
-            meta.fail_one(
-                resource,
-                format!(
-                    "the policy of {} grants account(s) outside the trusted list: {}",
-                    b.name,
-                    outside
-                        .iter()
-                        .map(|a| a.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                outside
-                    .iter()
-                    .map(|a| evidence("policy.principal.account", a.as_str()))
-                    .collect(),
-            )
-        }
+        cx.judge_outside_accounts(
+            meta,
+            resource,
+            &access.accounts,
+            &format!("the policy of {} grants", b.name),
+            "policy.principal.account",
+        )
     })
 }
