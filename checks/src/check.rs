@@ -114,12 +114,14 @@ pub enum Status {
     Muted,
 }
 
+/// The resource a result is about. Shared strings: a resource is referenced by the results of
+/// many checks, and a large account yields a million results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceRef {
-    pub arn: String,
+    pub arn: Arc<str>,
     pub kind: ResourceKind,
-    pub name: String,
-    pub region: String,
+    pub name: Arc<str>,
+    pub region: Arc<str>,
     /// Shared: every result of a scan names the same account.
     pub account: Arc<str>,
 }

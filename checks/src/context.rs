@@ -8,6 +8,7 @@ use crate::policy::{
     AnalysedPolicy, Permissions, Policy, PolicyError, SourceError, analyse_policy, combine,
 };
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::sync::OnceLock;
 use time::{Date, OffsetDateTime};
@@ -113,6 +114,10 @@ pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub options: &'a Options,
     account: Arc<str>,
+    regions: Vec<Arc<str>>,
+    /// Resource references for the large populations, built once, keyed by the address of the
+    /// inventory object (hashing long ARNs a million times showed in profiles).
+    refs: HashMap<usize, ResourceRef, BuildHasherDefault<AddressHasher>>,
     functions_by_role: HashMap<&'a str, Vec<&'a LambdaFunction>>,
     roles_by_arn: HashMap<&'a str, &'a IamRole>,
     managed: HashMap<&'a str, OnceLock<Result<Arc<AnalysedPolicy>, Unresolved>>>,
@@ -168,10 +173,71 @@ impl<'a> Context<'a> {
             })
             .unwrap_or_default();
         let kms_keys_by_arn = inventory.kms_keys().map(|k| (k.arn.as_str(), k)).collect();
+        let account: Arc<str> = Arc::from(inventory.account.id.as_str());
+        let mut regions: Vec<Arc<str>> = inventory
+            .regions
+            .iter()
+            .map(|r| Arc::from(r.region.as_str()))
+            .collect();
+        regions.push(Arc::from("global"));
+        let region = |name: &str| {
+            regions
+                .iter()
+                .find(|r| &***r == name)
+                .cloned()
+                .unwrap_or_else(|| Arc::from(name))
+        };
+        let reference = |kind, arn: &str, name: &str, region: Arc<str>| ResourceRef {
+            arn: Arc::from(arn),
+            kind,
+            name: Arc::from(name),
+            region,
+            account: account.clone(),
+        };
+        let mut refs: HashMap<usize, ResourceRef, BuildHasherDefault<AddressHasher>> =
+            HashMap::default();
+        for f in inventory.lambda_functions() {
+            refs.insert(
+                address(f),
+                reference(
+                    ResourceKind::LambdaFunction,
+                    &f.arn,
+                    &f.name,
+                    region(&f.region),
+                ),
+            );
+        }
+        for r in inventory
+            .iam
+            .known()
+            .map(|i| i.roles.as_slice())
+            .unwrap_or_default()
+        {
+            refs.insert(
+                address(r),
+                reference(ResourceKind::IamRole, &r.arn, &r.name, region("global")),
+            );
+        }
+        for b in inventory.buckets() {
+            let name = b.region.known().map_or("unknown", String::as_str);
+            refs.insert(
+                address(b),
+                reference(ResourceKind::S3Bucket, &b.arn, &b.name, region(name)),
+            );
+        }
+        for k in inventory.kms_keys() {
+            let name = k.aliases.first().map_or(k.id.as_str(), String::as_str);
+            refs.insert(
+                address(k),
+                reference(ResourceKind::KmsKey, &k.arn, name, region(&k.region)),
+            );
+        }
         Context {
             inventory,
             options,
-            account: Arc::from(inventory.account.id.as_str()),
+            regions,
+            refs,
+            account,
             functions_by_role,
             roles_by_arn,
             managed,
@@ -366,20 +432,48 @@ impl<'a> Context<'a> {
 
     pub fn resource(&self, kind: ResourceKind, arn: &str, name: &str, region: &str) -> ResourceRef {
         ResourceRef {
-            arn: arn.to_owned(),
+            arn: Arc::from(arn),
             kind,
-            name: name.to_owned(),
-            region: region.to_owned(),
+            name: Arc::from(name),
+            region: self.region(region),
             account: self.account.clone(),
         }
     }
 
+    /// Region names, shared.
+    fn region(&self, region: &str) -> Arc<str> {
+        self.regions
+            .iter()
+            .find(|r| &***r == region)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(region))
+    }
+
+    /// Built once per function, shared by every check's results.
     pub fn function_ref(&self, f: &LambdaFunction) -> ResourceRef {
-        self.resource(ResourceKind::LambdaFunction, &f.arn, &f.name, &f.region)
+        self.refs.get(&address(f)).cloned().unwrap_or_else(|| {
+            self.resource(ResourceKind::LambdaFunction, &f.arn, &f.name, &f.region)
+        })
+    }
+
+    /// The function's ARN and name under another kind (its URL, its mappings).
+    pub fn function_ref_as(&self, f: &LambdaFunction, kind: ResourceKind) -> ResourceRef {
+        ResourceRef {
+            kind,
+            ..self.function_ref(f)
+        }
     }
 
     pub fn role_ref(&self, r: &IamRole) -> ResourceRef {
-        self.resource(ResourceKind::IamRole, &r.arn, &r.name, "global")
+        self.refs
+            .get(&address(r))
+            .cloned()
+            .unwrap_or_else(|| self.resource(ResourceKind::IamRole, &r.arn, &r.name, "global"))
+    }
+
+    /// A prebuilt reference for a bucket or key of this inventory (see `Context::new`).
+    pub fn prebuilt<T>(&self, resource: &T) -> Option<ResourceRef> {
+        self.refs.get(&address(resource)).cloned()
     }
 
     /// Whole days from `then` to the evaluation time.
@@ -392,5 +486,27 @@ fn malformed(e: SourceError) -> Unresolved {
     Unresolved {
         reason: format!("policy {} is malformed: {}", e.policy, e.error),
         gap: None,
+    }
+}
+
+fn address<T>(value: &T) -> usize {
+    std::ptr::from_ref(value) as usize
+}
+
+/// Addresses are already unique: mix them a little and use them as the hash.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_usize(&mut self, value: usize) {
+        self.0 = (value as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }

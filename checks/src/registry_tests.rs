@@ -149,7 +149,7 @@ fn run_scenario(id: &str, fixture: &serde_json::Value) -> Vec<(String, Status)> 
     let mut seen = Vec::new();
     for r in &results {
         assert_eq!(r.check_id, id);
-        let expected = match expect.get(&r.resource.name).and_then(|v| v.as_str()) {
+        let expected = match expect.get(&*r.resource.name).and_then(|v| v.as_str()) {
             Some("pass") => Status::Pass,
             Some("fail") => Status::Fail,
             Some("unknown") => Status::Unknown,
@@ -183,7 +183,7 @@ fn run_scenario(id: &str, fixture: &serde_json::Value) -> Vec<(String, Status)> 
         if r.status == Status::Unknown {
             assert!(r.unknown_reason.is_some(), "{id}: unknown without a reason");
         }
-        seen.push((r.resource.name.clone(), r.status));
+        seen.push((r.resource.name.to_string(), r.status));
     }
     seen
 }

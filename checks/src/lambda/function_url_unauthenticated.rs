@@ -20,7 +20,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let mut out = Vec::new();
     for f in cx.inventory.lambda_functions() {
-        let resource = cx.resource(ResourceKind::FunctionUrl, &f.arn, &f.name, &f.region);
+        let resource = cx.function_ref_as(f, ResourceKind::FunctionUrl);
         match &f.function_url {
             Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),
             Attr::Known(None) => {}

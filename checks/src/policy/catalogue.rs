@@ -22,6 +22,8 @@ pub struct Catalogue {
     /// `service:Action` as AWS spells it, sorted case-insensitively.
     names: Vec<String>,
     levels: Vec<AccessLevel>,
+    /// The action part of each name, lower-cased once for matching.
+    short_lower: Vec<String>,
     /// Lower-cased service prefix -> range of indices.
     services: HashMap<String, (usize, usize)>,
     by_name: HashMap<String, usize>,
@@ -126,10 +128,19 @@ impl Catalogue {
                 .or_insert((i, i + 1));
             by_name.insert(name.to_ascii_lowercase(), i);
         }
-        let (names, levels) = entries.into_iter().unzip();
+        let (names, levels): (Vec<String>, Vec<AccessLevel>) = entries.into_iter().unzip();
+        let short_lower = names
+            .iter()
+            .map(|n| {
+                n.split_once(':')
+                    .map_or(n.as_str(), |(_, a)| a)
+                    .to_ascii_lowercase()
+            })
+            .collect();
         Catalogue {
             names,
             levels,
+            short_lower,
             services,
             by_name,
             cache: Mutex::new(HashMap::new()),
@@ -179,9 +190,7 @@ impl Catalogue {
             };
             for (start, end) in ranges {
                 for i in start..end {
-                    let name = &self.names[i];
-                    let short = name.split_once(':').map_or(name.as_str(), |(_, a)| a);
-                    if glob_match(action, &short.to_ascii_lowercase()) {
+                    if glob_match(action, &self.short_lower[i]) {
                         set.insert(i);
                     }
                 }
@@ -206,14 +215,40 @@ impl Catalogue {
 
 /// IAM glob: `*` any run, `?` one character. Both sides already in the case to compare.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    if pattern.is_ascii() && text.is_ascii() {
+        glob(pattern.as_bytes(), text.as_bytes())
+    } else {
+        // `?` is one character, not one byte.
+        let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+        glob(&p, &t)
+    }
+}
+
+/// Case-insensitive IAM glob (action names): no allocation for ASCII input.
+pub fn glob_match_ci(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        let lower = |s: &str| -> Vec<u8> { s.bytes().map(|b| b.to_ascii_lowercase()).collect() };
+        // Small patterns: the lowering is cheap next to matching, and keeps one matcher.
+        if pattern.bytes().all(|b| !b.is_ascii_uppercase())
+            && text.bytes().all(|b| !b.is_ascii_uppercase())
+        {
+            return glob(pattern.as_bytes(), text.as_bytes());
+        }
+        glob(&lower(pattern), &lower(text))
+    } else {
+        glob_match(&pattern.to_lowercase(), &text.to_lowercase())
+    }
+}
+
+fn glob<T: PartialEq + Copy + From<u8>>(p: &[T], t: &[T]) -> bool {
+    let (star_symbol, any_symbol) = (T::from(b'*'), T::from(b'?'));
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == any_symbol || p[pi] == t[ti]) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == star_symbol {
             star = Some(pi);
             mark = ti;
             pi += 1;
@@ -225,7 +260,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == star_symbol {
         pi += 1;
     }
     pi == p.len()
@@ -283,5 +318,7 @@ mod tests {
         assert!(!glob_match("a?c", "ac"));
         assert!(glob_match("arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y"));
         assert!(!glob_match("arn:aws:s3:::b/*", "arn:aws:s3:::c/x"));
+        assert!(glob_match("caf?", "café"), "? is one character");
+        assert!(glob_match("*é*", "thé vert"));
     }
 }

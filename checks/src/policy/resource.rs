@@ -1,7 +1,7 @@
 //! Resource-policy analysis: who can call (anyone, which accounts, which services), and which
 //! statements are narrowed by a restricting condition.
 
-use super::catalogue::glob_match;
+use super::catalogue::glob_match_ci;
 use super::conditions::principal_restrictions;
 use super::document::{Effect, PatternSet, Policy, Principal, Statement};
 use std::collections::BTreeSet;
@@ -29,26 +29,23 @@ impl ResourceAccess {
 /// Whether two IAM action patterns (`service:Action`, wildcards allowed) can match a common
 /// action. Resource policies name few actions, so this avoids expanding the catalogue.
 fn overlap(a: &str, b: &str) -> bool {
-    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
     if a == "*" || b == "*" {
         return true;
     }
     let (Some((sa, aa)), Some((sb, ab))) = (a.split_once(':'), b.split_once(':')) else {
         return false;
     };
-    (glob_match(sa, sb) || glob_match(sb, sa)) && (glob_match(aa, ab) || glob_match(ab, aa))
+    (glob_match_ci(sa, sb) || glob_match_ci(sb, sa))
+        && (glob_match_ci(aa, ab) || glob_match_ci(ab, aa))
 }
 
 /// Whether a statement's Action/NotAction reaches any of the wanted actions.
 fn reaches(set: &PatternSet, wanted: &[&str]) -> bool {
     if set.negated {
         // NotAction reaches a wanted pattern unless one of its exclusions covers it whole.
-        wanted.iter().any(|w| {
-            let w = w.to_ascii_lowercase();
-            !set.patterns
-                .iter()
-                .any(|p| glob_match(&p.to_ascii_lowercase(), &w))
-        })
+        wanted
+            .iter()
+            .any(|w| !set.patterns.iter().any(|p| glob_match_ci(p, w)))
     } else {
         set.patterns
             .iter()

@@ -5,8 +5,10 @@ use crate::context::Context;
 use crate::model::{Attr, Gap, PublicAccessBlock, S3Bucket};
 
 pub(crate) fn bucket_ref(cx: &Context<'_>, b: &S3Bucket) -> ResourceRef {
-    let region = b.region.known().map_or("unknown", String::as_str);
-    cx.resource(ResourceKind::S3Bucket, &b.arn, &b.name, region)
+    cx.prebuilt(b).unwrap_or_else(|| {
+        let region = b.region.known().map_or("unknown", String::as_str);
+        cx.resource(ResourceKind::S3Bucket, &b.arn, &b.name, region)
+    })
 }
 
 /// Runs `judge` on every bucket; no result list at all when the listing failed becomes one
