@@ -14,6 +14,14 @@ const SEVERITIES: [Severity; 5] = [
     Severity::Info,
 ];
 
+/// Long texts (SDK error chains can run to kilobytes) are cut for the table; JSON has them whole.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    text.chars().take(max).collect::<String>() + "…"
+}
+
 fn table(width: Option<u16>) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED);
@@ -127,7 +135,7 @@ pub fn render(report: &Report, width: Option<u16>, verbose: bool) -> String {
                     .map_or_else(|| "global".to_owned(), sanitize),
                 sanitize(&g.operation),
                 g.resource.as_deref().map(sanitize).unwrap_or_default(),
-                sanitize(&format!("{}: {}", g.error_code, g.message)),
+                shorten(&sanitize(&format!("{}: {}", g.error_code, g.message)), 160),
             ]);
         }
         out.push_str(&t.to_string());

@@ -178,6 +178,11 @@ impl Catalogue {
         let mut set = ActionSet::empty(self.len());
         if key == "*" || key == "*:*" {
             set = ActionSet::full(self.len());
+        } else if !key.contains(['*', '?']) {
+            // An exact action name: one lookup, no scan.
+            if let Some(i) = self.by_name.get(&key) {
+                set.insert(*i);
+            }
         } else if let Some((service, action)) = key.split_once(':') {
             let ranges: Vec<(usize, usize)> = if service.contains(['*', '?']) {
                 self.services
