@@ -74,11 +74,21 @@ pub(crate) struct ScanArgs {
     /// Audit a saved inventory instead of the live account (no AWS calls).
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     pub(crate) inventory: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Table, help_heading = "Output")]
-    pub(crate) format: Format,
-    /// Write to FILE instead of stdout.
-    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    /// Output format; repeat (with --output-dir) for several.
+    #[arg(long, value_enum, default_values_t = [Format::Table], help_heading = "Output")]
+    pub(crate) format: Vec<Format>,
+    /// Write to FILE instead of stdout (one format).
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        conflicts_with = "output_dir",
+        help_heading = "Output"
+    )]
     pub(crate) output: Option<PathBuf>,
+    /// Write one file per format into DIR (report.json, report.csv, ...).
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub(crate) output_dir: Option<PathBuf>,
     /// Show every unknown result and gap in the table, and the calls per operation.
     #[arg(long, short, help_heading = "Output")]
     pub(crate) verbose: bool,
@@ -127,6 +137,26 @@ pub(crate) enum Format {
     Json,
     /// What was collected per service and region, without evaluating checks.
     Summary,
+    /// One row per result, for spreadsheets.
+    Csv,
+    /// JUnit XML: one test case per check and resource (failures fail, unknowns are skipped).
+    Junit,
+    /// A Markdown summary for a pull-request comment or a ticket.
+    Markdown,
+}
+
+impl Format {
+    /// The file name used with --output-dir.
+    pub(crate) fn file_name(self) -> &'static str {
+        match self {
+            Format::Table => "report.txt",
+            Format::Json => "report.json",
+            Format::Summary => "summary.txt",
+            Format::Csv => "report.csv",
+            Format::Junit => "report.junit.xml",
+            Format::Markdown => "report.md",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -127,29 +127,48 @@ fn scan(args: &ScanArgs) -> Result<()> {
             .into());
         }
     }
+    if args.format.len() > 1 && args.output_dir.is_none() {
+        return Err(UsageError("several --format values need --output-dir".to_owned()).into());
+    }
     let inventory = match &args.inventory {
         Some(path) => load_inventory(path)?,
         None => collect_live(&args.target)?,
     };
-    let width = (args.output.is_none() && std::io::stdout().is_terminal())
-        .then(terminal_width)
-        .flatten();
-    let text = match args.format {
-        Format::Summary => InventorySummary::new(&inventory).to_table(width, args.verbose),
-        Format::Json | Format::Table => {
-            let options = Options {
-                trusted_accounts: args.trusted_accounts.clone(),
-                ..Options::default()
-            };
-            let results = evaluate(&inventory, &options, &checks);
-            let report = Report::new(&inventory, results, checks.len(), catalogue_version());
-            match args.format {
-                Format::Json => report.to_json() + "\n",
-                _ => table::render(&report, width, args.verbose),
+    let width =
+        (args.output.is_none() && args.output_dir.is_none() && std::io::stdout().is_terminal())
+            .then(terminal_width)
+            .flatten();
+    let needs_report = args.format.iter().any(|f| *f != Format::Summary);
+    let report = needs_report.then(|| {
+        let options = Options {
+            trusted_accounts: args.trusted_accounts.clone(),
+            ..Options::default()
+        };
+        let results = evaluate(&inventory, &options, &checks);
+        Report::new(&inventory, results, checks.len(), catalogue_version())
+    });
+    let render = |format: Format| -> String {
+        match (format, &report) {
+            (Format::Summary, _) | (_, None) => {
+                InventorySummary::new(&inventory).to_table(width, args.verbose)
             }
+            (Format::Json, Some(r)) => r.to_json() + "\n",
+            (Format::Table, Some(r)) => table::render(r, width, args.verbose),
+            (Format::Csv, Some(r)) => faascan_reports::csv::render(r),
+            (Format::Junit, Some(r)) => faascan_reports::junit::render(r),
+            (Format::Markdown, Some(r)) => faascan_reports::markdown::render(r),
         }
     };
-    write_output(args.output.as_deref(), &text)
+    match &args.output_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            for format in &args.format {
+                write_output(Some(&dir.join(format.file_name())), &render(*format))?;
+            }
+            Ok(())
+        }
+        None => write_output(args.output.as_deref(), &render(args.format[0])),
+    }
 }
 
 fn terminal_width() -> Option<u16> {

@@ -313,3 +313,82 @@ fn usage_errors_exit_2() {
     let out = faascan(&["scan", "--bogus-flag"], &[]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The JSON report validates against the committed schema, and the XML and CSV outputs parse.
+#[test]
+fn report_formats_are_valid() {
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let dir = std::env::temp_dir().join(format!("faascan-formats-{}", std::process::id()));
+    let out = faascan(
+        &[
+            "scan",
+            "--inventory",
+            demo.to_str().unwrap(),
+            "--format",
+            "json",
+            "--format",
+            "junit",
+            "--format",
+            "csv",
+            "--format",
+            "markdown",
+            "--output-dir",
+            dir.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = r#"
+import csv, json, sys, xml.etree.ElementTree as ET
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+report = json.load(open(sys.argv[2] + "/report.json"))
+jsonschema.Draft202012Validator.check_schema(schema)
+jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(report)
+suites = ET.parse(sys.argv[2] + "/report.junit.xml").getroot()
+cases = suites.findall("./testsuite/testcase")
+assert len(cases) == len(report["results"]), (len(cases), len(report["results"]))
+assert len(suites.findall("./testsuite/testcase/failure")) == sum(r["status"] == "fail" for r in report["results"])
+rows = list(csv.DictReader(open(sys.argv[2] + "/report.csv", newline="")))
+assert len(rows) == len(report["results"])
+assert {r["check_id"] for r in rows} == {r["check_id"] for r in report["results"]}
+print("ok", len(report["results"]))
+"#;
+    let check = std::process::Command::new(common::venv().join("bin/python"))
+        .args(["-c", script])
+        .arg(repo_root().join("docs/report.schema.json"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stdout).starts_with("ok "));
+    let markdown = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(markdown.contains("### Failures"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let several = faascan(
+        &[
+            "scan",
+            "--inventory",
+            demo.to_str().unwrap(),
+            "--format",
+            "json",
+            "--format",
+            "csv",
+        ],
+        &[],
+    );
+    assert_eq!(
+        several.status.code(),
+        Some(2),
+        "several formats need --output-dir"
+    );
+}

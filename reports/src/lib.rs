@@ -2,6 +2,9 @@
 //! them does I/O or decides anything.
 
 pub mod catalogue;
+pub mod csv;
+pub mod junit;
+pub mod markdown;
 pub mod report;
 pub mod summary;
 pub mod table;

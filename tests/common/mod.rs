@@ -31,33 +31,49 @@ fn moto_server_binary() -> PathBuf {
     if let Ok(path) = std::env::var("FAASCAN_MOTO_SERVER") {
         return PathBuf::from(path);
     }
-    let venv = repo_root().join("mocks/.venv");
-    let server = venv.join("bin/moto_server");
-    if !server.exists() {
-        eprintln!(
-            "creating {} with the pinned moto (first run only)",
-            venv.display()
-        );
-        let status = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .unwrap();
-        assert!(
-            status.success(),
-            "python3 -m venv failed: is python3-venv installed?"
-        );
-        let status = Command::new(venv.join("bin/pip"))
-            .args(["install", "-q", "-r"])
-            .arg(repo_root().join("mocks/requirements.txt"))
-            .status()
-            .unwrap();
-        assert!(
-            status.success(),
-            "pip install -r mocks/requirements.txt failed"
-        );
-    }
-    server
+    venv().join("bin/moto_server")
+}
+
+static VENV: OnceLock<PathBuf> = OnceLock::new();
+
+/// The pinned Python tools (moto, jsonschema) in mocks/.venv, installed on first use.
+pub fn venv() -> PathBuf {
+    VENV.get_or_init(|| {
+        let venv = repo_root().join("mocks/.venv");
+        let ready = venv.join("bin/moto_server").exists()
+            && Command::new(venv.join("bin/python"))
+                .args(["-c", "import jsonschema"])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !ready {
+            eprintln!(
+                "installing the pinned tools into {} (first run only)",
+                venv.display()
+            );
+            if !venv.join("bin/pip").exists() {
+                let status = Command::new("python3")
+                    .args(["-m", "venv"])
+                    .arg(&venv)
+                    .status()
+                    .unwrap();
+                assert!(
+                    status.success(),
+                    "python3 -m venv failed: is python3-venv installed?"
+                );
+            }
+            let status = Command::new(venv.join("bin/pip"))
+                .args(["install", "-q", "-r"])
+                .arg(repo_root().join("mocks/requirements.txt"))
+                .status()
+                .unwrap();
+            assert!(
+                status.success(),
+                "pip install -r mocks/requirements.txt failed"
+            );
+        }
+        venv
+    })
+    .clone()
 }
 
 pub fn moto() -> &'static Moto {

@@ -1,0 +1,80 @@
+//! CSV: one row per result, for spreadsheets. Cells are quoted as RFC 4180 requires, and cells
+//! that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) are prefixed with `'`.
+
+use crate::report::Report;
+
+const HEADER: [&str; 11] = [
+    "check_id",
+    "status",
+    "severity",
+    "resource_arn",
+    "resource_kind",
+    "resource_name",
+    "region",
+    "account",
+    "message",
+    "unknown_reason",
+    "fingerprint",
+];
+
+fn cell(value: &str) -> String {
+    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if defused.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", defused.replace('"', "\"\""))
+    } else {
+        defused
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = HEADER.join(",") + "\r\n";
+    for r in &report.results {
+        let kind = serde_json::to_value(r.resource.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let status = serde_json::to_value(r.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let message: Vec<&str> = r.findings.iter().map(|f| f.message.as_str()).collect();
+        let row = [
+            r.check_id.to_string(),
+            status,
+            r.severity.as_str().to_owned(),
+            r.resource.arn.to_string(),
+            kind,
+            r.resource.name.to_string(),
+            r.resource.region.to_string(),
+            r.resource.account.to_string(),
+            message.join(" | "),
+            r.unknown_reason.clone().unwrap_or_default(),
+            format!("{:016x}", r.fingerprint),
+        ];
+        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_defused() {
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(
+            cell("=HYPERLINK(\"http://evil\")"),
+            "\"'=HYPERLINK(\"\"http://evil\"\")\""
+        );
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("line\nbreak"), "\"line\nbreak\"");
+    }
+}

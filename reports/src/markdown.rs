@@ -1,0 +1,116 @@
+//! Markdown: a summary for a pull-request comment or a ticket. Account strings are escaped so
+//! they cannot inject markup, links or HTML into the rendered comment.
+
+use crate::report::Report;
+use crate::text::sanitize;
+use faascan_checks::check::{Severity, Status};
+
+/// Escapes Markdown and inline HTML in table cells.
+pub fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in sanitize(text).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const SHOWN: usize = 50;
+
+pub fn render(report: &Report) -> String {
+    let mut out = format!(
+        "## faascan: account {} ({})\n\n",
+        md_escape(&report.account),
+        report
+            .regions
+            .iter()
+            .map(|r| md_escape(r))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    out.push_str("| severity | fail | pass | unknown | muted |\n|---|---:|---:|---:|---:|\n");
+    for s in [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ] {
+        let n = |st| report.count(st, Some(s));
+        if [Status::Fail, Status::Pass, Status::Unknown, Status::Muted]
+            .iter()
+            .all(|st| n(*st) == 0)
+        {
+            continue;
+        }
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            s.as_str(),
+            n(Status::Fail),
+            n(Status::Pass),
+            n(Status::Unknown),
+            n(Status::Muted)
+        ));
+    }
+    let failures: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Fail)
+        .collect();
+    if !failures.is_empty() {
+        out.push_str(&format!(
+            "\n### Failures ({})\n\n| severity | check | resource | finding |\n|---|---|---|---|\n",
+            failures.len()
+        ));
+        for r in failures.iter().take(SHOWN) {
+            let message = r
+                .findings
+                .first()
+                .map(|f| f.message.as_str())
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "| {} | `{}` | {} | {} |\n",
+                r.severity.as_str(),
+                r.check_id,
+                md_escape(&r.resource.arn),
+                md_escape(message)
+            ));
+        }
+        if failures.len() > SHOWN {
+            out.push_str(&format!(
+                "\n…and {} more; see the JSON or HTML report.\n",
+                failures.len() - SHOWN
+            ));
+        }
+    }
+    if !report.gaps.is_empty() {
+        out.push_str(&format!(
+            "\n{} call(s) could not be completed; {} result(s) are unknown, not passed.\n",
+            report.gaps.len(),
+            report.count(Status::Unknown, None)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md_escape;
+
+    #[test]
+    fn markup_cannot_escape_its_cell() {
+        let hostile =
+            md_escape("x | <img src=x onerror=alert(1)> [link](http://evil) `code`\n# heading");
+        assert!(!hostile.contains('<') && !hostile.contains("](") && !hostile.contains('\n'));
+        assert!(hostile.contains("\\|"));
+    }
+}
