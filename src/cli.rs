@@ -143,6 +143,8 @@ pub(crate) enum Format {
     Junit,
     /// A Markdown summary for a pull-request comment or a ticket.
     Markdown,
+    /// One self-contained HTML file (no network, strict CSP), filterable and sortable.
+    Html,
 }
 
 impl Format {
@@ -155,6 +157,7 @@ impl Format {
             Format::Csv => "report.csv",
             Format::Junit => "report.junit.xml",
             Format::Markdown => "report.md",
+            Format::Html => "report.html",
         }
     }
 }

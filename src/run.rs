@@ -157,6 +157,7 @@ fn scan(args: &ScanArgs) -> Result<()> {
             (Format::Csv, Some(r)) => faascan_reports::csv::render(r),
             (Format::Junit, Some(r)) => faascan_reports::junit::render(r),
             (Format::Markdown, Some(r)) => faascan_reports::markdown::render(r),
+            (Format::Html, Some(r)) => faascan_reports::html::render(r),
         }
     };
     match &args.output_dir {
