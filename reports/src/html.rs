@@ -152,7 +152,7 @@ fn result_row(r: &CheckResult, check: usize, resource: usize) -> Value {
     ];
     let keep = tail
         .iter()
-        .rposition(|v| *v != Value::from(0))
+        .rposition(|v| v.as_i64() != Some(0))
         .map_or(0, |i| i + 1);
     row.extend(tail.into_iter().take(keep));
     Value::Array(row)
