@@ -145,6 +145,8 @@ pub(crate) enum Format {
     Markdown,
     /// One self-contained HTML file (no network, strict CSP), filterable and sortable.
     Html,
+    /// OCSF Detection Finding (class 2004) records, one per result.
+    Ocsf,
 }
 
 impl Format {
@@ -158,6 +160,7 @@ impl Format {
             Format::Junit => "report.junit.xml",
             Format::Markdown => "report.md",
             Format::Html => "report.html",
+            Format::Ocsf => "report.ocsf.json",
         }
     }
 }

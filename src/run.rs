@@ -158,6 +158,7 @@ fn scan(args: &ScanArgs) -> Result<()> {
             (Format::Junit, Some(r)) => faascan_reports::junit::render(r),
             (Format::Markdown, Some(r)) => faascan_reports::markdown::render(r),
             (Format::Html, Some(r)) => faascan_reports::html::render(r),
+            (Format::Ocsf, Some(r)) => faascan_reports::ocsf::render(r),
         }
     };
     match &args.output_dir {

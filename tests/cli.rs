@@ -332,6 +332,8 @@ fn report_formats_are_valid() {
             "csv",
             "--format",
             "markdown",
+            "--format",
+            "ocsf",
             "--output-dir",
             dir.to_str().unwrap(),
         ],
@@ -356,6 +358,21 @@ assert len(suites.findall("./testsuite/testcase/failure")) == sum(r["status"] ==
 rows = list(csv.DictReader(open(sys.argv[2] + "/report.csv", newline="")))
 assert len(rows) == len(report["results"])
 assert {r["check_id"] for r in rows} == {r["check_id"] for r in report["results"]}
+from py_ocsf_models.events.findings.detection_finding import DetectionFinding
+records = json.load(open(sys.argv[2] + "/report.ocsf.json"))
+assert len(records) == len(report["results"])
+for record in records:
+    DetectionFinding.model_validate(record)
+assert {r["class_uid"] for r in records} == {2004}
+statuses = {(r["status_code"], r["status_id"]) for r in records}
+assert ("FAIL", 1) in statuses and ("PASS", 4) in statuses, statuses
+# The validator bites: a record without finding_info is rejected.
+broken = dict(records[0]); del broken["finding_info"]
+try:
+    DetectionFinding.model_validate(broken)
+    raise SystemExit("an invalid OCSF record was accepted")
+except Exception as e:
+    if isinstance(e, SystemExit): raise
 print("ok", len(report["results"]))
 "#;
     let check = std::process::Command::new(common::venv().join("bin/python"))

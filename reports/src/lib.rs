@@ -6,6 +6,7 @@ pub mod csv;
 pub mod html;
 pub mod junit;
 pub mod markdown;
+pub mod ocsf;
 pub mod report;
 pub mod summary;
 pub mod table;
