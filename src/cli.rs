@@ -147,6 +147,8 @@ pub(crate) enum Format {
     Html,
     /// OCSF Detection Finding (class 2004) records, one per result.
     Ocsf,
+    /// AWS Security Finding Format records for Security Hub (not uploaded).
+    Asff,
 }
 
 impl Format {
@@ -161,6 +163,7 @@ impl Format {
             Format::Markdown => "report.md",
             Format::Html => "report.html",
             Format::Ocsf => "report.ocsf.json",
+            Format::Asff => "report.asff.json",
         }
     }
 }

@@ -159,6 +159,7 @@ fn scan(args: &ScanArgs) -> Result<()> {
             (Format::Markdown, Some(r)) => faascan_reports::markdown::render(r),
             (Format::Html, Some(r)) => faascan_reports::html::render(r),
             (Format::Ocsf, Some(r)) => faascan_reports::ocsf::render(r),
+            (Format::Asff, Some(r)) => faascan_reports::asff::render(r),
         }
     };
     match &args.output_dir {

@@ -334,6 +334,8 @@ fn report_formats_are_valid() {
             "markdown",
             "--format",
             "ocsf",
+            "--format",
+            "asff",
             "--output-dir",
             dir.to_str().unwrap(),
         ],
@@ -373,6 +375,16 @@ try:
     raise SystemExit("an invalid OCSF record was accepted")
 except Exception as e:
     if isinstance(e, SystemExit): raise
+import botocore.session
+from botocore.validate import ParamValidator
+asff = json.load(open(sys.argv[2] + "/report.asff.json"))
+assert len(asff) == len(report["results"])
+shape = botocore.session.get_session().get_service_model("securityhub").operation_model("BatchImportFindings").input_shape
+for i in range(0, len(asff), 100):
+    problems = ParamValidator().validate({"Findings": asff[i:i + 100]}, shape)
+    assert not problems.has_errors(), problems.generate_report()
+broken = dict(asff[0]); del broken["ProductArn"]
+assert ParamValidator().validate({"Findings": [broken]}, shape).has_errors(), "the ASFF validator bites"
 print("ok", len(report["results"]))
 "#;
     let check = std::process::Command::new(common::venv().join("bin/python"))

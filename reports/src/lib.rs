@@ -1,6 +1,7 @@
 //! faascan's renderers. Each format reads a report or an inventory and returns text; none of
 //! them does I/O or decides anything.
 
+pub mod asff;
 pub mod catalogue;
 pub mod csv;
 pub mod html;
