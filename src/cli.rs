@@ -86,6 +86,10 @@ pub(crate) struct ScanArgs {
         help_heading = "Output"
     )]
     pub(crate) output: Option<PathBuf>,
+    /// Also write an evidence bundle into DIR: inventory, JSON and HTML reports, per-framework
+    /// control summaries, scan metadata and MANIFEST.sha256.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub(crate) evidence: Option<PathBuf>,
     /// Write one file per format into DIR (report.json, report.csv, ...).
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub(crate) output_dir: Option<PathBuf>,

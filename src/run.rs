@@ -138,7 +138,7 @@ fn scan(args: &ScanArgs) -> Result<()> {
         (args.output.is_none() && args.output_dir.is_none() && std::io::stdout().is_terminal())
             .then(terminal_width)
             .flatten();
-    let needs_report = args.format.iter().any(|f| *f != Format::Summary);
+    let needs_report = args.evidence.is_some() || args.format.iter().any(|f| *f != Format::Summary);
     let report = needs_report.then(|| {
         let options = Options {
             trusted_accounts: args.trusted_accounts.clone(),
@@ -162,6 +162,19 @@ fn scan(args: &ScanArgs) -> Result<()> {
             (Format::Asff, Some(r)) => faascan_reports::asff::render(r),
         }
     };
+    if let (Some(dir), Some(report)) = (&args.evidence, &report) {
+        let inventory_json =
+            serde_json::to_string_pretty(&inventory).context("serialising the inventory")? + "\n";
+        for file in faascan_reports::evidence::bundle(report, &inventory_json) {
+            let path = dir.join(&file.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+            std::fs::write(&path, &file.contents)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
     match &args.output_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

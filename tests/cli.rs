@@ -421,3 +421,110 @@ print("ok", len(report["results"]))
         "several formats need --output-dir"
     );
 }
+
+#[test]
+fn the_evidence_bundle_verifies_with_sha256sum() {
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let dir = std::env::temp_dir().join(format!("faascan-evidence-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = faascan(
+        &[
+            "scan",
+            "--inventory",
+            demo.to_str().unwrap(),
+            "--evidence",
+            dir.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = std::process::Command::new("sha256sum")
+        .args(["-c", "--strict", "MANIFEST.sha256"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    // The manifest covers every file of the bundle but itself.
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.sha256")).unwrap();
+    let listed: std::collections::BTreeSet<String> = manifest
+        .lines()
+        .map(|l| l.split_once("  ").unwrap().1.to_owned())
+        .collect();
+    let mut present = std::collections::BTreeSet::new();
+    for sub in ["", "compliance"] {
+        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                let name = entry.file_name().into_string().unwrap();
+                present.insert(if sub.is_empty() {
+                    name
+                } else {
+                    format!("{sub}/{name}")
+                });
+            }
+        }
+    }
+    present.remove("MANIFEST.sha256");
+    assert_eq!(listed, present);
+    for required in [
+        "inventory.json",
+        "report.json",
+        "report.html",
+        "metadata.json",
+        "compliance/aws-fsbp.json",
+    ] {
+        assert!(
+            listed.contains(required),
+            "{required} is missing from the bundle"
+        );
+    }
+    // Evidence keeps passes, and the framework summary counts them.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    assert!(
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["status"] == "pass")
+    );
+    let fsbp: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("compliance/aws-fsbp.json")).unwrap(),
+    )
+    .unwrap();
+    let s3_2 = fsbp["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["control"] == "S3.2")
+        .unwrap();
+    assert!(s3_2["fail"].as_u64().unwrap() > 0 && s3_2["pass"].as_u64().unwrap() > 0);
+    assert!(
+        s3_2["failing_resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "arn:aws:s3:::demo-public-website")
+    );
+    let metadata: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("metadata.json")).unwrap()).unwrap();
+    assert_eq!(metadata["account"], "123456789012");
+    assert!(metadata["catalogue_version"].is_string() && metadata["caller_arn"].is_string());
+    // Tampering is detected.
+    std::fs::write(dir.join("report.json"), "{}").unwrap();
+    let check = std::process::Command::new("sha256sum")
+        .args(["-c", "MANIFEST.sha256"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(!check.status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
