@@ -153,6 +153,8 @@ pub(crate) enum Format {
     Ocsf,
     /// AWS Security Finding Format records for Security Hub (not uploaded).
     Asff,
+    /// SARIF 2.1.0 for GitHub code scanning: a rule per check, a result per failure.
+    Sarif,
 }
 
 impl Format {
@@ -168,6 +170,7 @@ impl Format {
             Format::Html => "report.html",
             Format::Ocsf => "report.ocsf.json",
             Format::Asff => "report.asff.json",
+            Format::Sarif => "report.sarif",
         }
     }
 }

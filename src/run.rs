@@ -160,6 +160,7 @@ fn scan(args: &ScanArgs) -> Result<()> {
             (Format::Html, Some(r)) => faascan_reports::html::render(r),
             (Format::Ocsf, Some(r)) => faascan_reports::ocsf::render(r),
             (Format::Asff, Some(r)) => faascan_reports::asff::render(r),
+            (Format::Sarif, Some(r)) => faascan_reports::sarif::render(r),
         }
     };
     if let (Some(dir), Some(report)) = (&args.evidence, &report) {

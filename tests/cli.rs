@@ -336,6 +336,8 @@ fn report_formats_are_valid() {
             "ocsf",
             "--format",
             "asff",
+            "--format",
+            "sarif",
             "--output-dir",
             dir.to_str().unwrap(),
         ],
@@ -385,6 +387,21 @@ for i in range(0, len(asff), 100):
     assert not problems.has_errors(), problems.generate_report()
 broken = dict(asff[0]); del broken["ProductArn"]
 assert ParamValidator().validate({"Findings": [broken]}, shape).has_errors(), "the ASFF validator bites"
+from pydantic_sarif.model import StaticAnalysisResultsFormatSarifVersion210JsonSchema as Sarif
+sarif = json.load(open(sys.argv[2] + "/report.sarif"))
+Sarif.model_validate(sarif)
+run = sarif["runs"][0]
+import os
+ids = open(os.path.join(os.path.dirname(os.path.dirname(sys.argv[1])), "checks", "ids.txt")).read().split()
+assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == ids, "one rule per check"
+assert len(run["results"]) == sum(r["status"] == "fail" for r in report["results"])
+assert all(x["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("arn:") for x in run["results"])
+bad = json.loads(json.dumps(sarif)); bad["runs"][0]["results"][0]["level"] = "catastrophic"
+try:
+    Sarif.model_validate(bad)
+    raise SystemExit("an invalid SARIF document was accepted")
+except Exception as e:
+    if isinstance(e, SystemExit): raise
 print("ok", len(report["results"]))
 "#;
     let check = std::process::Command::new(common::venv().join("bin/python"))

@@ -10,6 +10,7 @@ pub mod junit;
 pub mod markdown;
 pub mod ocsf;
 pub mod report;
+pub mod sarif;
 pub mod summary;
 pub mod table;
 pub mod text;
