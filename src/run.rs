@@ -138,6 +138,8 @@ fn scan(args: &ScanArgs) -> Result<()> {
         (args.output.is_none() && args.output_dir.is_none() && std::io::stdout().is_terminal())
             .then(terminal_width)
             .flatten();
+    // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
+    let colour = on_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let needs_report = args.evidence.is_some() || args.format.iter().any(|f| *f != Format::Summary);
     let report = needs_report.then(|| {
         let options = Options {
@@ -153,7 +155,7 @@ fn scan(args: &ScanArgs) -> Result<()> {
                 InventorySummary::new(&inventory).to_table(width, args.verbose)
             }
             (Format::Json, Some(r)) => r.to_json() + "\n",
-            (Format::Table, Some(r)) => table::render(r, width, args.verbose),
+            (Format::Table, Some(r)) => table::render(r, width, args.verbose, colour),
             (Format::Csv, Some(r)) => faascan_reports::csv::render(r),
             (Format::Junit, Some(r)) => faascan_reports::junit::render(r),
             (Format::Markdown, Some(r)) => faascan_reports::markdown::render(r),

@@ -30,7 +30,16 @@ fn table(width: Option<u16>) -> Table {
     t
 }
 
-pub fn render(report: &Report, width: Option<u16>, verbose: bool) -> String {
+/// `colour` adds ANSI colour to the section headings; the caller enables it only for a
+/// terminal and never when NO_COLOR is set. Account strings are never coloured (or trusted).
+pub fn render(report: &Report, width: Option<u16>, verbose: bool, colour: bool) -> String {
+    let paint = |code: &str, text: String| {
+        if colour {
+            format!("\u{1b}[{code}m{text}\u{1b}[0m")
+        } else {
+            text
+        }
+    };
     let mut out = format!(
         "faascan {} · account {} · regions {} · as {}\n",
         sanitize(&report.tool_version),
@@ -89,8 +98,8 @@ pub fn render(report: &Report, width: Option<u16>, verbose: bool) -> String {
         .collect();
     if !unknown.is_empty() {
         out.push_str(&format!(
-            "\nUNKNOWN ({}): these could not be evaluated; they are not passes.\n",
-            unknown.len()
+            "\n{}: these could not be evaluated; they are not passes.\n",
+            paint("1;35", format!("UNKNOWN ({})", unknown.len()))
         ));
         let mut t = table(width);
         t.set_header(["check", "resource", "why"]);
