@@ -134,10 +134,9 @@ fn scan(args: &ScanArgs) -> Result<()> {
         Some(path) => load_inventory(path)?,
         None => collect_live(&args.target)?,
     };
-    let width =
-        (args.output.is_none() && args.output_dir.is_none() && std::io::stdout().is_terminal())
-            .then(terminal_width)
-            .flatten();
+    let on_terminal =
+        args.output.is_none() && args.output_dir.is_none() && std::io::stdout().is_terminal();
+    let width = on_terminal.then(terminal_width).flatten();
     // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
     let colour = on_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let needs_report = args.evidence.is_some() || args.format.iter().any(|f| *f != Format::Summary);
