@@ -64,11 +64,15 @@ pub fn render(report: &Report, width: Option<u16>, verbose: bool, colour: bool) 
         if failures.is_empty() {
             continue;
         }
-        out.push_str(&format!(
-            "\n{} ({})\n",
-            severity.as_str().to_uppercase(),
-            failures.len()
-        ));
+        let code = match severity {
+            Severity::Critical => "1;35",
+            Severity::High => "1;31",
+            Severity::Medium => "1;33",
+            Severity::Low => "1;34",
+            Severity::Info => "1",
+        };
+        let heading = format!("{} ({})", severity.as_str().to_uppercase(), failures.len());
+        out.push_str(&format!("\n{}\n", paint(code, heading)));
         let mut t = table(width);
         t.set_header(["check", "resource", "finding"]);
         for r in failures {
