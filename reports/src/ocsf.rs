@@ -107,6 +107,20 @@ fn record(report: &Report, r: &CheckResult, time_ms: i64) -> Value {
     })
 }
 
+/// Strict OCSF validators reject `null` where a type is declared: leave absent values out.
+fn strip_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(strip_nulls).collect()),
+        other => other,
+    }
+}
+
 /// One JSON array of records.
 pub fn render(report: &Report) -> String {
     let time_ms = OffsetDateTime::parse(&report.scan_finished, &Rfc3339)
