@@ -129,7 +129,7 @@ pub fn render(report: &Report) -> String {
     let records: Vec<Value> = report
         .results
         .iter()
-        .map(|r| record(report, r, time_ms))
+        .map(|r| strip_nulls(record(report, r, time_ms)))
         .collect();
     serde_json::to_string_pretty(&records).unwrap_or_default() + "\n"
 }
