@@ -34,6 +34,9 @@ pub(crate) enum Command {
     /// List the check catalogue.
     #[command(after_help = "Examples:\n  faascan checks\n  faascan checks --format json")]
     Checks(ChecksArgs),
+    /// Compare two JSON reports: new, gone and changed results by fingerprint.
+    #[command(after_help = "Example:\n  faascan diff yesterday.json today.json")]
+    Diff(DiffArgs),
     /// Print a check's full documentation.
     #[command(after_help = "Example:\n  faascan explain lambda-function-url-unauthenticated")]
     Explain(ExplainArgs),
@@ -50,6 +53,22 @@ pub(crate) enum CatalogueFormat {
     Table,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The earlier report (`faascan scan --format json`).
+    pub(crate) old: PathBuf,
+    /// The later report.
+    pub(crate) new: PathBuf,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub(crate) format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -96,6 +115,9 @@ pub(crate) struct ScanArgs {
     /// Show every unknown result and gap in the table, and the calls per operation.
     #[arg(long, short, help_heading = "Output")]
     pub(crate) verbose: bool,
+    /// Compare with an earlier JSON report: the table and the JSON report show what changed.
+    #[arg(long, value_name = "REPORT", help_heading = "Checks")]
+    pub(crate) baseline: Option<PathBuf>,
     /// Run only these checks (comma-separated ids).
     #[arg(
         long,

@@ -1,7 +1,8 @@
 //! Subcommand dispatch: the edge where errors become messages and exit codes.
 
 use crate::cli::{
-    CatalogueFormat, Cli, Command, Format, PermissionsFormat, ScanArgs, SeverityArg, TargetArgs,
+    CatalogueFormat, Cli, Command, DiffFormat, Format, PermissionsFormat, ScanArgs, SeverityArg,
+    TargetArgs,
 };
 use crate::collect::{self, FatalError, Service, Target};
 use crate::permissions;
@@ -71,6 +72,16 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             };
             write_output(None, &text)?;
         }
+        Command::Diff(args) => {
+            let old = load_report(&args.old)?;
+            let new = load_report(&args.new)?;
+            let diff = faascan_reports::diff::diff(&old.results, &new.results);
+            let text = match args.format {
+                DiffFormat::Text => diff.to_text(),
+                DiffFormat::Json => diff.to_json(),
+            };
+            write_output(None, &text)?;
+        }
         Command::Explain(args) => {
             let check = REGISTRY
                 .iter()
@@ -130,6 +141,8 @@ fn scan(args: &ScanArgs) -> Result<()> {
     if args.format.len() > 1 && args.output_dir.is_none() {
         return Err(UsageError("several --format values need --output-dir".to_owned()).into());
     }
+    // Read the baseline before the scan: a bad path should not cost a whole scan.
+    let baseline = args.baseline.as_deref().map(load_report).transpose()?;
     let inventory = match &args.inventory {
         Some(path) => load_inventory(path)?,
         None => collect_live(&args.target)?,
@@ -146,7 +159,11 @@ fn scan(args: &ScanArgs) -> Result<()> {
             ..Options::default()
         };
         let results = evaluate(&inventory, &options, &checks);
-        Report::new(&inventory, results, checks.len(), catalogue_version())
+        let mut report = Report::new(&inventory, results, checks.len(), catalogue_version());
+        report.diff = baseline
+            .as_ref()
+            .map(|b| faascan_reports::diff::diff(&b.results, &report.results));
+        report
     });
     let render = |format: Format| -> String {
         match (format, &report) {
@@ -191,6 +208,26 @@ fn scan(args: &ScanArgs) -> Result<()> {
 
 fn terminal_width() -> Option<u16> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+}
+
+fn load_report(path: &Path) -> Result<faascan_reports::diff::SavedReport> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("reading the report {}: {e}", path.display())))?;
+    let report: faascan_reports::diff::SavedReport = serde_json::from_str(&text).map_err(|e| {
+        UsageError(format!(
+            "{} is not a faascan JSON report: {e}",
+            path.display()
+        ))
+    })?;
+    if report.schema_version != faascan_reports::report::REPORT_SCHEMA_VERSION {
+        return Err(UsageError(format!(
+            "{} has report schema version {}",
+            path.display(),
+            report.schema_version
+        ))
+        .into());
+    }
+    Ok(report)
 }
 
 fn load_inventory(path: &Path) -> Result<Inventory> {

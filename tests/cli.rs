@@ -545,3 +545,153 @@ fn the_evidence_bundle_verifies_with_sha256sum() {
     assert!(!check.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn diff_reports_new_resolved_and_changed_results() {
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let dir = std::env::temp_dir().join(format!("faascan-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Yesterday: the demo. Today: one function gets reserved concurrency, another a public URL,
+    // and a bucket is deleted.
+    let mut inventory: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&demo).unwrap()).unwrap();
+    for f in inventory["regions"][0]["lambda_functions"]["known"]
+        .as_array_mut()
+        .unwrap()
+    {
+        match f["name"].as_str().unwrap() {
+            "image-resizer" => f["reserved_concurrency"] = serde_json::json!({"known": 5}),
+            "deployer" => {
+                f["function_url"] = serde_json::json!({"known": {"url": "https://x", "auth_type": "NONE", "invoke_mode": null, "cors": null}})
+            }
+            _ => {}
+        }
+    }
+    let buckets = inventory["s3"]["buckets"]["known"].as_array_mut().unwrap();
+    buckets.retain(|b| b["name"] != "demo-partner-exchange");
+    let today = dir.join("today.json");
+    std::fs::write(&today, serde_json::to_string(&inventory).unwrap()).unwrap();
+    let old = dir.join("old.json");
+    let new = dir.join("new.json");
+    for (inv, out) in [(&demo, &old), (&today, &new)] {
+        let run = faascan(
+            &[
+                "scan",
+                "--inventory",
+                inv.to_str().unwrap(),
+                "--format",
+                "json",
+                "--output",
+                out.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert!(run.status.success());
+    }
+    let out = faascan(
+        &[
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        diff["new_failures"], 3,
+        "URL unauthenticated (new), and two attack paths pass -> fail"
+    );
+    assert_eq!(
+        diff["resolved_failures"], 7,
+        "six failures of the deleted bucket, one reserved concurrency"
+    );
+    let changed = diff["changed"].as_array().unwrap();
+    let resizer = changed
+        .iter()
+        .find(|c| {
+            c["check_id"] == "lambda-function-no-reserved-concurrency"
+                && c["resource_arn"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(":image-resizer")
+        })
+        .unwrap();
+    assert_eq!(
+        (
+            resizer["old_status"].as_str(),
+            resizer["new_status"].as_str()
+        ),
+        (Some("fail"), Some("pass"))
+    );
+    let escalated = changed
+        .iter()
+        .find(|c| {
+            c["check_id"] == "lambda-function-no-reserved-concurrency"
+                && c["resource_arn"].as_str().unwrap().ends_with(":deployer")
+        })
+        .unwrap();
+    assert_eq!(
+        (
+            escalated["old_severity"].as_str(),
+            escalated["new_severity"].as_str()
+        ),
+        (Some("medium"), Some("high"))
+    );
+    assert!(
+        diff["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["resource_arn"] == "arn:aws:s3:::demo-partner-exchange")
+    );
+    assert!(diff["unchanged"].as_u64().unwrap() > 400);
+    // The same comparison inside a scan, in the JSON report and the table.
+    let scan = faascan(
+        &[
+            "scan",
+            "--inventory",
+            today.to_str().unwrap(),
+            "--baseline",
+            old.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    assert_eq!(report["diff"]["new_failures"], 3);
+    let table = faascan(
+        &[
+            "scan",
+            "--inventory",
+            today.to_str().unwrap(),
+            "--baseline",
+            old.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(
+        String::from_utf8(table.stdout)
+            .unwrap()
+            .contains("3 new failure(s), 7 resolved")
+    );
+    let bad = faascan(
+        &[
+            "scan",
+            "--inventory",
+            today.to_str().unwrap(),
+            "--baseline",
+            demo.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(2), "an inventory is not a report");
+    let _ = std::fs::remove_dir_all(&dir);
+}

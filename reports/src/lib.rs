@@ -4,6 +4,7 @@
 pub mod asff;
 pub mod catalogue;
 pub mod csv;
+pub mod diff;
 pub mod evidence;
 pub mod html;
 pub mod junit;

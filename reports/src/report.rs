@@ -28,6 +28,9 @@ pub struct Report {
     pub gaps: Vec<Gap>,
     pub calls: CallStats,
     pub inventory: Vec<SummaryRow>,
+    /// The comparison with `--baseline`, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<crate::diff::Diff>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -105,6 +108,7 @@ impl Report {
             gaps: inventory.gaps.clone(),
             calls: inventory.calls.clone(),
             inventory: InventorySummary::new(inventory).rows,
+            diff: None,
         }
     }
 

@@ -160,6 +160,10 @@ pub fn render(report: &Report, width: Option<u16>, verbose: bool, colour: bool) 
             ));
         }
     }
+    if let Some(diff) = &report.diff {
+        out.push('\n');
+        out.push_str(&diff.to_text());
+    }
     let mut t = table(width);
     t.set_header(["severity", "fail", "pass", "unknown", "muted"]);
     for severity in SEVERITIES {
