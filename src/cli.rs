@@ -115,6 +115,12 @@ pub(crate) struct ScanArgs {
     /// Show every unknown result and gap in the table, and the calls per operation.
     #[arg(long, short, help_heading = "Output")]
     pub(crate) verbose: bool,
+    /// Exit 1 when an unmuted failure at or above this severity remains (`none`: always 0).
+    #[arg(long, value_enum, default_value_t = FailOn::High, help_heading = "Exit code")]
+    pub(crate) fail_on: FailOn,
+    /// Count unknown results and gaps as failures for the exit code.
+    #[arg(long, help_heading = "Exit code")]
+    pub(crate) strict: bool,
     /// Compare with an earlier JSON report: the table and the JSON report show what changed.
     #[arg(long, value_name = "REPORT", help_heading = "Checks")]
     pub(crate) baseline: Option<PathBuf>,
@@ -144,6 +150,30 @@ pub(crate) struct ScanArgs {
         help_heading = "Checks"
     )]
     pub(crate) trusted_accounts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    None,
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl FailOn {
+    pub(crate) fn threshold(self) -> Option<faascan_checks::Severity> {
+        use faascan_checks::Severity;
+        match self {
+            FailOn::None => None,
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,7 +18,9 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Exit codes: 0 ok, 2 usage or config error, 3 the scan could not run.
+/// Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or config error, 3 the scan
+/// could not run.
+pub(crate) const EXIT_FINDINGS: u8 = 1;
 pub(crate) const EXIT_SCAN_FAILED: u8 = 3;
 pub(crate) const EXIT_USAGE: u8 = 2;
 
@@ -62,7 +64,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
                 + "\n";
             write_output(args.output.as_deref(), &json)?;
         }
-        Command::Scan(args) => scan(&args)?,
+        Command::Scan(args) => return scan(&args),
         Command::Checks(args) => {
             let checks: Vec<_> = REGISTRY.to_vec();
             let text = match args.format {
@@ -116,7 +118,8 @@ fn severity(arg: SeverityArg) -> Severity {
     }
 }
 
-fn scan(args: &ScanArgs) -> Result<()> {
+/// Runs a scan; the exit code says whether findings at or above `--fail-on` remain.
+fn scan(args: &ScanArgs) -> Result<ExitCode> {
     // Validate the selection before spending any AWS calls.
     let selection = Selection {
         checks: args.checks.clone(),
@@ -200,9 +203,32 @@ fn scan(args: &ScanArgs) -> Result<()> {
             for format in &args.format {
                 write_output(Some(&dir.join(format.file_name())), &render(*format))?;
             }
-            Ok(())
         }
-        None => write_output(args.output.as_deref(), &render(args.format[0])),
+        None => write_output(args.output.as_deref(), &render(args.format[0]))?,
+    }
+    Ok(report
+        .as_ref()
+        .map_or(ExitCode::SUCCESS, |r| findings_exit_code(r, args)))
+}
+
+/// 1 when an unmuted failure is at or above `--fail-on` (with `--strict`, an unknown result or
+/// a gap counts too); 0 otherwise.
+fn findings_exit_code(report: &Report, args: &ScanArgs) -> ExitCode {
+    let Some(threshold) = args.fail_on.threshold() else {
+        return ExitCode::SUCCESS;
+    };
+    let counts = |status: faascan_checks::Status| {
+        report
+            .results
+            .iter()
+            .any(|r| r.status == status && r.severity >= threshold)
+    };
+    let failing = counts(faascan_checks::Status::Fail)
+        || (args.strict && (counts(faascan_checks::Status::Unknown) || !report.gaps.is_empty()));
+    if failing {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

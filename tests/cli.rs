@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 fn the_demo_inventory_scans_offline() {
     let demo = repo_root().join("mocks/demo/inventory.json");
     let demo = demo.to_str().unwrap();
-    let out = faascan(&["scan", "--inventory", demo], &[]);
+    let out = faascan(&["scan", "--fail-on", "none", "--inventory", demo], &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -33,14 +33,36 @@ fn the_demo_inventory_scans_offline() {
         "no progress output when stderr is not a terminal"
     );
 
-    let summary = faascan(&["scan", "--inventory", demo, "--format", "summary"], &[]);
+    let summary = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            demo,
+            "--format",
+            "summary",
+        ],
+        &[],
+    );
     assert!(
         String::from_utf8(summary.stdout)
             .unwrap()
             .contains("functions")
     );
 
-    let json = faascan(&["scan", "--inventory", demo, "--format", "json"], &[]);
+    let json = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            demo,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report["schema_version"], 1);
     let results = report["results"].as_array().unwrap();
@@ -140,6 +162,8 @@ fn scan_filters_select_checks() {
     let out = faascan(
         &[
             "scan",
+            "--fail-on",
+            "none",
             "--inventory",
             demo,
             "--format",
@@ -165,6 +189,8 @@ fn scan_filters_select_checks() {
     let out = faascan(
         &[
             "scan",
+            "--fail-on",
+            "none",
             "--inventory",
             demo,
             "--format",
@@ -179,12 +205,28 @@ fn scan_filters_select_checks() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["results"], serde_json::json!([]));
     let bad = faascan(
-        &["scan", "--inventory", demo, "--checks", "no-such-check"],
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            demo,
+            "--checks",
+            "no-such-check",
+        ],
         &[],
     );
     assert_eq!(bad.status.code(), Some(2));
     let bad = faascan(
-        &["scan", "--inventory", demo, "--trusted-account", "12345"],
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            demo,
+            "--trusted-account",
+            "12345",
+        ],
         &[],
     );
     assert_eq!(bad.status.code(), Some(2));
@@ -308,9 +350,18 @@ fn usage_errors_exit_2() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an AWS region name"));
-    let out = faascan(&["scan", "--inventory", "/nonexistent/inventory.json"], &[]);
+    let out = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            "/nonexistent/inventory.json",
+        ],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
-    let out = faascan(&["scan", "--bogus-flag"], &[]);
+    let out = faascan(&["scan", "--fail-on", "none", "--bogus-flag"], &[]);
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -322,6 +373,8 @@ fn report_formats_are_valid() {
     let out = faascan(
         &[
             "scan",
+            "--fail-on",
+            "none",
             "--inventory",
             demo.to_str().unwrap(),
             "--format",
@@ -423,6 +476,8 @@ print("ok", len(report["results"]))
     let several = faascan(
         &[
             "scan",
+            "--fail-on",
+            "none",
             "--inventory",
             demo.to_str().unwrap(),
             "--format",
@@ -447,6 +502,8 @@ fn the_evidence_bundle_verifies_with_sha256sum() {
     let out = faascan(
         &[
             "scan",
+            "--fail-on",
+            "none",
             "--inventory",
             demo.to_str().unwrap(),
             "--evidence",
@@ -577,6 +634,8 @@ fn diff_reports_new_resolved_and_changed_results() {
         let run = faascan(
             &[
                 "scan",
+                "--fail-on",
+                "none",
                 "--inventory",
                 inv.to_str().unwrap(),
                 "--format",
@@ -656,6 +715,8 @@ fn diff_reports_new_resolved_and_changed_results() {
     let scan = faascan(
         &[
             "scan",
+            "--fail-on",
+            "none",
             "--inventory",
             today.to_str().unwrap(),
             "--baseline",
@@ -670,6 +731,8 @@ fn diff_reports_new_resolved_and_changed_results() {
     let table = faascan(
         &[
             "scan",
+            "--fail-on",
+            "none",
             "--inventory",
             today.to_str().unwrap(),
             "--baseline",
@@ -685,6 +748,8 @@ fn diff_reports_new_resolved_and_changed_results() {
     let bad = faascan(
         &[
             "scan",
+            "--fail-on",
+            "none",
             "--inventory",
             today.to_str().unwrap(),
             "--baseline",
@@ -694,4 +759,51 @@ fn diff_reports_new_resolved_and_changed_results() {
     );
     assert_eq!(bad.status.code(), Some(2), "an inventory is not a report");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn exit_codes_follow_fail_on_and_strict() {
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let demo = demo.to_str().unwrap();
+    let code = |extra: &[&str]| {
+        let mut args = vec!["scan", "--inventory", demo, "--format", "json"];
+        args.extend(extra);
+        faascan(&args, &[]).status.code()
+    };
+    assert_eq!(
+        code(&[]),
+        Some(1),
+        "the demo has high findings and --fail-on defaults to high"
+    );
+    assert_eq!(code(&["--fail-on", "none"]), Some(0));
+    assert_eq!(
+        code(&["--checks", "kms-key-disabled"]),
+        Some(0),
+        "a low finding is below the default threshold"
+    );
+    assert_eq!(
+        code(&["--checks", "kms-key-disabled", "--fail-on", "low"]),
+        Some(1)
+    );
+    // The versioning check is unknown on every demo bucket (a moto gap): only --strict fails it.
+    assert_eq!(
+        code(&[
+            "--checks",
+            "s3-bucket-versioning-disabled",
+            "--fail-on",
+            "low"
+        ]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&[
+            "--checks",
+            "s3-bucket-versioning-disabled",
+            "--fail-on",
+            "low",
+            "--strict"
+        ]),
+        Some(1)
+    );
+    assert_eq!(code(&["--fail-on", "bogus"]), Some(2));
 }

@@ -97,6 +97,8 @@ fn the_html_report_renders_filters_and_runs_no_injected_script() {
     let out = faascan(
         &[
             "scan",
+            "--fail-on",
+            "none",
             "--inventory",
             hostile.to_str().unwrap(),
             "--format",
