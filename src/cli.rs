@@ -31,6 +31,12 @@ pub(crate) enum Command {
     Scan(ScanArgs),
     /// Print the IAM policy faascan needs: exactly the read-only actions it calls.
     Permissions(PermissionsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "Example:\n  faascan completions bash > /etc/bash_completion.d/faascan")]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  faascan man | man -l -")]
+    Man,
     /// List the check catalogue.
     #[command(after_help = "Examples:\n  faascan checks\n  faascan checks --format json")]
     Checks(ChecksArgs),

@@ -65,6 +65,19 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             write_output(args.output.as_deref(), &json)?;
         }
         Command::Scan(args) => return scan(&args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command, "faascan", &mut out);
+            write_output(None, &String::from_utf8_lossy(&out))?;
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .context("rendering the manual page")?;
+            write_output(None, &String::from_utf8_lossy(&out))?;
+        }
         Command::Checks(args) => {
             let checks: Vec<_> = REGISTRY.to_vec();
             let text = match args.format {

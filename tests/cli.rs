@@ -807,3 +807,29 @@ fn exit_codes_follow_fail_on_and_strict() {
     );
     assert_eq!(code(&["--fail-on", "bogus"]), Some(2));
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    let bash = faascan(&["completions", "bash"], &[]);
+    assert!(bash.status.success());
+    let script = String::from_utf8(bash.stdout).unwrap();
+    assert!(
+        script.contains("--fail-on")
+            && script.contains("permissions")
+            && script.contains("explain")
+    );
+    let man = faascan(&["man"], &[]);
+    let page = String::from_utf8(man.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH"),
+        "roff output"
+    );
+    assert!(page.contains("faascan"));
+    let help = faascan(&["scan", "--help"], &[]);
+    assert!(
+        String::from_utf8(help.stdout)
+            .unwrap()
+            .contains("Examples:"),
+        "help texts show examples"
+    );
+}
