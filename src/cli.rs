@@ -28,9 +28,15 @@ pub(crate) enum Command {
     #[command(
         after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json"
     )]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Print the IAM policy faascan needs: exactly the read-only actions it calls.
     Permissions(PermissionsArgs),
+    /// Write a commented starting configuration (faascan.toml) in the working directory.
+    Init {
+        /// Overwrite an existing faascan.toml.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(after_help = "Example:\n  faascan completions bash > /etc/bash_completion.d/faascan")]
     Completions { shell: clap_complete::Shell },
@@ -121,6 +127,9 @@ pub(crate) struct ScanArgs {
     /// Show every unknown result and gap in the table, and the calls per operation.
     #[arg(long, short, help_heading = "Output")]
     pub(crate) verbose: bool,
+    /// Configuration file (default: ./faascan.toml when present).
+    #[arg(long, value_name = "FILE", help_heading = "Checks")]
+    pub(crate) config: Option<PathBuf>,
     /// Exit 1 when an unmuted failure at or above this severity remains (`none`: always 0).
     #[arg(long, value_enum, default_value_t = FailOn::High, help_heading = "Exit code")]
     pub(crate) fail_on: FailOn,
@@ -247,7 +256,7 @@ pub(crate) enum PermissionsFormat {
     Calls,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct TargetArgs {
     /// Named profile from the AWS config files.
     #[arg(long, env = "AWS_PROFILE", help_heading = "Target")]

@@ -2,6 +2,7 @@
 
 mod cli;
 mod collect;
+mod config;
 mod permissions;
 mod run;
 

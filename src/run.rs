@@ -9,7 +9,7 @@ use crate::permissions;
 use anyhow::{Context, Result};
 use faascan_checks::evaluate::{Selection, catalogue_version, evaluate};
 use faascan_checks::model::{INVENTORY_SCHEMA_VERSION, Inventory};
-use faascan_checks::{Options, REGISTRY, Severity};
+use faascan_checks::{REGISTRY, Severity};
 use faascan_reports::report::Report;
 use faascan_reports::summary::InventorySummary;
 use faascan_reports::{catalogue, table};
@@ -65,6 +65,19 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             write_output(args.output.as_deref(), &json)?;
         }
         Command::Scan(args) => return scan(&args),
+        Command::Init { force } => {
+            let path = std::path::Path::new(crate::config::FILE_NAME);
+            if path.exists() && !force {
+                return Err(UsageError(format!(
+                    "{} exists; use --force to overwrite it",
+                    path.display()
+                ))
+                .into());
+            }
+            std::fs::write(path, crate::config::TEMPLATE)
+                .with_context(|| format!("writing {}", path.display()))?;
+            write_output(None, &format!("wrote {}\n", path.display()))?;
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
@@ -133,10 +146,22 @@ fn severity(arg: SeverityArg) -> Severity {
 
 /// Runs a scan; the exit code says whether findings at or above `--fail-on` remain.
 fn scan(args: &ScanArgs) -> Result<ExitCode> {
-    // Validate the selection before spending any AWS calls.
+    let config = crate::config::Config::load(args.config.as_deref())
+        .map_err(|e| UsageError(e.to_string()))?;
+    // Validate the selection before spending any AWS calls. The command line's --checks wins
+    // over the file's enable list; skips add up.
     let selection = Selection {
-        checks: args.checks.clone(),
-        skip_checks: args.skip_checks.clone(),
+        checks: if args.checks.is_empty() {
+            config.enable.clone()
+        } else {
+            args.checks.clone()
+        },
+        skip_checks: args
+            .skip_checks
+            .iter()
+            .chain(&config.disable)
+            .cloned()
+            .collect(),
         services: args
             .target
             .services
@@ -161,6 +186,11 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
     let baseline = args.baseline.as_deref().map(load_report).transpose()?;
     let inventory = match &args.inventory {
         Some(path) => load_inventory(path)?,
+        None if args.target.regions.is_empty() && !config.regions.is_empty() => {
+            let mut target = args.target.clone();
+            target.regions = config.regions.clone();
+            collect_live(&target)?
+        }
         None => collect_live(&args.target)?,
     };
     let on_terminal =
@@ -170,12 +200,24 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
     let colour = on_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let needs_report = args.evidence.is_some() || args.format.iter().any(|f| *f != Format::Summary);
     let report = needs_report.then(|| {
-        let options = Options {
-            trusted_accounts: args.trusted_accounts.clone(),
-            ..Options::default()
-        };
-        let results = evaluate(&inventory, &options, &checks);
+        let options = config.options(&args.trusted_accounts);
+        let mut results = evaluate(&inventory, &options, &checks);
+        for r in &mut results {
+            if let Some(severity) = config.severity.get(&*r.check_id) {
+                r.severity = *severity;
+            }
+        }
+        let tags = resource_tags(&inventory);
+        let suppressions = (!config.suppressions.is_empty()).then(|| {
+            crate::config::apply(
+                &config.suppressions,
+                &mut results,
+                &|arn| tags.get(arn).cloned(),
+                options.now.date(),
+            )
+        });
         let mut report = Report::new(&inventory, results, checks.len(), catalogue_version());
+        report.suppressions = suppressions.and_then(|s| serde_json::to_value(s).ok());
         report.diff = baseline
             .as_ref()
             .map(|b| faascan_reports::diff::diff(&b.results, &report.results));
@@ -243,6 +285,43 @@ fn findings_exit_code(report: &Report, args: &ScanArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Tags by resource ARN, for suppressions that match on tags.
+fn resource_tags(
+    inventory: &Inventory,
+) -> std::collections::HashMap<String, std::collections::BTreeMap<String, String>> {
+    let mut tags = std::collections::HashMap::new();
+    for f in inventory.lambda_functions() {
+        if let Some(t) = f.tags.known() {
+            tags.insert(f.arn.clone(), t.clone());
+        }
+    }
+    for b in inventory.buckets() {
+        if let Some(t) = b.tags.known() {
+            tags.insert(b.arn.clone(), t.clone());
+        }
+    }
+    for k in inventory.kms_keys() {
+        if let Some(t) = k.tags.known() {
+            tags.insert(k.arn.clone(), t.clone());
+        }
+    }
+    for api in inventory.rest_apis() {
+        tags.insert(api.arn.clone(), api.tags.clone());
+        for stage in api.stages.known().into_iter().flatten() {
+            tags.insert(stage.arn.clone(), stage.tags.clone());
+        }
+    }
+    if let Some(iam) = inventory.iam.known() {
+        for r in &iam.roles {
+            tags.insert(r.arn.clone(), r.tags.clone());
+        }
+        for u in &iam.users {
+            tags.insert(u.arn.clone(), u.tags.clone());
+        }
+    }
+    tags
 }
 
 fn terminal_width() -> Option<u16> {

@@ -833,3 +833,195 @@ fn completions_and_man_page_come_from_the_cli_definition() {
         "help texts show examples"
     );
 }
+
+#[test]
+fn configuration_suppresses_remaps_and_is_validated() {
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let dir = std::env::temp_dir().join(format!("faascan-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("faascan.toml");
+    std::fs::write(
+        &config,
+        r#"
+[checks]
+disable = ["lambda-function-code-signing-disabled"]
+
+[checks.severity]
+"lambda-function-tracing-disabled" = "high"
+
+[[suppressions]]
+check = "s3-bucket-*"
+resource = "arn:aws:s3:::demo-access-logs"
+reason = "the log bucket"
+owner = "platform"
+
+[[suppressions]]
+check = "lambda-function-no-reserved-concurrency"
+tags = { team = "ord*" }
+reason = "orders team accepts it"
+expires = "2099-01-01"
+
+[[suppressions]]
+check = "kms-key-rotation-disabled"
+reason = "expired exception"
+expires = "2020-01-01"
+
+[[suppressions]]
+check = "iam-role-unused"
+resource = "arn:aws:iam::*:role/no-such-role"
+reason = "matches nothing"
+"#,
+    )
+    .unwrap();
+    let out = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            demo.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = report["results"].as_array().unwrap();
+    let find = |check: &str, name: &str| {
+        results
+            .iter()
+            .find(|r| r["check_id"] == check && r["resource"]["name"] == name)
+            .unwrap_or_else(|| panic!("{check} {name}"))
+    };
+    // Muted by check glob + resource, with the real status and reason kept in the note.
+    let muted = find("s3-bucket-logging-disabled", "demo-access-logs");
+    assert_eq!(muted["status"], "muted");
+    assert!(
+        muted["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("muted (fail): the log bucket; owner platform")
+    );
+    assert_eq!(
+        find("s3-bucket-logging-disabled", "demo-public-website")["status"],
+        "fail",
+        "other buckets are not muted"
+    );
+    // Muted by tags (orders-api is tagged team=orders, image-resizer is not tagged).
+    assert_eq!(
+        find("lambda-function-no-reserved-concurrency", "queue-worker")["status"],
+        "muted"
+    );
+    assert_eq!(
+        find("lambda-function-no-reserved-concurrency", "image-resizer")["status"],
+        "fail"
+    );
+    // The expired suppression does not apply and is reported; the stale one is reported.
+    assert!(
+        results
+            .iter()
+            .any(|r| r["check_id"] == "kms-key-rotation-disabled" && r["status"] == "fail")
+    );
+    assert_eq!(
+        report["suppressions"]["expired"][0]["check"],
+        "kms-key-rotation-disabled"
+    );
+    assert_eq!(
+        report["suppressions"]["stale"][0]["check"],
+        "iam-role-unused"
+    );
+    // Severity remap and disabled check.
+    assert!(
+        results
+            .iter()
+            .filter(|r| r["check_id"] == "lambda-function-tracing-disabled")
+            .all(|r| r["severity"] == "high")
+    );
+    assert!(
+        !results
+            .iter()
+            .any(|r| r["check_id"] == "lambda-function-code-signing-disabled")
+    );
+    // The table reports the expired and stale suppressions.
+    let table = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            demo.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        text.contains("expired, no longer applied: kms-key-rotation-disabled"),
+        "{text}"
+    );
+    assert!(text.contains("stale, matches nothing: iam-role-unused"));
+
+    // Validation: unknown key, unknown id (with a suggestion), bad glob: exit 2.
+    for (content, expected) in [
+        ("[checks]\nenabel = []\n", "unknown field"),
+        (
+            "[checks]\ndisable = [\"kms-key-disabeld\"]\n",
+            "did you mean `kms-key-disabled`",
+        ),
+        (
+            "[[suppressions]]\ncheck = \"s3-**\"\nreason = \"x\"\n",
+            "not a valid glob",
+        ),
+    ] {
+        std::fs::write(&config, content).unwrap();
+        let out = faascan(
+            &[
+                "scan",
+                "--inventory",
+                demo.to_str().unwrap(),
+                "--config",
+                config.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(2), "{content}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(expected),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    // `faascan init` writes a valid starting file, and refuses to overwrite it.
+    let init_dir = dir.join("init");
+    std::fs::create_dir_all(&init_dir).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_faascan"))
+            .args(args)
+            .current_dir(&init_dir)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["init"]).status.success());
+    assert_eq!(run(&["init"]).status.code(), Some(2));
+    let scan = run(&[
+        "scan",
+        "--fail-on",
+        "none",
+        "--inventory",
+        demo.to_str().unwrap(),
+    ]);
+    assert!(
+        scan.status.success(),
+        "the template is picked up from the working directory and valid"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

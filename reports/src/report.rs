@@ -28,6 +28,9 @@ pub struct Report {
     pub gaps: Vec<Gap>,
     pub calls: CallStats,
     pub inventory: Vec<SummaryRow>,
+    /// Suppressions applied, expired and stale (from the configuration file), when any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressions: Option<serde_json::Value>,
     /// The comparison with `--baseline`, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<crate::diff::Diff>,
@@ -108,6 +111,7 @@ impl Report {
             gaps: inventory.gaps.clone(),
             calls: inventory.calls.clone(),
             inventory: InventorySummary::new(inventory).rows,
+            suppressions: None,
             diff: None,
         }
     }

@@ -160,6 +160,32 @@ pub fn render(report: &Report, width: Option<u16>, verbose: bool, colour: bool) 
             ));
         }
     }
+    if let Some(s) = &report.suppressions {
+        let list = |key: &str| -> Vec<String> {
+            s[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|x| {
+                    format!(
+                        "{} ({})",
+                        sanitize(x["check"].as_str().unwrap_or_default()),
+                        sanitize(x["reason"].as_str().unwrap_or_default())
+                    )
+                })
+                .collect()
+        };
+        out.push_str(&format!(
+            "\nSuppressions: {} result(s) muted\n",
+            s["applied"]
+        ));
+        for e in list("expired") {
+            out.push_str(&format!("  expired, no longer applied: {e}\n"));
+        }
+        for e in list("stale") {
+            out.push_str(&format!("  stale, matches nothing: {e}\n"));
+        }
+    }
     if let Some(diff) = &report.diff {
         out.push('\n');
         out.push_str(&diff.to_text());

@@ -1,0 +1,438 @@
+//! `faascan.toml`: read raw (every table `deny_unknown_fields`), then validated against the
+//! check registry (cargo-deny's two stages): unknown keys, unknown check ids and bad globs are
+//! errors with a suggestion. Suppressions mute matching results with a mandatory reason.
+
+use faascan_checks::check::{CheckResult, Severity, Status};
+use faascan_checks::context::{Options, RuntimeDeprecation};
+use faascan_checks::registry::REGISTRY;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use time::Date;
+
+pub(crate) const FILE_NAME: &str = "faascan.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConfig {
+    #[serde(default)]
+    pub(crate) checks: RawChecks,
+    #[serde(default)]
+    pub(crate) options: RawOptions,
+    #[serde(default)]
+    pub(crate) scan: RawScan,
+    #[serde(default)]
+    pub(crate) suppressions: Vec<RawSuppression>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawChecks {
+    #[serde(default)]
+    pub(crate) enable: Vec<String>,
+    #[serde(default)]
+    pub(crate) disable: Vec<String>,
+    /// check id -> severity
+    #[serde(default)]
+    pub(crate) severity: BTreeMap<String, Severity>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOptions {
+    pub(crate) trusted_accounts: Option<Vec<String>>,
+    pub(crate) role_unused_days: Option<i64>,
+    pub(crate) access_key_max_age_days: Option<i64>,
+    pub(crate) access_key_unused_days: Option<i64>,
+    pub(crate) kms_key_material_max_age_days: Option<i64>,
+    pub(crate) api_key_max_age_days: Option<i64>,
+    pub(crate) lambda_timeout_threshold_seconds: Option<i32>,
+    pub(crate) runtime_warning_days: Option<i64>,
+    #[serde(default)]
+    pub(crate) runtimes: Vec<RawRuntime>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRuntime {
+    pub(crate) runtime: String,
+    pub(crate) deprecated: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScan {
+    #[serde(default)]
+    pub(crate) regions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSuppression {
+    /// A check id or a glob over ids (`s3-bucket-*`).
+    pub(crate) check: String,
+    /// A glob over resource ARNs; all resources when absent.
+    pub(crate) resource: Option<String>,
+    pub(crate) account: Option<String>,
+    pub(crate) region: Option<String>,
+    /// Every tag must match (values are globs).
+    #[serde(default)]
+    pub(crate) tags: BTreeMap<String, String>,
+    pub(crate) reason: String,
+    pub(crate) owner: Option<String>,
+    /// `YYYY-MM-DD`; the suppression stops applying after this day.
+    pub(crate) expires: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ConfigError {
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// A validated configuration.
+#[derive(Debug, Default)]
+pub(crate) struct Config {
+    pub(crate) path: Option<PathBuf>,
+    pub(crate) enable: Vec<String>,
+    pub(crate) disable: Vec<String>,
+    pub(crate) severity: BTreeMap<String, Severity>,
+    pub(crate) options: RawOptions,
+    pub(crate) regions: Vec<String>,
+    pub(crate) suppressions: Vec<Suppression>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Suppression {
+    pub(crate) check: String,
+    pub(crate) resource: Option<String>,
+    pub(crate) account: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) tags: BTreeMap<String, String>,
+    pub(crate) reason: String,
+    pub(crate) owner: Option<String>,
+    #[serde(skip)]
+    pub(crate) expires: Option<Date>,
+    pub(crate) expires_text: Option<String>,
+}
+
+fn suggest(id: &str) -> String {
+    faascan_checks::evaluate::Selection {
+        checks: vec![id.to_owned()],
+        ..Default::default()
+    }
+    .resolve()
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default()
+}
+
+fn valid_glob(pattern: &str) -> bool {
+    !pattern.is_empty() && !pattern.contains("**") && pattern.chars().all(|c| !c.is_control())
+}
+
+impl Config {
+    /// `--config PATH`, or `faascan.toml` in the working directory, or nothing.
+    pub(crate) fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None if Path::new(FILE_NAME).exists() => PathBuf::from(FILE_NAME),
+            None => return Ok(Config::default()),
+        };
+        let shown = path.display().to_string();
+        let invalid = |message: String| ConfigError::Invalid {
+            path: shown.clone(),
+            message,
+        };
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| invalid(format!("cannot read it: {e}")))?;
+        let raw: RawConfig =
+            toml::from_str(&text).map_err(|e| invalid(e.to_string().trim().to_owned()))?;
+        let mut config = Config::validate(raw).map_err(invalid)?;
+        config.path = Some(path);
+        Ok(config)
+    }
+
+    pub(crate) fn validate(raw: RawConfig) -> Result<Config, String> {
+        let known = |id: &str| REGISTRY.iter().any(|c| c.meta.id == id);
+        for id in raw
+            .checks
+            .enable
+            .iter()
+            .chain(&raw.checks.disable)
+            .chain(raw.checks.severity.keys())
+        {
+            if !known(id) {
+                return Err(format!("checks: {}", suggest(id)));
+            }
+        }
+        for account in raw.options.trusted_accounts.iter().flatten() {
+            if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+                return Err(format!(
+                    "options.trusted_accounts: `{account}` is not a 12-digit account id"
+                ));
+            }
+        }
+        for r in &raw.options.runtimes {
+            parse_date(&r.deprecated)
+                .map_err(|e| format!("options.runtimes: {}: {e}", r.runtime))?;
+        }
+        let mut suppressions = Vec::new();
+        for (i, s) in raw.suppressions.into_iter().enumerate() {
+            let at = format!("suppressions[{i}]");
+            if s.reason.trim().is_empty() {
+                return Err(format!("{at}: a reason is required"));
+            }
+            if !valid_glob(&s.check) {
+                return Err(format!("{at}.check: `{}` is not a valid glob", s.check));
+            }
+            let is_glob = s.check.contains(['*', '?']);
+            if !is_glob && !known(&s.check) {
+                return Err(format!("{at}.check: {}", suggest(&s.check)));
+            }
+            if is_glob
+                && !REGISTRY
+                    .iter()
+                    .any(|c| faascan_checks::policy::catalogue::glob_match(&s.check, c.meta.id))
+            {
+                return Err(format!("{at}.check: `{}` matches no check", s.check));
+            }
+            for glob in s.resource.iter().chain(s.tags.values()) {
+                if !valid_glob(glob) {
+                    return Err(format!("{at}: `{glob}` is not a valid glob"));
+                }
+            }
+            let expires = s
+                .expires
+                .as_deref()
+                .map(parse_date)
+                .transpose()
+                .map_err(|e| format!("{at}.expires: {e}"))?;
+            suppressions.push(Suppression {
+                check: s.check,
+                resource: s.resource,
+                account: s.account,
+                region: s.region,
+                tags: s.tags,
+                reason: s.reason,
+                owner: s.owner,
+                expires,
+                expires_text: s.expires,
+            });
+        }
+        Ok(Config {
+            path: None,
+            enable: raw.checks.enable,
+            disable: raw.checks.disable,
+            severity: raw.checks.severity,
+            options: raw.options,
+            regions: raw.scan.regions,
+            suppressions,
+        })
+    }
+
+    /// The check options, defaults overridden by the file.
+    pub(crate) fn options(&self, cli_trusted: &[String]) -> Options {
+        let mut options = Options::default();
+        let o = &self.options;
+        options.trusted_accounts = o.trusted_accounts.clone().unwrap_or_default();
+        options.trusted_accounts.extend(cli_trusted.iter().cloned());
+        macro_rules! set {
+            ($($field:ident),*) => { $( if let Some(v) = o.$field { options.$field = v; } )* };
+        }
+        set!(
+            role_unused_days,
+            access_key_max_age_days,
+            access_key_unused_days,
+            kms_key_material_max_age_days,
+            api_key_max_age_days,
+            lambda_timeout_threshold_seconds,
+            runtime_warning_days
+        );
+        for r in &o.runtimes {
+            if let Ok(date) = parse_date(&r.deprecated) {
+                options.runtimes.retain(|x| x.runtime != r.runtime);
+                options.runtimes.push(RuntimeDeprecation {
+                    runtime: Box::leak(r.runtime.clone().into_boxed_str()),
+                    deprecated: date,
+                    source: "faascan.toml",
+                });
+            }
+        }
+        options
+    }
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, &format).map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD)"))
+}
+
+/// What happened to the suppressions in one scan.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct SuppressionReport {
+    pub(crate) applied: usize,
+    pub(crate) expired: Vec<Suppression>,
+    pub(crate) stale: Vec<Suppression>,
+}
+
+/// Mutes the results that an active suppression matches (their real status is kept in the
+/// note), and reports expired and stale suppressions.
+pub(crate) fn apply(
+    suppressions: &[Suppression],
+    results: &mut [CheckResult],
+    tags_of: &dyn Fn(&str) -> Option<BTreeMap<String, String>>,
+    today: Date,
+) -> SuppressionReport {
+    use faascan_checks::policy::catalogue::glob_match;
+    let mut out = SuppressionReport::default();
+    for s in suppressions {
+        if s.expires.is_some_and(|d| d < today) {
+            out.expired.push(s.clone());
+            continue;
+        }
+        let mut matched = 0;
+        for r in results.iter_mut() {
+            let hit = glob_match(&s.check, &r.check_id)
+                && s.resource
+                    .as_deref()
+                    .is_none_or(|g| glob_match(g, &r.resource.arn))
+                && s.account
+                    .as_deref()
+                    .is_none_or(|a| a == &*r.resource.account)
+                && s.region
+                    .as_deref()
+                    .is_none_or(|g| glob_match(g, &r.resource.region))
+                && (s.tags.is_empty()
+                    || tags_of(&r.resource.arn).is_some_and(|tags| {
+                        s.tags
+                            .iter()
+                            .all(|(k, v)| tags.get(k).is_some_and(|actual| glob_match(v, actual)))
+                    }));
+            if !hit {
+                continue;
+            }
+            matched += 1;
+            if r.status != Status::Muted {
+                let real = serde_json::to_value(r.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                r.note = Some(format!(
+                    "muted ({real}): {}{}{}",
+                    s.reason,
+                    s.owner
+                        .as_deref()
+                        .map_or(String::new(), |o| format!("; owner {o}")),
+                    s.expires_text
+                        .as_deref()
+                        .map_or(String::new(), |e| format!("; until {e}"))
+                ));
+                r.status = Status::Muted;
+            }
+        }
+        if matched == 0 {
+            out.stale.push(s.clone());
+        }
+        out.applied += matched;
+    }
+    out
+}
+
+/// The starting configuration `faascan init` writes.
+pub(crate) const TEMPLATE: &str = r#"# faascan configuration. faascan reads ./faascan.toml, or the file given with --config.
+# Unknown keys and unknown check ids are errors. `faascan checks` lists the ids.
+
+[checks]
+# Run only these checks (empty: all).
+enable = []
+# Never run these.
+disable = []
+
+# Change a check's severity.
+[checks.severity]
+# "lambda-function-tracing-disabled" = "medium"
+
+[options]
+# Accounts outside the scanned one that the cross-account checks should accept.
+trusted_accounts = []
+role_unused_days = 90
+access_key_max_age_days = 90
+access_key_unused_days = 90
+kms_key_material_max_age_days = 365
+api_key_max_age_days = 365
+lambda_timeout_threshold_seconds = 900
+runtime_warning_days = 90
+# Override or add a runtime deprecation date:
+# [[options.runtimes]]
+# runtime = "python3.12"
+# deprecated = "2028-10-31"
+
+[scan]
+# Regions to scan when --region is not given.
+regions = []
+
+# Suppressions mute matching results (they stay in the report as "muted" with the reason).
+# check: an id or a glob; resource: a glob over ARNs; tags: every tag must match (glob values).
+# A suppression past its expiry date stops applying and is reported; one that matches nothing is
+# reported as stale.
+# [[suppressions]]
+# check = "s3-bucket-logging-disabled"
+# resource = "arn:aws:s3:::*-access-logs"
+# reason = "log buckets do not log themselves"
+# owner = "platform-team"
+# expires = "2027-06-30"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        Config::validate(raw)
+    }
+
+    #[test]
+    fn the_template_is_valid() {
+        assert!(parse(TEMPLATE).is_ok());
+    }
+
+    #[test]
+    fn validation_errors_name_the_problem() {
+        let unknown_key = parse("[checks]\nenabel = []\n").err().unwrap_or_default();
+        assert!(
+            unknown_key.contains("unknown field `enabel`"),
+            "{unknown_key}"
+        );
+        let unknown_id = parse("[checks]\ndisable = [\"s3-bucket-public-polcy\"]\n")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            unknown_id.contains("did you mean `s3-bucket-public-policy`"),
+            "{unknown_id}"
+        );
+        let bad_glob = parse("[[suppressions]]\ncheck = \"s3-**\"\nreason = \"x\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(bad_glob.contains("not a valid glob"), "{bad_glob}");
+        let no_match = parse("[[suppressions]]\ncheck = \"ec2-*\"\nreason = \"x\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(no_match.contains("matches no check"), "{no_match}");
+        let no_reason = parse("[[suppressions]]\ncheck = \"kms-key-disabled\"\nreason = \" \"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(no_reason.contains("reason is required"), "{no_reason}");
+        let missing_reason = parse("[[suppressions]]\ncheck = \"kms-key-disabled\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(missing_reason.contains("reason"), "{missing_reason}");
+        let bad_date = parse("[[suppressions]]\ncheck = \"kms-key-disabled\"\nreason = \"x\"\nexpires = \"tomorrow\"\n").err().unwrap_or_default();
+        assert!(bad_date.contains("not a date"), "{bad_date}");
+        let bad_severity = parse("[checks.severity]\n\"kms-key-disabled\" = \"urgent\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(bad_severity.contains("urgent"), "{bad_severity}");
+    }
+}
