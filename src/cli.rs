@@ -290,6 +290,10 @@ pub(crate) struct TargetArgs {
     /// Attempts per call (adaptive retry with backoff on throttling).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10), help_heading = "Tuning")]
     pub(crate) max_attempts: u32,
+    /// Time budget in seconds: after it no new call starts, and the inventory is marked
+    /// incomplete (what was collected is kept).
+    #[arg(long, value_name = "SECONDS", help_heading = "Tuning")]
+    pub(crate) timeout: Option<u64>,
     /// Seconds before one call attempt is abandoned.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300), help_heading = "Tuning")]
     pub(crate) call_timeout: u64,

@@ -384,6 +384,7 @@ fn collect_live(args: &TargetArgs) -> Result<Inventory> {
         endpoint_url: args.endpoint_url.clone().filter(|e| !e.is_empty()),
         max_attempts: args.max_attempts,
         call_timeout: Duration::from_secs(args.call_timeout),
+        time_budget: args.timeout.map(Duration::from_secs),
     };
     let services: Vec<Service> = if args.services.is_empty() {
         Service::ALL.to_vec()

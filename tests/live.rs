@@ -2068,3 +2068,88 @@ async fn checks_judge_a_seeded_account_exactly() {
     // The secret value in a stage variable never appears.
     assert!(!String::from_utf8_lossy(&out.stdout).contains("ghp_0123456789abcdefghij"));
 }
+
+/// A time budget ends the scan cleanly: calls after the deadline are not attempted, recorded as
+/// gaps, and the inventory and report say they are incomplete.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_spent_time_budget_gives_an_incomplete_inventory_not_a_failure() {
+    let account = "210000000007";
+    let seed = assume_into(account, "seed").await;
+    let sdk = seed.sdk("us-east-1").await;
+    let iam = aws_sdk_iam::Client::new(&sdk);
+    let role = iam
+        .create_role()
+        .role_name("budget-role")
+        .assume_role_policy_document(lambda_trust())
+        .send()
+        .await
+        .unwrap()
+        .role()
+        .unwrap()
+        .arn()
+        .to_owned();
+    function(
+        &aws_sdk_lambda::Client::new(&sdk),
+        "budget-fn",
+        &role,
+        &[],
+        false,
+    )
+    .await;
+
+    let scanner = assume_into(account, "scanner").await;
+    let (inv, _) = inventory(&scanner, &["us-east-1"], &["--timeout", "0"]);
+    assert_eq!(inv["account"]["incomplete"], true);
+    assert_eq!(
+        inv["regions"][0]["lambda_functions"]["unavailable"]["kind"],
+        "not_attempted"
+    );
+    assert_eq!(
+        inv["regions"][0]["lambda_functions"]["unavailable"]["error_code"],
+        "TimeBudgetExceeded"
+    );
+    assert_eq!(
+        inv["calls"]["operations"], 1,
+        "only the identity preflight ran"
+    );
+
+    let creds = [
+        ("AWS_ACCESS_KEY_ID", scanner.access_key_id.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", scanner.secret_access_key.as_str()),
+        ("AWS_SESSION_TOKEN", scanner.session_token.as_str()),
+    ];
+    let endpoint = moto().endpoint.clone();
+    let base = [
+        "scan",
+        "--endpoint-url",
+        endpoint.as_str(),
+        "--region",
+        "us-east-1",
+        "--timeout",
+        "0",
+    ];
+    let table = faascan(&base, &creds);
+    assert_eq!(table.status.code(), Some(0), "nothing was judged failing");
+    assert!(String::from_utf8_lossy(&table.stdout).contains("WARNING: the scan is incomplete"));
+    let strict = faascan(
+        &[&base[..], &["--strict", "--format", "json"]].concat(),
+        &creds,
+    );
+    assert_eq!(
+        strict.status.code(),
+        Some(1),
+        "--strict counts the unknowns and gaps"
+    );
+    let report: Value = serde_json::from_slice(&strict.stdout).unwrap();
+    assert_eq!(report["incomplete"], true);
+    // With a budget large enough, the same scan is complete.
+    let (complete, _) = inventory(&scanner, &["us-east-1"], &["--timeout", "120"]);
+    assert_eq!(complete["account"]["incomplete"], false);
+    assert_eq!(
+        known(&complete, "/regions/0/lambda_functions")
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -59,8 +59,16 @@ impl CallCounter {
     }
 }
 
+/// Refuses unlisted operations, and (with a time budget) every call after the deadline, so a
+/// scan ends cleanly with what it has, marked incomplete.
 #[derive(Debug, Clone)]
-pub(crate) struct ReadOnlyGuard(pub(crate) Arc<CallCounter>);
+pub(crate) struct ReadOnlyGuard {
+    pub(crate) counter: Arc<CallCounter>,
+    pub(crate) deadline: Option<std::time::Instant>,
+}
+
+/// The marker the error classifier looks for.
+pub(crate) const BUDGET_EXHAUSTED: &str = "faascan time budget exhausted: call not attempted";
 
 impl Intercept for ReadOnlyGuard {
     fn name(&self) -> &'static str {
@@ -85,7 +93,16 @@ impl Intercept for ReadOnlyGuard {
                 format!("faascan refused to call {what}: not in its read-only list").into(),
             );
         }
-        self.0.bump(metadata, |c| c.operations += 1);
+        // The identity preflight always runs: without it there is no scan to mark incomplete.
+        let preflight = metadata.is_some_and(|m| m.service() == "STS" || m.service() == "Account");
+        if !preflight
+            && self
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d)
+        {
+            return Err(BUDGET_EXHAUSTED.into());
+        }
+        self.counter.bump(metadata, |c| c.operations += 1);
         Ok(())
     }
 
@@ -95,7 +112,8 @@ impl Intercept for ReadOnlyGuard {
         _: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.bump(cfg.load::<Metadata>(), |c| c.attempts += 1);
+        self.counter
+            .bump(cfg.load::<Metadata>(), |c| c.attempts += 1);
         Ok(())
     }
 
@@ -106,7 +124,7 @@ impl Intercept for ReadOnlyGuard {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(Err(_)) = ctx.output_or_error() {
-            self.0
+            self.counter
                 .bump(cfg.load::<Metadata>(), |c| c.failed_attempts += 1);
         }
         Ok(())
@@ -127,7 +145,10 @@ mod tests {
         let list = mock!(aws_sdk_lambda::Client::list_functions)
             .then_output(|| ListFunctionsOutput::builder().build());
         let counter = Arc::new(CallCounter::default());
-        let guard = ReadOnlyGuard(counter.clone());
+        let guard = ReadOnlyGuard {
+            counter: counter.clone(),
+            deadline: None,
+        };
         let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, &[&delete, &list], |b| b
             .interceptor(guard.clone()));
 

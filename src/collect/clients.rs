@@ -26,6 +26,8 @@ pub(crate) struct Target {
     pub(crate) endpoint_url: Option<String>,
     pub(crate) max_attempts: u32,
     pub(crate) call_timeout: Duration,
+    /// Stop starting calls after this long; the inventory is then marked incomplete.
+    pub(crate) time_budget: Option<Duration>,
 }
 
 pub(crate) struct RegionalClients {
@@ -157,7 +159,10 @@ impl Clients {
         }
 
         let counter = Arc::new(CallCounter::default());
-        let guard = ReadOnlyGuard(counter.clone());
+        let guard = ReadOnlyGuard {
+            counter: counter.clone(),
+            deadline: target.time_budget.map(|b| std::time::Instant::now() + b),
+        };
         let sts = aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::config::Builder::from(&sdk)
                 .interceptor(guard.clone())

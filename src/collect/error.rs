@@ -114,6 +114,9 @@ where
         }
         SdkError::DispatchFailure(_) => failure(GapKind::Transport, "DispatchFailure", chain),
         SdkError::ResponseError(_) => failure(GapKind::Malformed, "ResponseParseError", chain),
+        SdkError::ConstructionFailure(_) if chain.contains(super::calls::BUDGET_EXHAUSTED) => {
+            failure(GapKind::NotAttempted, "TimeBudgetExceeded", chain)
+        }
         SdkError::ConstructionFailure(_) => failure(GapKind::Other, "ConstructionFailure", chain),
         _ => failure(GapKind::Other, "Unknown", chain),
     }

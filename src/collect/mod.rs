@@ -355,6 +355,9 @@ pub(crate) async fn collect(
     }));
     let (iam, s3, regions) = tokio::join!(iam, s3, regions);
 
+    let gaps = cx.take_gaps();
+    // Calls skipped because the time budget ran out: the inventory is not complete.
+    let incomplete = gaps.iter().any(|g| g.error_code == "TimeBudgetExceeded");
     Ok(Inventory {
         schema_version: INVENTORY_SCHEMA_VERSION,
         account: Account {
@@ -366,12 +369,12 @@ pub(crate) async fn collect(
             regions: clients.regions.iter().map(|r| r.region.clone()).collect(),
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
             fingerprint_key_id: key_id,
-            incomplete: false,
+            incomplete,
         },
         iam,
         s3,
         regions,
-        gaps: cx.take_gaps(),
+        gaps,
         calls: clients.counter.stats(),
     })
 }
