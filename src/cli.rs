@@ -15,6 +15,20 @@ use std::path::PathBuf;
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// How messages on stderr are written: `text` for people, `json` (one object per line)
+    /// for schedulers.
+    #[arg(long, value_enum, global = true, default_value_t = LogFormat::Text)]
+    pub(crate) log_format: LogFormat,
+    /// No progress messages, and no report on stdout (files from --output, --output-dir and
+    /// --evidence are still written; the exit code still tells).
+    #[arg(long, short, global = true)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -261,6 +275,13 @@ pub(crate) struct TargetArgs {
     /// Named profile from the AWS config files.
     #[arg(long, env = "AWS_PROFILE", help_heading = "Target")]
     pub(crate) profile: Option<String>,
+    /// Leave this region out (with --all-regions or a list); repeat for several.
+    #[arg(
+        long = "exclude-region",
+        value_name = "REGION",
+        help_heading = "Target"
+    )]
+    pub(crate) exclude_regions: Vec<String>,
     /// Region to scan; repeat for several. Defaults to the profile's or AWS_REGION.
     #[arg(long = "region", value_name = "REGION", help_heading = "Target")]
     pub(crate) regions: Vec<String>,

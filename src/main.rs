@@ -11,14 +11,13 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    let log_format = cli.log_format;
     match run::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            #[allow(clippy::print_stderr)] // the one place errors reach the user
-            {
-                eprintln!("error: {err:#}");
-            }
-            run::exit_code_for(&err)
+            let code = run::exit_code_for(&err);
+            run::log(log_format, "error", &format!("{err:#}"), &[]);
+            code
         }
     }
 }

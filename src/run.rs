@@ -36,7 +36,67 @@ pub(crate) fn exit_code_for(err: &anyhow::Error) -> ExitCode {
 #[error("{0}")]
 pub(crate) struct UsageError(String);
 
+/// A message on stderr: text for people, or one JSON object per line for schedulers. Errors
+/// always go out; progress only when asked for (see `Messages`).
+pub(crate) fn log(
+    format: crate::cli::LogFormat,
+    level: &str,
+    message: &str,
+    fields: &[(&str, serde_json::Value)],
+) {
+    let line = match format {
+        crate::cli::LogFormat::Text if level == "error" => format!("error: {message}"),
+        crate::cli::LogFormat::Text => format!("faascan: {message}"),
+        crate::cli::LogFormat::Json => {
+            let mut object = serde_json::Map::new();
+            object.insert(
+                "time".to_owned(),
+                serde_json::Value::from(
+                    time::OffsetDateTime::now_utc()
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default(),
+                ),
+            );
+            object.insert("level".to_owned(), serde_json::Value::from(level));
+            object.insert("message".to_owned(), serde_json::Value::from(message));
+            for (k, v) in fields {
+                object.insert((*k).to_owned(), v.clone());
+            }
+            serde_json::Value::Object(object).to_string()
+        }
+    };
+    #[allow(clippy::print_stderr)] // the one place messages reach stderr
+    {
+        eprintln!("{line}");
+    }
+}
+
+/// Where progress goes: a terminal (text) or a scheduler (JSON lines), never with --quiet.
+#[derive(Clone, Copy)]
+pub(crate) struct Messages {
+    format: crate::cli::LogFormat,
+    enabled: bool,
+}
+
+impl Messages {
+    fn new(cli: &Cli) -> Self {
+        let enabled = !cli.quiet
+            && (cli.log_format == crate::cli::LogFormat::Json || std::io::stderr().is_terminal());
+        Messages {
+            format: cli.log_format,
+            enabled,
+        }
+    }
+    fn info(self, message: &str, fields: &[(&str, serde_json::Value)]) {
+        if self.enabled {
+            log(self.format, "info", message, fields);
+        }
+    }
+}
+
 pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
+    let messages = Messages::new(&cli);
+    let quiet = cli.quiet;
     match cli.command {
         Command::Permissions(args) => {
             let text = match args.format {
@@ -58,13 +118,13 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             write_output(None, &text)?;
         }
         Command::Inventory(args) => {
-            let inventory = collect_live(&args.target)?;
+            let inventory = collect_live(&args.target, messages)?;
             let json = serde_json::to_string_pretty(&inventory)
                 .context("serialising the inventory")?
                 + "\n";
             write_output(args.output.as_deref(), &json)?;
         }
-        Command::Scan(args) => return scan(&args),
+        Command::Scan(args) => return scan(&args, messages, quiet),
         Command::Init { force } => {
             let path = std::path::Path::new(crate::config::FILE_NAME);
             if path.exists() && !force {
@@ -145,7 +205,7 @@ fn severity(arg: SeverityArg) -> Severity {
 }
 
 /// Runs a scan; the exit code says whether findings at or above `--fail-on` remain.
-fn scan(args: &ScanArgs) -> Result<ExitCode> {
+fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
     let config = crate::config::Config::load(args.config.as_deref())
         .map_err(|e| UsageError(e.to_string()))?;
     // Validate the selection before spending any AWS calls. The command line's --checks wins
@@ -189,9 +249,9 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
         None if args.target.regions.is_empty() && !config.regions.is_empty() => {
             let mut target = args.target.clone();
             target.regions = config.regions.clone();
-            collect_live(&target)?
+            collect_live(&target, messages)?
         }
-        None => collect_live(&args.target)?,
+        None => collect_live(&args.target, messages)?,
     };
     let on_terminal =
         args.output.is_none() && args.output_dir.is_none() && std::io::stdout().is_terminal();
@@ -259,6 +319,8 @@ fn scan(args: &ScanArgs) -> Result<ExitCode> {
                 write_output(Some(&dir.join(format.file_name())), &render(*format))?;
             }
         }
+        // --quiet: nothing on stdout; a file named with --output is still written.
+        None if quiet && args.output.is_none() => {}
         None => write_output(args.output.as_deref(), &render(args.format[0]))?,
     }
     Ok(report
@@ -374,10 +436,11 @@ fn load_inventory(path: &Path) -> Result<Inventory> {
     })
 }
 
-fn collect_live(args: &TargetArgs) -> Result<Inventory> {
+fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
     let target = Target {
         profile: args.profile.clone(),
         regions: args.regions.clone(),
+        exclude_regions: args.exclude_regions.clone(),
         all_regions: args.all_regions,
         role_arn: args.role_arn.clone(),
         external_id: args.external_id.clone(),
@@ -391,20 +454,14 @@ fn collect_live(args: &TargetArgs) -> Result<Inventory> {
     } else {
         args.services.clone()
     };
-    let progress = std::io::stderr().is_terminal();
-    if progress {
-        #[allow(clippy::print_stderr)] // progress goes to a terminal only, never into results
-        {
-            eprintln!(
-                "faascan: collecting {} …",
-                services
-                    .iter()
-                    .map(|s| format!("{s:?}").to_lowercase())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-    }
+    let names: Vec<String> = services
+        .iter()
+        .map(|s| format!("{s:?}").to_lowercase())
+        .collect();
+    messages.info(
+        &format!("collecting {}", names.join(", ")),
+        &[("services", serde_json::json!(names))],
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -422,16 +479,22 @@ fn collect_live(args: &TargetArgs) -> Result<Inventory> {
         }
         other => anyhow::Error::new(other).context("the scan could not run"),
     })?;
-    if progress {
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!(
-                "faascan: done: {} calls, {} gaps",
-                inventory.calls.operations,
-                inventory.gaps.len()
-            );
-        }
-    }
+    messages.info(
+        &format!(
+            "collected: {} calls, {} gaps",
+            inventory.calls.operations,
+            inventory.gaps.len()
+        ),
+        &[
+            ("account", serde_json::json!(inventory.account.id)),
+            ("calls", serde_json::json!(inventory.calls.operations)),
+            ("gaps", serde_json::json!(inventory.gaps.len())),
+            (
+                "incomplete",
+                serde_json::json!(inventory.account.incomplete),
+            ),
+        ],
+    );
     Ok(inventory)
 }
 

@@ -1025,3 +1025,111 @@ reason = "matches nothing"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn quiet_and_json_logs_for_schedulers() {
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let demo = demo.to_str().unwrap();
+    let dir = std::env::temp_dir().join(format!("faascan-quiet-{}", std::process::id()));
+    let out = faascan(
+        &[
+            "scan",
+            "--inventory",
+            demo,
+            "--quiet",
+            "--output-dir",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "the exit code still tells");
+    assert!(
+        out.stdout.is_empty() && out.stderr.is_empty(),
+        "--quiet prints nothing"
+    );
+    assert!(dir.join("report.json").exists(), "files are still written");
+    let _ = std::fs::remove_dir_all(&dir);
+    let quiet_stdout = faascan(&["scan", "--inventory", demo, "--quiet"], &[]);
+    assert!(quiet_stdout.stdout.is_empty());
+
+    // Errors as JSON lines on stderr.
+    let out = faascan(
+        &[
+            "scan",
+            "--inventory",
+            "/nonexistent.json",
+            "--log-format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let line: serde_json::Value = serde_json::from_str(stderr.lines().next().unwrap()).unwrap();
+    assert_eq!(line["level"], "error");
+    assert!(
+        line["message"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent.json")
+    );
+    assert!(line["time"].is_string());
+
+    // Progress as JSON lines (even off a terminal) for a live scan that fails fast.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let out = faascan(
+        &[
+            "inventory",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &endpoint,
+            "--max-attempts",
+            "1",
+            "--log-format",
+            "json",
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stderr)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.first().unwrap()["level"], "info");
+    assert_eq!(lines.last().unwrap()["level"], "error");
+
+    // Excluding every region is a usage error.
+    let out = faascan(
+        &[
+            "inventory",
+            "--region",
+            "us-east-1",
+            "--exclude-region",
+            "us-east-1",
+            "--endpoint-url",
+            &endpoint,
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

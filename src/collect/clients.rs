@@ -19,6 +19,8 @@ use std::time::Duration;
 pub(crate) struct Target {
     pub(crate) profile: Option<String>,
     pub(crate) regions: Vec<String>,
+    /// Regions to leave out.
+    pub(crate) exclude_regions: Vec<String>,
     /// Add every region enabled in the account (`account:ListRegions`).
     pub(crate) all_regions: bool,
     pub(crate) role_arn: Option<String>,
@@ -108,6 +110,16 @@ impl Clients {
             }
         }
         validate_regions(&regions)?;
+        validate_regions(&target.exclude_regions)?;
+        // Without discovery the list is final now: an empty one fails before any call.
+        if !target.all_regions {
+            regions.retain(|r| !target.exclude_regions.contains(r));
+            if regions.is_empty() {
+                return Err(FatalError::Other(
+                    "no region left to scan after --exclude-region".to_owned(),
+                ));
+            }
+        }
         let home_region = regions[0].clone();
 
         let provider_config = base_config.with_region(Some(Region::new(home_region.clone())));
@@ -181,6 +193,13 @@ impl Clients {
                 }
             }
             validate_regions(&regions)?;
+        }
+        validate_regions(&target.exclude_regions)?;
+        regions.retain(|r| !target.exclude_regions.contains(r));
+        if regions.is_empty() {
+            return Err(FatalError::Other(
+                "no region left to scan after --exclude-region".to_owned(),
+            ));
         }
         let regional = regions
             .iter()
