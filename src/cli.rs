@@ -37,7 +37,7 @@ pub(crate) enum Command {
     #[command(
         after_help = "Examples:\n  faascan inventory --region us-east-1 --output inv.json\n  faascan inventory --endpoint-url http://127.0.0.1:5000 --region us-east-1"
     )]
-    Inventory(InventoryArgs),
+    Inventory(Box<InventoryArgs>),
     /// Collect (or load an inventory) and report what was found.
     #[command(
         after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json"
@@ -288,11 +288,30 @@ pub(crate) struct TargetArgs {
     /// Also scan every region enabled in the account (account:ListRegions).
     #[arg(long, help_heading = "Target")]
     pub(crate) all_regions: bool,
+    /// Scan these accounts (comma-separated), assuming --role-name in each; one merged report.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "IDS",
+        help_heading = "Target"
+    )]
+    pub(crate) accounts: Vec<String>,
+    /// The audit role to assume in each of --accounts.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "accounts",
+        help_heading = "Target"
+    )]
+    pub(crate) role_name: Option<String>,
+    /// Accounts scanned at once (small, to stay clear of API throttling).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16), help_heading = "Target")]
+    pub(crate) account_concurrency: u16,
     /// Assume this role before scanning (cross-account audit).
     #[arg(long, value_name = "ARN", help_heading = "Target")]
     pub(crate) role_arn: Option<String>,
-    /// External id for --role-arn.
-    #[arg(long, requires = "role_arn", help_heading = "Target")]
+    /// External id for --role-arn or --role-name.
+    #[arg(long, help_heading = "Target")]
     pub(crate) external_id: Option<String>,
     /// Send every call to this endpoint (an emulator such as moto or LocalStack).
     #[arg(

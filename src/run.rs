@@ -117,6 +117,12 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             };
             write_output(None, &text)?;
         }
+        Command::Inventory(args) if !args.target.accounts.is_empty() => {
+            return Err(UsageError(
+                "--accounts works with `faascan scan`; `inventory` collects one account".to_owned(),
+            )
+            .into());
+        }
         Command::Inventory(args) => {
             let inventory = collect_live(&args.target, messages)?;
             let json = serde_json::to_string_pretty(&inventory)
@@ -244,14 +250,19 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
     }
     // Read the baseline before the scan: a bad path should not cost a whole scan.
     let baseline = args.baseline.as_deref().map(load_report).transpose()?;
-    let inventory = match &args.inventory {
-        Some(path) => load_inventory(path)?,
-        None if args.target.regions.is_empty() && !config.regions.is_empty() => {
+    let (inventories, failures) = match &args.inventory {
+        Some(path) => (vec![load_inventory(path)?], Vec::new()),
+        None => {
             let mut target = args.target.clone();
-            target.regions = config.regions.clone();
-            collect_live(&target, messages)?
+            if target.regions.is_empty() {
+                target.regions = config.regions.clone();
+            }
+            if target.accounts.is_empty() {
+                (vec![collect_live(&target, messages)?], Vec::new())
+            } else {
+                collect_accounts(&target, messages)?
+            }
         }
-        None => collect_live(&args.target, messages)?,
     };
     let on_terminal =
         args.output.is_none() && args.output_dir.is_none() && std::io::stdout().is_terminal();
@@ -261,13 +272,17 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
     let needs_report = args.evidence.is_some() || args.format.iter().any(|f| *f != Format::Summary);
     let report = needs_report.then(|| {
         let options = config.options(&args.trusted_accounts);
-        let mut results = evaluate(&inventory, &options, &checks);
+        let mut results: Vec<faascan_checks::CheckResult> = Vec::new();
+        let mut tags = std::collections::HashMap::new();
+        for inventory in &inventories {
+            results.extend(evaluate(inventory, &options, &checks));
+            tags.extend(resource_tags(inventory));
+        }
         for r in &mut results {
             if let Some(severity) = config.severity.get(&*r.check_id) {
                 r.severity = *severity;
             }
         }
-        let tags = resource_tags(&inventory);
         let suppressions = (!config.suppressions.is_empty()).then(|| {
             crate::config::apply(
                 &config.suppressions,
@@ -276,18 +291,39 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
                 options.now.date(),
             )
         });
-        let mut report = Report::new(&inventory, results, checks.len(), catalogue_version());
+        let mut report = if args.target.accounts.is_empty() {
+            Report::new(&inventories[0], results, checks.len(), catalogue_version())
+        } else {
+            // Each account's report from its own inventory, then one report for all.
+            let reports = inventories
+                .iter()
+                .map(|inventory| {
+                    let mine = results
+                        .iter()
+                        .filter(|r| *r.resource.account == inventory.account.id)
+                        .cloned()
+                        .collect();
+                    Report::new(inventory, mine, checks.len(), catalogue_version())
+                })
+                .collect();
+            match Report::combine(reports, failures.clone()) {
+                Some(report) => report,
+                None => return Err(anyhow::anyhow!("no account could be scanned")),
+            }
+        };
         report.suppressions = suppressions.and_then(|s| serde_json::to_value(s).ok());
         report.diff = baseline
             .as_ref()
             .map(|b| faascan_reports::diff::diff(&b.results, &report.results));
-        report
+        Ok(report)
     });
+    let report = report.transpose()?;
     let render = |format: Format| -> String {
         match (format, &report) {
-            (Format::Summary, _) | (_, None) => {
-                InventorySummary::new(&inventory).to_table(width, args.verbose)
-            }
+            (Format::Summary, _) | (_, None) => inventories
+                .iter()
+                .map(|inventory| InventorySummary::new(inventory).to_table(width, args.verbose))
+                .collect(),
             (Format::Json, Some(r)) => r.to_json() + "\n",
             (Format::Table, Some(r)) => table::render(r, width, args.verbose, colour),
             (Format::Csv, Some(r)) => faascan_reports::csv::render(r),
@@ -300,8 +336,14 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
         }
     };
     if let (Some(dir), Some(report)) = (&args.evidence, &report) {
-        let inventory_json =
-            serde_json::to_string_pretty(&inventory).context("serialising the inventory")? + "\n";
+        // One inventory as an object; several (one per account) as a list.
+        let inventory_json = if inventories.len() == 1 {
+            serde_json::to_string_pretty(&inventories[0])
+        } else {
+            serde_json::to_string_pretty(&inventories)
+        }
+        .context("serialising the inventory")?
+            + "\n";
         for file in faascan_reports::evidence::bundle(report, &inventory_json) {
             let path = dir.join(&file.path);
             if let Some(parent) = path.parent() {
@@ -496,6 +538,86 @@ fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
         ],
     );
     Ok(inventory)
+}
+
+/// An account that could not be scanned, and why.
+type AccountFailure = (String, String);
+
+/// Scans several accounts by assuming `--role-name` in each, a few at a time. An account that
+/// fails (role missing, access denied) is reported as failed; the others go on. Fails only when
+/// no account could be scanned.
+fn collect_accounts(
+    args: &TargetArgs,
+    messages: Messages,
+) -> Result<(Vec<Inventory>, Vec<AccountFailure>)> {
+    let role = args.role_name.as_deref().ok_or_else(|| {
+        UsageError(
+            "--accounts needs --role-name (the audit role to assume in each account)".to_owned(),
+        )
+    })?;
+    for account in &args.accounts {
+        if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+            return Err(UsageError(format!(
+                "--accounts: `{account}` is not a 12-digit account id"
+            ))
+            .into());
+        }
+    }
+    let concurrency = usize::from(args.account_concurrency).max(1);
+    let mut inventories = Vec::new();
+    let mut failures = Vec::new();
+    for batch in args.accounts.chunks(concurrency) {
+        let outcomes: Vec<(String, Result<Inventory>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|account| {
+                    let mut target = args.clone();
+                    target.accounts.clear();
+                    target.role_arn = Some(format!("arn:aws:iam::{account}:role/{role}"));
+                    let account = account.clone();
+                    scope.spawn(move || {
+                        messages.info(
+                            &format!("account {account}"),
+                            &[("account", serde_json::json!(account))],
+                        );
+                        (account, collect_live(&target, messages))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        (
+                            String::new(),
+                            Err(anyhow::anyhow!("the account's scan panicked")),
+                        )
+                    })
+                })
+                .collect()
+        });
+        for (account, outcome) in outcomes {
+            match outcome {
+                Ok(inventory) if inventory.account.id == account => inventories.push(inventory),
+                Ok(inventory) => failures.push((
+                    account.clone(),
+                    format!(
+                        "the role landed in account {}, not {account}",
+                        inventory.account.id
+                    ),
+                )),
+                Err(e) => failures.push((account, format!("{e:#}"))),
+            }
+        }
+    }
+    if inventories.is_empty() {
+        let reasons: Vec<String> = failures.iter().map(|(a, e)| format!("{a}: {e}")).collect();
+        return Err(anyhow::anyhow!(
+            "no account could be scanned:\n{}",
+            reasons.join("\n")
+        ));
+    }
+    Ok((inventories, failures))
 }
 
 /// Results go to stdout or a file; nothing else writes there.

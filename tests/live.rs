@@ -2153,3 +2153,93 @@ async fn a_spent_time_budget_gives_an_incomplete_inventory_not_a_failure() {
         1
     );
 }
+
+/// Several accounts in one scan: the audit role is assumed in each, and one report names the
+/// account on every result.
+#[tokio::test(flavor = "multi_thread")]
+async fn several_accounts_give_one_merged_report() {
+    let mut arns = Vec::new();
+    for account in ["210000000008", "210000000009"] {
+        let seed = assume_into(account, "seed").await;
+        let sdk = seed.sdk("us-east-1").await;
+        let iam = aws_sdk_iam::Client::new(&sdk);
+        let role = iam
+            .create_role()
+            .role_name("multi-role")
+            .assume_role_policy_document(lambda_trust())
+            .send()
+            .await
+            .unwrap()
+            .role()
+            .unwrap()
+            .arn()
+            .to_owned();
+        arns.push(
+            function(
+                &aws_sdk_lambda::Client::new(&sdk),
+                &format!("multi-{account}"),
+                &role,
+                &[],
+                false,
+            )
+            .await,
+        );
+    }
+    // The base credentials assume `audit` in each account (moto issues credentials per account).
+    let out = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--endpoint-url",
+            &moto().endpoint,
+            "--region",
+            "us-east-1",
+            "--accounts",
+            "210000000008,210000000009",
+            "--role-name",
+            "audit",
+            "--format",
+            "json",
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["account"], "210000000008,210000000009");
+    let accounts = report["accounts"].as_array().unwrap();
+    assert!(
+        accounts.iter().all(|a| a["status"] == "scanned"),
+        "{accounts:?}"
+    );
+    for (account, arn) in ["210000000008", "210000000009"].iter().zip(&arns) {
+        let result = report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["check_id"] == "lambda-function-tracing-disabled" && r["resource"]["arn"] == *arn
+            })
+            .unwrap_or_else(|| panic!("no result for {arn}"));
+        assert_eq!(result["resource"]["account"], *account);
+        assert_eq!(result["status"], "fail");
+    }
+    let usage = faascan(
+        &[
+            "scan",
+            "--accounts",
+            "210000000008",
+            "--region",
+            "us-east-1",
+        ],
+        &[],
+    );
+    assert_eq!(usage.status.code(), Some(2), "--accounts needs --role-name");
+}

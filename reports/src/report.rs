@@ -31,9 +31,22 @@ pub struct Report {
     /// Suppressions applied, expired and stale (from the configuration file), when any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressions: Option<serde_json::Value>,
+    /// With several accounts: each account and whether it could be scanned.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountOutcome>,
     /// The comparison with `--baseline`, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<crate::diff::Diff>,
+}
+
+/// One account of a multi-account scan.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountOutcome {
+    pub account: String,
+    /// `scanned` or `failed`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -60,37 +73,18 @@ fn status_name(status: Status) -> &'static str {
 impl Report {
     pub fn new(
         inventory: &Inventory,
-        mut results: Vec<CheckResult>,
+        results: Vec<CheckResult>,
         checks_run: usize,
         catalogue_version: String,
     ) -> Self {
-        // Most severe first, then by check and resource: stable output for diffs and snapshots.
-        results.sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then_with(|| a.check_id.cmp(&b.check_id))
-                .then_with(|| a.resource.arn.cmp(&b.resource.arn))
-        });
-        let mut summary = ResultSummary {
+        let (mut summary, results) = Report::summarise(
+            results,
             checks_run,
-            gaps: inventory.gaps.len(),
-            calls: inventory.calls.operations,
-            duration_seconds: (inventory.account.scan_finished - inventory.account.scan_started)
-                .as_seconds_f64(),
-            ..ResultSummary::default()
-        };
-        for r in &results {
-            *summary
-                .by_status
-                .entry(status_name(r.status).to_owned())
-                .or_default() += 1;
-            *summary
-                .by_severity
-                .entry(r.severity.as_str().to_owned())
-                .or_default()
-                .entry(status_name(r.status).to_owned())
-                .or_default() += 1;
-        }
+            inventory.gaps.len(),
+            inventory.calls.operations,
+        );
+        summary.duration_seconds =
+            (inventory.account.scan_finished - inventory.account.scan_started).as_seconds_f64();
         let rfc3339 = |t: time::OffsetDateTime| {
             t.format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default()
@@ -112,8 +106,105 @@ impl Report {
             calls: inventory.calls.clone(),
             inventory: InventorySummary::new(inventory).rows,
             suppressions: None,
+            accounts: Vec::new(),
             diff: None,
         }
+    }
+
+    /// Sorts the results (most severe first, then by check and resource: stable output for
+    /// diffs and snapshots) and counts them.
+    fn summarise(
+        mut results: Vec<CheckResult>,
+        checks_run: usize,
+        gaps: usize,
+        calls: u64,
+    ) -> (ResultSummary, Vec<CheckResult>) {
+        results.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.check_id.cmp(&b.check_id))
+                .then_with(|| a.resource.arn.cmp(&b.resource.arn))
+        });
+        let mut summary = ResultSummary {
+            checks_run,
+            gaps,
+            calls,
+            ..ResultSummary::default()
+        };
+        for r in &results {
+            *summary
+                .by_status
+                .entry(status_name(r.status).to_owned())
+                .or_default() += 1;
+            *summary
+                .by_severity
+                .entry(r.severity.as_str().to_owned())
+                .or_default()
+                .entry(status_name(r.status).to_owned())
+                .or_default() += 1;
+        }
+        (summary, results)
+    }
+
+    /// One report for several accounts: results, gaps and inventory rows of all, each result
+    /// naming its account; an account that could not be scanned is listed as failed (and
+    /// marks the report incomplete). `None` when no account could be scanned.
+    pub fn combine(reports: Vec<Report>, failures: Vec<(String, String)>) -> Option<Report> {
+        let mut reports = reports.into_iter();
+        let mut merged = reports.next()?;
+        let mut outcomes = vec![AccountOutcome {
+            account: merged.account.clone(),
+            status: "scanned".to_owned(),
+            error: None,
+        }];
+        for r in reports {
+            outcomes.push(AccountOutcome {
+                account: r.account.clone(),
+                status: "scanned".to_owned(),
+                error: None,
+            });
+            merged.results.extend(r.results);
+            merged.gaps.extend(r.gaps);
+            merged.inventory.extend(r.inventory);
+            for region in r.regions {
+                if !merged.regions.contains(&region) {
+                    merged.regions.push(region);
+                }
+            }
+            merged.scan_started = merged.scan_started.clone().min(r.scan_started);
+            merged.scan_finished = merged.scan_finished.clone().max(r.scan_finished);
+            merged.incomplete |= r.incomplete;
+            merged.calls.operations += r.calls.operations;
+            merged.calls.attempts += r.calls.attempts;
+            merged.calls.failed_attempts += r.calls.failed_attempts;
+            merged.calls.by_operation.extend(r.calls.by_operation);
+        }
+        for (account, error) in failures {
+            outcomes.push(AccountOutcome {
+                account,
+                status: "failed".to_owned(),
+                error: Some(error),
+            });
+            merged.incomplete = true;
+        }
+        merged.account = outcomes
+            .iter()
+            .filter(|o| o.status == "scanned")
+            .map(|o| o.account.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        merged.accounts = outcomes;
+        let duration = merged.summary.duration_seconds;
+        let (mut summary, results) = Report::summarise(
+            std::mem::take(&mut merged.results),
+            merged.summary.checks_run,
+            merged.gaps.len(),
+            merged.calls.operations,
+        );
+        summary.duration_seconds = duration;
+        merged.summary = summary;
+        merged.results = results;
+        Some(merged)
     }
 
     pub fn to_json(&self) -> String {
