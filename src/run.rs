@@ -550,6 +550,14 @@ fn collect_accounts(
     args: &TargetArgs,
     messages: Messages,
 ) -> Result<(Vec<Inventory>, Vec<AccountFailure>)> {
+    collect_accounts_with(args, messages, &collect_live)
+}
+
+fn collect_accounts_with(
+    args: &TargetArgs,
+    messages: Messages,
+    collect: &(dyn Fn(&TargetArgs, Messages) -> Result<Inventory> + Sync),
+) -> Result<(Vec<Inventory>, Vec<AccountFailure>)> {
     let role = args.role_name.as_deref().ok_or_else(|| {
         UsageError(
             "--accounts needs --role-name (the audit role to assume in each account)".to_owned(),
@@ -580,7 +588,7 @@ fn collect_accounts(
                             &format!("account {account}"),
                             &[("account", serde_json::json!(account))],
                         );
-                        (account, collect_live(&target, messages))
+                        (account, collect(&target, messages))
                     })
                 })
                 .collect();
@@ -633,5 +641,76 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
                 .context("writing to stdout")?;
             stdout.flush().context("writing to stdout")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn target(extra: &[&str]) -> TargetArgs {
+        let mut argv = vec!["faascan", "scan"];
+        argv.extend(extra);
+        match Cli::parse_from(argv).command {
+            Command::Scan(args) => args.target,
+            _ => unreachable!(),
+        }
+    }
+
+    fn inventory_of(account: &str) -> Inventory {
+        let mut inventory: Inventory =
+            serde_json::from_str(include_str!("../mocks/demo/inventory.json"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        inventory.account.id = account.to_owned();
+        inventory
+    }
+
+    const QUIET: Messages = Messages {
+        format: crate::cli::LogFormat::Text,
+        enabled: false,
+    };
+
+    #[test]
+    fn one_failing_account_does_not_stop_the_others() {
+        let args = target(&[
+            "--accounts",
+            "111111111111,222222222222,333333333333",
+            "--role-name",
+            "audit",
+        ]);
+        let collect = |t: &TargetArgs, _: Messages| -> Result<Inventory> {
+            let role = t.role_arn.clone().unwrap_or_default();
+            if role.contains("222222222222") {
+                Err(anyhow::anyhow!(
+                    "AccessDenied: not authorized to perform sts:AssumeRole on {role}"
+                ))
+            } else {
+                Ok(inventory_of(role.split(':').nth(4).unwrap_or_default()))
+            }
+        };
+        let (inventories, failures) =
+            collect_accounts_with(&args, QUIET, &collect).unwrap_or_else(|e| panic!("{e}"));
+        let scanned: Vec<&str> = inventories.iter().map(|i| i.account.id.as_str()).collect();
+        assert_eq!(scanned, ["111111111111", "333333333333"]);
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].0, "222222222222");
+        assert!(failures[0].1.contains("AccessDenied"));
+    }
+
+    #[test]
+    fn no_account_scanned_is_an_error_and_a_wrong_landing_is_a_failure() {
+        let args = target(&["--accounts", "111111111111", "--role-name", "audit"]);
+        let wrong =
+            |_: &TargetArgs, _: Messages| -> Result<Inventory> { Ok(inventory_of("999999999999")) };
+        let err = collect_accounts_with(&args, QUIET, &wrong)
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            err.contains("no account could be scanned")
+                && err.contains("landed in account 999999999999"),
+            "{err}"
+        );
     }
 }
