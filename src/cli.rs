@@ -296,13 +296,16 @@ pub(crate) struct TargetArgs {
         help_heading = "Target"
     )]
     pub(crate) accounts: Vec<String>,
-    /// The audit role to assume in each of --accounts.
+    /// Scan every active account of the AWS Organization (read with organizations:ListAccounts).
     #[arg(
         long,
-        value_name = "NAME",
-        requires = "accounts",
+        conflicts_with = "accounts",
+        requires = "role_name",
         help_heading = "Target"
     )]
+    pub(crate) organization: bool,
+    /// The audit role to assume in each of --accounts (or the organization's accounts).
+    #[arg(long, value_name = "NAME", help_heading = "Target")]
     pub(crate) role_name: Option<String>,
     /// Accounts scanned at once (small, to stay clear of API throttling).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16), help_heading = "Target")]

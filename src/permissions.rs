@@ -43,6 +43,12 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "account:ListRegions",
         "the account's enabled regions (--all-regions only)",
     ),
+    call(
+        "Organizations",
+        "ListAccounts",
+        "organizations:ListAccounts",
+        "the organization's member accounts (--organization only)",
+    ),
     // Lambda
     call(
         "Lambda",

@@ -257,6 +257,13 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
             if target.regions.is_empty() {
                 target.regions = config.regions.clone();
             }
+            if target.organization {
+                target.accounts = organization_accounts(&target)?;
+                messages.info(
+                    &format!("organization: {} active account(s)", target.accounts.len()),
+                    &[("accounts", serde_json::json!(target.accounts))],
+                );
+            }
             if target.accounts.is_empty() {
                 (vec![collect_live(&target, messages)?], Vec::new())
             } else {
@@ -291,7 +298,7 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
                 options.now.date(),
             )
         });
-        let mut report = if args.target.accounts.is_empty() {
+        let mut report = if args.target.accounts.is_empty() && !args.target.organization {
             Report::new(&inventories[0], results, checks.len(), catalogue_version())
         } else {
             // Each account's report from its own inventory, then one report for all.
@@ -478,8 +485,8 @@ fn load_inventory(path: &Path) -> Result<Inventory> {
     })
 }
 
-fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
-    let target = Target {
+fn target_of(args: &TargetArgs) -> Target {
+    Target {
         profile: args.profile.clone(),
         regions: args.regions.clone(),
         exclude_regions: args.exclude_regions.clone(),
@@ -490,7 +497,11 @@ fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
         max_attempts: args.max_attempts,
         call_timeout: Duration::from_secs(args.call_timeout),
         time_budget: args.timeout.map(Duration::from_secs),
-    };
+    }
+}
+
+fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
+    let target = target_of(args);
     let services: Vec<Service> = if args.services.is_empty() {
         Service::ALL.to_vec()
     } else {
@@ -538,6 +549,22 @@ fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
         ],
     );
     Ok(inventory)
+}
+
+/// Lists the organization's active accounts with the base credentials.
+fn organization_accounts(args: &TargetArgs) -> Result<Vec<String>> {
+    let mut base = args.clone();
+    base.organization = false;
+    let target = target_of(&base);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime
+        .block_on(collect::organization_accounts(&target))
+        .map_err(|e| {
+            anyhow::Error::new(e).context("the organization's accounts could not be listed")
+        })
 }
 
 /// An account that could not be scanned, and why.

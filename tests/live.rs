@@ -2243,3 +2243,86 @@ async fn several_accounts_give_one_merged_report() {
     );
     assert_eq!(usage.status.code(), Some(2), "--accounts needs --role-name");
 }
+
+/// `--organization` lists the organization's active accounts with the management account's
+/// credentials and scans each through the audit role.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_organization_is_scanned_account_by_account() {
+    let management = assume_into("210000000010", "seed").await;
+    let sdk = management.sdk("us-east-1").await;
+    let org = aws_sdk_organizations::Client::new(&sdk);
+    org.create_organization()
+        .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+        .send()
+        .await
+        .unwrap();
+    let mut members = Vec::new();
+    for name in ["org-member-a", "org-member-b"] {
+        let created = org
+            .create_account()
+            .account_name(name)
+            .email(format!("{name}@example.com"))
+            .send()
+            .await
+            .unwrap();
+        members.push(
+            created
+                .create_account_status()
+                .unwrap()
+                .account_id()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let out = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--endpoint-url",
+            &moto().endpoint,
+            "--region",
+            "us-east-1",
+            "--organization",
+            "--role-name",
+            "audit",
+            "--services",
+            "iam",
+            "--format",
+            "json",
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", &management.access_key_id),
+            ("AWS_SECRET_ACCESS_KEY", &management.secret_access_key),
+            ("AWS_SESSION_TOKEN", &management.session_token),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let scanned: Vec<&str> = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account"].as_str().unwrap())
+        .collect();
+    for member in &members {
+        assert!(
+            scanned.contains(&member.as_str()),
+            "{member} was not scanned: {scanned:?}"
+        );
+    }
+    assert!(
+        scanned.contains(&"210000000010"),
+        "the management account is an active account too"
+    );
+    let bad = faascan(&["scan", "--organization", "--region", "us-east-1"], &[]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "--organization needs --role-name"
+    );
+}

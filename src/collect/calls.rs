@@ -94,7 +94,8 @@ impl Intercept for ReadOnlyGuard {
             );
         }
         // The identity preflight always runs: without it there is no scan to mark incomplete.
-        let preflight = metadata.is_some_and(|m| m.service() == "STS" || m.service() == "Account");
+        let preflight =
+            metadata.is_some_and(|m| matches!(m.service(), "STS" | "Account" | "Organizations"));
         if !preflight
             && self
                 .deadline

@@ -257,6 +257,34 @@ impl Clients {
         Ok((clients, identity))
     }
 
+    /// Active member accounts of the organization (`organizations:ListAccounts`), with the
+    /// scanning identity's own credentials (the management or a delegated administrator account).
+    pub(crate) async fn organization_accounts(&self) -> Result<Vec<String>, FatalError> {
+        use aws_sdk_organizations::types::AccountState;
+        let client = aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::config::Builder::from(&self.sdk)
+                .interceptor(self.guard.clone())
+                .build(),
+        );
+        let pages = client.list_accounts().into_paginator().send().try_collect().await.map_err(|e| {
+            let failure = error::classify(&e);
+            FatalError::Other(format!(
+                "could not list the organization's accounts (organizations:ListAccounts): {}: {}",
+                failure.code, failure.message
+            ))
+        })?;
+        let mut ids: Vec<String> = pages
+            .iter()
+            .flat_map(|p| p.accounts())
+            // Suspended and closed accounts are skipped, not errors.
+            .filter(|a| a.state().is_none_or(|s| *s == AccountState::Active))
+            .filter(|a| a.status().is_none_or(|s| s.as_str() == "ACTIVE"))
+            .filter_map(|a| a.id().map(str::to_owned))
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+
     pub(crate) fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let mut clients = match self.s3_by_region.lock() {
             Ok(clients) => clients,

@@ -379,6 +379,12 @@ pub(crate) async fn collect(
     })
 }
 
+/// The organization's active accounts, as the scanning identity sees them.
+pub(crate) async fn organization_accounts(target: &Target) -> Result<Vec<String>, FatalError> {
+    let (clients, _) = Clients::connect(target).await?;
+    clients.organization_accounts().await
+}
+
 /// SDK timestamps into the model's.
 pub(crate) fn to_time(dt: &aws_smithy_types::DateTime) -> Option<OffsetDateTime> {
     let nanos = i128::from(dt.secs()) * 1_000_000_000 + i128::from(dt.subsec_nanos());
