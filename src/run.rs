@@ -530,6 +530,9 @@ fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
         {
             anyhow::Error::new(UsageError(msg))
         }
+        missing @ FatalError::ProfileMissing(_) => {
+            anyhow::Error::new(UsageError(missing.to_string()))
+        }
         other => anyhow::Error::new(other).context("the scan could not run"),
     })?;
     messages.info(

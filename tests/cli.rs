@@ -1133,3 +1133,30 @@ fn quiet_and_json_logs_for_schedulers() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_wrong_profile_is_named_in_the_error() {
+    let home = std::env::temp_dir().join(format!("faascan-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join("config"), "[profile real]\nregion = us-east-1\n").unwrap();
+    let config = home.join("config");
+    let out = faascan(
+        &[
+            "inventory",
+            "--profile",
+            "prodd",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ],
+        &[("AWS_CONFIG_FILE", config.to_str().unwrap())],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the AWS profile `prodd` is not defined"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -22,6 +22,14 @@ pub(crate) enum FatalError {
     )]
     NoCredentials(String),
     #[error(
+        "the AWS profile `{0}` is not defined in the AWS config files; check --profile or AWS_PROFILE (`aws configure list-profiles` lists them)"
+    )]
+    ProfileMissing(String),
+    #[error(
+        "the SSO session has expired or was never started: run `aws sso login{0}` and try again"
+    )]
+    SsoExpired(String),
+    #[error(
         "the AWS credentials were rejected: {0}\nIf you use SSO, the session may have expired: run `aws sso login`."
     )]
     CredentialsRejected(String),
@@ -142,6 +150,9 @@ where
         }
         return FatalError::Other(format!("{code}: {chain}"));
     }
+    if let Some(hint) = credential_hint(&full_chain(err)) {
+        return hint;
+    }
     let lower = chain.to_ascii_lowercase();
     if lower.contains("credential") || lower.contains("identity") || lower.contains("token") {
         return FatalError::NoCredentials(chain);
@@ -152,6 +163,41 @@ where
         }
         _ => FatalError::Other(chain),
     }
+}
+
+/// The usual credential mistakes, recognised in the provider chain's own words.
+fn credential_hint(chain: &str) -> Option<FatalError> {
+    if let Some(start) = chain.find("profile `") {
+        let rest = &chain[start + "profile `".len()..];
+        if let Some(end) = rest.find('`')
+            && rest[end..].starts_with("` was not defined")
+        {
+            return Some(FatalError::ProfileMissing(rest[..end].to_owned()));
+        }
+    }
+    let lower = chain.to_ascii_lowercase();
+    if lower.contains("sso")
+        && (lower.contains("expired")
+            || lower.contains("no cached sso token")
+            || lower.contains("failed to load token"))
+    {
+        let profile = std::env::var("AWS_PROFILE")
+            .map(|p| format!(" --profile {p}"))
+            .unwrap_or_default();
+        return Some(FatalError::SsoExpired(profile));
+    }
+    None
+}
+
+/// Every source's text, untruncated, for recognising causes (never shown as is).
+fn full_chain(err: &(dyn StdError + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut current: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = current {
+        parts.push(e.to_string());
+        current = e.source();
+    }
+    parts.join(": ")
 }
 
 /// `Display` of the error and every source, deduplicated: the SDK's own `Display` is terse
@@ -176,5 +222,21 @@ pub(crate) fn source_chain(err: &(dyn StdError + 'static)) -> String {
         cleaned.chars().take(500).collect::<String>() + "…"
     } else {
         cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usual_credential_mistakes_get_clear_messages() {
+        let missing = credential_hint(
+            "no credentials found in chain: Profile: profile `prod` was not defined: could not find source profile",
+        );
+        assert!(matches!(missing, Some(FatalError::ProfileMissing(p)) if p == "prod"));
+        let sso = credential_hint("Profile: failed to load SSO token: the SSO session has expired");
+        assert!(matches!(sso, Some(FatalError::SsoExpired(_))));
+        assert!(credential_hint("connection refused").is_none());
     }
 }
