@@ -282,7 +282,8 @@ pub(crate) struct TargetArgs {
         help_heading = "Target"
     )]
     pub(crate) exclude_regions: Vec<String>,
-    /// Region to scan; repeat for several. Defaults to the profile's or AWS_REGION.
+    /// Region to scan; repeat for several. Default: every region enabled in the account
+    /// (account:ListRegions; if that is refused, the profile's or AWS_REGION, with a gap).
     #[arg(long = "region", value_name = "REGION", help_heading = "Target")]
     pub(crate) regions: Vec<String>,
     /// Also scan every region enabled in the account (account:ListRegions).

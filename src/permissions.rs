@@ -41,7 +41,7 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "Account",
         "ListRegions",
         "account:ListRegions",
-        "the account's enabled regions (--all-regions only)",
+        "the account's enabled regions (when no --region is given, or --all-regions)",
     ),
     call(
         "Organizations",

@@ -2326,3 +2326,49 @@ async fn the_organization_is_scanned_account_by_account() {
         "--organization needs --role-name"
     );
 }
+
+/// Without --region every enabled region is scanned; when the discovery call is refused (moto
+/// does not implement account:ListRegions) the configured region is scanned and the inventory
+/// says the other regions are unknown.
+#[tokio::test(flavor = "multi_thread")]
+async fn region_discovery_by_default_degrades_to_a_gap() {
+    let scanner = assume_into("210000000011", "scanner").await;
+    let out = faascan(
+        &[
+            "inventory",
+            "--endpoint-url",
+            &moto().endpoint,
+            "--max-attempts",
+            "1",
+            "--services",
+            "kms",
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", &scanner.access_key_id),
+            ("AWS_SECRET_ACCESS_KEY", &scanner.secret_access_key),
+            ("AWS_SESSION_TOKEN", &scanner.session_token),
+            ("AWS_REGION", "eu-west-1"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(inv["account"]["regions"], serde_json::json!(["eu-west-1"]));
+    assert_eq!(inv["account"]["incomplete"], true);
+    let gap = inv["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["operation"] == "ListRegions")
+        .unwrap();
+    assert_eq!(gap["error_code"], "RegionDiscoveryFailed");
+    assert!(
+        gap["message"]
+            .as_str()
+            .unwrap()
+            .contains("scanned only eu-west-1")
+    );
+}

@@ -51,6 +51,8 @@ pub(crate) struct Clients {
     /// Buckets live in many regions; S3 clients are made per bucket region on demand.
     s3_by_region: Mutex<HashMap<String, aws_sdk_s3::Client>>,
     pub(crate) home_region: String,
+    /// Set when the default region discovery failed and only the configured region is scanned.
+    pub(crate) region_gap: Option<faascan_checks::model::Gap>,
 }
 
 /// Who is scanning.
@@ -83,6 +85,8 @@ impl Clients {
             .build();
 
         let mut regions = target.regions.clone();
+        // With no region named, every region enabled in the account is scanned.
+        let discover_by_default = regions.is_empty() && !target.all_regions;
         if regions.is_empty() {
             let mut profile_region =
                 aws_config::profile::region::Builder::default().configure(&base_config);
@@ -100,7 +104,9 @@ impl Clients {
             );
             match chain.region().await {
                 Some(region) => regions.push(region.to_string()),
-                None if target.all_regions => regions.push("us-east-1".to_owned()),
+                None if target.all_regions || discover_by_default => {
+                    regions.push("us-east-1".to_owned())
+                }
                 None => {
                     return Err(FatalError::Other(
                         "no region: pass --region, or set AWS_REGION or a region in the profile"
@@ -112,7 +118,7 @@ impl Clients {
         validate_regions(&regions)?;
         validate_regions(&target.exclude_regions)?;
         // Without discovery the list is final now: an empty one fails before any call.
-        if !target.all_regions {
+        if !target.all_regions && !discover_by_default {
             regions.retain(|r| !target.exclude_regions.contains(r));
             if regions.is_empty() {
                 return Err(FatalError::Other(
@@ -181,18 +187,40 @@ impl Clients {
                 .build(),
         );
         let identity = identity(&sts).await?;
-        if target.all_regions {
+        let mut region_gap = None;
+        if target.all_regions || discover_by_default {
             let account = aws_sdk_account::Client::from_conf(
                 aws_sdk_account::config::Builder::from(&sdk)
                     .interceptor(guard.clone())
                     .build(),
             );
-            for region in enabled_regions(&account).await? {
-                if !regions.contains(&region) {
-                    regions.push(region);
+            match enabled_regions(&account).await {
+                Ok(found) => {
+                    if discover_by_default {
+                        regions.clear();
+                    }
+                    for region in found {
+                        if !regions.contains(&region) {
+                            regions.push(region);
+                        }
+                    }
+                    validate_regions(&regions)?;
+                }
+                Err(e) if target.all_regions => return Err(e),
+                // By default, a failed discovery still scans the configured region, and says
+                // that the other regions are unknown.
+                Err(e) => {
+                    region_gap = Some(faascan_checks::model::Gap {
+                        service: "account".to_owned(),
+                        region: None,
+                        operation: "ListRegions".to_owned(),
+                        resource: None,
+                        kind: faascan_checks::model::GapKind::Other,
+                        error_code: "RegionDiscoveryFailed".to_owned(),
+                        message: format!("{e}; scanned only {}", regions.join(", ")),
+                    });
                 }
             }
-            validate_regions(&regions)?;
         }
         validate_regions(&target.exclude_regions)?;
         regions.retain(|r| !target.exclude_regions.contains(r));
@@ -250,6 +278,7 @@ impl Clients {
             s3_by_region: Mutex::new(HashMap::new()),
             endpoint_url: target.endpoint_url.clone(),
             home_region,
+            region_gap,
             sdk,
             guard,
             counter,

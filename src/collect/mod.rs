@@ -355,9 +355,13 @@ pub(crate) async fn collect(
     }));
     let (iam, s3, regions) = tokio::join!(iam, s3, regions);
 
-    let gaps = cx.take_gaps();
-    // Calls skipped because the time budget ran out: the inventory is not complete.
-    let incomplete = gaps.iter().any(|g| g.error_code == "TimeBudgetExceeded");
+    let mut gaps = cx.take_gaps();
+    gaps.extend(clients.region_gap.clone());
+    // Calls skipped because the time budget ran out, or regions that could not be discovered:
+    // the inventory is not complete.
+    let incomplete = gaps
+        .iter()
+        .any(|g| g.error_code == "TimeBudgetExceeded" || g.error_code == "RegionDiscoveryFailed");
     Ok(Inventory {
         schema_version: INVENTORY_SCHEMA_VERSION,
         account: Account {
