@@ -71,6 +71,54 @@ pub(crate) fn log(
     }
 }
 
+/// A live progress line on a terminal (calls made so far), redrawn in place; nothing when
+/// stderr is not a terminal, with --quiet, or with JSON logs.
+struct ProgressLine {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ProgressLine {
+    fn start(messages: Messages, label: String) -> ProgressLine {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let live = messages.enabled && messages.format == crate::cli::LogFormat::Text;
+        let handle = live.then(|| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                use std::sync::atomic::Ordering;
+                let spinner = ['|', '/', '-', '\\'];
+                let mut tick = 0usize;
+                while !stop.load(Ordering::Relaxed) {
+                    let calls = crate::collect::calls::OPERATIONS_STARTED.load(Ordering::Relaxed);
+                    let mut err = std::io::stderr().lock();
+                    let _ = write!(
+                        err,
+                        "\r{} faascan: {label} · {calls} calls ",
+                        spinner[tick % 4]
+                    );
+                    let _ = err.flush();
+                    drop(err);
+                    tick += 1;
+                    std::thread::sleep(Duration::from_millis(150));
+                }
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "\r\x1b[2K");
+                let _ = err.flush();
+            })
+        });
+        ProgressLine { stop, handle }
+    }
+}
+
+impl Drop for ProgressLine {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
 /// Where progress goes: a terminal (text) or a scheduler (JSON lines), never with --quiet.
 #[derive(Clone, Copy)]
 pub(crate) struct Messages {
@@ -519,11 +567,13 @@ fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    let progress = ProgressLine::start(messages, format!("collecting {}", names.join(", ")));
     let inventory = runtime.block_on(collect::collect(
         &target,
         &services,
         usize::from(args.concurrency),
     ));
+    drop(progress);
     let inventory = inventory.map_err(|e| match e {
         FatalError::Other(msg)
             if msg.contains("is not an AWS region") || msg.starts_with("no region") =>

@@ -2372,3 +2372,51 @@ async fn region_discovery_by_default_degrades_to_a_gap() {
             .contains("scanned only eu-west-1")
     );
 }
+
+/// The progress line appears on a terminal only (`script` gives the binary a pseudo-terminal).
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_only_on_a_terminal() {
+    let scanner = assume_into("210000000012", "scanner").await;
+    let creds = [
+        ("AWS_ACCESS_KEY_ID", scanner.access_key_id.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", scanner.secret_access_key.as_str()),
+        ("AWS_SESSION_TOKEN", scanner.session_token.as_str()),
+    ];
+    let endpoint = moto().endpoint.clone();
+    let args = [
+        "inventory",
+        "--endpoint-url",
+        endpoint.as_str(),
+        "--region",
+        "us-east-1",
+        "--services",
+        "kms",
+        "--output",
+        "/dev/null",
+    ];
+    let plain = faascan(&args, &creds);
+    assert!(plain.status.success());
+    assert!(
+        plain.stderr.is_empty(),
+        "no progress when stderr is not a terminal"
+    );
+
+    let command = format!("{} {}", env!("CARGO_BIN_EXE_faascan"), args.join(" "));
+    let mut pty = std::process::Command::new("script");
+    pty.args(["-qec", &command, "/dev/null"])
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in creds {
+        pty.env(k, v);
+    }
+    let out = pty.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        screen.contains("faascan: collecting kms") && screen.contains("calls"),
+        "{screen}"
+    );
+}

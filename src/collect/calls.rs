@@ -67,6 +67,10 @@ pub(crate) struct ReadOnlyGuard {
     pub(crate) deadline: Option<std::time::Instant>,
 }
 
+/// Operations started in this process, for the progress line (all accounts together).
+pub(crate) static OPERATIONS_STARTED: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0);
+
 /// The marker the error classifier looks for.
 pub(crate) const BUDGET_EXHAUSTED: &str = "faascan time budget exhausted: call not attempted";
 
@@ -104,6 +108,7 @@ impl Intercept for ReadOnlyGuard {
             return Err(BUDGET_EXHAUSTED.into());
         }
         self.counter.bump(metadata, |c| c.operations += 1);
+        OPERATIONS_STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 
