@@ -112,7 +112,7 @@ pub(crate) struct InventoryArgs {
     pub(crate) output: Option<PathBuf>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct ScanArgs {
     #[command(flatten)]
     pub(crate) target: TargetArgs,
@@ -145,8 +145,9 @@ pub(crate) struct ScanArgs {
     #[arg(long, value_name = "FILE", help_heading = "Checks")]
     pub(crate) config: Option<PathBuf>,
     /// Exit 1 when an unmuted failure at or above this severity remains (`none`: always 0).
-    #[arg(long, value_enum, default_value_t = FailOn::High, help_heading = "Exit code")]
-    pub(crate) fail_on: FailOn,
+    /// Default: high (or the configuration file's output.fail_on).
+    #[arg(long, value_enum, help_heading = "Exit code")]
+    pub(crate) fail_on: Option<FailOn>,
     /// Count unknown results and gaps as failures for the exit code.
     #[arg(long, help_heading = "Exit code")]
     pub(crate) strict: bool,

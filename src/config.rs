@@ -22,7 +22,20 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub(crate) scan: RawScan,
     #[serde(default)]
+    pub(crate) output: RawOutput,
+    #[serde(default)]
     pub(crate) suppressions: Vec<RawSuppression>,
+}
+
+/// Output settings used when the command line names none.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOutput {
+    /// Format names as `--format` takes them.
+    #[serde(default)]
+    pub(crate) formats: Vec<String>,
+    pub(crate) output_dir: Option<PathBuf>,
+    pub(crate) fail_on: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -99,6 +112,7 @@ pub(crate) struct Config {
     pub(crate) severity: BTreeMap<String, Severity>,
     pub(crate) options: RawOptions,
     pub(crate) regions: Vec<String>,
+    pub(crate) output: RawOutput,
     pub(crate) suppressions: Vec<Suppression>,
 }
 
@@ -220,7 +234,17 @@ impl Config {
                 expires_text: s.expires,
             });
         }
+        for format in &raw.output.formats {
+            <crate::cli::Format as clap::ValueEnum>::from_str(format, false).map_err(|_| {
+                format!("output.formats: `{format}` is not a format (see faascan scan --help)")
+            })?;
+        }
+        if let Some(fail_on) = &raw.output.fail_on {
+            <crate::cli::FailOn as clap::ValueEnum>::from_str(fail_on, false)
+                .map_err(|_| format!("output.fail_on: `{fail_on}` is not a severity or none"))?;
+        }
         Ok(Config {
+            output: raw.output,
             path: None,
             enable: raw.checks.enable,
             disable: raw.checks.disable,
@@ -369,8 +393,14 @@ runtime_warning_days = 90
 # deprecated = "2028-10-31"
 
 [scan]
-# Regions to scan when --region is not given.
+# Regions to scan when --region is not given (empty: every enabled region).
 regions = []
+
+[output]
+# Formats and directory when the command line gives none, e.g. ["json", "html"] and "reports".
+formats = []
+# output_dir = "reports"
+# fail_on = "high"
 
 # Suppressions mute matching results (they stay in the report as "muted" with the reason).
 # check: an id or a glob; resource: a glob over ARNs; tags: every tag must match (glob values).
@@ -430,6 +460,10 @@ mod tests {
         assert!(missing_reason.contains("reason"), "{missing_reason}");
         let bad_date = parse("[[suppressions]]\ncheck = \"kms-key-disabled\"\nreason = \"x\"\nexpires = \"tomorrow\"\n").err().unwrap_or_default();
         assert!(bad_date.contains("not a date"), "{bad_date}");
+        let bad_format = parse("[output]\nformats = [\"pdf\"]\n")
+            .err()
+            .unwrap_or_default();
+        assert!(bad_format.contains("`pdf` is not a format"), "{bad_format}");
         let bad_severity = parse("[checks.severity]\n\"kms-key-disabled\" = \"urgent\"\n")
             .err()
             .unwrap_or_default();

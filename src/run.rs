@@ -262,6 +262,27 @@ fn severity(arg: SeverityArg) -> Severity {
 fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
     let config = crate::config::Config::load(args.config.as_deref())
         .map_err(|e| UsageError(e.to_string()))?;
+    // The file's output settings apply where the command line says nothing.
+    let mut owned = args.clone();
+    if owned.format == [Format::Table] && !config.output.formats.is_empty() {
+        owned.format = config
+            .output
+            .formats
+            .iter()
+            .filter_map(|f| <Format as clap::ValueEnum>::from_str(f, false).ok())
+            .collect();
+    }
+    if owned.output_dir.is_none() && owned.output.is_none() {
+        owned.output_dir = config.output.output_dir.clone();
+    }
+    if owned.fail_on.is_none() {
+        owned.fail_on = config
+            .output
+            .fail_on
+            .as_deref()
+            .and_then(|f| <crate::cli::FailOn as clap::ValueEnum>::from_str(f, false).ok());
+    }
+    let args = &owned;
     // Validate the selection before spending any AWS calls. The command line's --checks wins
     // over the file's enable list; skips add up.
     let selection = Selection {
@@ -428,7 +449,8 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
 /// 1 when an unmuted failure is at or above `--fail-on` (with `--strict`, an unknown result or
 /// a gap counts too); 0 otherwise.
 fn findings_exit_code(report: &Report, args: &ScanArgs) -> ExitCode {
-    let Some(threshold) = args.fail_on.threshold() else {
+    let fail_on = args.fail_on.unwrap_or(crate::cli::FailOn::High);
+    let Some(threshold) = fail_on.threshold() else {
         return ExitCode::SUCCESS;
     };
     let counts = |status: faascan_checks::Status| {

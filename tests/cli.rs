@@ -1160,3 +1160,47 @@ fn a_wrong_profile_is_named_in_the_error() {
     );
     let _ = std::fs::remove_dir_all(&home);
 }
+
+#[test]
+fn output_settings_come_from_the_configuration_when_the_command_line_is_silent() {
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let dir = std::env::temp_dir().join(format!("faascan-output-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("faascan.toml");
+    let out_dir = dir.join("reports");
+    std::fs::write(
+        &config,
+        format!(
+            "[output]\nformats = [\"json\", \"csv\"]\noutput_dir = {:?}\nfail_on = \"none\"\n",
+            out_dir.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = faascan(
+        &[
+            "scan",
+            "--inventory",
+            demo.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "fail_on = none from the file");
+    assert!(out_dir.join("report.json").exists() && out_dir.join("report.csv").exists());
+    // The command line still wins.
+    let out = faascan(
+        &[
+            "scan",
+            "--inventory",
+            demo.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "--fail-on",
+            "high",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
