@@ -2420,3 +2420,99 @@ async fn progress_only_on_a_terminal() {
         "{screen}"
     );
 }
+
+/// A slow endpoint (a proxy that delays every chunk to moto) and a short time budget: the scan
+/// ends soon after the budget, keeps what it collected, and says it is incomplete.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_time_budget_ends_a_scan_of_a_slow_endpoint_cleanly() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let account = "210000000013";
+    let seed = assume_into(account, "seed").await;
+    let sdk = seed.sdk("us-east-1").await;
+    let kms = aws_sdk_kms::Client::new(&sdk);
+    for _ in 0..3 {
+        kms.create_key().send().await.unwrap();
+    }
+    // The slow proxy.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = format!("127.0.0.1:{}", moto().port);
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut client, _)) = listener.accept().await else {
+                return;
+            };
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                let Ok(mut server) = tokio::net::TcpStream::connect(&upstream).await else {
+                    return;
+                };
+                let (mut cr, mut cw) = client.split();
+                let (mut sr, mut sw) = server.split();
+                let slow = async {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    loop {
+                        let n = match cr.read(&mut buf).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => n,
+                        };
+                        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+                        if sw.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                };
+                let back = tokio::io::copy(&mut sr, &mut cw);
+                let _ = tokio::join!(slow, back);
+            });
+        }
+    });
+
+    let scanner = assume_into(account, "scanner").await;
+    let started = std::time::Instant::now();
+    let out = tokio::task::spawn_blocking(move || {
+        faascan(
+            &[
+                "inventory",
+                "--endpoint-url",
+                &proxy,
+                "--region",
+                "us-east-1",
+                "--timeout",
+                "2",
+                "--concurrency",
+                "2",
+            ],
+            &[
+                ("AWS_ACCESS_KEY_ID", &scanner.access_key_id),
+                ("AWS_SECRET_ACCESS_KEY", &scanner.secret_access_key),
+                ("AWS_SESSION_TOKEN", &scanner.session_token),
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    let elapsed = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(inv["account"]["incomplete"], true);
+    assert!(
+        inv["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["error_code"] == "TimeBudgetExceeded")
+    );
+    assert!(
+        inv["calls"]["operations"].as_u64().unwrap() >= 2,
+        "some calls were made before the deadline"
+    );
+    assert!(
+        elapsed < std::time::Duration::from_secs(20),
+        "ended soon after the budget: {elapsed:?}"
+    );
+}
