@@ -158,8 +158,9 @@ mod tests {
         let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, &[&delete, &list], |b| b
             .interceptor(guard.clone()));
 
+        // allow-write: a mocked client; the test proves the guard refuses this call.
         let refused = client
-            .delete_function()
+            .delete_function() // allow-write: never sent, refused by the guard
             .function_name("victim")
             .send()
             .await;
