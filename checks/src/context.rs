@@ -318,6 +318,30 @@ impl<'a> Context<'a> {
         )
     }
 
+    /// What a resource policy lets others do (`actions` as in `policy::analyze`): `None` when
+    /// there is no policy, or the unknown result that replaces a verdict when the policy could
+    /// not be read or parsed.
+    pub fn policy_access(
+        &self,
+        meta: &crate::check::CheckMeta,
+        resource: &ResourceRef,
+        policy: &'a Attr<Option<String>>,
+        actions: &[&str],
+    ) -> Result<Option<crate::policy::ResourceAccess>, Box<crate::check::CheckResult>> {
+        match policy {
+            Attr::Unavailable(gap) => Err(Box::new(meta.unknown_gap(resource.clone(), gap))),
+            Attr::Known(None) => Ok(None),
+            Attr::Known(Some(text)) => match self.parsed(text).as_ref() {
+                Ok(parsed) => Ok(Some(crate::policy::analyze(parsed, actions))),
+                Err(e) => Err(Box::new(meta.unknown(
+                    resource.clone(),
+                    format!("the policy is malformed: {e}"),
+                    None,
+                ))),
+            },
+        }
+    }
+
     pub fn kms_key(&self, arn: &str) -> Option<&'a crate::model::KmsKey> {
         self.kms_keys_by_arn.get(arn).copied()
     }

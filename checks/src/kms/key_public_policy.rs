@@ -1,8 +1,6 @@
 use super::common::each_key;
 use crate::check::*;
 use crate::context::Context;
-use crate::model::Attr;
-use crate::policy::analyze;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -26,24 +24,15 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         if !m.customer_managed() {
             return None;
         }
-        Some(match &key.policy {
-            Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
-            Attr::Known(None) => meta.unknown(resource, "no key policy was returned", None),
-            Attr::Known(Some(text)) => match cx.parsed(text).as_ref() {
-                Err(e) => meta.unknown(resource, format!("the key policy is malformed: {e}"), None),
-                Ok(policy) => {
-                    let access = analyze(policy, &["kms:*"]);
-                    if access.is_public() {
-                        meta.fail_one(
-                            resource,
-                            format!("the policy of key {} lets any principal use it with no restricting condition", key.id),
-                            access.public_statements.iter().map(|s| evidence("policy.statement", s)).collect(),
-                        )
-                    } else {
-                        meta.pass(resource)
-                    }
-                }
-            },
+        Some(match cx.policy_access(meta, &resource, &key.policy, &["kms:*"]) {
+            Err(unknown) => *unknown,
+            Ok(None) => meta.unknown(resource, "no key policy was returned", None),
+            Ok(Some(access)) if access.is_public() => meta.fail_one(
+                resource,
+                format!("the policy of key {} lets any principal use it with no restricting condition", key.id),
+                access.public_statements.iter().map(|s| evidence("policy.statement", s)).collect(),
+            ),
+            Ok(Some(_)) => meta.pass(resource),
         })
     })
 }

@@ -1,8 +1,6 @@
 use super::common::each_bucket;
 use crate::check::*;
 use crate::context::Context;
-use crate::model::Attr;
-use crate::policy::analyze;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -23,20 +21,10 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_bucket(cx, meta, |b, resource| {
-        let text = match &b.policy {
-            Attr::Unavailable(gap) => return meta.unknown_gap(resource, gap),
-            Attr::Known(None) => return meta.pass(resource),
-            Attr::Known(Some(text)) => text,
-        };
-        let access = match cx.parsed(text).as_ref() {
-            Ok(policy) => analyze(policy, &["s3:*"]),
-            Err(e) => {
-                return meta.unknown(
-                    resource,
-                    format!("the bucket policy is malformed: {e}"),
-                    None,
-                );
-            }
+        let access = match cx.policy_access(meta, &resource, &b.policy, &["s3:*"]) {
+            Err(unknown) => return *unknown,
+            Ok(None) => return meta.pass(resource),
+            Ok(Some(access)) => access,
         };
         cx.judge_outside_accounts(
             meta,
