@@ -1,7 +1,6 @@
-use super::common::region_unknown;
+use super::common::each_api;
 use crate::check::*;
 use crate::context::Context;
-use crate::model::Attr;
 use crate::policy::analyze;
 
 pub(crate) static CHECK: Check = Check {
@@ -22,21 +21,18 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    let mut out = Vec::new();
-    for region in &cx.inventory.regions {
-        let apis = match &region.rest_apis {
-            Attr::Known(a) => a,
-            Attr::Unavailable(gap) => {
-                out.push(region_unknown(cx, meta, region, gap));
-                continue;
-            }
-        };
-        for api in apis {
+    each_api(
+        cx,
+        meta,
+        |region| &region.rest_apis,
+        |_, api| {
             let resource = cx.resource(ResourceKind::RestApi, &api.arn, &api.name, &api.region);
-            out.push(match &api.policy {
+            vec![match &api.policy {
                 None => meta.pass(resource),
                 Some(text) => match cx.parsed(text).as_ref() {
-                    Err(e) => meta.unknown(resource, format!("the API policy is malformed: {e}"), None),
+                    Err(e) => {
+                        meta.unknown(resource, format!("the API policy is malformed: {e}"), None)
+                    }
                     Ok(policy) => {
                         let access = analyze(policy, &["execute-api:*"]);
                         if access.is_public() {
@@ -50,8 +46,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                         }
                     }
                 },
-            });
-        }
-    }
-    out
+            }]
+        },
+    )
 }

@@ -35,47 +35,62 @@ pub(crate) fn region_unknown(
     )
 }
 
+/// The results `judge` gives for every API of one kind (`apis_of` picks REST or HTTP); a region
+/// whose API list could not be read gives one unknown instead.
+pub(crate) fn each_api<'a, A: 'a>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    apis_of: impl Fn(&'a RegionInventory) -> &'a Attr<Vec<A>>,
+    judge: impl Fn(&'a RegionInventory, &'a A) -> Vec<CheckResult>,
+) -> Vec<CheckResult> {
+    let mut out = Vec::new();
+    for region in &cx.inventory.regions {
+        match apis_of(region) {
+            Attr::Unavailable(gap) => out.push(region_unknown(cx, meta, region, gap)),
+            Attr::Known(apis) => {
+                for api in apis {
+                    out.extend(judge(region, api));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// One result per REST stage (`judge` may skip a stage with `None`).
 pub(crate) fn each_rest_stage(
     cx: &Context<'_>,
     meta: &CheckMeta,
     judge: impl Fn(&RegionInventory, &RestApi, &RestApiStage, ResourceRef) -> Option<CheckResult>,
 ) -> Vec<CheckResult> {
-    let mut out = Vec::new();
-    for region in &cx.inventory.regions {
-        let apis = match &region.rest_apis {
-            Attr::Known(apis) => apis,
-            Attr::Unavailable(gap) => {
-                out.push(region_unknown(cx, meta, region, gap));
-                continue;
-            }
-        };
-        for api in apis {
-            match &api.stages {
-                Attr::Unavailable(gap) => out.push(meta.unknown_gap(
-                    cx.resource(
+    each_api(
+        cx,
+        meta,
+        |region| &region.rest_apis,
+        |region, api| match &api.stages {
+            Attr::Unavailable(gap) => vec![meta.unknown_gap(
+                cx.resource(
+                    ResourceKind::RestApiStage,
+                    &format!("{}/stages/*", api.arn),
+                    &api.name,
+                    &api.region,
+                ),
+                gap,
+            )],
+            Attr::Known(stages) => stages
+                .iter()
+                .filter_map(|stage| {
+                    let resource = cx.resource(
                         ResourceKind::RestApiStage,
-                        &format!("{}/stages/*", api.arn),
-                        &api.name,
+                        &stage.arn,
+                        &format!("{}/{}", api.name, stage.name),
                         &api.region,
-                    ),
-                    gap,
-                )),
-                Attr::Known(stages) => {
-                    for stage in stages {
-                        let resource = cx.resource(
-                            ResourceKind::RestApiStage,
-                            &stage.arn,
-                            &format!("{}/{}", api.name, stage.name),
-                            &api.region,
-                        );
-                        out.extend(judge(region, api, stage, resource));
-                    }
-                }
-            }
-        }
-    }
-    out
+                    );
+                    judge(region, api, stage, resource)
+                })
+                .collect(),
+        },
+    )
 }
 
 /// One result per HTTP API stage.
@@ -84,41 +99,34 @@ pub(crate) fn each_http_stage(
     meta: &CheckMeta,
     judge: impl Fn(&HttpApi, &HttpApiStage, ResourceRef) -> CheckResult,
 ) -> Vec<CheckResult> {
-    let mut out = Vec::new();
-    for region in &cx.inventory.regions {
-        let apis = match &region.http_apis {
-            Attr::Known(apis) => apis,
-            Attr::Unavailable(gap) => {
-                out.push(region_unknown(cx, meta, region, gap));
-                continue;
-            }
-        };
-        for api in apis {
-            match &api.stages {
-                Attr::Unavailable(gap) => out.push(meta.unknown_gap(
-                    cx.resource(
+    each_api(
+        cx,
+        meta,
+        |region| &region.http_apis,
+        |_, api| match &api.stages {
+            Attr::Unavailable(gap) => vec![meta.unknown_gap(
+                cx.resource(
+                    ResourceKind::HttpApiStage,
+                    &format!("{}/stages/*", api.arn),
+                    &api.name,
+                    &api.region,
+                ),
+                gap,
+            )],
+            Attr::Known(stages) => stages
+                .iter()
+                .map(|stage| {
+                    let resource = cx.resource(
                         ResourceKind::HttpApiStage,
-                        &format!("{}/stages/*", api.arn),
-                        &api.name,
+                        &stage.arn,
+                        &format!("{}/{}", api.name, stage.name),
                         &api.region,
-                    ),
-                    gap,
-                )),
-                Attr::Known(stages) => {
-                    for stage in stages {
-                        let resource = cx.resource(
-                            ResourceKind::HttpApiStage,
-                            &stage.arn,
-                            &format!("{}/{}", api.name, stage.name),
-                            &api.region,
-                        );
-                        out.push(judge(api, stage, resource));
-                    }
-                }
-            }
-        }
-    }
-    out
+                    );
+                    judge(api, stage, resource)
+                })
+                .collect(),
+        },
+    )
 }
 
 /// A stage throttles when its stage-wide (`*/*`) method setting limits below the account's

@@ -1,4 +1,4 @@
-use super::common::{is_private, region_unknown};
+use super::common::{each_api, is_private};
 use crate::check::*;
 use crate::context::Context;
 use crate::model::Attr;
@@ -21,20 +21,15 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    let mut out = Vec::new();
-    for region in &cx.inventory.regions {
-        let apis = match &region.rest_apis {
-            Attr::Known(a) => a,
-            Attr::Unavailable(gap) => {
-                out.push(region_unknown(cx, meta, region, gap));
-                continue;
-            }
-        };
-        for api in apis {
+    each_api(
+        cx,
+        meta,
+        |region| &region.rest_apis,
+        |_, api| {
             let resources = match &api.resources {
                 Attr::Known(r) => r,
                 Attr::Unavailable(gap) => {
-                    out.push(meta.unknown_gap(
+                    return vec![meta.unknown_gap(
                         cx.resource(
                             ResourceKind::RestApiMethod,
                             &format!("{}/resources/*", api.arn),
@@ -42,10 +37,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                             &api.region,
                         ),
                         gap,
-                    ));
-                    continue;
+                    )];
                 }
             };
+            let mut out = Vec::new();
             for r in resources {
                 // CORS preflight must stay open.
                 for m in r.methods.iter().filter(|m| m.http_method != "OPTIONS") {
@@ -66,7 +61,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     });
                 }
             }
-        }
-    }
-    out
+            out
+        },
+    )
 }

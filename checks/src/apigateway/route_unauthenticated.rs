@@ -1,4 +1,4 @@
-use super::common::region_unknown;
+use super::common::each_api;
 use crate::check::*;
 use crate::context::Context;
 use crate::model::Attr;
@@ -21,20 +21,15 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    let mut out = Vec::new();
-    for region in &cx.inventory.regions {
-        let apis = match &region.http_apis {
-            Attr::Known(a) => a,
-            Attr::Unavailable(gap) => {
-                out.push(region_unknown(cx, meta, region, gap));
-                continue;
-            }
-        };
-        for api in apis {
+    each_api(
+        cx,
+        meta,
+        |region| &region.http_apis,
+        |_, api| {
             let routes = match &api.routes {
                 Attr::Known(r) => r,
                 Attr::Unavailable(gap) => {
-                    out.push(meta.unknown_gap(
+                    return vec![meta.unknown_gap(
                         cx.resource(
                             ResourceKind::HttpApiRoute,
                             &format!("{}/routes/*", api.arn),
@@ -42,35 +37,34 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                             &api.region,
                         ),
                         gap,
-                    ));
-                    continue;
+                    )];
                 }
             };
-            for route in routes
+            routes
                 .iter()
                 .filter(|r| !r.route_key.starts_with("OPTIONS "))
-            {
-                let resource = cx.resource(
-                    ResourceKind::HttpApiRoute,
-                    &route.arn,
-                    &format!("{} {}", api.name, route.route_key),
-                    &api.region,
-                );
-                let auth = route.authorization_type.as_deref().unwrap_or("NONE");
-                out.push(if auth == "NONE" {
-                    meta.fail_one(
-                        resource,
-                        format!(
-                            "route {} of {} can be called by anyone",
-                            route.route_key, api.name
-                        ),
-                        vec![evidence("authorization_type", auth)],
-                    )
-                } else {
-                    meta.pass(resource)
-                });
-            }
-        }
-    }
-    out
+                .map(|route| {
+                    let resource = cx.resource(
+                        ResourceKind::HttpApiRoute,
+                        &route.arn,
+                        &format!("{} {}", api.name, route.route_key),
+                        &api.region,
+                    );
+                    let auth = route.authorization_type.as_deref().unwrap_or("NONE");
+                    if auth == "NONE" {
+                        meta.fail_one(
+                            resource,
+                            format!(
+                                "route {} of {} can be called by anyone",
+                                route.route_key, api.name
+                            ),
+                            vec![evidence("authorization_type", auth)],
+                        )
+                    } else {
+                        meta.pass(resource)
+                    }
+                })
+                .collect()
+        },
+    )
 }

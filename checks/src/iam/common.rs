@@ -63,6 +63,30 @@ pub(crate) fn each_role_permissions(
         .collect()
 }
 
+/// Runs `judge` on every audited role's trust-policy entries: `Some(findings)` fails it.
+pub(crate) fn each_role_trust(
+    cx: &Context<'_>,
+    meta: &CheckMeta,
+    judge: impl Fn(&IamRole, &[super::trust::TrustEntry]) -> Option<Vec<Finding>>,
+) -> Vec<CheckResult> {
+    let roles = match audited_roles(cx) {
+        Ok(roles) => roles,
+        Err(unreadable) => return unreadable.unknown(cx, meta),
+    };
+    roles
+        .map(|role| {
+            let resource = cx.role_ref(role);
+            match super::trust::trust_entries(cx, role) {
+                Err(reason) => meta.unknown(resource, reason, None),
+                Ok(entries) => match judge(role, &entries) {
+                    Some(findings) => meta.fail(resource, findings),
+                    None => meta.pass(resource),
+                },
+            }
+        })
+        .collect()
+}
+
 /// Same for users.
 pub(crate) fn each_user<'a>(
     cx: &Context<'a>,

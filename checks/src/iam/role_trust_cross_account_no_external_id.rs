@@ -1,5 +1,5 @@
-use super::common::audited_roles;
-use super::trust::{Who, trust_entries};
+use super::common::{each_role_trust, finding};
+use super::trust::Who;
 use crate::check::*;
 use crate::context::Context;
 
@@ -20,37 +20,21 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
-    let meta = &CHECK.meta;
-    let roles = match audited_roles(cx) {
-        Ok(roles) => roles,
-        Err(unreadable) => return unreadable.unknown(cx, meta),
-    };
-    roles
-        .map(|role| {
-            let resource = cx.role_ref(role);
-            match trust_entries(cx, role) {
-                Err(reason) => meta.unknown(resource, reason, None),
-                Ok(entries) => {
-                    let outside: Vec<String> = entries
-                        .iter()
-                        .filter_map(|e| match &e.who {
-                            Who::Account(a) if !cx.is_trusted_account(a) && !e.external_id_or_mfa => {
-                                Some(format!("{a} ({})", e.statement))
-                            }
-                            _ => None,
-                        })
-                        .collect();
-                    if outside.is_empty() {
-                        meta.pass(resource)
-                    } else {
-                        meta.fail_one(
-                            resource,
+    each_role_trust(cx, &CHECK.meta, |role, entries| {
+        let outside: Vec<String> = entries
+            .iter()
+            .filter_map(|e| match &e.who {
+                Who::Account(a) if !cx.is_trusted_account(a) && !e.external_id_or_mfa => {
+                    Some(format!("{a} ({})", e.statement))
+                }
+                _ => None,
+            })
+            .collect();
+        (!outside.is_empty()).then(|| {
+                        finding(
                             format!("{} can be assumed from outside accounts with no sts:ExternalId or MFA condition", role.name),
                             outside.into_iter().map(|a| evidence("trust_policy.principal.account", a)).collect(),
                         )
-                    }
-                }
-            }
-        })
-        .collect()
+                    })
+    })
 }

@@ -1,5 +1,5 @@
-use super::common::audited_roles;
-use super::trust::{Who, trust_entries};
+use super::common::{each_role_trust, finding};
+use super::trust::Who;
 use crate::check::*;
 use crate::context::Context;
 
@@ -20,33 +20,17 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
-    let meta = &CHECK.meta;
-    let roles = match audited_roles(cx) {
-        Ok(roles) => roles,
-        Err(unreadable) => return unreadable.unknown(cx, meta),
-    };
-    roles
-        .map(|role| {
-            let resource = cx.role_ref(role);
-            match trust_entries(cx, role) {
-                Err(reason) => meta.unknown(resource, reason, None),
-                Ok(entries) => {
-                    let open: Vec<&str> = entries
-                        .iter()
-                        .filter(|e| matches!(e.who, Who::Anyone) && !e.restricted)
-                        .map(|e| e.statement.as_str())
-                        .collect();
-                    if open.is_empty() {
-                        meta.pass(resource)
-                    } else {
-                        meta.fail_one(
-                            resource,
+    each_role_trust(cx, &CHECK.meta, |role, entries| {
+        let open: Vec<&str> = entries
+            .iter()
+            .filter(|e| matches!(e.who, Who::Anyone) && !e.restricted)
+            .map(|e| e.statement.as_str())
+            .collect();
+        (!open.is_empty()).then(|| {
+                        finding(
                             format!("any AWS principal can assume {} (trust policy allows \"*\" with no restricting condition)", role.name),
                             open.iter().map(|s| evidence("trust_policy.statement", *s)).collect(),
                         )
-                    }
-                }
-            }
-        })
-        .collect()
+                    })
+    })
 }
