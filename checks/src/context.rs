@@ -237,7 +237,11 @@ impl<'a> Context<'a> {
             );
         }
         for k in inventory.kms_keys() {
-            let name = k.aliases.first().map_or(k.id.as_str(), String::as_str);
+            let name = k
+                .aliases
+                .known()
+                .and_then(|a| a.first())
+                .map_or(k.id.as_str(), String::as_str);
             refs.insert(
                 address(k),
                 reference(ResourceKind::KmsKey, &k.arn, name, region(&k.region)),

@@ -53,7 +53,7 @@ fn function(region: &str, p: &Value) -> Value {
             "timeout_seconds": 30, "memory_mb": 128, "architectures": ["x86_64"], "package_type": "Zip",
             "state": "Active", "last_modified": null, "description": null, "tracing_mode": "Active",
             "layers": [], "vpc_config": null, "dead_letter_target_arn": null, "kms_key_arn": null,
-            "environment": [], "tags": {"known": {}}, "resource_policy": {"known": null},
+            "environment": {"known": []}, "tags": {"known": {}}, "resource_policy": {"known": null},
             "reserved_concurrency": {"known": 10}, "function_url": {"known": null},
             "code_signing_config_arn": {"known": "arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-1"},
             "event_invoke_configs": {"known": []}, "event_source_mappings": {"known": []}
@@ -123,7 +123,7 @@ fn key(region: &str, p: &Value) -> Value {
                 "description": null, "created": "2026-06-01T00:00:00Z", "deletion_date": null}},
             "rotation": {"known": {"enabled": true, "period_days": null, "next_rotation": null, "last_rotation": {"known": null}}},
             "policy": {"known": format!(r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#)},
-            "aliases": [format!("alias/{id}")], "tags": {"known": {}}
+            "aliases": {"known": [format!("alias/{id}")]}, "tags": {"known": {}}
         }),
         &p,
     )
@@ -263,7 +263,7 @@ pub(crate) fn inventory(fixture: &Value) -> Inventory {
         None => json!({"known": value}),
     };
     let value = json!({
-        "schema_version": 1,
+        "schema_version": 2,
         "account": {"id": ACCOUNT, "partition": "aws", "caller_arn": format!("arn:aws:iam::{ACCOUNT}:user/auditor"),
             "scan_started": "2026-11-22T00:00:00Z", "scan_finished": "2026-11-22T00:00:01Z", "regions": [region],
             "tool_version": "test", "fingerprint_key_id": "test", "incomplete": false},

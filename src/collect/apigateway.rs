@@ -33,6 +33,7 @@ impl RegionalRest {
             kind: GapKind::NotAttempted,
             error_code: "ServiceNotSelected".to_owned(),
             message: "not collected: the service was excluded with --services".to_owned(),
+            request_id: None,
         };
         RegionalRest {
             rest_apis: Attr::Unavailable(gap.clone()),

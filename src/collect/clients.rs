@@ -218,6 +218,7 @@ impl Clients {
                         kind: faascan_checks::model::GapKind::Other,
                         error_code: "RegionDiscoveryFailed".to_owned(),
                         message: format!("{e}; scanned only {}", regions.join(", ")),
+                        request_id: None,
                     });
                 }
             }

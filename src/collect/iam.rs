@@ -200,6 +200,7 @@ fn missing_document(arn: &str) -> faascan_checks::model::Gap {
         kind: faascan_checks::model::GapKind::Malformed,
         error_code: "MissingPolicyDocument".to_owned(),
         message: "the policy's default version document was not in the response".to_owned(),
+        request_id: None,
     }
 }
 

@@ -41,28 +41,34 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec
             ));
         }
     };
-    // Aliases are cosmetic for the checks: a failure is a gap but not a reason to stop.
-    let aliases: Vec<AliasListEntry> = aliases.unwrap_or_else(|err| {
-        cx.gap(
+    // Unreadable aliases are unavailable on every key, never an empty list.
+    let aliases: Attr<Vec<AliasListEntry>> = match aliases {
+        Ok(aliases) => Attr::Known(aliases),
+        Err(err) => Attr::Unavailable(cx.gap(
             Site {
                 operation: "ListAliases",
                 ..site
             },
             &err,
-        );
-        Vec::new()
-    });
+        )),
+    };
     let aliases = &aliases;
     let mut keys: Vec<KmsKey> = stream::iter(keys)
         .map(|key| async move {
             let id = key.key_id().unwrap_or_default().to_owned();
             let arn = key.key_arn().unwrap_or_default().to_owned();
-            let mut key_aliases: Vec<String> = aliases
-                .iter()
-                .filter(|a| a.target_key_id() == Some(id.as_str()))
-                .filter_map(|a| a.alias_name().map(str::to_owned))
-                .collect();
-            key_aliases.sort();
+            let key_aliases = match aliases {
+                Attr::Known(aliases) => {
+                    let mut names: Vec<String> = aliases
+                        .iter()
+                        .filter(|a| a.target_key_id() == Some(id.as_str()))
+                        .filter_map(|a| a.alias_name().map(str::to_owned))
+                        .collect();
+                    names.sort();
+                    Attr::Known(names)
+                }
+                Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
+            };
             detail(cx, client, region, id, arn, key_aliases).await
         })
         .buffer_unordered(cx.fanout())
@@ -78,7 +84,7 @@ async fn detail(
     region: &str,
     id: String,
     arn: String,
-    aliases: Vec<String>,
+    aliases: Attr<Vec<String>>,
 ) -> KmsKey {
     let site = Site::new(Service::Kms, region, "").on(&arn);
     let metadata = cx
@@ -237,5 +243,6 @@ fn cx_missing(arn: &str, region: &str) -> faascan_checks::model::Gap {
         kind: faascan_checks::model::GapKind::Malformed,
         error_code: "MissingKeyMetadata".to_owned(),
         message: "DescribeKey returned no KeyMetadata".to_owned(),
+        request_id: None,
     }
 }

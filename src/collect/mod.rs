@@ -169,6 +169,7 @@ impl Ctx {
             kind: failure.kind,
             error_code: failure.code,
             message: failure.message,
+            request_id: None,
         };
         if let Ok(mut gaps) = self.gaps.lock() {
             gaps.push(gap.clone());
@@ -267,6 +268,7 @@ fn skipped<T>(service: Service, region: Option<&str>) -> Attr<T> {
         kind: faascan_checks::model::GapKind::NotAttempted,
         error_code: "ServiceNotSelected".to_owned(),
         message: "not collected: the service was excluded with --services".to_owned(),
+        request_id: None,
     })
 }
 

@@ -8,7 +8,8 @@ use crate::model::{Attr, KmsKey, KmsKeyMetadata};
 pub(crate) fn key_ref(cx: &Context<'_>, key: &KmsKey) -> ResourceRef {
     let name = key
         .aliases
-        .first()
+        .known()
+        .and_then(|a| a.first())
         .cloned()
         .unwrap_or_else(|| key.id.clone());
     cx.resource(ResourceKind::KmsKey, &key.arn, &name, &key.region)

@@ -1,5 +1,6 @@
 use crate::check::*;
 use crate::context::Context;
+use crate::model::Attr;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -21,17 +22,18 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     cx.inventory
         .lambda_functions()
-        .filter(|f| !f.environment.is_empty())
+        .filter(|f| f.environment.known().is_none_or(|e| !e.is_empty()))
         .map(|f| {
             let resource = cx.function_ref(f);
-            match &f.kms_key_arn {
-                Some(key) => meta.pass_with_note(resource, format!("encrypted with {key}")),
-                None => meta.fail_one(
+            match (&f.kms_key_arn, &f.environment) {
+                (Some(key), _) => meta.pass_with_note(resource, format!("encrypted with {key}")),
+                (None, Attr::Unavailable(gap)) => meta.unknown_gap(resource, gap),
+                (None, Attr::Known(environment)) => meta.fail_one(
                     resource,
                     format!(
                         "{} has {} environment variable(s) encrypted only with the AWS-managed key",
                         f.name,
-                        f.environment.len()
+                        environment.len()
                     ),
                     vec![evidence("kms_key_arn", "none")],
                 ),

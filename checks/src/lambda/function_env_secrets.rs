@@ -41,8 +41,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         .lambda_functions()
         .map(|f| {
             let resource = cx.function_ref(f);
-            let secrets: Vec<Finding> = f
-                .environment
+            let environment = match &f.environment {
+                Attr::Known(environment) => environment,
+                Attr::Unavailable(gap) => return meta.unknown_gap(resource, gap),
+            };
+            let secrets: Vec<Finding> = environment
                 .iter()
                 .filter(|v| v.classification == SecretClass::Secret)
                 .map(|v| {

@@ -43,8 +43,11 @@ pub enum GapKind {
     Malformed,
     /// Network failure after the scan had started.
     Transport,
-    /// The time budget ran out before this call could be made.
+    /// The time budget ran out before this call could be made, or the endpoint had stopped
+    /// answering and the call was not sent.
     NotAttempted,
+    /// faascan itself failed (a check crashed): the result is unknown, not pass.
+    InternalError,
     Other,
 }
 
@@ -61,7 +64,11 @@ pub struct Gap {
     pub resource: Option<String>,
     pub kind: GapKind,
     pub error_code: String,
+    /// One line for a person; never a debug dump.
     pub message: String,
+    /// AWS's request id, when the response carried one (for support cases and CloudTrail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 pub type Tags = BTreeMap<String, String>;

@@ -14,7 +14,8 @@ pub struct KmsKey {
     pub rotation: Attr<Option<KmsKeyRotation>>,
     /// Customer-managed keys only; `None` for AWS-managed keys (their policy is fixed).
     pub policy: Attr<Option<String>>,
-    pub aliases: Vec<String>,
+    /// From `ListAliases` (once per region): unavailable when that list could not be read.
+    pub aliases: Attr<Vec<String>>,
     pub tags: Attr<Tags>,
 }
 

@@ -25,7 +25,9 @@ pub struct LambdaFunction {
     pub dead_letter_target_arn: Option<String>,
     pub kms_key_arn: Option<String>,
     /// Names, classifications and fingerprints only: values are dropped at collection.
-    pub environment: Vec<RedactedVariable>,
+    /// Unavailable when AWS returned `Environment.Error` instead of the variables (what a
+    /// role sees that may not decrypt the function's customer-managed key).
+    pub environment: Attr<Vec<RedactedVariable>>,
     pub tags: Attr<Tags>,
     /// The resource-based policy document as returned (JSON text); `None` when there is none.
     pub resource_policy: Attr<Option<String>>,

@@ -8,6 +8,7 @@ mod common;
 mod iam;
 mod kms;
 mod lambda;
+pub mod listing;
 mod s3;
 
 pub use account::*;
@@ -21,7 +22,7 @@ pub use s3::*;
 use serde::{Deserialize, Serialize};
 
 /// Bumped on any change that an older reader would misread.
-pub const INVENTORY_SCHEMA_VERSION: u32 = 1;
+pub const INVENTORY_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
