@@ -3,7 +3,7 @@
 
 use crate::check::{Check, CheckResult, Severity, fingerprint};
 use crate::context::{Context, Options};
-use crate::model::Inventory;
+use crate::model::{Gap, GapKind, Inventory};
 use crate::registry::REGISTRY;
 
 /// Which checks to run. Empty lists mean "all".
@@ -75,45 +75,77 @@ impl Selection {
     }
 }
 
-/// Evaluates `checks` on the inventory, in parallel on the available cores.
+/// Evaluates `checks` on the inventory, in parallel on the available cores. A check that
+/// panics yields one `unknown` result (an internal error, which marks the report incomplete)
+/// and never takes another check's results with it.
 pub fn evaluate(
     inventory: &Inventory,
     options: &Options,
     checks: &[&'static Check],
 ) -> Vec<CheckResult> {
+    use rayon::prelude::*;
     let cx = Context::new(inventory, options);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(checks.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Vec<CheckResult>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(check) = checks.get(i) else { break };
-                        out.push((i, (check.run)(&cx)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        let mut by_index: Vec<(usize, Vec<CheckResult>)> = handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect();
-        by_index.sort_by_key(|(i, _)| *i);
-        by_index.into_iter().map(|(_, r)| r).collect()
-    });
-    let total = results.iter().map(Vec::len).sum();
+    let per_check: Vec<Vec<CheckResult>> = checks
+        .par_iter()
+        .map(|check| run_guarded(check, &cx))
+        .collect();
+    let total = per_check.iter().map(Vec::len).sum();
     let mut flat: Vec<CheckResult> = Vec::with_capacity(total);
-    for mut batch in results.drain(..) {
+    for mut batch in per_check {
         dedupe_fingerprints(&mut batch);
         flat.append(&mut batch);
     }
     flat
+}
+
+/// Runs one check; a panic becomes one unknown result that names it.
+fn run_guarded(check: &Check, cx: &Context<'_>) -> Vec<CheckResult> {
+    // The context's caches tolerate a panic mid-way (poisoned locks are skipped, unfinished
+    // cells retried), so going on after one is sound.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (check.run)(cx))) {
+        Ok(results) => results,
+        Err(payload) => {
+            let text = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("no message");
+            vec![crashed(check, cx, text)]
+        }
+    }
+}
+
+fn crashed(check: &Check, cx: &Context<'_>, panic: &str) -> CheckResult {
+    let message: String = panic
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(300)
+        .collect();
+    let gap = Gap {
+        service: "faascan".to_owned(),
+        region: None,
+        operation: check.meta.id.to_owned(),
+        resource: None,
+        kind: GapKind::InternalError,
+        error_code: "CheckPanicked".to_owned(),
+        message: format!("the check stopped with an internal error: {message}"),
+        request_id: None,
+    };
+    // One result standing for every resource the check would have judged.
+    let resource = cx.resource(
+        check.meta.resource_kind,
+        "*",
+        "every resource of this check (it crashed)",
+        "global",
+    );
+    check.meta.unknown(
+        resource,
+        format!(
+            "internal error: {} could not run ({message}); please report it",
+            check.meta.id
+        ),
+        Some(&gap),
+    )
 }
 
 /// Several results of one check on one resource keep distinct, stable fingerprints.
@@ -196,5 +228,64 @@ mod tests {
         .resolve()
         .unwrap_or_default();
         assert!(paths.iter().any(|c| c.meta.id == "path-denial-of-wallet"));
+    }
+
+    fn panics(_: &Context<'_>) -> Vec<CheckResult> {
+        panic!("boom at the test check")
+    }
+
+    static PANICKING: Check = Check {
+        meta: crate::check::CheckMeta {
+            id: "test-check-panics",
+            title: "A check that panics",
+            severity: Severity::High,
+            category: crate::check::Category::Monitoring,
+            resource_kind: crate::check::ResourceKind::LambdaFunction,
+            references: &[],
+            compliance: &[],
+            docs: "",
+        },
+        run: panics,
+    };
+
+    #[test]
+    fn a_panicking_check_keeps_the_others_results_and_is_unknown() {
+        let inventory = crate::fixtures::inventory(&serde_json::json!({
+            "lambda_functions": [{"name": "ok-a"}, {"name": "ok-b"}]
+        }));
+        let options = Options::default();
+        let others: Vec<&'static Check> = REGISTRY
+            .iter()
+            .copied()
+            .filter(|c| c.meta.id.starts_with("lambda-"))
+            .collect();
+        let clean = evaluate(&inventory, &options, &others);
+        let mut with_panic = others.clone();
+        with_panic.insert(others.len() / 2, &PANICKING);
+        let results = evaluate(&inventory, &options, &with_panic);
+        // Every other check's results are there, unchanged.
+        let without: Vec<_> = results
+            .iter()
+            .filter(|r| r.check_id != "test-check-panics")
+            .collect();
+        assert_eq!(without.len(), clean.len());
+        assert!(without.iter().zip(&clean).all(|(a, b)| *a == b));
+        // The panicking check gives one unknown with an internal-error gap.
+        let crashed: Vec<_> = results
+            .iter()
+            .filter(|r| r.check_id == "test-check-panics")
+            .collect();
+        assert_eq!(crashed.len(), 1);
+        assert_eq!(crashed[0].status, crate::check::Status::Unknown);
+        let gap = crashed[0]
+            .gap
+            .as_deref()
+            .unwrap_or_else(|| panic!("no gap"));
+        assert_eq!(gap.kind, GapKind::InternalError);
+        assert!(
+            gap.message.contains("boom at the test check"),
+            "{}",
+            gap.message
+        );
     }
 }

@@ -15,6 +15,7 @@ pub mod policy;
 pub mod registry;
 mod s3;
 pub mod secrets;
+mod walk;
 
 pub use check::{Check, CheckMeta, CheckResult, Severity, Status};
 pub use context::{Context, Options};

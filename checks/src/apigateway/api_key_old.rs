@@ -1,7 +1,5 @@
-use super::common::region_unknown;
 use crate::check::*;
 use crate::context::Context;
-use crate::model::Attr;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -22,23 +20,18 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let max = cx.options.api_key_max_age_days;
-    let mut out = Vec::new();
-    for region in &cx.inventory.regions {
-        let keys = match &region.api_keys {
-            Attr::Known(k) => k,
-            Attr::Unavailable(gap) => {
-                out.push(region_unknown(cx, meta, region, gap));
-                continue;
-            }
-        };
-        for key in keys.iter().filter(|k| k.enabled) {
+    crate::walk::api_keys(cx, meta, |key| {
+        if !key.enabled {
+            return None;
+        }
+        {
             let resource = cx.resource(
                 ResourceKind::ApiKey,
                 &key.arn,
                 key.name.as_deref().unwrap_or(&key.id),
                 &key.region,
             );
-            out.push(match key.created {
+            Some(match key.created {
                 None => meta.unknown(resource, "the key's creation date was not reported", None),
                 Some(created) if cx.age_days(created) > max => meta.fail_one(
                     resource,
@@ -50,8 +43,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     vec![evidence("created", created.date().to_string())],
                 ),
                 Some(_) => meta.pass(resource),
-            });
+            })
         }
-    }
-    out
+    })
 }

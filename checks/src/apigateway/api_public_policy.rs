@@ -1,4 +1,3 @@
-use super::common::each_api;
 use crate::check::*;
 use crate::context::Context;
 use crate::policy::analyze;
@@ -21,32 +20,25 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    each_api(
-        cx,
-        meta,
-        |region| &region.rest_apis,
-        |_, api| {
-            let resource = cx.resource(ResourceKind::RestApi, &api.arn, &api.name, &api.region);
-            vec![match &api.policy {
-                None => meta.pass(resource),
-                Some(text) => match cx.parsed(text).as_ref() {
-                    Err(e) => {
-                        meta.unknown(resource, format!("the API policy is malformed: {e}"), None)
-                    }
-                    Ok(policy) => {
-                        let access = analyze(policy, &["execute-api:*"]);
-                        if access.is_public() {
-                            meta.fail_one(
+    crate::walk::rest_apis(cx, meta, ResourceKind::RestApi, |_, api| {
+        let resource = cx.resource(ResourceKind::RestApi, &api.arn, &api.name, &api.region);
+        vec![match &api.policy {
+            None => meta.pass(resource),
+            Some(text) => match cx.parsed(text).as_ref() {
+                Err(e) => meta.unknown(resource, format!("the API policy is malformed: {e}"), None),
+                Ok(policy) => {
+                    let access = analyze(policy, &["execute-api:*"]);
+                    if access.is_public() {
+                        meta.fail_one(
                                 resource,
                                 format!("the resource policy of {} lets anyone invoke it with no restricting condition", api.name),
                                 access.public_statements.iter().map(|s| evidence("policy.statement", s)).collect(),
                             )
-                        } else {
-                            meta.pass(resource)
-                        }
+                    } else {
+                        meta.pass(resource)
                     }
-                },
-            }]
-        },
-    )
+                }
+            },
+        }]
+    })
 }

@@ -17,116 +17,27 @@ pub(crate) fn is_private(api: &RestApi) -> bool {
     api.endpoint_types.iter().any(|t| t == "PRIVATE")
 }
 
-pub(crate) fn region_unknown(
-    cx: &Context<'_>,
-    meta: &CheckMeta,
-    region: &RegionInventory,
-    gap: &crate::model::Gap,
-) -> CheckResult {
-    let account = cx.account();
-    meta.unknown_gap(
-        cx.resource(
-            ResourceKind::Account,
-            &format!("arn:aws:apigateway:{}::/restapis", region.region),
-            account,
-            &region.region,
-        ),
-        gap,
-    )
-}
-
-/// The results `judge` gives for every API of one kind (`apis_of` picks REST or HTTP); a region
-/// whose API list could not be read gives one unknown instead.
-pub(crate) fn each_api<'a, A: 'a>(
+/// One result per REST stage (`judge` may skip a stage with `None`).
+pub(crate) fn each_rest_stage<'a>(
     cx: &Context<'a>,
     meta: &CheckMeta,
-    apis_of: impl Fn(&'a RegionInventory) -> &'a Attr<Vec<A>>,
-    judge: impl Fn(&'a RegionInventory, &'a A) -> Vec<CheckResult>,
+    judge: impl Fn(
+        &'a RegionInventory,
+        &'a RestApi,
+        &'a RestApiStage,
+        ResourceRef,
+    ) -> Option<CheckResult>,
 ) -> Vec<CheckResult> {
-    let mut out = Vec::new();
-    for region in &cx.inventory.regions {
-        match apis_of(region) {
-            Attr::Unavailable(gap) => out.push(region_unknown(cx, meta, region, gap)),
-            Attr::Known(apis) => {
-                for api in apis {
-                    out.extend(judge(region, api));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// One result per REST stage (`judge` may skip a stage with `None`).
-pub(crate) fn each_rest_stage(
-    cx: &Context<'_>,
-    meta: &CheckMeta,
-    judge: impl Fn(&RegionInventory, &RestApi, &RestApiStage, ResourceRef) -> Option<CheckResult>,
-) -> Vec<CheckResult> {
-    each_api(
-        cx,
-        meta,
-        |region| &region.rest_apis,
-        |region, api| match &api.stages {
-            Attr::Unavailable(gap) => vec![meta.unknown_gap(
-                cx.resource(
-                    ResourceKind::RestApiStage,
-                    &format!("{}/stages/*", api.arn),
-                    &api.name,
-                    &api.region,
-                ),
-                gap,
-            )],
-            Attr::Known(stages) => stages
-                .iter()
-                .filter_map(|stage| {
-                    let resource = cx.resource(
-                        ResourceKind::RestApiStage,
-                        &stage.arn,
-                        &format!("{}/{}", api.name, stage.name),
-                        &api.region,
-                    );
-                    judge(region, api, stage, resource)
-                })
-                .collect(),
-        },
-    )
+    crate::walk::rest_stages(cx, meta, judge)
 }
 
 /// One result per HTTP API stage.
-pub(crate) fn each_http_stage(
-    cx: &Context<'_>,
+pub(crate) fn each_http_stage<'a>(
+    cx: &Context<'a>,
     meta: &CheckMeta,
-    judge: impl Fn(&HttpApi, &HttpApiStage, ResourceRef) -> CheckResult,
+    judge: impl Fn(&'a HttpApi, &'a HttpApiStage, ResourceRef) -> CheckResult,
 ) -> Vec<CheckResult> {
-    each_api(
-        cx,
-        meta,
-        |region| &region.http_apis,
-        |_, api| match &api.stages {
-            Attr::Unavailable(gap) => vec![meta.unknown_gap(
-                cx.resource(
-                    ResourceKind::HttpApiStage,
-                    &format!("{}/stages/*", api.arn),
-                    &api.name,
-                    &api.region,
-                ),
-                gap,
-            )],
-            Attr::Known(stages) => stages
-                .iter()
-                .map(|stage| {
-                    let resource = cx.resource(
-                        ResourceKind::HttpApiStage,
-                        &stage.arn,
-                        &format!("{}/{}", api.name, stage.name),
-                        &api.region,
-                    );
-                    judge(api, stage, resource)
-                })
-                .collect(),
-        },
-    )
+    crate::walk::http_stages(cx, meta, judge)
 }
 
 /// A stage throttles when its stage-wide (`*/*`) method setting limits below the account's

@@ -1,7 +1,5 @@
-use super::common::region_unknown;
 use crate::check::*;
 use crate::context::Context;
-use crate::model::Attr;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -21,27 +19,16 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    let mut out = Vec::new();
-    for region in &cx.inventory.regions {
-        let domains = match &region.domain_names {
-            Attr::Known(d) => d,
-            Attr::Unavailable(gap) => {
-                out.push(region_unknown(cx, meta, region, gap));
-                continue;
-            }
-        };
-        for d in domains {
-            let resource = cx.resource(ResourceKind::DomainName, &d.arn, &d.name, &d.region);
-            out.push(match d.security_policy.as_deref() {
-                Some("TLS_1_0") => meta.fail_one(
-                    resource,
-                    format!("custom domain {} accepts TLS 1.0", d.name),
-                    vec![evidence("security_policy", "TLS_1_0")],
-                ),
-                None => meta.unknown(resource, "the security policy was not reported", None),
-                Some(_) => meta.pass(resource),
-            });
+    crate::walk::domain_names(cx, meta, |d| {
+        let resource = cx.resource(ResourceKind::DomainName, &d.arn, &d.name, &d.region);
+        match d.security_policy.as_deref() {
+            Some("TLS_1_0") => meta.fail_one(
+                resource,
+                format!("custom domain {} accepts TLS 1.0", d.name),
+                vec![evidence("security_policy", "TLS_1_0")],
+            ),
+            None => meta.unknown(resource, "the security policy was not reported", None),
+            Some(_) => meta.pass(resource),
         }
-    }
-    out
+    })
 }

@@ -1,7 +1,6 @@
-use super::common::{each_api, is_private};
+use super::common::is_private;
 use crate::check::*;
 use crate::context::Context;
-use crate::model::Attr;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -21,47 +20,21 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    each_api(
-        cx,
-        meta,
-        |region| &region.rest_apis,
-        |_, api| {
-            let resources = match &api.resources {
-                Attr::Known(r) => r,
-                Attr::Unavailable(gap) => {
-                    return vec![meta.unknown_gap(
-                        cx.resource(
-                            ResourceKind::RestApiMethod,
-                            &format!("{}/resources/*", api.arn),
-                            &api.name,
-                            &api.region,
-                        ),
-                        gap,
-                    )];
-                }
-            };
-            let mut out = Vec::new();
-            for r in resources {
-                // CORS preflight must stay open.
-                for m in r.methods.iter().filter(|m| m.http_method != "OPTIONS") {
-                    let resource = cx.resource(
-                        ResourceKind::RestApiMethod,
-                        &m.arn,
-                        &format!("{} {} {}", api.name, m.http_method, r.path),
-                        &api.region,
-                    );
-                    out.push(if m.authorization_type == "NONE" && !m.api_key_required && !is_private(api) {
-                        meta.fail_one(
-                            resource,
-                            format!("{} {} on {} can be called by anyone: no authorizer, no IAM auth, no API key", m.http_method, r.path, api.name),
-                            vec![evidence("authorization_type", "NONE"), evidence("api_key_required", "false")],
-                        )
-                    } else {
-                        meta.pass(resource)
-                    });
-                }
-            }
-            out
-        },
-    )
+    crate::walk::rest_methods(cx, meta, |api, r, m, resource| {
+        // CORS preflight must stay open.
+        if m.http_method == "OPTIONS" {
+            return None;
+        }
+        Some(
+            if m.authorization_type == "NONE" && !m.api_key_required && !is_private(api) {
+                meta.fail_one(
+                resource,
+                format!("{} {} on {} can be called by anyone: no authorizer, no IAM auth, no API key", m.http_method, r.path, api.name),
+                vec![evidence("authorization_type", "NONE"), evidence("api_key_required", "false")],
+            )
+            } else {
+                meta.pass(resource)
+            },
+        )
+    })
 }

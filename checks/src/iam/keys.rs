@@ -12,29 +12,21 @@ pub(crate) fn each_active_key(
         &AccessKey,
     ) -> Result<Option<Finding>, (String, Option<Box<crate::model::Gap>>)>,
 ) -> Vec<CheckResult> {
-    let iam = match &cx.inventory.iam {
-        Attr::Known(iam) => iam,
-        Attr::Unavailable(gap) => {
-            let account = cx.account();
-            let resource = cx.resource(
-                ResourceKind::Account,
-                &format!("arn:aws:iam::{account}:root"),
-                account,
-                "global",
-            );
-            return vec![meta.unknown_gap(resource, gap)];
-        }
-    };
-    let mut out = Vec::new();
-    for user in &iam.users {
+    crate::walk::users(cx, meta, |user| {
+        let mut out = Vec::new();
         let keys = match &user.access_keys {
             Attr::Known(keys) => keys,
             Attr::Unavailable(gap) => {
                 out.push(meta.unknown_gap(
-                    cx.resource(ResourceKind::AccessKey, &user.arn, &user.name, "global"),
+                    cx.resource(
+                        ResourceKind::AccessKey,
+                        &format!("{}/accesskey/*", user.arn),
+                        &user.name,
+                        "global",
+                    ),
                     gap,
                 ));
-                continue;
+                return out;
             }
         };
         for key in keys.iter().filter(|k| k.status == "Active") {
@@ -52,6 +44,6 @@ pub(crate) fn each_active_key(
                 Err((reason, gap)) => meta.unknown(resource, reason, gap.as_deref()),
             });
         }
-    }
-    out
+        out
+    })
 }

@@ -1,4 +1,3 @@
-use super::common::audited_roles;
 use crate::check::*;
 use crate::context::Context;
 
@@ -21,12 +20,8 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let days = cx.options.role_unused_days;
-    let roles = match audited_roles(cx) {
-        Ok(roles) => roles,
-        Err(unreadable) => return unreadable.unknown(cx, meta),
-    };
-    roles
-        .map(|role| {
+    crate::walk::roles(cx, meta, |role| {
+        {
             let resource = cx.role_ref(role);
             let last = role.last_used.as_ref().and_then(|u| u.date);
             match (last, role.created) {
@@ -50,6 +45,6 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     vec![evidence("last_used.date", "never")],
                 ),
             }
-        })
-        .collect()
+        }
+    })
 }

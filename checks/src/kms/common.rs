@@ -15,35 +15,18 @@ pub(crate) fn key_ref(cx: &Context<'_>, key: &KmsKey) -> ResourceRef {
     cx.resource(ResourceKind::KmsKey, &key.arn, &name, &key.region)
 }
 
-/// `judge` returns `None` for keys the check does not evaluate (e.g. AWS-managed).
+/// `judge` returns `None` for keys the check does not evaluate (e.g. AWS-managed); a key whose
+/// metadata could not be read is unknown.
 pub(crate) fn each_key<'a>(
     cx: &Context<'a>,
     meta: &CheckMeta,
     judge: impl Fn(&'a KmsKey, &'a KmsKeyMetadata, ResourceRef) -> Option<CheckResult>,
 ) -> Vec<CheckResult> {
-    let account = cx.account();
-    let mut out = Vec::new();
-    for region in &cx.inventory.regions {
-        match &region.kms_keys {
-            Attr::Unavailable(gap) => out.push(meta.unknown_gap(
-                cx.resource(
-                    ResourceKind::Account,
-                    &format!("arn:aws:kms:{}:{account}:key/*", region.region),
-                    account,
-                    &region.region,
-                ),
-                gap,
-            )),
-            Attr::Known(keys) => {
-                for key in keys {
-                    let resource = key_ref(cx, key);
-                    match &key.metadata {
-                        Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),
-                        Attr::Known(m) => out.extend(judge(key, m, resource)),
-                    }
-                }
-            }
+    crate::walk::keys(cx, meta, |key| {
+        let resource = key_ref(cx, key);
+        match &key.metadata {
+            Attr::Unavailable(gap) => Some(meta.unknown_gap(resource, gap)),
+            Attr::Known(m) => judge(key, m, resource),
         }
-    }
-    out
+    })
 }

@@ -18,8 +18,9 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    let mut out = Vec::new();
-    for f in cx.inventory.lambda_functions() {
+    let partition = &cx.inventory.account.partition;
+    crate::walk::functions(cx, meta, |f| {
+        let mut out = Vec::new();
         let mappings = match &f.event_source_mappings {
             Attr::Known(m) => m,
             Attr::Unavailable(gap) => {
@@ -27,16 +28,16 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     cx.resource(ResourceKind::EventSourceMapping, &f.arn, &f.name, &f.region),
                     gap,
                 ));
-                continue;
+                return out;
             }
         };
         for m in mappings.iter().filter(|m| {
             m.event_source_arn
                 .as_deref()
-                .is_some_and(|a| a.starts_with("arn:aws:sqs:") || a.contains(":sqs:"))
+                .is_some_and(|a| a.split(':').nth(2) == Some("sqs"))
         }) {
             let arn = format!(
-                "arn:aws:lambda:{}:{}:event-source-mapping:{}",
+                "arn:{partition}:lambda:{}:{}:event-source-mapping:{}",
                 f.region,
                 cx.account(),
                 m.uuid
@@ -66,6 +67,6 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 ),
             });
         }
-    }
-    out
+        out
+    })
 }

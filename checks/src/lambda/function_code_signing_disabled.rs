@@ -20,23 +20,22 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
+    crate::walk::functions(cx, meta, |f| {
         // Code signing applies to .zip packages only.
-        .filter(|f| f.package_type.as_deref() != Some("Image"))
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            match &f.code_signing_config_arn {
-                Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
-                Attr::Known(Some(arn)) => {
-                    meta.pass_with_note(resource, format!("code signing config {arn}"))
-                }
-                Attr::Known(None) => meta.fail_one(
-                    resource,
-                    format!("{} accepts unsigned code", f.name),
-                    vec![evidence("code_signing_config_arn", "none")],
-                ),
+        if f.package_type.as_deref() == Some("Image") {
+            return None;
+        }
+        let resource = cx.function_ref(f);
+        Some(match &f.code_signing_config_arn {
+            Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
+            Attr::Known(Some(arn)) => {
+                meta.pass_with_note(resource, format!("code signing config {arn}"))
             }
+            Attr::Known(None) => meta.fail_one(
+                resource,
+                format!("{} accepts unsigned code", f.name),
+                vec![evidence("code_signing_config_arn", "none")],
+            ),
         })
-        .collect()
+    })
 }

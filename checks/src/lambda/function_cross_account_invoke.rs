@@ -20,21 +20,18 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            match invoke_access(cx, f) {
-                Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
-                Ok(Some(access)) => cx.judge_outside_accounts(
-                    meta,
-                    resource,
-                    &access.accounts,
-                    &format!("{} may be invoked by", f.name),
-                    "resource_policy.principal.account",
-                ),
-                Ok(None) => meta.pass(resource),
-            }
-        })
-        .collect()
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        match invoke_access(cx, f) {
+            Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
+            Ok(Some(access)) => cx.judge_outside_accounts(
+                meta,
+                resource,
+                &access.accounts,
+                &format!("{} may be invoked by", f.name),
+                "resource_policy.principal.account",
+            ),
+            Ok(None) => meta.pass(resource),
+        }
+    })
 }

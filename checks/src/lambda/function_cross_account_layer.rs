@@ -27,34 +27,31 @@ const AWS_LAYER_ACCOUNTS: &[&str] = &[
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            let foreign: Vec<&String> = f
-                .layers
-                .iter()
-                .filter(|layer| {
-                    principal_account(layer).is_some_and(|a| {
-                        !cx.is_trusted_account(&a) && !AWS_LAYER_ACCOUNTS.contains(&a.as_str())
-                    })
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        let foreign: Vec<&String> = f
+            .layers
+            .iter()
+            .filter(|layer| {
+                principal_account(layer).is_some_and(|a| {
+                    !cx.is_trusted_account(&a) && !AWS_LAYER_ACCOUNTS.contains(&a.as_str())
                 })
-                .collect();
-            if foreign.is_empty() {
-                meta.pass(resource)
-            } else {
-                meta.fail_one(
-                    resource,
-                    format!(
-                        "{} runs code from layer(s) published by untrusted accounts",
-                        f.name
-                    ),
-                    foreign
-                        .iter()
-                        .map(|l| evidence("layers", l.as_str()))
-                        .collect(),
-                )
-            }
-        })
-        .collect()
+            })
+            .collect();
+        if foreign.is_empty() {
+            meta.pass(resource)
+        } else {
+            meta.fail_one(
+                resource,
+                format!(
+                    "{} runs code from layer(s) published by untrusted accounts",
+                    f.name
+                ),
+                foreign
+                    .iter()
+                    .map(|l| evidence("layers", l.as_str()))
+                    .collect(),
+            )
+        }
+    })
 }

@@ -20,24 +20,24 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
-        .filter(|f| f.environment.known().is_none_or(|e| !e.is_empty()))
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            match (&f.kms_key_arn, &f.environment) {
-                (Some(key), _) => meta.pass_with_note(resource, format!("encrypted with {key}")),
-                (None, Attr::Unavailable(gap)) => meta.unknown_gap(resource, gap),
-                (None, Attr::Known(environment)) => meta.fail_one(
-                    resource,
-                    format!(
-                        "{} has {} environment variable(s) encrypted only with the AWS-managed key",
-                        f.name,
-                        environment.len()
-                    ),
-                    vec![evidence("kms_key_arn", "none")],
+    crate::walk::functions(cx, meta, |f| {
+        // Nothing to encrypt without variables (an unreadable environment may have some).
+        if f.environment.known().is_some_and(Vec::is_empty) {
+            return None;
+        }
+        let resource = cx.function_ref(f);
+        Some(match (&f.kms_key_arn, &f.environment) {
+            (Some(key), _) => meta.pass_with_note(resource, format!("encrypted with {key}")),
+            (None, Attr::Unavailable(gap)) => meta.unknown_gap(resource, gap),
+            (None, Attr::Known(environment)) => meta.fail_one(
+                resource,
+                format!(
+                    "{} has {} environment variable(s) encrypted only with the AWS-managed key",
+                    f.name,
+                    environment.len()
                 ),
-            }
+                vec![evidence("kms_key_arn", "none")],
+            ),
         })
-        .collect()
+    })
 }

@@ -37,15 +37,13 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 .collect()
         })
         .unwrap_or_default();
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            let environment = match &f.environment {
-                Attr::Known(environment) => environment,
-                Attr::Unavailable(gap) => return meta.unknown_gap(resource, gap),
-            };
-            let secrets: Vec<Finding> = environment
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        let environment = match &f.environment {
+            Attr::Known(environment) => environment,
+            Attr::Unavailable(gap) => return meta.unknown_gap(resource, gap),
+        };
+        let secrets: Vec<Finding> = environment
                 .iter()
                 .filter(|v| v.classification == SecretClass::Secret)
                 .map(|v| {
@@ -68,9 +66,12 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     }
                 })
                 .collect();
-            if secrets.is_empty() { meta.pass(resource) } else { meta.fail(resource, secrets) }
-        })
-        .collect()
+        if secrets.is_empty() {
+            meta.pass(resource)
+        } else {
+            meta.fail(resource, secrets)
+        }
+    })
 }
 
 fn evidence_owner(user_arn: &str, key: &crate::model::AccessKey) -> Evidence {

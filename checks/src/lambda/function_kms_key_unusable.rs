@@ -20,32 +20,38 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
-        .filter_map(|f| {
-            let key_arn = f.kms_key_arn.as_deref()?;
-            let resource = cx.function_ref(f);
-            let region = key_arn.split(':').nth(3).unwrap_or_default();
-            let Some(regional) = cx.inventory.regions.iter().find(|r| r.region == region) else {
-                return Some(meta.unknown(resource, format!("the key's region {region} was not scanned"), None));
-            };
-            // The key listing of that region must be complete for "missing" to mean missing.
-            if let Attr::Unavailable(gap) = &regional.kms_keys {
-                return Some(meta.unknown_gap(resource, gap));
+    crate::walk::functions(cx, meta, |f| {
+        let key_arn = f.kms_key_arn.as_deref()?;
+        let resource = cx.function_ref(f);
+        let region = key_arn.split(':').nth(3).unwrap_or_default();
+        let Some(regional) = cx.inventory.regions.iter().find(|r| r.region == region) else {
+            return Some(meta.unknown(
+                resource,
+                format!("the key's region {region} was not scanned"),
+                None,
+            ));
+        };
+        // The key listing of that region must be complete for "missing" to mean missing.
+        if let Attr::Unavailable(gap) = &regional.kms_keys {
+            return Some(meta.unknown_gap(resource, gap));
+        }
+        let Some(key) = cx.kms_key(key_arn) else {
+            // An alias ARN cannot be resolved without its listing; a key ARN absent from
+            // a complete listing is missing.
+            if key_arn.contains(":alias/") {
+                return Some(meta.unknown(
+                    resource,
+                    format!("{key_arn} is an alias; its key is not resolved"),
+                    None,
+                ));
             }
-            let Some(key) = cx.kms_key(key_arn) else {
-                // An alias ARN cannot be resolved without its listing; a key ARN absent from
-                // a complete listing is missing.
-                if key_arn.contains(":alias/") {
-                    return Some(meta.unknown(resource, format!("{key_arn} is an alias; its key is not resolved"), None));
-                }
-                return Some(meta.fail_one(
+            return Some(meta.fail_one(
                     resource,
                     format!("{} uses the KMS key {key_arn}, which does not exist: the function cannot start", f.name),
                     vec![evidence("kms_key_arn", key_arn), evidence("kms_key.state", "missing")],
                 ));
-            };
-            Some(match &key.metadata {
+        };
+        Some(match &key.metadata {
                 Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
                 Attr::Known(m) if m.state == "Enabled" => meta.pass(resource),
                 Attr::Known(m) => meta.fail(
@@ -57,6 +63,5 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     }],
                 ),
             })
-        })
-        .collect()
+    })
 }

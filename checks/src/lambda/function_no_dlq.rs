@@ -20,14 +20,12 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            if let Some(dlq) = &f.dead_letter_target_arn {
-                return meta.pass_with_note(resource, format!("dead-letter target {dlq}"));
-            }
-            match &f.event_invoke_configs {
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        if let Some(dlq) = &f.dead_letter_target_arn {
+            return meta.pass_with_note(resource, format!("dead-letter target {dlq}"));
+        }
+        match &f.event_invoke_configs {
                 Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
                 Attr::Known(configs) => match configs.iter().find_map(|c| c.on_failure_destination.as_deref()) {
                     Some(destination) => meta.pass_with_note(resource, format!("on-failure destination {destination}")),
@@ -38,6 +36,5 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     ),
                 },
             }
-        })
-        .collect()
+    })
 }

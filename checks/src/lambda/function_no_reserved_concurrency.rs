@@ -22,40 +22,37 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let entries = entries(cx);
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            match &f.reserved_concurrency {
-                Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
-                Attr::Known(Some(n)) => {
-                    meta.pass_with_note(resource, format!("reserved concurrency {n}"))
-                }
-                Attr::Known(None) => {
-                    let public = publicly_invocable(entries, f);
-                    let result = meta.fail_one(
-                        resource,
-                        format!(
-                            "{} can scale until it takes the account's whole concurrency pool{}",
-                            f.name,
-                            if public {
-                                ", and anyone can invoke it"
-                            } else {
-                                ""
-                            }
-                        ),
-                        vec![
-                            evidence("reserved_concurrency", "none"),
-                            evidence("publicly_invocable", public.to_string()),
-                        ],
-                    );
-                    if public {
-                        result.with_severity(Severity::High)
-                    } else {
-                        result
-                    }
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        match &f.reserved_concurrency {
+            Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
+            Attr::Known(Some(n)) => {
+                meta.pass_with_note(resource, format!("reserved concurrency {n}"))
+            }
+            Attr::Known(None) => {
+                let public = publicly_invocable(entries, f);
+                let result = meta.fail_one(
+                    resource,
+                    format!(
+                        "{} can scale until it takes the account's whole concurrency pool{}",
+                        f.name,
+                        if public {
+                            ", and anyone can invoke it"
+                        } else {
+                            ""
+                        }
+                    ),
+                    vec![
+                        evidence("reserved_concurrency", "none"),
+                        evidence("publicly_invocable", public.to_string()),
+                    ],
+                );
+                if public {
+                    result.with_severity(Severity::High)
+                } else {
+                    result
                 }
             }
-        })
-        .collect()
+        }
+    })
 }

@@ -18,19 +18,21 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            match invoke_access(cx, f) {
-                Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
-                Ok(Some(access)) => {
-                    let unscoped: Vec<&String> =
-                        access.services.iter().filter(|(_, narrowed)| !narrowed).map(|(s, _)| s).collect();
-                    if unscoped.is_empty() {
-                        meta.pass(resource)
-                    } else {
-                        meta.fail_one(
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        match invoke_access(cx, f) {
+            Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
+            Ok(Some(access)) => {
+                let unscoped: Vec<&String> = access
+                    .services
+                    .iter()
+                    .filter(|(_, narrowed)| !narrowed)
+                    .map(|(s, _)| s)
+                    .collect();
+                if unscoped.is_empty() {
+                    meta.pass(resource)
+                } else {
+                    meta.fail_one(
                             resource,
                             format!(
                                 "{} may be invoked by {} with no aws:SourceArn or aws:SourceAccount condition",
@@ -39,10 +41,9 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                             ),
                             unscoped.iter().map(|s| evidence("resource_policy.principal.service", s.as_str())).collect(),
                         )
-                    }
                 }
-                Ok(None) => meta.pass(resource),
             }
-        })
-        .collect()
+            Ok(None) => meta.pass(resource),
+        }
+    })
 }

@@ -43,11 +43,9 @@ pub(crate) fn invoke_access<'a>(
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            match invoke_access(cx, f) {
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        match invoke_access(cx, f) {
                 Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
                 Ok(Some(access)) if access.is_public() => meta.fail_one(
                     resource,
@@ -56,6 +54,5 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 ),
                 Ok(_) => meta.pass(resource),
             }
-        })
-        .collect()
+    })
 }

@@ -20,11 +20,9 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            match &cx.inventory.iam {
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        match &cx.inventory.iam {
                 Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
                 // A role in another account cannot be looked up from here.
                 Attr::Known(_) if crate::policy::principal_account(&f.role_arn).as_deref() != Some(cx.account()) => {
@@ -37,6 +35,5 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     vec![evidence("role_arn", &f.role_arn)],
                 ),
             }
-        })
-        .collect()
+    })
 }

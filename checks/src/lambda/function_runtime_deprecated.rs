@@ -18,18 +18,29 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let today = cx.options.now.date();
-    cx.inventory
-        .lambda_functions()
-        .filter_map(|f| {
-            // Container images carry their own runtime: nothing to judge here.
-            let runtime = f.runtime.as_deref()?;
-            let resource = cx.function_ref(f);
-            let entry = cx.options.runtimes.iter().find(|r| r.runtime == runtime);
-            Some(match entry {
-                Some(r) if r.deprecated <= today => meta.fail_one(
+    crate::walk::functions(cx, meta, |f| {
+        // Container images carry their own runtime: nothing to judge here.
+        let runtime = f.runtime.as_deref()?;
+        let resource = cx.function_ref(f);
+        let entry = cx.options.runtimes.iter().find(|r| r.runtime == runtime);
+        Some(match entry {
+            Some(r) if r.deprecated <= today => meta.fail_one(
+                resource,
+                format!(
+                    "{} runs on {runtime}, deprecated since {}",
+                    f.name, r.deprecated
+                ),
+                vec![
+                    evidence("runtime", runtime),
+                    evidence("deprecated", r.deprecated.to_string()),
+                    evidence("source", r.source),
+                ],
+            ),
+            Some(r) if (r.deprecated - today).whole_days() <= cx.options.runtime_warning_days => {
+                meta.fail_one(
                     resource,
                     format!(
-                        "{} runs on {runtime}, deprecated since {}",
+                        "{} runs on {runtime}, deprecated on {}",
                         f.name, r.deprecated
                     ),
                     vec![
@@ -37,26 +48,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                         evidence("deprecated", r.deprecated.to_string()),
                         evidence("source", r.source),
                     ],
-                ),
-                Some(r)
-                    if (r.deprecated - today).whole_days() <= cx.options.runtime_warning_days =>
-                {
-                    meta.fail_one(
-                        resource,
-                        format!(
-                            "{} runs on {runtime}, deprecated on {}",
-                            f.name, r.deprecated
-                        ),
-                        vec![
-                            evidence("runtime", runtime),
-                            evidence("deprecated", r.deprecated.to_string()),
-                            evidence("source", r.source),
-                        ],
-                    )
-                    .with_severity(Severity::Medium)
-                }
-                _ => meta.pass(resource),
-            })
+                )
+                .with_severity(Severity::Medium)
+            }
+            _ => meta.pass(resource),
         })
-        .collect()
+    })
 }

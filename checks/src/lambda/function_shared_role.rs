@@ -19,33 +19,30 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            let siblings: Vec<&str> = cx
-                .functions_of_role(&f.role_arn)
-                .iter()
-                .filter(|o| o.arn != f.arn)
-                .map(|o| o.arn.as_str())
-                .collect();
-            if siblings.is_empty() {
-                meta.pass(resource)
-            } else {
-                meta.fail(
-                    resource,
-                    vec![Finding {
-                        message: format!(
-                            "{} shares the role {} with {} other function(s)",
-                            f.name,
-                            f.role_arn,
-                            siblings.len()
-                        ),
-                        evidence: vec![evidence("role_arn", &f.role_arn)],
-                        related: siblings.iter().map(|s| (*s).to_owned()).collect(),
-                    }],
-                )
-            }
-        })
-        .collect()
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        let siblings: Vec<&str> = cx
+            .functions_of_role(&f.role_arn)
+            .iter()
+            .filter(|o| o.arn != f.arn)
+            .map(|o| o.arn.as_str())
+            .collect();
+        if siblings.is_empty() {
+            meta.pass(resource)
+        } else {
+            meta.fail(
+                resource,
+                vec![Finding {
+                    message: format!(
+                        "{} shares the role {} with {} other function(s)",
+                        f.name,
+                        f.role_arn,
+                        siblings.len()
+                    ),
+                    evidence: vec![evidence("role_arn", &f.role_arn)],
+                    related: siblings.iter().map(|s| (*s).to_owned()).collect(),
+                }],
+            )
+        }
+    })
 }

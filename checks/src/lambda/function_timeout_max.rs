@@ -18,22 +18,19 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let threshold = cx.options.lambda_timeout_threshold_seconds;
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            match f.timeout_seconds {
-                None => meta.unknown(resource, "the timeout was not reported", None),
-                Some(t) if t >= threshold => meta.fail_one(
-                    resource,
-                    format!(
-                        "{} may run for {t} s per invocation (threshold {threshold} s)",
-                        f.name
-                    ),
-                    vec![evidence("timeout_seconds", t.to_string())],
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        match f.timeout_seconds {
+            None => meta.unknown(resource, "the timeout was not reported", None),
+            Some(t) if t >= threshold => meta.fail_one(
+                resource,
+                format!(
+                    "{} may run for {t} s per invocation (threshold {threshold} s)",
+                    f.name
                 ),
-                Some(_) => meta.pass(resource),
-            }
-        })
-        .collect()
+                vec![evidence("timeout_seconds", t.to_string())],
+            ),
+            Some(_) => meta.pass(resource),
+        }
+    })
 }

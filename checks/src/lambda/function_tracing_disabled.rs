@@ -17,18 +17,15 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            match f.tracing_mode.as_deref() {
-                Some("Active") => meta.pass(resource),
-                mode => meta.fail_one(
-                    resource,
-                    format!("{} does not trace requests with X-Ray", f.name),
-                    vec![evidence("tracing_mode", mode.unwrap_or("none"))],
-                ),
-            }
-        })
-        .collect()
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        match f.tracing_mode.as_deref() {
+            Some("Active") => meta.pass(resource),
+            mode => meta.fail_one(
+                resource,
+                format!("{} does not trace requests with X-Ray", f.name),
+                vec![evidence("tracing_mode", mode.unwrap_or("none"))],
+            ),
+        }
+    })
 }

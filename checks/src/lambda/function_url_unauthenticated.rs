@@ -18,8 +18,8 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    let mut out = Vec::new();
-    for f in cx.inventory.lambda_functions() {
+    crate::walk::functions(cx, meta, |f| {
+        let mut out = Vec::new();
         let resource = cx.function_ref_as(f, ResourceKind::FunctionUrl);
         match &f.function_url {
             Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),
@@ -37,6 +37,6 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             )),
             Attr::Known(Some(_)) => out.push(meta.pass(resource)),
         }
-    }
-    out
+        out
+    })
 }

@@ -22,33 +22,43 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let entries = entries(cx);
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            let open: Vec<_> = entries.get(&f.arn).into_iter().flatten().filter(|e| !e.throttled).collect();
-            if open.is_empty() {
-                if let Some(gap) = f.function_url.gap().or(f.resource_policy.gap()) {
-                    return meta.unknown_gap(resource, gap);
-                }
-                return meta.pass(resource);
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        let open: Vec<_> = entries
+            .get(&f.arn)
+            .into_iter()
+            .flatten()
+            .filter(|e| !e.throttled)
+            .collect();
+        if open.is_empty() {
+            if let Some(gap) = f.function_url.gap().or(f.resource_policy.gap()) {
+                return meta.unknown_gap(resource, gap);
             }
-            match &f.reserved_concurrency {
-                Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
-                Attr::Known(Some(n)) => meta.pass_with_note(resource, format!("reserved concurrency {n} caps the spend")),
-                Attr::Known(None) => {
-                    let gb_seconds = f64::from(f.timeout_seconds.unwrap_or(3)) * f64::from(f.memory_mb.unwrap_or(128)) / 1024.0;
-                    let mut lines: Vec<Evidence> = open.iter().map(|e| evidence(format!("entry.{}", e.kind), &e.description)).collect();
-                    lines.push(evidence("reserved_concurrency", "none"));
-                    lines.push(evidence(
-                        "cost_per_invocation",
-                        format!(
-                            "up to {gb_seconds:.2} GB-s ({} s x {} MB)",
-                            f.timeout_seconds.unwrap_or(3),
-                            f.memory_mb.unwrap_or(128)
-                        ),
-                    ));
-                    meta.fail(
+            return meta.pass(resource);
+        }
+        match &f.reserved_concurrency {
+            Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
+            Attr::Known(Some(n)) => {
+                meta.pass_with_note(resource, format!("reserved concurrency {n} caps the spend"))
+            }
+            Attr::Known(None) => {
+                let gb_seconds = f64::from(f.timeout_seconds.unwrap_or(3))
+                    * f64::from(f.memory_mb.unwrap_or(128))
+                    / 1024.0;
+                let mut lines: Vec<Evidence> = open
+                    .iter()
+                    .map(|e| evidence(format!("entry.{}", e.kind), &e.description))
+                    .collect();
+                lines.push(evidence("reserved_concurrency", "none"));
+                lines.push(evidence(
+                    "cost_per_invocation",
+                    format!(
+                        "up to {gb_seconds:.2} GB-s ({} s x {} MB)",
+                        f.timeout_seconds.unwrap_or(3),
+                        f.memory_mb.unwrap_or(128)
+                    ),
+                ));
+                meta.fail(
                         resource,
                         vec![Finding {
                             message: format!("anyone can invoke {} without limit: no throttle in front, no reserved concurrency", f.name),
@@ -56,8 +66,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                             related: open.iter().map(|e| e.arn.clone()).collect(),
                         }],
                     )
-                }
             }
-        })
-        .collect()
+        }
+    })
 }

@@ -22,70 +22,67 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let entries = entries(cx);
-    cx.inventory
-        .lambda_functions()
-        .map(|f| {
-            let resource = cx.function_ref(f);
-            let Some(found) = entries.get(&f.arn).filter(|e| !e.is_empty()) else {
-                // Not reachable without credentials, unless an input we needed was unreadable.
-                if let Some(gap) = f.function_url.gap().or(f.resource_policy.gap()) {
-                    return meta.unknown_gap(resource, gap);
-                }
-                return meta.pass(resource);
-            };
-            let Some(role) = cx.role(&f.role_arn) else {
-                return meta.unknown(
-                    resource,
-                    format!("the role {} is not in the inventory", f.role_arn),
-                    cx.inventory.iam.gap(),
-                );
-            };
-            let permissions = match cx.role_permissions(role) {
-                Ok(p) => p,
-                Err(why) => return meta.unknown(resource, why.reason, why.gap.as_deref()),
-            };
-            let mut dangers = Vec::new();
-            // Admin implies every other danger: say it once.
-            if is_admin(permissions) {
-                dangers.push("administrator access".to_owned());
-            } else {
-                let escalation = escalation_methods(permissions);
-                if !escalation.is_empty() {
-                    dangers.push(format!("privilege escalation ({})", escalation.join(", ")));
-                }
-                let exfiltration = exfiltration_actions(permissions);
-                if !exfiltration.is_empty() {
-                    dangers.push(format!("data exfiltration ({})", exfiltration.join(", ")));
-                }
+    crate::walk::functions(cx, meta, |f| {
+        let resource = cx.function_ref(f);
+        let Some(found) = entries.get(&f.arn).filter(|e| !e.is_empty()) else {
+            // Not reachable without credentials, unless an input we needed was unreadable.
+            if let Some(gap) = f.function_url.gap().or(f.resource_policy.gap()) {
+                return meta.unknown_gap(resource, gap);
             }
-            if dangers.is_empty() {
-                return meta.pass(resource);
-            }
-            let mut lines: Vec<Evidence> = found
-                .iter()
-                .map(|e| evidence(format!("entry.{}", e.kind), &e.description))
-                .collect();
-            lines.push(evidence("function", &f.arn));
-            lines.push(evidence("role", &role.arn));
-            lines.extend(dangers.iter().map(|d| evidence("permissions", d)));
-            meta.fail(
+            return meta.pass(resource);
+        };
+        let Some(role) = cx.role(&f.role_arn) else {
+            return meta.unknown(
                 resource,
-                vec![Finding {
-                    message: format!(
-                        "anyone can invoke {} ({}), and its role {} has {}",
-                        f.name,
-                        found.iter().map(|e| e.kind).collect::<Vec<_>>().join(", "),
-                        role.name,
-                        dangers.join("; ")
-                    ),
-                    evidence: lines,
-                    related: found
-                        .iter()
-                        .map(|e| e.arn.clone())
-                        .chain([role.arn.clone()])
-                        .collect(),
-                }],
-            )
-        })
-        .collect()
+                format!("the role {} is not in the inventory", f.role_arn),
+                cx.inventory.iam.gap(),
+            );
+        };
+        let permissions = match cx.role_permissions(role) {
+            Ok(p) => p,
+            Err(why) => return meta.unknown(resource, why.reason, why.gap.as_deref()),
+        };
+        let mut dangers = Vec::new();
+        // Admin implies every other danger: say it once.
+        if is_admin(permissions) {
+            dangers.push("administrator access".to_owned());
+        } else {
+            let escalation = escalation_methods(permissions);
+            if !escalation.is_empty() {
+                dangers.push(format!("privilege escalation ({})", escalation.join(", ")));
+            }
+            let exfiltration = exfiltration_actions(permissions);
+            if !exfiltration.is_empty() {
+                dangers.push(format!("data exfiltration ({})", exfiltration.join(", ")));
+            }
+        }
+        if dangers.is_empty() {
+            return meta.pass(resource);
+        }
+        let mut lines: Vec<Evidence> = found
+            .iter()
+            .map(|e| evidence(format!("entry.{}", e.kind), &e.description))
+            .collect();
+        lines.push(evidence("function", &f.arn));
+        lines.push(evidence("role", &role.arn));
+        lines.extend(dangers.iter().map(|d| evidence("permissions", d)));
+        meta.fail(
+            resource,
+            vec![Finding {
+                message: format!(
+                    "anyone can invoke {} ({}), and its role {} has {}",
+                    f.name,
+                    found.iter().map(|e| e.kind).collect::<Vec<_>>().join(", "),
+                    role.name,
+                    dangers.join("; ")
+                ),
+                evidence: lines,
+                related: found
+                    .iter()
+                    .map(|e| e.arn.clone())
+                    .chain([role.arn.clone()])
+                    .collect(),
+            }],
+        )
+    })
 }

@@ -11,31 +11,13 @@ pub(crate) fn bucket_ref(cx: &Context<'_>, b: &S3Bucket) -> ResourceRef {
     })
 }
 
-/// Runs `judge` on every bucket; no result list at all when the listing failed becomes one
-/// account-level unknown.
+/// Runs `judge` on every bucket (the walker gives the unknown for an unreadable listing).
 pub(crate) fn each_bucket<'a>(
     cx: &Context<'a>,
     meta: &CheckMeta,
     judge: impl Fn(&'a S3Bucket, ResourceRef) -> CheckResult,
 ) -> Vec<CheckResult> {
-    match &cx.inventory.s3.buckets {
-        Attr::Known(buckets) => buckets
-            .iter()
-            .map(|b| judge(b, bucket_ref(cx, b)))
-            .collect(),
-        Attr::Unavailable(gap) => {
-            let account = cx.account();
-            vec![meta.unknown_gap(
-                cx.resource(
-                    ResourceKind::Account,
-                    &format!("arn:aws:s3:::*@{account}"),
-                    account,
-                    "global",
-                ),
-                gap,
-            )]
-        }
-    }
+    crate::walk::buckets(cx, meta, |b| judge(b, bucket_ref(cx, b)))
 }
 
 /// The Block Public Access in force for a bucket: each flag on at either level.
