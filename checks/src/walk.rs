@@ -48,17 +48,29 @@ struct Scope<'a, T> {
     placeholder_arn: String,
 }
 
+/// What an unlisted scope's unknown result stands for.
+#[derive(Clone, Copy)]
+struct Unlisted<'s> {
+    kind: ResourceKind,
+    arn: &'s str,
+    region: &'s str,
+    listing: &'static Listing,
+}
+
 /// The unknown result that stands for the unlisted resources of a scope.
 fn unlisted(
     cx: &Context<'_>,
     meta: &CheckMeta,
-    kind: ResourceKind,
-    arn: &str,
-    region: &str,
-    listing: &Listing,
+    what: &Unlisted<'_>,
     gap: &Gap,
     partial: bool,
 ) -> CheckResult {
+    let Unlisted {
+        kind,
+        arn,
+        region,
+        listing,
+    } = *what;
     let scope = if region == "global" {
         "in the account".to_owned()
     } else {
@@ -90,33 +102,21 @@ fn walk<'a, T: 'a, Y: Yield>(
 ) -> Vec<CheckResult> {
     let mut out = Vec::new();
     for scope in scopes {
+        let what = Unlisted {
+            kind,
+            arn: &scope.placeholder_arn,
+            region: scope.region,
+            listing: scope.listing,
+        };
         match scope.list {
-            Attr::Unavailable(gap) => out.push(unlisted(
-                cx,
-                meta,
-                kind,
-                &scope.placeholder_arn,
-                scope.region,
-                scope.listing,
-                gap,
-                false,
-            )),
+            Attr::Unavailable(gap) => out.push(unlisted(cx, meta, &what, gap, false)),
             Attr::Known(items) => {
                 for item in items {
                     judge(scope.region, item).push_into(&mut out);
                 }
                 let region = (scope.region != "global").then_some(scope.region);
                 if let Some(gap) = cx.inventory.listing_gap(scope.listing, region) {
-                    out.push(unlisted(
-                        cx,
-                        meta,
-                        kind,
-                        &scope.placeholder_arn,
-                        scope.region,
-                        scope.listing,
-                        gap,
-                        true,
-                    ));
+                    out.push(unlisted(cx, meta, &what, gap, true));
                 }
             }
         }
@@ -281,33 +281,21 @@ fn principals<'a, T: 'a, Y: Yield>(
     mut judge: impl FnMut(&'a T) -> Y,
 ) -> Vec<CheckResult> {
     let placeholder = format!("arn:{}:iam::{}:{noun}/*", partition(cx), cx.account());
+    let what = Unlisted {
+        kind,
+        arn: &placeholder,
+        region: "global",
+        listing: &listing::IAM_PRINCIPALS,
+    };
     let mut out = Vec::new();
     match &cx.inventory.iam {
-        Attr::Unavailable(gap) => out.push(unlisted(
-            cx,
-            meta,
-            kind,
-            &placeholder,
-            "global",
-            &listing::IAM_PRINCIPALS,
-            gap,
-            false,
-        )),
+        Attr::Unavailable(gap) => out.push(unlisted(cx, meta, &what, gap, false)),
         Attr::Known(iam) => {
             for item in of(iam) {
                 judge(item).push_into(&mut out);
             }
             if let Some(gap) = cx.inventory.listing_gap(&listing::IAM_PRINCIPALS, None) {
-                out.push(unlisted(
-                    cx,
-                    meta,
-                    kind,
-                    &placeholder,
-                    "global",
-                    &listing::IAM_PRINCIPALS,
-                    gap,
-                    true,
-                ));
+                out.push(unlisted(cx, meta, &what, gap, true));
             }
         }
     }
