@@ -138,7 +138,7 @@ pub struct Context<'a> {
     /// Analysed inline policies by text (generated stacks repeat them across roles).
     inline: std::sync::Mutex<HashMap<(String, &'a str), Arc<AnalysedPolicy>>>,
     /// Credential-free entries per function, computed once for the checks that need them.
-    pub(crate) entries: OnceLock<HashMap<String, Vec<crate::path::entries::Entry>>>,
+    pub(crate) entries: OnceLock<crate::path::entries::Entries>,
     role_permissions: HashMap<&'a str, OnceLock<Result<Permissions, Unresolved>>>,
 }
 

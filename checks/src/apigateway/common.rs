@@ -7,12 +7,6 @@ use crate::model::{
     Throttle,
 };
 
-/// The account-level default REST throttle when GetAccount is unreadable (AWS's documented one).
-pub(crate) const AWS_DEFAULT_THROTTLE: Throttle = Throttle {
-    burst_limit: Some(5000),
-    rate_limit: Some(10000.0),
-};
-
 pub(crate) fn is_private(api: &RestApi) -> bool {
     api.endpoint_types.iter().any(|t| t == "PRIVATE")
 }
@@ -41,16 +35,26 @@ pub(crate) fn each_http_stage<'a>(
 }
 
 /// A stage throttles when its stage-wide (`*/*`) method setting limits below the account's
-/// default; an entry equal to the defaults (what some endpoints fill in) limits nothing.
-pub(crate) fn stage_throttle(
+/// default; an entry equal to the defaults (what some endpoints fill in) limits nothing. The
+/// account's defaults come from `GetAccount`: when it could not be read, a stage that has a
+/// setting cannot be judged (the gap), never compared with an assumed default.
+pub(crate) fn stage_throttle<'a>(
     stage: &RestApiStage,
-    account: &Attr<ApiGatewayAccount>,
-) -> Option<Throttle> {
-    let setting = stage.method_settings.get("*/*")?;
-    let defaults = account
-        .known()
-        .and_then(|a| a.throttle.clone())
-        .unwrap_or(AWS_DEFAULT_THROTTLE);
+    account: &'a Attr<ApiGatewayAccount>,
+) -> Result<Option<Throttle>, &'a crate::model::Gap> {
+    let Some(setting) = stage.method_settings.get("*/*") else {
+        return Ok(None);
+    };
+    if setting.throttling_rate_limit.is_none() && setting.throttling_burst_limit.is_none() {
+        return Ok(None);
+    }
+    let defaults = match account {
+        Attr::Known(a) => a.throttle.clone().unwrap_or(Throttle {
+            burst_limit: None,
+            rate_limit: None,
+        }),
+        Attr::Unavailable(gap) => return Err(gap),
+    };
     let rate_limited = match (setting.throttling_rate_limit, defaults.rate_limit) {
         (Some(rate), Some(default)) => rate >= 0.0 && rate < default,
         (Some(rate), None) => rate >= 0.0,
@@ -61,10 +65,10 @@ pub(crate) fn stage_throttle(
         (Some(burst), None) => burst >= 0,
         _ => false,
     };
-    (rate_limited || burst_limited).then_some(Throttle {
+    Ok((rate_limited || burst_limited).then_some(Throttle {
         burst_limit: setting.throttling_burst_limit,
         rate_limit: setting.throttling_rate_limit,
-    })
+    }))
 }
 
 /// Usage plans of the region that cover this stage.

@@ -21,17 +21,28 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_rest_stage(cx, meta, |region, api, stage, resource| {
-        if let Some(t) = stage_throttle(stage, &region.apigateway_account) {
-            return Some(
-                meta.pass_with_note(resource, format!("stage throttle {}", throttle_text(&t))),
-            );
-        }
+        let account_gap = match stage_throttle(stage, &region.apigateway_account) {
+            Ok(Some(t)) => {
+                return Some(
+                    meta.pass_with_note(resource, format!("stage throttle {}", throttle_text(&t))),
+                );
+            }
+            Ok(None) => None,
+            // The stage sets a throttle, but whether it is below the account's default is
+            // unknown: a usage plan may still settle it.
+            Err(gap) => Some(gap),
+        };
         Some(match usage_plans_for(region, api, stage) {
             Err(gap) => meta.unknown_gap(resource, gap),
             Ok(plans) => match plans.iter().find(|p| p.throttle.is_some()) {
                 Some(plan) => {
                     meta.pass_with_note(resource, format!("usage plan {} throttles it", plan.id))
                 }
+                None if account_gap.is_some() => meta.unknown(
+                    resource,
+                    "the stage sets a throttle, but the account's default it must be below could not be read",
+                    account_gap,
+                ),
                 None => meta.fail_one(
                     resource,
                     format!(

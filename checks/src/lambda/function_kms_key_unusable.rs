@@ -24,6 +24,24 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         let key_arn = f.kms_key_arn.as_deref()?;
         let resource = cx.function_ref(f);
         let region = key_arn.split(':').nth(3).unwrap_or_default();
+        // A key of another account is not in this inventory: its absence proves nothing.
+        let owner = key_arn.split(':').nth(4).unwrap_or_default();
+        if owner != cx.account() {
+            return Some(if cx.is_trusted_account(owner) {
+                meta.pass_with_note(
+                    resource,
+                    format!("{key_arn} belongs to the trusted account {owner}"),
+                )
+            } else {
+                meta.unknown(
+                    resource,
+                    format!(
+                        "{key_arn} belongs to account {owner}, whose keys this scan cannot read"
+                    ),
+                    None,
+                )
+            });
+        }
         let Some(regional) = cx.inventory.regions.iter().find(|r| r.region == region) else {
             return Some(meta.unknown(
                 resource,
@@ -32,7 +50,10 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             ));
         };
         // The key listing of that region must be complete for "missing" to mean missing.
-        if let Attr::Unavailable(gap) = &regional.kms_keys {
+        if let Some(gap) = regional.kms_keys.gap().or_else(|| {
+            cx.inventory
+                .listing_gap(&crate::model::listing::KMS_KEYS, Some(region))
+        }) {
             return Some(meta.unknown_gap(resource, gap));
         }
         let Some(key) = cx.kms_key(key_arn) else {

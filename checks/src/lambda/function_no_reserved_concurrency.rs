@@ -44,7 +44,14 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     ),
                     vec![
                         evidence("reserved_concurrency", "none"),
-                        evidence("publicly_invocable", public.to_string()),
+                        evidence(
+                            "publicly_invocable",
+                            match (public, entries.blind_spot(f)) {
+                                (true, _) => "true".to_owned(),
+                                (false, None) => "false".to_owned(),
+                                (false, Some(blind)) => format!("unknown ({} unread)", blind.hop),
+                            },
+                        ),
                     ],
                 );
                 if public {

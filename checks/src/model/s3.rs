@@ -43,6 +43,20 @@ pub struct PublicAccessBlock {
     pub restrict_public_buckets: bool,
 }
 
+/// The four flags as AWS names them, for evidence.
+impl std::fmt::Display for PublicAccessBlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "BlockPublicAcls={} IgnorePublicAcls={} BlockPublicPolicy={} RestrictPublicBuckets={}",
+            self.block_public_acls,
+            self.ignore_public_acls,
+            self.block_public_policy,
+            self.restrict_public_buckets
+        )
+    }
+}
+
 impl PublicAccessBlock {
     pub fn all_on(&self) -> bool {
         self.block_public_acls

@@ -1,4 +1,4 @@
-use super::entries::entries;
+use super::entries::{Throttled, entries};
 use crate::check::*;
 use crate::context::Context;
 use crate::model::Attr;
@@ -24,15 +24,27 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let entries = entries(cx);
     crate::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
-        let open: Vec<_> = entries
-            .get(&f.arn)
-            .into_iter()
-            .flatten()
-            .filter(|e| !e.throttled)
+        let found = entries.of(f);
+        let open: Vec<_> = found
+            .iter()
+            .filter(|e| matches!(e.throttled, Throttled::No))
             .collect();
         if open.is_empty() {
-            if let Some(gap) = f.function_url.gap().or(f.resource_policy.gap()) {
-                return meta.unknown_gap(resource, gap);
+            // Every entry found is throttled, or none was found: unless a read we needed
+            // failed, nothing lets anyone run up the bill.
+            let unknown_throttle = found.iter().find_map(|e| match &e.throttled {
+                Throttled::Unknown(blind) => Some(blind.clone()),
+                _ => None,
+            });
+            let blind = unknown_throttle.or_else(|| {
+                if found.is_empty() {
+                    entries.blind_spot(f)
+                } else {
+                    None
+                }
+            });
+            if let Some(blind) = blind {
+                return meta.unknown(resource, entries.blind_reason(&blind), Some(&blind.gap));
             }
             return meta.pass(resource);
         }

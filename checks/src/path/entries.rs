@@ -5,7 +5,8 @@
 use crate::apigateway::common::{is_private, stage_throttle};
 use crate::context::Context;
 use crate::lambda::function_public_policy::invoke_access;
-use crate::model::{Attr, LambdaFunction};
+use crate::model::listing::{self, Listing};
+use crate::model::{Attr, Gap, LambdaFunction, RegionInventory, RestApi};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
@@ -16,7 +17,71 @@ pub(crate) struct Entry {
     pub(crate) arn: String,
     pub(crate) description: String,
     /// Stage throttle, usage plan or WAF in front of it.
-    pub(crate) throttled: bool,
+    pub(crate) throttled: Throttled,
+}
+
+/// Whether something limits the request rate in front of an entry.
+#[derive(Debug, Clone)]
+pub(crate) enum Throttled {
+    Yes,
+    No,
+    /// A read needed to tell failed (the stages, or the account's API Gateway settings).
+    Unknown(BlindSpot),
+}
+
+/// A hop on the way from an entry to a function that could not be read: a function not
+/// found reachable is then unknown, not safe.
+#[derive(Debug, Clone)]
+pub(crate) struct BlindSpot {
+    /// What could not be read, for people (`the methods of REST API orders (a1b2) in us-east-1`).
+    pub(crate) hop: String,
+    pub(crate) gap: Gap,
+}
+
+/// Credential-free entries per function ARN, and the hops that could not be read.
+#[derive(Debug, Default)]
+pub(crate) struct Entries {
+    by_function: HashMap<String, Vec<Entry>>,
+    /// Unread hops that could hide an entry to any function.
+    pub(crate) blind: Vec<BlindSpot>,
+}
+
+impl Entries {
+    /// The entries found for a function (empty when none was found).
+    pub(crate) fn of(&self, f: &LambdaFunction) -> &[Entry] {
+        self.by_function.get(&f.arn).map_or(&[], Vec::as_slice)
+    }
+
+    /// Why "no entry found" does not mean "no entry" for this function, if it does not: its
+    /// own URL or policy unread, or a hop of an API that could reach it.
+    pub(crate) fn blind_spot(&self, f: &LambdaFunction) -> Option<BlindSpot> {
+        let own = |what: &str, gap: Option<&Gap>| {
+            gap.map(|gap| BlindSpot {
+                hop: format!("the {what} of {}", f.name),
+                gap: gap.clone(),
+            })
+        };
+        own("function URL", f.function_url.gap())
+            .or_else(|| own("resource policy", f.resource_policy.gap()))
+            .or_else(|| self.blind.first().cloned())
+    }
+
+    /// A readable account of the unread hops, for an unknown result.
+    pub(crate) fn blind_reason(&self, first: &BlindSpot) -> String {
+        let more = self.blind.iter().filter(|b| b.hop != first.hop).count();
+        format!(
+            "whether anyone can reach it without credentials is unknown: {} could not be read ({} {}: {}){}",
+            first.hop,
+            first.gap.operation,
+            first.gap.error_code,
+            first.gap.message,
+            if more > 0 {
+                format!(", and {more} more unread hop(s)")
+            } else {
+                String::new()
+            }
+        )
+    }
 }
 
 /// The function ARN an integration URI targets, qualifier dropped:
@@ -41,12 +106,43 @@ pub(crate) fn integration_function(uri: &str) -> Option<String> {
 }
 
 /// Entries per function ARN, computed once per evaluation.
-pub(crate) fn entries<'c>(cx: &'c Context<'_>) -> &'c HashMap<String, Vec<Entry>> {
+pub(crate) fn entries<'c>(cx: &'c Context<'_>) -> &'c Entries {
     cx.entries.get_or_init(|| compute(cx))
 }
 
-fn compute(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
+fn blind(hop: String, gap: &Gap) -> BlindSpot {
+    BlindSpot {
+        hop,
+        gap: gap.clone(),
+    }
+}
+
+/// The list of a region, or the blind spot it leaves (wholly or partly unread).
+fn listed<'a, T>(
+    cx: &'a Context<'_>,
+    list: &'a Attr<Vec<T>>,
+    listing: &Listing,
+    region: &str,
+    out: &mut Vec<BlindSpot>,
+) -> &'a [T] {
+    let what = format!("the {} of {region}", listing.resources);
+    match list {
+        Attr::Unavailable(gap) => {
+            out.push(blind(what, gap));
+            &[]
+        }
+        Attr::Known(items) => {
+            if let Some(gap) = cx.inventory.listing_gap(listing, Some(region)) {
+                out.push(blind(format!("part of {what}"), gap));
+            }
+            items
+        }
+    }
+}
+
+fn compute(cx: &Context<'_>) -> Entries {
     let mut map: HashMap<String, Vec<Entry>> = HashMap::new();
+    let mut unread: Vec<BlindSpot> = Vec::new();
     for f in cx.inventory.lambda_functions() {
         if let Attr::Known(Some(url)) = &f.function_url
             && url.auth_type == "NONE"
@@ -55,7 +151,7 @@ fn compute(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
                 kind: "function-url",
                 arn: f.arn.clone(),
                 description: format!("function URL {} (AuthType NONE)", url.url),
-                throttled: false,
+                throttled: Throttled::No,
             });
         }
         if let Ok(Some(access)) = invoke_access(cx, f)
@@ -68,23 +164,33 @@ fn compute(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
                     "resource policy open to anyone ({})",
                     access.public_statements.join(", ")
                 ),
-                throttled: false,
+                throttled: Throttled::No,
             });
         }
     }
     for region in &cx.inventory.regions {
-        for api in region.rest_apis.known().into_iter().flatten() {
+        let name = region.region.as_str();
+        let rest = listed(
+            cx,
+            &region.rest_apis,
+            &listing::REST_APIS,
+            name,
+            &mut unread,
+        );
+        for api in rest {
             if is_private(api) {
                 continue;
             }
-            let stages = api.stages.known().map(Vec::as_slice).unwrap_or_default();
-            // Throttled only when every deployed stage is.
-            let throttled = !stages.is_empty()
-                && stages.iter().all(|s| {
-                    stage_throttle(s, &region.apigateway_account).is_some()
-                        || s.web_acl_arn.is_some()
-                });
-            for resource in api.resources.known().into_iter().flatten() {
+            let label = format!("REST API {} ({}) in {name}", api.name, api.id);
+            let throttled = rest_throttled(region, api, &label);
+            let resources = match &api.resources {
+                Attr::Known(resources) => resources.as_slice(),
+                Attr::Unavailable(gap) => {
+                    unread.push(blind(format!("the methods of {label}"), gap));
+                    continue;
+                }
+            };
+            for resource in resources {
                 for m in &resource.methods {
                     if m.authorization_type != "NONE"
                         || m.api_key_required
@@ -107,24 +213,57 @@ fn compute(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
                             "{} {} on REST API {} (no authorization, no API key)",
                             m.http_method, resource.path, api.name
                         ),
-                        throttled,
+                        throttled: throttled.clone(),
                     });
                 }
             }
         }
-        for api in region.http_apis.known().into_iter().flatten() {
-            let integrations = api
-                .integrations
-                .known()
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let stages = api.stages.known().map(Vec::as_slice).unwrap_or_default();
-            let throttled =
-                !stages.is_empty() && stages.iter().all(|s| s.default_route_throttle.is_some());
-            for route in api.routes.known().into_iter().flatten() {
-                if route.authorization_type.as_deref().unwrap_or("NONE") != "NONE" {
+        let http = listed(
+            cx,
+            &region.http_apis,
+            &listing::HTTP_APIS,
+            name,
+            &mut unread,
+        );
+        for api in http {
+            let label = format!("HTTP API {} ({}) in {name}", api.name, api.id);
+            let routes = match &api.routes {
+                Attr::Known(routes) => routes.as_slice(),
+                Attr::Unavailable(gap) => {
+                    unread.push(blind(format!("the routes of {label}"), gap));
                     continue;
                 }
+            };
+            let open: Vec<_> = routes
+                .iter()
+                .filter(|r| r.authorization_type.as_deref().unwrap_or("NONE") == "NONE")
+                .collect();
+            if open.is_empty() {
+                continue;
+            }
+            // Only an unauthenticated route makes the integrations matter.
+            let integrations = match &api.integrations {
+                Attr::Known(integrations) => integrations.as_slice(),
+                Attr::Unavailable(gap) => {
+                    unread.push(blind(format!("the integrations of {label}"), gap));
+                    continue;
+                }
+            };
+            let throttled = match &api.stages {
+                Attr::Unavailable(gap) => {
+                    Throttled::Unknown(blind(format!("the stages of {label}"), gap))
+                }
+                Attr::Known(stages) => {
+                    if !stages.is_empty()
+                        && stages.iter().all(|s| s.default_route_throttle.is_some())
+                    {
+                        Throttled::Yes
+                    } else {
+                        Throttled::No
+                    }
+                }
+            };
+            for route in open {
                 let integration_id = route
                     .target
                     .as_deref()
@@ -144,20 +283,51 @@ fn compute(cx: &Context<'_>) -> HashMap<String, Vec<Entry>> {
                         "route {} on HTTP API {} (no authorization)",
                         route.route_key, api.name
                     ),
-                    throttled,
+                    throttled: throttled.clone(),
                 });
             }
         }
     }
-    map
+    Entries {
+        by_function: map,
+        blind: unread,
+    }
+}
+
+/// Throttled only when every deployed stage is (stage throttle or WAF); unknown when the
+/// stages or the account's settings they are compared with could not be read.
+fn rest_throttled(region: &RegionInventory, api: &RestApi, label: &str) -> Throttled {
+    let stages = match &api.stages {
+        Attr::Known(stages) => stages,
+        Attr::Unavailable(gap) => {
+            return Throttled::Unknown(blind(format!("the stages of {label}"), gap));
+        }
+    };
+    if stages.is_empty() {
+        return Throttled::No;
+    }
+    let mut unknown = None;
+    for stage in stages {
+        if stage.web_acl_arn.is_some() {
+            continue;
+        }
+        match stage_throttle(stage, &region.apigateway_account) {
+            Ok(Some(_)) => {}
+            Ok(None) => return Throttled::No,
+            Err(gap) => {
+                unknown = Some(blind(
+                    format!("the API Gateway account settings of {}", region.region),
+                    gap,
+                ));
+            }
+        }
+    }
+    unknown.map_or(Throttled::Yes, Throttled::Unknown)
 }
 
 /// Whether the function has any credential-free entry (for severity adjustments).
-pub(crate) fn publicly_invocable(
-    entries: &HashMap<String, Vec<Entry>>,
-    f: &LambdaFunction,
-) -> bool {
-    entries.get(&f.arn).is_some_and(|e| !e.is_empty())
+pub(crate) fn publicly_invocable(entries: &Entries, f: &LambdaFunction) -> bool {
+    !entries.of(f).is_empty()
 }
 
 #[cfg(test)]

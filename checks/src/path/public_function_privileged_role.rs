@@ -24,13 +24,14 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let entries = entries(cx);
     crate::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
-        let Some(found) = entries.get(&f.arn).filter(|e| !e.is_empty()) else {
-            // Not reachable without credentials, unless an input we needed was unreadable.
-            if let Some(gap) = f.function_url.gap().or(f.resource_policy.gap()) {
-                return meta.unknown_gap(resource, gap);
+        let found = entries.of(f);
+        if found.is_empty() {
+            // Not reachable without credentials, unless a hop we needed was unreadable.
+            if let Some(blind) = entries.blind_spot(f) {
+                return meta.unknown(resource, entries.blind_reason(&blind), Some(&blind.gap));
             }
             return meta.pass(resource);
-        };
+        }
         let Some(role) = cx.role(&f.role_arn) else {
             return meta.unknown(
                 resource,

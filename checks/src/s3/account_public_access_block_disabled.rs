@@ -42,7 +42,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     ),
                     vec![evidence(
                         "account_public_access_block",
-                        pab.map_or_else(|| "none".to_owned(), |p| format!("{p:?}")),
+                        pab.map_or_else(|| "none".to_owned(), |p| p.to_string()),
                     )],
                 ),
             }

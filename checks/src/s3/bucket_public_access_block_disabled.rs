@@ -37,7 +37,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Attr::Known(pab) => meta.fail_one(
                 resource,
                 format!("bucket {} does not have all four Block Public Access settings on, and the account level does not cover it", b.name),
-                vec![evidence("public_access_block", pab.map_or_else(|| "none".to_owned(), |p| format!("{p:?}")))],
+                vec![evidence("public_access_block", pab.map_or_else(|| "none".to_owned(), |p| p.to_string()))],
             ),
         }
     })
