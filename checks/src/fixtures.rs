@@ -1,8 +1,9 @@
 //! Fixture inventories for the registry-driven check test. A fixture file
 //! (`checks/fixtures/<service>/<stem>.json`) lists resources as small JSON patches over
 //! complete, clean defaults, so each file says only what matters to its check. Resources are
-//! named `bad-*` (must fail), `ok-*` (must pass) and `unknown-*` (must be unknown); `expect`
-//! maps other result names (account-level results) to their status.
+//! named `bad-*` (must fail), `ok-*` (must pass), `unknown-*` (must be unknown) and `skip-*`
+//! (must not be judged by the check); each named resource must yield a result. `expect` maps
+//! other result names (account-level results) to their status.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use crate::model::Inventory;
@@ -195,6 +196,10 @@ fn http_api(region: &str, p: &Value) -> Value {
     let arn = format!("arn:aws:apigateway:{region}::/apis/{id}");
     let mut p = p.clone();
     let routes = p.as_object_mut().and_then(|o| o.remove("routes"));
+    // An unreadable list is kept as it is.
+    if let Some(unavailable) = routes.as_ref().filter(|r| r.get("unavailable").is_some()) {
+        p["routes"] = unavailable.clone();
+    }
     let stages = p.as_object_mut().and_then(|o| o.remove("stages"));
     let mut value = patched(
         json!({
@@ -204,7 +209,7 @@ fn http_api(region: &str, p: &Value) -> Value {
         }),
         &p,
     );
-    if let Some(routes) = routes {
+    if let Some(routes) = routes.filter(|r| r.get("unavailable").is_none()) {
         value["routes"] = json!({"known": routes.as_array().unwrap().iter().map(|r| {
             let rid = r["id"].as_str().unwrap();
             patched(json!({"id": rid, "arn": format!("{arn}/routes/{rid}"), "route_key": "GET /", "authorization_type": "AWS_IAM",

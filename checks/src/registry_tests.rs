@@ -185,7 +185,41 @@ fn run_scenario(id: &str, fixture: &serde_json::Value) -> Vec<(String, Status)> 
         }
         seen.push((r.resource.name.to_string(), r.status));
     }
+    // Every resource the fixture names as an expectation must be judged: a check that silently
+    // skips one would otherwise pass its own test.
+    for named in named_resources(fixture) {
+        let judged = seen.iter().any(|(name, _)| name.contains(&named));
+        if named.starts_with("skip-") {
+            assert!(!judged, "{id}: `{named}` must not be judged by this check");
+        } else {
+            assert!(judged, "{id}: the fixture's `{named}` yields no result");
+        }
+    }
     seen
+}
+
+/// Names (or ids) of the fixture's resources that start with `bad-`, `ok-`, `unknown-` or
+/// `skip-` (a resource the check must not judge, e.g. a container image for a runtime check).
+fn named_resources(fixture: &serde_json::Value) -> Vec<String> {
+    let mut names = Vec::new();
+    let Some(object) = fixture.as_object() else {
+        return names;
+    };
+    for list in object.values().filter_map(serde_json::Value::as_array) {
+        for item in list {
+            for key in ["name", "id"] {
+                if let Some(name) = item.get(key).and_then(serde_json::Value::as_str)
+                    && ["bad-", "ok-", "unknown-", "skip-"]
+                        .iter()
+                        .any(|p| name.starts_with(p))
+                    && !names.iter().any(|n| n == name)
+                {
+                    names.push(name.to_owned());
+                }
+            }
+        }
+    }
+    names
 }
 
 #[test]
@@ -215,6 +249,94 @@ fn every_check_passes_fails_and_is_unknown_on_its_fixture() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Every check on an account where every listing failed: results, all unknown, each with the
+/// gap that explains it (never an empty result list, never a pass).
+#[test]
+fn every_check_is_unknown_when_its_listings_fail() {
+    let unread = fixtures::gap("listing");
+    let fixture = serde_json::json!({
+        "iam_unavailable": true, "buckets_unavailable": true, "lambda_functions_unavailable": true,
+        "rest_apis_unavailable": true, "usage_plans_unavailable": true, "api_keys_unavailable": true,
+        "domain_names_unavailable": true, "http_apis_unavailable": true, "kms_keys_unavailable": true,
+        "account_public_access_block": unread, "apigateway_account": unread
+    });
+    let inventory = fixtures::inventory(&fixture);
+    let options = Options::default();
+    let cx = Context::new(&inventory, &options);
+    let mut failures = Vec::new();
+    for check in REGISTRY {
+        let results = (check.run)(&cx);
+        if results.is_empty() {
+            failures.push(format!("{}: no result at all", check.meta.id));
+        }
+        for r in results
+            .iter()
+            .filter(|r| r.status != Status::Unknown || r.gap.is_none())
+        {
+            failures.push(format!(
+                "{}: {} is {:?} (gap: {})",
+                check.meta.id,
+                r.resource.arn,
+                r.status,
+                r.gap.is_some()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A listing that failed after some pages: what was listed is judged as usual, and one unknown
+/// with a wildcard ARN stands for the rest.
+#[test]
+fn a_partly_read_listing_adds_an_unknown_for_the_rest() {
+    use crate::model::listing::LISTINGS;
+    let mut failures = Vec::new();
+    for check in REGISTRY {
+        if check.meta.resource_kind == crate::check::ResourceKind::Account {
+            continue;
+        }
+        let (service, stem) = location(check.meta.id);
+        let text = std::fs::read_to_string(root().join(format!("fixtures/{service}/{stem}.json")))
+            .unwrap();
+        let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let first = match document {
+            serde_json::Value::Array(list) => list.into_iter().next().unwrap(),
+            single => single,
+        };
+        let mut inventory = fixtures::inventory(&first);
+        for listing in LISTINGS.iter().filter(|l| l.enumerates) {
+            let global = matches!(listing.service, "iam" | "s3");
+            inventory.gaps.push(crate::model::Gap {
+                service: listing.service.to_owned(),
+                region: (!global).then(|| "us-east-1".to_owned()),
+                operation: listing.operation.to_owned(),
+                resource: None,
+                kind: crate::model::GapKind::Throttled,
+                error_code: "ThrottlingException".to_owned(),
+                message: "page 2 could not be read".to_owned(),
+                request_id: None,
+            });
+        }
+        let options = Options {
+            now: time::macros::datetime!(2026-11-22 12:00 UTC),
+            ..Options::default()
+        };
+        let cx = Context::new(&inventory, &options);
+        let results = (check.run)(&cx);
+        let judged = results.iter().any(|r| !r.resource.arn.contains('*'));
+        let rest = results
+            .iter()
+            .any(|r| r.status == Status::Unknown && r.resource.arn.contains('*'));
+        if !judged || !rest {
+            failures.push(format!(
+                "{}: listed resources judged: {judged}, unknown for the rest: {rest}",
+                check.meta.id
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
