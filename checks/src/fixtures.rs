@@ -228,6 +228,32 @@ fn http_api(region: &str, p: &Value) -> Value {
     value
 }
 
+/// `"listing_gaps": ["ListFunctions", ...]`: listings that failed after some pages (the
+/// resources listed are in the fixture; the rest are unread).
+fn listing_gaps(fixture: &Value) -> Value {
+    let operations = fixture
+        .get("listing_gaps")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    Value::Array(
+        operations
+            .iter()
+            .map(|op| {
+                let op = op.as_str().unwrap();
+                let listing = crate::model::listing::LISTINGS
+                    .iter()
+                    .find(|l| l.operation == op)
+                    .unwrap_or_else(|| panic!("{op} is not a listing"));
+                let global = matches!(listing.service, "iam" | "s3");
+                json!({"service": listing.service, "region": (!global).then_some("us-east-1"),
+                    "operation": op, "kind": "throttled", "error_code": "ThrottlingException",
+                    "message": "page 2 could not be read"})
+            })
+            .collect(),
+    )
+}
+
 /// Builds a complete inventory from a fixture document.
 pub(crate) fn inventory(fixture: &Value) -> Inventory {
     let list = |key: &str| {
@@ -299,7 +325,7 @@ pub(crate) fn inventory(fixture: &Value) -> Inventory {
             "http_apis": known_or("http_apis", Value::Array(list("http_apis").iter().map(|a| http_api(region, a)).collect())),
             "kms_keys": known_or("kms_keys", Value::Array(list("kms_keys").iter().map(|k| key(region, k)).collect()))
         }],
-        "gaps": [],
+        "gaps": listing_gaps(fixture),
         "calls": {"operations": 0, "attempts": 0, "failed_attempts": 0, "by_operation": []}
     });
     serde_json::from_value(value)

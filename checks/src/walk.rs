@@ -169,6 +169,17 @@ pub(crate) fn functions<'a, Y: Yield>(
     )
 }
 
+/// The gap of a Lambda listing that failed (wholly or partly) in any scanned region: a
+/// question about *all* functions (who shares a role) cannot be answered without them.
+pub(crate) fn unlisted_functions<'a>(cx: &Context<'a>) -> Option<&'a Gap> {
+    cx.inventory.regions.iter().find_map(|r| {
+        r.lambda_functions.gap().or_else(|| {
+            cx.inventory
+                .listing_gap(&listing::LAMBDA_FUNCTIONS, Some(&r.region))
+        })
+    })
+}
+
 /// Every KMS key of every scanned region.
 pub(crate) fn keys<'a, Y: Yield>(
     cx: &Context<'a>,

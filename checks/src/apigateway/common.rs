@@ -71,22 +71,33 @@ pub(crate) fn stage_throttle<'a>(
     }))
 }
 
-/// Usage plans of the region that cover this stage.
+/// Usage plans of the region that cover this stage. None found in a partly read listing is
+/// not "none": the gap.
 pub(crate) fn usage_plans_for<'a>(
+    cx: &Context<'a>,
     region: &'a RegionInventory,
     api: &RestApi,
     stage: &RestApiStage,
 ) -> Result<Vec<&'a crate::model::UsagePlan>, &'a crate::model::Gap> {
     match &region.usage_plans {
         Attr::Unavailable(gap) => Err(gap),
-        Attr::Known(plans) => Ok(plans
-            .iter()
-            .filter(|p| {
-                p.api_stages
-                    .iter()
-                    .any(|s| s.api_id == api.id && s.stage == stage.name)
-            })
-            .collect()),
+        Attr::Known(plans) => {
+            let covering: Vec<_> = plans
+                .iter()
+                .filter(|p| {
+                    p.api_stages
+                        .iter()
+                        .any(|s| s.api_id == api.id && s.stage == stage.name)
+                })
+                .collect();
+            match cx
+                .inventory
+                .listing_gap(&crate::model::listing::USAGE_PLANS, Some(&region.region))
+            {
+                Some(gap) if covering.is_empty() => Err(gap),
+                _ => Ok(covering),
+            }
+        }
     }
 }
 

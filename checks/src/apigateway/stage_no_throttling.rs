@@ -32,7 +32,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             // unknown: a usage plan may still settle it.
             Err(gap) => Some(gap),
         };
-        Some(match usage_plans_for(region, api, stage) {
+        Some(match usage_plans_for(cx, region, api, stage) {
             Err(gap) => meta.unknown_gap(resource, gap),
             Ok(plans) => match plans.iter().find(|p| p.throttle.is_some()) {
                 Some(plan) => {

@@ -24,7 +24,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         if is_private(api) {
             return None;
         }
-        Some(match usage_plans_for(region, api, stage) {
+        Some(match usage_plans_for(cx, region, api, stage) {
             Err(gap) => meta.unknown_gap(resource, gap),
             Ok(plans) if !plans.is_empty() => {
                 meta.pass_with_note(resource, format!("usage plan {}", plans[0].id))

@@ -29,6 +29,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     meta.unknown(resource, format!("the role {} is in another account", f.role_arn), None)
                 }
                 Attr::Known(_) if cx.role(&f.role_arn).is_some() => meta.pass(resource),
+                // A partly read IAM listing cannot prove a role absent.
+                Attr::Known(_) if cx.inventory.listing_gap(&crate::model::listing::IAM_PRINCIPALS, None).is_some() => {
+                    let gap = cx.inventory.listing_gap(&crate::model::listing::IAM_PRINCIPALS, None);
+                    meta.unknown(resource, format!("the role {} was not among the roles listed, but IAM could not be listed completely", f.role_arn), gap)
+                }
                 Attr::Known(_) => meta.fail_one(
                     resource,
                     format!("{} names the role {}, which does not exist: whoever re-creates it controls the function's permissions", f.name, f.role_arn),

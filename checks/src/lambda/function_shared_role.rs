@@ -17,6 +17,9 @@ pub(crate) static CHECK: Check = Check {
     run,
 };
 
+/// How many of the other functions a result names.
+const RELATED_SAMPLE: usize = 10;
+
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     crate::walk::functions(cx, meta, |f| {
@@ -28,7 +31,17 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             .map(|o| o.arn.as_str())
             .collect();
         if siblings.is_empty() {
-            meta.pass(resource)
+            match crate::walk::unlisted_functions(cx) {
+                Some(gap) => meta.unknown(
+                    resource,
+                    format!(
+                        "no other listed function uses {}, but not every function could be listed",
+                        f.role_arn
+                    ),
+                    Some(gap),
+                ),
+                None => meta.pass(resource),
+            }
         } else {
             meta.fail(
                 resource,
@@ -39,8 +52,17 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                         f.role_arn,
                         siblings.len()
                     ),
-                    evidence: vec![evidence("role_arn", &f.role_arn)],
-                    related: siblings.iter().map(|s| (*s).to_owned()).collect(),
+                    evidence: vec![
+                        evidence("role_arn", &f.role_arn),
+                        evidence("shared_with", siblings.len().to_string()),
+                    ],
+                    // A bounded sample: listing every sibling on every result grows with the
+                    // square of the functions sharing a role.
+                    related: siblings
+                        .iter()
+                        .take(RELATED_SAMPLE)
+                        .map(|s| (*s).to_owned())
+                        .collect(),
                 }],
             )
         }
