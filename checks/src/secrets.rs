@@ -38,6 +38,14 @@ pub struct Verdict {
 /// Classifies a variable. Value-shape detectors win over name heuristics: a well-known token
 /// format is a secret whatever the variable is called.
 pub fn classify(name: &str, value: &str) -> Verdict {
+    // Ciphertext that only KMS can decrypt is the remediated state (the console's "encryption
+    // helpers"), not a leak, whatever the variable is called.
+    if is_kms_ciphertext(value) {
+        return Verdict {
+            class: SecretClass::None,
+            detector: Some("kms-ciphertext"),
+        };
+    }
     if let Some(detector) = detect_value(value) {
         return Verdict {
             class: SecretClass::Secret,
@@ -67,6 +75,21 @@ pub fn classify(name: &str, value: &str) -> Verdict {
             detector: None,
         }
     }
+}
+
+/// A base64 KMS ciphertext blob. Its first bytes are a version and key-format header
+/// (`01 02 02 00 78` or `01 02 01 00 78`, which base64 renders `AQICAH`/`AQIBAH`) followed by
+/// the key id, an IV and the ciphertext: even an empty plaintext makes well over 150 bytes.
+/// (What `aws kms encrypt` and the Lambda console's encryption helpers store; see
+/// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html.)
+fn is_kms_ciphertext(value: &str) -> bool {
+    let v = value.trim();
+    (v.starts_with("AQICAH") || v.starts_with("AQIBAH"))
+        && v.len() >= 200
+        && v.len() % 4 == 0
+        && v.trim_end_matches('=')
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
 }
 
 pub fn is_sensitive_name(name: &str) -> bool {
@@ -295,5 +318,25 @@ mod tests {
             let _ = classify("PASSWORD", v);
             let _ = classify(v, v);
         }
+    }
+
+    #[test]
+    fn kms_ciphertext_is_not_a_secret() {
+        // Shaped like `aws kms encrypt --output text --query CiphertextBlob`: the v2 header
+        // and a 184-byte blob (248 base64 characters).
+        let blob = format!(
+            "AQICAHh{}",
+            "q3xK9v2LmN8pR4sT6uW0yZ1aB5cD7eF+gH/iJ".repeat(7)
+        );
+        let blob = format!("{}{}", &blob[..244], "Ag==");
+        assert_eq!(blob.len() % 4, 0);
+        let verdict = classify("DB_PASSWORD", &blob);
+        assert_eq!(verdict.class, SecretClass::None);
+        assert_eq!(verdict.detector, Some("kms-ciphertext"));
+        // A short or non-base64 value that merely starts alike is judged as usual.
+        assert_eq!(
+            classify("DB_PASSWORD", "AQICAHshort-but-secret-ish-value-9f8e7d").class,
+            SecretClass::Secret
+        );
     }
 }
