@@ -147,6 +147,9 @@ def seed_lambda(ep, region, roles, keys):
     lam.create_function_url_config(FunctionName=leaky, AuthType="NONE",
                                    Cors={"AllowOrigins": ["*"], "AllowMethods": ["*"]})
     lam.add_permission(FunctionName=leaky, StatementId="public", Action="lambda:InvokeFunction", Principal="*")
+    # What the console adds for AuthType NONE: without it the URL answers 403.
+    lam.add_permission(FunctionName=leaky, StatementId="FunctionURLAllowPublicAccess",
+                       Action="lambda:InvokeFunctionUrl", Principal="*", FunctionUrlAuthType="NONE")
 
     webhook = fn("webhook-receiver", "reports-role", runtime="nodejs16.x",
                  env={"SIGNING_SECRET": "xK9#mP2vL8qR4wT6yU1iO3pA5sD7fG0h"})

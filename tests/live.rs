@@ -1398,6 +1398,17 @@ async fn checks_judge_a_seeded_account_exactly() {
         .send()
         .await
         .unwrap();
+    // What the console and SAM add with AuthType NONE: without it the URL answers 403.
+    lambda
+        .add_permission()
+        .function_name(&f_open)
+        .statement_id("FunctionURLAllowPublicAccess")
+        .action("lambda:InvokeFunctionUrl")
+        .principal("*")
+        .function_url_auth_type(FunctionUrlAuthType::None)
+        .send()
+        .await
+        .unwrap();
     let f_clean = create(
         "c-clean",
         narrow.clone(),

@@ -41,6 +41,24 @@ pub(crate) fn invoke_access<'a>(
     }
 }
 
+/// Whether the function's resource policy lets anyone call its URL: with AuthType NONE, AWS
+/// still requires `lambda:InvokeFunctionUrl` granted to `*`, or the URL answers 403
+/// (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html). `Err` when the policy could
+/// not be read or parsed.
+pub(crate) fn url_public<'a>(cx: &Context<'a>, f: &'a LambdaFunction) -> Result<bool, String> {
+    match &f.resource_policy {
+        Attr::Unavailable(gap) => Err(format!(
+            "the resource policy could not be read ({})",
+            gap.error_code
+        )),
+        Attr::Known(None) => Ok(false),
+        Attr::Known(Some(text)) => match cx.parsed(text).as_ref() {
+            Ok(p) => Ok(analyze(p, &["lambda:InvokeFunctionUrl"]).is_public()),
+            Err(e) => Err(e.to_string()),
+        },
+    }
+}
+
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     crate::walk::functions(cx, meta, |f| {

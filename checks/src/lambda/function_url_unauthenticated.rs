@@ -1,5 +1,6 @@
 use crate::check::*;
 use crate::context::Context;
+use crate::lambda::function_public_policy::url_public;
 use crate::model::Attr;
 
 pub(crate) static CHECK: Check = Check {
@@ -24,17 +25,32 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         match &f.function_url {
             Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),
             Attr::Known(None) => {}
-            Attr::Known(Some(url)) if url.auth_type == "NONE" => out.push(meta.fail_one(
-                resource,
-                format!(
-                    "function URL of {} has AuthType NONE: anyone on the Internet can invoke it",
-                    f.name
-                ),
-                vec![
-                    evidence("function_url.auth_type", "NONE"),
-                    evidence("function_url.url", &url.url),
-                ],
-            )),
+            Attr::Known(Some(url)) if url.auth_type == "NONE" => {
+                out.push(match url_public(cx, f) {
+                    Err(reason) => meta.unknown(
+                        resource,
+                        format!("AuthType NONE, and whether the resource policy opens the URL to anyone is unknown: {reason}"),
+                        f.resource_policy.gap(),
+                    ),
+                    Ok(true) => meta.fail_one(
+                        resource,
+                        format!(
+                            "function URL of {} has AuthType NONE and its resource policy lets anyone call it: anyone on the Internet can invoke it",
+                            f.name
+                        ),
+                        vec![
+                            evidence("function_url.auth_type", "NONE"),
+                            evidence("function_url.url", &url.url),
+                            evidence("resource_policy", "lambda:InvokeFunctionUrl allowed to *"),
+                        ],
+                    ),
+                    // AWS answers 403 until the policy grants public access.
+                    Ok(false) => meta.pass_with_note(
+                        resource,
+                        "AuthType NONE, but no resource-policy statement lets anyone call lambda:InvokeFunctionUrl, so AWS refuses unauthenticated calls",
+                    ),
+                });
+            }
             Attr::Known(Some(_)) => out.push(meta.pass(resource)),
         }
         out

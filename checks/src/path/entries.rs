@@ -4,7 +4,7 @@
 
 use crate::apigateway::common::{is_private, stage_throttle};
 use crate::context::Context;
-use crate::lambda::function_public_policy::invoke_access;
+use crate::lambda::function_public_policy::{invoke_access, url_public};
 use crate::model::listing::{self, Listing};
 use crate::model::{Attr, Gap, LambdaFunction, RegionInventory, RestApi};
 use std::collections::HashMap;
@@ -144,8 +144,10 @@ fn compute(cx: &Context<'_>) -> Entries {
     let mut map: HashMap<String, Vec<Entry>> = HashMap::new();
     let mut unread: Vec<BlindSpot> = Vec::new();
     for f in cx.inventory.lambda_functions() {
+        // AuthType NONE opens the URL only with a policy granting it to anyone.
         if let Attr::Known(Some(url)) = &f.function_url
             && url.auth_type == "NONE"
+            && url_public(cx, f) == Ok(true)
         {
             map.entry(f.arn.clone()).or_default().push(Entry {
                 kind: "function-url",
