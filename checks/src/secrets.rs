@@ -86,7 +86,7 @@ fn is_kms_ciphertext(value: &str) -> bool {
     let v = value.trim();
     (v.starts_with("AQICAH") || v.starts_with("AQIBAH"))
         && v.len() >= 200
-        && v.len() % 4 == 0
+        && v.len().is_multiple_of(4)
         && v.trim_end_matches('=')
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
