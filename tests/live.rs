@@ -2010,10 +2010,11 @@ async fn checks_judge_a_seeded_account_exactly() {
             "c-api GET /open",
             "fail",
         ),
+        // An API key is not authentication.
         (
             "apigateway-method-unauthenticated",
             "c-api GET /keyed",
-            "pass",
+            "fail",
         ),
         (
             "apigateway-method-unauthenticated",

@@ -101,6 +101,24 @@ pub(crate) fn usage_plans_for<'a>(
     }
 }
 
+/// The keyless methods of an API (`VERB /path`, CORS preflight excluded): a usage plan's
+/// throttle applies only to requests that carry an API key, so it leaves these unthrottled
+/// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html).
+pub(crate) fn keyless_methods(api: &RestApi) -> Result<Vec<String>, &crate::model::Gap> {
+    match &api.resources {
+        Attr::Unavailable(gap) => Err(gap),
+        Attr::Known(resources) => Ok(resources
+            .iter()
+            .flat_map(|r| {
+                r.methods
+                    .iter()
+                    .filter(|m| !m.api_key_required && m.http_method != "OPTIONS")
+                    .map(move |m| format!("{} {}", m.http_method, r.path))
+            })
+            .collect()),
+    }
+}
+
 pub(crate) fn throttle_text(t: &Throttle) -> String {
     format!(
         "rate {} / burst {}",

@@ -23,6 +23,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         if route.route_key.starts_with("OPTIONS ") {
             return None;
         }
+        // A WebSocket API authorizes only at `$connect`; its other routes carry no authorizer
+        // by design (apigateway-websocket-api-control-access.html).
+        if crate::path::entries::is_websocket(api) && route.route_key != "$connect" {
+            return None;
+        }
         let auth = route.authorization_type.as_deref().unwrap_or("NONE");
         Some(if auth == "NONE" {
             meta.fail_one(

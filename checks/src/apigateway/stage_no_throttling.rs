@@ -1,4 +1,6 @@
-use super::common::{each_rest_stage, stage_throttle, throttle_text, usage_plans_for};
+use super::common::{
+    each_rest_stage, keyless_methods, stage_throttle, throttle_text, usage_plans_for,
+};
 use crate::check::*;
 use crate::context::Context;
 
@@ -35,9 +37,37 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         Some(match usage_plans_for(cx, region, api, stage) {
             Err(gap) => meta.unknown_gap(resource, gap),
             Ok(plans) => match plans.iter().find(|p| p.throttle.is_some()) {
-                Some(plan) => {
-                    meta.pass_with_note(resource, format!("usage plan {} throttles it", plan.id))
-                }
+                // A usage plan throttles only requests that carry an API key.
+                Some(plan) => match keyless_methods(api) {
+                    Err(gap) => meta.unknown(
+                        resource,
+                        format!(
+                            "usage plan {} throttles API-key requests, and whether {} has keyless methods is unknown",
+                            plan.id, api.name
+                        ),
+                        Some(gap),
+                    ),
+                    Ok(keyless) if keyless.is_empty() => meta.pass_with_note(
+                        resource,
+                        format!("usage plan {} throttles it (every method requires an API key)", plan.id),
+                    ),
+                    Ok(keyless) => meta.fail_one(
+                        resource,
+                        format!(
+                            "stage {} of {}: usage plan {} throttles only requests with an API key; {} keyless method(s) are limited only by the account-wide default",
+                            stage.name,
+                            api.name,
+                            plan.id,
+                            keyless.len()
+                        ),
+                        keyless
+                            .iter()
+                            .take(10)
+                            .map(|m| evidence("keyless_method", m))
+                            .chain([evidence("usage_plan", &plan.id)])
+                            .collect(),
+                    ),
+                },
                 None if account_gap.is_some() => meta.unknown(
                     resource,
                     "the stage sets a throttle, but the account's default it must be below could not be read",

@@ -2,11 +2,11 @@
 //! NONE, a public resource policy, or an unauthenticated REST method / HTTP route whose
 //! integration targets the function (aliases and versions resolve to the function).
 
-use crate::apigateway::common::{is_private, stage_throttle};
+use crate::apigateway::common::{is_private, stage_throttle, usage_plans_for};
 use crate::context::Context;
 use crate::lambda::function_public_policy::{invoke_access, url_public};
 use crate::model::listing::{self, Listing};
-use crate::model::{Attr, Gap, LambdaFunction, RegionInventory, RestApi};
+use crate::model::{Attr, Gap, HttpApi, HttpApiRoute, LambdaFunction, RegionInventory, RestApi};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
@@ -183,8 +183,13 @@ fn compute(cx: &Context<'_>) -> Entries {
             if is_private(api) {
                 continue;
             }
+            // An API with no stage serves nothing (what is deployed is what is reachable).
+            if api.stages.known().is_some_and(Vec::is_empty) {
+                continue;
+            }
             let label = format!("REST API {} ({}) in {name}", api.name, api.id);
-            let throttled = rest_throttled(region, api, &label);
+            let throttled = rest_throttled(cx, region, api, &label, false);
+            let keyed_throttled = rest_throttled(cx, region, api, &label, true);
             let resources = match &api.resources {
                 Attr::Known(resources) => resources.as_slice(),
                 Attr::Unavailable(gap) => {
@@ -194,10 +199,8 @@ fn compute(cx: &Context<'_>) -> Entries {
             };
             for resource in resources {
                 for m in &resource.methods {
-                    if m.authorization_type != "NONE"
-                        || m.api_key_required
-                        || m.http_method == "OPTIONS"
-                    {
+                    // An API key identifies a client; it does not authenticate one.
+                    if m.authorization_type != "NONE" || m.http_method == "OPTIONS" {
                         continue;
                     }
                     let Some(target) = m
@@ -212,10 +215,21 @@ fn compute(cx: &Context<'_>) -> Entries {
                         kind: "rest-method",
                         arn: m.arn.clone(),
                         description: format!(
-                            "{} {} on REST API {} (no authorization, no API key)",
-                            m.http_method, resource.path, api.name
+                            "{} {} on REST API {} (no authorization{})",
+                            m.http_method,
+                            resource.path,
+                            api.name,
+                            if m.api_key_required {
+                                "; an API key only"
+                            } else {
+                                ", no API key"
+                            }
                         ),
-                        throttled: throttled.clone(),
+                        throttled: if m.api_key_required {
+                            keyed_throttled.clone()
+                        } else {
+                            throttled.clone()
+                        },
                     });
                 }
             }
@@ -236,10 +250,23 @@ fn compute(cx: &Context<'_>) -> Entries {
                     continue;
                 }
             };
-            let open: Vec<_> = routes
-                .iter()
-                .filter(|r| r.authorization_type.as_deref().unwrap_or("NONE") == "NONE")
-                .collect();
+            let unauthenticated =
+                |r: &&HttpApiRoute| r.authorization_type.as_deref().unwrap_or("NONE") == "NONE";
+            let open: Vec<_> = if is_websocket(api) {
+                // A WebSocket API authorizes once, at `$connect`: every route is open when
+                // `$connect` is (or absent), none when it is not.
+                let connect_open = routes
+                    .iter()
+                    .find(|r| r.route_key == "$connect")
+                    .is_none_or(|r| unauthenticated(&r));
+                if connect_open {
+                    routes.iter().collect()
+                } else {
+                    Vec::new()
+                }
+            } else {
+                routes.iter().filter(unauthenticated).collect()
+            };
             if open.is_empty() {
                 continue;
             }
@@ -296,9 +323,16 @@ fn compute(cx: &Context<'_>) -> Entries {
     }
 }
 
-/// Throttled only when every deployed stage is (stage throttle or WAF); unknown when the
-/// stages or the account's settings they are compared with could not be read.
-fn rest_throttled(region: &RegionInventory, api: &RestApi, label: &str) -> Throttled {
+/// Throttled only when every deployed stage is (stage throttle or WAF, and for methods that
+/// require an API key also a usage plan's throttle, which applies only to keyed requests);
+/// unknown when the stages, the account's settings or the usage plans could not be read.
+fn rest_throttled<'a>(
+    cx: &Context<'a>,
+    region: &'a RegionInventory,
+    api: &RestApi,
+    label: &str,
+    keyed: bool,
+) -> Throttled {
     let stages = match &api.stages {
         Attr::Known(stages) => stages,
         Attr::Unavailable(gap) => {
@@ -313,6 +347,16 @@ fn rest_throttled(region: &RegionInventory, api: &RestApi, label: &str) -> Throt
         if stage.web_acl_arn.is_some() {
             continue;
         }
+        if keyed {
+            match usage_plans_for(cx, region, api, stage) {
+                Ok(plans) if plans.iter().any(|p| p.throttle.is_some()) => continue,
+                Ok(_) => {}
+                Err(gap) => {
+                    unknown = Some(blind(format!("the usage plans of {}", region.region), gap));
+                    continue;
+                }
+            }
+        }
         match stage_throttle(stage, &region.apigateway_account) {
             Ok(Some(_)) => {}
             Ok(None) => return Throttled::No,
@@ -325,6 +369,10 @@ fn rest_throttled(region: &RegionInventory, api: &RestApi, label: &str) -> Throt
         }
     }
     unknown.map_or(Throttled::Yes, Throttled::Unknown)
+}
+
+pub(crate) fn is_websocket(api: &HttpApi) -> bool {
+    api.protocol_type.as_deref() == Some("WEBSOCKET")
 }
 
 /// Whether the function has any credential-free entry (for severity adjustments).
