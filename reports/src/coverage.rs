@@ -501,6 +501,20 @@ impl Coverage {
         }
     }
 
+    /// Short forms for record-per-result formats: `lambda us-east-1: not_read (ListFunctions)`.
+    pub fn shortfall_tags(&self, with_account: bool) -> Vec<String> {
+        self.shortfalls()
+            .into_iter()
+            .map(|r| {
+                let mut tag = format!("{}: {}", r.place(with_account), r.status.as_str());
+                if !r.operations.is_empty() {
+                    tag.push_str(&format!(" ({})", r.operations.join(", ")));
+                }
+                tag
+            })
+            .collect()
+    }
+
     /// One line per area not read in full: `lambda us-east-1: not read (ListFunctions): …`.
     pub fn shortfall_lines(&self, with_account: bool) -> Vec<String> {
         self.shortfalls()
