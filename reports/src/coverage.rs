@@ -393,6 +393,8 @@ impl Coverage {
                         cause(&codes(list.iter().copied())),
                         inventory.account.regions.join(", ")
                     );
+                } else {
+                    r.unread.push_str("; resources may be missing");
                 }
             }
             rows.push(r);
