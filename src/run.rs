@@ -10,25 +10,44 @@ use anyhow::{Context, Result};
 use faascan_checks::evaluate::{Selection, catalogue_version, evaluate};
 use faascan_checks::model::{INVENTORY_SCHEMA_VERSION, Inventory};
 use faascan_checks::{REGISTRY, Severity};
+use faascan_reports::coverage::Coverage;
 use faascan_reports::report::Report;
 use faascan_reports::summary::InventorySummary;
+use faascan_reports::text::sanitize;
 use faascan_reports::{catalogue, table};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or config error, 3 the scan
-/// could not run.
-pub(crate) const EXIT_FINDINGS: u8 = 1;
-pub(crate) const EXIT_SCAN_FAILED: u8 = 3;
-pub(crate) const EXIT_USAGE: u8 = 2;
+/// Every exit code faascan uses, in one place (README "Exit codes" documents them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// Nothing unmuted at or above `--fail-on`, and the scan read every resource.
+    Clean = 0,
+    /// Findings at or above `--fail-on` (with `--strict`, unknown results too).
+    Findings = 1,
+    /// A usage or configuration error.
+    Usage = 2,
+    /// The scan could not run (no credentials, endpoint unreachable, no account scanned).
+    ScanFailed = 3,
+    /// The scan is incomplete: resources may be missing (a listing failed, the endpoint
+    /// stopped answering, the time budget ran out, a check crashed, an account failed); with
+    /// `--strict`, any gap. Wins over 1 and over `--fail-on none`.
+    Incomplete = 4,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
 
 pub(crate) fn exit_code_for(err: &anyhow::Error) -> ExitCode {
     if err.downcast_ref::<UsageError>().is_some() {
-        ExitCode::from(EXIT_USAGE)
+        Exit::Usage.into()
     } else {
-        ExitCode::from(EXIT_SCAN_FAILED)
+        Exit::ScanFailed.into()
     }
 }
 
@@ -245,7 +264,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             write_output(None, &catalogue::explain(check))?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Clean.into())
 }
 
 fn severity(arg: SeverityArg) -> Severity {
@@ -394,12 +413,45 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
         Ok(report)
     });
     let report = report.transpose()?;
+    // Without a report (`--format summary` only), the coverage comes from the inventories.
+    let coverage = report.as_ref().map_or_else(
+        || {
+            Coverage::combine(
+                inventories.iter().map(|i| Coverage::of(i, &[])).collect(),
+                &failures,
+            )
+        },
+        |r| r.coverage.clone(),
+    );
+    if !coverage.complete {
+        messages.info(
+            if coverage.scan_complete {
+                "the scan is incomplete: some reads failed"
+            } else {
+                "the scan is incomplete: resources may be missing"
+            },
+            &[
+                ("scan_complete", serde_json::json!(coverage.scan_complete)),
+                ("not_read_in_full", serde_json::json!(coverage.shortfalls())),
+            ],
+        );
+    }
     let render = |format: Format| -> String {
         match (format, &report) {
-            (Format::Summary, _) | (_, None) => inventories
-                .iter()
-                .map(|inventory| InventorySummary::new(inventory).to_table(width, args.verbose))
-                .collect(),
+            (Format::Summary, _) | (_, None) => {
+                let mut text: String = inventories
+                    .iter()
+                    .map(|inventory| InventorySummary::new(inventory).to_table(width, args.verbose))
+                    .collect();
+                for (account, error) in &failures {
+                    text.push_str(&format!(
+                        "INCOMPLETE SCAN: account {} could not be scanned: {}\n",
+                        sanitize(account),
+                        sanitize(error)
+                    ));
+                }
+                text
+            }
             (Format::Json, Some(r)) => r.to_json() + "\n",
             (Format::Table, Some(r)) => table::render(r, width, args.verbose, colour),
             (Format::Csv, Some(r)) => faascan_reports::csv::render(r),
@@ -441,30 +493,38 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
         None if quiet && args.output.is_none() => {}
         None => write_output(args.output.as_deref(), &render(args.format[0]))?,
     }
-    Ok(report
-        .as_ref()
-        .map_or(ExitCode::SUCCESS, |r| findings_exit_code(r, args)))
+    Ok(scan_exit(report.as_ref(), &coverage, args.fail_on, args.strict).into())
 }
 
-/// 1 when an unmuted failure is at or above `--fail-on` (with `--strict`, an unknown result or
-/// a gap counts too); 0 otherwise.
-fn findings_exit_code(report: &Report, args: &ScanArgs) -> ExitCode {
-    let fail_on = args.fail_on.unwrap_or(crate::cli::FailOn::High);
-    let Some(threshold) = fail_on.threshold() else {
-        return ExitCode::SUCCESS;
+/// A scan's exit code. Incomplete (4) first: a scan that may have missed resources never
+/// exits 0 or 1 as if it were whole, whatever `--fail-on` says; with `--strict`, any gap
+/// makes it incomplete. Then 1 when an unmuted failure (with `--strict`, an unknown result)
+/// is at or above `--fail-on`; 0 otherwise.
+fn scan_exit(
+    report: Option<&Report>,
+    coverage: &Coverage,
+    fail_on: Option<crate::cli::FailOn>,
+    strict: bool,
+) -> Exit {
+    if !coverage.scan_complete || (strict && !coverage.complete) {
+        return Exit::Incomplete;
+    }
+    let Some(report) = report else {
+        return Exit::Clean;
     };
-    let counts = |status: faascan_checks::Status| {
+    let Some(threshold) = fail_on.unwrap_or(crate::cli::FailOn::High).threshold() else {
+        return Exit::Clean;
+    };
+    let any = |status: faascan_checks::Status| {
         report
             .results
             .iter()
             .any(|r| r.status == status && r.severity >= threshold)
     };
-    let failing = counts(faascan_checks::Status::Fail)
-        || (args.strict && (counts(faascan_checks::Status::Unknown) || !report.gaps.is_empty()));
-    if failing {
-        ExitCode::from(EXIT_FINDINGS)
+    if any(faascan_checks::Status::Fail) || (strict && any(faascan_checks::Status::Unknown)) {
+        Exit::Findings
     } else {
-        ExitCode::SUCCESS
+        Exit::Clean
     }
 }
 
@@ -772,6 +832,68 @@ mod tests {
         format: crate::cli::LogFormat::Text,
         enabled: false,
     };
+
+    #[test]
+    fn incomplete_wins_over_findings_and_fail_on_none() {
+        use crate::cli::FailOn;
+        use faascan_checks::model::{Attr, Gap, GapKind};
+        let report_of = |inventory: &Inventory| {
+            let checks = Selection::default()
+                .resolve()
+                .unwrap_or_else(|e| panic!("{e}"));
+            let results = evaluate(inventory, &faascan_checks::Options::default(), &checks);
+            Report::new(inventory, results, checks.len(), catalogue_version())
+        };
+        let exit = |r: &Report, fail_on, strict| scan_exit(Some(r), &r.coverage, fail_on, strict);
+
+        // The demo: high findings, and four attribute-level gaps (partial S3).
+        let demo = report_of(&inventory_of("123456789012"));
+        assert!(demo.incomplete && demo.coverage.scan_complete);
+        assert_eq!(exit(&demo, None, false), Exit::Findings);
+        assert_eq!(exit(&demo, Some(FailOn::None), false), Exit::Clean);
+        assert_eq!(exit(&demo, Some(FailOn::None), true), Exit::Incomplete);
+        assert_eq!(exit(&demo, None, true), Exit::Incomplete);
+
+        // No gap at all: --strict changes nothing.
+        let mut clean = inventory_of("123456789012");
+        clean.gaps.clear();
+        let clean = report_of(&clean);
+        assert!(!clean.incomplete);
+        assert_eq!(exit(&clean, Some(FailOn::None), true), Exit::Clean);
+        assert_eq!(exit(&clean, None, true), Exit::Findings);
+
+        // A listing that failed wholly: 4 over findings and over --fail-on none.
+        let mut lost = inventory_of("123456789012");
+        lost.regions[0].lambda_functions = Attr::Unavailable(Gap {
+            service: "lambda".to_owned(),
+            region: Some("us-east-1".to_owned()),
+            operation: "ListFunctions".to_owned(),
+            resource: None,
+            kind: GapKind::AccessDenied,
+            error_code: "AccessDeniedException".to_owned(),
+            message: "denied".to_owned(),
+            request_id: None,
+        });
+        let lost = report_of(&lost);
+        assert_eq!(exit(&lost, None, false), Exit::Incomplete);
+        assert_eq!(exit(&lost, Some(FailOn::None), false), Exit::Incomplete);
+
+        // The summary-only path has no report, only the coverage.
+        assert_eq!(
+            scan_exit(None, &lost.coverage, Some(FailOn::None), false),
+            Exit::Incomplete
+        );
+        assert_eq!(scan_exit(None, &demo.coverage, None, false), Exit::Clean);
+
+        // An account that could not be scanned.
+        let combined = Report::combine(
+            vec![clean],
+            vec![("222222222222".to_owned(), "AccessDenied".to_owned())],
+        )
+        .unwrap_or_else(|| panic!("one account was scanned"));
+        assert_eq!(exit(&combined, Some(FailOn::None), false), Exit::Incomplete);
+        assert_eq!(ExitCode::from(Exit::Incomplete), ExitCode::from(4));
+    }
 
     #[test]
     fn one_failing_account_does_not_stop_the_others() {

@@ -365,11 +365,39 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// The JSON report validates against the committed schema, and the XML and CSV outputs parse.
+/// The demo inventory with `ListFunctions` denied in its first region (us-east-1): a whole kind
+/// of resource in a region could not be listed.
+fn inventory_without_lambda_listing(name: &str) -> std::path::PathBuf {
+    let demo = std::fs::read_to_string(repo_root().join("mocks/demo/inventory.json")).unwrap();
+    let mut inventory: serde_json::Value = serde_json::from_str(&demo).unwrap();
+    inventory["regions"][0]["lambda_functions"] = serde_json::json!({"unavailable": {
+        "service": "lambda",
+        "region": "us-east-1",
+        "operation": "ListFunctions",
+        "kind": "access_denied",
+        "error_code": "AccessDeniedException",
+        "message": "User is not authorized to perform: lambda:ListFunctions",
+        "request_id": "8f7e6d5c-0000-4000-8000-000000000001"
+    }});
+    let path = std::env::temp_dir().join(format!("faascan-{name}-{}.json", std::process::id()));
+    std::fs::write(&path, serde_json::to_string(&inventory).unwrap()).unwrap();
+    path
+}
+
+/// The JSON report validates against the committed schema, and the XML and CSV outputs parse,
+/// for a complete scan and for one that could not list Lambda functions in a region.
 #[test]
 fn report_formats_are_valid() {
     let demo = repo_root().join("mocks/demo/inventory.json");
-    let dir = std::env::temp_dir().join(format!("faascan-formats-{}", std::process::id()));
+    formats_validate(&demo, 0, "formats");
+    let lost = inventory_without_lambda_listing("formats-lost");
+    formats_validate(&lost, 4, "formats-lost");
+    let _ = std::fs::remove_file(&lost);
+}
+
+fn formats_validate(inventory: &std::path::Path, exit: i32, name: &str) {
+    let demo = inventory;
+    let dir = std::env::temp_dir().join(format!("faascan-{name}-{}", std::process::id()));
     let out = faascan(
         &[
             "scan",
@@ -396,8 +424,9 @@ fn report_formats_are_valid() {
         ],
         &[],
     );
-    assert!(
-        out.status.success(),
+    assert_eq!(
+        out.status.code(),
+        Some(exit),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -409,10 +438,17 @@ report = json.load(open(sys.argv[2] + "/report.json"))
 jsonschema.Draft202012Validator.check_schema(schema)
 jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(report)
 suites = ET.parse(sys.argv[2] + "/report.junit.xml").getroot()
-cases = suites.findall("./testsuite/testcase")
+shortfalls = [r for r in report["coverage"]["rows"] if r["status"] not in ("complete", "not_selected")]
+assert report["incomplete"] == bool(shortfalls), report["coverage"]
+cases = [c for c in suites.findall("./testsuite/testcase") if c.get("classname") != "coverage"]
 assert len(cases) == len(report["results"]), (len(cases), len(report["results"]))
 assert len(suites.findall("./testsuite/testcase/failure")) == sum(r["status"] == "fail" for r in report["results"])
+coverage_cases = suites.findall("./testsuite[@name='coverage']/testcase")
+assert len(coverage_cases) == len(shortfalls) and all(c.find("error") is not None for c in coverage_cases)
 rows = list(csv.DictReader(open(sys.argv[2] + "/report.csv", newline="")))
+coverage_rows = [r for r in rows if r["check_id"] == "coverage"]
+assert len(coverage_rows) == len(shortfalls) and all(r["status"] == "incomplete" for r in coverage_rows)
+rows = [r for r in rows if r["check_id"] != "coverage"]
 assert len(rows) == len(report["results"])
 assert {r["check_id"] for r in rows} == {r["check_id"] for r in report["results"]}
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
@@ -421,6 +457,9 @@ assert len(records) == len(report["results"])
 for record in records:
     DetectionFinding.model_validate(record)
 assert {r["class_uid"] for r in records} == {2004}
+assert all(r["unmapped"]["incomplete"] == report["incomplete"] for r in records)
+assert all(r["unmapped"]["scan_complete"] == report["coverage"]["scan_complete"] for r in records)
+assert all(len(r["unmapped"]["coverage"]) == len(shortfalls) for r in records)
 statuses = {(r["status_code"], r["status_id"]) for r in records}
 assert ("FAIL", 1) in statuses and ("PASS", 4) in statuses, statuses
 # The validator bites: a record without finding_info is rejected.
@@ -438,6 +477,7 @@ shape = botocore.session.get_session().get_service_model("securityhub").operatio
 for i in range(0, len(asff), 100):
     problems = ParamValidator().validate({"Findings": asff[i:i + 100]}, shape)
     assert not problems.has_errors(), problems.generate_report()
+assert all(f["ProductFields"]["faascan/incomplete"] == str(report["incomplete"]).lower() for f in asff)
 broken = dict(asff[0]); del broken["ProductArn"]
 assert ParamValidator().validate({"Findings": [broken]}, shape).has_errors(), "the ASFF validator bites"
 from pydantic_sarif.model import StaticAnalysisResultsFormatSarifVersion210JsonSchema as Sarif
@@ -448,6 +488,11 @@ import os
 ids = open(os.path.join(os.path.dirname(os.path.dirname(sys.argv[1])), "checks", "ids.txt")).read().split()
 assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == ids, "one rule per check"
 assert len(run["results"]) == sum(r["status"] == "fail" for r in report["results"])
+invocation = run["invocations"][0]
+assert invocation["executionSuccessful"] == report["coverage"]["scan_complete"]
+notes = invocation.get("toolExecutionNotifications", [])
+assert len(notes) == len(shortfalls), notes
+assert all(n["level"] == ("warning" if n["properties"]["status"] == "partial" else "error") for n in notes)
 assert all(x["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("arn:") for x in run["results"])
 bad = json.loads(json.dumps(sarif)); bad["runs"][0]["results"][0]["level"] = "catastrophic"
 try:
@@ -785,7 +830,8 @@ fn exit_codes_follow_fail_on_and_strict() {
         code(&["--checks", "kms-key-disabled", "--fail-on", "low"]),
         Some(1)
     );
-    // The versioning check is unknown on every demo bucket (a moto gap): only --strict fails it.
+    // The versioning check is unknown on every demo bucket (a moto gap, attribute-level): the
+    // scan is complete, so only --strict fails it, and then as incomplete (4).
     assert_eq!(
         code(&[
             "--checks",
@@ -803,9 +849,139 @@ fn exit_codes_follow_fail_on_and_strict() {
             "low",
             "--strict"
         ]),
-        Some(1)
+        Some(4)
     );
     assert_eq!(code(&["--fail-on", "bogus"]), Some(2));
+}
+
+/// A scan that could not list a whole kind of resource in a region exits 4 and says so in the
+/// table (before the results), the JSON and the summary; attribute-level gaps alone do not
+/// change the exit code unless --strict.
+#[test]
+fn an_incomplete_scan_exits_4_and_says_where() {
+    let lost = inventory_without_lambda_listing("incomplete");
+    let lost = lost.to_str().unwrap();
+    let table = faascan(&["scan", "--fail-on", "none", "--inventory", lost], &[]);
+    assert_eq!(
+        table.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&table.stderr)
+    );
+    let text = String::from_utf8(table.stdout).unwrap();
+    let verdict = text
+        .find("INCOMPLETE SCAN")
+        .expect("the table says INCOMPLETE");
+    assert!(
+        verdict < text.find("CRITICAL").unwrap(),
+        "the verdict comes before the results"
+    );
+    assert!(
+        text.contains("lambda us-east-1: not read (ListFunctions)"),
+        "{text}"
+    );
+    assert_eq!(
+        faascan(&["scan", "--inventory", lost], &[]).status.code(),
+        Some(4),
+        "4 wins over findings (1)"
+    );
+
+    let json = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            lost,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(json.status.code(), Some(4));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["incomplete"], true);
+    assert_eq!(report["coverage"]["scan_complete"], false);
+    let row = report["coverage"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == "lambda" && r["region"] == "us-east-1")
+        .unwrap();
+    assert_eq!(row["status"], "not_read");
+    assert_eq!(row["operations"], serde_json::json!(["ListFunctions"]));
+
+    let summary = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            lost,
+            "--format",
+            "summary",
+        ],
+        &[],
+    );
+    assert_eq!(summary.status.code(), Some(4), "the summary-only path too");
+    assert!(String::from_utf8_lossy(&summary.stdout).contains("INCOMPLETE SCAN"));
+    let _ = std::fs::remove_file(lost);
+
+    // The demo: four GetBucketVersioning gaps (moto), attribute-level. The scan is complete,
+    // the report is not.
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let demo = demo.to_str().unwrap();
+    let json = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            demo,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(json.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["incomplete"], true);
+    assert_eq!(report["coverage"]["scan_complete"], true);
+    let s3 = report["coverage"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == "s3")
+        .unwrap();
+    assert_eq!(s3["status"], "partial");
+    assert_eq!(s3["gaps"], 4);
+    let table = faascan(&["scan", "--fail-on", "none", "--inventory", demo], &[]);
+    assert_eq!(table.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&table.stdout)
+            .contains("s3 global: partially read (GetBucketVersioning)")
+    );
+    let strict = faascan(
+        &["scan", "--fail-on", "none", "--strict", "--inventory", demo],
+        &[],
+    );
+    assert_eq!(
+        strict.status.code(),
+        Some(4),
+        "--strict: any gap is incomplete"
+    );
+    let summary = faascan(
+        &[
+            "scan",
+            "--inventory",
+            demo,
+            "--format",
+            "summary",
+            "--strict",
+        ],
+        &[],
+    );
+    assert_eq!(summary.status.code(), Some(4));
 }
 
 #[test]

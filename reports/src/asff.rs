@@ -1,6 +1,7 @@
 //! AWS Security Finding Format records, ready for `securityhub batch-import-findings` (faascan
 //! itself never uploads). One record per result: failures ACTIVE with compliance FAILED, passes
-//! PASSED and RESOLVED, unknowns NOT_AVAILABLE, muted results SUPPRESSED.
+//! PASSED and RESOLVED, unknowns NOT_AVAILABLE, muted results SUPPRESSED. `ProductFields` say
+//! whether the scan was incomplete and where.
 
 use crate::report::Report;
 use faascan_checks::check::{CheckResult, Severity, Status};
@@ -44,7 +45,7 @@ fn limit(text: &str, max: usize) -> String {
     }
 }
 
-fn record(report: &Report, r: &CheckResult) -> Value {
+fn record(report: &Report, r: &CheckResult, coverage: &str) -> Value {
     let meta = REGISTRY
         .iter()
         .find(|c| c.meta.id == r.check_id)
@@ -98,7 +99,7 @@ fn record(report: &Report, r: &CheckResult) -> Value {
             "Text": limit(&format!("See `faascan explain {}`.", r.check_id), 512),
             "Url": meta.and_then(|m| m.references.first()).copied().unwrap_or("https://docs.aws.amazon.com/"),
         }},
-        "ProductFields": {"faascan/check_id": &*r.check_id, "faascan/status": format!("{:?}", r.status).to_lowercase()},
+        "ProductFields": product_fields(report, r, coverage),
         "Resources": [{
             "Type": resource_type(r.resource.kind),
             "Id": &*r.resource.arn,
@@ -111,7 +112,30 @@ fn record(report: &Report, r: &CheckResult) -> Value {
     })
 }
 
+/// Security Hub's ProductFields: strings only, values up to 2048 characters. Every record says
+/// whether the scan behind it read everything, and what it missed.
+fn product_fields(report: &Report, r: &CheckResult, coverage: &str) -> Value {
+    let mut fields = json!({
+        "faascan/check_id": &*r.check_id,
+        "faascan/status": format!("{:?}", r.status).to_lowercase(),
+        "faascan/incomplete": report.incomplete.to_string(),
+        "faascan/scan_complete": report.coverage.scan_complete.to_string(),
+    });
+    if !coverage.is_empty() {
+        fields["faascan/coverage"] = Value::from(limit(coverage, 2048));
+    }
+    fields
+}
+
 pub fn render(report: &Report) -> String {
-    let records: Vec<Value> = report.results.iter().map(|r| record(report, r)).collect();
+    let coverage = report
+        .coverage
+        .shortfall_tags(!report.accounts.is_empty())
+        .join("; ");
+    let records: Vec<Value> = report
+        .results
+        .iter()
+        .map(|r| record(report, r, &coverage))
+        .collect();
     serde_json::to_string_pretty(&records).unwrap_or_default() + "\n"
 }

@@ -1,5 +1,8 @@
 //! CSV: one row per result, for spreadsheets. Cells are quoted as RFC 4180 requires, and cells
 //! that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) are prefixed with `'`.
+//! When the scan did not read everything, one trailing row per area not read in full says so
+//! in the same columns: `check_id` `coverage`, `status` `incomplete`, the area in
+//! `resource_name` / `region` / `account`, and what was not read in `unknown_reason`.
 
 use crate::report::Report;
 
@@ -54,6 +57,23 @@ pub fn render(report: &Report) -> String {
             message.join(" | "),
             r.unknown_reason.clone().unwrap_or_default(),
             format!("{:016x}", r.fingerprint),
+        ];
+        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    for r in report.coverage.shortfalls() {
+        let row = [
+            "coverage".to_owned(),
+            "incomplete".to_owned(),
+            String::new(),
+            String::new(),
+            "coverage".to_owned(),
+            r.service.clone(),
+            r.region.clone(),
+            r.account.clone(),
+            format!("{}: {}", r.status.label(), r.operations.join(", ")),
+            r.unread.clone(),
+            String::new(),
         ];
         out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");

@@ -71,18 +71,43 @@ pub fn framework_summaries(report: &Report) -> BTreeMap<&'static str, Value> {
                     })
                 })
                 .collect();
-            (framework, json!({"framework": framework, "account": report.account, "scan_finished": report.scan_finished, "controls": rows}))
+            (framework, json!({
+                "framework": framework, "account": report.account, "scan_finished": report.scan_finished,
+                "incomplete": report.incomplete, "scan_complete": report.coverage.scan_complete,
+                "not_read_in_full": report.coverage.shortfall_lines(!report.accounts.is_empty()),
+                "controls": rows,
+            }))
         })
         .collect()
 }
 
 fn markdown_summary(summary: &Value) -> String {
     let mut out = format!(
-        "# {} — account {}\n\nScan finished {}.\n\n| control | status | pass | fail | unknown | resources | checks |\n|---|---|---:|---:|---:|---:|---|\n",
+        "# {} — account {}\n\nScan finished {}.\n\n",
         summary["framework"].as_str().unwrap_or_default(),
         crate::markdown::md_escape(summary["account"].as_str().unwrap_or_default()),
         summary["scan_finished"].as_str().unwrap_or_default()
     );
+    // An auditor must see what the scan did not read before any control's status.
+    let shortfalls: Vec<&str> = summary["not_read_in_full"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if !shortfalls.is_empty() {
+        let mut warning = String::from(if summary["scan_complete"] == Value::Bool(false) {
+            "> **Incomplete scan**: parts of the account could not be read, so resources may be missing below.\n>\n"
+        } else {
+            "> **Incomplete scan**: some reads failed, so the results that needed them are unknown, not passed.\n>\n"
+        });
+        for line in shortfalls {
+            warning.push_str(&format!("> - {}\n", crate::markdown::md_escape(line)));
+        }
+        warning.push('\n');
+        out.push_str(&warning);
+    }
+    out.push_str("| control | status | pass | fail | unknown | resources | checks |\n|---|---|---:|---:|---:|---:|---|\n");
     for c in summary["controls"].as_array().into_iter().flatten() {
         let checks: Vec<&str> = c["checks"]
             .as_array()
@@ -153,6 +178,8 @@ pub fn bundle(report: &Report, inventory_json: &str) -> Vec<BundleFile> {
         "scan_started": report.scan_started,
         "scan_finished": report.scan_finished,
         "incomplete": report.incomplete,
+        "scan_complete": report.coverage.scan_complete,
+        "coverage": report.coverage.rows,
         "checks_run": report.summary.checks_run,
         "results": report.results.len(),
         "gaps": report.gaps.len(),

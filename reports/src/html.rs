@@ -101,7 +101,9 @@ pub fn data(report: &Report) -> Value {
             "account": report.account, "regions": report.regions, "caller_arn": report.caller_arn,
             "scan_started": report.scan_started, "scan_finished": report.scan_finished,
             "tool_version": report.tool_version, "catalogue_version": report.catalogue_version,
+            "incomplete": report.incomplete, "scan_complete": report.coverage.scan_complete,
         },
+        "coverage": report.coverage.rows,
         "checks": checks,
         "resources": resources,
         "results": results,
@@ -158,6 +160,41 @@ fn result_row(r: &CheckResult, check: usize, resource: usize) -> Value {
     Value::Array(row)
 }
 
+/// Escapes text for HTML content and attribute values.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in crate::text::sanitize(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The banner for a scan that did not read everything, as static escaped markup: it shows
+/// without JavaScript too.
+fn incomplete_banner(report: &Report) -> String {
+    let Some(headline) = report.coverage.headline() else {
+        return String::new();
+    };
+    let with_account = !report.accounts.is_empty();
+    let items: String = report
+        .coverage
+        .shortfall_lines(with_account)
+        .iter()
+        .map(|line| format!("<li>{}</li>", html_escape(line)))
+        .collect();
+    format!(
+        "<section class=\"incomplete\" id=\"incomplete\" role=\"alert\"><h2>Incomplete scan</h2><p>{}</p><ul>{items}</ul></section>\n",
+        html_escape(headline)
+    )
+}
+
 pub fn render(report: &Report) -> String {
     let csp = format!(
         "default-src 'none'; script-src {}; style-src {}; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'",
@@ -178,7 +215,7 @@ pub fn render(report: &Report) -> String {
 <body>
 <header><h1 id="title">faascan report</h1><p id="subtitle"></p></header>
 <main>
-<div class="cards" id="cards"></div>
+{banner}<div class="cards" id="cards"></div>
 <div class="bars" id="bars"></div>
 <div class="filters">
 <select id="f-severity" aria-label="severity"><option value="">all severities</option></select>
@@ -203,7 +240,8 @@ pub fn render(report: &Report) -> String {
 </body>
 </html>
 "#,
-        data = embed_json(&data(report))
+        data = embed_json(&data(report)),
+        banner = incomplete_banner(report)
     )
 }
 
@@ -218,6 +256,14 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn the_incomplete_banner_is_text() {
+        assert_eq!(
+            html_escape("<img src=x onerror=\"alert(1)\">&'\u{1b}"),
+            "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;\\u{1b}"
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! JUnit XML for CI dashboards: one test suite per check, one test case per resource; failures
 //! are failures, unknown results are skipped (with the reason), muted results are skipped too.
+//! A scan that did not read everything adds a `coverage` suite: one test case per area not
+//! read in full, with an `<error>`, so CI shows it.
 
 use crate::report::Report;
 use faascan_checks::check::Status;
@@ -31,13 +33,36 @@ pub fn render(report: &Report) -> String {
         by_check.entry(&r.check_id).or_default().push(r);
     }
     let count = |s: Status| report.results.iter().filter(|r| r.status == s).count();
+    let shortfalls = report.coverage.shortfalls();
     let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"faascan {}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"faascan {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
         xml_escape(&report.account),
-        report.results.len(),
+        report.results.len() + shortfalls.len(),
         count(Status::Fail),
+        shortfalls.len(),
         count(Status::Unknown) + count(Status::Muted)
     );
+    if !shortfalls.is_empty() {
+        let with_account = !report.accounts.is_empty();
+        out.push_str(&format!(
+            "  <testsuite name=\"coverage\" tests=\"{0}\" failures=\"0\" errors=\"{0}\" skipped=\"0\">\n",
+            shortfalls.len()
+        ));
+        for r in shortfalls {
+            out.push_str(&format!(
+                "    <testcase classname=\"coverage\" name=\"coverage {}\">\n      <error type=\"{}\" message=\"{}\">{}</error>\n    </testcase>\n",
+                xml_escape(&r.place(with_account)),
+                r.status.as_str(),
+                xml_escape(&format!(
+                    "{}: {}",
+                    r.status.label(),
+                    r.operations.join(", ")
+                )),
+                xml_escape(&r.unread)
+            ));
+        }
+        out.push_str("  </testsuite>\n");
+    }
     for (check, results) in by_check {
         let failures = results.iter().filter(|r| r.status == Status::Fail).count();
         let skipped = results

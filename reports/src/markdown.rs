@@ -37,6 +37,40 @@ pub fn render(report: &Report) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    // GitHub renders `> [!WARNING]` as an alert box; elsewhere it is a plain quote.
+    if let Some(headline) = report.coverage.headline() {
+        out.push_str(&format!("> [!WARNING]\n> **{}**\n>\n", md_escape(headline)));
+        let with_account = !report.accounts.is_empty();
+        let shortfalls = report.coverage.shortfalls();
+        for r in shortfalls.iter().take(SHOWN) {
+            let operations = if r.operations.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({})",
+                    r.operations
+                        .iter()
+                        .map(|o| md_escape(o))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            out.push_str(&format!(
+                "> - {}: {}{}: {}\n",
+                md_escape(&r.place(with_account)),
+                r.status.label(),
+                operations,
+                md_escape(&r.unread)
+            ));
+        }
+        if shortfalls.len() > SHOWN {
+            out.push_str(&format!(
+                "> - …and {} more; see the JSON report's `coverage`.\n",
+                shortfalls.len() - SHOWN
+            ));
+        }
+        out.push('\n');
+    }
     out.push_str("| severity | fail | pass | unknown | muted |\n|---|---:|---:|---:|---:|\n");
     for s in [
         Severity::Critical,

@@ -1,6 +1,7 @@
 //! OCSF Detection Finding (class 2004, OCSF 1.x) records, one per result, passes and muted
 //! results included: `status_code` carries the check outcome, `status_id` the finding state
-//! (fail: New, pass: Resolved, muted: Suppressed, unknown: Other).
+//! (fail: New, pass: Resolved, muted: Suppressed, unknown: Other). Each record's `unmapped`
+//! carries `incomplete`, `scan_complete` and the areas the scan did not read in full.
 
 use crate::report::Report;
 use faascan_checks::check::{CheckResult, Severity, Status};
@@ -30,7 +31,7 @@ fn status(s: Status) -> (u8, &'static str, &'static str) {
     }
 }
 
-fn record(report: &Report, r: &CheckResult, time_ms: i64) -> Value {
+fn record(report: &Report, r: &CheckResult, time_ms: i64, coverage: &[String]) -> Value {
     let meta = REGISTRY
         .iter()
         .find(|c| c.meta.id == r.check_id)
@@ -103,7 +104,13 @@ fn record(report: &Report, r: &CheckResult, time_ms: i64) -> Value {
         }],
         "evidences": if evidence.is_empty() { Value::Null } else { Value::Array(evidence) },
         "remediation": meta.map(|m| json!({"desc": format!("See `faascan explain {}`.", m.id), "references": m.references})),
-        "unmapped": {"compliance": meta.map(|m| m.compliance.iter().map(|c| format!("{} {}", c.framework, c.control)).collect::<Vec<_>>())},
+        "unmapped": {
+            "compliance": meta.map(|m| m.compliance.iter().map(|c| format!("{} {}", c.framework, c.control)).collect::<Vec<_>>()),
+            // Every record says whether the scan behind it read everything, and what it missed.
+            "incomplete": report.incomplete,
+            "scan_complete": report.coverage.scan_complete,
+            "coverage": coverage,
+        },
     })
 }
 
@@ -126,10 +133,11 @@ pub fn render(report: &Report) -> String {
     let time_ms = OffsetDateTime::parse(&report.scan_finished, &Rfc3339)
         .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
         .unwrap_or_default();
+    let coverage = report.coverage.shortfall_tags(!report.accounts.is_empty());
     let records: Vec<Value> = report
         .results
         .iter()
-        .map(|r| strip_nulls(record(report, r, time_ms)))
+        .map(|r| strip_nulls(record(report, r, time_ms, &coverage)))
         .collect();
     serde_json::to_string_pretty(&records).unwrap_or_default() + "\n"
 }

@@ -1,6 +1,7 @@
 //! The full report: metadata, every result (passes included), gaps, calls and the inventory
 //! summary. Its JSON form is the frozen, versioned `faascan scan --format json` output.
 
+use crate::coverage::Coverage;
 use crate::summary::{InventorySummary, SummaryRow};
 use faascan_checks::check::{CheckResult, Severity, Status};
 use faascan_checks::model::{CallStats, Gap, Inventory};
@@ -22,7 +23,11 @@ pub struct Report {
     pub regions: Vec<String>,
     pub scan_started: String,
     pub scan_finished: String,
+    /// Something in scope was not read: a gap (other than a service excluded with
+    /// `--services`) or a check that crashed. `coverage` says where.
     pub incomplete: bool,
+    /// Per service and region, what was read; and whether the scan as a whole is complete.
+    pub coverage: Coverage,
     pub summary: ResultSummary,
     pub results: Vec<CheckResult>,
     pub gaps: Vec<Gap>,
@@ -77,6 +82,7 @@ impl Report {
         checks_run: usize,
         catalogue_version: String,
     ) -> Self {
+        let coverage = Coverage::of(inventory, &results);
         let (mut summary, results) = Report::summarise(
             results,
             checks_run,
@@ -99,7 +105,8 @@ impl Report {
             regions: inventory.account.regions.clone(),
             scan_started: rfc3339(inventory.account.scan_started),
             scan_finished: rfc3339(inventory.account.scan_finished),
-            incomplete: inventory.account.incomplete,
+            incomplete: !coverage.complete,
+            coverage,
             summary,
             results,
             gaps: inventory.gaps.clone(),
@@ -148,10 +155,14 @@ impl Report {
 
     /// One report for several accounts: results, gaps and inventory rows of all, each result
     /// naming its account; an account that could not be scanned is listed as failed (and
-    /// marks the report incomplete). `None` when no account could be scanned.
+    /// makes the scan incomplete). `None` when no account could be scanned.
     pub fn combine(reports: Vec<Report>, failures: Vec<(String, String)>) -> Option<Report> {
         let mut reports = reports.into_iter();
         let mut merged = reports.next()?;
+        let mut coverages = vec![std::mem::replace(
+            &mut merged.coverage,
+            Coverage::combine(Vec::new(), &[]),
+        )];
         let mut outcomes = vec![AccountOutcome {
             account: merged.account.clone(),
             status: "scanned".to_owned(),
@@ -173,19 +184,20 @@ impl Report {
             }
             merged.scan_started = merged.scan_started.clone().min(r.scan_started);
             merged.scan_finished = merged.scan_finished.clone().max(r.scan_finished);
-            merged.incomplete |= r.incomplete;
+            coverages.push(r.coverage);
             merged.calls.operations += r.calls.operations;
             merged.calls.attempts += r.calls.attempts;
             merged.calls.failed_attempts += r.calls.failed_attempts;
             merged.calls.by_operation.extend(r.calls.by_operation);
         }
+        merged.coverage = Coverage::combine(coverages, &failures);
+        merged.incomplete = !merged.coverage.complete;
         for (account, error) in failures {
             outcomes.push(AccountOutcome {
                 account,
                 status: "failed".to_owned(),
                 error: Some(error),
             });
-            merged.incomplete = true;
         }
         merged.account = outcomes
             .iter()

@@ -76,6 +76,35 @@ pub fn render(report: &Report) -> String {
             }))
         })
         .collect();
+    // One notification per area not read in full, so a SARIF viewer shows what the results
+    // do not cover; the invocation fails when resources may be missing.
+    let with_account = !report.accounts.is_empty();
+    let notifications: Vec<Value> = report
+        .coverage
+        .shortfalls()
+        .into_iter()
+        .map(|r| {
+            json!({
+                "level": if r.status.loses_resources() { "error" } else { "warning" },
+                "message": {"text": format!(
+                    "{}: {}{}: {}",
+                    r.place(with_account),
+                    r.status.label(),
+                    if r.operations.is_empty() { String::new() } else { format!(" ({})", r.operations.join(", ")) },
+                    r.unread
+                )},
+                "descriptor": {"id": format!("faascan/coverage/{}", r.status.as_str())},
+                "properties": {
+                    "account": r.account,
+                    "service": r.service,
+                    "region": r.region,
+                    "status": r.status.as_str(),
+                    "operations": r.operations,
+                    "gaps": r.gaps,
+                },
+            })
+        })
+        .collect();
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -87,12 +116,16 @@ pub fn render(report: &Report) -> String {
                 "rules": rules,
             }},
             "invocations": [{
-                "executionSuccessful": !report.incomplete,
+                "executionSuccessful": report.coverage.scan_complete,
                 "startTimeUtc": report.scan_started,
                 "endTimeUtc": report.scan_finished,
+                "toolExecutionNotifications": notifications,
             }],
             "results": results,
-            "properties": {"account": report.account, "regions": report.regions, "catalogue_version": report.catalogue_version},
+            "properties": {
+                "account": report.account, "regions": report.regions, "catalogue_version": report.catalogue_version,
+                "incomplete": report.incomplete, "scan_complete": report.coverage.scan_complete,
+            },
         }],
     });
     serde_json::to_string_pretty(&sarif).unwrap_or_default() + "\n"

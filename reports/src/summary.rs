@@ -1,6 +1,7 @@
 //! The per-service summary `faascan scan` prints until the check catalogue lands: what was
 //! found, what could not be read, and what it cost.
 
+use crate::coverage::Coverage;
 use crate::text::sanitize;
 use comfy_table::{Table, presets};
 use faascan_checks::model::{Attr, Gap, Inventory};
@@ -15,6 +16,8 @@ pub struct InventorySummary {
     pub scan_started: String,
     pub duration_seconds: f64,
     pub rows: Vec<SummaryRow>,
+    /// What was read per service and region (no checks run here, so no crashed checks).
+    pub coverage: Coverage,
     pub gaps: Vec<Gap>,
     pub calls: u64,
     pub attempts: u64,
@@ -128,6 +131,7 @@ impl InventorySummary {
                 .unwrap_or_default(),
             duration_seconds: duration.as_seconds_f64(),
             rows,
+            coverage: Coverage::of(inventory, &[]),
             gaps: inventory.gaps.clone(),
             calls: inventory.calls.operations,
             attempts: inventory.calls.attempts,
@@ -154,6 +158,13 @@ impl InventorySummary {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+        if let Some(headline) = self.coverage.headline() {
+            out.push_str(headline);
+            out.push('\n');
+            for line in self.coverage.shortfall_lines(false) {
+                out.push_str(&format!("  {}\n", sanitize(&line)));
+            }
+        }
         let mut table = Table::new();
         table.load_preset(presets::UTF8_FULL_CONDENSED);
         if let Some(width) = width {
@@ -258,7 +269,10 @@ mod tests {
         inventory.regions[0].lambda_functions = Attr::Unavailable(gap);
         let summary = InventorySummary::new(&inventory);
         assert_eq!(row(&summary, "lambda", "us-east-1", "functions"), None);
-        assert!(summary.to_table(None, false).contains("unknown"));
+        let table = summary.to_table(None, false);
+        assert!(table.contains("unknown"));
+        assert!(table.contains("INCOMPLETE SCAN"), "{table}");
+        assert!(!summary.coverage.scan_complete);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The terminal table: failures grouped by severity, unknown results and gaps in their own
 //! section, and a summary line. Every string from the account is neutralised first.
 
+use crate::coverage::CoverageStatus;
 use crate::report::Report;
 use crate::text::sanitize;
 use comfy_table::{ContentArrangement, Table, presets};
@@ -52,8 +53,24 @@ pub fn render(report: &Report, width: Option<u16>, verbose: bool, colour: bool) 
             .join(", "),
         sanitize(&report.caller_arn)
     );
-    if report.incomplete {
-        out.push_str("WARNING: the scan is incomplete; results may be missing.\n");
+    // Before any result: what was not read, so no one reads the rest as the whole account.
+    if let Some(headline) = report.coverage.headline() {
+        out.push_str(&format!("\n{}\n", paint("1;31", headline.to_owned())));
+        let lines = report.coverage.shortfall_lines(!report.accounts.is_empty());
+        let shown = if verbose {
+            lines.len()
+        } else {
+            lines.len().min(20)
+        };
+        for line in &lines[..shown] {
+            out.push_str(&format!("  {}\n", shorten(&sanitize(line), 400)));
+        }
+        if shown < lines.len() {
+            out.push_str(&format!(
+                "  … {} more (use --verbose or --format json)\n",
+                lines.len() - shown
+            ));
+        }
     }
     for severity in SEVERITIES {
         let failures: Vec<_> = report
@@ -220,6 +237,29 @@ pub fn render(report: &Report, width: Option<u16>, verbose: bool, colour: bool) 
         report.gaps.len(),
         report.calls.operations,
         report.summary.duration_seconds
+    ));
+    let n = |status| {
+        report
+            .coverage
+            .rows
+            .iter()
+            .filter(|r| r.status == status)
+            .count()
+    };
+    let verdict = if !report.coverage.scan_complete {
+        "INCOMPLETE SCAN (resources may be missing)"
+    } else if report.incomplete {
+        "incomplete (some results unknown)"
+    } else {
+        "complete"
+    };
+    out.push_str(&format!(
+        "coverage: {verdict} · {} complete · {} partially read · {} incomplete · {} not read · {} not selected\n",
+        n(CoverageStatus::Complete),
+        n(CoverageStatus::Partial),
+        n(CoverageStatus::Incomplete),
+        n(CoverageStatus::NotRead),
+        n(CoverageStatus::NotSelected),
     ));
     out
 }

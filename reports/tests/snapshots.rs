@@ -6,14 +6,50 @@
 
 use faascan_checks::Options;
 use faascan_checks::evaluate::{Selection, catalogue_version, evaluate};
-use faascan_checks::model::Inventory;
+use faascan_checks::model::{Attr, Gap, GapKind, Inventory};
 use faascan_reports::report::Report;
 use std::path::PathBuf;
 
-fn canonical() -> Report {
+fn demo() -> Inventory {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("../mocks/demo/inventory.json")).unwrap();
-    let inventory: Inventory = serde_json::from_str(&text).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn canonical() -> Report {
+    report_of(&demo())
+}
+
+/// The demo as a scan that lost parts of the account: `ListFunctions` denied in us-east-1
+/// (with a hostile error code), `ListKeys` throttled after a page in eu-west-1.
+fn incomplete_inventory() -> Inventory {
+    let mut inventory = demo();
+    let denied = Gap {
+        service: "lambda".to_owned(),
+        region: Some("us-east-1".to_owned()),
+        operation: "ListFunctions".to_owned(),
+        resource: None,
+        kind: GapKind::AccessDenied,
+        error_code: "AccessDenied<script>alert(1)</script>\u{1b}[2J|=cmd".to_owned(),
+        message: "User is not authorized to perform lambda:ListFunctions".to_owned(),
+        request_id: Some("0f1e2d3c".to_owned()),
+    };
+    inventory.regions[0].lambda_functions = Attr::Unavailable(denied.clone());
+    inventory.gaps.push(denied);
+    inventory.gaps.push(Gap {
+        service: "kms".to_owned(),
+        region: Some("eu-west-1".to_owned()),
+        operation: "ListKeys".to_owned(),
+        resource: None,
+        kind: GapKind::Throttled,
+        error_code: "ThrottlingException".to_owned(),
+        message: "Rate exceeded".to_owned(),
+        request_id: None,
+    });
+    inventory
+}
+
+fn report_of(inventory: &Inventory) -> Report {
     let selection = Selection {
         checks: [
             "apigateway-method-unauthenticated",
@@ -32,8 +68,8 @@ fn canonical() -> Report {
         now: time::macros::datetime!(2026-11-22 12:00 UTC),
         ..Options::default()
     };
-    let results = evaluate(&inventory, &options, &checks);
-    Report::new(&inventory, results, checks.len(), catalogue_version())
+    let results = evaluate(inventory, &options, &checks);
+    Report::new(inventory, results, checks.len(), catalogue_version())
 }
 
 fn snapshot(name: &str, actual: &str) {
@@ -60,6 +96,38 @@ fn snapshot(name: &str, actual: &str) {
     }
 }
 
+fn snapshots(stem: &str, report: &Report) {
+    snapshot(&format!("{stem}.json"), &(report.to_json() + "\n"));
+    snapshot(
+        &format!("{stem}.txt"),
+        &faascan_reports::table::render(report, Some(140), false, false),
+    );
+    snapshot(
+        &format!("{stem}.csv"),
+        &faascan_reports::csv::render(report),
+    );
+    snapshot(
+        &format!("{stem}.junit.xml"),
+        &faascan_reports::junit::render(report),
+    );
+    snapshot(
+        &format!("{stem}.md"),
+        &faascan_reports::markdown::render(report),
+    );
+    snapshot(
+        &format!("{stem}.sarif"),
+        &faascan_reports::sarif::render(report),
+    );
+    snapshot(
+        &format!("{stem}.ocsf.json"),
+        &faascan_reports::ocsf::render(report),
+    );
+    snapshot(
+        &format!("{stem}.asff.json"),
+        &faascan_reports::asff::render(report),
+    );
+}
+
 #[test]
 fn every_renderer_matches_its_snapshot() {
     let report = canonical();
@@ -67,15 +135,107 @@ fn every_renderer_matches_its_snapshot() {
         report.results.len() > 20,
         "the canonical report has substance"
     );
-    snapshot("report.json", &(report.to_json() + "\n"));
-    snapshot(
-        "report.txt",
-        &faascan_reports::table::render(&report, Some(140), false, false),
+    // The demo's four GetBucketVersioning gaps (moto): attribute-level only.
+    assert!(report.incomplete && report.coverage.scan_complete);
+    snapshots("report", &report);
+}
+
+#[test]
+fn an_incomplete_scan_says_so_and_where_in_every_format() {
+    let report = report_of(&incomplete_inventory());
+    assert!(report.incomplete && !report.coverage.scan_complete);
+    snapshots("incomplete", &report);
+
+    let table = faascan_reports::table::render(&report, Some(140), false, false);
+    let first_result = table.find("CRITICAL").unwrap_or(table.len());
+    let banner = table.find("INCOMPLETE SCAN").unwrap();
+    assert!(
+        banner < first_result,
+        "the verdict comes before the results"
     );
-    snapshot("report.csv", &faascan_reports::csv::render(&report));
-    snapshot("report.junit.xml", &faascan_reports::junit::render(&report));
-    snapshot("report.md", &faascan_reports::markdown::render(&report));
-    snapshot("report.sarif", &faascan_reports::sarif::render(&report));
-    snapshot("report.ocsf.json", &faascan_reports::ocsf::render(&report));
-    snapshot("report.asff.json", &faascan_reports::asff::render(&report));
+    assert!(table.contains("lambda us-east-1: not read (ListFunctions)"));
+    assert!(table.contains("kms eu-west-1: incomplete (ListKeys)"));
+    assert!(table.contains("s3 global: partially read (GetBucketVersioning)"));
+    assert!(
+        !table.contains('\u{1b}'),
+        "no raw escape reaches the terminal"
+    );
+
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["incomplete"], true);
+    assert_eq!(json["coverage"]["scan_complete"], false);
+
+    let md = faascan_reports::markdown::render(&report);
+    assert!(md.starts_with("## faascan") && md.contains("> [!WARNING]"));
+    assert!(!md.contains("<script>"));
+
+    let html = faascan_reports::html::render(&report);
+    let start = html.find("<section class=\"incomplete\"").unwrap();
+    let banner = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(banner.contains("lambda us-east-1: not read (ListFunctions)"));
+    assert!(banner.contains("&lt;script&gt;") && !banner.contains("<script>"));
+    assert!(!banner.contains('\u{1b}'));
+
+    let sarif: serde_json::Value =
+        serde_json::from_str(&faascan_reports::sarif::render(&report)).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 3);
+    assert_eq!(notes[0]["level"], "error");
+    assert_eq!(notes[2]["level"], "warning", "partial reads are warnings");
+
+    let junit = faascan_reports::junit::render(&report);
+    assert_eq!(junit.matches("<error type=").count(), 3);
+    assert!(junit.contains("name=\"coverage lambda us-east-1\""));
+    assert!(!junit.contains("<script>"));
+
+    let csv = faascan_reports::csv::render(&report);
+    assert_eq!(
+        csv.lines()
+            .filter(|l| l.starts_with("coverage,incomplete,"))
+            .count(),
+        3
+    );
+
+    let ocsf: Vec<serde_json::Value> =
+        serde_json::from_str(&faascan_reports::ocsf::render(&report)).unwrap();
+    assert!(ocsf.iter().all(|r| r["unmapped"]["incomplete"] == true
+        && r["unmapped"]["coverage"][0] == "lambda us-east-1: not_read (ListFunctions)"));
+    let asff: Vec<serde_json::Value> =
+        serde_json::from_str(&faascan_reports::asff::render(&report)).unwrap();
+    assert!(
+        asff.iter()
+            .all(|r| r["ProductFields"]["faascan/scan_complete"] == "false")
+    );
+
+    let bundle = faascan_reports::evidence::bundle(&report, "{}");
+    let metadata = bundle.iter().find(|f| f.path == "metadata.json").unwrap();
+    let metadata: serde_json::Value = serde_json::from_slice(&metadata.contents).unwrap();
+    assert_eq!(metadata["scan_complete"], false);
+    assert!(metadata["coverage"].as_array().unwrap().len() > 3);
+    let framework = bundle
+        .iter()
+        .find(|f| f.path.starts_with("compliance/") && f.path.ends_with(".md"))
+        .unwrap();
+    assert!(String::from_utf8_lossy(&framework.contents).contains("**Incomplete scan**"));
+}
+
+#[test]
+fn a_failed_account_is_in_the_combined_coverage() {
+    let report = Report::combine(
+        vec![canonical()],
+        vec![(
+            "222222222222".to_owned(),
+            "AccessDenied: sts:AssumeRole".to_owned(),
+        )],
+    )
+    .unwrap();
+    assert!(report.incomplete && !report.coverage.scan_complete);
+    let table = faascan_reports::table::render(&report, Some(140), false, false);
+    assert!(
+        table.contains("222222222222 account global: not read: the account could not be scanned"),
+        "{table}"
+    );
+    assert!(table.contains("123456789012 s3 global: partially read"));
 }
