@@ -495,7 +495,7 @@ async fn inventory_matches_the_seeded_account_in_two_regions() {
     let scanner = assume_into(account, "scanner").await;
     let (inv, out) = inventory(&scanner, &["us-east-1", "eu-west-1"], &[]);
 
-    assert_eq!(inv["schema_version"], 1);
+    assert_eq!(inv["schema_version"], 2);
     assert_eq!(inv["account"]["id"], account);
     assert_eq!(
         inv["account"]["regions"],
@@ -2141,16 +2141,20 @@ async fn a_spent_time_budget_gives_an_incomplete_inventory_not_a_failure() {
         "0",
     ];
     let table = faascan(&base, &creds);
-    assert_eq!(table.status.code(), Some(0), "nothing was judged failing");
-    assert!(String::from_utf8_lossy(&table.stdout).contains("WARNING: the scan is incomplete"));
+    assert_eq!(
+        table.status.code(),
+        Some(4),
+        "the time budget ran out: incomplete"
+    );
+    assert!(String::from_utf8_lossy(&table.stdout).contains("INCOMPLETE SCAN"));
     let strict = faascan(
         &[&base[..], &["--strict", "--format", "json"]].concat(),
         &creds,
     );
     assert_eq!(
         strict.status.code(),
-        Some(1),
-        "--strict counts the unknowns and gaps"
+        Some(4),
+        "still incomplete with --strict"
     );
     let report: Value = serde_json::from_slice(&strict.stdout).unwrap();
     assert_eq!(report["incomplete"], true);
