@@ -24,6 +24,12 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         if !m.customer_managed() || m.state == "PendingDeletion" {
             return None;
         }
+        // Asymmetric, HMAC, imported (EXTERNAL) and custom-key-store keys cannot rotate
+        // automatically: the age of their material is not this check's question
+        // (https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html).
+        if !m.symmetric() || m.origin.as_deref() != Some("AWS_KMS") {
+            return None;
+        }
         let rotation = match &key.rotation {
             Attr::Unavailable(gap) => return Some(meta.unknown_gap(resource, gap)),
             Attr::Known(r) => r.as_ref(),
