@@ -83,6 +83,41 @@ const DEBUG_TEXT: &[&str] = &[
 
 const SCAN_LIMIT: Duration = Duration::from_secs(150);
 
+/// Scans at once across all the tests of this module (two cores, one moto).
+static SCAN_SLOTS: Slots = Slots::new(3);
+
+struct Slots {
+    free: Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+struct Slot<'a>(&'a Slots);
+
+impl Slots {
+    const fn new(n: usize) -> Self {
+        Slots {
+            free: Mutex::new(n),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn acquire(&self) -> Slot<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        Slot(self)
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.0.freed.notify_one();
+    }
+}
+
 struct Scenario {
     rest_fn: String,
     http_fn: String,
@@ -199,11 +234,12 @@ fn compare(clean: &Run, faulted: &Run) -> Vec<String> {
         .map(|((check, arn), _)| (check.as_str(), arn.as_str()))
         .collect();
     let mut violations = Vec::new();
+    let mut passed: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     let mut vanished: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for ((check, arn), status) in &before {
         match after.get(&(check.clone(), arn.clone())) {
             Some(now) if now == "pass" && (status == "fail" || status == "unknown") => {
-                violations.push(format!("{check} on {arn}: {status} -> pass"));
+                passed.entry((check, status)).or_default().push(arn);
             }
             Some(_) => {}
             None => {
@@ -216,6 +252,13 @@ fn compare(clean: &Run, faulted: &Run) -> Vec<String> {
             }
         }
     }
+    for ((check, status), arns) in passed {
+        violations.push(format!(
+            "{check}: {} result(s) {status} -> pass ({})",
+            arns.len(),
+            arns.join(", ")
+        ));
+    }
     for (check, arns) in vanished {
         violations.push(format!(
             "{check}: {} clean result(s) vanished without a covering unknown ({})",
@@ -226,26 +269,43 @@ fn compare(clean: &Run, faulted: &Run) -> Vec<String> {
     violations
 }
 
-/// Rust debug renderings in any output of the run.
-fn debug_text(run: &Run) -> Vec<String> {
+/// Every Rust debug rendering in the run's output, as "pattern in stream: ...excerpt...".
+fn debug_excerpts(run: &Run) -> Vec<String> {
     let mut found = Vec::new();
     for (stream, text) in [("stdout", &run.out.stdout), ("stderr", &run.out.stderr)] {
         for pattern in DEBUG_TEXT {
-            if let Some(at) = text.find(pattern) {
+            for (at, _) in text.match_indices(pattern).take(20) {
                 let from = text[..at]
                     .char_indices()
                     .rev()
                     .nth(60)
                     .map_or(0, |(i, _)| i);
                 let excerpt: String = text[from..].chars().take(140).collect();
-                found.push(format!(
+                let line = format!(
                     "debug text {pattern:?} in {stream}: ...{}...",
                     excerpt.replace('\n', " ")
-                ));
+                );
+                if !found.contains(&line) {
+                    found.push(line);
+                }
             }
         }
     }
     found
+}
+
+/// Debug text in a faulted run that the clean run does not already show (that is reported
+/// once, for the clean run), first occurrence per pattern and stream.
+fn debug_text(run: &Run) -> Vec<String> {
+    let clean: BTreeSet<String> = scenario_if_seeded()
+        .map(|s| debug_excerpts(&s.clean).into_iter().collect())
+        .unwrap_or_default();
+    let mut seen = BTreeSet::new();
+    debug_excerpts(run)
+        .into_iter()
+        .filter(|line| !clean.contains(line))
+        .filter(|line| seen.insert(line.split(": ...").next().unwrap_or_default().to_owned()))
+        .collect()
 }
 
 /// The report says it is incomplete: the flag, at least one gap, a coverage row that is not
@@ -329,7 +389,10 @@ fn scan(label: &str, rules: &[Value], extra: &[&str]) -> Run {
     args.extend(extra);
     let env = creds_env(&creds);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let out = faascan_within(&args, &env, SCAN_LIMIT);
+    let out = {
+        let _slot = SCAN_SLOTS.acquire();
+        faascan_within(&args, &env, SCAN_LIMIT)
+    };
     proxy.clear(Some(&key));
     let stats = proxy.stats(&key);
     // FAASCAN_FAULT_REPORTS=DIR keeps every faulted scan's output for a person to read.
@@ -338,7 +401,9 @@ fn scan(label: &str, rules: &[Value], extra: &[&str]) -> Run {
         std::fs::create_dir_all(dir).unwrap();
         std::fs::write(dir.join(format!("{session}.json")), &out.stdout).unwrap();
         std::fs::write(dir.join(format!("{session}.stderr")), &out.stderr).unwrap();
-        std::fs::write(dir.join(format!("{session}.stats.json")), stats.to_string()).unwrap();
+        let meta = json!({"exit": out.code, "elapsed_s": out.elapsed.as_secs_f64(),
+                          "timed_out": out.timed_out, "args": args, "proxy": stats});
+        std::fs::write(dir.join(format!("{session}.meta.json")), meta.to_string()).unwrap();
     }
     let report = serde_json::from_str(&out.stdout).ok();
     Run {
@@ -432,17 +497,28 @@ fn region_scan_operations() -> Vec<(String, String)> {
         .collect()
 }
 
+static SCENARIO: OnceLock<Scenario> = OnceLock::new();
+
+fn scenario_if_seeded() -> Option<&'static Scenario> {
+    SCENARIO.get()
+}
+
 fn scenario() -> &'static Scenario {
-    static SCENARIO: OnceLock<Scenario> = OnceLock::new();
     SCENARIO.get_or_init(|| {
         let (rest_fn, http_fn) = block_on(seed());
         let clean = scan("clean", &[], &[]);
         let report = clean.report();
+        // moto cannot serve GetBucketVersioning to the Rust SDK (EMULATOR-NOTES): those
+        // attribute gaps may mark the clean report incomplete, but never exit 4.
         assert_eq!(
             clean.out.code,
-            Some(if report["incomplete"] == true { 4 } else { 0 }),
-            "the clean scan: exit 0, or 4 only for what moto cannot serve\nstderr: {}",
+            Some(0),
+            "the clean scan\nstderr: {}",
             tail(&clean.out.stderr)
+        );
+        assert!(
+            report["results"].is_array(),
+            "the clean report has results[]"
         );
         assert!(
             clean.results().len() > 40,
@@ -511,7 +587,7 @@ async fn seed() -> (String, String) {
         .unwrap();
     iam.attach_role_policy()
         .role_name("fx-app-role")
-        .policy_arn("arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole")
+        .policy_arn("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
         .send()
         .await
         .unwrap();
@@ -600,8 +676,8 @@ async fn seed() -> (String, String) {
         .unwrap();
     {
         use aws_sdk_s3::types::{
-            ServerSideEncryption, ServerSideEncryptionByDefault,
-            ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+            ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+            ServerSideEncryptionRule,
         };
         s3.put_bucket_encryption()
             .bucket(&private)
@@ -717,7 +793,9 @@ async fn seed() -> (String, String) {
         .statement_id("apigateway")
         .action("lambda:InvokeFunction")
         .principal("apigateway.amazonaws.com")
-        .source_arn(format!("arn:aws:execute-api:{REGION}:{ACCOUNT}:{api}/*/GET/pay"))
+        .source_arn(format!(
+            "arn:aws:execute-api:{REGION}:{ACCOUNT}:{api}/*/GET/pay"
+        ))
         .send()
         .await
         .unwrap();
@@ -897,7 +975,10 @@ fn the_fault_proxy_answers_in_each_protocols_error_shape() {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, aws_sdk_apigatewayv2::error::SdkError::DispatchFailure(_)),
+            matches!(
+                err,
+                aws_sdk_apigatewayv2::error::SdkError::DispatchFailure(_)
+            ),
             "a reset is a transport failure: {err:?}"
         );
         // Unfaulted operations pass through to moto.
@@ -967,7 +1048,9 @@ fn each_operation_denied_in_turn_never_passes_or_loses_a_result() {
         .cloned()
         .collect();
 
-    let runs = parallel(&exercised, 3, |(service, operation)| denied(service, operation));
+    let runs = parallel(&exercised, 3, |(service, operation)| {
+        denied(service, operation)
+    });
 
     let mut violations: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for ((service, operation), run) in exercised.iter().zip(&runs) {
@@ -978,9 +1061,7 @@ fn each_operation_denied_in_turn_never_passes_or_loses_a_result() {
         if run.out.timed_out {
             v.push(format!("the scan did not end within {SCAN_LIMIT:?}"));
         }
-        let listing = LISTINGS
-            .iter()
-            .any(|(s, o)| s == service && o == operation);
+        let listing = LISTINGS.iter().any(|(s, o)| s == service && o == operation);
         let code = run.out.code;
         if listing && code != Some(4) {
             v.push(format!(
@@ -999,16 +1080,22 @@ fn each_operation_denied_in_turn_never_passes_or_loses_a_result() {
     if !harness.is_empty() {
         violations.insert("the harness".to_owned(), harness);
     }
+    let mut first = BTreeSet::new();
+    let clean_debug: Vec<String> = debug_excerpts(clean)
+        .into_iter()
+        .filter(|line| first.insert(line.split(": ...").next().unwrap_or_default().to_owned()))
+        .collect();
+    violations.insert(
+        "the clean scan (no faults; these are not repeated below)".to_owned(),
+        clean_debug,
+    );
     assert_no_violations("each operation denied in turn", &violations);
 }
 
 #[test]
 fn a_denied_identity_call_stops_the_scan_readably() {
-    let run = scan(
-        "deny-identity",
-        &[deny("STS", "GetCallerIdentity")],
-        &[],
-    );
+    scenario();
+    let run = scan("deny-identity", &[deny("STS", "GetCallerIdentity")], &[]);
     let mut v = Vec::new();
     if run.faulted("STS", "GetCallerIdentity") == 0 {
         v.push("the proxy denied nothing".to_owned());
@@ -1030,7 +1117,10 @@ fn a_denied_identity_call_stops_the_scan_readably() {
 
 #[test]
 fn attack_path_hops_denied_in_turn_never_pass() {
-    const CHECKS: [&str; 2] = ["path-public-function-privileged-role", "path-denial-of-wallet"];
+    const CHECKS: [&str; 2] = [
+        "path-public-function-privileged-role",
+        "path-denial-of-wallet",
+    ];
     const HOPS: &[(&str, &str)] = &[
         ("API Gateway", "GetRestApis"),
         ("API Gateway", "GetResources"),
@@ -1048,7 +1138,9 @@ fn attack_path_hops_denied_in_turn_never_pass() {
     for f in functions {
         for check in CHECKS {
             assert_eq!(
-                clean.get(&(check.to_owned(), f.clone())).map(String::as_str),
+                clean
+                    .get(&(check.to_owned(), f.clone()))
+                    .map(String::as_str),
                 Some("fail"),
                 "precondition: {check} fails for {f} in the clean scan"
             );
@@ -1116,6 +1208,7 @@ fn a_dying_endpoint_is_an_incomplete_scan() {
 
 #[test]
 fn a_hanging_endpoint_is_bounded_by_the_time_budget() {
+    scenario();
     let run = scan(
         "hanging",
         &[json!({"operation": "*", "action": "hang", "after": 1})],
@@ -1171,14 +1264,25 @@ fn a_throttle_burst_is_retried_without_losing_data() {
         let clean = scenario.clean.results();
         let after = results(report);
         let all: BTreeSet<&(String, String)> = clean.keys().chain(after.keys()).collect();
+        let status = |m: &BTreeMap<(String, String), String>, key| {
+            m.get(key).map_or("absent", String::as_str).to_owned()
+        };
+        let mut changed: BTreeMap<(String, String, String), Vec<&str>> = BTreeMap::new();
         for key in all {
-            let (was, now) = (clean.get(key), after.get(key));
+            let (was, now) = (status(&clean, key), status(&after, key));
             if was != now {
-                v.push(format!(
-                    "{} on {}: {:?} in the clean scan, {:?} after the burst",
-                    key.0, key.1, was, now
-                ));
+                changed
+                    .entry((key.0.clone(), was, now))
+                    .or_default()
+                    .push(&key.1);
             }
+        }
+        for ((check, was, now), arns) in changed {
+            v.push(format!(
+                "{check}: {} result(s) {was} in the clean scan, {now} after the burst ({})",
+                arns.len(),
+                arns.join(", ")
+            ));
         }
         for gap in report["gaps"].as_array().into_iter().flatten() {
             if BURST.iter().any(|(_, o)| gap["operation"] == *o) {
