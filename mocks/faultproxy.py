@@ -90,6 +90,8 @@ REST_ROUTES = {
         ("GET", r"/2017-03-31/tags/.+", "ListTags"),
         ("GET", r"/2018-10-31/layers/?", "ListLayers"),
         ("GET", rf"/2018-10-31/layers/{SEG}/versions/?", "ListLayerVersions"),
+        ("GET", rf"/2018-10-31/layers/{SEG}/versions/{SEG}/policy", "GetLayerVersionPolicy"),
+        ("GET", rf"/2018-10-31/layers/{SEG}/versions/{SEG}", "GetLayerVersion"),
         ("GET", r"/2016-08-19/account-settings/?", "GetAccountSettings"),
     ],
     "API Gateway": [
@@ -194,6 +196,8 @@ def operation_of(service, method, path, query, headers, body):
         return action[0] if action else None
     if service == "S3":
         return s3_operation(method, path, query)
+    if service == "Lambda" and re.match(r"/2018-10-31/layers/?\Z", path) and "find=LayerVersion" in query:
+        return "GetLayerVersionByArn"
     for m, pattern, op in COMPILED.get(service, ()):
         if method in (m, "HEAD" if m == "GET" else m) and pattern.match(path):
             return op

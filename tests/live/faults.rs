@@ -1086,7 +1086,7 @@ fn each_operation_denied_in_turn_never_passes_or_loses_a_result() {
         .filter(|line| first.insert(line.split(": ...").next().unwrap_or_default().to_owned()))
         .collect();
     violations.insert(
-        "the clean scan (no faults; these are not repeated below)".to_owned(),
+        "the clean scan (no faults; not repeated for each faulted scan)".to_owned(),
         clean_debug,
     );
     assert_no_violations("each operation denied in turn", &violations);
