@@ -7,6 +7,9 @@
 //!   throttled operation reaches the SDK with the status, error code and request id AWS
 //!   would send (JSON, query, REST-JSON and REST-XML protocols), `after`/`times` count
 //!   requests, a reset is a transport failure, and `/__stats` counts per operation.
+//! - `the_contract_checks_accept_placeholders_and_catch_losses`: the comparison below, on
+//!   made-up reports: a wildcard placeholder of the same check covers lost results, and
+//!   fail->pass, unknown->pass, a lost result and a report that looks complete are caught.
 //! - `each_operation_denied_in_turn_never_passes_or_loses_a_result`: for every operation of
 //!   `faascan permissions --format calls` that a single-region scan makes (read from the
 //!   command, so a new operation is covered without editing this file), a scan with that
@@ -881,6 +884,104 @@ fn assert_no_violations(what: &str, violations: &BTreeMap<String, Vec<String>>) 
 // ---------------------------------------------------------------------------------------
 // The harness itself
 // ---------------------------------------------------------------------------------------
+
+/// A run made of a report, for testing the contract checks themselves.
+fn synthetic(results: &[(&str, &str, &str)], extra: Value) -> Run {
+    let mut report = json!({
+        "results": results
+            .iter()
+            .map(|(check, arn, status)| {
+                json!({"check_id": check, "status": status, "resource": {"arn": arn}})
+            })
+            .collect::<Vec<_>>(),
+    });
+    for (k, v) in extra.as_object().into_iter().flatten() {
+        report[k] = v.clone();
+    }
+    Run {
+        label: "synthetic".to_owned(),
+        out: TimedOutput {
+            code: Some(0),
+            stdout: report.to_string(),
+            stderr: String::new(),
+            elapsed: Duration::ZERO,
+            timed_out: false,
+        },
+        report: Some(report),
+        stats: json!({"operations": [], "unidentified": []}),
+    }
+}
+
+#[test]
+fn the_contract_checks_accept_placeholders_and_catch_losses() {
+    assert!(glob(
+        "arn:aws:lambda:us-east-1:1:function:*",
+        "arn:aws:lambda:us-east-1:1:function:a"
+    ));
+    assert!(glob(
+        "arn:aws:apigateway:us-east-1::/restapis/*",
+        "arn:aws:apigateway:us-east-1::/restapis/x/stages/prod"
+    ));
+    assert!(glob(
+        "arn:aws:apigateway:us-east-1::/restapis/x/stages/*",
+        "arn:aws:apigateway:us-east-1::/restapis/x/stages/prod"
+    ));
+    assert!(!glob(
+        "arn:aws:apigateway:us-east-1::/restapis/x/stages/*",
+        "arn:aws:apigateway:us-east-1::/restapis/y/stages/prod"
+    ));
+    assert!(!glob("arn:aws:s3:::*", "arn:aws:iam::1:role/r"));
+    assert!(glob("a*b*c", "abc") && glob("a*b*c", "a-b-b-c") && !glob("a*b*c", "a-c-b"));
+
+    let clean = synthetic(
+        &[
+            ("lambda-x", "arn:aws:lambda:us-east-1:1:function:a", "fail"),
+            ("lambda-x", "arn:aws:lambda:us-east-1:1:function:b", "pass"),
+            ("s3-y", "arn:aws:s3:::b1", "unknown"),
+            ("s3-y", "arn:aws:s3:::b2", "fail"),
+        ],
+        json!({}),
+    );
+    // A listing placeholder covers the functions; a bucket became unknown; fine.
+    let good = synthetic(
+        &[
+            (
+                "lambda-x",
+                "arn:aws:lambda:us-east-1:1:function:*",
+                "unknown",
+            ),
+            ("s3-y", "arn:aws:s3:::b1", "unknown"),
+            ("s3-y", "arn:aws:s3:::b2", "unknown"),
+        ],
+        json!({"incomplete": true, "gaps": [{"operation": "ListFunctions"}],
+               "coverage": [{"service": "lambda", "region": "us-east-1", "status": "not_read"}]}),
+    );
+    assert_eq!(compare(&clean, &good), Vec::<String>::new());
+    assert_eq!(incomplete(&good), Vec::<String>::new());
+    // fail -> pass, unknown -> pass, a result lost, a placeholder of another check or without
+    // a wildcard covering nothing.
+    let bad = synthetic(
+        &[
+            ("lambda-x", "arn:aws:lambda:us-east-1:1:function:a", "pass"),
+            ("s3-y", "arn:aws:s3:::b1", "pass"),
+            ("s3-z", "arn:aws:s3:::*", "unknown"),
+            ("lambda-x", "arn:aws:lambda:us-east-1:1", "unknown"),
+        ],
+        json!({"incomplete": false, "gaps": [],
+               "coverage": [{"service": "s3", "region": "us-east-1", "status": "complete"}]}),
+    );
+    let violations = compare(&clean, &bad);
+    assert_eq!(violations.len(), 4, "{violations:#?}");
+    assert!(violations[0].contains("lambda-x") && violations[0].contains("fail -> pass"));
+    assert!(violations[1].contains("s3-y") && violations[1].contains("unknown -> pass"));
+    assert!(violations[2].contains("lambda-x") && violations[2].contains("function:b"));
+    assert!(violations[3].contains("s3-y") && violations[3].contains("arn:aws:s3:::b2"));
+    assert_eq!(incomplete(&bad).len(), 3, "{:?}", incomplete(&bad));
+
+    let mut noisy = synthetic(&[], json!({}));
+    noisy.out.stderr = "error: AccessDenied: Error { code: \"AccessDenied\" } Some(1)".to_owned();
+    assert_eq!(debug_excerpts(&noisy).len(), 2);
+}
 
 #[test]
 fn the_fault_proxy_answers_in_each_protocols_error_shape() {
