@@ -34,7 +34,11 @@
 //!
 //! These tests define the contract of issue 9; the account is seeded once per test binary in
 //! its own moto account, and every scan uses its own access key so that the proxy's rules
-//! (keyed by access key) of scans running in parallel do not meet.
+//! (keyed by access key) of scans running in parallel do not meet. Each faulted scan runs
+//! once and is shared by the tests that need it (three at a time).
+//!
+//! Run: `cargo test --test live faults` (about a minute). With
+//! `FAASCAN_FAULT_REPORTS=DIR` every scan's report, stderr and proxy counters are kept in DIR.
 
 use crate::common::*;
 use aws_sdk_lambda::primitives::Blob;
