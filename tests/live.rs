@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
 mod common;
+#[path = "live/faults.rs"]
+mod faults;
 
 use aws_sdk_apigateway::types::{
     EndpointConfiguration, EndpointType, Op, PatchOperation, SecurityPolicy,

@@ -291,3 +291,190 @@ pub fn find<'a>(list: &'a serde_json::Value, key: &str, name: &str) -> &'a serde
 pub fn path_exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// The fault-injecting proxy (mocks/faultproxy.py) in front of this binary's moto: one per
+/// test binary, stopped when the test process exits (it watches our pid). Rules are keyed
+/// by access key id so that scans running in parallel do not see each other's faults.
+pub struct FaultProxy {
+    pub endpoint: String,
+    pub port: u16,
+    _child: std::process::Child,
+}
+
+static FAULT_PROXY: OnceLock<FaultProxy> = OnceLock::new();
+
+pub fn fault_proxy() -> &'static FaultProxy {
+    FAULT_PROXY.get_or_init(|| {
+        let upstream = &moto().endpoint;
+        let dir = std::env::temp_dir().join(format!(
+            "faascan-faultproxy-{}-{}",
+            std::process::id(),
+            moto().port
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let port_file = dir.join("port");
+        let _ = std::fs::remove_file(&port_file);
+        let child = Command::new(venv().join("bin/python"))
+            .arg(repo_root().join("mocks/faultproxy.py"))
+            .args(["--upstream", upstream, "--port", "0", "--port-file"])
+            .arg(&port_file)
+            .args(["--parent-pid", &std::process::id().to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("faultproxy.log")).unwrap())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let port = loop {
+            if let Some(port) = std::fs::read_to_string(&port_file)
+                .ok()
+                .and_then(|p| p.trim().parse::<u16>().ok())
+            {
+                break port;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the fault proxy did not start; see {}",
+                dir.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        FaultProxy {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            port,
+            _child: child,
+        }
+    })
+}
+
+impl FaultProxy {
+    /// Adds one rule (a JSON object) or several (an array); see mocks/faultproxy.py.
+    pub fn add(&self, rules: &serde_json::Value) {
+        let (status, body) =
+            http_request(self.port, "POST", "/__faults", Some(&rules.to_string())).unwrap();
+        assert_eq!(status, 200, "the fault proxy refused {rules}: {body}");
+    }
+
+    /// Removes the rules of one access key (all rules with `None`).
+    pub fn clear(&self, access_key: Option<&str>) {
+        let path = access_key.map_or_else(
+            || "/__faults".to_owned(),
+            |k| format!("/__faults?access_key={k}"),
+        );
+        let (status, body) = http_request(self.port, "DELETE", &path, None).unwrap();
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// `{"operations": [{access_key, service, operation, requests, faulted}], "unidentified":
+    /// [{access_key, service, requests: ["GET /path", ...]}]}` for one access key.
+    pub fn stats(&self, access_key: &str) -> serde_json::Value {
+        let (status, body) = http_request(
+            self.port,
+            "GET",
+            &format!("/__stats?access_key={access_key}"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+}
+
+/// A minimal HTTP/1.1 request on loopback: (status, body).
+pub fn http_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    let body = body.unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split(' ').nth(1)?.parse().ok()?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+/// Runs a future to completion on a runtime of its own, for tests that are not async.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// Like [`faascan`], but the process is killed after `limit` (the output then carries what
+/// it wrote so far and `timed_out` is true), so a hanging scan fails its test instead of
+/// hanging the test run.
+pub struct TimedOutput {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+    pub timed_out: bool,
+}
+
+pub fn faascan_within(args: &[&str], env: &[(&str, &str)], limit: Duration) -> TimedOutput {
+    let home = std::env::temp_dir().join("faascan-test-home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_faascan"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("AWS_CONFIG_FILE", home.join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let started = Instant::now();
+    let mut child = cmd.spawn().unwrap();
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = pipe.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let elapsed = started.elapsed();
+    TimedOutput {
+        code: status.code(),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+        elapsed,
+        timed_out,
+    }
+}
