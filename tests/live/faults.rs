@@ -15,7 +15,7 @@
 //!   command, so a new operation is covered without editing this file), a scan with that
 //!   operation denied: no result goes fail->pass or unknown->pass; every clean result is
 //!   still there or covered by an `unknown` of the same check whose ARN pattern (`*` is a
-//!   wildcard) matches it; the report says `incomplete` with gaps and a coverage row that is
+//!   wildcard) matches it; the report says `incomplete` with gaps and a `coverage.rows` entry that is
 //!   not `complete`; exit 4 when a whole listing was denied (else 0 or 4); no Rust debug
 //!   text anywhere. It also proves the seeded account exercises every such operation. All
 //!   violations are reported in one message, by operation.
@@ -335,11 +335,11 @@ fn incomplete(run: &Run) -> Vec<String> {
     if report["gaps"].as_array().is_none_or(Vec::is_empty) {
         violations.push("`gaps` is empty".to_owned());
     }
-    match report["coverage"].as_array() {
-        None => violations.push("no `coverage` array".to_owned()),
+    match report["coverage"]["rows"].as_array() {
+        None => violations.push("no `coverage.rows` array".to_owned()),
         Some(rows) => {
             if !rows.iter().any(|r| r["status"] != "complete") {
-                violations.push("every `coverage` row says complete".to_owned());
+                violations.push("every `coverage.rows` row says complete".to_owned());
             }
         }
     }
@@ -958,7 +958,7 @@ fn the_contract_checks_accept_placeholders_and_catch_losses() {
             ("s3-y", "arn:aws:s3:::b2", "unknown"),
         ],
         json!({"incomplete": true, "gaps": [{"operation": "ListFunctions"}],
-               "coverage": [{"service": "lambda", "region": "us-east-1", "status": "not_read"}]}),
+               "coverage": {"rows": [{"service": "lambda", "region": "us-east-1", "status": "not_read"}]}}),
     );
     assert_eq!(compare(&clean, &good), Vec::<String>::new());
     assert_eq!(incomplete(&good), Vec::<String>::new());
@@ -972,7 +972,7 @@ fn the_contract_checks_accept_placeholders_and_catch_losses() {
             ("lambda-x", "arn:aws:lambda:us-east-1:1", "unknown"),
         ],
         json!({"incomplete": false, "gaps": [],
-               "coverage": [{"service": "s3", "region": "us-east-1", "status": "complete"}]}),
+               "coverage": {"rows": [{"service": "s3", "region": "us-east-1", "status": "complete"}]}}),
     );
     let violations = compare(&clean, &bad);
     assert_eq!(violations.len(), 4, "{violations:#?}");
