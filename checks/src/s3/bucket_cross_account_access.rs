@@ -1,4 +1,4 @@
-use super::common::each_bucket;
+use super::common::{each_bucket, elb_log_delivery_region};
 use crate::check::*;
 use crate::context::Context;
 
@@ -26,12 +26,32 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Ok(None) => return meta.pass(resource),
             Ok(Some(access)) => access,
         };
-        cx.judge_outside_accounts(
+        // ELB's log-delivery accounts are AWS's documented way to receive access logs.
+        let (elb, others): (std::collections::BTreeSet<String>, _) = access
+            .accounts
+            .iter()
+            .cloned()
+            .partition(|a| elb_log_delivery_region(a).is_some());
+        let result = cx.judge_outside_accounts(
             meta,
             resource,
-            &access.accounts,
+            &others,
             &format!("the policy of {} grants", b.name),
             "policy.principal.account",
-        )
+        );
+        if result.status == Status::Pass && !elb.is_empty() {
+            let accounts: Vec<String> = elb
+                .iter()
+                .map(|a| format!("{a} ({})", elb_log_delivery_region(a).unwrap_or("?")))
+                .collect();
+            return CheckResult {
+                note: Some(format!(
+                    "grants only Elastic Load Balancing's log-delivery account(s) {}",
+                    accounts.join(", ")
+                )),
+                ..result
+            };
+        }
+        result
     })
 }

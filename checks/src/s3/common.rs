@@ -47,3 +47,14 @@ const OFF: PublicAccessBlock = PublicAccessBlock {
     block_public_policy: false,
     restrict_public_buckets: false,
 };
+
+/// Elastic Load Balancing's log-delivery accounts (`checks/data/elb-log-delivery-accounts.tsv`,
+/// with its sources): the region an account delivers for, if it is one.
+pub(crate) fn elb_log_delivery_region(account: &str) -> Option<&'static str> {
+    const DATA: &str = include_str!("../../data/elb-log-delivery-accounts.tsv");
+    DATA.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("region\t"))
+        .filter_map(|l| l.split_once('\t'))
+        .find(|(_, a)| *a == account)
+        .map(|(region, _)| region)
+}
