@@ -743,7 +743,10 @@ fn collect_accounts_with(
                 .map(|account| {
                     let mut target = args.clone();
                     target.accounts.clear();
-                    target.role_arn = Some(format!("arn:aws:iam::{account}:role/{role}"));
+                    target.role_arn = Some(format!(
+                        "arn:{}:iam::{account}:role/{role}",
+                        partition_of(args.regions.first().map(String::as_str))
+                    ));
                     let account = account.clone();
                     scope.spawn(move || {
                         messages.info(
@@ -788,6 +791,18 @@ fn collect_accounts_with(
         ));
     }
     Ok((inventories, failures))
+}
+
+/// The partition a region belongs to (`aws-cn` for China, `aws-us-gov` for GovCloud), for the
+/// ARNs faascan builds before it has asked who it is.
+fn partition_of(region: Option<&str>) -> &'static str {
+    match region {
+        Some(r) if r.starts_with("cn-") => "aws-cn",
+        Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
+        Some(r) if r.starts_with("us-iso-") => "aws-iso",
+        Some(r) if r.starts_with("us-isob-") => "aws-iso-b",
+        _ => "aws",
+    }
 }
 
 /// Results go to stdout or a file; nothing else writes there.
@@ -920,6 +935,34 @@ mod tests {
         assert_eq!(failures.len(), 1);
         assert_eq!(failures[0].0, "222222222222");
         assert!(failures[0].1.contains("AccessDenied"));
+    }
+
+    #[test]
+    fn the_audit_role_arn_takes_the_partition_of_the_regions() {
+        for (region, partition) in [
+            ("cn-north-1", "arn:aws-cn:"),
+            ("us-gov-west-1", "arn:aws-us-gov:"),
+            ("eu-west-1", "arn:aws:"),
+        ] {
+            let args = target(&[
+                "--region",
+                region,
+                "--accounts",
+                "111111111111",
+                "--role-name",
+                "audit",
+            ]);
+            let seen = std::sync::Mutex::new(Vec::new());
+            let collect = |t: &TargetArgs, _: Messages| -> Result<Inventory> {
+                seen.lock()
+                    .unwrap()
+                    .push(t.role_arn.clone().unwrap_or_default());
+                Ok(inventory_of("111111111111"))
+            };
+            collect_accounts_with(&args, QUIET, &collect).unwrap_or_else(|e| panic!("{e}"));
+            let arns = seen.into_inner().unwrap();
+            assert!(arns[0].starts_with(partition), "{region}: {arns:?}");
+        }
     }
 
     #[test]

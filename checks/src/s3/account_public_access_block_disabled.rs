@@ -22,13 +22,14 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let account = cx.account();
+    let partition = &cx.inventory.account.partition;
     cx.inventory
         .regions
         .iter()
         .map(|r| {
             let resource = cx.resource(
                 ResourceKind::Account,
-                &format!("arn:aws:s3:{}:{account}:account", r.region),
+                &format!("arn:{partition}:s3:{}:{account}:account", r.region),
                 account,
                 &r.region,
             );
