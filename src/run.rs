@@ -954,9 +954,9 @@ mod tests {
             ]);
             let seen = std::sync::Mutex::new(Vec::new());
             let collect = |t: &TargetArgs, _: Messages| -> Result<Inventory> {
-                seen.lock()
-                    .unwrap()
-                    .push(t.role_arn.clone().unwrap_or_default());
+                if let Ok(mut seen) = seen.lock() {
+                    seen.push(t.role_arn.clone().unwrap_or_default());
+                }
                 Ok(inventory_of("111111111111"))
             };
             collect_accounts_with(&args, QUIET, &collect).unwrap_or_else(|e| panic!("{e}"));
