@@ -322,7 +322,6 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
             .iter()
             .map(|s| format!("{s:?}").to_lowercase())
             .collect(),
-        min_severity: args.min_severity.map(severity),
     };
     let checks = selection.resolve().map_err(|e| UsageError(e.to_string()))?;
     for account in &args.trusted_accounts {
@@ -378,6 +377,9 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
                 r.severity = *severity;
             }
         }
+        // The results stage, in this order: severity remaps, suppressions, then
+        // --min-severity on the final severity (a remap or an escalation can raise a result
+        // above the threshold, or lower it below).
         let suppressions = (!config.suppressions.is_empty()).then(|| {
             crate::config::apply(
                 &config.suppressions,
@@ -386,6 +388,9 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
                 options.now.date(),
             )
         });
+        if let Some(min) = args.min_severity.map(severity) {
+            results.retain(|r| r.severity >= min);
+        }
         let mut report = if args.target.accounts.is_empty() && !args.target.organization {
             Report::new(&inventories[0], results, checks.len(), catalogue_version())
         } else {
@@ -549,6 +554,12 @@ fn resource_tags(
         }
     }
     for api in inventory.rest_apis() {
+        tags.insert(api.arn.clone(), api.tags.clone());
+        for stage in api.stages.known().into_iter().flatten() {
+            tags.insert(stage.arn.clone(), stage.tags.clone());
+        }
+    }
+    for api in inventory.http_apis() {
         tags.insert(api.arn.clone(), api.tags.clone());
         for stage in api.stages.known().into_iter().flatten() {
             tags.insert(stage.arn.clone(), stage.tags.clone());

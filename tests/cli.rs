@@ -664,7 +664,9 @@ fn diff_reports_new_resolved_and_changed_results() {
         match f["name"].as_str().unwrap() {
             "image-resizer" => f["reserved_concurrency"] = serde_json::json!({"known": 5}),
             "deployer" => {
-                f["function_url"] = serde_json::json!({"known": {"url": "https://x", "auth_type": "NONE", "invoke_mode": null, "cors": null}})
+                f["function_url"] = serde_json::json!({"known": {"url": "https://x", "auth_type": "NONE", "invoke_mode": null, "cors": null}});
+                // The statement the console adds with AuthType NONE (urls-auth.html).
+                f["resource_policy"] = serde_json::json!({"known": r#"{"Version":"2012-10-17","Statement":[{"Sid":"FunctionURLAllowPublicAccess","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"*","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}}]}"#});
             }
             _ => {}
         }
@@ -709,8 +711,8 @@ fn diff_reports_new_resolved_and_changed_results() {
     );
     let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
-        diff["new_failures"], 3,
-        "URL unauthenticated (new), and two attack paths pass -> fail"
+        diff["new_failures"], 4,
+        "URL unauthenticated and public policy (new), and two attack paths pass -> fail"
     );
     assert_eq!(
         diff["resolved_failures"], 7,
@@ -772,7 +774,7 @@ fn diff_reports_new_resolved_and_changed_results() {
         &[],
     );
     let report: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
-    assert_eq!(report["diff"]["new_failures"], 3);
+    assert_eq!(report["diff"]["new_failures"], 4);
     let table = faascan(
         &[
             "scan",
@@ -788,7 +790,7 @@ fn diff_reports_new_resolved_and_changed_results() {
     assert!(
         String::from_utf8(table.stdout)
             .unwrap()
-            .contains("3 new failure(s), 7 resolved")
+            .contains("4 new failure(s), 7 resolved")
     );
     let bad = faascan(
         &[

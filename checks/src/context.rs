@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::sync::OnceLock;
+use time::macros::date;
 use time::{Date, OffsetDateTime};
 
 /// A Lambda runtime's deprecation date and where that date comes from.
@@ -25,13 +26,10 @@ const LAMBDA_RUNTIMES_DOC: &str =
     "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html";
 
 macro_rules! runtime {
-    ($name:literal, $y:literal, $m:ident, $d:literal) => {
+    ($name:literal, $date:expr) => {
         RuntimeDeprecation {
             runtime: $name,
-            deprecated: match Date::from_calendar_date($y, time::Month::$m, $d) {
-                Ok(date) => date,
-                Err(_) => panic!("invalid date"),
-            },
+            deprecated: $date,
             source: LAMBDA_RUNTIMES_DOC,
         }
     };
@@ -41,48 +39,48 @@ macro_rules! runtime {
 /// and scheduled; checked against it in November 2026). Overridable through `Options::runtimes`.
 pub fn default_runtime_table() -> Vec<RuntimeDeprecation> {
     vec![
-        runtime!("nodejs22.x", 2027, April, 30),
-        runtime!("nodejs20.x", 2026, April, 30),
-        runtime!("nodejs18.x", 2025, September, 1),
-        runtime!("nodejs16.x", 2024, June, 12),
-        runtime!("nodejs14.x", 2023, December, 4),
-        runtime!("nodejs12.x", 2023, March, 31),
-        runtime!("nodejs10.x", 2021, July, 30),
-        runtime!("nodejs8.10", 2020, March, 6),
-        runtime!("nodejs6.10", 2019, August, 12),
-        runtime!("nodejs4.3", 2020, March, 5),
-        runtime!("nodejs4.3-edge", 2020, March, 5),
-        runtime!("nodejs", 2016, October, 31),
-        runtime!("python3.13", 2029, June, 30),
-        runtime!("python3.12", 2028, October, 31),
-        runtime!("python3.11", 2026, June, 30),
-        runtime!("python3.10", 2026, June, 30),
-        runtime!("python3.9", 2025, December, 15),
-        runtime!("python3.8", 2024, October, 14),
-        runtime!("python3.7", 2023, December, 4),
-        runtime!("python3.6", 2022, July, 18),
-        runtime!("python2.7", 2021, July, 15),
-        runtime!("java21", 2029, June, 30),
-        runtime!("java17", 2026, June, 30),
-        runtime!("java11", 2026, June, 30),
-        runtime!("java8.al2", 2026, June, 30),
-        runtime!("java8", 2024, January, 8),
-        runtime!("dotnet8", 2026, November, 10),
-        runtime!("dotnet7", 2024, May, 14),
-        runtime!("dotnet6", 2024, November, 12),
-        runtime!("dotnet5.0", 2022, May, 10),
-        runtime!("dotnetcore3.1", 2023, April, 3),
-        runtime!("dotnetcore2.1", 2022, January, 5),
-        runtime!("dotnetcore2.0", 2019, May, 30),
-        runtime!("dotnetcore1.0", 2019, July, 27),
-        runtime!("ruby3.3", 2027, March, 31),
-        runtime!("ruby3.2", 2026, March, 31),
-        runtime!("ruby2.7", 2023, November, 27),
-        runtime!("ruby2.5", 2021, July, 30),
-        runtime!("provided.al2023", 2029, June, 30),
-        runtime!("provided.al2", 2026, June, 30),
-        runtime!("provided", 2024, January, 8),
-        runtime!("go1.x", 2024, January, 8),
+        runtime!("nodejs22.x", date!(2027 - 04 - 30)),
+        runtime!("nodejs20.x", date!(2026 - 04 - 30)),
+        runtime!("nodejs18.x", date!(2025 - 09 - 01)),
+        runtime!("nodejs16.x", date!(2024 - 06 - 12)),
+        runtime!("nodejs14.x", date!(2023 - 12 - 04)),
+        runtime!("nodejs12.x", date!(2023 - 03 - 31)),
+        runtime!("nodejs10.x", date!(2021 - 07 - 30)),
+        runtime!("nodejs8.10", date!(2020 - 03 - 06)),
+        runtime!("nodejs6.10", date!(2019 - 08 - 12)),
+        runtime!("nodejs4.3", date!(2020 - 03 - 05)),
+        runtime!("nodejs4.3-edge", date!(2020 - 03 - 05)),
+        runtime!("nodejs", date!(2016 - 10 - 31)),
+        runtime!("python3.13", date!(2029 - 06 - 30)),
+        runtime!("python3.12", date!(2028 - 10 - 31)),
+        runtime!("python3.11", date!(2026 - 06 - 30)),
+        runtime!("python3.10", date!(2026 - 06 - 30)),
+        runtime!("python3.9", date!(2025 - 12 - 15)),
+        runtime!("python3.8", date!(2024 - 10 - 14)),
+        runtime!("python3.7", date!(2023 - 12 - 04)),
+        runtime!("python3.6", date!(2022 - 07 - 18)),
+        runtime!("python2.7", date!(2021 - 07 - 15)),
+        runtime!("java21", date!(2029 - 06 - 30)),
+        runtime!("java17", date!(2026 - 06 - 30)),
+        runtime!("java11", date!(2026 - 06 - 30)),
+        runtime!("java8.al2", date!(2026 - 06 - 30)),
+        runtime!("java8", date!(2024 - 01 - 08)),
+        runtime!("dotnet8", date!(2026 - 11 - 10)),
+        runtime!("dotnet7", date!(2024 - 05 - 14)),
+        runtime!("dotnet6", date!(2024 - 11 - 12)),
+        runtime!("dotnet5.0", date!(2022 - 05 - 10)),
+        runtime!("dotnetcore3.1", date!(2023 - 04 - 03)),
+        runtime!("dotnetcore2.1", date!(2022 - 01 - 05)),
+        runtime!("dotnetcore2.0", date!(2019 - 05 - 30)),
+        runtime!("dotnetcore1.0", date!(2019 - 07 - 27)),
+        runtime!("ruby3.3", date!(2027 - 03 - 31)),
+        runtime!("ruby3.2", date!(2026 - 03 - 31)),
+        runtime!("ruby2.7", date!(2023 - 11 - 27)),
+        runtime!("ruby2.5", date!(2021 - 07 - 30)),
+        runtime!("provided.al2023", date!(2029 - 06 - 30)),
+        runtime!("provided.al2", date!(2026 - 06 - 30)),
+        runtime!("provided", date!(2024 - 01 - 08)),
+        runtime!("go1.x", date!(2024 - 01 - 08)),
     ]
 }
 

@@ -1,7 +1,7 @@
 //! Running the catalogue: selection by id, service and severity, and parallel evaluation over
 //! one shared context (role permissions are computed once, whichever check asks first).
 
-use crate::check::{Check, CheckResult, Severity, fingerprint};
+use crate::check::{Check, CheckResult, fingerprint};
 use crate::context::{Context, Options};
 use crate::model::{Gap, GapKind, Inventory};
 use crate::registry::REGISTRY;
@@ -13,7 +13,6 @@ pub struct Selection {
     pub skip_checks: Vec<String>,
     /// Service prefixes (`lambda`, `iam`, `s3`, `apigateway`, `kms`); attack paths count as lambda.
     pub services: Vec<String>,
-    pub min_severity: Option<Severity>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,24 +33,9 @@ fn suggestion(unknown: &str) -> String {
     let best = REGISTRY
         .iter()
         .map(|c| c.meta.id)
-        .min_by_key(|id| edit_distance(unknown, id));
-    best.filter(|id| edit_distance(unknown, id) <= unknown.len() / 3 + 2)
+        .min_by_key(|id| strsim::levenshtein(unknown, id));
+    best.filter(|id| strsim::levenshtein(unknown, id) <= unknown.len() / 3 + 2)
         .map_or_else(String::new, |id| format!(" (did you mean `{id}`?)"))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
 }
 
 impl Selection {
@@ -70,7 +54,6 @@ impl Selection {
             .filter(|c| {
                 self.services.is_empty() || self.services.iter().any(|s| s == service_of(c.meta.id))
             })
-            .filter(|c| self.min_severity.is_none_or(|min| c.meta.severity >= min))
             .collect())
     }
 }
@@ -188,6 +171,7 @@ pub fn catalogue_version() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Severity;
 
     #[test]
     fn selection_filters_and_validates() {
@@ -200,17 +184,6 @@ mod tests {
         .resolve()
         .unwrap_or_default();
         assert!(!s3.is_empty() && s3.iter().all(|c| c.meta.id.starts_with("s3-")));
-        let critical = Selection {
-            min_severity: Some(Severity::Critical),
-            ..Selection::default()
-        }
-        .resolve()
-        .unwrap_or_default();
-        assert!(
-            critical
-                .iter()
-                .all(|c| c.meta.severity == Severity::Critical)
-        );
         let err = Selection {
             checks: vec!["lambda-function-url-unauthenticate".into()],
             ..Selection::default()
