@@ -39,6 +39,7 @@ pub static REGISTRY: &[&Check] = &[
     &kms::key_pending_deletion::CHECK,
     &kms::key_public_policy::CHECK,
     &kms::key_rotation_disabled::CHECK,
+    &lambda::event_source_cross_account::CHECK,
     &lambda::event_source_no_max_concurrency::CHECK,
     &lambda::function_code_signing_disabled::CHECK,
     &lambda::function_cross_account_invoke::CHECK,
