@@ -137,7 +137,10 @@ impl Clients {
         }
         let credentials = chain.build().await;
 
-        let retry = RetryConfig::adaptive()
+        // Standard, not adaptive: adaptive's client-side rate limiter stalls every later call
+        // for many seconds after one throttle, which used to run past the operation timeout
+        // and drop whole listings. Pages are retried on their own by the collector.
+        let retry = RetryConfig::standard()
             .with_max_attempts(target.max_attempts.max(1))
             .with_initial_backoff(Duration::from_millis(200));
         let timeouts = TimeoutConfig::builder()
@@ -285,6 +288,11 @@ impl Clients {
             counter,
         };
         Ok((clients, identity))
+    }
+
+    /// When the time budget ends, if there is one.
+    pub(crate) fn deadline(&self) -> Option<std::time::Instant> {
+        self.guard.deadline
     }
 
     /// Active member accounts of the organization (`organizations:ListAccounts`), with the

@@ -2,7 +2,7 @@
 //! rotation, the key policy and tags. `alias/aws/*` is never described: on some emulators
 //! that creates a key.
 
-use super::{Ctx, Service, Site, to_time};
+use super::{AttrExt, Ctx, Service, Site, to_time};
 use aws_sdk_kms::Client;
 use aws_sdk_kms::types::{AliasListEntry, KeyListEntry, KeyManagerType};
 use faascan_checks::model::{Attr, KmsKey, KmsKeyMetadata, KmsKeyRotation, Timestamp};
@@ -10,48 +10,38 @@ use futures::{StreamExt, stream};
 
 pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<KmsKey>> {
     let site = Site::new(Service::Kms, region, "");
-    let keys = cx.call(
-        Service::Kms,
-        client
-            .list_keys()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
-    );
-    let aliases = cx.call(
-        Service::Kms,
-        client
-            .list_aliases()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
-    );
+    let keys = async {
+        cx.pages(
+            site.op("ListKeys"),
+            |marker| client.list_keys().set_marker(marker).send(),
+            |page| {
+                let next = page.truncated().then(|| page.next_marker.clone()).flatten();
+                (page.keys.unwrap_or_default(), next)
+            },
+        )
+        .await
+        .listing(cx, "keys")
+    };
+    // Aliases are cut per key from one region-wide list: unreadable (or partly read) aliases
+    // are unavailable on every key, never an empty or short list.
+    let aliases = async {
+        cx.pages(
+            site.op("ListAliases"),
+            |marker| client.list_aliases().set_marker(marker).send(),
+            |page| {
+                let next = page.truncated().then(|| page.next_marker.clone()).flatten();
+                (page.aliases.unwrap_or_default(), next)
+            },
+        )
+        .await
+        .whole(cx)
+    };
     let (keys, aliases) = tokio::join!(keys, aliases);
     let keys: Vec<KeyListEntry> = match keys {
-        Ok(keys) => keys,
-        Err(err) => {
-            return Attr::Unavailable(cx.gap(
-                Site {
-                    operation: "ListKeys",
-                    ..site
-                },
-                &err,
-            ));
-        }
+        Attr::Known(keys) => keys,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
     };
-    // Unreadable aliases are unavailable on every key, never an empty list.
-    let aliases: Attr<Vec<AliasListEntry>> = match aliases {
-        Ok(aliases) => Attr::Known(aliases),
-        Err(err) => Attr::Unavailable(cx.gap(
-            Site {
-                operation: "ListAliases",
-                ..site
-            },
-            &err,
-        )),
-    };
+    let aliases: Attr<Vec<AliasListEntry>> = aliases;
     let aliases = &aliases;
     let mut keys: Vec<KmsKey> = stream::iter(keys)
         .map(|key| async move {
@@ -93,7 +83,7 @@ async fn detail(
                 operation: "DescribeKey",
                 ..site
             },
-            client.describe_key().key_id(&id).send(),
+            || client.describe_key().key_id(&id).send(),
             |out| {
                 out.key_metadata().map(|m| KmsKeyMetadata {
                     state: m
@@ -140,7 +130,7 @@ async fn detail(
                         operation: "GetKeyRotationStatus",
                         ..site
                     },
-                    client.get_key_rotation_status().key_id(&id).send(),
+                    || client.get_key_rotation_status().key_id(&id).send(),
                     |out| {
                         (
                             out.key_rotation_enabled(),
@@ -149,26 +139,33 @@ async fn detail(
                         )
                     },
                 );
-                let last = cx.known(
-                    Site {
-                        operation: "ListKeyRotations",
-                        ..site
-                    },
-                    client
-                        .list_key_rotations()
-                        .key_id(&id)
-                        .into_paginator()
-                        .items()
-                        .send()
-                        .try_collect(),
-                    |rotations| {
+                let last = async {
+                    let rotations = cx
+                        .pages(
+                            site.op("ListKeyRotations"),
+                            |marker| {
+                                client
+                                    .list_key_rotations()
+                                    .key_id(&id)
+                                    .set_marker(marker)
+                                    .send()
+                            },
+                            |page| {
+                                let next =
+                                    page.truncated().then(|| page.next_marker.clone()).flatten();
+                                (page.rotations.unwrap_or_default(), next)
+                            },
+                        )
+                        .await
+                        .whole(cx);
+                    rotations.map_known(|rotations| {
                         rotations
                             .iter()
                             .filter_map(|r| r.rotation_date().and_then(to_time))
                             .max()
                             .map(Timestamp)
-                    },
-                );
+                    })
+                };
                 let (status, last_rotation) = tokio::join!(status, last);
                 match status {
                     Attr::Known((enabled, period_days, next_rotation)) => {
@@ -188,31 +185,38 @@ async fn detail(
                     ..site
                 },
                 // "default" is the only policy name; some endpoints insist on it being sent.
-                client
-                    .get_key_policy()
-                    .key_id(&id)
-                    .policy_name("default")
-                    .send(),
+                || {
+                    client
+                        .get_key_policy()
+                        .key_id(&id)
+                        .policy_name("default")
+                        .send()
+                },
                 |out| out.policy().map(str::to_owned),
             );
-            let tags = cx.known(
-                Site {
-                    operation: "ListResourceTags",
-                    ..site
-                },
-                client
-                    .list_resource_tags()
-                    .key_id(&id)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-                |tags| {
+            let tags = async {
+                cx.pages(
+                    site.op("ListResourceTags"),
+                    |marker| {
+                        client
+                            .list_resource_tags()
+                            .key_id(&id)
+                            .set_marker(marker)
+                            .send()
+                    },
+                    |page| {
+                        let next = page.truncated().then(|| page.next_marker.clone()).flatten();
+                        (page.tags.unwrap_or_default(), next)
+                    },
+                )
+                .await
+                .whole(cx)
+                .map_known(|tags| {
                     tags.into_iter()
                         .map(|t| (t.tag_key().to_owned(), t.tag_value().to_owned()))
                         .collect()
-                },
-            );
+                })
+            };
             tokio::join!(rotation, policy, tags)
         }
         Attr::Unavailable(gap) => (
