@@ -431,3 +431,97 @@ async fn access_keys(
     keys.sort_by(|a, b| a.access_key_id.cmp(&b.access_key_id));
     Attr::Known(keys)
 }
+
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::Fingerprinter;
+    use aws_sdk_iam::config::retry::RetryConfig;
+    use aws_sdk_iam::operation::get_policy::GetPolicyError;
+    use aws_sdk_iam::operation::list_policies::ListPoliciesOutput;
+    use aws_sdk_iam::types::{AttachedPermissionsBoundary, RoleDetail};
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+    use faascan_checks::model::GapKind;
+
+    const BOUNDARY: &str = "arn:aws:iam::aws:policy/PowerUserAccess";
+
+    /// A denied `iam:GetPolicy` is reported as that call on that policy, not as a malformed
+    /// authorization-details response.
+    #[tokio::test]
+    async fn a_get_policy_denial_is_named_after_get_policy() {
+        let details =
+            mock!(aws_sdk_iam::Client::get_account_authorization_details).then_output(|| {
+                GetAccountAuthorizationDetailsOutput::builder()
+                    .role_detail_list(
+                        RoleDetail::builder()
+                            .role_name("r")
+                            .arn("arn:aws:iam::111122223333:role/r")
+                            // Used only as a boundary: not in ListPolicies' attached list.
+                            .permissions_boundary(
+                                AttachedPermissionsBoundary::builder()
+                                    .permissions_boundary_arn(BOUNDARY)
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build()
+            });
+        let listed = mock!(aws_sdk_iam::Client::list_policies)
+            .then_output(|| ListPoliciesOutput::builder().build());
+        let denied = mock!(aws_sdk_iam::Client::get_policy).then_error(|| {
+            GetPolicyError::generic(
+                ErrorMetadata::builder()
+                    .code("AccessDenied")
+                    .message("User: arn:aws:sts::111122223333:assumed-role/audit/s is not authorized to perform: iam:GetPolicy")
+                    .build(),
+            )
+        });
+        let client = mock_client!(
+            aws_sdk_iam,
+            RuleMode::MatchAny,
+            &[&details, &listed, &denied],
+            |b| b.retry_config(RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let iam = collect(&cx, &client).await;
+        let iam = iam.known().unwrap_or_else(|| panic!("{iam:?}"));
+        let policy = &iam.managed_policies[BOUNDARY];
+        let gap = policy
+            .document
+            .gap()
+            .unwrap_or_else(|| panic!("{policy:?}"));
+        assert_eq!(gap.operation, "GetPolicy");
+        assert_eq!(gap.resource.as_deref(), Some(BOUNDARY));
+        assert_eq!(gap.kind, GapKind::AccessDenied);
+        assert_eq!(gap.error_code, "AccessDenied");
+        assert_eq!(cx.take_gaps().len(), 1);
+    }
+
+    /// A body that does not parse (here: cut-off XML) gives a malformed gap whose message has
+    /// no parser debug text.
+    #[tokio::test]
+    async fn a_malformed_listing_is_readable() {
+        let details = mock!(aws_sdk_iam::Client::get_account_authorization_details)
+            .then_http_response(|| {
+                HttpResponse::new(
+                    StatusCode::try_from(200).unwrap_or_else(|_| unreachable!()),
+                    SdkBody::from(
+                        "<GetAccountAuthorizationDetailsResponse><GetAccountAuthorizationDetailsResult><RoleDetailList><member><CreateDate>yesterday</CreateDate></member></RoleDetailList><IsTruncated>maybe</IsTruncated></GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>",
+                    ),
+                )
+            });
+        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&details], |b| b
+            .retry_config(RetryConfig::disabled()));
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let iam = collect(&cx, &client).await;
+        let gap = iam.gap().unwrap_or_else(|| panic!("{iam:?}"));
+        assert_eq!(gap.kind, GapKind::Malformed, "{gap:?}");
+        for pattern in ["{", "Some(", "StartEl", "Error {"] {
+            assert!(!gap.message.contains(pattern), "{pattern}: {}", gap.message);
+        }
+    }
+}

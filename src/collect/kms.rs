@@ -250,3 +250,139 @@ fn cx_missing(arn: &str, region: &str) -> faascan_checks::model::Gap {
         request_id: None,
     }
 }
+
+/// Aliases are one region-wide list cut per key: denied or partly read, they are unavailable
+/// on every key (a short list would silently drop names).
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::Fingerprinter;
+    use aws_sdk_kms::config::retry::RetryConfig;
+    use aws_sdk_kms::operation::describe_key::DescribeKeyOutput;
+    use aws_sdk_kms::operation::list_aliases::{ListAliasesError, ListAliasesOutput};
+    use aws_sdk_kms::operation::list_keys::ListKeysOutput;
+    use aws_sdk_kms::types::KeyMetadata;
+    use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+    use aws_smithy_types::error::ErrorMetadata;
+    use faascan_checks::model::GapKind;
+
+    fn key(id: &str) -> KeyListEntry {
+        KeyListEntry::builder()
+            .key_id(id)
+            .key_arn(format!("arn:aws:kms:us-east-1:111122223333:key/{id}"))
+            .build()
+    }
+
+    fn alias(name: &str, target: &str) -> AliasListEntry {
+        AliasListEntry::builder()
+            .alias_name(name)
+            .target_key_id(target)
+            .build()
+    }
+
+    fn rules() -> (Rule, Rule) {
+        let keys = mock!(aws_sdk_kms::Client::list_keys).then_output(|| {
+            ListKeysOutput::builder()
+                .keys(key("k1"))
+                .keys(key("k2"))
+                .build()
+        });
+        // AWS-managed keys: no further reads, so the test is about aliases alone.
+        let describe = mock!(aws_sdk_kms::Client::describe_key)
+            .sequence()
+            .output(|| {
+                DescribeKeyOutput::builder()
+                    .key_metadata(
+                        KeyMetadata::builder()
+                            .key_id("k")
+                            .key_manager(KeyManagerType::Aws)
+                            .build()
+                            .unwrap_or_else(|_| unreachable!()),
+                    )
+                    .build()
+            })
+            .repeatedly()
+            .build();
+        (keys, describe)
+    }
+
+    fn denied() -> ListAliasesError {
+        ListAliasesError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDeniedException")
+                .message("no kms:ListAliases")
+                .build(),
+        )
+    }
+
+    async fn scan(rules: &[&Rule]) -> (Attr<Vec<KmsKey>>, Vec<faascan_checks::model::Gap>) {
+        let client = mock_client!(aws_sdk_kms, RuleMode::MatchAny, rules, |b| b
+            .retry_config(RetryConfig::disabled()));
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let keys = collect(&cx, &client, "us-east-1").await;
+        (keys, cx.take_gaps())
+    }
+
+    #[tokio::test]
+    async fn read_aliases_are_matched_to_their_keys() {
+        let (keys, describe) = rules();
+        let aliases = mock!(aws_sdk_kms::Client::list_aliases).then_output(|| {
+            ListAliasesOutput::builder()
+                .aliases(alias("alias/b", "k1"))
+                .aliases(alias("alias/a", "k1"))
+                .build()
+        });
+        let (listed, gaps) = scan(&[&keys, &describe, &aliases]).await;
+        let listed = listed.known().cloned().unwrap_or_default();
+        assert_eq!(
+            listed[0].aliases,
+            Attr::Known(vec!["alias/a".to_owned(), "alias/b".to_owned()])
+        );
+        assert_eq!(listed[1].aliases, Attr::Known(vec![]));
+        assert!(gaps.is_empty(), "{gaps:?}");
+    }
+
+    #[tokio::test]
+    async fn denied_aliases_are_unavailable_on_every_key() {
+        let (keys, describe) = rules();
+        let aliases = mock!(aws_sdk_kms::Client::list_aliases).then_error(denied);
+        let (listed, gaps) = scan(&[&keys, &describe, &aliases]).await;
+        let listed = listed.known().cloned().unwrap_or_default();
+        assert_eq!(listed.len(), 2, "the keys are still listed");
+        for key in &listed {
+            let gap = key
+                .aliases
+                .gap()
+                .unwrap_or_else(|| panic!("{}: {:?}", key.id, key.aliases));
+            assert_eq!(gap.operation, "ListAliases");
+            assert_eq!(gap.kind, GapKind::AccessDenied);
+        }
+        assert_eq!(gaps.len(), 1, "one gap for the region: {gaps:?}");
+        assert_eq!(gaps[0].resource, None);
+    }
+
+    #[tokio::test]
+    async fn partly_read_aliases_are_unavailable_too() {
+        let (keys, describe) = rules();
+        let first = mock!(aws_sdk_kms::Client::list_aliases)
+            .match_requests(|r| r.marker().is_none())
+            .then_output(|| {
+                ListAliasesOutput::builder()
+                    .aliases(alias("alias/a", "k1"))
+                    .truncated(true)
+                    .next_marker("m")
+                    .build()
+            });
+        let second = mock!(aws_sdk_kms::Client::list_aliases)
+            .match_requests(|r| r.marker() == Some("m"))
+            .then_error(denied);
+        let (listed, gaps) = scan(&[&keys, &describe, &first, &second]).await;
+        let listed = listed.known().cloned().unwrap_or_default();
+        assert!(
+            listed.iter().all(|k| !k.aliases.is_known()),
+            "a partial alias list is not used: {listed:?}"
+        );
+        assert_eq!(gaps.len(), 1);
+        assert!(gaps[0].message.contains("page 2"), "{}", gaps[0].message);
+    }
+}

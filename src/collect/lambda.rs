@@ -537,4 +537,135 @@ mod mocked {
         );
         assert_eq!(cx.take_gaps().len(), 1);
     }
+
+    /// Shaped like AWS's answer for a function whose environment is encrypted with a
+    /// customer-managed key the caller may not use (API_EnvironmentError).
+    #[tokio::test]
+    async fn an_environment_aws_would_not_decrypt_is_unavailable_not_empty() {
+        use aws_sdk_lambda::types::EnvironmentError;
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:locked";
+        let listed = mock!(aws_sdk_lambda::Client::list_functions).then_output(move || {
+            ListFunctionsOutput::builder()
+                .functions(
+                    FunctionConfiguration::builder()
+                        .function_name("locked")
+                        .function_arn(arn)
+                        .kms_key_arn("arn:aws:kms:us-east-1:111122223333:key/k")
+                        .environment(
+                            EnvironmentResponse::builder()
+                                .error(
+                                    EnvironmentError::builder()
+                                        .error_code("KMSAccessDeniedException")
+                                        .message(
+                                            "Lambda was unable to decrypt the environment variables because KMS access was denied.\nPlease check the function's AWS KMS key settings.",
+                                        )
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .functions(
+                    FunctionConfiguration::builder()
+                        .function_name("odd")
+                        .function_arn("arn:aws:lambda:us-east-1:111122223333:function:odd")
+                        .environment(
+                            EnvironmentResponse::builder()
+                                .error(
+                                    EnvironmentError::builder()
+                                        .error_code("KMSInvalidStateException")
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+        let mappings = mock!(aws_sdk_lambda::Client::list_event_source_mappings)
+            .then_output(|| ListEventSourceMappingsOutput::builder().build());
+        let get_function = mock!(aws_sdk_lambda::Client::get_function)
+            .sequence()
+            .output(|| GetFunctionOutput::builder().build())
+            .repeatedly()
+            .build();
+        let policy = mock!(aws_sdk_lambda::Client::get_policy)
+            .sequence()
+            .output(|| GetPolicyOutput::builder().build())
+            .repeatedly()
+            .build();
+        let no_url = mock!(aws_sdk_lambda::Client::get_function_url_config)
+            .sequence()
+            .error(|| {
+                GetFunctionUrlConfigError::ResourceNotFoundException(
+                    ResourceNotFoundException::builder()
+                        .meta(
+                            ErrorMetadata::builder()
+                                .code("ResourceNotFoundException")
+                                .build(),
+                        )
+                        .build(),
+                )
+            })
+            .repeatedly()
+            .build();
+        let signing = mock!(aws_sdk_lambda::Client::get_function_code_signing_config)
+            .sequence()
+            .output(|| {
+                GetFunctionCodeSigningConfigOutput::builder()
+                    .code_signing_config_arn("")
+                    .function_name("x")
+                    .build()
+                    .unwrap_or_else(|_| unreachable!())
+            })
+            .repeatedly()
+            .build();
+        let invoke = mock!(aws_sdk_lambda::Client::list_function_event_invoke_configs)
+            .sequence()
+            .output(|| ListFunctionEventInvokeConfigsOutput::builder().build())
+            .repeatedly()
+            .build();
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            &[
+                &listed,
+                &mappings,
+                &get_function,
+                &policy,
+                &no_url,
+                &signing,
+                &invoke
+            ]
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let functions = collect(&cx, &client, "us-east-1").await;
+        let functions = functions
+            .known()
+            .unwrap_or_else(|| panic!("listing failed: {functions:?}"));
+
+        let gap = functions[0]
+            .environment
+            .gap()
+            .unwrap_or_else(|| panic!("an unreadable environment must not be empty"));
+        assert_eq!(gap.service, "lambda");
+        assert_eq!(gap.operation, "ListFunctions");
+        assert_eq!(gap.resource.as_deref(), Some(arn));
+        assert_eq!(gap.kind, faascan_checks::model::GapKind::AccessDenied);
+        assert_eq!(gap.error_code, "KMSAccessDeniedException");
+        assert!(
+            gap.message.starts_with("Lambda was unable to decrypt") && !gap.message.contains('\n'),
+            "{}",
+            gap.message
+        );
+
+        let other = functions[1]
+            .environment
+            .gap()
+            .unwrap_or_else(|| panic!("expected a gap"));
+        assert_eq!(other.kind, faascan_checks::model::GapKind::Other);
+        assert_eq!(other.error_code, "KMSInvalidStateException");
+        assert!(!other.message.is_empty());
+        assert_eq!(cx.take_gaps().len(), 2, "both are in the inventory's gaps");
+    }
 }
