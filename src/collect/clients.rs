@@ -183,6 +183,7 @@ impl Clients {
         let guard = ReadOnlyGuard {
             counter: counter.clone(),
             deadline: target.time_budget.map(|b| std::time::Instant::now() + b),
+            breaker: Arc::default(),
         };
         let sts = aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::config::Builder::from(&sdk)
@@ -293,6 +294,11 @@ impl Clients {
     /// When the time budget ends, if there is one.
     pub(crate) fn deadline(&self) -> Option<std::time::Instant> {
         self.guard.deadline
+    }
+
+    /// The scan's endpoint breaker, fed by the guard on every client.
+    pub(crate) fn breaker(&self) -> Arc<super::retry::Breaker> {
+        self.guard.breaker.clone()
     }
 
     /// Active member accounts of the organization (`organizations:ListAccounts`), with the

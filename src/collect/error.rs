@@ -387,11 +387,10 @@ pub(crate) fn describe(err: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut current: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = current {
-        let text = one_line(&e.to_string());
+        let text = humanize(&one_line(&e.to_string()));
         let keep = !text.is_empty()
             && !GENERIC.contains(&text.as_str())
             && !text.starts_with("unhandled error (")
-            && !looks_like_debug(&text)
             && !parts.iter().any(|p| p.contains(&text));
         if keep {
             parts.push(text);
@@ -401,22 +400,85 @@ pub(crate) fn describe(err: &(dyn StdError + 'static)) -> String {
     truncate(&parts.join(": "), 300)
 }
 
-/// `Foo { .. }`, `Some(..)`, `Custom(..)`: a type's debug form, not a sentence.
-pub(crate) fn looks_like_debug(text: &str) -> bool {
-    if text.contains('{') || text.contains('}') || text.contains("StartEl") {
-        return true;
+/// The human part of an error text: the XML parser's `StartEl { .. local: "Name" .. }`
+/// becomes `<Name>`, and any other debug output is cut off with what follows it.
+fn humanize(text: &str) -> String {
+    let mut text = text.to_owned();
+    while let Some(start) = text.find("StartEl {") {
+        let open = start + "StartEl ".len();
+        let Some(end) = closing_brace(&text, open) else {
+            break;
+        };
+        let element = &text[open..=end];
+        let name = element
+            .find("local: \"")
+            .map(|i| &element[i + "local: \"".len()..])
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or("?");
+        text = format!("{}<{name}>{}", &text[..start], &text[end + 1..]);
     }
-    // A capitalised identifier glued to an opening parenthesis: `Some(`, `DispatchFailure(`.
-    let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| {
-        b == b'(' && i > 0 && bytes[i - 1].is_ascii_alphanumeric() && {
-            let start = bytes[..i]
-                .iter()
-                .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-                .map_or(0, |p| p + 1);
-            bytes[start].is_ascii_uppercase()
+    match debug_start(&text) {
+        None => text,
+        Some(at) => {
+            let kept = text[..at].trim_end_matches([' ', ':', ',', '(', '=']);
+            if kept.chars().count() < 10 {
+                String::new()
+            } else {
+                kept.to_owned()
+            }
         }
-    })
+    }
+}
+
+fn closing_brace(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `Foo { .. }`, `Some(..)`, `Custom(..)`: a type's debug form, not a sentence.
+#[cfg(test)]
+fn looks_like_debug(text: &str) -> bool {
+    debug_start(text).is_some()
+}
+
+/// Where debug output starts in `text`: the identifier before a brace, or a capitalised
+/// identifier glued to an opening parenthesis (`Some(`, `DispatchFailure(`).
+fn debug_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let ident_start = |i: usize| {
+        bytes[..i]
+            .iter()
+            .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+            .map_or(0, |p| p + 1)
+    };
+    let brace = text.find(['{', '}']).map(|i| {
+        // `Error { code` : cut before `Error`.
+        let before = text[..i].trim_end();
+        if before.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+            ident_start(before.len())
+        } else {
+            i
+        }
+    });
+    let call = bytes.iter().enumerate().find_map(|(i, &b)| {
+        (b == b'(' && i > 0 && bytes[i - 1].is_ascii_alphanumeric())
+            .then(|| ident_start(i))
+            .filter(|&start| bytes[start].is_ascii_uppercase())
+    });
+    let marker = text.find("StartEl");
+    [brace, call, marker].into_iter().flatten().min()
 }
 
 /// Control characters and runs of white space become one space; the text is bounded.
@@ -618,6 +680,21 @@ mod tests {
         let sso = credential_hint("Profile: failed to load SSO token: the SSO session has expired");
         assert!(matches!(sso, Some(FatalError::SsoExpired(_))));
         assert!(credential_hint("connection refused").is_none());
+    }
+
+    #[test]
+    fn parser_text_keeps_its_human_part() {
+        let xml = "error parsing XML: encountered invalid XML root: expected VersioningConfiguration but got StartEl { name: Name { prefix: \"\", local: \"GetBucketVersioningResponse\" }, attributes: [Attr { name: Name { prefix: \"\", local: \"xmlns\" }, value: \"x\" }], closed: true, depth: 0 }. This is likely a bug in the SDK.";
+        assert_eq!(
+            humanize(xml),
+            "error parsing XML: encountered invalid XML root: expected VersioningConfiguration but got <GetBucketVersioningResponse>. This is likely a bug in the SDK."
+        );
+        assert_eq!(
+            humanize("failed to parse: Error { code: \"X\" }"),
+            "failed to parse"
+        );
+        assert_eq!(humanize("Error { code: \"X\" }"), "");
+        assert_eq!(humanize("Some(\"x\")"), "");
     }
 
     #[test]

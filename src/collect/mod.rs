@@ -12,7 +12,7 @@ mod iam;
 mod kms;
 mod lambda;
 mod paging;
-mod retry;
+pub(crate) mod retry;
 mod s3;
 
 pub(crate) use clients::{Clients, Target};
@@ -101,7 +101,7 @@ pub(crate) struct Ctx {
     fanout: usize,
     /// The end of the time budget (`--timeout`): calls in flight then are abandoned.
     deadline: Option<tokio::time::Instant>,
-    breaker: retry::Breaker,
+    breaker: std::sync::Arc<retry::Breaker>,
     retry: retry::RetryPolicy,
 }
 
@@ -172,7 +172,7 @@ impl Ctx {
             fingerprints,
             fanout: concurrency.max(1) * 2,
             deadline: None,
-            breaker: retry::Breaker::default(),
+            breaker: Default::default(),
             retry: retry::RetryPolicy::default(),
         }
     }
@@ -180,6 +180,12 @@ impl Ctx {
     /// Calls still running at `deadline` are abandoned, later ones never sent.
     pub(crate) fn with_deadline(mut self, deadline: Option<std::time::Instant>) -> Self {
         self.deadline = deadline.map(tokio::time::Instant::from_std);
+        self
+    }
+
+    /// The scan's breaker, shared with the read-only guard that sees every attempt.
+    pub(crate) fn with_breaker(mut self, breaker: std::sync::Arc<retry::Breaker>) -> Self {
+        self.breaker = breaker;
         self
     }
 
@@ -351,7 +357,9 @@ pub(crate) async fn collect(
     let fingerprints = Fingerprinter::from_env()?;
     let key_id = fingerprints.key_id();
     let (clients, identity) = connect(target).await?;
-    let cx = Ctx::new(concurrency, fingerprints).with_deadline(clients.deadline());
+    let cx = Ctx::new(concurrency, fingerprints)
+        .with_deadline(clients.deadline())
+        .with_breaker(clients.breaker());
     let wants = |s: Service| services.contains(&s);
     let (identity, cx_ref, wants_ref) = (&identity, &cx, &wants);
 

@@ -14,7 +14,7 @@ use std::error::Error as StdError;
 use std::future::Future;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// Why a call was not sent, or was abandoned in flight.
@@ -86,15 +86,24 @@ impl RetryPolicy {
     }
 }
 
-/// Consecutive calls that got no answer at all (connection failures, timeouts), with no
-/// answer from anywhere in between, after which the endpoint is taken to be gone.
+/// Consecutive calls (or attempts) that got no answer at all (connection failures,
+/// timeouts), with no answer from anywhere in between, after which the endpoint is taken to be
+/// gone.
 pub(crate) const BREAKER_THRESHOLD: u32 = 4;
 
-/// The endpoint breaker: once open, it stays open for the rest of the scan, and every call
-/// (in flight or not yet sent) ends at once as a gap.
+/// How long without any answer before silent *attempts* alone open the breaker. A hanging
+/// endpoint shows itself one attempt timeout after the last answer (not after every call has
+/// spent all its attempts), while a blip of a few seconds is left to the retries.
+const SILENCE: Duration = Duration::from_secs(10);
+
+/// The endpoint breaker, one per scan: once open, it stays open, and every call (in flight or
+/// not yet sent) ends at once as a gap. The read-only guard feeds it every attempt's outcome;
+/// `Ctx::send` every call's.
 #[derive(Debug)]
 pub(crate) struct Breaker {
-    silent_in_a_row: AtomicU32,
+    silent_calls: AtomicU32,
+    silent_attempts: AtomicU32,
+    last_answer: Mutex<Instant>,
     open: watch::Sender<bool>,
     /// The failure that opened it, for the gaps' message.
     cause: Mutex<Option<String>>,
@@ -103,7 +112,9 @@ pub(crate) struct Breaker {
 impl Default for Breaker {
     fn default() -> Self {
         Breaker {
-            silent_in_a_row: AtomicU32::new(0),
+            silent_calls: AtomicU32::new(0),
+            silent_attempts: AtomicU32::new(0),
+            last_answer: Mutex::new(Instant::now()),
             open: watch::Sender::new(false),
             cause: Mutex::new(None),
         }
@@ -116,18 +127,43 @@ impl Breaker {
     }
 
     /// The endpoint answered (with data or with an AWS error): it is alive.
-    fn answered(&self) {
-        self.silent_in_a_row.store(0, Ordering::Relaxed);
+    pub(crate) fn answered(&self) {
+        self.silent_calls.store(0, Ordering::Relaxed);
+        self.silent_attempts.store(0, Ordering::Relaxed);
+        if let Ok(mut last) = self.last_answer.lock() {
+            *last = Instant::now();
+        }
     }
 
-    fn silent(&self, failure: &CallFailure) {
-        let count = self.silent_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
-        if count >= BREAKER_THRESHOLD && !self.is_open() {
-            if let Ok(mut cause) = self.cause.lock() {
-                cause.get_or_insert_with(|| format!("{}: {}", failure.code, failure.message));
-            }
-            self.open.send_replace(true);
+    /// One HTTP attempt got no answer (from the read-only guard).
+    pub(crate) fn silent_attempt(&self, cause: impl FnOnce() -> String) {
+        let count = self.silent_attempts.fetch_add(1, Ordering::Relaxed) + 1;
+        let quiet_for = self
+            .last_answer
+            .lock()
+            .map(|last| last.elapsed())
+            .unwrap_or_default();
+        if count >= BREAKER_THRESHOLD && quiet_for >= SILENCE {
+            self.trip(cause());
         }
+    }
+
+    /// A whole call (every SDK attempt) got no answer.
+    fn silent_call(&self, failure: &CallFailure) {
+        let count = self.silent_calls.fetch_add(1, Ordering::Relaxed) + 1;
+        if count >= BREAKER_THRESHOLD {
+            self.trip(format!("{}: {}", failure.code, failure.message));
+        }
+    }
+
+    fn trip(&self, cause: String) {
+        if self.is_open() {
+            return;
+        }
+        if let Ok(mut first) = self.cause.lock() {
+            first.get_or_insert(cause);
+        }
+        self.open.send_replace(true);
     }
 
     /// Resolves when the breaker opens.
@@ -241,7 +277,7 @@ impl Ctx {
             };
             let failure = error::classify(&err);
             if failure.endpoint_silent() {
-                self.breaker.silent(&failure);
+                self.breaker.silent_call(&failure);
             } else if failure.kind != GapKind::NotAttempted {
                 self.breaker.answered();
             }
@@ -286,7 +322,6 @@ mod stops {
     use aws_sdk_lambda::operation::get_policy::GetPolicyError;
     use aws_smithy_runtime_api::client::result::ConnectorError;
     use faascan_checks::model::Attr;
-    use std::time::Instant;
 
     type Result = SdkResult<(), GetPolicyError>;
 
@@ -402,6 +437,26 @@ mod stops {
             later.gap().map(|g| g.error_code.as_str()),
             Some("EndpointUnavailable")
         );
+    }
+
+    #[test]
+    fn silent_attempts_open_the_breaker_only_after_a_quiet_spell() {
+        let breaker = Breaker::default();
+        for _ in 0..BREAKER_THRESHOLD * 2 {
+            breaker.silent_attempt(|| "Timeout".to_owned());
+        }
+        assert!(!breaker.is_open(), "an answer came just now: a blip");
+        breaker.answered();
+        if let Ok(mut last) = breaker.last_answer.lock() {
+            *last = Instant::now() - SILENCE;
+        }
+        for _ in 0..BREAKER_THRESHOLD - 1 {
+            breaker.silent_attempt(|| "Timeout".to_owned());
+        }
+        assert!(!breaker.is_open(), "an answer resets the count");
+        breaker.silent_attempt(|| "Timeout: attempt timeout after 20s".to_owned());
+        assert!(breaker.is_open());
+        assert!(breaker.message().contains("attempt timeout after 20s"));
     }
 
     #[tokio::test]
