@@ -365,14 +365,20 @@ pub(crate) async fn collect(
 
     let iam = async {
         if wants(Service::Iam) {
-            iam::collect(&cx, &clients.iam).await
+            Box::pin(iam::collect(&cx, &clients.iam)).await
         } else {
             skipped(Service::Iam, None)
         }
     };
     let s3 = async {
         if wants(Service::S3) {
-            s3::collect(&cx, &clients, &identity.account, &identity.partition).await
+            Box::pin(s3::collect(
+                &cx,
+                &clients,
+                &identity.account,
+                &identity.partition,
+            ))
+            .await
         } else {
             faascan_checks::model::S3Inventory {
                 buckets: skipped(Service::S3, None),
@@ -380,13 +386,15 @@ pub(crate) async fn collect(
             }
         }
     };
+    // The services' futures are boxed: held inline, they add up to a stack a debug build
+    // overflows on a thread's default 2 MiB (each account of a multi-account scan has one).
     let regions = join_all(clients.regions.iter().map(move |regional| {
         let (cx, wants) = (cx_ref, wants_ref);
         async move {
             let region = regional.region.as_str();
             let lambda = async {
                 if wants(Service::Lambda) {
-                    lambda::collect(cx, &regional.lambda, region).await
+                    Box::pin(lambda::collect(cx, &regional.lambda, region)).await
                 } else {
                     skipped(Service::Lambda, Some(region))
                 }
@@ -394,8 +402,13 @@ pub(crate) async fn collect(
             let rest = async {
                 if wants(Service::Apigateway) {
                     Some(
-                        apigateway::collect(cx, &regional.apigateway, region, &identity.partition)
-                            .await,
+                        Box::pin(apigateway::collect(
+                            cx,
+                            &regional.apigateway,
+                            region,
+                            &identity.partition,
+                        ))
+                        .await,
                     )
                 } else {
                     None
@@ -403,15 +416,20 @@ pub(crate) async fn collect(
             };
             let http = async {
                 if wants(Service::Apigateway) {
-                    apigatewayv2::collect(cx, &regional.apigatewayv2, region, &identity.partition)
-                        .await
+                    Box::pin(apigatewayv2::collect(
+                        cx,
+                        &regional.apigatewayv2,
+                        region,
+                        &identity.partition,
+                    ))
+                    .await
                 } else {
                     skipped(Service::Apigateway, Some(region))
                 }
             };
             let kms = async {
                 if wants(Service::Kms) {
-                    kms::collect(cx, &regional.kms, region).await
+                    Box::pin(kms::collect(cx, &regional.kms, region)).await
                 } else {
                     skipped(Service::Kms, Some(region))
                 }

@@ -267,7 +267,9 @@ impl Ctx {
             if let Some(stop) = self.stopped() {
                 return Err(CallError::Stopped(stop));
             }
-            let err = match self.call(service, make()).await {
+            // Boxed: an SDK call's future is several kilobytes, and every layer that holds it
+            // inline (here, `call`, the select) grows the stack a debug build polls it on.
+            let err = match self.call(service, Box::pin(make())).await {
                 Err(stop) => return Err(CallError::Stopped(stop)),
                 Ok(Ok(output)) => {
                     self.breaker.answered();
