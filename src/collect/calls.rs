@@ -149,7 +149,12 @@ impl Intercept for ReadOnlyGuard {
                             None => what.to_owned(),
                         }
                     });
-                } else if ctx.response().is_some() {
+                } else if ctx
+                    .response()
+                    .is_some_and(|r| !(502..=504).contains(&r.status().as_u16()))
+                {
+                    // A gateway's 502-504 may stand for an endpoint that is gone; the call's
+                    // outcome (an AWS error code or none) decides that in `Ctx::send`.
                     self.breaker.answered();
                 }
             }

@@ -221,11 +221,7 @@ impl Ctx {
 
     /// Runs `fut` under the global and the service's limit, unless the budget or the breaker
     /// ends it first (then it is dropped, which abandons the request).
-    pub(crate) async fn call<T>(
-        &self,
-        service: Service,
-        fut: impl Future<Output = T>,
-    ) -> Result<T, Stop> {
+    async fn call<T>(&self, service: Service, fut: impl Future<Output = T>) -> Result<T, Stop> {
         if let Some(stop) = self.stopped() {
             return Err(stop);
         }
