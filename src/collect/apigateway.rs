@@ -461,3 +461,114 @@ mod tests {
         assert_eq!(unescape_policy(r#"{\"Version\":\"2012-10-17\"}"#), plain);
     }
 }
+
+/// `position` paging through the walker: a REST API listing denied on page 2 keeps page 1's
+/// APIs and records the listing gap; an API's resources denied on page 2 are unavailable.
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::Fingerprinter;
+    use aws_sdk_apigateway::config::retry::RetryConfig;
+    use aws_sdk_apigateway::operation::get_account::GetAccountOutput;
+    use aws_sdk_apigateway::operation::get_api_keys::GetApiKeysOutput;
+    use aws_sdk_apigateway::operation::get_authorizers::GetAuthorizersOutput;
+    use aws_sdk_apigateway::operation::get_domain_names::GetDomainNamesOutput;
+    use aws_sdk_apigateway::operation::get_resources::{GetResourcesError, GetResourcesOutput};
+    use aws_sdk_apigateway::operation::get_rest_apis::{GetRestApisError, GetRestApisOutput};
+    use aws_sdk_apigateway::operation::get_stages::GetStagesOutput;
+    use aws_sdk_apigateway::operation::get_usage_plans::GetUsagePlansOutput;
+    use aws_sdk_apigateway::types::Resource;
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn denied() -> ErrorMetadata {
+        ErrorMetadata::builder()
+            .code("AccessDeniedException")
+            .message("not allowed")
+            .build()
+    }
+
+    #[tokio::test]
+    async fn positions_are_followed_and_a_late_denial_keeps_what_was_read() {
+        let first = mock!(aws_sdk_apigateway::Client::get_rest_apis)
+            .match_requests(|r| r.position().is_none())
+            .then_output(|| {
+                GetRestApisOutput::builder()
+                    .items(SdkRestApi::builder().id("a1").name("first").build())
+                    .position("p1")
+                    .build()
+            });
+        let second = mock!(aws_sdk_apigateway::Client::get_rest_apis)
+            .match_requests(|r| r.position() == Some("p1"))
+            .then_error(|| GetRestApisError::generic(denied()));
+        let resources_1 = mock!(aws_sdk_apigateway::Client::get_resources)
+            .match_requests(|r| r.position().is_none())
+            .then_output(|| {
+                GetResourcesOutput::builder()
+                    .items(Resource::builder().id("r1").path("/").build())
+                    .position("q1")
+                    .build()
+            });
+        let resources_2 = mock!(aws_sdk_apigateway::Client::get_resources)
+            .match_requests(|r| r.position() == Some("q1"))
+            .then_error(|| GetResourcesError::generic(denied()));
+        let stages = mock!(aws_sdk_apigateway::Client::get_stages)
+            .then_output(|| GetStagesOutput::builder().build());
+        let authorizers = mock!(aws_sdk_apigateway::Client::get_authorizers)
+            .then_output(|| GetAuthorizersOutput::builder().build());
+        let plans = mock!(aws_sdk_apigateway::Client::get_usage_plans)
+            .then_output(|| GetUsagePlansOutput::builder().build());
+        let keys = mock!(aws_sdk_apigateway::Client::get_api_keys)
+            .then_output(|| GetApiKeysOutput::builder().build());
+        let domains = mock!(aws_sdk_apigateway::Client::get_domain_names)
+            .then_output(|| GetDomainNamesOutput::builder().build());
+        let account = mock!(aws_sdk_apigateway::Client::get_account)
+            .then_output(|| GetAccountOutput::builder().build());
+        let client = mock_client!(
+            aws_sdk_apigateway,
+            RuleMode::MatchAny,
+            &[
+                &first,
+                &second,
+                &resources_1,
+                &resources_2,
+                &stages,
+                &authorizers,
+                &plans,
+                &keys,
+                &domains,
+                &account
+            ],
+            |b| b.retry_config(RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let rest = collect(&cx, &client, "us-east-1", "aws").await;
+
+        let apis = rest
+            .rest_apis
+            .known()
+            .unwrap_or_else(|| panic!("{:?}", rest.rest_apis));
+        assert_eq!(apis.len(), 1, "page 1's API is kept");
+        let resources = apis[0]
+            .resources
+            .gap()
+            .unwrap_or_else(|| panic!("a partial resource list is not used"));
+        assert_eq!(resources.operation, "GetResources");
+        assert_eq!(
+            resources.resource.as_deref(),
+            Some("arn:aws:apigateway:us-east-1::/restapis/a1")
+        );
+        assert!(rest.usage_plans.is_known() && rest.account.is_known());
+
+        let gaps = cx.take_gaps();
+        let listing: Vec<_> = gaps.iter().filter(|g| g.resource.is_none()).collect();
+        assert_eq!(listing.len(), 1, "{gaps:?}");
+        assert_eq!(listing[0].operation, "GetRestApis");
+        assert!(listing[0].listing().is_some_and(|l| l.enumerates));
+        assert!(
+            listing[0].message.contains("1 REST APIs"),
+            "{}",
+            listing[0].message
+        );
+    }
+}
