@@ -332,11 +332,13 @@ pub(crate) struct TargetArgs {
     /// Most AWS calls in flight at once.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256), help_heading = "Tuning")]
     pub(crate) concurrency: u16,
-    /// Attempts per call (adaptive retry with backoff on throttling).
+    /// Attempts per call by the SDK (standard retry: exponential backoff with jitter); a
+    /// failed page of a listing is then tried again on its own a few more times.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10), help_heading = "Tuning")]
     pub(crate) max_attempts: u32,
-    /// Time budget in seconds: after it no new call starts, and the inventory is marked
-    /// incomplete (what was collected is kept).
+    /// Time budget in seconds for the whole scan: calls still running when it ends are
+    /// abandoned, none start after it, and the inventory is marked incomplete (what was
+    /// collected is kept).
     #[arg(long, value_name = "SECONDS", help_heading = "Tuning")]
     pub(crate) timeout: Option<u64>,
     /// Seconds before one call attempt is abandoned.
