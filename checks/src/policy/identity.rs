@@ -22,6 +22,9 @@ pub struct Grant {
     pub sid: Option<String>,
     pub actions: ActionSet,
     pub unscoped: bool,
+    /// The actions reached through a wildcard pattern (`s3:*`, `s3:Put*`) or `NotAction`, as
+    /// opposed to actions listed by name.
+    pub wildcard_actions: ActionSet,
     /// The statement uses NotAction or NotResource.
     pub uses_not: bool,
 }
@@ -32,6 +35,8 @@ pub struct Grant {
 pub struct AnalysedPolicy {
     pub source: String,
     allow_unscoped: ActionSet,
+    /// Unscoped actions reached through a wildcard pattern or NotAction.
+    allow_unscoped_wildcard: ActionSet,
     allow_any: ActionSet,
     deny: ActionSet,
     pub grants: Vec<Grant>,
@@ -40,6 +45,8 @@ pub struct AnalysedPolicy {
 #[derive(Debug, Clone)]
 pub struct Permissions {
     pub unscoped: ActionSet,
+    /// The unscoped actions reached through a wildcard pattern or NotAction (not by name).
+    pub unscoped_wildcard: ActionSet,
     pub scoped: ActionSet,
     /// The policies the permissions come from, for evidence.
     pub policies: Vec<Arc<AnalysedPolicy>>,
@@ -73,6 +80,20 @@ fn statement_actions(statement: &Statement) -> ActionSet {
     }
 }
 
+/// The part of a statement's actions that a wildcard pattern or NotAction reaches.
+fn wildcard_actions(statement: &Statement, actions: &ActionSet) -> ActionSet {
+    if statement.actions.negated {
+        return actions.clone();
+    }
+    CATALOGUE.expand_all(
+        statement
+            .actions
+            .patterns
+            .iter()
+            .filter(|p| p.contains(['*', '?'])),
+    )
+}
+
 /// Parses and expands one document.
 pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, SourceError> {
     let n = CATALOGUE.len();
@@ -83,6 +104,7 @@ pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, So
     let mut out = AnalysedPolicy {
         source: source.to_owned(),
         allow_unscoped: ActionSet::empty(n),
+        allow_unscoped_wildcard: ActionSet::empty(n),
         allow_any: ActionSet::empty(n),
         deny: ActionSet::empty(n),
         grants: Vec::new(),
@@ -95,14 +117,17 @@ pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, So
             Effect::Allow => {
                 out.allow_any.union_with(&actions);
                 let is_unscoped = broad && unconditioned;
+                let wildcard = wildcard_actions(statement, &actions);
                 if is_unscoped {
                     out.allow_unscoped.union_with(&actions);
+                    out.allow_unscoped_wildcard.union_with(&wildcard);
                 }
                 out.grants.push(Grant {
                     source: source.to_owned(),
                     sid: statement.sid.clone(),
                     actions,
                     unscoped: is_unscoped,
+                    wildcard_actions: wildcard,
                     uses_not: statement.actions.negated || statement.resources.negated,
                 });
             }
@@ -120,13 +145,15 @@ pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, So
 /// explicit Deny (in any of them), capped by the boundary's allows.
 pub fn combine(policies: &[Arc<AnalysedPolicy>], boundary: Option<&AnalysedPolicy>) -> Permissions {
     let n = CATALOGUE.len();
-    let (mut unscoped, mut any, mut denied) = (
+    let (mut unscoped, mut any, mut denied, mut wildcard) = (
+        ActionSet::empty(n),
         ActionSet::empty(n),
         ActionSet::empty(n),
         ActionSet::empty(n),
     );
     for p in policies {
         unscoped.union_with(&p.allow_unscoped);
+        wildcard.union_with(&p.allow_unscoped_wildcard);
         any.union_with(&p.allow_any);
         denied.union_with(&p.deny);
     }
@@ -137,10 +164,13 @@ pub fn combine(policies: &[Arc<AnalysedPolicy>], boundary: Option<&AnalysedPolic
     }
     unscoped.subtract(&denied);
     any.subtract(&denied);
+    // Denies and the boundary apply to wildcard grants as to the rest.
+    wildcard.intersect_with(&unscoped);
     let mut scoped = any;
     scoped.subtract(&unscoped);
     Permissions {
         unscoped,
+        unscoped_wildcard: wildcard,
         scoped,
         policies: policies.to_vec(),
     }
