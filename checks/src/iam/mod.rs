@@ -3,6 +3,7 @@
 pub(crate) mod analysis;
 pub(crate) mod common;
 pub(crate) mod keys;
+pub(crate) mod managed;
 pub(crate) mod role_admin_access;
 pub(crate) mod role_data_exfiltration;
 pub(crate) mod role_not_action;
