@@ -12,6 +12,7 @@ pub(crate) mod role_privilege_escalation;
 pub(crate) mod role_resource_exposure;
 pub(crate) mod role_service_wildcard;
 pub(crate) mod role_trust_cross_account_no_external_id;
+pub(crate) mod role_trust_oidc_no_subject;
 pub(crate) mod role_trust_public;
 pub(crate) mod role_unused;
 pub(crate) mod trust;
