@@ -105,7 +105,6 @@ pub(crate) const EXFILTRATION_ACTIONS: &[&str] = &[
     "dynamodb:Query",
     "dynamodb:Scan",
     "dynamodb:PartiQLSelect",
-    "rds:DownloadDBLogFilePortion",
     "lambda:GetFunction",
     "ec2:GetPasswordData",
     "kinesis:GetRecords",
@@ -142,6 +141,45 @@ pub(crate) const EXPOSURE_WRITE_ACTIONS: &[&str] = &[
     "apigateway:PATCH",
 ];
 
+/// A few reads are filed under "Permissions management" in the reference data
+/// (billing:GetResourcePolicy, quicksight:DescribeDataSetPermissions, glue:GetStage...): reading a
+/// policy exposes nothing.
+fn reads(action: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    [
+        "Get", "BatchGet", "Describe", "List", "Search", "View", "Preview", "Check", "Validate",
+        "Test", "Verify",
+    ]
+    .iter()
+    .any(|verb| {
+        name.strip_prefix(verb).is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase())
+        })
+    })
+}
+
+/// Whether an action's name says it changes who may access something: a policy, permission,
+/// ACL, grant, share, public-access setting, sharing attribute or principal association. Applied
+/// to the "Permissions management" actions that act on no particular resource (account-wide
+/// settings such as s3:PutAccountPublicAccessBlock or logs:PutResourcePolicy, and also
+/// organization-service toggles and directory users, which expose no resource).
+fn changes_access(action: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    [
+        "Policy",
+        "Permission",
+        "Acl",
+        "Grant",
+        "Share",
+        "Sharing",
+        "Public",
+        "Attribute",
+        "Principal",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
+}
+
 /// Resource exposure: every "Permissions management" action of the catalogue (resource and
 /// access policies, ACLs, grants, shares, public-access blocks: `*:Put*Policy`,
 /// `*:AddPermission`, `kms:CreateGrant`, `*:PutResourcePolicy`, ...), as Cloudsplaining's
@@ -149,7 +187,11 @@ pub(crate) const EXPOSURE_WRITE_ACTIONS: &[&str] = &[
 static EXPOSURE_SET: LazyLock<ActionSet> = LazyLock::new(|| {
     let mut set = ActionSet::empty(CATALOGUE.len());
     for i in 0..CATALOGUE.len() {
-        if CATALOGUE.level(i) == AccessLevel::PermissionsManagement {
+        let name = CATALOGUE.name(i);
+        if CATALOGUE.level(i) == AccessLevel::PermissionsManagement
+            && !reads(name)
+            && (CATALOGUE.has_resource_types(i) || changes_access(name))
+        {
             set.insert(i);
         }
     }
@@ -168,38 +210,56 @@ pub(crate) fn exposure_actions(p: &Permissions) -> Vec<&'static str> {
     found.iter().map(|i| catalogue.name(i)).collect()
 }
 
-/// Per service: which of its actions are writes (Write or Permissions management), computed
-/// once.
-static WRITE_MASKS: LazyLock<Vec<(String, Vec<usize>)>> = LazyLock::new(|| {
-    let mut services: Vec<(String, Vec<usize>)> = CATALOGUE
+/// Per service: its write actions (Write or Permissions management) that support resource-level
+/// permissions, and those that need `"Resource": "*"`, computed once.
+static WRITE_MASKS: LazyLock<Vec<(String, Vec<usize>, Vec<usize>)>> = LazyLock::new(|| {
+    let mut services: Vec<(String, Vec<usize>, Vec<usize>)> = CATALOGUE
         .services()
         .map(|(service, (start, end))| {
-            let writes = (start..end)
+            let (typed, untyped): (Vec<usize>, Vec<usize>) = (start..end)
                 .filter(|i| {
                     matches!(
                         CATALOGUE.level(*i),
                         AccessLevel::Write | AccessLevel::PermissionsManagement
                     )
                 })
-                .collect();
-            (service.to_owned(), writes)
+                .partition(|i| CATALOGUE.has_resource_types(*i));
+            (service.to_owned(), typed, untyped)
         })
-        .filter(|(_, writes): &(String, Vec<usize>)| !writes.is_empty())
         .collect();
     services.sort();
     services
 });
 
-/// Services whose every write action is allowed unscoped through wildcards (`service:*`,
-/// `service:Put*` + ... covering them all, `*`, or NotAction). Listing each write action by name
-/// is not a wildcard: the dangerous ones among them are reported by the escalation, exposure
-/// and exfiltration questions.
+/// Services allowed whole through wildcards on every resource: every write action of the
+/// service reached by `service:*`, by wildcard patterns that together cover them
+/// (`service:Put*` + `service:Delete*` + ...), by `*`, or by NotAction, with no Deny or boundary
+/// taking one away. Writes that need `"Resource": "*"` count only for a service that has no
+/// other writes (`logs:*` on `arn:aws:logs:*:*:*` is a wildcard over every log resource). A
+/// literal `service:*` on `*` counts for a service the catalogue lists no writes for (or does not
+/// know). Listing each write action by name is not a wildcard: the dangerous ones among them are
+/// reported by the escalation, exposure and exfiltration questions.
 pub(crate) fn wildcard_services(p: &Permissions) -> Vec<String> {
-    WRITE_MASKS
+    let mut services: Vec<String> = WRITE_MASKS
         .iter()
-        .filter(|(_, writes)| writes.iter().all(|i| p.unscoped_wildcard.contains(*i)))
-        .map(|(service, _)| service.clone())
-        .collect()
+        .filter(|(_, typed, untyped)| {
+            let writes = if typed.is_empty() { untyped } else { typed };
+            !writes.is_empty() && writes.iter().all(|i| p.unscoped_wildcard.contains(*i))
+        })
+        .map(|(service, _, _)| service.clone())
+        .collect();
+    for grant in p.grants() {
+        for service in &grant.service_wildcards {
+            let known_writes = WRITE_MASKS.iter().any(|(s, typed, untyped)| {
+                s == service && !(typed.is_empty() && untyped.is_empty())
+            });
+            if !known_writes && !services.contains(service) {
+                services.push(service.clone());
+            }
+        }
+    }
+    services.sort();
+    services
 }
 
 /// Evidence lines naming which policy grants an action.
@@ -321,6 +381,25 @@ mod tests {
             assert_eq!(exposure_actions(&p), [action], "{action}");
         }
         assert!(exposure_actions(&allow(r#""*:Put*Policy""#)).len() > 20);
+        // Account-wide switches that change no access are not exposure; account-wide public
+        // access settings are.
+        assert!(
+            exposure_actions(&allow(
+                r#"["health:EnableHealthServiceAccessForOrganization","xray:PutEncryptionConfig"]"#
+            ))
+            .is_empty()
+        );
+        assert_eq!(
+            exposure_actions(&allow(r#""s3:PutAccountPublicAccessBlock""#)),
+            ["s3:PutAccountPublicAccessBlock"]
+        );
+        // Reads filed under Permissions management expose nothing.
+        assert!(
+            exposure_actions(&allow(
+                r#"["billing:GetResourcePolicy","quicksight:DescribeDataSetPermissions","secretsmanager:ValidateResourcePolicy"]"#
+            ))
+            .is_empty()
+        );
         assert!(exposure_actions(&allow(r#"["s3:GetObject","s3:PutObject"]"#)).is_empty());
     }
 
@@ -330,8 +409,13 @@ mod tests {
         // Wildcard patterns that together cover every write of the service.
         let writes: Vec<String> = WRITE_MASKS
             .iter()
-            .find(|(s, _)| s == "sqs")
-            .map(|(_, w)| w.iter().map(|i| CATALOGUE.name(*i).to_owned()).collect())
+            .find(|(s, _, _)| s == "sqs")
+            .map(|(_, t, u)| {
+                t.iter()
+                    .chain(u)
+                    .map(|i| CATALOGUE.name(*i).to_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         assert!(writes.len() > 5);
         let prefixes: std::collections::BTreeSet<String> = writes
@@ -366,6 +450,19 @@ mod tests {
             ))
             .is_empty()
         );
+        // Every log resource: the writes that need "*" are not granted, the rest all are.
+        assert_eq!(
+            wildcard_services(&perms(
+                r#"{"Statement":[{"Effect":"Allow","Action":"logs:*","Resource":"arn:aws:logs:*:*:*"}]}"#
+            )),
+            ["logs"]
+        );
+        // A service the catalogue does not know (or lists no writes for): as written.
+        assert_eq!(
+            wildcard_services(&allow(r#""newservice:*""#)),
+            ["newservice"]
+        );
+        assert_eq!(wildcard_services(&allow(r#""pricing:*""#)), ["pricing"]);
         // A wildcard minus a denied write no longer covers the service.
         assert!(
             wildcard_services(&perms(

@@ -2,6 +2,8 @@
 
 pub(crate) mod analysis;
 pub(crate) mod common;
+#[cfg(test)]
+mod corpus_tests;
 pub(crate) mod keys;
 pub(crate) mod managed;
 pub(crate) mod role_admin_access;

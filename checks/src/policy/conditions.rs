@@ -194,10 +194,13 @@ fn narrows(condition: &Condition, place: Place) -> bool {
     }
     if op == "Null" {
         // Null=false: the key must be present. That narrows for a resource tag (only tagged
-        // resources) and for the MFA age (only MFA sessions); presence of anything else is free.
+        // resources), for the MFA age (only MFA sessions) and for a KMS encryption context (only
+        // data encrypted under that context can be decrypted: the context is bound into the
+        // ciphertext); presence of anything else the caller sends is free.
         return values.iter().all(|v| v.eq_ignore_ascii_case("false"))
             && (matches!(kind, Kind::MfaAge)
-                || (kind == Kind::Resource && key.contains("resourcetag/")));
+                || (kind == Kind::Resource && key.contains("resourcetag/"))
+                || key.starts_with("kms:encryptioncontext:"));
     }
     if negated {
         // Anyone is "not" a listed value, and a missing key satisfies a negated operator. The
@@ -252,11 +255,51 @@ fn narrows(condition: &Condition, place: Place) -> bool {
         (Kind::Id, "String" | "Arn" | "Binary") => {
             !wildcards || values.iter().all(|v| is_variable(v) || !open_identifier(v))
         }
+        // `StringLike aws:ResourceTag/K "*"` still needs the tag on the resource.
+        (Kind::Resource, "String") if key.contains("resourcetag/") => true,
         (Kind::Resource | Kind::Service, "String" | "Arn" | "Binary") => {
             !wildcards || values.iter().all(|v| !only_wildcards(v))
         }
         _ => false,
     }
+}
+
+/// Whether a conditioned Deny leaves its actions allowed only under a restriction: "deny unless
+/// the request is via S3" (`StringNotLike kms:ViaService s3.*`), "deny unless the resource is
+/// tagged" (`Null aws:ResourceTag/K true`). The Deny applies when all its conditions hold, so
+/// the actions stay allowed when any one fails; each such inverse must narrow.
+pub fn deny_leaves_only_restricted(statement: &Statement) -> bool {
+    !statement.conditions.is_empty()
+        && statement.conditions.iter().all(|c| {
+            if c.qualifier.is_some() {
+                return false;
+            }
+            let op = c.base_operator.as_str();
+            let inverse = match op {
+                "Null" => Condition {
+                    values: c
+                        .values
+                        .iter()
+                        .map(|v| {
+                            if v.eq_ignore_ascii_case("true") {
+                                "false".to_owned()
+                            } else {
+                                "true".to_owned()
+                            }
+                        })
+                        .collect(),
+                    ..c.clone()
+                },
+                _ if op.contains("Not") => Condition {
+                    base_operator: op.replacen("Not", "", 1),
+                    operator: op.replacen("Not", "", 1),
+                    if_exists: false,
+                    ..c.clone()
+                },
+                _ => return false,
+            };
+            narrows(&inverse, Place::Identity)
+        })
 }
 
 /// The conditions of an Allow statement that restrict who can use it (resource and trust
@@ -576,6 +619,51 @@ mod tests {
         assert!(!restricted(
             r#"{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}"#
         ));
+    }
+
+    #[test]
+    fn resource_tag_presence_and_encryption_context() {
+        // StringLike "*" on a resource tag still needs the tag.
+        assert!(scoped(
+            r#"{"StringLike":{"aws:ResourceTag/AWSEc2SqlHa":"*"}}"#
+        ));
+        assert!(scoped(
+            r#"{"StringLike":{"secretsmanager:ResourceTag/RedshiftDataFullAccess":"*"}}"#
+        ));
+        assert!(!scoped(r#"{"StringLike":{"aws:ResourceAccount":"*"}}"#));
+        // Only ciphertext encrypted under that context decrypts.
+        assert!(scoped(
+            r#"{"Null":{"kms:EncryptionContext:aws:scheduler:schedule:arn":"false"}}"#
+        ));
+    }
+
+    #[test]
+    fn deny_unless_patterns() {
+        let deny = |condition: &str| {
+            first(&format!(
+                r#"{{"Statement":[{{"Effect":"Deny","Action":"kms:Decrypt","Resource":"*","Condition":{condition}}}]}}"#
+            ))
+        };
+        assert!(deny_leaves_only_restricted(&deny(
+            r#"{"StringNotLike":{"kms:ViaService":["s3.*.amazonaws.com","sqs.*.amazonaws.com"]}}"#
+        )));
+        assert!(deny_leaves_only_restricted(&deny(
+            r#"{"Null":{"aws:ResourceTag/team":"true"}}"#
+        )));
+        assert!(deny_leaves_only_restricted(&deny(
+            r#"{"StringNotEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}"#
+        )));
+        // Only negated operators and Null invert: a Bool test is left as it is.
+        assert!(!deny_leaves_only_restricted(&deny(
+            r#"{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}"#
+        )));
+        // Deny in one region leaves every other region: no restriction.
+        assert!(!deny_leaves_only_restricted(&deny(
+            r#"{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}"#
+        )));
+        assert!(!deny_leaves_only_restricted(&deny(
+            r#"{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}"#
+        )));
     }
 
     #[test]
