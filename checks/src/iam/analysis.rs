@@ -210,10 +210,13 @@ pub(crate) fn exposure_actions(p: &Permissions) -> Vec<&'static str> {
     found.iter().map(|i| catalogue.name(i)).collect()
 }
 
+/// A service, its writes with resource types, and its writes that need `"Resource": "*"`.
+type ServiceWrites = (String, Vec<usize>, Vec<usize>);
+
 /// Per service: its write actions (Write or Permissions management) that support resource-level
 /// permissions, and those that need `"Resource": "*"`, computed once.
-static WRITE_MASKS: LazyLock<Vec<(String, Vec<usize>, Vec<usize>)>> = LazyLock::new(|| {
-    let mut services: Vec<(String, Vec<usize>, Vec<usize>)> = CATALOGUE
+static WRITE_MASKS: LazyLock<Vec<ServiceWrites>> = LazyLock::new(|| {
+    let mut services: Vec<ServiceWrites> = CATALOGUE
         .services()
         .map(|(service, (start, end))| {
             let (typed, untyped): (Vec<usize>, Vec<usize>) = (start..end)

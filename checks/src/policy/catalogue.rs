@@ -99,6 +99,9 @@ impl ActionSet {
     }
 }
 
+/// One parsed action line: name, access level, resource types (template index, required).
+type Entry = (String, AccessLevel, Vec<(usize, bool)>);
+
 impl Catalogue {
     fn parse(data: &str) -> Self {
         // `@service<TAB>type<TAB>ARN format` lines first, then one line per action.
@@ -116,7 +119,7 @@ impl Catalogue {
                 templates.push(arn.to_owned());
             }
         }
-        let mut entries: Vec<(String, AccessLevel, Vec<(usize, bool)>)> = data
+        let mut entries: Vec<Entry> = data
             .lines()
             .filter(|l| !l.starts_with('#') && !l.starts_with('@') && !l.is_empty())
             .filter_map(|line| {
