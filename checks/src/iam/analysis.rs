@@ -4,7 +4,6 @@
 //! no restricting condition.
 
 use crate::policy::{AccessLevel, ActionSet, CATALOGUE, Permissions};
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// Admin: every action on every resource, or a `NotAction` that leaves nearly all.
@@ -77,11 +76,8 @@ pub(crate) fn escalations(p: &Permissions) -> Vec<&'static EscalationMethod> {
         .collect();
     let implied = |m: &EscalationMethod| {
         found.iter().any(|other| {
-            other.actions.len() < m.actions.len()
-                && other
-                    .actions
-                    .iter()
-                    .all(|a| m.actions.iter().any(|b| b.eq_ignore_ascii_case(a)))
+            other.indices.len() < m.indices.len()
+                && other.indices.iter().all(|a| m.indices.contains(a))
         })
     };
     found.iter().copied().filter(|m| !implied(m)).collect()
@@ -204,10 +200,15 @@ static EXPOSURE_SET: LazyLock<ActionSet> = LazyLock::new(|| {
 });
 
 pub(crate) fn exposure_actions(p: &Permissions) -> Vec<&'static str> {
+    let catalogue: &'static crate::policy::catalogue::Catalogue = &CATALOGUE;
+    exposure_set(p).iter().map(|i| catalogue.name(i)).collect()
+}
+
+/// The exposure actions a principal holds unscoped, as a set.
+pub(crate) fn exposure_set(p: &Permissions) -> ActionSet {
     let mut found = p.unscoped.clone();
     found.intersect_with(&EXPOSURE_SET);
-    let catalogue: &'static crate::policy::catalogue::Catalogue = &CATALOGUE;
-    found.iter().map(|i| catalogue.name(i)).collect()
+    found
 }
 
 /// A service, its writes with resource types, and its writes that need `"Resource": "*"`.
@@ -275,29 +276,51 @@ pub(crate) fn granted_by(p: &Permissions, action: &str) -> String {
     }
 }
 
-/// Actions grouped by service for evidence: `s3: PutBucketAcl, PutBucketPolicy (+3 more)`, at
-/// most `per_service` names each.
-pub(crate) fn by_service(actions: &[&str], per_service: usize) -> Vec<(String, String)> {
-    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+/// Actions grouped by service for evidence: `("s3", "PutBucketAcl, PutBucketPolicy (+3 more)")`,
+/// at most `per_service` names each and `services` services; a last line counts the services
+/// left out. Catalogue order keeps each service's actions together, so one pass does it.
+pub(crate) fn by_service(
+    actions: &[&str],
+    per_service: usize,
+    services: usize,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut omitted = 0;
+    let mut last: Option<&str> = None;
     for action in actions {
         let (service, name) = action.split_once(':').unwrap_or(("", action));
-        groups.entry(service).or_default().push(name);
-    }
-    groups
-        .into_iter()
-        .map(|(service, names)| {
-            let mut line = names
-                .iter()
-                .take(per_service)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ");
-            if names.len() > per_service {
-                line.push_str(&format!(" (+{} more)", names.len() - per_service));
+        if last != Some(service) {
+            last = Some(service);
+            if out.len() == services {
+                omitted += 1;
+                continue;
             }
-            (service.to_owned(), line)
-        })
-        .collect()
+            out.push((service.to_owned(), String::new()));
+            counts.push(0);
+        } else if out.last().is_none_or(|(s, _)| s != service) {
+            continue;
+        }
+        let (Some((_, line)), Some(count)) = (out.last_mut(), counts.last_mut()) else {
+            continue;
+        };
+        if *count < per_service {
+            if !line.is_empty() {
+                line.push_str(", ");
+            }
+            line.push_str(name);
+        }
+        *count += 1;
+    }
+    for ((_, line), count) in out.iter_mut().zip(&counts) {
+        if *count > per_service {
+            line.push_str(&format!(" (+{} more)", count - per_service));
+        }
+    }
+    if omitted > 0 {
+        out.push(("more".to_owned(), format!("{omitted} more service(s)")));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -477,12 +500,13 @@ mod tests {
 
     #[test]
     fn evidence_groups_by_service() {
-        let lines = by_service(&["s3:A", "s3:B", "s3:C", "kms:D"], 2);
+        let lines = by_service(&["kms:D", "s3:A", "s3:B", "s3:C", "sqs:E"], 2, 2);
         assert_eq!(
             lines,
             [
                 ("kms".to_owned(), "D".to_owned()),
-                ("s3".to_owned(), "A, B (+1 more)".to_owned())
+                ("s3".to_owned(), "A, B (+1 more)".to_owned()),
+                ("more".to_owned(), "1 more service(s)".to_owned())
             ]
         );
     }

@@ -1,4 +1,4 @@
-use super::analysis::{by_service, exposure_actions};
+use super::analysis::{by_service, exposure_actions, exposure_set};
 use super::common::{each_role_permissions, finding};
 use crate::check::*;
 use crate::context::Context;
@@ -24,19 +24,17 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     each_role_permissions(cx, &CHECK.meta, |role, p| {
         let actions = exposure_actions(p);
         (!actions.is_empty()).then(|| {
-            let services = by_service(&actions, 8);
+            let services = by_service(&actions, 8, 12);
             let mut lines: Vec<Evidence> = services
                 .iter()
                 .map(|(service, names)| evidence(format!("actions.{service}"), names.clone()))
                 .collect();
-            // Name the granting policies once, from the first action of each service.
-            let mut sources: Vec<String> = actions
-                .iter()
-                .flat_map(|a| p.unscoped_sources(a))
-                .collect();
-            sources.sort();
-            sources.dedup();
-            lines.extend(sources.into_iter().map(|s| evidence("policy", s)));
+            // The policies granting them, once each.
+            lines.extend(
+                p.unscoped_sources_of(&exposure_set(p))
+                    .into_iter()
+                    .map(|s| evidence("policy", s)),
+            );
             finding(
                 format!(
                     "{} may change who can access resources, on every resource, with {} permission-management action(s) in {}",
@@ -44,7 +42,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     actions.len(),
                     services
                         .iter()
-                        .map(|(s, _)| s.as_str())
+                        .map(|(s, names)| if s == "more" { names.as_str() } else { s.as_str() })
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

@@ -90,11 +90,21 @@ impl ActionSet {
     pub fn is_empty(&self) -> bool {
         self.bits.iter().all(|w| *w == 0)
     }
+    /// Whether the two sets share an action.
+    pub fn intersects(&self, other: &ActionSet) -> bool {
+        self.bits.iter().zip(&other.bits).any(|(a, b)| a & b != 0)
+    }
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        // Word by word, lowest set bit first: empty words cost one test.
         self.bits.iter().enumerate().flat_map(|(w, bits)| {
-            (0..64)
-                .filter(move |b| bits & (1u64 << b) != 0)
-                .map(move |b| w * 64 + b)
+            let mut rest = *bits;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let b = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    w * 64 + b
+                })
+            })
         })
     }
 }

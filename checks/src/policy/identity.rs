@@ -280,6 +280,17 @@ impl Permissions {
         sources.dedup();
         sources
     }
+    /// The sources granting any of `actions` unscoped, for evidence.
+    pub fn unscoped_sources_of(&self, actions: &ActionSet) -> Vec<String> {
+        let mut sources: Vec<String> = self
+            .grants()
+            .filter(|g| g.unscoped_actions.intersects(actions))
+            .map(|g| g.source.clone())
+            .collect();
+        sources.sort();
+        sources.dedup();
+        sources
+    }
     /// Share of all catalogue actions allowed everywhere, unconditionally.
     pub fn unscoped_share(&self) -> f64 {
         self.unscoped.count() as f64 / CATALOGUE.len().max(1) as f64
