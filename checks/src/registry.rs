@@ -27,6 +27,7 @@ pub static REGISTRY: &[&Check] = &[
     &iam::role_resource_exposure::CHECK,
     &iam::role_service_wildcard::CHECK,
     &iam::role_trust_cross_account_no_external_id::CHECK,
+    &iam::role_trust_oidc_no_subject::CHECK,
     &iam::role_trust_public::CHECK,
     &iam::role_unused::CHECK,
     &iam::user_access_key_old::CHECK,
