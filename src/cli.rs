@@ -40,7 +40,7 @@ pub(crate) enum Command {
     Inventory(Box<InventoryArgs>),
     /// Collect (or load an inventory) and report what was found.
     #[command(
-        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json"
+        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json\n\nExit codes: 0 clean · 1 findings at or above --fail-on · 2 usage · 3 could not run · 4 incomplete scan (resources may be missing; with --strict, any gap)"
     )]
     Scan(Box<ScanArgs>),
     /// Print the IAM policy faascan needs: exactly the read-only actions it calls.
@@ -144,11 +144,13 @@ pub(crate) struct ScanArgs {
     /// Configuration file (default: ./faascan.toml when present).
     #[arg(long, value_name = "FILE", help_heading = "Checks")]
     pub(crate) config: Option<PathBuf>,
-    /// Exit 1 when an unmuted failure at or above this severity remains (`none`: always 0).
-    /// Default: high (or the configuration file's output.fail_on).
+    /// Exit 1 when an unmuted failure at or above this severity remains (`none`: never for
+    /// findings). An incomplete scan exits 4 whatever this says. Default: high (or the
+    /// configuration file's output.fail_on).
     #[arg(long, value_enum, help_heading = "Exit code")]
     pub(crate) fail_on: Option<FailOn>,
-    /// Count unknown results and gaps as failures for the exit code.
+    /// Unknown results at or above --fail-on count as failures (exit 1); any gap makes the
+    /// scan incomplete (exit 4).
     #[arg(long, help_heading = "Exit code")]
     pub(crate) strict: bool,
     /// Compare with an earlier JSON report: the table and the JSON report show what changed.
