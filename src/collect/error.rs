@@ -215,7 +215,7 @@ where
         ),
         SdkError::DispatchFailure(_) => (
             GapKind::Transport,
-            "DispatchFailure".to_owned(),
+            "ConnectionFailed".to_owned(),
             with_detail("the request could not be sent"),
         ),
         SdkError::ResponseError(response) => (
@@ -237,12 +237,12 @@ where
         }
         SdkError::ConstructionFailure(_) => (
             GapKind::Other,
-            "ConstructionFailure".to_owned(),
+            "RequestNotBuilt".to_owned(),
             with_detail("the request could not be built"),
         ),
         _ => (
             GapKind::Other,
-            "Unknown".to_owned(),
+            "CallFailed".to_owned(),
             with_detail("the call failed"),
         ),
     };
