@@ -382,6 +382,7 @@ pub(crate) async fn collect(
         regions,
         gaps,
         calls: clients.counter.stats(),
+        sources: Default::default(),
     })
 }
 
