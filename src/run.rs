@@ -324,7 +324,9 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
     // Read the baseline before the scan: a bad path should not cost a whole scan.
     let baseline = args.baseline.as_deref().map(load_report).transpose()?;
     if args.inventory.is_some() && !args.templates.templates.is_empty() {
-        return Err(UsageError("--inventory and --template are two inputs: give one".to_owned()).into());
+        return Err(
+            UsageError("--inventory and --template are two inputs: give one".to_owned()).into(),
+        );
     }
     let (inventories, failures) = match &args.inventory {
         Some(path) => (vec![load_inventory(path)?], Vec::new()),
@@ -577,8 +579,8 @@ fn load_templates(
         parameters: &parameters,
         region: target.regions.first().map(String::as_str),
     };
-    let loaded = crate::template::load(&args.templates, &options)
-        .map_err(|e| UsageError(e.to_string()))?;
+    let loaded =
+        crate::template::load(&args.templates, &options).map_err(|e| UsageError(e.to_string()))?;
     let skipped: Vec<String> = loaded
         .skipped
         .iter()
@@ -588,9 +590,16 @@ fn load_templates(
         &format!(
             "read {} template(s); resource types outside faascan's scope: {}",
             loaded.files,
-            if skipped.is_empty() { "none".to_owned() } else { skipped.join(", ") }
+            if skipped.is_empty() {
+                "none".to_owned()
+            } else {
+                skipped.join(", ")
+            }
         ),
-        &[("templates", serde_json::json!(loaded.files)), ("skipped", serde_json::json!(loaded.skipped))],
+        &[
+            ("templates", serde_json::json!(loaded.files)),
+            ("skipped", serde_json::json!(loaded.skipped)),
+        ],
     );
     Ok(loaded.inventory)
 }

@@ -11,11 +11,11 @@ use faascan_checks::model::{
     AccessLogSettings, AclGrant, ApiKey, Attr, BucketAcl, BucketEncryption, BucketEncryptionRule,
     BucketLogging, BucketVersioning, DomainName, EventInvokeConfig, EventSourceMapping,
     FunctionUrl, FunctionUrlCors, Gap, GapKind, HttpApi, HttpApiIntegration, HttpApiRoute,
-    HttpApiStage, IamGroup, IamRole, IamUser, InlinePolicy, KmsKey, KmsKeyMetadata,
-    KmsKeyRotation, LambdaFunction, LambdaVpcConfig, ManagedPolicy, MethodSetting, Position,
-    PublicAccessBlock, RedactedVariable, RestApi, RestApiAuthorizer, RestApiIntegration,
-    RestApiMethod, RestApiResource, RestApiStage, S3Bucket, SourceLocation, Tags, Throttle,
-    UsagePlan, UsagePlanStage,
+    HttpApiStage, IamGroup, IamRole, IamUser, InlinePolicy, KmsKey, KmsKeyMetadata, KmsKeyRotation,
+    LambdaFunction, LambdaVpcConfig, ManagedPolicy, MethodSetting, Position, PublicAccessBlock,
+    RedactedVariable, RestApi, RestApiAuthorizer, RestApiIntegration, RestApiMethod,
+    RestApiResource, RestApiStage, S3Bucket, SourceLocation, Tags, Throttle, UsagePlan,
+    UsagePlanStage,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use time::OffsetDateTime;
@@ -198,7 +198,10 @@ fn text(node: &Node) -> String {
         Kind::Str(s) => s.clone(),
         Kind::Bool(b) => b.to_string(),
         Kind::Null => String::new(),
-        Kind::Unresolved(u) => u.partial.clone().unwrap_or_else(|| "<unresolved>".to_owned()),
+        Kind::Unresolved(u) => u
+            .partial
+            .clone()
+            .unwrap_or_else(|| "<unresolved>".to_owned()),
         _ => node.to_json().to_string(),
     }
 }
@@ -209,7 +212,8 @@ fn strings(node: Option<&Node>) -> Vec<String> {
 }
 
 fn int(node: Option<&Node>) -> Option<i32> {
-    node.and_then(Node::as_i64).and_then(|v| i32::try_from(v).ok())
+    node.and_then(Node::as_i64)
+        .and_then(|v| i32::try_from(v).ok())
 }
 
 /// Strips `:qualifier` from a function ARN.
@@ -223,7 +227,12 @@ pub(crate) fn unqualified(arn: &str) -> &str {
 }
 
 impl<'t> Builder<'t> {
-    pub(crate) fn new(t: &'t Template, fingerprints: &'t Fingerprinter, now: OffsetDateTime, stack_tags: bool) -> Self {
+    pub(crate) fn new(
+        t: &'t Template,
+        fingerprints: &'t Fingerprinter,
+        now: OffsetDateTime,
+        stack_tags: bool,
+    ) -> Self {
         let mut out = Collected::default();
         out.regions.insert(t.region.clone());
         Builder {
@@ -237,7 +246,15 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn gap(&self, service: &str, resource: &str, pos: Pos, kind: GapKind, code: &str, message: String) -> Gap {
+    fn gap(
+        &self,
+        service: &str,
+        resource: &str,
+        pos: Pos,
+        kind: GapKind,
+        code: &str,
+        message: String,
+    ) -> Gap {
         Gap {
             service: service.to_owned(),
             region: Some(self.t.region.clone()),
@@ -256,12 +273,25 @@ impl<'t> Builder<'t> {
             .first_unresolved()
             .map(|(u, p)| (u.reason.clone(), p))
             .unwrap_or_else(|| ("a value could not be resolved".to_owned(), node.pos));
-        let gap = self.gap(service, resource, pos, GapKind::Other, "Unresolved", format!("{what}: {reason}"));
+        let gap = self.gap(
+            service,
+            resource,
+            pos,
+            GapKind::Other,
+            "Unresolved",
+            format!("{what}: {reason}"),
+        );
         self.out.gaps.push(gap.clone());
         gap
     }
 
-    fn locate(&mut self, arn: &str, logical: &str, pos: Pos, attributes: BTreeMap<String, Position>) {
+    fn locate(
+        &mut self,
+        arn: &str,
+        logical: &str,
+        pos: Pos,
+        attributes: BTreeMap<String, Position>,
+    ) {
         self.out.sources.insert(
             arn.to_owned(),
             SourceLocation {
@@ -276,8 +306,14 @@ impl<'t> Builder<'t> {
 
     fn stack_tags(&self, logical: &str, tags: &mut Tags) {
         if self.stack_tags {
-            tags.insert("aws:cloudformation:logical-id".to_owned(), logical.to_owned());
-            tags.insert("aws:cloudformation:stack-name".to_owned(), self.t.stack.clone());
+            tags.insert(
+                "aws:cloudformation:logical-id".to_owned(),
+                logical.to_owned(),
+            );
+            tags.insert(
+                "aws:cloudformation:stack-name".to_owned(),
+                self.t.stack.clone(),
+            );
         }
     }
 
@@ -306,12 +342,19 @@ impl<'t> Builder<'t> {
                 kind if MODELLED.contains(&kind) => later.push(r),
                 kind if AUDITED.iter().any(|p| kind.starts_with(p)) => {
                     let gap = self.gap(
-                        kind.split("::").nth(1).unwrap_or("template").to_lowercase().as_str(),
+                        kind.split("::")
+                            .nth(1)
+                            .unwrap_or("template")
+                            .to_lowercase()
+                            .as_str(),
                         &r.logical,
                         r.pos,
                         GapKind::Unsupported,
                         "UnsupportedResourceType",
-                        format!("{} ({kind}) is not read from templates by faascan", r.logical),
+                        format!(
+                            "{} ({kind}) is not read from templates by faascan",
+                            r.logical
+                        ),
                     );
                     self.out.gaps.push(gap);
                 }
@@ -321,7 +364,10 @@ impl<'t> Builder<'t> {
         // Second pass: what attaches to the resources above.
         for r in &later {
             match r.kind.as_str() {
-                "AWS::IAM::Policy" | "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => self.inline_policy(r),
+                "AWS::IAM::Policy"
+                | "AWS::IAM::RolePolicy"
+                | "AWS::IAM::UserPolicy"
+                | "AWS::IAM::GroupPolicy" => self.inline_policy(r),
                 "AWS::IAM::UserToGroupAddition" => self.user_to_group(r),
                 "AWS::Lambda::Permission" => self.permission(r),
                 "AWS::Lambda::Url" => self.function_url(r),
@@ -349,10 +395,10 @@ impl<'t> Builder<'t> {
             return Err(bad.clone());
         }
         let mut json = resolved.to_json();
-        if let serde_json::Value::Object(map) = &mut json {
-            if !map.contains_key("Version") {
-                map.insert("Version".to_owned(), serde_json::Value::from("2012-10-17"));
-            }
+        if let serde_json::Value::Object(map) = &mut json
+            && !map.contains_key("Version")
+        {
+            map.insert("Version".to_owned(), serde_json::Value::from("2012-10-17"));
         }
         Ok(json.to_string())
     }
@@ -379,14 +425,22 @@ impl<'t> Builder<'t> {
         arn
     }
 
-    fn policies_list(&mut self, owner: &str, node: Option<&Node>, inline: &mut Vec<InlinePolicy>, attached: &mut Vec<String>) {
+    fn policies_list(
+        &mut self,
+        owner: &str,
+        node: Option<&Node>,
+        inline: &mut Vec<InlinePolicy>,
+        attached: &mut Vec<String>,
+    ) {
         let Some(node) = node else { return };
         for item in node.items() {
             let name = item
                 .get("PolicyName")
                 .map(|n| text(&self.t.resolve(n)))
                 .unwrap_or_else(|| "policy".to_owned());
-            let Some(document) = item.get("PolicyDocument") else { continue };
+            let Some(document) = item.get("PolicyDocument") else {
+                continue;
+            };
             match self.document(document) {
                 Ok(document) => inline.push(InlinePolicy { name, document }),
                 Err(bad) => attached.push(self.unknown_policy(owner, &name, &bad)),
@@ -406,7 +460,8 @@ impl<'t> Builder<'t> {
         let arn = if arn.starts_with("arn:") {
             arn
         } else {
-            data::managed_arn_for_name(&arn).unwrap_or(format!("arn:{}:iam::aws:policy/{arn}", self.t.partition))
+            data::managed_arn_for_name(&arn)
+                .unwrap_or(format!("arn:{}:iam::aws:policy/{arn}", self.t.partition))
         };
         if self.out.managed_policies.contains_key(&arn) {
             return arn;
@@ -422,7 +477,16 @@ impl<'t> Builder<'t> {
                     attachment_count: None,
                 },
                 None => {
-                    let gap = self.gap("iam", &arn, node.pos, GapKind::Unsupported, "ManagedPolicyNotBundled", format!("the AWS managed policy {arn} is not among the documents faascan ships"));
+                    let gap = self.gap(
+                        "iam",
+                        &arn,
+                        node.pos,
+                        GapKind::Unsupported,
+                        "ManagedPolicyNotBundled",
+                        format!(
+                            "the AWS managed policy {arn} is not among the documents faascan ships"
+                        ),
+                    );
                     self.out.gaps.push(gap.clone());
                     ManagedPolicy {
                         arn: arn.clone(),
@@ -443,22 +507,37 @@ impl<'t> Builder<'t> {
 
     fn role(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(physical) = t.physical(&r.logical) else { return };
+        let Some(physical) = t.physical(&r.logical) else {
+            return;
+        };
         let arn = physical.arn.clone().unwrap_or_default();
         let mut inline = Vec::new();
         let mut attached = Vec::new();
-        self.policies_list(&physical.name, r.props.get("Policies"), &mut inline, &mut attached);
-        for m in r.props.get("ManagedPolicyArns").map(Node::items).unwrap_or_default() {
+        self.policies_list(
+            &physical.name,
+            r.props.get("Policies"),
+            &mut inline,
+            &mut attached,
+        );
+        for m in r
+            .props
+            .get("ManagedPolicyArns")
+            .map(Node::items)
+            .unwrap_or_default()
+        {
             let arn = self.attach_managed(&physical.name, m);
             attached.push(arn);
         }
-        let trust = r.props.get("AssumeRolePolicyDocument").map(|d| match self.document(d) {
-            Ok(doc) => Some(doc),
-            Err(bad) => {
-                self.unresolved("iam", &arn, "the trust policy", &bad);
-                None
-            }
-        });
+        let trust = r
+            .props
+            .get("AssumeRolePolicyDocument")
+            .map(|d| match self.document(d) {
+                Ok(doc) => Some(doc),
+                Err(bad) => {
+                    self.unresolved("iam", &arn, "the trust policy", &bad);
+                    None
+                }
+            });
         let mut tags = tags_of(t.prop(r, "Tags").as_ref());
         self.stack_tags(&r.logical, &mut tags);
         let role = IamRole {
@@ -473,12 +552,20 @@ impl<'t> Builder<'t> {
             trust_policy: trust.flatten(),
             inline_policies: inline,
             attached_policies: attached,
-            permissions_boundary: r.props.get("PermissionsBoundary").map(|b| self.attach_managed(&physical.name, b)),
+            permissions_boundary: r
+                .props
+                .get("PermissionsBoundary")
+                .map(|b| self.attach_managed(&physical.name, b)),
             last_used: None,
             tags,
         };
         let mut attributes = BTreeMap::new();
-        for (key, prop) in [("trust_policy", "AssumeRolePolicyDocument"), ("inline_policies", "Policies"), ("attached_policies", "ManagedPolicyArns"), ("permissions_boundary", "PermissionsBoundary")] {
+        for (key, prop) in [
+            ("trust_policy", "AssumeRolePolicyDocument"),
+            ("inline_policies", "Policies"),
+            ("attached_policies", "ManagedPolicyArns"),
+            ("permissions_boundary", "PermissionsBoundary"),
+        ] {
             if let Some(n) = r.props.get(prop) {
                 attributes.insert(key.to_owned(), pos_of(n.pos));
             }
@@ -489,23 +576,41 @@ impl<'t> Builder<'t> {
 
     fn user(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(physical) = t.physical(&r.logical) else { return };
+        let Some(physical) = t.physical(&r.logical) else {
+            return;
+        };
         let arn = physical.arn.clone().unwrap_or_default();
         let mut inline = Vec::new();
         let mut attached = Vec::new();
-        self.policies_list(&physical.name, r.props.get("Policies"), &mut inline, &mut attached);
-        for m in r.props.get("ManagedPolicyArns").map(Node::items).unwrap_or_default() {
+        self.policies_list(
+            &physical.name,
+            r.props.get("Policies"),
+            &mut inline,
+            &mut attached,
+        );
+        for m in r
+            .props
+            .get("ManagedPolicyArns")
+            .map(Node::items)
+            .unwrap_or_default()
+        {
             let arn = self.attach_managed(&physical.name, m);
             attached.push(arn);
         }
         let mut tags = tags_of(t.prop(r, "Tags").as_ref());
         self.stack_tags(&r.logical, &mut tags);
         self.locate(&arn, &r.logical, r.pos, BTreeMap::new());
-        let permissions_boundary = r.props.get("PermissionsBoundary").map(|b| self.attach_managed(&physical.name, b));
+        let permissions_boundary = r
+            .props
+            .get("PermissionsBoundary")
+            .map(|b| self.attach_managed(&physical.name, b));
         self.out.users.push(IamUser {
             name: physical.name.clone(),
             arn,
-            user_id: format!("AIDA{}", short_id(&[&t.file, &r.logical], 17).to_uppercase()),
+            user_id: format!(
+                "AIDA{}",
+                short_id(&[&t.file, &r.logical], 17).to_uppercase()
+            ),
             path: t.prop_str(r, "Path").unwrap_or_else(|| "/".to_owned()),
             created: Some(self.now),
             inline_policies: inline,
@@ -519,11 +624,18 @@ impl<'t> Builder<'t> {
 
     fn group(&mut self, r: &Resource) {
         let t = self.t;
-        let name = t.prop_str(r, "GroupName").unwrap_or_else(|| format!("{}-{}", t.stack, r.logical));
+        let name = t
+            .prop_str(r, "GroupName")
+            .unwrap_or_else(|| format!("{}-{}", t.stack, r.logical));
         let mut inline = Vec::new();
         let mut attached = Vec::new();
         self.policies_list(&name, r.props.get("Policies"), &mut inline, &mut attached);
-        for m in r.props.get("ManagedPolicyArns").map(Node::items).unwrap_or_default() {
+        for m in r
+            .props
+            .get("ManagedPolicyArns")
+            .map(Node::items)
+            .unwrap_or_default()
+        {
             let arn = self.attach_managed(&name, m);
             attached.push(arn);
         }
@@ -539,7 +651,9 @@ impl<'t> Builder<'t> {
 
     fn user_to_group(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(group) = t.prop_str(r, "GroupName") else { return };
+        let Some(group) = t.prop_str(r, "GroupName") else {
+            return;
+        };
         for user in strings(t.prop(r, "Users").as_ref()) {
             if let Some(u) = self.out.users.iter_mut().find(|u| u.name == user) {
                 u.groups.push(group.clone());
@@ -549,11 +663,15 @@ impl<'t> Builder<'t> {
 
     fn managed_policy(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(physical) = t.physical(&r.logical) else { return };
+        let Some(physical) = t.physical(&r.logical) else {
+            return;
+        };
         let arn = physical.arn.clone().unwrap_or_default();
         let document = match r.props.get("PolicyDocument").map(|d| self.document(d)) {
             Some(Ok(doc)) => Attr::Known(doc),
-            Some(Err(bad)) => Attr::Unavailable(self.unresolved("iam", &arn, "the policy document", &bad)),
+            Some(Err(bad)) => {
+                Attr::Unavailable(self.unresolved("iam", &arn, "the policy document", &bad))
+            }
             None => Attr::Known("{\"Version\":\"2012-10-17\",\"Statement\":[]}".to_owned()),
         };
         self.out.managed_policies.insert(
@@ -595,12 +713,26 @@ impl<'t> Builder<'t> {
 
     fn inline_policy(&mut self, r: &Resource) {
         let t = self.t;
-        let name = t.prop_str(r, "PolicyName").unwrap_or_else(|| r.logical.clone());
+        let name = t
+            .prop_str(r, "PolicyName")
+            .unwrap_or_else(|| r.logical.clone());
         let document = r.props.get("PolicyDocument").map(|d| self.document(d));
         let (roles, users, groups) = match r.kind.as_str() {
-            "AWS::IAM::RolePolicy" => (t.prop_str(r, "RoleName").into_iter().collect(), Vec::new(), Vec::new()),
-            "AWS::IAM::UserPolicy" => (Vec::new(), t.prop_str(r, "UserName").into_iter().collect(), Vec::new()),
-            "AWS::IAM::GroupPolicy" => (Vec::new(), Vec::new(), t.prop_str(r, "GroupName").into_iter().collect()),
+            "AWS::IAM::RolePolicy" => (
+                t.prop_str(r, "RoleName").into_iter().collect(),
+                Vec::new(),
+                Vec::new(),
+            ),
+            "AWS::IAM::UserPolicy" => (
+                Vec::new(),
+                t.prop_str(r, "UserName").into_iter().collect(),
+                Vec::new(),
+            ),
+            "AWS::IAM::GroupPolicy" => (
+                Vec::new(),
+                Vec::new(),
+                t.prop_str(r, "GroupName").into_iter().collect(),
+            ),
             _ => (
                 strings(t.prop(r, "Roles").as_ref()),
                 strings(t.prop(r, "Users").as_ref()),
@@ -608,7 +740,10 @@ impl<'t> Builder<'t> {
             ),
         };
         let policy = match document {
-            Some(Ok(document)) => Ok(InlinePolicy { name: name.clone(), document }),
+            Some(Ok(document)) => Ok(InlinePolicy {
+                name: name.clone(),
+                document,
+            }),
             Some(Err(bad)) => Err(self.unknown_policy(&r.logical, &name, &bad)),
             None => return,
         };
@@ -659,7 +794,9 @@ impl<'t> Builder<'t> {
 
     fn function(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(physical) = t.physical(&r.logical) else { return };
+        let Some(physical) = t.physical(&r.logical) else {
+            return;
+        };
         let arn = physical.arn.clone().unwrap_or_default();
         let mut attributes = BTreeMap::new();
         let mut note = |key: &str, prop: &str| {
@@ -710,7 +847,12 @@ impl<'t> Builder<'t> {
             Some(vars) => {
                 let resolved = t.resolve(vars);
                 if resolved.first_unresolved().is_some() {
-                    Attr::Unavailable(self.unresolved("lambda", &arn, "an environment variable", &resolved))
+                    Attr::Unavailable(self.unresolved(
+                        "lambda",
+                        &arn,
+                        "an environment variable",
+                        &resolved,
+                    ))
                 } else {
                     let pairs: Vec<(String, String)> = resolved
                         .as_map()
@@ -726,18 +868,30 @@ impl<'t> Builder<'t> {
             None => Attr::Known(None),
             Some(n) => match n.as_i64().and_then(|v| i32::try_from(v).ok()) {
                 Some(v) => Attr::Known(Some(v)),
-                None => Attr::Unavailable(self.unresolved("lambda", &arn, "ReservedConcurrentExecutions", &n)),
+                None => Attr::Unavailable(self.unresolved(
+                    "lambda",
+                    &arn,
+                    "ReservedConcurrentExecutions",
+                    &n,
+                )),
             },
         };
         let code_signing = match t.prop(r, "CodeSigningConfigArn") {
             None => Attr::Known(None),
             Some(n) => match n.as_str() {
                 Some(s) => Attr::Known(Some(s.to_owned())),
-                None => Attr::Unavailable(self.unresolved("lambda", &arn, "CodeSigningConfigArn", &n)),
+                None => {
+                    Attr::Unavailable(self.unresolved("lambda", &arn, "CodeSigningConfigArn", &n))
+                }
             },
         };
         let package_type = t.prop_str(r, "PackageType").unwrap_or_else(|| {
-            if r.props.path("Code.ImageUri").is_some() { "Image" } else { "Zip" }.to_owned()
+            if r.props.path("Code.ImageUri").is_some() {
+                "Image"
+            } else {
+                "Zip"
+            }
+            .to_owned()
         });
         let mut tags = tags_of(t.prop(r, "Tags").as_ref());
         self.stack_tags(&r.logical, &mut tags);
@@ -753,13 +907,19 @@ impl<'t> Builder<'t> {
             memory_mb: int(t.prop(r, "MemorySize").as_ref()).or(Some(128)),
             architectures: {
                 let a = strings(t.prop(r, "Architectures").as_ref());
-                if a.is_empty() { vec!["x86_64".to_owned()] } else { a }
+                if a.is_empty() {
+                    vec!["x86_64".to_owned()]
+                } else {
+                    a
+                }
             },
             package_type: Some(package_type),
             state: None,
             last_modified: None,
             description: plain(t.prop(r, "Description")).filter(|d| !d.is_empty()),
-            tracing_mode: Some(plain(t.prop(r, "TracingConfig.Mode")).unwrap_or_else(|| "PassThrough".to_owned())),
+            tracing_mode: Some(
+                plain(t.prop(r, "TracingConfig.Mode")).unwrap_or_else(|| "PassThrough".to_owned()),
+            ),
             layers: strings(t.prop(r, "Layers").as_ref()),
             vpc_config: t.prop(r, "VpcConfig").and_then(|v| {
                 let subnets = strings(v.get("SubnetIds"));
@@ -781,7 +941,8 @@ impl<'t> Builder<'t> {
             event_source_mappings: Attr::Known(Vec::new()),
         };
         self.locate(&arn, &r.logical, r.pos, attributes);
-        self.functions.push((r.logical.clone(), function, Vec::new()));
+        self.functions
+            .push((r.logical.clone(), function, Vec::new()));
     }
 
     /// The function a `FunctionName`/`TargetFunctionArn` names: by ARN (qualified or not),
@@ -789,25 +950,46 @@ impl<'t> Builder<'t> {
     fn function_index(&self, reference: &str) -> Option<usize> {
         let reference = unqualified(reference);
         self.functions.iter().position(|(_, f, _)| {
-            f.arn == reference || f.name == reference || reference.split(':').next() == Some(f.name.as_str())
+            f.arn == reference
+                || f.name == reference
+                || reference.split(':').next() == Some(f.name.as_str())
         })
     }
 
     fn permission(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(target) = t.prop(r, "FunctionName") else { return };
-        let Some(target) = target.as_str().map(str::to_owned) else { return };
-        let Some(index) = self.function_index(&target) else { return };
+        let Some(target) = t.prop(r, "FunctionName") else {
+            return;
+        };
+        let Some(target) = target.as_str().map(str::to_owned) else {
+            return;
+        };
+        let Some(index) = self.function_index(&target) else {
+            return;
+        };
         let function_arn = self.functions[index].1.arn.clone();
-        let resource = if target.starts_with("arn:") { target.clone() } else { function_arn.clone() };
+        let resource = if target.starts_with("arn:") {
+            target.clone()
+        } else {
+            function_arn.clone()
+        };
         let principal = t.prop(r, "Principal");
         let action = t.prop(r, "Action");
         let (Some(principal), Some(action)) = (
-            principal.as_ref().and_then(|p| p.as_str().map(str::to_owned)),
+            principal
+                .as_ref()
+                .and_then(|p| p.as_str().map(str::to_owned)),
             action.as_ref().and_then(|a| a.as_str().map(str::to_owned)),
         ) else {
-            let bad = principal.or(action).unwrap_or_else(|| Node::unresolved(r.pos, "Principal or Action missing"));
-            let gap = self.unresolved("lambda", &function_arn, &format!("the permission {}", r.logical), &bad);
+            let bad = principal
+                .or(action)
+                .unwrap_or_else(|| Node::unresolved(r.pos, "Principal or Action missing"));
+            let gap = self.unresolved(
+                "lambda",
+                &function_arn,
+                &format!("the permission {}", r.logical),
+                &bad,
+            );
             self.functions[index].1.resource_policy = Attr::Unavailable(gap);
             return;
         };
@@ -855,15 +1037,22 @@ impl<'t> Builder<'t> {
             statement["Condition"] = serde_json::Value::Object(condition);
         }
         if let Some(location) = self.out.sources.get_mut(&function_arn) {
-            location.attributes.entry("resource_policy".to_owned()).or_insert(pos_of(r.pos));
+            location
+                .attributes
+                .entry("resource_policy".to_owned())
+                .or_insert(pos_of(r.pos));
         }
         self.functions[index].2.push(statement);
     }
 
     fn function_url(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(target) = t.prop_str(r, "TargetFunctionArn") else { return };
-        let Some(index) = self.function_index(&target) else { return };
+        let Some(target) = t.prop_str(r, "TargetFunctionArn") else {
+            return;
+        };
+        let Some(index) = self.function_index(&target) else {
+            return;
+        };
         let function_arn = self.functions[index].1.arn.clone();
         let auth = t.prop(r, "AuthType");
         let url = match auth.as_ref().and_then(|a| a.as_str().map(str::to_owned)) {
@@ -877,24 +1066,45 @@ impl<'t> Builder<'t> {
                     max_age: int(c.get("MaxAge")),
                 });
                 Attr::Known(Some(FunctionUrl {
-                    url: t.physical(&r.logical).and_then(|p| p.attribute("FunctionUrl")).unwrap_or_default(),
+                    url: t
+                        .physical(&r.logical)
+                        .and_then(|p| p.attribute("FunctionUrl"))
+                        .unwrap_or_default(),
                     auth_type,
-                    invoke_mode: Some(t.prop_str(r, "InvokeMode").unwrap_or_else(|| "BUFFERED".to_owned())),
+                    invoke_mode: Some(
+                        t.prop_str(r, "InvokeMode")
+                            .unwrap_or_else(|| "BUFFERED".to_owned()),
+                    ),
                     cors,
                 }))
             }
             None => {
                 let bad = auth.unwrap_or_else(|| Node::unresolved(r.pos, "AuthType is missing"));
-                Attr::Unavailable(self.unresolved("lambda", &function_arn, "the function URL's AuthType", &bad))
+                Attr::Unavailable(self.unresolved(
+                    "lambda",
+                    &function_arn,
+                    "the function URL's AuthType",
+                    &bad,
+                ))
             }
         };
         let auth_pos = r.props.get("AuthType").map_or(r.pos, |n| n.pos);
-        let cors_pos = r.props.path("Cors.AllowOrigins").or(r.props.get("Cors")).map(|n| n.pos);
+        let cors_pos = r
+            .props
+            .path("Cors.AllowOrigins")
+            .or(r.props.get("Cors"))
+            .map(|n| n.pos);
         if let Some(location) = self.out.sources.get_mut(&function_arn) {
-            location.attributes.insert("function_url".to_owned(), pos_of(r.pos));
-            location.attributes.insert("function_url.auth_type".to_owned(), pos_of(auth_pos));
+            location
+                .attributes
+                .insert("function_url".to_owned(), pos_of(r.pos));
+            location
+                .attributes
+                .insert("function_url.auth_type".to_owned(), pos_of(auth_pos));
             if let Some(p) = cors_pos {
-                location.attributes.insert("function_url.cors".to_owned(), pos_of(p));
+                location
+                    .attributes
+                    .insert("function_url.cors".to_owned(), pos_of(p));
             }
         }
         self.functions[index].1.function_url = url;
@@ -902,17 +1112,30 @@ impl<'t> Builder<'t> {
 
     fn event_source_mapping(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(target) = t.prop_str(r, "FunctionName") else { return };
-        let Some(index) = self.function_index(&target) else { return };
+        let Some(target) = t.prop_str(r, "FunctionName") else {
+            return;
+        };
+        let Some(index) = self.function_index(&target) else {
+            return;
+        };
         let function_arn = self.functions[index].1.arn.clone();
         let mapping = EventSourceMapping {
             uuid: super::cfn::uuid(&[&t.file, &r.logical]),
             function_arn,
             event_source_arn: t.prop(r, "EventSourceArn").map(|n| text(&n)),
-            state: Some(if t.prop(r, "Enabled").and_then(|n| n.as_bool()) == Some(false) { "Disabled" } else { "Enabled" }.to_owned()),
+            state: Some(
+                if t.prop(r, "Enabled").and_then(|n| n.as_bool()) == Some(false) {
+                    "Disabled"
+                } else {
+                    "Enabled"
+                }
+                .to_owned(),
+            ),
             batch_size: int(t.prop(r, "BatchSize").as_ref()),
             maximum_concurrency: int(t.prop(r, "ScalingConfig.MaximumConcurrency").as_ref()),
-            on_failure_destination: t.prop(r, "DestinationConfig.OnFailure.Destination").map(|n| text(&n)),
+            on_failure_destination: t
+                .prop(r, "DestinationConfig.OnFailure.Destination")
+                .map(|n| text(&n)),
         };
         if let Attr::Known(list) = &mut self.functions[index].1.event_source_mappings {
             list.push(mapping);
@@ -921,13 +1144,23 @@ impl<'t> Builder<'t> {
 
     fn event_invoke_config(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(target) = t.prop_str(r, "FunctionName") else { return };
-        let Some(index) = self.function_index(&target) else { return };
-        let qualifier = t.prop_str(r, "Qualifier").unwrap_or_else(|| "$LATEST".to_owned());
+        let Some(target) = t.prop_str(r, "FunctionName") else {
+            return;
+        };
+        let Some(index) = self.function_index(&target) else {
+            return;
+        };
+        let qualifier = t
+            .prop_str(r, "Qualifier")
+            .unwrap_or_else(|| "$LATEST".to_owned());
         let config = EventInvokeConfig {
             function_arn: format!("{}:{qualifier}", self.functions[index].1.arn),
-            on_success_destination: t.prop(r, "DestinationConfig.OnSuccess.Destination").map(|n| text(&n)),
-            on_failure_destination: t.prop(r, "DestinationConfig.OnFailure.Destination").map(|n| text(&n)),
+            on_success_destination: t
+                .prop(r, "DestinationConfig.OnSuccess.Destination")
+                .map(|n| text(&n)),
+            on_failure_destination: t
+                .prop(r, "DestinationConfig.OnFailure.Destination")
+                .map(|n| text(&n)),
             maximum_retry_attempts: int(t.prop(r, "MaximumRetryAttempts").as_ref()),
             maximum_event_age_seconds: int(t.prop(r, "MaximumEventAgeInSeconds").as_ref()),
         };
@@ -946,15 +1179,28 @@ impl<'t> Builder<'t> {
                 ));
             }
             if !role_arns.contains(&function.role_arn) {
-                let pos = t.resource(&logical).map_or(Pos::default(), |r| r.props.get("Role").map_or(r.pos, |n| n.pos));
-                self.out.external_roles.push((function.role_arn.clone(), format!("{}:{}", t.file, pos.line)));
+                let pos = t.resource(&logical).map_or(Pos::default(), |r| {
+                    r.props.get("Role").map_or(r.pos, |n| n.pos)
+                });
+                self.out.external_roles.push((
+                    function.role_arn.clone(),
+                    format!("{}:{}", t.file, pos.line),
+                ));
             }
-            self.out.functions.entry(t.region.clone()).or_default().push(function);
+            self.out
+                .functions
+                .entry(t.region.clone())
+                .or_default()
+                .push(function);
         }
         // Customer managed policies attached by ARN but defined in no scanned template.
         let mut referenced: Vec<(String, String)> = Vec::new();
         for (_, role) in &self.roles {
-            for arn in role.attached_policies.iter().chain(role.permissions_boundary.iter()) {
+            for arn in role
+                .attached_policies
+                .iter()
+                .chain(role.permissions_boundary.iter())
+            {
                 referenced.push((arn.clone(), role.arn.clone()));
             }
         }
@@ -962,8 +1208,22 @@ impl<'t> Builder<'t> {
             if self.out.managed_policies.contains_key(&arn) || self.is_template_policy(&arn) {
                 continue;
             }
-            let pos = self.out.sources.get(&owner).map_or(Pos::default(), |s| Pos { line: s.line, column: s.column });
-            let gap = self.gap("iam", &arn, pos, GapKind::Other, "Unresolved", format!("the managed policy {arn} is defined outside the scanned templates"));
+            let pos = self
+                .out
+                .sources
+                .get(&owner)
+                .map_or(Pos::default(), |s| Pos {
+                    line: s.line,
+                    column: s.column,
+                });
+            let gap = self.gap(
+                "iam",
+                &arn,
+                pos,
+                GapKind::Other,
+                "Unresolved",
+                format!("the managed policy {arn} is defined outside the scanned templates"),
+            );
             self.out.gaps.push(gap.clone());
             self.out.managed_policies.insert(
                 arn.clone(),
@@ -991,7 +1251,9 @@ impl<'t> Builder<'t> {
 
     fn bucket(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(physical) = t.physical(&r.logical) else { return };
+        let Some(physical) = t.physical(&r.logical) else {
+            return;
+        };
         let arn = physical.arn.clone().unwrap_or_default();
         let mut attributes = BTreeMap::new();
         for (key, prop) in [
@@ -1023,9 +1285,14 @@ impl<'t> Builder<'t> {
                     .filter_map(|rule| {
                         let default = rule.get("ServerSideEncryptionByDefault")?;
                         Some(BucketEncryptionRule {
-                            sse_algorithm: default.get("SSEAlgorithm").map(text).unwrap_or_else(|| "AES256".to_owned()),
+                            sse_algorithm: default
+                                .get("SSEAlgorithm")
+                                .map(text)
+                                .unwrap_or_else(|| "AES256".to_owned()),
                             kms_master_key_id: default.get("KMSMasterKeyID").map(text),
-                            bucket_key_enabled: rule.get("BucketKeyEnabled").and_then(Node::as_bool),
+                            bucket_key_enabled: rule
+                                .get("BucketKeyEnabled")
+                                .and_then(Node::as_bool),
                         })
                     })
                     .collect();
@@ -1049,7 +1316,11 @@ impl<'t> Builder<'t> {
                 }))
             }
         };
-        let owner = format!("{:016x}{:016x}", super::cfn::hash(&[&t.account]), super::cfn::hash(&[&t.account, "owner"]));
+        let owner = format!(
+            "{:016x}{:016x}",
+            super::cfn::hash(&[&t.account]),
+            super::cfn::hash(&[&t.account, "owner"])
+        );
         let mut grants = vec![AclGrant {
             grantee_type: "CanonicalUser".to_owned(),
             grantee_id: Some(owner.clone()),
@@ -1063,7 +1334,10 @@ impl<'t> Builder<'t> {
             permission: permission.to_owned(),
         };
         let acl = match t.prop(r, "AccessControl") {
-            None => Attr::Known(BucketAcl { owner_id: Some(owner.clone()), grants: grants.clone() }),
+            None => Attr::Known(BucketAcl {
+                owner_id: Some(owner.clone()),
+                grants: grants.clone(),
+            }),
             Some(n) => match n.as_str() {
                 Some(canned) => {
                     match canned {
@@ -1072,29 +1346,44 @@ impl<'t> Builder<'t> {
                             grants.push(group("global/AllUsers", "READ"));
                             grants.push(group("global/AllUsers", "WRITE"));
                         }
-                        "AuthenticatedRead" => grants.push(group("global/AuthenticatedUsers", "READ")),
+                        "AuthenticatedRead" => {
+                            grants.push(group("global/AuthenticatedUsers", "READ"))
+                        }
                         "LogDeliveryWrite" => {
                             grants.push(group("s3/LogDelivery", "WRITE"));
                             grants.push(group("s3/LogDelivery", "READ_ACP"));
                         }
                         _ => {}
                     }
-                    Attr::Known(BucketAcl { owner_id: Some(owner.clone()), grants })
+                    Attr::Known(BucketAcl {
+                        owner_id: Some(owner.clone()),
+                        grants,
+                    })
                 }
                 None => Attr::Unavailable(self.unresolved("s3", &arn, "AccessControl", &n)),
             },
         };
         let object_ownership = match t.prop(r, "OwnershipControls.Rules") {
-            Some(rules) => Attr::Known(rules.items().first().and_then(|rule| rule.get("ObjectOwnership")).map(text)),
+            Some(rules) => Attr::Known(
+                rules
+                    .items()
+                    .first()
+                    .and_then(|rule| rule.get("ObjectOwnership"))
+                    .map(text),
+            ),
             None => Attr::Known(Some("BucketOwnerEnforced".to_owned())),
         };
         let versioning = Attr::Known(BucketVersioning {
             status: t.prop_str(r, "VersioningConfiguration.Status"),
             mfa_delete: None,
         });
-        let logging = Attr::Known(t.prop(r, "LoggingConfiguration").map(|l| BucketLogging {
-            target_bucket: l.get("DestinationBucketName").map_or_else(|| physical.name.clone(), text),
-            target_prefix: l.get("LogFilePrefix").map(text).filter(|p| !p.is_empty()),
+        let logging = Attr::Known(t.prop(r, "LoggingConfiguration").map(|l| {
+            BucketLogging {
+                target_bucket: l
+                    .get("DestinationBucketName")
+                    .map_or_else(|| physical.name.clone(), text),
+                target_prefix: l.get("LogFilePrefix").map(text).filter(|p| !p.is_empty()),
+            }
         }));
         let mut tags = tags_of(t.prop(r, "Tags").as_ref());
         self.stack_tags(&r.logical, &mut tags);
@@ -1118,17 +1407,28 @@ impl<'t> Builder<'t> {
 
     fn bucket_policy(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(name) = t.prop_str(r, "Bucket") else { return };
-        let name = name.strip_prefix("arn:aws:s3:::").unwrap_or(&name).to_owned();
-        let Some(index) = self.out.buckets.iter().position(|b| b.name == name) else { return };
+        let Some(name) = t.prop_str(r, "Bucket") else {
+            return;
+        };
+        let name = name
+            .strip_prefix("arn:aws:s3:::")
+            .unwrap_or(&name)
+            .to_owned();
+        let Some(index) = self.out.buckets.iter().position(|b| b.name == name) else {
+            return;
+        };
         let arn = self.out.buckets[index].arn.clone();
         let policy = match r.props.get("PolicyDocument").map(|d| self.document(d)) {
             Some(Ok(doc)) => Attr::Known(Some(doc)),
-            Some(Err(bad)) => Attr::Unavailable(self.unresolved("s3", &arn, "the bucket policy", &bad)),
+            Some(Err(bad)) => {
+                Attr::Unavailable(self.unresolved("s3", &arn, "the bucket policy", &bad))
+            }
             None => return,
         };
         if let Some(location) = self.out.sources.get_mut(&arn) {
-            location.attributes.insert("policy".to_owned(), pos_of(r.pos));
+            location
+                .attributes
+                .insert("policy".to_owned(), pos_of(r.pos));
         }
         self.out.buckets[index].policy = policy;
     }
@@ -1137,31 +1437,51 @@ impl<'t> Builder<'t> {
 
     fn key(&mut self, r: &Resource) {
         let t = self.t;
-        let Some(physical) = t.physical(&r.logical) else { return };
+        let Some(physical) = t.physical(&r.logical) else {
+            return;
+        };
         let arn = physical.arn.clone().unwrap_or_default();
-        let spec = t.prop_str(r, "KeySpec").unwrap_or_else(|| "SYMMETRIC_DEFAULT".to_owned());
-        let origin = t.prop_str(r, "Origin").unwrap_or_else(|| "AWS_KMS".to_owned());
-        let enabled = t.prop(r, "Enabled").and_then(|n| n.as_bool()).unwrap_or(true);
+        let spec = t
+            .prop_str(r, "KeySpec")
+            .unwrap_or_else(|| "SYMMETRIC_DEFAULT".to_owned());
+        let origin = t
+            .prop_str(r, "Origin")
+            .unwrap_or_else(|| "AWS_KMS".to_owned());
+        let enabled = t
+            .prop(r, "Enabled")
+            .and_then(|n| n.as_bool())
+            .unwrap_or(true);
         let metadata = KmsKeyMetadata {
             state: if enabled { "Enabled" } else { "Disabled" }.to_owned(),
             manager: "CUSTOMER".to_owned(),
             spec: Some(spec.clone()),
-            usage: Some(t.prop_str(r, "KeyUsage").unwrap_or_else(|| "ENCRYPT_DECRYPT".to_owned())),
+            usage: Some(
+                t.prop_str(r, "KeyUsage")
+                    .unwrap_or_else(|| "ENCRYPT_DECRYPT".to_owned()),
+            ),
             origin: Some(origin.clone()),
             enabled,
-            multi_region: Some(t.prop(r, "MultiRegion").and_then(|n| n.as_bool()).unwrap_or(false)),
+            multi_region: Some(
+                t.prop(r, "MultiRegion")
+                    .and_then(|n| n.as_bool())
+                    .unwrap_or(false),
+            ),
             description: t.prop_str(r, "Description").filter(|d| !d.is_empty()),
             created: Some(self.now),
             deletion_date: None,
         };
         let rotation = if spec == "SYMMETRIC_DEFAULT" && origin == "AWS_KMS" {
             match t.prop(r, "EnableKeyRotation") {
-                Some(n) if n.as_bool().is_none() => Attr::Unavailable(self.unresolved("kms", &arn, "EnableKeyRotation", &n)),
+                Some(n) if n.as_bool().is_none() => {
+                    Attr::Unavailable(self.unresolved("kms", &arn, "EnableKeyRotation", &n))
+                }
                 n => {
                     let enabled = n.and_then(|n| n.as_bool()).unwrap_or(false);
                     Attr::Known(Some(KmsKeyRotation {
                         enabled,
-                        period_days: enabled.then(|| int(t.prop(r, "RotationPeriodInDays").as_ref()).unwrap_or(365)),
+                        period_days: enabled.then(|| {
+                            int(t.prop(r, "RotationPeriodInDays").as_ref()).unwrap_or(365)
+                        }),
                         next_rotation: None,
                         last_rotation: Attr::Known(None),
                     }))
@@ -1172,7 +1492,9 @@ impl<'t> Builder<'t> {
         };
         let policy = match r.props.get("KeyPolicy").map(|d| self.document(d)) {
             Some(Ok(doc)) => Attr::Known(Some(doc)),
-            Some(Err(bad)) => Attr::Unavailable(self.unresolved("kms", &arn, "the key policy", &bad)),
+            Some(Err(bad)) => {
+                Attr::Unavailable(self.unresolved("kms", &arn, "the key policy", &bad))
+            }
             // The default key policy: the account (through IAM) may use and manage the key.
             None => Attr::Known(Some(
                 serde_json::json!({"Version": "2012-10-17", "Id": "key-default-1", "Statement": [{
@@ -1183,7 +1505,11 @@ impl<'t> Builder<'t> {
             )),
         };
         let mut attributes = BTreeMap::new();
-        for (key, prop) in [("rotation.enabled", "EnableKeyRotation"), ("policy", "KeyPolicy"), ("metadata.state", "Enabled")] {
+        for (key, prop) in [
+            ("rotation.enabled", "EnableKeyRotation"),
+            ("policy", "KeyPolicy"),
+            ("metadata.state", "Enabled"),
+        ] {
             if let Some(n) = r.props.get(prop) {
                 attributes.insert(key.to_owned(), pos_of(n.pos));
             }
@@ -1191,27 +1517,34 @@ impl<'t> Builder<'t> {
         let mut tags = tags_of(t.prop(r, "Tags").as_ref());
         self.stack_tags(&r.logical, &mut tags);
         self.locate(&arn, &r.logical, r.pos, attributes);
-        self.out.kms_keys.entry(t.region.clone()).or_default().push(KmsKey {
-            id: physical.reference.clone(),
-            arn,
-            region: t.region.clone(),
-            metadata: Attr::Known(metadata),
-            rotation,
-            policy,
-            aliases: Attr::Known(Vec::new()),
-            tags: Attr::Known(tags),
-        });
+        self.out
+            .kms_keys
+            .entry(t.region.clone())
+            .or_default()
+            .push(KmsKey {
+                id: physical.reference.clone(),
+                arn,
+                region: t.region.clone(),
+                metadata: Attr::Known(metadata),
+                rotation,
+                policy,
+                aliases: Attr::Known(Vec::new()),
+                tags: Attr::Known(tags),
+            });
     }
 
     fn alias(&mut self, r: &Resource) {
         let t = self.t;
-        let (Some(name), Some(target)) = (t.prop_str(r, "AliasName"), t.prop_str(r, "TargetKeyId")) else { return };
+        let (Some(name), Some(target)) = (t.prop_str(r, "AliasName"), t.prop_str(r, "TargetKeyId"))
+        else {
+            return;
+        };
         for key in self.out.kms_keys.values_mut().flatten() {
-            if key.id == target || key.arn == target {
-                if let Attr::Known(aliases) = &mut key.aliases {
-                    aliases.push(name.clone());
-                    aliases.sort();
-                }
+            if (key.id == target || key.arn == target)
+                && let Attr::Known(aliases) = &mut key.aliases
+            {
+                aliases.push(name.clone());
+                aliases.sort();
             }
         }
     }
@@ -1221,12 +1554,19 @@ impl<'t> Builder<'t> {
     fn rest_apis(&mut self, resources: &[&Resource]) {
         let t = self.t;
         let of_kind = |kind: &'static str| of_kind(resources, kind);
-        let root_id = |api: &str| t.physical(api).and_then(|p| p.attribute("RootResourceId")).unwrap_or_default();
+        let root_id = |api: &str| {
+            t.physical(api)
+                .and_then(|p| p.attribute("RootResourceId"))
+                .unwrap_or_default()
+        };
         // Which REST API a `RestApiId` value is: by the made-up id.
         let api_logical_by_id: HashMap<String, String> = of_kind("AWS::ApiGateway::RestApi")
             .filter_map(|r| Some((t.physical(&r.logical)?.reference, r.logical.clone())))
             .collect();
-        let api_of = |r: &Resource| t.prop_str(r, "RestApiId").and_then(|id| api_logical_by_id.get(&id).cloned());
+        let api_of = |r: &Resource| {
+            t.prop_str(r, "RestApiId")
+                .and_then(|id| api_logical_by_id.get(&id).cloned())
+        };
 
         // Resource tree: id -> (parent id, path part).
         let mut tree: HashMap<String, (String, String)> = HashMap::new();
@@ -1235,7 +1575,9 @@ impl<'t> Builder<'t> {
                 t.physical(&r.logical).map(|p| p.reference),
                 t.prop_str(r, "ParentId"),
                 t.prop_str(r, "PathPart"),
-            ) else { continue };
+            ) else {
+                continue;
+            };
             tree.insert(id, (parent, part));
         }
         let path_of = |id: &str, root: &str| -> Option<String> {
@@ -1254,7 +1596,9 @@ impl<'t> Builder<'t> {
         };
 
         for api in of_kind("AWS::ApiGateway::RestApi") {
-            let Some(physical) = t.physical(&api.logical) else { continue };
+            let Some(physical) = t.physical(&api.logical) else {
+                continue;
+            };
             let id = physical.reference.clone();
             let arn = physical.arn.clone().unwrap_or_default();
             let root = root_id(&api.logical);
@@ -1266,45 +1610,75 @@ impl<'t> Builder<'t> {
             let mut policy = t.prop(api, "Policy");
             if let Some(body) = &body {
                 if let Some(bad) = openapi_unresolved(body) {
-                    resources_attr = Some(self.unresolved("apigateway", &arn, "the OpenAPI definition", bad));
+                    resources_attr =
+                        Some(self.unresolved("apigateway", &arn, "the OpenAPI definition", bad));
                 } else {
                     let spec = OpenApi::read(body);
                     authorizers.extend(spec.rest_authorizers());
                     for (path, verb, operation, pos) in spec.operations() {
                         let rid = short_id(&[&id, &path], 10);
                         let method_arn = format!("{arn}/resources/{rid}/methods/{verb}");
-                        let (authorization_type, authorizer_id, api_key_required) = spec.rest_auth(operation);
-                        let integration = operation.get("x-amazon-apigateway-integration").map(|i| RestApiIntegration {
-                            integration_type: i.get("type").map(|n| text(n).to_uppercase()),
-                            uri: i.get("uri").map(text),
-                            connection_type: i.get("connectionType").map(text),
-                            credentials: i.get("credentials").map(text),
-                        });
+                        let (authorization_type, authorizer_id, api_key_required) =
+                            spec.rest_auth(operation);
+                        let integration =
+                            operation.get("x-amazon-apigateway-integration").map(|i| {
+                                RestApiIntegration {
+                                    integration_type: i.get("type").map(|n| text(n).to_uppercase()),
+                                    uri: i.get("uri").map(text),
+                                    connection_type: i.get("connectionType").map(text),
+                                    credentials: i.get("credentials").map(text),
+                                }
+                            });
                         method_positions.push((method_arn.clone(), pos));
-                        methods.entry(path.clone()).or_insert_with(|| (rid.clone(), Vec::new())).1.push(RestApiMethod {
-                            http_method: verb,
-                            arn: method_arn,
-                            authorization_type,
-                            authorizer_id,
-                            api_key_required,
-                            integration,
-                        });
+                        methods
+                            .entry(path.clone())
+                            .or_insert_with(|| (rid.clone(), Vec::new()))
+                            .1
+                            .push(RestApiMethod {
+                                http_method: verb,
+                                arn: method_arn,
+                                authorization_type,
+                                authorizer_id,
+                                api_key_required,
+                                integration,
+                            });
                     }
                     if policy.is_none() {
                         policy = body.get("x-amazon-apigateway-policy").cloned();
                     }
                 }
             } else if api.props.get("BodyS3Location").is_some() {
-                let gap = self.gap("apigateway", &arn, api.pos, GapKind::Unsupported, "DefinitionInS3", "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template".to_owned());
+                let gap = self.gap(
+                    "apigateway",
+                    &arn,
+                    api.pos,
+                    GapKind::Unsupported,
+                    "DefinitionInS3",
+                    "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template"
+                        .to_owned(),
+                );
                 self.out.gaps.push(gap.clone());
                 resources_attr = Some(gap);
             }
             // Methods declared as resources.
-            for m in of_kind("AWS::ApiGateway::Method").filter(|m| api_of(m).as_deref() == Some(api.logical.as_str())) {
-                let Some(resource_id) = t.prop_str(m, "ResourceId") else { continue };
-                let Some(path) = path_of(&resource_id, &root) else { continue };
-                let verb = t.prop_str(m, "HttpMethod").unwrap_or_else(|| "ANY".to_owned()).to_uppercase();
-                let rid = if resource_id == root { short_id(&[&id, "/"], 10) } else { resource_id.clone() };
+            for m in of_kind("AWS::ApiGateway::Method")
+                .filter(|m| api_of(m).as_deref() == Some(api.logical.as_str()))
+            {
+                let Some(resource_id) = t.prop_str(m, "ResourceId") else {
+                    continue;
+                };
+                let Some(path) = path_of(&resource_id, &root) else {
+                    continue;
+                };
+                let verb = t
+                    .prop_str(m, "HttpMethod")
+                    .unwrap_or_else(|| "ANY".to_owned())
+                    .to_uppercase();
+                let rid = if resource_id == root {
+                    short_id(&[&id, "/"], 10)
+                } else {
+                    resource_id.clone()
+                };
                 let method_arn = format!("{arn}/resources/{rid}/methods/{verb}");
                 let integration = t.prop(m, "Integration").map(|i| RestApiIntegration {
                     integration_type: i.get("Type").map(text),
@@ -1313,27 +1687,44 @@ impl<'t> Builder<'t> {
                     credentials: i.get("Credentials").map(text),
                 });
                 let mut attributes = BTreeMap::new();
-                for (key, prop) in [("authorization_type", "AuthorizationType"), ("api_key_required", "ApiKeyRequired")] {
+                for (key, prop) in [
+                    ("authorization_type", "AuthorizationType"),
+                    ("api_key_required", "ApiKeyRequired"),
+                ] {
                     if let Some(n) = m.props.get(prop) {
                         attributes.insert(key.to_owned(), pos_of(n.pos));
                     }
                 }
                 self.locate(&method_arn, &m.logical, m.pos, attributes);
-                methods.entry(path).or_insert_with(|| (rid, Vec::new())).1.push(RestApiMethod {
-                    http_method: verb,
-                    arn: method_arn,
-                    authorization_type: t.prop_str(m, "AuthorizationType").unwrap_or_else(|| "NONE".to_owned()),
-                    authorizer_id: t.prop_str(m, "AuthorizerId"),
-                    api_key_required: t.prop(m, "ApiKeyRequired").and_then(|n| n.as_bool()).unwrap_or(false),
-                    integration,
-                });
+                methods
+                    .entry(path)
+                    .or_insert_with(|| (rid, Vec::new()))
+                    .1
+                    .push(RestApiMethod {
+                        http_method: verb,
+                        arn: method_arn,
+                        authorization_type: t
+                            .prop_str(m, "AuthorizationType")
+                            .unwrap_or_else(|| "NONE".to_owned()),
+                        authorizer_id: t.prop_str(m, "AuthorizerId"),
+                        api_key_required: t
+                            .prop(m, "ApiKeyRequired")
+                            .and_then(|n| n.as_bool())
+                            .unwrap_or(false),
+                        integration,
+                    });
             }
             for (method_arn, pos) in method_positions {
                 self.locate(&method_arn, &api.logical, pos, BTreeMap::new());
             }
-            for a in of_kind("AWS::ApiGateway::Authorizer").filter(|a| api_of(a).as_deref() == Some(api.logical.as_str())) {
+            for a in of_kind("AWS::ApiGateway::Authorizer")
+                .filter(|a| api_of(a).as_deref() == Some(api.logical.as_str()))
+            {
                 authorizers.push(RestApiAuthorizer {
-                    id: t.physical(&a.logical).map(|p| p.reference).unwrap_or_default(),
+                    id: t
+                        .physical(&a.logical)
+                        .map(|p| p.reference)
+                        .unwrap_or_default(),
                     name: t.prop_str(a, "Name"),
                     authorizer_type: t.prop_str(a, "Type"),
                     authorizer_uri: t.prop_str(a, "AuthorizerUri"),
@@ -1344,26 +1735,41 @@ impl<'t> Builder<'t> {
                 .into_iter()
                 .map(|(path, (rid, mut methods))| {
                     methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
-                    RestApiResource { id: rid, path, methods }
+                    RestApiResource {
+                        id: rid,
+                        path,
+                        methods,
+                    }
                 })
                 .collect();
             if !resource_list.iter().any(|r| r.path == "/") {
-                resource_list.push(RestApiResource { id: short_id(&[&id, "/"], 10), path: "/".to_owned(), methods: Vec::new() });
+                resource_list.push(RestApiResource {
+                    id: short_id(&[&id, "/"], 10),
+                    path: "/".to_owned(),
+                    methods: Vec::new(),
+                });
             }
             resource_list.sort_by(|a, b| a.path.cmp(&b.path));
 
             // Stages: Stage resources, and Deployments that name a stage.
             let mut stages = Vec::new();
             for s in resources.iter().filter(|s| {
-                (s.kind == "AWS::ApiGateway::Stage" || (s.kind == "AWS::ApiGateway::Deployment" && s.props.get("StageName").is_some()))
+                (s.kind == "AWS::ApiGateway::Stage"
+                    || (s.kind == "AWS::ApiGateway::Deployment"
+                        && s.props.get("StageName").is_some()))
                     && api_of(s).as_deref() == Some(api.logical.as_str())
             }) {
                 let props = if s.kind == "AWS::ApiGateway::Deployment" {
-                    s.props.get("StageDescription").cloned().unwrap_or_else(|| Node::new(s.pos, Kind::Map(Vec::new())))
+                    s.props
+                        .get("StageDescription")
+                        .cloned()
+                        .unwrap_or_else(|| Node::new(s.pos, Kind::Map(Vec::new())))
                 } else {
                     s.props.clone()
                 };
-                let name = t.prop_str(s, "StageName").unwrap_or_else(|| "stage".to_owned());
+                let name = t
+                    .prop_str(s, "StageName")
+                    .unwrap_or_else(|| "stage".to_owned());
                 let stage_arn = format!("{arn}/stages/{name}");
                 let stage = self.rest_stage(&props, &name, &stage_arn, s, resources);
                 stages.push(stage);
@@ -1391,31 +1797,51 @@ impl<'t> Builder<'t> {
             self.locate(&arn, &api.logical, api.pos, attributes);
             let name = t
                 .prop_str(api, "Name")
-                .or_else(|| body.as_ref().and_then(|b| b.path("info.title")).and_then(|n| n.as_str().map(str::to_owned)))
+                .or_else(|| {
+                    body.as_ref()
+                        .and_then(|b| b.path("info.title"))
+                        .and_then(|n| n.as_str().map(str::to_owned))
+                })
                 .unwrap_or(physical.name);
-            self.out.rest_apis.entry(t.region.clone()).or_default().push(RestApi {
-                id: id.clone(),
-                name,
-                arn: arn.clone(),
-                region: t.region.clone(),
-                description: t.prop_str(api, "Description"),
-                created: Some(self.now),
-                endpoint_types: {
-                    let types = strings(t.prop(api, "EndpointConfiguration.Types").as_ref());
-                    if types.is_empty() { vec!["EDGE".to_owned()] } else { types }
-                },
-                vpc_endpoint_ids: strings(t.prop(api, "EndpointConfiguration.VpcEndpointIds").as_ref()),
-                api_key_source: Some(t.prop_str(api, "ApiKeySourceType").unwrap_or_else(|| "HEADER".to_owned())),
-                disable_execute_api_endpoint: t.prop(api, "DisableExecuteApiEndpoint").and_then(|n| n.as_bool()).unwrap_or(false),
-                policy,
-                tags,
-                stages: Attr::Known(stages),
-                resources: match resources_attr {
-                    Some(gap) => Attr::Unavailable(gap),
-                    None => Attr::Known(resource_list),
-                },
-                authorizers: Attr::Known(authorizers),
-            });
+            self.out
+                .rest_apis
+                .entry(t.region.clone())
+                .or_default()
+                .push(RestApi {
+                    id: id.clone(),
+                    name,
+                    arn: arn.clone(),
+                    region: t.region.clone(),
+                    description: t.prop_str(api, "Description"),
+                    created: Some(self.now),
+                    endpoint_types: {
+                        let types = strings(t.prop(api, "EndpointConfiguration.Types").as_ref());
+                        if types.is_empty() {
+                            vec!["EDGE".to_owned()]
+                        } else {
+                            types
+                        }
+                    },
+                    vpc_endpoint_ids: strings(
+                        t.prop(api, "EndpointConfiguration.VpcEndpointIds").as_ref(),
+                    ),
+                    api_key_source: Some(
+                        t.prop_str(api, "ApiKeySourceType")
+                            .unwrap_or_else(|| "HEADER".to_owned()),
+                    ),
+                    disable_execute_api_endpoint: t
+                        .prop(api, "DisableExecuteApiEndpoint")
+                        .and_then(|n| n.as_bool())
+                        .unwrap_or(false),
+                    policy,
+                    tags,
+                    stages: Attr::Known(stages),
+                    resources: match resources_attr {
+                        Some(gap) => Attr::Unavailable(gap),
+                        None => Attr::Known(resource_list),
+                    },
+                    authorizers: Attr::Known(authorizers),
+                });
         }
 
         // Usage plans, API keys and custom domains.
@@ -1423,7 +1849,10 @@ impl<'t> Builder<'t> {
             let throttle = |n: &Node| -> Option<Throttle> {
                 let burst = int(n.get("BurstLimit"));
                 let rate = n.get("RateLimit").and_then(Node::as_f64);
-                (burst.is_some() || rate.is_some()).then_some(Throttle { burst_limit: burst, rate_limit: rate })
+                (burst.is_some() || rate.is_some()).then_some(Throttle {
+                    burst_limit: burst,
+                    rate_limit: rate,
+                })
             };
             let plan = UsagePlan {
                 id: short_id(&[&t.file, &p.logical], 6),
@@ -1452,63 +1881,116 @@ impl<'t> Builder<'t> {
                 quota_limit: int(t.prop(p, "Quota.Limit").as_ref()),
                 quota_period: t.prop_str(p, "Quota.Period"),
             };
-            self.out.usage_plans.entry(t.region.clone()).or_default().push(plan);
+            self.out
+                .usage_plans
+                .entry(t.region.clone())
+                .or_default()
+                .push(plan);
         }
         for k in of_kind("AWS::ApiGateway::ApiKey") {
             let id = short_id(&[&t.file, &k.logical], 10);
             let arn = format!("arn:{}:apigateway:{}::/apikeys/{id}", t.partition, t.region);
             self.locate(&arn, &k.logical, k.pos, BTreeMap::new());
-            self.out.api_keys.entry(t.region.clone()).or_default().push(ApiKey {
-                id,
-                name: t.prop_str(k, "Name"),
-                arn,
-                region: t.region.clone(),
-                enabled: t.prop(k, "Enabled").and_then(|n| n.as_bool()).unwrap_or(false),
-                created: Some(self.now),
-                last_updated: Some(self.now),
-                stage_keys: Vec::new(),
-            });
+            self.out
+                .api_keys
+                .entry(t.region.clone())
+                .or_default()
+                .push(ApiKey {
+                    id,
+                    name: t.prop_str(k, "Name"),
+                    arn,
+                    region: t.region.clone(),
+                    enabled: t
+                        .prop(k, "Enabled")
+                        .and_then(|n| n.as_bool())
+                        .unwrap_or(false),
+                    created: Some(self.now),
+                    last_updated: Some(self.now),
+                    stage_keys: Vec::new(),
+                });
         }
         for d in of_kind("AWS::ApiGateway::DomainName") {
-            let name = t.prop_str(d, "DomainName").unwrap_or_else(|| d.logical.clone());
-            let arn = format!("arn:{}:apigateway:{}::/domainnames/{name}", t.partition, t.region);
+            let name = t
+                .prop_str(d, "DomainName")
+                .unwrap_or_else(|| d.logical.clone());
+            let arn = format!(
+                "arn:{}:apigateway:{}::/domainnames/{name}",
+                t.partition, t.region
+            );
             let mut attributes = BTreeMap::new();
             if let Some(n) = d.props.get("SecurityPolicy") {
                 attributes.insert("security_policy".to_owned(), pos_of(n.pos));
             }
             self.locate(&arn, &d.logical, d.pos, attributes);
-            self.out.domain_names.entry(t.region.clone()).or_default().push(DomainName {
-                name,
-                arn,
-                region: t.region.clone(),
-                // Without SecurityPolicy, API Gateway applies TLS_1_2 to new REST domains... for
-                // regional ones; edge domains historically got TLS_1_0: keep what the API says.
-                security_policy: Some(t.prop_str(d, "SecurityPolicy").unwrap_or_else(|| "TLS_1_2".to_owned())),
-                endpoint_types: strings(t.prop(d, "EndpointConfiguration.Types").as_ref()),
-                certificate_arn: t.prop_str(d, "RegionalCertificateArn").or_else(|| t.prop_str(d, "CertificateArn")),
-            });
+            self.out
+                .domain_names
+                .entry(t.region.clone())
+                .or_default()
+                .push(DomainName {
+                    name,
+                    arn,
+                    region: t.region.clone(),
+                    // Without SecurityPolicy, API Gateway applies TLS_1_2 to new REST domains... for
+                    // regional ones; edge domains historically got TLS_1_0: keep what the API says.
+                    security_policy: Some(
+                        t.prop_str(d, "SecurityPolicy")
+                            .unwrap_or_else(|| "TLS_1_2".to_owned()),
+                    ),
+                    endpoint_types: strings(t.prop(d, "EndpointConfiguration.Types").as_ref()),
+                    certificate_arn: t
+                        .prop_str(d, "RegionalCertificateArn")
+                        .or_else(|| t.prop_str(d, "CertificateArn")),
+                });
         }
     }
 
-    fn rest_stage(&mut self, props: &Node, name: &str, stage_arn: &str, s: &Resource, resources: &[&Resource]) -> RestApiStage {
+    fn rest_stage(
+        &mut self,
+        props: &Node,
+        name: &str,
+        stage_arn: &str,
+        s: &Resource,
+        resources: &[&Resource],
+    ) -> RestApiStage {
         let t = self.t;
         let p = t.resolve(props);
         let mut method_settings = BTreeMap::new();
         for m in p.get("MethodSettings").map(Node::items).unwrap_or_default() {
             let path = m.get("ResourcePath").map_or_else(|| "/*".to_owned(), text);
             let verb = m.get("HttpMethod").map_or_else(|| "*".to_owned(), text);
-            let key = if path == "/*" { format!("*/{verb}") } else { format!("{}/{verb}", path.trim_start_matches('/').replace('/', "~1")) };
-            method_settings.insert(key, MethodSetting {
-                throttling_burst_limit: int(m.get("ThrottlingBurstLimit")),
-                throttling_rate_limit: m.get("ThrottlingRateLimit").and_then(Node::as_f64),
-                caching_enabled: m.get("CachingEnabled").and_then(Node::as_bool).unwrap_or(false),
-                cache_data_encrypted: m.get("CacheDataEncrypted").and_then(Node::as_bool).unwrap_or(false),
-                cache_ttl_seconds: int(m.get("CacheTtlInSeconds")),
-                logging_level: Some(m.get("LoggingLevel").map_or_else(|| "OFF".to_owned(), text)),
-                metrics_enabled: m.get("MetricsEnabled").and_then(Node::as_bool).unwrap_or(false),
-                data_trace_enabled: m.get("DataTraceEnabled").and_then(Node::as_bool).unwrap_or(false),
-                require_authorization_for_cache_control: false,
-            });
+            let key = if path == "/*" {
+                format!("*/{verb}")
+            } else {
+                format!("{}/{verb}", path.trim_start_matches('/').replace('/', "~1"))
+            };
+            method_settings.insert(
+                key,
+                MethodSetting {
+                    throttling_burst_limit: int(m.get("ThrottlingBurstLimit")),
+                    throttling_rate_limit: m.get("ThrottlingRateLimit").and_then(Node::as_f64),
+                    caching_enabled: m
+                        .get("CachingEnabled")
+                        .and_then(Node::as_bool)
+                        .unwrap_or(false),
+                    cache_data_encrypted: m
+                        .get("CacheDataEncrypted")
+                        .and_then(Node::as_bool)
+                        .unwrap_or(false),
+                    cache_ttl_seconds: int(m.get("CacheTtlInSeconds")),
+                    logging_level: Some(
+                        m.get("LoggingLevel").map_or_else(|| "OFF".to_owned(), text),
+                    ),
+                    metrics_enabled: m
+                        .get("MetricsEnabled")
+                        .and_then(Node::as_bool)
+                        .unwrap_or(false),
+                    data_trace_enabled: m
+                        .get("DataTraceEnabled")
+                        .and_then(Node::as_bool)
+                        .unwrap_or(false),
+                    require_authorization_for_cache_control: false,
+                },
+            );
         }
         let variables: Vec<(String, String)> = p
             .get("Variables")
@@ -1524,7 +2006,13 @@ impl<'t> Builder<'t> {
             .find(|w| t.prop_str(w, "ResourceArn").as_deref() == Some(stage_arn))
             .and_then(|w| t.prop_str(w, "WebACLArn"));
         let mut attributes = BTreeMap::new();
-        for (key, prop) in [("tracing_enabled", "TracingEnabled"), ("access_log", "AccessLogSetting"), ("method_settings", "MethodSettings"), ("client_certificate_id", "ClientCertificateId"), ("variables", "Variables")] {
+        for (key, prop) in [
+            ("tracing_enabled", "TracingEnabled"),
+            ("access_log", "AccessLogSetting"),
+            ("method_settings", "MethodSettings"),
+            ("client_certificate_id", "ClientCertificateId"),
+            ("variables", "Variables"),
+        ] {
             if let Some(n) = props.get(prop) {
                 attributes.insert(key.to_owned(), pos_of(n.pos));
             }
@@ -1536,9 +2024,15 @@ impl<'t> Builder<'t> {
             name: name.to_owned(),
             arn: stage_arn.to_owned(),
             deployment_id: None,
-            cache_cluster_enabled: p.get("CacheClusterEnabled").and_then(Node::as_bool).unwrap_or(false),
+            cache_cluster_enabled: p
+                .get("CacheClusterEnabled")
+                .and_then(Node::as_bool)
+                .unwrap_or(false),
             cache_cluster_size: p.get("CacheClusterSize").map(text),
-            tracing_enabled: p.get("TracingEnabled").and_then(Node::as_bool).unwrap_or(false),
+            tracing_enabled: p
+                .get("TracingEnabled")
+                .and_then(Node::as_bool)
+                .unwrap_or(false),
             web_acl_arn,
             client_certificate_id: p.get("ClientCertificateId").map(text),
             access_log: p.get("AccessLogSetting").map(|l| AccessLogSettings {
@@ -1561,9 +2055,14 @@ impl<'t> Builder<'t> {
         let by_id: HashMap<String, String> = of_kind("AWS::ApiGatewayV2::Api")
             .filter_map(|r| Some((t.physical(&r.logical)?.reference, r.logical.clone())))
             .collect();
-        let api_of = |r: &Resource| t.prop_str(r, "ApiId").and_then(|id| by_id.get(&id).cloned());
+        let api_of = |r: &Resource| {
+            t.prop_str(r, "ApiId")
+                .and_then(|id| by_id.get(&id).cloned())
+        };
         for api in of_kind("AWS::ApiGatewayV2::Api") {
-            let Some(physical) = t.physical(&api.logical) else { continue };
+            let Some(physical) = t.physical(&api.logical) else {
+                continue;
+            };
             let id = physical.reference.clone();
             let arn = physical.arn.clone().unwrap_or_default();
             let mut routes = Vec::new();
@@ -1572,11 +2071,16 @@ impl<'t> Builder<'t> {
             let mut unavailable: Option<Gap> = None;
             if let Some(body) = t.prop(api, "Body") {
                 if let Some(bad) = openapi_unresolved(&body) {
-                    unavailable = Some(self.unresolved("apigateway", &arn, "the OpenAPI definition", bad));
+                    unavailable =
+                        Some(self.unresolved("apigateway", &arn, "the OpenAPI definition", bad));
                 } else {
                     let spec = OpenApi::read(&body);
                     for (path, verb, operation, pos) in spec.operations() {
-                        let route_key = if verb == "ANY" && path == "$default" { "$default".to_owned() } else { format!("{verb} {path}") };
+                        let route_key = if verb == "ANY" && path == "$default" {
+                            "$default".to_owned()
+                        } else {
+                            format!("{verb} {path}")
+                        };
                         let rid = short_id(&[&id, &route_key], 7);
                         let route_arn = format!("{arn}/routes/{rid}");
                         let (authorization_type, authorizer_id) = spec.http_auth(operation);
@@ -1603,7 +2107,15 @@ impl<'t> Builder<'t> {
                     }
                 }
             } else if api.props.get("BodyS3Location").is_some() {
-                let gap = self.gap("apigateway", &arn, api.pos, GapKind::Unsupported, "DefinitionInS3", "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template".to_owned());
+                let gap = self.gap(
+                    "apigateway",
+                    &arn,
+                    api.pos,
+                    GapKind::Unsupported,
+                    "DefinitionInS3",
+                    "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template"
+                        .to_owned(),
+                );
                 self.out.gaps.push(gap.clone());
                 unavailable = Some(gap);
             }
@@ -1616,7 +2128,9 @@ impl<'t> Builder<'t> {
                     uri: Some(text(&target)),
                     connection_type: Some("INTERNET".to_owned()),
                 });
-                let route_key = t.prop_str(api, "RouteKey").unwrap_or_else(|| "$default".to_owned());
+                let route_key = t
+                    .prop_str(api, "RouteKey")
+                    .unwrap_or_else(|| "$default".to_owned());
                 let rid = short_id(&[&id, &route_key], 7);
                 let route_arn = format!("{arn}/routes/{rid}");
                 self.locate(&route_arn, &api.logical, api.pos, BTreeMap::new());
@@ -1642,22 +2156,28 @@ impl<'t> Builder<'t> {
                     tags: Tags::new(),
                 });
             }
-            let integration_ids: HashMap<String, String> = of_kind("AWS::ApiGatewayV2::Integration")
-                .filter(|i| api_of(i).as_deref() == Some(api.logical.as_str()))
-                .filter_map(|i| {
-                    let iid = t.physical(&i.logical)?.reference;
-                    integrations.push(HttpApiIntegration {
-                        id: iid.clone(),
-                        integration_type: t.prop_str(i, "IntegrationType"),
-                        uri: t.prop(i, "IntegrationUri").map(|n| text(&n)),
-                        connection_type: t.prop_str(i, "ConnectionType"),
-                    });
-                    Some((i.logical.clone(), iid))
-                })
-                .collect();
+            let integration_ids: HashMap<String, String> =
+                of_kind("AWS::ApiGatewayV2::Integration")
+                    .filter(|i| api_of(i).as_deref() == Some(api.logical.as_str()))
+                    .filter_map(|i| {
+                        let iid = t.physical(&i.logical)?.reference;
+                        integrations.push(HttpApiIntegration {
+                            id: iid.clone(),
+                            integration_type: t.prop_str(i, "IntegrationType"),
+                            uri: t.prop(i, "IntegrationUri").map(|n| text(&n)),
+                            connection_type: t.prop_str(i, "ConnectionType"),
+                        });
+                        Some((i.logical.clone(), iid))
+                    })
+                    .collect();
             let _ = integration_ids;
-            for route in of_kind("AWS::ApiGatewayV2::Route").filter(|r| api_of(r).as_deref() == Some(api.logical.as_str())) {
-                let rid = t.physical(&route.logical).map(|p| p.reference).unwrap_or_default();
+            for route in of_kind("AWS::ApiGatewayV2::Route")
+                .filter(|r| api_of(r).as_deref() == Some(api.logical.as_str()))
+            {
+                let rid = t
+                    .physical(&route.logical)
+                    .map(|p| p.reference)
+                    .unwrap_or_default();
                 let route_arn = format!("{arn}/routes/{rid}");
                 let mut attributes = BTreeMap::new();
                 if let Some(n) = route.props.get("AuthorizationType") {
@@ -1667,27 +2187,48 @@ impl<'t> Builder<'t> {
                 routes.push(HttpApiRoute {
                     id: rid,
                     arn: route_arn,
-                    route_key: t.prop_str(route, "RouteKey").unwrap_or_else(|| "$default".to_owned()),
-                    authorization_type: Some(t.prop_str(route, "AuthorizationType").unwrap_or_else(|| "NONE".to_owned())),
+                    route_key: t
+                        .prop_str(route, "RouteKey")
+                        .unwrap_or_else(|| "$default".to_owned()),
+                    authorization_type: Some(
+                        t.prop_str(route, "AuthorizationType")
+                            .unwrap_or_else(|| "NONE".to_owned()),
+                    ),
                     authorizer_id: t.prop_str(route, "AuthorizerId"),
-                    api_key_required: t.prop(route, "ApiKeyRequired").and_then(|n| n.as_bool()).unwrap_or(false),
+                    api_key_required: t
+                        .prop(route, "ApiKeyRequired")
+                        .and_then(|n| n.as_bool())
+                        .unwrap_or(false),
                     target: t.prop_str(route, "Target"),
                 });
             }
-            for s in of_kind("AWS::ApiGatewayV2::Stage").filter(|s| api_of(s).as_deref() == Some(api.logical.as_str())) {
-                let name = t.prop_str(s, "StageName").unwrap_or_else(|| "$default".to_owned());
+            for s in of_kind("AWS::ApiGatewayV2::Stage")
+                .filter(|s| api_of(s).as_deref() == Some(api.logical.as_str()))
+            {
+                let name = t
+                    .prop_str(s, "StageName")
+                    .unwrap_or_else(|| "$default".to_owned());
                 let stage_arn = format!("{arn}/stages/{name}");
                 let throttle = |n: &Node| -> Option<Throttle> {
                     let burst = int(n.get("ThrottlingBurstLimit"));
                     let rate = n.get("ThrottlingRateLimit").and_then(Node::as_f64);
-                    (burst.is_some() || rate.is_some()).then_some(Throttle { burst_limit: burst, rate_limit: rate })
+                    (burst.is_some() || rate.is_some()).then_some(Throttle {
+                        burst_limit: burst,
+                        rate_limit: rate,
+                    })
                 };
                 let variables: Vec<(String, String)> = t
                     .prop(s, "StageVariables")
-                    .and_then(|v| v.as_map().map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect()))
+                    .and_then(|v| {
+                        v.as_map()
+                            .map(|m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+                    })
                     .unwrap_or_default();
                 let mut attributes = BTreeMap::new();
-                for (key, prop) in [("default_route_throttle", "DefaultRouteSettings"), ("access_log", "AccessLogSettings")] {
+                for (key, prop) in [
+                    ("default_route_throttle", "DefaultRouteSettings"),
+                    ("access_log", "AccessLogSettings"),
+                ] {
                     if let Some(n) = s.props.get(prop) {
                         attributes.insert(key.to_owned(), pos_of(n.pos));
                     }
@@ -1698,11 +2239,23 @@ impl<'t> Builder<'t> {
                 stages.push(HttpApiStage {
                     name,
                     arn: stage_arn,
-                    auto_deploy: t.prop(s, "AutoDeploy").and_then(|n| n.as_bool()).unwrap_or(false),
-                    default_route_throttle: t.prop(s, "DefaultRouteSettings").as_ref().and_then(throttle),
+                    auto_deploy: t
+                        .prop(s, "AutoDeploy")
+                        .and_then(|n| n.as_bool())
+                        .unwrap_or(false),
+                    default_route_throttle: t
+                        .prop(s, "DefaultRouteSettings")
+                        .as_ref()
+                        .and_then(throttle),
                     route_throttles: t
                         .prop(s, "RouteSettings")
-                        .and_then(|m| m.as_map().map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), throttle(v)?))).collect()))
+                        .and_then(|m| {
+                            m.as_map().map(|m| {
+                                m.iter()
+                                    .filter_map(|(k, v)| Some((k.clone(), throttle(v)?)))
+                                    .collect()
+                            })
+                        })
                         .unwrap_or_default(),
                     access_log: t.prop(s, "AccessLogSettings").map(|l| AccessLogSettings {
                         destination_arn: l.get("DestinationArn").map(text),
@@ -1719,26 +2272,41 @@ impl<'t> Builder<'t> {
                 Some(gap) => (Attr::Unavailable(gap.clone()), Attr::Unavailable(gap)),
                 None => (Attr::Known(routes), Attr::Known(integrations)),
             };
-            self.out.http_apis.entry(t.region.clone()).or_default().push(HttpApi {
-                id: id.clone(),
-                name: t.prop_str(api, "Name").unwrap_or(physical.name),
-                arn,
-                region: t.region.clone(),
-                protocol_type: Some(t.prop_str(api, "ProtocolType").unwrap_or_else(|| "HTTP".to_owned())),
-                api_endpoint: physical.attributes.get("ApiEndpoint").cloned(),
-                description: t.prop_str(api, "Description"),
-                disable_execute_api_endpoint: t.prop(api, "DisableExecuteApiEndpoint").and_then(|n| n.as_bool()).unwrap_or(false),
-                cors_allow_origins: strings(t.prop(api, "CorsConfiguration.AllowOrigins").as_ref()),
-                tags,
-                routes,
-                integrations,
-                stages: Attr::Known(stages),
-            });
+            self.out
+                .http_apis
+                .entry(t.region.clone())
+                .or_default()
+                .push(HttpApi {
+                    id: id.clone(),
+                    name: t.prop_str(api, "Name").unwrap_or(physical.name),
+                    arn,
+                    region: t.region.clone(),
+                    protocol_type: Some(
+                        t.prop_str(api, "ProtocolType")
+                            .unwrap_or_else(|| "HTTP".to_owned()),
+                    ),
+                    api_endpoint: physical.attributes.get("ApiEndpoint").cloned(),
+                    description: t.prop_str(api, "Description"),
+                    disable_execute_api_endpoint: t
+                        .prop(api, "DisableExecuteApiEndpoint")
+                        .and_then(|n| n.as_bool())
+                        .unwrap_or(false),
+                    cors_allow_origins: strings(
+                        t.prop(api, "CorsConfiguration.AllowOrigins").as_ref(),
+                    ),
+                    tags,
+                    routes,
+                    integrations,
+                    stages: Attr::Known(stages),
+                });
         }
     }
 }
 
-fn of_kind<'a>(resources: &'a [&'a Resource], kind: &'static str) -> impl Iterator<Item = &'a Resource> + 'a {
+fn of_kind<'a>(
+    resources: &'a [&'a Resource],
+    kind: &'static str,
+) -> impl Iterator<Item = &'a Resource> + 'a {
     resources.iter().filter(move |r| r.kind == kind).copied()
 }
 
@@ -1754,9 +2322,9 @@ fn untrusted(node: &Node, in_resource: bool) -> Option<&Node> {
             (!tolerable).then_some(node)
         }
         Kind::Seq(items) => items.iter().find_map(|n| untrusted(n, in_resource)),
-        Kind::Map(entries) => entries.iter().find_map(|(k, v)| {
-            untrusted(v, in_resource || k == "Resource" || k == "NotResource")
-        }),
+        Kind::Map(entries) => entries
+            .iter()
+            .find_map(|(k, v)| untrusted(v, in_resource || k == "Resource" || k == "NotResource")),
         _ => None,
     }
 }
@@ -1769,7 +2337,13 @@ fn openapi_unresolved(body: &Node) -> Option<&Node> {
             Kind::Unresolved(_) if !in_integration => Some(node),
             Kind::Seq(items) => items.iter().find_map(|n| walk(n, in_integration)),
             Kind::Map(entries) => entries.iter().find_map(|(k, v)| {
-                walk(v, in_integration || k == "x-amazon-apigateway-integration" || k == "description" || k == "info")
+                walk(
+                    v,
+                    in_integration
+                        || k == "x-amazon-apigateway-integration"
+                        || k == "description"
+                        || k == "info",
+                )
             }),
             _ => None,
         }
@@ -1782,7 +2356,16 @@ struct OpenApi<'a> {
     body: &'a Node,
 }
 
-const VERBS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method"];
+const VERBS: &[&str] = &[
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "x-amazon-apigateway-any-method",
+];
 
 impl<'a> OpenApi<'a> {
     fn read(body: &'a Node) -> Self {
@@ -1790,19 +2373,35 @@ impl<'a> OpenApi<'a> {
     }
 
     fn schemes(&self) -> Vec<(&'a str, &'a Node)> {
-        let defs = self.body.get("securityDefinitions").or_else(|| self.body.path("components.securitySchemes"));
-        defs.and_then(Node::as_map).unwrap_or_default().iter().map(|(k, v)| (k.as_str(), v)).collect()
+        let defs = self
+            .body
+            .get("securityDefinitions")
+            .or_else(|| self.body.path("components.securitySchemes"));
+        defs.and_then(Node::as_map)
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect()
     }
 
     fn operations(&self) -> Vec<(String, String, &'a Node, Pos)> {
         let mut out = Vec::new();
-        for (path, item) in self.body.get("paths").and_then(Node::as_map).unwrap_or_default() {
+        for (path, item) in self
+            .body
+            .get("paths")
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
             for (verb, operation) in item.as_map().unwrap_or_default() {
                 let verb = verb.to_ascii_lowercase();
                 if !VERBS.contains(&verb.as_str()) {
                     continue;
                 }
-                let verb = if verb == "x-amazon-apigateway-any-method" { "ANY".to_owned() } else { verb.to_uppercase() };
+                let verb = if verb == "x-amazon-apigateway-any-method" {
+                    "ANY".to_owned()
+                } else {
+                    verb.to_uppercase()
+                };
                 out.push((path.clone(), verb, operation, operation.pos));
             }
         }
@@ -1810,12 +2409,20 @@ impl<'a> OpenApi<'a> {
     }
 
     fn requirements(&self, operation: &'a Node) -> Vec<Vec<&'a str>> {
-        let security = operation.get("security").or_else(|| self.body.get("security"));
+        let security = operation
+            .get("security")
+            .or_else(|| self.body.get("security"));
         security
             .map(|s| {
                 s.items()
                     .into_iter()
-                    .map(|req| req.as_map().unwrap_or_default().iter().map(|(k, _)| k.as_str()).collect())
+                    .map(|req| {
+                        req.as_map()
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|(k, _)| k.as_str())
+                            .collect()
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -1828,15 +2435,31 @@ impl<'a> OpenApi<'a> {
         let mut authorizer = None;
         let mut api_key = false;
         // The first alternative is what API Gateway applies.
-        for name in self.requirements(operation).into_iter().next().unwrap_or_default() {
-            let Some((_, scheme)) = schemes.iter().find(|(n, _)| *n == name) else { continue };
-            let auth_type = scheme.get("x-amazon-apigateway-authtype").map(text).unwrap_or_default().to_lowercase();
+        for name in self
+            .requirements(operation)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+        {
+            let Some((_, scheme)) = schemes.iter().find(|(n, _)| *n == name) else {
+                continue;
+            };
+            let auth_type = scheme
+                .get("x-amazon-apigateway-authtype")
+                .map(text)
+                .unwrap_or_default()
+                .to_lowercase();
             let kind = scheme.get("type").map(text).unwrap_or_default();
             if auth_type == "awssigv4" {
                 authorization = "AWS_IAM".to_owned();
             } else if let Some(a) = scheme.get("x-amazon-apigateway-authorizer") {
                 let t = a.get("type").map(text).unwrap_or_default().to_lowercase();
-                authorization = if t == "cognito_user_pools" { "COGNITO_USER_POOLS" } else { "CUSTOM" }.to_owned();
+                authorization = if t == "cognito_user_pools" {
+                    "COGNITO_USER_POOLS"
+                } else {
+                    "CUSTOM"
+                }
+                .to_owned();
                 authorizer = Some(name.to_owned());
             } else if auth_type == "cognito_user_pools" {
                 authorization = "COGNITO_USER_POOLS".to_owned();
@@ -1845,7 +2468,11 @@ impl<'a> OpenApi<'a> {
                 api_key = true;
             }
         }
-        if operation.path("x-amazon-apigateway-auth.type").and_then(Node::as_str).is_some_and(|t| t.eq_ignore_ascii_case("AWS_IAM")) {
+        if operation
+            .path("x-amazon-apigateway-auth.type")
+            .and_then(Node::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("AWS_IAM"))
+        {
             authorization = "AWS_IAM".to_owned();
         }
         (authorization, authorizer, api_key)
@@ -1853,18 +2480,34 @@ impl<'a> OpenApi<'a> {
 
     fn http_auth(&self, operation: &'a Node) -> (String, Option<String>) {
         let schemes = self.schemes();
-        for name in self.requirements(operation).into_iter().next().unwrap_or_default() {
-            let Some((_, scheme)) = schemes.iter().find(|(n, _)| *n == name) else { continue };
+        for name in self
+            .requirements(operation)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+        {
+            let Some((_, scheme)) = schemes.iter().find(|(n, _)| *n == name) else {
+                continue;
+            };
             if let Some(a) = scheme.get("x-amazon-apigateway-authorizer") {
                 let t = a.get("type").map(text).unwrap_or_default().to_lowercase();
                 let kind = if t == "jwt" { "JWT" } else { "CUSTOM" };
                 return (kind.to_owned(), Some(name.to_owned()));
             }
-            if scheme.get("x-amazon-apigateway-authtype").map(text).unwrap_or_default().eq_ignore_ascii_case("awsSigv4") {
+            if scheme
+                .get("x-amazon-apigateway-authtype")
+                .map(text)
+                .unwrap_or_default()
+                .eq_ignore_ascii_case("awsSigv4")
+            {
                 return ("AWS_IAM".to_owned(), None);
             }
         }
-        if operation.path("x-amazon-apigateway-auth.type").and_then(Node::as_str).is_some_and(|t| t.eq_ignore_ascii_case("AWS_IAM")) {
+        if operation
+            .path("x-amazon-apigateway-auth.type")
+            .and_then(Node::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("AWS_IAM"))
+        {
             return ("AWS_IAM".to_owned(), None);
         }
         ("NONE".to_owned(), None)

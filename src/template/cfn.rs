@@ -123,10 +123,13 @@ impl Template {
         };
         let mut list = Vec::with_capacity(entries.len());
         for (logical, body) in entries {
-            let kind = body.get("Type").and_then(Node::as_str).ok_or_else(|| ShapeError {
-                pos: body.pos,
-                message: format!("the resource {logical} has no Type"),
-            })?;
+            let kind = body
+                .get("Type")
+                .and_then(Node::as_str)
+                .ok_or_else(|| ShapeError {
+                    pos: body.pos,
+                    message: format!("the resource {logical} has no Type"),
+                })?;
             list.push(Resource {
                 logical: logical.clone(),
                 kind: kind.to_owned(),
@@ -135,7 +138,10 @@ impl Template {
                     .cloned()
                     .unwrap_or_else(|| Node::new(body.pos, Kind::Map(Vec::new()))),
                 pos: body.pos,
-                condition: body.get("Condition").and_then(Node::as_str).map(str::to_owned),
+                condition: body
+                    .get("Condition")
+                    .and_then(Node::as_str)
+                    .map(str::to_owned),
             });
         }
         let mut template = Template::new(file, stack, given, region, account, list);
@@ -259,10 +265,8 @@ impl Template {
     }
 
     fn name_prop(&self, resource: &Resource, property: &str, cyclic: bool, max: usize) -> String {
-        if !cyclic {
-            if let Some(name) = self.prop_str(resource, property).filter(|n| !n.is_empty()) {
-                return name;
-            }
+        if !cyclic && let Some(name) = self.prop_str(resource, property).filter(|n| !n.is_empty()) {
+            return name;
         }
         self.default_name(&resource.logical, max)
     }
@@ -295,19 +299,37 @@ impl Template {
             "AWS::IAM::Role" => {
                 let name = self.name_prop(r, "RoleName", cyclic, 64);
                 let arn = format!("arn:{p}:iam::{account}:role{}{name}", path_of(r));
-                attributes.insert("RoleId", format!("AROA{}", short_id(&[&arn], 17).to_uppercase()));
-                Physical { reference: name.clone(), name, arn: Some(arn), attributes }
+                attributes.insert(
+                    "RoleId",
+                    format!("AROA{}", short_id(&[&arn], 17).to_uppercase()),
+                );
+                Physical {
+                    reference: name.clone(),
+                    name,
+                    arn: Some(arn),
+                    attributes,
+                }
             }
             "AWS::IAM::User" => {
                 let name = self.name_prop(r, "UserName", cyclic, 64);
                 let arn = format!("arn:{p}:iam::{account}:user{}{name}", path_of(r));
-                Physical { reference: name.clone(), name, arn: Some(arn), attributes }
+                Physical {
+                    reference: name.clone(),
+                    name,
+                    arn: Some(arn),
+                    attributes,
+                }
             }
             "AWS::IAM::ManagedPolicy" => {
                 let name = self.name_prop(r, "ManagedPolicyName", cyclic, 128);
                 let arn = format!("arn:{p}:iam::{account}:policy{}{name}", path_of(r));
                 attributes.insert("PolicyArn", arn.clone());
-                Physical { reference: arn.clone(), name, arn: Some(arn), attributes }
+                Physical {
+                    reference: arn.clone(),
+                    name,
+                    arn: Some(arn),
+                    attributes,
+                }
             }
             "AWS::IAM::Policy" | "AWS::IAM::RolePolicy" => {
                 let name = self.name_prop(r, "PolicyName", cyclic, 128);
@@ -315,7 +337,10 @@ impl Template {
             }
             "AWS::IAM::InstanceProfile" => {
                 let name = self.name_prop(r, "InstanceProfileName", cyclic, 128);
-                simple(name.clone(), Some(format!("arn:{p}:iam::{account}:instance-profile/{name}")))
+                simple(
+                    name.clone(),
+                    Some(format!("arn:{p}:iam::{account}:instance-profile/{name}")),
+                )
             }
             "AWS::S3::Bucket" => {
                 let name = if cyclic {
@@ -329,9 +354,18 @@ impl Template {
                     n
                 });
                 attributes.insert("DomainName", format!("{name}.s3.amazonaws.com"));
-                attributes.insert("RegionalDomainName", format!("{name}.s3.{region}.amazonaws.com"));
-                attributes.insert("WebsiteURL", format!("http://{name}.s3-website-{region}.amazonaws.com"));
-                attributes.insert("DualStackDomainName", format!("{name}.s3.dualstack.{region}.amazonaws.com"));
+                attributes.insert(
+                    "RegionalDomainName",
+                    format!("{name}.s3.{region}.amazonaws.com"),
+                );
+                attributes.insert(
+                    "WebsiteURL",
+                    format!("http://{name}.s3-website-{region}.amazonaws.com"),
+                );
+                attributes.insert(
+                    "DualStackDomainName",
+                    format!("{name}.s3.dualstack.{region}.amazonaws.com"),
+                );
                 Physical {
                     reference: name.clone(),
                     arn: Some(format!("arn:{p}:s3:::{name}")),
@@ -351,7 +385,10 @@ impl Template {
             }
             "AWS::KMS::Alias" => {
                 let name = self.name_prop(r, "AliasName", cyclic, 256);
-                simple(name.clone(), Some(format!("arn:{p}:kms:{region}:{account}:{name}")))
+                simple(
+                    name.clone(),
+                    Some(format!("arn:{p}:kms:{region}:{account}:{name}")),
+                )
             }
             "AWS::ApiGateway::RestApi" | "AWS::Serverless::Api" => {
                 attributes.insert("RootResourceId", short_id(&[&id10, "/"], 10));
@@ -365,7 +402,10 @@ impl Template {
             }
             "AWS::ApiGatewayV2::Api" | "AWS::Serverless::HttpApi" => {
                 attributes.insert("ApiId", id10.clone());
-                attributes.insert("ApiEndpoint", format!("https://{id10}.execute-api.{region}.amazonaws.com"));
+                attributes.insert(
+                    "ApiEndpoint",
+                    format!("https://{id10}.execute-api.{region}.amazonaws.com"),
+                );
                 Physical {
                     name: self.name_prop(r, "Name", cyclic, 1024),
                     reference: id10.clone(),
@@ -375,7 +415,12 @@ impl Template {
             }
             "AWS::ApiGateway::Resource" => {
                 attributes.insert("ResourceId", id10.clone());
-                Physical { name: id10.clone(), reference: id10, arn: None, attributes }
+                Physical {
+                    name: id10.clone(),
+                    reference: id10,
+                    arn: None,
+                    attributes,
+                }
             }
             "AWS::ApiGateway::Stage" | "AWS::ApiGatewayV2::Stage" => {
                 let name = self.name_prop(r, "StageName", cyclic, 128);
@@ -383,51 +428,100 @@ impl Template {
             }
             "AWS::ApiGateway::Authorizer" | "AWS::ApiGatewayV2::Authorizer" => {
                 attributes.insert("AuthorizerId", id10.clone());
-                Physical { name: id10.clone(), reference: id10, arn: None, attributes }
+                Physical {
+                    name: id10.clone(),
+                    reference: id10,
+                    arn: None,
+                    attributes,
+                }
             }
             "AWS::ApiGatewayV2::Integration" => {
                 attributes.insert("IntegrationId", id10.clone());
-                Physical { name: id10.clone(), reference: id10, arn: None, attributes }
+                Physical {
+                    name: id10.clone(),
+                    reference: id10,
+                    arn: None,
+                    attributes,
+                }
             }
             "AWS::ApiGatewayV2::Route" => {
                 attributes.insert("RouteId", id10.clone());
-                Physical { name: id10.clone(), reference: id10, arn: None, attributes }
+                Physical {
+                    name: id10.clone(),
+                    reference: id10,
+                    arn: None,
+                    attributes,
+                }
             }
             "AWS::Lambda::LayerVersion" | "AWS::Serverless::LayerVersion" => {
                 let name = self.name_prop(r, "LayerName", cyclic, 64);
                 let arn = format!("arn:{p}:lambda:{region}:{account}:layer:{name}:1");
                 attributes.insert("LayerVersionArn", arn.clone());
-                Physical { name, reference: arn.clone(), arn: Some(arn), attributes }
+                Physical {
+                    name,
+                    reference: arn.clone(),
+                    arn: Some(arn),
+                    attributes,
+                }
             }
             "AWS::Lambda::Version" | "AWS::Lambda::Alias" => {
-                let function = if cyclic { None } else { self.prop_str(r, "FunctionName") }
-                    .unwrap_or_else(|| self.default_name(logical, 64));
+                let function = if cyclic {
+                    None
+                } else {
+                    self.prop_str(r, "FunctionName")
+                }
+                .unwrap_or_else(|| self.default_name(logical, 64));
                 let function_arn = if function.starts_with("arn:") {
                     function
                 } else {
                     format!("arn:{p}:lambda:{region}:{account}:function:{function}")
                 };
                 let qualifier = if r.kind == "AWS::Lambda::Alias" {
-                    if cyclic { None } else { self.prop_str(r, "Name") }.unwrap_or_else(|| "live".to_owned())
+                    if cyclic {
+                        None
+                    } else {
+                        self.prop_str(r, "Name")
+                    }
+                    .unwrap_or_else(|| "live".to_owned())
                 } else {
                     "1".to_owned()
                 };
                 attributes.insert("Version", "1".to_owned());
                 let arn = format!("{function_arn}:{qualifier}");
-                Physical { name: qualifier, reference: arn.clone(), arn: Some(arn), attributes }
+                Physical {
+                    name: qualifier,
+                    reference: arn.clone(),
+                    arn: Some(arn),
+                    attributes,
+                }
             }
             "AWS::Lambda::Url" => {
-                let url = format!("https://{}.lambda-url.{region}.on.aws/", short_id(&[&self.file, logical], 32));
+                let url = format!(
+                    "https://{}.lambda-url.{region}.on.aws/",
+                    short_id(&[&self.file, logical], 32)
+                );
                 attributes.insert("FunctionUrl", url.clone());
-                if let Some(target) = if cyclic { None } else { self.prop_str(r, "TargetFunctionArn") } {
+                if let Some(target) = if cyclic {
+                    None
+                } else {
+                    self.prop_str(r, "TargetFunctionArn")
+                } {
                     attributes.insert("FunctionArn", target);
                 }
-                Physical { name: url.clone(), reference: url, arn: None, attributes }
+                Physical {
+                    name: url.clone(),
+                    reference: url,
+                    arn: None,
+                    attributes,
+                }
             }
             "AWS::SQS::Queue" => {
                 let name = self.name_prop(r, "QueueName", cyclic, 80);
                 attributes.insert("QueueName", name.clone());
-                attributes.insert("QueueUrl", format!("https://sqs.{region}.amazonaws.com/{account}/{name}"));
+                attributes.insert(
+                    "QueueUrl",
+                    format!("https://sqs.{region}.amazonaws.com/{account}/{name}"),
+                );
                 Physical {
                     reference: format!("https://sqs.{region}.amazonaws.com/{account}/{name}"),
                     arn: Some(format!("arn:{p}:sqs:{region}:{account}:{name}")),
@@ -440,47 +534,90 @@ impl Template {
                 let arn = format!("arn:{p}:sns:{region}:{account}:{name}");
                 attributes.insert("TopicArn", arn.clone());
                 attributes.insert("TopicName", name.clone());
-                Physical { reference: arn.clone(), arn: Some(arn), name, attributes }
+                Physical {
+                    reference: arn.clone(),
+                    arn: Some(arn),
+                    name,
+                    attributes,
+                }
             }
-            "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" | "AWS::Serverless::SimpleTable" => {
+            "AWS::DynamoDB::Table"
+            | "AWS::DynamoDB::GlobalTable"
+            | "AWS::Serverless::SimpleTable" => {
                 let name = self.name_prop(r, "TableName", cyclic, 255);
                 let arn = format!("arn:{p}:dynamodb:{region}:{account}:table/{name}");
                 attributes.insert("StreamArn", format!("{arn}/stream/1970-01-01T00:00:00.000"));
-                Physical { reference: name.clone(), arn: Some(arn), name, attributes }
+                Physical {
+                    reference: name.clone(),
+                    arn: Some(arn),
+                    name,
+                    attributes,
+                }
             }
             "AWS::Kinesis::Stream" => {
                 let name = self.name_prop(r, "Name", cyclic, 128);
-                simple(name.clone(), Some(format!("arn:{p}:kinesis:{region}:{account}:stream/{name}")))
+                simple(
+                    name.clone(),
+                    Some(format!("arn:{p}:kinesis:{region}:{account}:stream/{name}")),
+                )
             }
             "AWS::StepFunctions::StateMachine" | "AWS::Serverless::StateMachine" => {
                 let name = self.name_prop(r, "StateMachineName", cyclic, 80);
                 let arn = format!("arn:{p}:states:{region}:{account}:stateMachine:{name}");
                 attributes.insert("Name", name.clone());
-                Physical { reference: arn.clone(), arn: Some(arn), name, attributes }
+                Physical {
+                    reference: arn.clone(),
+                    arn: Some(arn),
+                    name,
+                    attributes,
+                }
             }
             "AWS::Logs::LogGroup" => {
                 let name = self.name_prop(r, "LogGroupName", cyclic, 512);
-                simple(name.clone(), Some(format!("arn:{p}:logs:{region}:{account}:log-group:{name}:*")))
+                simple(
+                    name.clone(),
+                    Some(format!(
+                        "arn:{p}:logs:{region}:{account}:log-group:{name}:*"
+                    )),
+                )
             }
             "AWS::SecretsManager::Secret" => {
                 let name = self.name_prop(r, "Name", cyclic, 512);
                 let arn = format!("arn:{p}:secretsmanager:{region}:{account}:secret:{name}-AbCdEf");
-                Physical { reference: arn.clone(), arn: Some(arn), name, attributes }
+                Physical {
+                    reference: arn.clone(),
+                    arn: Some(arn),
+                    name,
+                    attributes,
+                }
             }
             "AWS::Events::Rule" => {
                 let name = self.name_prop(r, "Name", cyclic, 64);
-                simple(name.clone(), Some(format!("arn:{p}:events:{region}:{account}:rule/{name}")))
+                simple(
+                    name.clone(),
+                    Some(format!("arn:{p}:events:{region}:{account}:rule/{name}")),
+                )
             }
             "AWS::Events::EventBus" => {
                 let name = self.name_prop(r, "Name", cyclic, 256);
-                simple(name.clone(), Some(format!("arn:{p}:events:{region}:{account}:event-bus/{name}")))
+                simple(
+                    name.clone(),
+                    Some(format!(
+                        "arn:{p}:events:{region}:{account}:event-bus/{name}"
+                    )),
+                )
             }
             "AWS::Cognito::UserPool" => {
                 let id = format!("{region}_{}", short_id(&[&self.file, logical], 9));
-                attributes.insert("ProviderName", format!("cognito-idp.{region}.amazonaws.com/{id}"));
+                attributes.insert(
+                    "ProviderName",
+                    format!("cognito-idp.{region}.amazonaws.com/{id}"),
+                );
                 attributes.insert("UserPoolId", id.clone());
                 Physical {
-                    arn: Some(format!("arn:{p}:cognito-idp:{region}:{account}:userpool/{id}")),
+                    arn: Some(format!(
+                        "arn:{p}:cognito-idp:{region}:{account}:userpool/{id}"
+                    )),
                     name: id.clone(),
                     reference: id,
                     attributes,
@@ -489,14 +626,28 @@ impl Template {
             "AWS::SSM::Parameter" => {
                 let name = self.name_prop(r, "Name", cyclic, 1024);
                 let trimmed = name.trim_start_matches('/').to_owned();
-                simple(name, Some(format!("arn:{p}:ssm:{region}:{account}:parameter/{trimmed}")))
+                simple(
+                    name,
+                    Some(format!(
+                        "arn:{p}:ssm:{region}:{account}:parameter/{trimmed}"
+                    )),
+                )
             }
             other => {
                 // Any other type: a name, and an ARN in the service's usual shape.
                 let service = other.split("::").nth(1).unwrap_or("unknown").to_lowercase();
-                let kind = other.split("::").nth(2).unwrap_or("resource").to_lowercase();
+                let kind = other
+                    .split("::")
+                    .nth(2)
+                    .unwrap_or("resource")
+                    .to_lowercase();
                 let name = self.default_name(logical, 128);
-                simple(name.clone(), Some(format!("arn:{p}:{service}:{region}:{account}:{kind}/{name}")))
+                simple(
+                    name.clone(),
+                    Some(format!(
+                        "arn:{p}:{service}:{region}:{account}:{kind}/{name}"
+                    )),
+                )
             }
         }
     }
@@ -506,14 +657,19 @@ impl Template {
 /// (the default is a parameter *name*) and for parameters without either.
 fn parameter(name: &str, declaration: &Node, given: Option<&String>) -> Node {
     let pos = declaration.pos;
-    let kind = declaration.get("Type").and_then(Node::as_str).unwrap_or("String");
+    let kind = declaration
+        .get("Type")
+        .and_then(Node::as_str)
+        .unwrap_or("String");
     let list = kind == "CommaDelimitedList" || kind.starts_with("List<");
     let value = match given {
         Some(value) => Some(value.clone()),
         None if kind.starts_with("AWS::SSM::Parameter::Value") => {
             return Node::unresolved(
                 pos,
-                format!("the parameter {name} is read from SSM at deploy time (give --parameter {name}=VALUE)"),
+                format!(
+                    "the parameter {name} is read from SSM at deploy time (give --parameter {name}=VALUE)"
+                ),
             );
         }
         None => match declaration.get("Default") {

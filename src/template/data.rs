@@ -17,7 +17,8 @@ pub(crate) struct PolicyTemplate {
 fn sam() -> &'static HashMap<String, PolicyTemplate> {
     static SAM: OnceLock<HashMap<String, PolicyTemplate>> = OnceLock::new();
     SAM.get_or_init(|| {
-        let value: serde_json::Value = serde_json::from_str(SAM_POLICY_TEMPLATES).unwrap_or_default();
+        let value: serde_json::Value =
+            serde_json::from_str(SAM_POLICY_TEMPLATES).unwrap_or_default();
         value
             .get("templates")
             .and_then(serde_json::Value::as_object)
@@ -28,10 +29,23 @@ fn sam() -> &'static HashMap<String, PolicyTemplate> {
                         let parameters = t
                             .get("parameters")
                             .and_then(serde_json::Value::as_array)
-                            .map(|p| p.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+                            .map(|p| {
+                                p.iter()
+                                    .filter_map(|s| s.as_str().map(str::to_owned))
+                                    .collect()
+                            })
                             .unwrap_or_default();
-                        let definition = Node::from_json(t.get("definition").unwrap_or(&serde_json::Value::Null), Pos::default());
-                        (name.clone(), PolicyTemplate { parameters, definition })
+                        let definition = Node::from_json(
+                            t.get("definition").unwrap_or(&serde_json::Value::Null),
+                            Pos::default(),
+                        );
+                        (
+                            name.clone(),
+                            PolicyTemplate {
+                                parameters,
+                                definition,
+                            },
+                        )
                     })
                     .collect()
             })
@@ -47,7 +61,8 @@ pub(crate) fn sam_policy_template(name: &str) -> Option<&'static PolicyTemplate>
 fn managed() -> &'static HashMap<String, (String, String)> {
     static MANAGED: OnceLock<HashMap<String, (String, String)>> = OnceLock::new();
     MANAGED.get_or_init(|| {
-        let value: serde_json::Value = serde_json::from_str(AWS_MANAGED_POLICIES).unwrap_or_default();
+        let value: serde_json::Value =
+            serde_json::from_str(AWS_MANAGED_POLICIES).unwrap_or_default();
         value
             .get("policies")
             .and_then(serde_json::Value::as_object)
@@ -55,7 +70,11 @@ fn managed() -> &'static HashMap<String, (String, String)> {
                 policies
                     .iter()
                     .map(|(arn, p)| {
-                        let version = p.get("version").and_then(|v| v.as_str()).unwrap_or("v1").to_owned();
+                        let version = p
+                            .get("version")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("v1")
+                            .to_owned();
                         let document = match p.get("document") {
                             Some(serde_json::Value::String(s)) => s.clone(),
                             Some(other) => other.to_string(),
@@ -71,9 +90,9 @@ fn managed() -> &'static HashMap<String, (String, String)> {
 
 /// The document of an AWS managed policy faascan ships (any partition's ARN).
 pub(crate) fn aws_managed(arn: &str) -> Option<(String, String)> {
-    let canonical = arn
-        .replacen("arn:aws-cn:", "arn:aws:", 1)
-        .replacen("arn:aws-us-gov:", "arn:aws:", 1);
+    let canonical =
+        arn.replacen("arn:aws-cn:", "arn:aws:", 1)
+            .replacen("arn:aws-us-gov:", "arn:aws:", 1);
     managed().get(&canonical).cloned()
 }
 
@@ -91,7 +110,8 @@ mod tests {
     fn bundled_data_loads() {
         assert!(super::sam_policy_template("S3CrudPolicy").is_some());
         assert!(super::sam_policy_template("DynamoDBCrudPolicy").is_some());
-        let (_, doc) = super::aws_managed("arn:aws:iam::aws:policy/AdministratorAccess").unwrap_or_default();
+        let (_, doc) =
+            super::aws_managed("arn:aws:iam::aws:policy/AdministratorAccess").unwrap_or_default();
         assert!(doc.contains("\"*\""), "{doc}");
         assert_eq!(
             super::managed_arn_for_name("AWSLambdaBasicExecutionRole").as_deref(),

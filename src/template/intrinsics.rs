@@ -142,7 +142,12 @@ impl Template {
                 let (logical, attribute) = match &arg.kind {
                     Kind::Str(s) => match s.split_once('.') {
                         Some((l, a)) => (l.to_owned(), Node::str(pos, a)),
-                        None => return Node::unresolved(pos, format!("Fn::GetAtt {s} names no attribute")),
+                        None => {
+                            return Node::unresolved(
+                                pos,
+                                format!("Fn::GetAtt {s} names no attribute"),
+                            );
+                        }
                     },
                     Kind::Seq(items) if items.len() == 2 => match items[0].as_str() {
                         Some(l) => (l.to_owned(), self.resolve_at(&items[1], depth)),
@@ -152,19 +157,30 @@ impl Template {
                 };
                 match attribute.as_str() {
                     Some(attribute) => self.get_att(&logical, attribute, pos),
-                    None => Node::unresolved(pos, format!("Fn::GetAtt {logical} of a computed attribute")),
+                    None => Node::unresolved(
+                        pos,
+                        format!("Fn::GetAtt {logical} of a computed attribute"),
+                    ),
                 }
             }
             "Fn::Sub" => self.sub(arg, pos, depth),
             "Fn::Join" => {
-                let Some([delimiter, list]) = arg.as_seq().and_then(|s| <&[Node; 2]>::try_from(s).ok()) else {
+                let Some([delimiter, list]) =
+                    arg.as_seq().and_then(|s| <&[Node; 2]>::try_from(s).ok())
+                else {
                     return Node::unresolved(pos, "malformed Fn::Join");
                 };
                 let delimiter = self.resolve_at(delimiter, depth);
                 let list = self.resolve_at(list, depth);
                 let (Some(delimiter), Some(items)) = (delimiter.as_str(), list.as_seq()) else {
                     return match list.unresolved_reason() {
-                        Some(u) => Node::new(pos, Kind::Unresolved(Box::new(Unresolved { reason: u.reason.clone(), partial: None }))),
+                        Some(u) => Node::new(
+                            pos,
+                            Kind::Unresolved(Box::new(Unresolved {
+                                reason: u.reason.clone(),
+                                partial: None,
+                            })),
+                        ),
                         None => Node::unresolved(pos, "malformed Fn::Join"),
                     };
                 };
@@ -178,7 +194,8 @@ impl Template {
                 text.finish(pos)
             }
             "Fn::Select" => {
-                let Some([index, list]) = arg.as_seq().and_then(|s| <&[Node; 2]>::try_from(s).ok()) else {
+                let Some([index, list]) = arg.as_seq().and_then(|s| <&[Node; 2]>::try_from(s).ok())
+                else {
                     return Node::unresolved(pos, "malformed Fn::Select");
                 };
                 let index = self.resolve_at(index, depth);
@@ -196,7 +213,9 @@ impl Template {
                 }
             }
             "Fn::Split" => {
-                let Some([delimiter, source]) = arg.as_seq().and_then(|s| <&[Node; 2]>::try_from(s).ok()) else {
+                let Some([delimiter, source]) =
+                    arg.as_seq().and_then(|s| <&[Node; 2]>::try_from(s).ok())
+                else {
                     return Node::unresolved(pos, "malformed Fn::Split");
                 };
                 let delimiter = self.resolve_at(delimiter, depth);
@@ -214,7 +233,9 @@ impl Template {
             }
             "Fn::FindInMap" => self.find_in_map(arg, pos, depth),
             "Fn::If" => {
-                let Some([condition, yes, no]) = arg.as_seq().and_then(|s| <&[Node; 3]>::try_from(s).ok()) else {
+                let Some([condition, yes, no]) =
+                    arg.as_seq().and_then(|s| <&[Node; 3]>::try_from(s).ok())
+                else {
                     return Node::unresolved(pos, "malformed Fn::If");
                 };
                 let Some(condition) = condition.as_str() else {
@@ -223,7 +244,10 @@ impl Template {
                 match self.condition(condition, depth) {
                     Some(true) => self.resolve_or_drop(yes, depth),
                     Some(false) => self.resolve_or_drop(no, depth),
-                    None => Node::unresolved(pos, format!("the condition {condition} could not be evaluated")),
+                    None => Node::unresolved(
+                        pos,
+                        format!("the condition {condition} could not be evaluated"),
+                    ),
                 }
             }
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" | "Condition" => {
@@ -241,7 +265,12 @@ impl Template {
                 };
                 Node::new(
                     pos,
-                    Kind::Seq(["a", "b", "c"].iter().map(|z| Node::str(pos, format!("{region}{z}"))).collect()),
+                    Kind::Seq(
+                        ["a", "b", "c"]
+                            .iter()
+                            .map(|z| Node::str(pos, format!("{region}{z}")))
+                            .collect(),
+                    ),
                 )
             }
             "Fn::Base64" => self.resolve_at(arg, depth),
@@ -266,7 +295,10 @@ impl Template {
                     .map(str::to_owned)
                     .or_else(|| what.unresolved_reason().and_then(|u| u.partial.clone()))
                     .unwrap_or_else(|| "a computed name".to_owned());
-                Node::unresolved(pos, format!("Fn::ImportValue {name} is another stack's output"))
+                Node::unresolved(
+                    pos,
+                    format!("Fn::ImportValue {name} is another stack's output"),
+                )
             }
             other => Node::unresolved(pos, format!("{other} is not evaluated by faascan")),
         }
@@ -332,7 +364,10 @@ impl Template {
         let Some(items) = arg.as_seq().filter(|s| s.len() >= 3) else {
             return Node::unresolved(pos, "malformed Fn::FindInMap");
         };
-        let keys: Vec<Node> = items[..3].iter().map(|n| self.resolve_at(n, depth)).collect();
+        let keys: Vec<Node> = items[..3]
+            .iter()
+            .map(|n| self.resolve_at(n, depth))
+            .collect();
         let default = items
             .get(3)
             .and_then(|d| d.get("DefaultValue"))
@@ -356,7 +391,13 @@ impl Template {
         {
             Some(value) => self.resolve_at(value, depth),
             None => default.unwrap_or_else(|| {
-                Node::unresolved(pos, format!("Fn::FindInMap: no {}.{}.{} in Mappings", names[0], names[1], names[2]))
+                Node::unresolved(
+                    pos,
+                    format!(
+                        "Fn::FindInMap: no {}.{}.{} in Mappings",
+                        names[0], names[1], names[2]
+                    ),
+                )
             }),
         }
     }
@@ -383,7 +424,10 @@ impl Template {
                 if a.first_unresolved().is_some() || b.first_unresolved().is_some() {
                     return None;
                 }
-                Some(a.to_json() == b.to_json() || (a.as_str().is_some() && a.as_str() == b.as_str()))
+                Some(
+                    a.to_json() == b.to_json()
+                        || (a.as_str().is_some() && a.as_str() == b.as_str()),
+                )
             }
             Some(("Fn::Not", arg)) => {
                 let items = arg.items();
@@ -438,7 +482,12 @@ impl Template {
             "AWS::NoValue" => Node::new(pos, Kind::Null),
             _ => match self.physical(name) {
                 Some(physical) => Node::str(pos, physical.reference),
-                None => Node::unresolved(pos, format!("Ref to {name}, which is neither a parameter nor a resource of this template")),
+                None => Node::unresolved(
+                    pos,
+                    format!(
+                        "Ref to {name}, which is neither a parameter nor a resource of this template"
+                    ),
+                ),
             },
         }
     }
@@ -447,9 +496,17 @@ impl Template {
         match self.physical(logical) {
             Some(physical) => match physical.attribute(attribute) {
                 Some(value) => Node::str(pos, value),
-                None => Node::unresolved(pos, format!("the attribute {attribute} of {logical} is only known after deployment")),
+                None => Node::unresolved(
+                    pos,
+                    format!(
+                        "the attribute {attribute} of {logical} is only known after deployment"
+                    ),
+                ),
             },
-            None => Node::unresolved(pos, format!("Fn::GetAtt {logical}.{attribute}: no resource {logical} in this template")),
+            None => Node::unresolved(
+                pos,
+                format!("Fn::GetAtt {logical}.{attribute}: no resource {logical} in this template"),
+            ),
         }
     }
 }
@@ -474,11 +531,22 @@ mod tests {
     }
 
     fn value(t: &Template, logical: &str, property: &str) -> String {
-        let resource = t.resource(logical).unwrap_or_else(|| panic!("no {logical}"));
-        let node = t.resolve(resource.props.get(property).unwrap_or_else(|| panic!("no {property}")));
+        let resource = t
+            .resource(logical)
+            .unwrap_or_else(|| panic!("no {logical}"));
+        let node = t.resolve(
+            resource
+                .props
+                .get(property)
+                .unwrap_or_else(|| panic!("no {property}")),
+        );
         match &node.kind {
             Kind::Str(s) => s.clone(),
-            Kind::Unresolved(u) => format!("UNRESOLVED({}) {}", u.reason, u.partial.clone().unwrap_or_default()),
+            Kind::Unresolved(u) => format!(
+                "UNRESOLVED({}) {}",
+                u.reason,
+                u.partial.clone().unwrap_or_default()
+            ),
             other => format!("{other:?}"),
         }
     }
@@ -524,12 +592,18 @@ Resources:
     fn intrinsics_resolve_where_known() {
         let t = template(TEXT, &[]);
         assert_eq!(value(&t, "Fn", "FunctionName"), "stack-fn-prod");
-        assert_eq!(value(&t, "Fn", "Role"), "arn:aws:iam::123456789012:role/runner");
+        assert_eq!(
+            value(&t, "Fn", "Role"),
+            "arn:aws:iam::123456789012:role/runner"
+        );
         assert_eq!(value(&t, "Fn", "A"), "a:prod:b");
         assert_eq!(value(&t, "Fn", "B"), "1024");
         assert_eq!(value(&t, "Fn", "C"), "yes-prod");
         assert_eq!(value(&t, "Fn", "D"), "y");
-        assert_eq!(value(&t, "Fn", "J"), "us-east-1-arn:aws:lambda:us-east-1:123456789012:function:stack-fn-prod");
+        assert_eq!(
+            value(&t, "Fn", "J"),
+            "us-east-1-arn:aws:lambda:us-east-1:123456789012:function:stack-fn-prod"
+        );
         assert_eq!(value(&t, "Fn", "K"), "r");
         assert_eq!(value(&t, "Fn", "L"), "${Literal}");
     }
@@ -537,20 +611,44 @@ Resources:
     #[test]
     fn unknowns_stay_unknown_with_a_reason() {
         let t = template(TEXT, &[]);
-        assert!(value(&t, "Fn", "E").starts_with("UNRESOLVED(the parameter Secret"), "{}", value(&t, "Fn", "E"));
+        assert!(
+            value(&t, "Fn", "E").starts_with("UNRESOLVED(the parameter Secret"),
+            "{}",
+            value(&t, "Fn", "E")
+        );
         let f = value(&t, "Fn", "F");
-        assert!(f.starts_with("UNRESOLVED") && f.ends_with("arn:aws:s3:::<unresolved:Secret>/*"), "{f}");
+        assert!(
+            f.starts_with("UNRESOLVED") && f.ends_with("arn:aws:s3:::<unresolved:Secret>/*"),
+            "{f}"
+        );
         assert!(value(&t, "Fn", "G").contains("another stack's output"));
         assert!(value(&t, "Fn", "H").contains("condition Unknown"));
-        assert!(value(&t, "Fn", "I").contains("SSM"), "{}", value(&t, "Fn", "I"));
+        assert!(
+            value(&t, "Fn", "I").contains("SSM"),
+            "{}",
+            value(&t, "Fn", "I")
+        );
     }
 
     #[test]
     fn parameters_override_defaults_and_pseudo_parameters() {
-        let t = template(TEXT, &[("Env", "dev"), ("Secret", "s3cr3t"), ("AWS::Region", "eu-west-1")]);
+        let t = template(
+            TEXT,
+            &[
+                ("Env", "dev"),
+                ("Secret", "s3cr3t"),
+                ("AWS::Region", "eu-west-1"),
+            ],
+        );
         assert_eq!(value(&t, "Fn", "C"), "not-prod");
         assert_eq!(value(&t, "Fn", "E"), "s3cr3t");
-        assert_eq!(value(&t, "Fn", "J"), "eu-west-1-arn:aws:lambda:eu-west-1:123456789012:function:stack-fn-dev");
-        assert!(value(&t, "Fn", "B").starts_with("UNRESOLVED"), "no dev mapping");
+        assert_eq!(
+            value(&t, "Fn", "J"),
+            "eu-west-1-arn:aws:lambda:eu-west-1:123456789012:function:stack-fn-dev"
+        );
+        assert!(
+            value(&t, "Fn", "B").starts_with("UNRESOLVED"),
+            "no dev mapping"
+        );
     }
 }

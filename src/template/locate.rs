@@ -61,12 +61,19 @@ fn sniff(path: &Path, explicit: bool) -> Option<Format> {
         return Some(Format::Serverless);
     }
     let text = head(path, 256 * 1024);
-    if text.contains("\"format_version\"") && (text.contains("\"planned_values\"") || text.contains("\"terraform_version\"")) {
+    if text.contains("\"format_version\"")
+        && (text.contains("\"planned_values\"") || text.contains("\"terraform_version\""))
+    {
         return Some(Format::Terraform);
     }
     let cfn = text.contains("AWSTemplateFormatVersion")
         || text.contains("AWS::Serverless")
-        || (text.contains("Resources") && (text.contains("Type: AWS::") || text.contains("Type: \"AWS::") || text.contains("Type: 'AWS::") || text.contains("\"Type\": \"AWS::") || text.contains("\"Type\":\"AWS::")));
+        || (text.contains("Resources")
+            && (text.contains("Type: AWS::")
+                || text.contains("Type: \"AWS::")
+                || text.contains("Type: 'AWS::")
+                || text.contains("\"Type\": \"AWS::")
+                || text.contains("\"Type\":\"AWS::")));
     if cfn {
         return Some(Format::CloudFormation);
     }
@@ -75,21 +82,32 @@ fn sniff(path: &Path, explicit: bool) -> Option<Format> {
     }
     // Named explicitly, or with a template's conventional name: read it as CloudFormation so
     // that what is wrong with it is reported.
-    let conventional = matches!(name.as_str(), "template.yaml" | "template.yml" | "template.json")
-        || name.ends_with(".template.json");
+    let conventional = matches!(
+        name.as_str(),
+        "template.yaml" | "template.yml" | "template.json"
+    ) || name.ends_with(".template.json");
     (explicit || conventional).then_some(Format::CloudFormation)
 }
 
 fn candidate(name: &str) -> bool {
     let lower = name.to_lowercase();
-    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json") || lower.ends_with(".template")
+    lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || lower.ends_with(".json")
+        || lower.ends_with(".template")
 }
 
 fn stack_name(rel: &str) -> String {
     let path = Path::new(rel);
-    let file = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let file = file.trim_end_matches(".template").to_owned();
-    let generic = matches!(file.as_str(), "template" | "serverless" | "plan" | "tfplan" | "packaged");
+    let generic = matches!(
+        file.as_str(),
+        "template" | "serverless" | "plan" | "tfplan" | "packaged"
+    );
     let parent = path
         .parent()
         .and_then(Path::file_name)
@@ -102,7 +120,13 @@ fn stack_name(rel: &str) -> String {
     };
     let mut name: String = base
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         name.insert_str(0, "stack-");
@@ -115,7 +139,9 @@ fn relative(path: &Path, root: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let text = rel.to_string_lossy().replace('\\', "/");
     if text.is_empty() {
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     } else {
         text
     }
@@ -130,10 +156,23 @@ pub(crate) fn find(path: &Path) -> Result<Vec<Found>, TemplateError> {
     if meta.is_file() {
         // Relative to the working directory when under it, so SARIF paths match the repository.
         let cwd = std::env::current_dir().unwrap_or_default();
-        let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-        let rel = if absolute.starts_with(&cwd) { relative(&absolute, &cwd) } else { path.display().to_string() };
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            cwd.join(path)
+        };
+        let rel = if absolute.starts_with(&cwd) {
+            relative(&absolute, &cwd)
+        } else {
+            path.display().to_string()
+        };
         let format = sniff(path, true).unwrap_or(Format::CloudFormation);
-        return Ok(vec![Found { path: path.to_path_buf(), stack: stack_name(&rel), rel, format }]);
+        return Ok(vec![Found {
+            path: path.to_path_buf(),
+            stack: stack_name(&rel),
+            rel,
+            format,
+        }]);
     }
     let mut out = Vec::new();
     let mut stack = vec![path.to_path_buf()];
@@ -150,14 +189,20 @@ pub(crate) fn find(path: &Path) -> Result<Vec<Found>, TemplateError> {
             if seen > MAX_FILES {
                 return Err(TemplateError::Read {
                     path: path.display().to_string(),
-                    message: format!("more than {MAX_FILES} files below it: name the template directories instead"),
+                    message: format!(
+                        "more than {MAX_FILES} files below it: name the template directories instead"
+                    ),
                 });
             }
             let name = entry.file_name().to_string_lossy().into_owned();
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             let child = entry.path();
             if kind.is_dir() {
-                if !SKIP_DIRS.contains(&name.as_str()) && !name.starts_with('.') || name == "cdk.out" {
+                if !SKIP_DIRS.contains(&name.as_str()) && !name.starts_with('.')
+                    || name == "cdk.out"
+                {
                     stack.push(child);
                 }
                 continue;
@@ -166,12 +211,24 @@ pub(crate) fn find(path: &Path) -> Result<Vec<Found>, TemplateError> {
                 continue;
             }
             // CDK's own manifests are not templates.
-            if name == "manifest.json" || name == "tree.json" || name.ends_with(".assets.json") || name == "cdk.json" || name == "package.json" || name == "package-lock.json" || name == "tsconfig.json" {
+            if name == "manifest.json"
+                || name == "tree.json"
+                || name.ends_with(".assets.json")
+                || name == "cdk.json"
+                || name == "package.json"
+                || name == "package-lock.json"
+                || name == "tsconfig.json"
+            {
                 continue;
             }
             if let Some(format) = sniff(&child, false) {
                 let rel = relative(&child, path);
-                out.push(Found { stack: stack_name(&rel), path: child, rel, format });
+                out.push(Found {
+                    stack: stack_name(&rel),
+                    path: child,
+                    rel,
+                    format,
+                });
             }
         }
     }

@@ -22,8 +22,8 @@ mod yaml;
 use crate::collect::Fingerprinter;
 use build::{Builder, Collected};
 use faascan_checks::model::{
-    Account, ApiGatewayAccount, Attr, CallStats, Gap, GapKind, IamInventory,
-    INVENTORY_SCHEMA_VERSION, Inventory, RegionInventory, S3Inventory, Throttle,
+    Account, ApiGatewayAccount, Attr, CallStats, Gap, GapKind, INVENTORY_SCHEMA_VERSION,
+    IamInventory, Inventory, RegionInventory, S3Inventory, Throttle,
 };
 use locate::Format;
 use rayon::prelude::*;
@@ -129,15 +129,16 @@ fn read_one(
     fingerprints: &Fingerprinter,
     now: OffsetDateTime,
 ) -> Result<Collected, TemplateError> {
-    let text = read_text(&f.path, &f.rel)?;
+    let shown = f.path.display().to_string();
+    let text = read_text(&f.path, &shown)?;
     let syntax = |e: yaml::SyntaxError| TemplateError::Syntax {
-        file: f.rel.clone(),
+        file: shown.clone(),
         line: e.line,
         column: e.column,
         message: e.message,
     };
     let shape = |e: cfn::ShapeError| TemplateError::Syntax {
-        file: f.rel.clone(),
+        file: shown.clone(),
         line: e.pos.line,
         column: e.pos.column,
         message: e.message,
@@ -146,7 +147,7 @@ fn read_one(
         Format::Terraform => {
             terraform::read(&text, f, options, fingerprints, now).map_err(|(line, message)| {
                 TemplateError::Syntax {
-                    file: f.rel.clone(),
+                    file: shown.clone(),
                     line,
                     column: 1,
                     message,
@@ -171,7 +172,9 @@ fn read_text(path: &Path, rel: &str) -> Result<String, TemplateError> {
         path: rel.to_owned(),
         message,
     };
-    let size = std::fs::metadata(path).map_err(|e| read(e.to_string()))?.len();
+    let size = std::fs::metadata(path)
+        .map_err(|e| read(e.to_string()))?
+        .len();
     if size > MAX_FILE_BYTES {
         return Err(read(format!(
             "{size} bytes: larger than the {MAX_FILE_BYTES}-byte limit for a template"
@@ -180,7 +183,11 @@ fn read_text(path: &Path, rel: &str) -> Result<String, TemplateError> {
     let bytes = std::fs::read(path).map_err(|e| read(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
         TemplateError::Syntax {
             file: rel.to_owned(),
             line: u32::try_from(line).unwrap_or(u32::MAX),
@@ -212,7 +219,10 @@ fn cloudformation(
                 .any(|i| i.as_str().is_some_and(|s| s.starts_with("AWS::Serverless")))
         })
         .unwrap_or(false)
-        || base.resources.iter().any(|r| r.kind.starts_with("AWS::Serverless::"));
+        || base
+            .resources
+            .iter()
+            .any(|r| r.kind.starts_with("AWS::Serverless::"));
     if !is_sam {
         return Ok(base);
     }

@@ -169,7 +169,9 @@ impl Node {
             Kind::Null => Value::Null,
             Kind::Bool(b) => Value::Bool(*b),
             Kind::Str(s) => Value::String(s.clone()),
-            Kind::Seq(items) => Value::Array(items.iter().map(|n| n.to_json_at(depth + 1)).collect()),
+            Kind::Seq(items) => {
+                Value::Array(items.iter().map(|n| n.to_json_at(depth + 1)).collect())
+            }
             Kind::Map(entries) => Value::Object(
                 entries
                     .iter()
@@ -331,7 +333,9 @@ fn parse_inner(text: &str) -> Result<Node, SyntaxError> {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 nodes += 1;
-                let typed = tag.as_ref().and_then(|t| intrinsic_key(&t.handle, &t.suffix));
+                let typed = tag
+                    .as_ref()
+                    .and_then(|t| intrinsic_key(&t.handle, &t.suffix));
                 let kind = match style {
                     ScalarStyle::Plain if tag.is_none() => plain_scalar(&value),
                     _ => Kind::Str(value.into_owned()),
@@ -345,7 +349,10 @@ fn parse_inner(text: &str) -> Result<Node, SyntaxError> {
             }
             Event::SequenceStart(anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(error(pos, format!("nesting deeper than {MAX_DEPTH} levels")));
+                    return Err(error(
+                        pos,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    ));
                 }
                 stack.push(Frame::Seq {
                     pos,
@@ -357,7 +364,10 @@ fn parse_inner(text: &str) -> Result<Node, SyntaxError> {
             }
             Event::MappingStart(anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(error(pos, format!("nesting deeper than {MAX_DEPTH} levels")));
+                    return Err(error(
+                        pos,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    ));
                 }
                 stack.push(Frame::Map {
                     pos,
@@ -447,15 +457,19 @@ mod tests {
 
     #[test]
     fn short_forms_become_long_forms_with_positions() {
-        let node = parse("A:\n  B: !Ref X\n  C: !GetAtt R.Arn\n  D: !Sub\n    - '${a}'\n    - a: 1\n")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let node =
+            parse("A:\n  B: !Ref X\n  C: !GetAtt R.Arn\n  D: !Sub\n    - '${a}'\n    - a: 1\n")
+                .unwrap_or_else(|e| panic!("{e}"));
         let b = node.path("A.B").unwrap_or_else(|| panic!("no B"));
         assert_eq!(b.get("Ref").and_then(Node::as_str), Some("X"));
         assert_eq!(b.pos, Pos { line: 2, column: 6 });
         let c = node.path("A.C").unwrap_or_else(|| panic!("no C"));
         assert_eq!(c.get("Fn::GetAtt").and_then(Node::as_str), Some("R.Arn"));
         let d = node.path("A.D").unwrap_or_else(|| panic!("no D"));
-        assert_eq!(d.get("Fn::Sub").and_then(Node::as_seq).map(<[Node]>::len), Some(2));
+        assert_eq!(
+            d.get("Fn::Sub").and_then(Node::as_seq).map(<[Node]>::len),
+            Some(2)
+        );
     }
 
     #[test]
@@ -472,20 +486,30 @@ mod tests {
 
     #[test]
     fn errors_have_lines_and_hostile_input_is_bounded() {
-        let err = parse("a: b\nc: [1, 2\nd: e\n").err().unwrap_or_else(|| panic!("parsed"));
+        let err = parse("a: b\nc: [1, 2\nd: e\n")
+            .err()
+            .unwrap_or_else(|| panic!("parsed"));
         assert!(err.line >= 2, "{err}");
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
         assert!(parse(&deep).is_err());
         let mut laughs = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            laughs.push_str(&format!("b{i}: &b{i} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n", p = if i == 0 { "a".to_owned() } else { format!("b{}", i - 1) }));
+            laughs.push_str(&format!(
+                "b{i}: &b{i} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n",
+                p = if i == 0 {
+                    "a".to_owned()
+                } else {
+                    format!("b{}", i - 1)
+                }
+            ));
         }
         assert!(parse(&laughs).is_err(), "alias expansion is bounded");
     }
 
     #[test]
     fn merge_keys_and_anchors() {
-        let node = parse("d: &d {x: 1, y: 2}\ne:\n  <<: *d\n  y: 3\n").unwrap_or_else(|e| panic!("{e}"));
+        let node =
+            parse("d: &d {x: 1, y: 2}\ne:\n  <<: *d\n  y: 3\n").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(node.path("e.x").and_then(Node::as_str), Some("1"));
         assert_eq!(node.path("e.y").and_then(Node::as_str), Some("3"));
     }
