@@ -109,9 +109,15 @@ pub(crate) fn load(paths: &[PathBuf], options: &Options<'_>) -> Result<Loaded, T
         0 => {}
         1 => return Err(TemplateError::Many(errors.remove(0))),
         n => {
+            let shown = errors.len().min(20);
+            let more = if n > shown {
+                format!("\n... and {} more", n - shown)
+            } else {
+                String::new()
+            };
             return Err(TemplateError::Many(format!(
-                "{n} templates could not be read:\n{}",
-                errors.join("\n")
+                "{n} templates could not be read:\n{}{more}",
+                errors[..shown].join("\n")
             )));
         }
     }
