@@ -107,9 +107,25 @@ pub(crate) struct ExplainArgs {
 pub(crate) struct InventoryArgs {
     #[command(flatten)]
     pub(crate) target: TargetArgs,
+    #[command(flatten)]
+    pub(crate) templates: TemplateArgs,
     /// Write to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     pub(crate) output: Option<PathBuf>,
+}
+
+/// Templates instead of the live account (no AWS calls).
+#[derive(Debug, Clone, Args)]
+pub(crate) struct TemplateArgs {
+    /// Read the inventory from templates instead of the account: a CloudFormation/SAM
+    /// template, serverless.yml, CDK cdk.out directory, Terraform plan JSON, or a directory
+    /// searched for them. Repeat for several.
+    #[arg(long = "template", value_name = "PATH", help_heading = "Input")]
+    pub(crate) templates: Vec<PathBuf>,
+    /// A template parameter (or Serverless `opt:`/`param:` variable): KEY=VALUE. Also
+    /// AWS::AccountId (default 123456789012) and AWS::Region. Repeat for several.
+    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = crate::template::parse_parameter, help_heading = "Input")]
+    pub(crate) parameters: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -119,6 +135,8 @@ pub(crate) struct ScanArgs {
     /// Audit a saved inventory instead of the live account (no AWS calls).
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     pub(crate) inventory: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) templates: TemplateArgs,
     /// Output format; repeat (with --output-dir) for several.
     #[arg(long, value_enum, default_values_t = [Format::Table], help_heading = "Output")]
     pub(crate) format: Vec<Format>,

@@ -473,6 +473,7 @@ pub(crate) async fn collect(
         regions,
         gaps,
         calls: clients.counter.stats(),
+        sources: Default::default(),
     })
 }
 
