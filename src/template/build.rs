@@ -299,6 +299,7 @@ impl<'t> Builder<'t> {
                 line: pos.line,
                 column: pos.column,
                 logical_id: logical.to_owned(),
+                module_source: None,
                 attributes,
             },
         );
@@ -893,6 +894,20 @@ impl<'t> Builder<'t> {
             }
             .to_owned()
         });
+        // Lambda's defaults (3 s, 128 MB) only where nothing is set: a value that could not be
+        // resolved is not reported, so the timeout check says unknown rather than pass.
+        let mut number = |prop: &str, default: i32| match t.prop(r, prop) {
+            None => Some(default),
+            Some(n) => {
+                let value = int(Some(&n));
+                if value.is_none() {
+                    self.unresolved("lambda", &arn, prop, &n);
+                }
+                value
+            }
+        };
+        let timeout_seconds = number("Timeout", 3);
+        let memory_mb = number("MemorySize", 128);
         let mut tags = tags_of(t.prop(r, "Tags").as_ref());
         self.stack_tags(&r.logical, &mut tags);
         let plain = |n: Option<Node>| n.and_then(|n| n.as_str().map(str::to_owned));
@@ -903,8 +918,8 @@ impl<'t> Builder<'t> {
             runtime: plain(t.prop(r, "Runtime")),
             handler: plain(t.prop(r, "Handler")),
             role_arn,
-            timeout_seconds: int(t.prop(r, "Timeout").as_ref()).or(Some(3)),
-            memory_mb: int(t.prop(r, "MemorySize").as_ref()).or(Some(128)),
+            timeout_seconds,
+            memory_mb,
             architectures: {
                 let a = strings(t.prop(r, "Architectures").as_ref());
                 if a.is_empty() {
