@@ -403,3 +403,434 @@ fn every_output_format_renders() {
         "--fail-on gates a pull request"
     );
 }
+
+/// The column of `"address":"ADDRESS"` in a plan printed on one line (as `terraform show
+/// -json` prints it).
+fn address_column(plan: &str, address: &str) -> u64 {
+    let text = std::fs::read_to_string(fixture(plan)).unwrap();
+    let needle = format!("\"address\":{}", serde_json::to_string(address).unwrap());
+    text.find(&needle).unwrap() as u64 + 1
+}
+
+#[test]
+fn terraform_plan_bad_ok_and_unknown() {
+    // A plan shaped as `terraform show -json` writes it (format 1.2): every resource is new,
+    // so ARNs, ids and whatever references them are known only after apply.
+    let r = report(&["--template", &fixture("terraform")]);
+    let f = |name: &str| format!(":function:{name}");
+    let expect = [
+        (
+            "lambda-function-url-unauthenticated",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        (
+            "lambda-function-url-unauthenticated",
+            f("ok-private-fn"),
+            "pass",
+        ),
+        (
+            "lambda-function-url-cors-wildcard",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        ("lambda-function-public-policy", f("bad-public-fn"), "fail"),
+        ("lambda-function-env-secrets", f("bad-public-fn"), "fail"),
+        ("lambda-function-env-secrets", f("ok-private-fn"), "pass"),
+        (
+            "lambda-function-env-secrets",
+            f("unknown-env-fn"),
+            "unknown",
+        ),
+        (
+            "lambda-function-no-reserved-concurrency",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        (
+            "lambda-function-no-reserved-concurrency",
+            f("ok-private-fn"),
+            "pass",
+        ),
+        (
+            "lambda-function-no-reserved-concurrency",
+            f("unknown-env-fn"),
+            "unknown",
+        ),
+        (
+            "lambda-function-runtime-deprecated",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        ("lambda-function-timeout-max", f("bad-public-fn"), "fail"),
+        ("lambda-function-timeout-max", f("ok-private-fn"), "pass"),
+        (
+            "lambda-function-tracing-disabled",
+            f("ok-private-fn"),
+            "pass",
+        ),
+        (
+            "lambda-function-tracing-disabled",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        // The role ARN is known only after apply: joined through `aws_iam_role.exec.arn`.
+        ("lambda-function-role-missing", f("ok-private-fn"), "pass"),
+        (
+            "path-public-function-privileged-role",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        (
+            "path-public-function-privileged-role",
+            f("ok-private-fn"),
+            "pass",
+        ),
+        ("iam-role-admin-access", ":role/tf-admin".to_owned(), "fail"),
+        ("iam-role-admin-access", ":role/tf-exec".to_owned(), "pass"),
+        (
+            "iam-role-admin-access",
+            ":role/tf-unknown-policy".to_owned(),
+            "unknown",
+        ),
+        (
+            "iam-role-service-wildcard",
+            ":role/tf-s3-wildcard".to_owned(),
+            "fail",
+        ),
+        (
+            "iam-role-service-wildcard",
+            ":role/tf-exec".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-public-policy",
+            ":::tf-bad-public-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "s3-bucket-public-policy",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-public-policy",
+            ":::tf-unknown-policy-bucket".to_owned(),
+            "unknown",
+        ),
+        (
+            "s3-bucket-public-acl",
+            ":::tf-bad-public-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "s3-bucket-public-access-block-disabled",
+            ":::tf-bad-public-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "s3-bucket-public-access-block-disabled",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-acl-enabled",
+            ":::tf-bad-public-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "s3-bucket-versioning-disabled",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-versioning-disabled",
+            ":::tf-logs-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "s3-bucket-not-kms-encrypted",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-logging-disabled",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-no-tls-enforcement",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-no-tls-enforcement",
+            ":::tf-bad-public-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-stage-tracing-disabled",
+            "/stages/prod".to_owned(),
+            "pass",
+        ),
+        (
+            "apigateway-stage-tracing-disabled",
+            "/stages/dev".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-stage-no-throttling",
+            "/stages/prod".to_owned(),
+            "pass",
+        ),
+        (
+            "apigateway-stage-no-throttling",
+            "/stages/dev".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-stage-no-usage-plan",
+            "/stages/prod".to_owned(),
+            "pass",
+        ),
+        (
+            "apigateway-stage-no-usage-plan",
+            "/stages/dev".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "/methods/GET".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "/methods/POST".to_owned(),
+            "pass",
+        ),
+        (
+            "apigateway-http-stage-no-throttling",
+            "/stages/$default".to_owned(),
+            "pass",
+        ),
+    ];
+    for (check, suffix, want) in &expect {
+        assert_eq!(&status(&r, check, suffix), want, "{check} on *{suffix}");
+    }
+    // Routes: the open one fails, the JWT one passes (ids are made up, so by count).
+    let routes: Vec<&str> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["check_id"] == "apigateway-route-unauthenticated")
+        .map(|x| x["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(routes.len(), 2, "{routes:?}");
+    assert!(
+        routes.contains(&"fail") && routes.contains(&"pass"),
+        "{routes:?}"
+    );
+    let keys: Vec<&str> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["check_id"] == "kms-key-rotation-disabled")
+        .map(|x| x["status"].as_str().unwrap())
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["fail", "pass", "unknown"], "{keys:?}");
+    // The region is the provider's; unknown values are gaps naming the resource address.
+    assert_eq!(r["regions"][0], "eu-west-1");
+    let gaps: Vec<&str> = r["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["message"].as_str().unwrap())
+        .collect();
+    for address in [
+        "aws_lambda_function.unknown_env.reserved_concurrent_executions is known only after apply",
+        "aws_lambda_function.unknown_env.environment[0].variables.QUEUE_URL",
+        "aws_iam_role_policy.jobs.policy",
+        "aws_s3_bucket_policy.unknown_policy.policy",
+        "aws_kms_key.unknown.enable_key_rotation",
+    ] {
+        assert!(
+            gaps.iter()
+                .any(|m| m.contains(address) && m.contains("plan.json:1:")),
+            "{address}: {gaps:?}"
+        );
+    }
+}
+
+#[test]
+fn terraform_locations_are_the_plan_file_and_the_address() {
+    let inv = inventory(&["--template", &fixture("terraform")]);
+    let function = &inv["sources"]["arn:aws:lambda:eu-west-1:123456789012:function:bad-public-fn"];
+    assert_eq!(function["file"], "plan.json");
+    assert_eq!(function["logical_id"], "aws_lambda_function.bad_public");
+    assert_eq!(function["line"], 1, "terraform show -json prints one line");
+    assert_eq!(
+        function["column"].as_u64().unwrap(),
+        address_column("terraform/plan.json", "aws_lambda_function.bad_public")
+    );
+    // The URL is located at the aws_lambda_function_url resource.
+    assert_eq!(
+        function["attributes"]["function_url"]["column"]
+            .as_u64()
+            .unwrap(),
+        address_column("terraform/plan.json", "aws_lambda_function_url.bad_public")
+    );
+    let bucket = &inv["sources"]["arn:aws:s3:::tf-bad-public-bucket"];
+    assert_eq!(bucket["logical_id"], "aws_s3_bucket.bad_public");
+    assert!(
+        bucket["attributes"]["policy"]["column"].as_u64().unwrap()
+            >= address_column("terraform/plan.json", "aws_s3_bucket_policy.bad_public"),
+        "{bucket}"
+    );
+    assert!(bucket.get("module_source").is_none());
+    assert!(
+        !inv.to_string().contains("ghp_0123"),
+        "an environment value leaked"
+    );
+}
+
+#[test]
+fn terraform_modules_variables_and_known_identifiers() {
+    // Pretty-printed (`terraform show -json plan | jq .`): lines are real lines.
+    let out = faascan(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--template",
+            &fixture("terraform-modules"),
+        ],
+        &[],
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = |name: &str| format!(":function:{name}");
+    // ARNs the plan knows (a function that exists) give the account; the provider's region
+    // comes from `var.region`.
+    assert_eq!(r["account"], "111122223333");
+    assert_eq!(r["regions"][0], "eu-central-1");
+    for (check, suffix, want) in [
+        // role = var.role_arn, set by the module call to aws_iam_role.shared.arn
+        ("lambda-function-role-missing", f("orders-handler"), "pass"),
+        // role = aws_iam_role.workers[each.key].arn
+        ("lambda-function-role-missing", f("tf-worker-a"), "pass"),
+        ("lambda-function-role-missing", f("legacy-fn"), "pass"),
+        (
+            "lambda-function-url-unauthenticated",
+            f("orders-handler"),
+            "fail",
+        ),
+        // function_name = module.api.function_name
+        ("lambda-function-public-policy", f("orders-handler"), "fail"),
+        ("lambda-function-runtime-deprecated", f("legacy-fn"), "fail"),
+        (
+            "iam-role-admin-access",
+            ":role/tf-worker-a".to_owned(),
+            "fail",
+        ),
+        (
+            "iam-role-admin-access",
+            ":role/tf-worker-b".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-public-access-block-disabled",
+            ":::tf-mod-eu".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-public-access-block-disabled",
+            ":::tf-mod-us".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "/restapis/a1b2c3d4e5/resources/2ajrcujsjc/methods/ANY".to_owned(),
+            "fail",
+        ),
+    ] {
+        assert_eq!(status(&r, check, &suffix), want, "{check} on *{suffix}");
+    }
+    let gaps: Vec<(&str, &str)> = r["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["error_code"].as_str().unwrap(),
+                g["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        gaps.iter()
+            .any(|(code, m)| *code == "UnsupportedResourceType"
+                && m.contains("aws_iam_access_key.ci")
+                && m.contains("tfplan.json:")),
+        "{gaps:?}"
+    );
+    assert!(
+        !gaps.iter().any(|(_, m)| m.contains("aws_sns_topic")),
+        "out of scope: counted, not a gap"
+    );
+
+    let inv = inventory(&["--template", &fixture("terraform-modules")]);
+    let sources = inv["sources"].as_object().unwrap();
+    let text = std::fs::read_to_string(fixture("terraform-modules/tfplan.json")).unwrap();
+    let line_of = |address: &str| {
+        let needle = format!("\"address\": {}", serde_json::to_string(address).unwrap());
+        text[..text.find(&needle).unwrap()].matches('\n').count() as u64 + 1
+    };
+    let orders = &sources["arn:aws:lambda:eu-central-1:111122223333:function:orders-handler"];
+    assert_eq!(orders["logical_id"], "module.api.aws_lambda_function.this");
+    assert_eq!(orders["module_source"], "./modules/api");
+    assert_eq!(
+        orders["line"].as_u64().unwrap(),
+        line_of("module.api.aws_lambda_function.this")
+    );
+    assert_eq!(
+        sources["arn:aws:s3:::tf-mod-api-logs"]["module_source"], "./modules/api/bucket",
+        "a nested local module is relative to its parent"
+    );
+    assert_eq!(
+        sources["arn:aws:s3:::tf-mod-us"]["logical_id"],
+        "module.buckets[\"us\"].aws_s3_bucket.this"
+    );
+    assert!(
+        sources["arn:aws:s3:::tf-mod-us"]["module_source"]
+            .as_str()
+            .unwrap()
+            .starts_with("git::")
+    );
+}
+
+#[test]
+fn malformed_plans_exit_2_with_the_line() {
+    let out = faascan(&["scan", "--template", &fixture("malformed-plan")], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("malformed-plan/plan.json:8:") && err.contains("not valid JSON"),
+        "{err}"
+    );
+    let dir = std::env::temp_dir().join(format!("faascan-tf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"format_version":"2.0","terraform_version":"9.0.0","planned_values":{}}"#,
+    )
+    .unwrap();
+    let out = faascan(&["scan", "--template", plan.to_str().unwrap()], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("format_version \"2.0\""), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -42,6 +42,8 @@ pub(crate) struct Collected {
     /// Resource types outside what faascan audits, with a count.
     pub(crate) skipped: BTreeMap<String, usize>,
     pub(crate) regions: BTreeSet<String>,
+    /// The account a source names itself (a Terraform plan's known ARNs), if any.
+    pub(crate) account: Option<String>,
 }
 
 impl Collected {
@@ -70,6 +72,9 @@ impl Collected {
             *self.skipped.entry(k).or_default() += v;
         }
         self.regions.extend(other.regions);
+        if self.account.is_none() {
+            self.account = other.account;
+        }
     }
 }
 

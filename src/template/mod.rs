@@ -267,6 +267,7 @@ fn assemble(
         .parameters
         .get("AWS::AccountId")
         .cloned()
+        .or_else(|| c.account.clone())
         .unwrap_or_else(|| ACCOUNT.to_owned());
     // Roles named by functions but defined in no scanned template: IAM was only partly read.
     let role_arns: BTreeSet<&str> = c.roles.iter().map(|r| r.arn.as_str()).collect();

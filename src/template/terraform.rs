@@ -135,7 +135,8 @@ pub(crate) fn read(
         .or_else(|| plan.provider_region())
         .or_else(|| plan.known_arn_part(3))
         .unwrap_or_else(|| "us-east-1".to_owned());
-    let account = plan.known_arn_part(4).unwrap_or_else(|| ACCOUNT.to_owned());
+    let inferred = plan.known_arn_part(4);
+    let account = inferred.clone().unwrap_or_else(|| ACCOUNT.to_owned());
     let partition = plan.known_arn_part(1).unwrap_or_else(|| "aws".to_owned());
 
     let mut converted = Converted::default();
@@ -165,6 +166,9 @@ pub(crate) fn read(
     let resources = fold(&preliminary, converted);
     let template = new_template(resources);
     let mut out = Builder::new(&template, fingerprints, now, false).build();
+    if !options.parameters.contains_key("AWS::AccountId") {
+        out.account = inferred;
+    }
 
     for i in unsupported {
         let inst = &plan.instances[i];
