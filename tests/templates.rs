@@ -834,3 +834,375 @@ fn malformed_plans_exit_2_with_the_line() {
     assert!(err.contains("format_version \"2.0\""), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A result of a hand-built live report.
+fn live_result(
+    severities: &std::collections::HashMap<String, String>,
+    check: &str,
+    status: &str,
+    (arn, kind, name): (&str, &str, &str),
+) -> Value {
+    serde_json::json!({
+        "check_id": check,
+        "status": status,
+        "severity": severities[check],
+        "resource": {
+            "arn": arn, "kind": kind, "name": name,
+            "region": "us-east-1", "account": "111122223333"
+        },
+        "findings": [],
+        "fingerprint": format!("{:016x}", arn.len() * 7919 + check.len()),
+    })
+}
+
+#[test]
+fn template_and_live_side_by_side() {
+    let dir = std::env::temp_dir().join(format!("faascan-drift-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let template = report(&["--template", &fixture("sam")]);
+    let severities: std::collections::HashMap<String, String> = template["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["check_id"].as_str().unwrap().to_owned(),
+                r["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let template_path = dir.join("template.json");
+    std::fs::write(&template_path, template.to_string()).unwrap();
+
+    // The stack as deployed (`orders-prod`, account 111122223333), hand-built: CloudFormation
+    // generated the names not set in the template, tagged what it tags, and some settings
+    // were changed by hand since.
+    let api = "arn:aws:apigateway:us-east-1::/restapis/live123abc";
+    let fn_arn = |name: &str| format!("arn:aws:lambda:us-east-1:111122223333:function:{name}");
+    let (bad_fn, ok_fn, env_fn, debug_fn, other_fn) = (
+        fn_arn("bad-public-url-prod"),
+        fn_arn("ok-function"),
+        fn_arn("unknown-env"),
+        fn_arn("orders-prod-DebugFunction-ABCDEF123456"),
+        fn_arn("other-stack-fn"),
+    );
+    let ok_role = "arn:aws:iam::111122223333:role/orders-prod-OkFunctionRole-1A2B3C4D5E6F";
+    let bad_role = "arn:aws:iam::111122223333:role/orders-prod-BadPublicUrlFunctionR-9Z8Y7X6W5V4U";
+    let ok_bucket = "arn:aws:s3:::orders-prod-okbucket-1x2y3z4w5v6u";
+    let bad_key = "arn:aws:kms:us-east-1:111122223333:key/1111aaaa-2222-bbbb-3333-cccc4444dddd";
+    let get = format!("{api}/resources/l1ve01/methods/GET");
+    let post = format!("{api}/resources/l1ve02/methods/POST");
+    let delete = format!("{api}/resources/l1ve01/methods/DELETE");
+    let stage = format!("{api}/stages/Prod");
+    let r = |check, status, resource| live_result(&severities, check, status, resource);
+    let results = vec![
+        r(
+            "lambda-function-url-unauthenticated",
+            "fail",
+            (&bad_fn, "function-url", "bad-public-url-prod"),
+        ),
+        // AuthType changed to NONE in the console.
+        r(
+            "lambda-function-url-unauthenticated",
+            "fail",
+            (&ok_fn, "function-url", "ok-function"),
+        ),
+        r(
+            "lambda-function-no-reserved-concurrency",
+            "fail",
+            (&ok_fn, "lambda-function", "ok-function"),
+        ),
+        r(
+            "lambda-function-env-secrets",
+            "fail",
+            (&env_fn, "lambda-function", "unknown-env"),
+        ),
+        r(
+            "lambda-function-tracing-disabled",
+            "fail",
+            (
+                &debug_fn,
+                "lambda-function",
+                "orders-prod-DebugFunction-ABCDEF123456",
+            ),
+        ),
+        r(
+            "lambda-function-tracing-disabled",
+            "fail",
+            (&other_fn, "lambda-function", "other-stack-fn"),
+        ),
+        // An administrator policy attached by hand.
+        r(
+            "iam-role-admin-access",
+            "fail",
+            (
+                ok_role,
+                "iam-role",
+                "orders-prod-OkFunctionRole-1A2B3C4D5E6F",
+            ),
+        ),
+        r(
+            "iam-role-admin-access",
+            "fail",
+            (
+                bad_role,
+                "iam-role",
+                "orders-prod-BadPublicUrlFunctionR-9Z8Y7X6W5V4U",
+            ),
+        ),
+        // The public ACL removed by hand: the next deployment puts it back.
+        r(
+            "s3-bucket-public-acl",
+            "pass",
+            (
+                "arn:aws:s3:::bad-public-bucket",
+                "s3-bucket",
+                "bad-public-bucket",
+            ),
+        ),
+        r(
+            "s3-bucket-versioning-disabled",
+            "pass",
+            (ok_bucket, "s3-bucket", "orders-prod-okbucket-1x2y3z4w5v6u"),
+        ),
+        r(
+            "kms-key-rotation-disabled",
+            "fail",
+            (bad_key, "kms-key", "1111aaaa-2222-bbbb-3333-cccc4444dddd"),
+        ),
+        r(
+            "apigateway-api-public-policy",
+            "pass",
+            (api, "rest-api", "orders-prod"),
+        ),
+        r(
+            "apigateway-method-unauthenticated",
+            "pass",
+            (&get, "rest-api-method", "orders-prod GET /items"),
+        ),
+        r(
+            "apigateway-method-unauthenticated",
+            "fail",
+            (&post, "rest-api-method", "orders-prod POST /open"),
+        ),
+        r(
+            "apigateway-method-unauthenticated",
+            "fail",
+            (&delete, "rest-api-method", "orders-prod DELETE /items"),
+        ),
+        r(
+            "apigateway-stage-tracing-disabled",
+            "pass",
+            (&stage, "rest-api-stage", "orders-prod/Prod"),
+        ),
+    ];
+    let tags =
+        |logical: &str, stack: &str| serde_json::json!({"logical_id": logical, "stack": stack});
+    let live = serde_json::json!({
+        "schema_version": 1,
+        "caller_arn": "arn:aws:sts::111122223333:assumed-role/auditor/ci",
+        "account": "111122223333",
+        "results": results,
+        "identities": {
+            bad_fn.clone(): tags("BadPublicUrlFunction", "orders-prod"),
+            ok_fn.clone(): tags("OkFunction", "orders-prod"),
+            env_fn.clone(): tags("UnknownEnvFunction", "orders-prod"),
+            debug_fn.clone(): tags("DebugFunction", "orders-prod"),
+            other_fn.clone(): tags("Handler", "other-stack"),
+            "arn:aws:s3:::bad-public-bucket": tags("BadBucket", "orders-prod"),
+            ok_bucket: tags("OkBucket", "orders-prod"),
+            bad_key: tags("BadKey", "orders-prod"),
+            api: tags("ServerlessRestApi", "orders-prod"),
+            stage.clone(): tags("ServerlessRestApiProdStage", "orders-prod"),
+        }
+    });
+    let live_path = dir.join("live.json");
+    std::fs::write(&live_path, live.to_string()).unwrap();
+
+    let diff = |args: &[&str]| {
+        let out = faascan(args, &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (t, l) = (template_path.to_str().unwrap(), live_path.to_str().unwrap());
+    // Told apart by which report was read from templates, in either order.
+    let json = diff(&["diff", "--format", "json", l, t]);
+    let d: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        d,
+        serde_json::from_str::<Value>(&diff(&["diff", "--format", "json", t, l])).unwrap()
+    );
+    assert_eq!(d["stacks"][0]["template"], "stack");
+    assert_eq!(d["stacks"][0]["live"], "orders-prod");
+    let entries = |list: &str| -> Vec<(String, String, String, String)> {
+        d[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["check_id"].as_str().unwrap().to_owned(),
+                    e["live"]["arn"].as_str().unwrap().to_owned(),
+                    e["direction"].as_str().unwrap().to_owned(),
+                    e["matched_by"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let drift = entries("drift");
+    let has = |check: &str, arn: &str, direction: &str, by: &str| {
+        drift.contains(&(
+            check.to_owned(),
+            arn.to_owned(),
+            direction.to_owned(),
+            by.to_owned(),
+        ))
+    };
+    assert!(
+        has(
+            "lambda-function-url-unauthenticated",
+            &ok_fn,
+            "fails_live",
+            "logical-id"
+        ),
+        "{drift:?}"
+    );
+    assert!(
+        has(
+            "lambda-function-no-reserved-concurrency",
+            &ok_fn,
+            "fails_live",
+            "logical-id"
+        ),
+        "{drift:?}"
+    );
+    assert!(
+        has(
+            "iam-role-admin-access",
+            ok_role,
+            "fails_live",
+            "generated-name"
+        ),
+        "{drift:?}"
+    );
+    assert!(
+        has(
+            "s3-bucket-public-acl",
+            "arn:aws:s3:::bad-public-bucket",
+            "fails_in_template",
+            "logical-id"
+        ),
+        "{drift:?}"
+    );
+    assert!(
+        has(
+            "apigateway-stage-tracing-disabled",
+            &stage,
+            "fails_in_template",
+            "api"
+        ),
+        "{drift:?}"
+    );
+    assert_eq!(
+        drift.len(),
+        5,
+        "the same verdict on both sides is no drift: {drift:?}"
+    );
+    assert_eq!(
+        entries("undecided"),
+        [(
+            "lambda-function-env-secrets".to_owned(),
+            env_fn.clone(),
+            "unknown_in_template".to_owned(),
+            "logical-id".to_owned()
+        )]
+    );
+    assert!(
+        d["matched"]["generated-name"].as_u64().unwrap() >= 2,
+        "{}",
+        d["matched"]
+    );
+    assert!(
+        d["matched"]["api"].as_u64().unwrap() >= 3,
+        "{}",
+        d["matched"]
+    );
+    let arns = |list: &str| -> Vec<&str> {
+        d[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["arn"].as_str().unwrap())
+            .collect()
+    };
+    let only_live = arns("only_live");
+    assert!(only_live.contains(&debug_fn.as_str()), "{only_live:?}");
+    assert!(
+        only_live.contains(&delete.as_str()),
+        "a method added by hand: {only_live:?}"
+    );
+    assert_eq!(only_live.len(), 2, "{only_live:?}");
+    assert_eq!(
+        d["live_outside_stacks"], 1,
+        "other-stack-fn is not compared"
+    );
+    let only_template: Vec<&str> = d["only_in_template"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["logical_id"].as_str())
+        .collect();
+    assert!(only_template.contains(&"OkKey"), "{only_template:?}");
+    assert!(!only_template.contains(&"BadKey"), "{only_template:?}");
+
+    let text = diff(&["diff", t, l]);
+    assert!(text.contains("stack stack = live orders-prod"), "{text}");
+    assert!(
+        text.contains("lambda-function-url-unauthenticated fails live, passes in the template: lambda-function OkFunction (ok-function)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+ only live: rest-api-method orders-prod DELETE /items"),
+        "{text}"
+    );
+
+    // Two live reports: the ordinary comparison by fingerprint.
+    let plain = diff(&["diff", l, l]);
+    assert!(plain.starts_with("Compared with the baseline"), "{plain}");
+
+    // A Terraform plan has no CloudFormation tags: matched by physical name.
+    let tf = report(&["--template", &fixture("terraform")]);
+    let tf_path = dir.join("tf.json");
+    std::fs::write(&tf_path, tf.to_string()).unwrap();
+    let tf_live = serde_json::json!({
+        "schema_version": 1,
+        "caller_arn": "arn:aws:sts::111122223333:assumed-role/auditor/ci",
+        "account": "111122223333",
+        "results": [
+            r("lambda-function-url-unauthenticated", "pass",
+              (&fn_arn("bad-public-fn"), "function-url", "bad-public-fn")),
+        ],
+    });
+    let tf_live_path = dir.join("tf-live.json");
+    std::fs::write(&tf_live_path, tf_live.to_string()).unwrap();
+    let d: Value = serde_json::from_str(&diff(&[
+        "diff",
+        "--drift",
+        "--format",
+        "json",
+        tf_path.to_str().unwrap(),
+        tf_live_path.to_str().unwrap(),
+    ]))
+    .unwrap();
+    assert_eq!(d["drift"][0]["matched_by"], "name", "{d}");
+    assert_eq!(d["drift"][0]["direction"], "fails_in_template");
+    assert_eq!(
+        d["drift"][0]["template"]["logical_id"],
+        "aws_lambda_function.bad_public"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
