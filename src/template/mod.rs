@@ -4,7 +4,8 @@
 //! check runs unchanged, and `Inventory.sources` says where each resource was declared.
 //!
 //! Made-up values, documented: the account is `123456789012` (override with
-//! `--parameter AWS::AccountId=...`), the region `--region`, else the template's own
+//! `--parameter AWS::AccountId=...`; a Terraform plan that knows the ARNs of existing
+//! resources uses their account), the region `--region`, else the template's own
 //! (Serverless `provider.region`, the Terraform provider), else `us-east-1`; names and ARNs
 //! are those CloudFormation would make (`STACK-LogicalId`), the stack name the template's
 //! directory or file name.
