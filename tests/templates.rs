@@ -617,6 +617,38 @@ fn terraform_plan_bad_ok_and_unknown() {
     for (check, suffix, want) in &expect {
         assert_eq!(&status(&r, check, suffix), want, "{check} on *{suffix}");
     }
+    for (domain, want) in [
+        ("legacy.example.com", "fail"),
+        ("api.example.com", "pass"),
+        ("unknown.example.com", "unknown"),
+    ] {
+        let suffix = format!("/domainnames/{domain}");
+        assert_eq!(
+            status(&r, "apigateway-domain-weak-tls", &suffix),
+            want,
+            "{domain}"
+        );
+    }
+    // Event source mappings, by the queue: one unbounded (its ARN known only after apply,
+    // followed to the queue), one with a maximum concurrency.
+    let mapping = |queue: &str| -> String {
+        let found: Vec<&Value> = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| {
+                x["check_id"] == "lambda-event-source-no-max-concurrency"
+                    && x["resource"]["name"]
+                        .as_str()
+                        .unwrap()
+                        .ends_with(&format!(":sqs:eu-west-1:123456789012:{queue}"))
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{queue}: {found:?}");
+        found[0]["status"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(mapping("tf-jobs"), "fail");
+    assert_eq!(mapping("tf-orders"), "pass");
     // Routes: the open one fails, the JWT one passes (ids are made up, so by count).
     let routes: Vec<&str> = r["results"]
         .as_array()

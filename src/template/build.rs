@@ -1942,6 +1942,18 @@ impl<'t> Builder<'t> {
                 attributes.insert("security_policy".to_owned(), pos_of(n.pos));
             }
             self.locate(&arn, &d.logical, d.pos, attributes);
+            // Without SecurityPolicy, API Gateway applies TLS_1_2; one that could not be
+            // resolved is not reported (the check says unknown).
+            let security_policy = match t.prop(d, "SecurityPolicy") {
+                None => Some("TLS_1_2".to_owned()),
+                Some(n) => match n.as_str() {
+                    Some(s) => Some(s.to_owned()),
+                    None => {
+                        self.unresolved("apigateway", &arn, "SecurityPolicy", &n);
+                        None
+                    }
+                },
+            };
             self.out
                 .domain_names
                 .entry(t.region.clone())
@@ -1950,12 +1962,7 @@ impl<'t> Builder<'t> {
                     name,
                     arn,
                     region: t.region.clone(),
-                    // Without SecurityPolicy, API Gateway applies TLS_1_2 to new REST domains... for
-                    // regional ones; edge domains historically got TLS_1_0: keep what the API says.
-                    security_policy: Some(
-                        t.prop_str(d, "SecurityPolicy")
-                            .unwrap_or_else(|| "TLS_1_2".to_owned()),
-                    ),
+                    security_policy,
                     endpoint_types: strings(t.prop(d, "EndpointConfiguration.Types").as_ref()),
                     certificate_arn: t
                         .prop_str(d, "RegionalCertificateArn")

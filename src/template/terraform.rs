@@ -86,6 +86,15 @@ const HARMLESS: &[&str] = &[
     "aws_s3_bucket_website_configuration",
 ];
 
+/// Types outside faascan's scope read only for the names and ARNs other resources take from
+/// them (an event source's ARN, a queue's URL): Terraform type, CloudFormation type, the name.
+const NAMED: &[(&str, &str, &str)] = &[
+    ("aws_sqs_queue", "AWS::SQS::Queue", "QueueName"),
+    ("aws_sns_topic", "AWS::SNS::Topic", "TopicName"),
+    ("aws_dynamodb_table", "AWS::DynamoDB::Table", "TableName"),
+    ("aws_kinesis_stream", "AWS::Kinesis::Stream", "Name"),
+];
+
 /// Prefixes of the types of the services faascan audits.
 const AUDITED: &[&str] = &[
     "aws_lambda_",
@@ -192,6 +201,11 @@ pub(crate) fn read(
             ),
             request_id: None,
         });
+    }
+    for (tf, cfn, _) in NAMED {
+        if let Some(n) = out.skipped.remove(*cfn) {
+            *skipped.entry((*tf).to_owned()).or_default() += n;
+        }
     }
     for (kind, n) in skipped {
         *out.skipped.entry(kind).or_default() += n;
@@ -735,8 +749,20 @@ impl<'a> Plan<'a> {
             };
             let mut k = Known::default();
             match inst.kind {
-                "aws_lambda_function" | "aws_iam_role" | "aws_iam_user" => {
+                "aws_lambda_function"
+                | "aws_iam_role"
+                | "aws_iam_user"
+                | "aws_sqs_queue"
+                | "aws_sns_topic"
+                | "aws_dynamodb_table"
+                | "aws_kinesis_stream" => {
                     k.arn = known("arn");
+                    // A topic's `Ref` is its ARN, a queue's its URL.
+                    k.reference = match inst.kind {
+                        "aws_sns_topic" => k.arn.clone(),
+                        "aws_sqs_queue" => known("url"),
+                        _ => None,
+                    };
                     if let Some(id) = known("unique_id") {
                         k.attributes.insert("RoleId", id);
                     }
@@ -1105,6 +1131,14 @@ impl<'a> Plan<'a> {
             ("aws_s3_bucket", "bucket_regional_domain_name") => {
                 Some(get_att(pos, address, "RegionalDomainName"))
             }
+            ("aws_sqs_queue", "arn")
+            | ("aws_dynamodb_table", "arn")
+            | ("aws_kinesis_stream", "arn") => arn(),
+            ("aws_sqs_queue", "id" | "url") | ("aws_sns_topic", "arn" | "id") => by_ref(),
+            ("aws_sqs_queue", "name") => Some(get_att(pos, address, "QueueName")),
+            ("aws_dynamodb_table" | "aws_kinesis_stream", "name")
+            | ("aws_dynamodb_table", "id") => by_ref(),
+            ("aws_dynamodb_table", "stream_arn") => Some(get_att(pos, address, "StreamArn")),
             ("aws_kms_key", "id" | "key_id") => by_ref(),
             ("aws_kms_key", "arn") | ("aws_kms_alias", "arn") => arn(),
             ("aws_kms_alias", "name" | "id") => by_ref(),
@@ -1969,6 +2003,13 @@ impl<'a> Plan<'a> {
                     ),
                 );
                 out.push(resource("AWS::ApiGatewayV2::Stage", p));
+            }
+            kind if NAMED.iter().any(|(tf, _, _)| *tf == kind) => {
+                let Some((_, cfn, name)) = NAMED.iter().find(|(tf, _, _)| *tf == kind) else {
+                    return false;
+                };
+                let p = self.props(i, &[(name, "name")]);
+                out.push(resource(cfn, p));
             }
             "aws_wafv2_web_acl_association" => {
                 let p = self.props(
