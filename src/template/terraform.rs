@@ -139,8 +139,10 @@ pub(crate) fn read(
     };
     let plan = Plan::new(text, &root, values);
     let region = options
-        .region
-        .map(str::to_owned)
+        .parameters
+        .get("AWS::Region")
+        .cloned()
+        .or_else(|| options.region.map(str::to_owned))
         .or_else(|| plan.provider_region())
         .or_else(|| plan.known_arn_part(3))
         .unwrap_or_else(|| "us-east-1".to_owned());
