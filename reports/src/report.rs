@@ -33,6 +33,10 @@ pub struct Report {
     pub gaps: Vec<Gap>,
     pub calls: CallStats,
     pub inventory: Vec<SummaryRow>,
+    /// CloudFormation logical ids (and stacks) of the resources, by ARN, for comparing a
+    /// template report with a live one (`faascan diff`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub identities: BTreeMap<String, crate::diff::drift::Identity>,
     /// Suppressions applied, expired and stale (from the configuration file), when any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressions: Option<serde_json::Value>,
@@ -112,6 +116,7 @@ impl Report {
             gaps: inventory.gaps.clone(),
             calls: inventory.calls.clone(),
             inventory: InventorySummary::new(inventory).rows,
+            identities: crate::diff::drift::identities(inventory),
             suppressions: None,
             accounts: Vec::new(),
             diff: None,
@@ -177,6 +182,7 @@ impl Report {
             merged.results.extend(r.results);
             merged.gaps.extend(r.gaps);
             merged.inventory.extend(r.inventory);
+            merged.identities.extend(r.identities);
             for region in r.regions {
                 if !merged.regions.contains(&region) {
                     merged.regions.push(region);
