@@ -300,4 +300,56 @@ mod mocked {
             Some("$default".to_owned())
         );
     }
+
+    /// HTTP API route settings as the API reference shows them
+    /// (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html):
+    /// a setting without throttle fields is "not set" (the account's limit applies), and a
+    /// route that sets only a burst keeps its rate unset, never 0.
+    #[tokio::test]
+    async fn absent_route_throttle_fields_are_not_set() {
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        let apis = mock!(aws_sdk_apigatewayv2::Client::get_apis)
+            .then_output(|| GetApisOutput::builder().items(api("a")).build());
+        let routes = mock!(aws_sdk_apigatewayv2::Client::get_routes)
+            .then_output(|| GetRoutesOutput::builder().build());
+        let integrations = mock!(aws_sdk_apigatewayv2::Client::get_integrations)
+            .then_output(|| GetIntegrationsOutput::builder().build());
+        let stages = mock!(aws_sdk_apigatewayv2::Client::get_stages).then_http_response(|| {
+            let mut response = HttpResponse::new(
+                StatusCode::try_from(200).unwrap_or_else(|_| unreachable!()),
+                SdkBody::from(
+                    r#"{"items":[{"stageName":"$default","autoDeploy":true,
+                    "defaultRouteSettings":{"detailedMetricsEnabled":false},
+                    "routeSettings":{"GET /pets":{"throttlingBurstLimit":10},"GET /":{"detailedMetricsEnabled":true}}}]}"#,
+                ),
+            );
+            response
+                .headers_mut()
+                .insert("Content-Type", "application/json");
+            response
+        });
+        let client = mock_client!(
+            aws_sdk_apigatewayv2,
+            RuleMode::MatchAny,
+            &[&apis, &routes, &integrations, &stages]
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let apis = collect(&cx, &client, "eu-west-1", "aws").await;
+        let apis = apis.known().unwrap_or_else(|| panic!("{apis:?}"));
+        let stages = apis[0]
+            .stages
+            .known()
+            .unwrap_or_else(|| panic!("no stages"));
+        assert_eq!(stages[0].default_route_throttle, None);
+        assert_eq!(
+            stages[0].route_throttles.get("GET /pets"),
+            Some(&Throttle {
+                burst_limit: Some(10),
+                rate_limit: None
+            })
+        );
+        assert!(!stages[0].route_throttles.contains_key("GET /"));
+    }
 }

@@ -12,6 +12,7 @@ mod iam;
 mod kms;
 mod lambda;
 mod paging;
+mod raw;
 pub(crate) mod retry;
 mod s3;
 

@@ -37,18 +37,7 @@ pub(super) async fn collect(
         },
     );
     let buckets = async {
-        let home = clients.s3(&clients.home_region);
-        let site = Site::global(Service::S3, "ListBuckets");
-        // Never send MaxBuckets: some endpoints truncate without a continuation token. AWS
-        // sends one past 10,000 buckets, and the walker follows it.
-        let listed = cx
-            .pages(
-                site,
-                |token| home.list_buckets().set_continuation_token(token).send(),
-                |page| (page.buckets.unwrap_or_default(), page.continuation_token),
-            )
-            .await
-            .listing(cx, "buckets");
+        let listed = list_buckets(cx, &clients.s3(&clients.home_region)).await;
         let listed: Vec<Bucket> = match listed {
             Attr::Known(listed) => listed,
             Attr::Unavailable(gap) => return Attr::Unavailable(gap),
@@ -68,14 +57,44 @@ pub(super) async fn collect(
     }
 }
 
+/// The largest page `ListBuckets` allows.
+const BUCKET_PAGE: i32 = 10_000;
+
+/// Every bucket of the account, page by page. Each request carries `MaxBuckets`: AWS rejects
+/// unpaginated `ListBuckets` calls for accounts allowed more than 10,000 buckets, and only
+/// paginated answers carry each bucket's `BucketRegion`
+/// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/BucketRestrictions.html,
+/// https://docs.aws.amazon.com/AmazonS3/latest/userguide/list-buckets.html). Some emulators
+/// truncate at `MaxBuckets` without a token; at 10,000 that never bites a test account.
+async fn list_buckets(cx: &Ctx, client: &aws_sdk_s3::Client) -> Attr<Vec<Bucket>> {
+    cx.pages(
+        Site::global(Service::S3, "ListBuckets"),
+        |token| {
+            client
+                .list_buckets()
+                .max_buckets(BUCKET_PAGE)
+                .set_continuation_token(token)
+                .send()
+        },
+        |page| (page.buckets.unwrap_or_default(), page.continuation_token),
+    )
+    .await
+    .listing(cx, "buckets")
+}
+
+/// The region `ListBuckets` gave the bucket, if it did.
+fn listed_region(listed: &Bucket) -> Option<&str> {
+    listed.bucket_region().filter(|r| !r.is_empty())
+}
+
 async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) -> S3Bucket {
     let name = listed.name().unwrap_or_default().to_owned();
     let arn = format!("arn:{partition}:s3:::{name}");
     let site = Site::global(Service::S3, "").on(&arn);
 
-    let region = match listed.bucket_region() {
-        Some(region) if !region.is_empty() => Attr::Known(region.to_owned()),
-        _ => {
+    let region = match listed_region(&listed) {
+        Some(region) => Attr::Known(region.to_owned()),
+        None => {
             let home = clients.s3(&clients.home_region);
             cx.known(
                 Site {
@@ -352,5 +371,82 @@ mod tests {
         assert!(!may_be_public(
             r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:*"}]}"#
         ));
+    }
+}
+
+/// `ListBuckets` paged with `MaxBuckets` on every request and the bucket's region taken from
+/// `BucketRegion`. Bodies shaped as the S3 API reference's ListBuckets response
+/// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::Fingerprinter;
+    use aws_sdk_s3::config::retry::RetryConfig;
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+
+    fn xml(body: &'static str) -> HttpResponse {
+        let mut response = HttpResponse::new(
+            StatusCode::try_from(200).unwrap_or_else(|_| unreachable!()),
+            SdkBody::from(body),
+        );
+        response
+            .headers_mut()
+            .insert("Content-Type", "application/xml");
+        response
+    }
+
+    const PAGE_1: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Buckets>
+    <Bucket><BucketRegion>eu-west-1</BucketRegion><CreationDate>2019-12-11T23:32:47+00:00</CreationDate><Name>amzn-s3-demo-bucket</Name></Bucket>
+  </Buckets>
+  <Owner><DisplayName>Account+Name</DisplayName><ID>AIDACKCEVSQ6C2EXAMPLE</ID></Owner>
+  <ContinuationToken>eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==</ContinuationToken>
+</ListAllMyBucketsResult>"#;
+    const PAGE_2: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Buckets>
+    <Bucket><BucketRegion>us-west-2</BucketRegion><CreationDate>2019-11-10T23:32:13+00:00</CreationDate><Name>amzn-s3-demo-bucket1</Name></Bucket>
+  </Buckets>
+  <Owner><DisplayName>Account+Name</DisplayName><ID>AIDACKCEVSQ6C2EXAMPLE</ID></Owner>
+</ListAllMyBucketsResult>"#;
+
+    #[tokio::test]
+    async fn every_page_is_a_paginated_request_and_regions_come_from_the_listing() {
+        let first = mock!(aws_sdk_s3::Client::list_buckets)
+            .match_requests(|r| r.continuation_token().is_none())
+            .then_http_response(|| xml(PAGE_1));
+        let second = mock!(aws_sdk_s3::Client::list_buckets)
+            .match_requests(|r| r.continuation_token().is_some())
+            .then_http_response(|| xml(PAGE_2));
+        let unpaginated = mock!(aws_sdk_s3::Client::list_buckets)
+            .match_requests(|r| r.max_buckets().is_none())
+            .then_http_response(|| xml(PAGE_2));
+        let client = mock_client!(
+            aws_sdk_s3,
+            RuleMode::MatchAny,
+            &[&unpaginated, &first, &second],
+            |b| b.retry_config(RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let listed = list_buckets(&cx, &client).await;
+        let listed = listed.known().unwrap_or_else(|| panic!("{listed:?}"));
+        assert_eq!(unpaginated.num_calls(), 0, "no request without MaxBuckets");
+        assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+        let named: Vec<(&str, Option<&str>)> = listed
+            .iter()
+            .map(|b| (b.name().unwrap_or_default(), listed_region(b)))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("amzn-s3-demo-bucket", Some("eu-west-1")),
+                ("amzn-s3-demo-bucket1", Some("us-west-2"))
+            ]
+        );
+        assert!(cx.take_gaps().is_empty());
     }
 }

@@ -2,7 +2,7 @@
 //! NONE, a public resource policy, or an unauthenticated REST method / HTTP route whose
 //! integration targets the function (aliases and versions resolve to the function).
 
-use crate::apigateway::common::{is_private, stage_throttle, usage_plans_for};
+use crate::apigateway::common::{is_private, plan_throttles, stage_throttle, usage_plans_for};
 use crate::context::Context;
 use crate::lambda::function_public_policy::{invoke_access, url_public};
 use crate::model::listing::{self, Listing};
@@ -278,13 +278,20 @@ fn compute(cx: &Context<'_>) -> Entries {
                     continue;
                 }
             };
-            let throttled = match &api.stages {
+            // A route's own throttle, else the stage's default route throttle (an absent
+            // limit is "not set"), on every stage.
+            let throttled = |route_key: &str| match &api.stages {
                 Attr::Unavailable(gap) => {
                     Throttled::Unknown(blind(format!("the stages of {label}"), gap))
                 }
                 Attr::Known(stages) => {
                     if !stages.is_empty()
-                        && stages.iter().all(|s| s.default_route_throttle.is_some())
+                        && stages.iter().all(|s| {
+                            s.route_throttles
+                                .get(route_key)
+                                .or(s.default_route_throttle.as_ref())
+                                .is_some_and(|t| t.burst_limit.is_some() || t.rate_limit.is_some())
+                        })
                     {
                         Throttled::Yes
                     } else {
@@ -312,7 +319,7 @@ fn compute(cx: &Context<'_>) -> Entries {
                         "route {} on HTTP API {} (no authorization)",
                         route.route_key, api.name
                     ),
-                    throttled: throttled.clone(),
+                    throttled: throttled(&route.route_key),
                 });
             }
         }
@@ -349,7 +356,7 @@ fn rest_throttled<'a>(
         }
         if keyed {
             match usage_plans_for(cx, region, api, stage) {
-                Ok(plans) if plans.iter().any(|p| p.throttle.is_some()) => continue,
+                Ok(plans) if plans.iter().any(|p| plan_throttles(p)) => continue,
                 Ok(_) => {}
                 Err(gap) => {
                     unknown = Some(blind(format!("the usage plans of {}", region.region), gap));
