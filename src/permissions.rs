@@ -66,13 +66,13 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "Lambda",
         "GetPolicy",
         "lambda:GetPolicy",
-        "resource-based policy",
+        "resource-based policy (the function's, and each alias's with the alias as Qualifier)",
     ),
     call(
         "Lambda",
         "GetFunctionUrlConfig",
         "lambda:GetFunctionUrlConfig",
-        "function URL auth type and CORS",
+        "function URL auth type and CORS (the function's, and each alias's)",
     ),
     call(
         "Lambda",
@@ -91,6 +91,18 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "ListEventSourceMappings",
         "lambda:ListEventSourceMappings",
         "event sources and their maximum concurrency",
+    ),
+    call(
+        "Lambda",
+        "ListAliases",
+        "lambda:ListAliases",
+        "each function's aliases (their own policy and URL are read with the alias as Qualifier)",
+    ),
+    call(
+        "Lambda",
+        "GetFunctionConfiguration",
+        "lambda:GetFunctionConfiguration",
+        "the configuration of the published versions an alias or an event source invokes",
     ),
     // IAM (global)
     call(

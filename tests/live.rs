@@ -1445,6 +1445,36 @@ async fn checks_judge_a_seeded_account_exactly() {
         .send()
         .await
         .unwrap();
+    // An alias with its own public policy: AWS keeps one policy per qualifier, so the alias
+    // is open while the function is not (moto shares one document between qualifiers; the
+    // collector keeps each statement with the qualifier its Resource names).
+    let version = lambda
+        .publish_version()
+        .function_name(&f_clean)
+        .send()
+        .await
+        .unwrap()
+        .version()
+        .unwrap()
+        .to_owned();
+    lambda
+        .create_alias()
+        .function_name(&f_clean)
+        .name("live")
+        .function_version(&version)
+        .send()
+        .await
+        .unwrap();
+    lambda
+        .add_permission()
+        .function_name(&f_clean)
+        .qualifier("live")
+        .statement_id("public-alias")
+        .action("lambda:InvokeFunction")
+        .principal("*")
+        .send()
+        .await
+        .unwrap();
     let f_policy = create(
         "c-public-policy",
         narrow.clone(),
@@ -1929,6 +1959,18 @@ async fn checks_judge_a_seeded_account_exactly() {
         ("lambda-function-url-cors-wildcard", "c-clean", "pass"),
         ("lambda-function-public-policy", "c-public-policy", "fail"),
         ("lambda-function-public-policy", "c-clean", "pass"),
+        // The alias's own policy, read with the alias as Qualifier.
+        ("lambda-function-public-policy", "c-clean:live", "fail"),
+        (
+            "lambda-function-cross-account-invoke",
+            "c-clean:live",
+            "pass",
+        ),
+        (
+            "lambda-function-permission-unscoped-source",
+            "c-clean:live",
+            "pass",
+        ),
         (
             "lambda-function-permission-unscoped-source",
             "c-s3-trigger",

@@ -57,7 +57,8 @@ fn function(region: &str, p: &Value) -> Value {
             "environment": {"known": []}, "tags": {"known": {}}, "resource_policy": {"known": null},
             "reserved_concurrency": {"known": 10}, "function_url": {"known": null},
             "code_signing_config_arn": {"known": "arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-1"},
-            "event_invoke_configs": {"known": []}, "event_source_mappings": {"known": []}
+            "event_invoke_configs": {"known": []}, "event_source_mappings": {"known": []},
+            "aliases": {"known": []}, "versions": {"known": []}
         }),
         p,
     )

@@ -205,8 +205,20 @@ fn named_resources(fixture: &serde_json::Value) -> Vec<String> {
     let Some(object) = fixture.as_object() else {
         return names;
     };
+    // Nested kinds judged on their own (a function's aliases) are named resources too.
+    let nested = |item: &serde_json::Value| -> Vec<serde_json::Value> {
+        item.get("aliases")
+            .and_then(|a| a.get("known"))
+            .and_then(serde_json::Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
     for list in object.values().filter_map(serde_json::Value::as_array) {
-        for item in list {
+        let list: Vec<serde_json::Value> = list
+            .iter()
+            .flat_map(|item| std::iter::once(item.clone()).chain(nested(item)))
+            .collect();
+        for item in &list {
             for key in ["name", "id"] {
                 if let Some(name) = item.get(key).and_then(serde_json::Value::as_str)
                     && ["bad-", "ok-", "unknown-", "skip-"]

@@ -10,9 +10,9 @@ use crate::check::{CheckMeta, CheckResult, ResourceKind, ResourceRef};
 use crate::context::Context;
 use crate::model::listing::{self, Listing};
 use crate::model::{
-    ApiKey, Attr, DomainName, Gap, HttpApi, HttpApiRoute, HttpApiStage, IamRole, IamUser, KmsKey,
-    LambdaFunction, RegionInventory, RestApi, RestApiMethod, RestApiResource, RestApiStage,
-    S3Bucket,
+    ApiKey, Attr, DomainName, FunctionUrl, Gap, HttpApi, HttpApiRoute, HttpApiStage, IamRole,
+    IamUser, KmsKey, LambdaAlias, LambdaFunction, RegionInventory, RestApi, RestApiMethod,
+    RestApiResource, RestApiStage, S3Bucket,
 };
 
 /// What a judge yields for one resource: one result, none (the check does not apply), or
@@ -167,6 +167,83 @@ pub(crate) fn functions<'a, Y: Yield>(
         |p, r, a| format!("arn:{p}:lambda:{r}:{a}:function:*"),
         |_, f| judge(f),
     )
+}
+
+/// One invocable qualifier of a function: the function itself (unqualified, `$LATEST`) or one
+/// of its aliases, each with its own resource policy and function URL.
+#[derive(Clone, Copy)]
+pub(crate) struct Invocable<'a> {
+    pub(crate) function: &'a LambdaFunction,
+    /// `None` for the function itself.
+    pub(crate) alias: Option<&'a LambdaAlias>,
+    pub(crate) arn: &'a str,
+    pub(crate) resource_policy: &'a Attr<Option<String>>,
+    pub(crate) function_url: &'a Attr<Option<FunctionUrl>>,
+}
+
+impl<'a> Invocable<'a> {
+    pub(crate) fn of(function: &'a LambdaFunction) -> Self {
+        Invocable {
+            function,
+            alias: None,
+            arn: &function.arn,
+            resource_policy: &function.resource_policy,
+            function_url: &function.function_url,
+        }
+    }
+
+    /// `orders` or `orders:live`, for messages.
+    pub(crate) fn name(&self) -> String {
+        match self.alias {
+            None => self.function.name.clone(),
+            Some(a) => format!("{}:{}", self.function.name, a.name),
+        }
+    }
+}
+
+/// The function and each of its aliases, every function of every scanned region: a check of
+/// a resource policy or a URL judges each qualifier (AWS keeps one of each per qualifier).
+/// The function's own result keeps the unqualified ARN; an alias's names its qualified ARN.
+/// Aliases that could not be listed give one unknown (`...:function:NAME:*`).
+pub(crate) fn invocables<'a, Y: Yield>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    kind: ResourceKind,
+    mut judge: impl FnMut(Invocable<'a>, ResourceRef) -> Y,
+) -> Vec<CheckResult> {
+    functions(cx, meta, |f| {
+        let mut out = Vec::new();
+        judge(Invocable::of(f), cx.function_ref_as(f, kind)).push_into(&mut out);
+        match &f.aliases {
+            Attr::Unavailable(gap) => out.push(meta.unknown(
+                cx.resource(
+                    kind,
+                    &format!("{}:*", f.arn),
+                    &format!("{} (aliases not read)", f.name),
+                    &f.region,
+                ),
+                format!(
+                    "the aliases of {} could not be read, and each has its own policy and URL ({} {}: {}: {})",
+                    f.name, gap.service, gap.operation, gap.error_code, gap.message
+                ),
+                Some(gap),
+            )),
+            Attr::Known(aliases) => {
+                for alias in aliases {
+                    let invocable = Invocable {
+                        function: f,
+                        alias: Some(alias),
+                        arn: &alias.arn,
+                        resource_policy: &alias.resource_policy,
+                        function_url: &alias.function_url,
+                    };
+                    let resource = cx.resource(kind, &alias.arn, &invocable.name(), &f.region);
+                    judge(invocable, resource).push_into(&mut out);
+                }
+            }
+        }
+        out
+    })
 }
 
 /// The gap of a Lambda listing that failed (wholly or partly) in any scanned region: a

@@ -667,6 +667,36 @@ async fn seed() -> (String, String) {
         .await
         .unwrap();
 
+    // An alias on a published version, with its own policy (ListAliases, the qualified
+    // GetPolicy and GetFunctionUrlConfig, and GetFunctionConfiguration of the version).
+    let version = lambda
+        .publish_version()
+        .function_name("fx-url-fn")
+        .send()
+        .await
+        .unwrap()
+        .version()
+        .unwrap()
+        .to_owned();
+    lambda
+        .create_alias()
+        .function_name("fx-url-fn")
+        .name("live")
+        .function_version(&version)
+        .send()
+        .await
+        .unwrap();
+    lambda
+        .add_permission()
+        .function_name("fx-url-fn")
+        .qualifier("live")
+        .statement_id("partner-alias")
+        .action("lambda:InvokeFunction")
+        .principal("999999999999")
+        .send()
+        .await
+        .unwrap();
+
     // S3: one bucket public by policy, one private and encrypted.
     let public = format!("fx-public-{ACCOUNT}");
     let private = format!("fx-private-{ACCOUNT}");

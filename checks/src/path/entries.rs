@@ -7,14 +7,18 @@ use crate::context::Context;
 use crate::lambda::function_public_policy::{invoke_access, url_public};
 use crate::model::listing::{self, Listing};
 use crate::model::{Attr, Gap, HttpApi, HttpApiRoute, LambdaFunction, RegionInventory, RestApi};
+use crate::walk::Invocable;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     /// `function-url`, `public-policy`, `rest-method` or `http-route`.
     pub(crate) kind: &'static str,
-    /// The entry's own ARN (URL, method, route) or the function's for its policy.
+    /// The entry's own ARN (URL, method, route) or the function's (or alias's) for its policy.
     pub(crate) arn: String,
+    /// The alias or version the entry invokes (`None`: the unqualified function, `$LATEST`).
+    /// A published version keeps the role it was published with.
+    pub(crate) qualifier: Option<String>,
     pub(crate) description: String,
     /// Stage throttle, usage plan or WAF in front of it.
     pub(crate) throttled: Throttled,
@@ -55,14 +59,22 @@ impl Entries {
     /// Why "no entry found" does not mean "no entry" for this function, if it does not: its
     /// own URL or policy unread, or a hop of an API that could reach it.
     pub(crate) fn blind_spot(&self, f: &LambdaFunction) -> Option<BlindSpot> {
-        let own = |what: &str, gap: Option<&Gap>| {
+        let own = |what: &str, name: &str, gap: Option<&Gap>| {
             gap.map(|gap| BlindSpot {
-                hop: format!("the {what} of {}", f.name),
+                hop: format!("the {what} of {name}"),
                 gap: gap.clone(),
             })
         };
-        own("function URL", f.function_url.gap())
-            .or_else(|| own("resource policy", f.resource_policy.gap()))
+        own("function URL", &f.name, f.function_url.gap())
+            .or_else(|| own("resource policy", &f.name, f.resource_policy.gap()))
+            .or_else(|| own("aliases", &f.name, f.aliases.gap()))
+            .or_else(|| {
+                f.aliases.known()?.iter().find_map(|a| {
+                    let name = format!("{}:{}", f.name, a.name);
+                    own("function URL", &name, a.function_url.gap())
+                        .or_else(|| own("resource policy", &name, a.resource_policy.gap()))
+                })
+            })
             .or_else(|| self.blind.first().cloned())
     }
 
@@ -84,9 +96,9 @@ impl Entries {
     }
 }
 
-/// The function ARN an integration URI targets, qualifier dropped:
+/// The function ARN an integration URI targets and the alias or version it names, if any:
 /// `arn:aws:apigateway:R:lambda:path/2015-03-31/functions/ARN[:alias]/invocations` or a bare ARN.
-pub(crate) fn integration_function(uri: &str) -> Option<String> {
+pub(crate) fn integration_target(uri: &str) -> Option<(String, Option<String>)> {
     let arn = match uri.split_once("/functions/") {
         Some((_, rest)) => rest.strip_suffix("/invocations").unwrap_or(rest),
         None if uri.starts_with("arn:")
@@ -102,7 +114,8 @@ pub(crate) fn integration_function(uri: &str) -> Option<String> {
         return None;
     }
     let parts: Vec<&str> = arn.split(':').collect();
-    (parts.len() >= 7 && parts[5] == "function").then(|| parts[..7].join(":"))
+    (parts.len() >= 7 && parts[5] == "function")
+        .then(|| (parts[..7].join(":"), parts.get(7).map(|q| (*q).to_owned())))
 }
 
 /// Entries per function ARN, computed once per evaluation.
@@ -144,30 +157,51 @@ fn compute(cx: &Context<'_>) -> Entries {
     let mut map: HashMap<String, Vec<Entry>> = HashMap::new();
     let mut unread: Vec<BlindSpot> = Vec::new();
     for f in cx.inventory.lambda_functions() {
-        // AuthType NONE opens the URL only with a policy granting it to anyone.
-        if let Attr::Known(Some(url)) = &f.function_url
-            && url.auth_type == "NONE"
-            && url_public(cx, f) == Ok(true)
-        {
-            map.entry(f.arn.clone()).or_default().push(Entry {
-                kind: "function-url",
-                arn: f.arn.clone(),
-                description: format!("function URL {} (AuthType NONE)", url.url),
-                throttled: Throttled::No,
-            });
-        }
-        if let Ok(Some(access)) = invoke_access(cx, f)
-            && access.is_public()
-        {
-            map.entry(f.arn.clone()).or_default().push(Entry {
-                kind: "public-policy",
-                arn: f.arn.clone(),
-                description: format!(
-                    "resource policy open to anyone ({})",
-                    access.public_statements.join(", ")
-                ),
-                throttled: Throttled::No,
-            });
+        // The function and each alias: AWS keeps a policy and a URL per qualifier, and an
+        // alias's entry invokes the version the alias points to.
+        let aliases = f.aliases.known().map_or(&[][..], Vec::as_slice);
+        let qualifiers =
+            std::iter::once(Invocable::of(f)).chain(aliases.iter().map(|a| Invocable {
+                function: f,
+                alias: Some(a),
+                arn: &a.arn,
+                resource_policy: &a.resource_policy,
+                function_url: &a.function_url,
+            }));
+        for q in qualifiers {
+            let qualifier = q.alias.map(|a| a.name.clone());
+            // AuthType NONE opens the URL only with a policy granting it to anyone.
+            if let Attr::Known(Some(url)) = q.function_url
+                && url.auth_type == "NONE"
+                && url_public(cx, q.resource_policy) == Ok(true)
+            {
+                map.entry(f.arn.clone()).or_default().push(Entry {
+                    kind: "function-url",
+                    arn: q.arn.to_owned(),
+                    qualifier: qualifier.clone(),
+                    description: format!(
+                        "function URL {} of {} (AuthType NONE)",
+                        url.url,
+                        q.name()
+                    ),
+                    throttled: Throttled::No,
+                });
+            }
+            if let Ok(Some(access)) = invoke_access(cx, q.resource_policy)
+                && access.is_public()
+            {
+                map.entry(f.arn.clone()).or_default().push(Entry {
+                    kind: "public-policy",
+                    arn: q.arn.to_owned(),
+                    qualifier,
+                    description: format!(
+                        "resource policy of {} open to anyone ({})",
+                        q.name(),
+                        access.public_statements.join(", ")
+                    ),
+                    throttled: Throttled::No,
+                });
+            }
         }
     }
     for region in &cx.inventory.regions {
@@ -203,17 +237,18 @@ fn compute(cx: &Context<'_>) -> Entries {
                     if m.authorization_type != "NONE" || m.http_method == "OPTIONS" {
                         continue;
                     }
-                    let Some(target) = m
+                    let Some((target, qualifier)) = m
                         .integration
                         .as_ref()
                         .and_then(|i| i.uri.as_deref())
-                        .and_then(integration_function)
+                        .and_then(integration_target)
                     else {
                         continue;
                     };
                     map.entry(target).or_default().push(Entry {
                         kind: "rest-method",
                         arn: m.arn.clone(),
+                        qualifier,
                         description: format!(
                             "{} {} on REST API {} (no authorization{})",
                             m.http_method,
@@ -304,17 +339,18 @@ fn compute(cx: &Context<'_>) -> Entries {
                     .target
                     .as_deref()
                     .and_then(|t| t.strip_prefix("integrations/"));
-                let Some(target) = integrations
+                let Some((target, qualifier)) = integrations
                     .iter()
                     .find(|i| Some(i.id.as_str()) == integration_id)
                     .and_then(|i| i.uri.as_deref())
-                    .and_then(integration_function)
+                    .and_then(integration_target)
                 else {
                     continue;
                 };
                 map.entry(target).or_default().push(Entry {
                     kind: "http-route",
                     arn: route.arn.clone(),
+                    qualifier,
                     description: format!(
                         "route {} on HTTP API {} (no authorization)",
                         route.route_key, api.name
@@ -389,7 +425,11 @@ pub(crate) fn publicly_invocable(entries: &Entries, f: &LambdaFunction) -> bool 
 
 #[cfg(test)]
 mod tests {
-    use super::integration_function;
+    use super::integration_target;
+
+    fn integration_function(uri: &str) -> Option<String> {
+        integration_target(uri).map(|(function, _)| function)
+    }
 
     #[test]
     fn integration_uris_resolve_to_functions() {
@@ -404,6 +444,11 @@ mod tests {
             integration_function(&uri(&format!("{f}:live"))).as_deref(),
             Some(f)
         );
+        assert_eq!(
+            integration_target(&uri(&format!("{f}:live"))),
+            Some((f.to_owned(), Some("live".to_owned())))
+        );
+        assert_eq!(integration_target(&uri(f)), Some((f.to_owned(), None)));
         assert_eq!(
             integration_function(&uri(&format!("{f}:12"))).as_deref(),
             Some(f)
