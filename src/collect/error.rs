@@ -215,7 +215,7 @@ where
         ),
         SdkError::DispatchFailure(_) => (
             GapKind::Transport,
-            "DispatchFailure".to_owned(),
+            "ConnectionFailed".to_owned(),
             with_detail("the request could not be sent"),
         ),
         SdkError::ResponseError(response) => (
