@@ -107,6 +107,7 @@ REST_ROUTES = {
         ("GET", rf"/restapis/{SEG}/authorizers/{SEG}", "GetAuthorizer"),
         ("GET", rf"/restapis/{SEG}/requestvalidators/?", "GetRequestValidators"),
         ("GET", rf"/restapis/{SEG}/deployments/?", "GetDeployments"),
+        ("GET", rf"/restapis/{SEG}/deployments/{SEG}", "GetDeployment"),
         ("GET", r"/usageplans/?", "GetUsagePlans"),
         ("GET", rf"/usageplans/{SEG}/keys/?", "GetUsagePlanKeys"),
         ("GET", rf"/usageplans/{SEG}", "GetUsagePlan"),

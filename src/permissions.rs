@@ -214,6 +214,12 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
     ),
     call(
         "API Gateway",
+        "GetDeployment",
+        "apigateway:GET",
+        "what each stage serves: its deployment's API summary (embed=apisummary)",
+    ),
+    call(
+        "API Gateway",
         "GetResources",
         "apigateway:GET",
         "resources with embedded methods",

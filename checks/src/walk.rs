@@ -523,6 +523,30 @@ pub(crate) fn rest_methods<'a, Y: Yield>(
     })
 }
 
+/// The methods each REST stage serves that the API's resources no longer have (deleted from
+/// the draft after the deployment). Only listed APIs with read stages and resources: the
+/// unknowns for the rest come from `rest_methods`, which every method check also walks.
+pub(crate) fn rest_deployed_only<'a, Y: Yield>(
+    cx: &Context<'a>,
+    mut judge: impl FnMut(
+        &'a RestApi,
+        &'a RestApiStage,
+        &'a str,
+        &'a str,
+        &'a crate::model::DeployedMethod,
+    ) -> Y,
+) -> Vec<CheckResult> {
+    let mut out = Vec::new();
+    for api in cx.inventory.rest_apis() {
+        for stage in api.stages.known().into_iter().flatten() {
+            for (path, verb, method) in crate::apigateway::common::deployed_only(api, stage) {
+                judge(api, stage, path, verb, method).push_into(&mut out);
+            }
+        }
+    }
+    out
+}
+
 /// One result per HTTP or WebSocket API stage.
 pub(crate) fn http_stages<'a, Y: Yield>(
     cx: &Context<'a>,

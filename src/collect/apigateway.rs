@@ -9,9 +9,9 @@ use aws_sdk_apigateway::types::{
     Method, RestApi as SdkRestApi, ThrottleSettings, UsagePlan as SdkUsagePlan,
 };
 use faascan_checks::model::{
-    AccessLogSettings, ApiGatewayAccount, ApiKey, Attr, DomainName, Gap, GapKind, MethodSetting,
-    RestApi, RestApiAuthorizer, RestApiIntegration, RestApiMethod, RestApiResource, RestApiStage,
-    Throttle, UsagePlan, UsagePlanStage,
+    AccessLogSettings, ApiGatewayAccount, ApiKey, Attr, DeployedMethod, DomainName, Gap, GapKind,
+    MethodSetting, RestApi, RestApiAuthorizer, RestApiDeployment, RestApiIntegration,
+    RestApiMethod, RestApiResource, RestApiStage, Throttle, UsagePlan, UsagePlanStage,
 };
 use futures::{StreamExt, stream};
 
@@ -403,6 +403,7 @@ async fn rest_api(
                         tags: s.tags().cloned().unwrap_or_default().into_iter().collect(),
                         created: s.created_date().and_then(to_time),
                         last_updated: s.last_updated_date().and_then(to_time),
+                        deployment: None,
                     }
                 })
                 .collect::<Vec<_>>()
@@ -459,6 +460,10 @@ async fn rest_api(
         },
     );
     let (stages, resources, authorizers) = tokio::join!(stages, resources, authorizers);
+    let stages = match stages {
+        Attr::Known(stages) => Attr::Known(with_deployments(cx, client, site, &id, stages).await),
+        unread => unread,
+    };
 
     let endpoint = api.endpoint_configuration();
     RestApi {
@@ -487,6 +492,91 @@ async fn rest_api(
         id,
         arn,
     }
+}
+
+/// Each stage with the deployment it serves: `GetDeployment` with `embed=apisummary`, once per
+/// deployment however many stages share it. The response carries `apiSummary`, the deployed
+/// methods by path and verb with their `authorizationType` and `apiKeyRequired`
+/// (https://docs.aws.amazon.com/apigateway/latest/api/API_GetDeployment.html); the API's
+/// resources are the draft, which a stage serves only once deployed.
+async fn with_deployments(
+    cx: &Ctx,
+    client: &Client,
+    site: Site<'_>,
+    api_id: &str,
+    mut stages: Vec<RestApiStage>,
+) -> Vec<RestApiStage> {
+    let ids: std::collections::BTreeSet<String> = stages
+        .iter()
+        .filter_map(|s| s.deployment_id.clone())
+        .filter(|d| !d.is_empty())
+        .collect();
+    let api_arn = site.resource.unwrap_or_default();
+    let read: std::collections::HashMap<String, Attr<RestApiDeployment>> =
+        futures::future::join_all(ids.into_iter().map(|deployment_id| async move {
+            let resource = format!("{api_arn}/deployments/{deployment_id}");
+            let deployment = cx
+                .known(
+                    site.on(&resource).op("GetDeployment"),
+                    || {
+                        client
+                            .get_deployment()
+                            .rest_api_id(api_id)
+                            .deployment_id(&deployment_id)
+                            .embed("apisummary")
+                            .send()
+                    },
+                    |d| RestApiDeployment {
+                        id: d.id().unwrap_or(&deployment_id).to_owned(),
+                        created: d.created_date().and_then(to_time),
+                        api_summary: d.api_summary().map(|paths| {
+                            paths
+                                .iter()
+                                .map(|(path, verbs)| {
+                                    let verbs = verbs
+                                        .iter()
+                                        .map(|(verb, m)| {
+                                            (
+                                                verb.clone(),
+                                                DeployedMethod {
+                                                    authorization_type: m
+                                                        .authorization_type()
+                                                        .map(str::to_owned),
+                                                    api_key_required: m.api_key_required(),
+                                                },
+                                            )
+                                        })
+                                        .collect();
+                                    (path.clone(), verbs)
+                                })
+                                .collect()
+                        }),
+                    },
+                )
+                .await;
+            (deployment_id, deployment)
+        }))
+        .await
+        .into_iter()
+        .collect();
+    for stage in &mut stages {
+        stage.deployment = Some(match stage.deployment_id.as_deref() {
+            Some(id) if !id.is_empty() => read.get(id).cloned().unwrap_or_else(|| {
+                Attr::Known(RestApiDeployment {
+                    id: id.to_owned(),
+                    created: None,
+                    api_summary: None,
+                })
+            }),
+            // A stage with no deployment serves nothing.
+            _ => Attr::Known(RestApiDeployment {
+                id: String::new(),
+                created: None,
+                api_summary: Some(Default::default()),
+            }),
+        });
+    }
+    stages
 }
 
 fn method(api_arn: &str, resource_id: &str, m: &Method) -> RestApiMethod {
@@ -728,12 +818,18 @@ mod throttles {
             .then_output(|| GetApiKeysOutput::builder().build());
         let domains = mock!(aws_sdk_apigateway::Client::get_domain_names)
             .then_output(|| GetDomainNamesOutput::builder().build());
+        let deployment = mock!(aws_sdk_apigateway::Client::get_deployment).then_output(|| {
+            aws_sdk_apigateway::operation::get_deployment::GetDeploymentOutput::builder()
+                .id("dep1")
+                .build()
+        });
         let client = mock_client!(
             aws_sdk_apigateway,
             RuleMode::MatchAny,
             &[
                 &apis,
                 &stages,
+                &deployment,
                 &plans,
                 &account,
                 &resources,
@@ -811,5 +907,110 @@ mod throttles {
             })
         );
         assert!(cx.take_gaps().is_empty());
+    }
+
+    /// Each stage gets the deployment it serves, read once per deployment with
+    /// `embed=apisummary`. Bodies shaped as API_GetStages and API_GetDeployment show them
+    /// (https://docs.aws.amazon.com/apigateway/latest/api/API_GetDeployment.html).
+    #[tokio::test]
+    async fn stages_get_the_deployment_they_serve() {
+        use aws_sdk_apigateway::operation::get_account::GetAccountOutput;
+        use aws_sdk_apigateway::operation::get_deployment::GetDeploymentError;
+        use aws_sdk_apigateway::operation::get_usage_plans::GetUsagePlansOutput;
+        use aws_smithy_types::error::ErrorMetadata;
+        let apis = mock!(aws_sdk_apigateway::Client::get_rest_apis).then_output(|| {
+            GetRestApisOutput::builder()
+                .items(SdkRestApi::builder().id("a1").name("pets").build())
+                .build()
+        });
+        let stages = mock!(aws_sdk_apigateway::Client::get_stages).then_http_response(|| {
+            json(
+                r#"{"item":[{"stageName":"prod","deploymentId":"dep1"},{"stageName":"beta","deploymentId":"dep1"},{"stageName":"old","deploymentId":"dep0"}]}"#,
+            )
+        });
+        let deployed = mock!(aws_sdk_apigateway::Client::get_deployment)
+            .match_requests(|r| {
+                r.deployment_id() == Some("dep1") && r.embed() == ["apisummary".to_owned()]
+            })
+            .then_http_response(|| {
+                json(
+                    r#"{"id":"dep1","description":"first","createdDate":1700000000,"apiSummary":{"/":{"GET":{"authorizationType":"AWS_IAM","apiKeyRequired":false}},"/pets":{"GET":{"authorizationType":"NONE","apiKeyRequired":true},"POST":{"authorizationType":"NONE"}}}}"#,
+                )
+            });
+        let denied = mock!(aws_sdk_apigateway::Client::get_deployment)
+            .match_requests(|r| r.deployment_id() == Some("dep0"))
+            .then_error(|| {
+                GetDeploymentError::generic(
+                    ErrorMetadata::builder()
+                        .code("AccessDeniedException")
+                        .message("not allowed")
+                        .build(),
+                )
+            });
+        let resources = mock!(aws_sdk_apigateway::Client::get_resources)
+            .then_output(|| GetResourcesOutput::builder().build());
+        let authorizers = mock!(aws_sdk_apigateway::Client::get_authorizers)
+            .then_output(|| GetAuthorizersOutput::builder().build());
+        let plans = mock!(aws_sdk_apigateway::Client::get_usage_plans)
+            .then_output(|| GetUsagePlansOutput::builder().build());
+        let keys = mock!(aws_sdk_apigateway::Client::get_api_keys)
+            .then_output(|| GetApiKeysOutput::builder().build());
+        let domains = mock!(aws_sdk_apigateway::Client::get_domain_names)
+            .then_output(|| GetDomainNamesOutput::builder().build());
+        let account = mock!(aws_sdk_apigateway::Client::get_account)
+            .then_output(|| GetAccountOutput::builder().build());
+        let client = mock_client!(
+            aws_sdk_apigateway,
+            RuleMode::MatchAny,
+            &[
+                &apis,
+                &stages,
+                &deployed,
+                &denied,
+                &resources,
+                &authorizers,
+                &plans,
+                &keys,
+                &domains,
+                &account
+            ],
+            |b| b.retry_config(RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let rest = collect(&cx, &client, "us-east-1", "aws").await;
+        let apis = rest.rest_apis.known().unwrap_or_else(|| panic!("no APIs"));
+        let stages = apis[0]
+            .stages
+            .known()
+            .unwrap_or_else(|| panic!("no stages"));
+        assert_eq!(deployed.num_calls(), 1, "one read per deployment");
+        let deployment = |name: &str| {
+            stages
+                .iter()
+                .find(|s| s.name == name)
+                .and_then(|s| s.deployment.clone())
+                .unwrap_or_else(|| panic!("{name}"))
+        };
+        let prod = deployment("prod");
+        let summary = prod
+            .known()
+            .and_then(|d| d.api_summary.as_ref())
+            .unwrap_or_else(|| panic!("{prod:?}"));
+        let pets = &summary["/pets"];
+        assert_eq!(pets["GET"].authorization_type.as_deref(), Some("NONE"));
+        assert!(pets["GET"].api_key_required);
+        assert!(!pets["POST"].api_key_required);
+        assert_eq!(
+            summary["/"]["GET"].authorization_type.as_deref(),
+            Some("AWS_IAM")
+        );
+        assert_eq!(deployment("beta"), prod, "stages share a deployment");
+        let old = deployment("old");
+        let gap = old.gap().unwrap_or_else(|| panic!("{old:?}"));
+        assert_eq!(gap.operation, "GetDeployment");
+        assert_eq!(
+            gap.resource.as_deref(),
+            Some("arn:aws:apigateway:us-east-1::/restapis/a1/deployments/dep0")
+        );
     }
 }

@@ -3,8 +3,8 @@
 use crate::check::*;
 use crate::context::Context;
 use crate::model::{
-    ApiGatewayAccount, Attr, HttpApi, HttpApiStage, RegionInventory, RestApi, RestApiStage,
-    Throttle,
+    ApiGatewayAccount, Attr, DeployedMethod, Gap, HttpApi, HttpApiStage, RegionInventory, RestApi,
+    RestApiStage, Throttle,
 };
 
 pub(crate) fn is_private(api: &RestApi) -> bool {
@@ -140,10 +140,32 @@ pub(crate) fn usage_plans_for<'a>(
     }
 }
 
-/// The keyless methods of an API (`VERB /path`, CORS preflight excluded): a usage plan's
+/// The keyless methods a stage serves (`VERB /path`, CORS preflight excluded): a usage plan's
 /// throttle applies only to requests that carry an API key, so it leaves these unthrottled
 /// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html).
-pub(crate) fn keyless_methods(api: &RestApi) -> Result<Vec<String>, &crate::model::Gap> {
+/// What is served is the stage's deployment; the draft stands in only where the deployment's
+/// summary is not in the inventory.
+pub(crate) fn keyless_methods<'a>(
+    api: &'a RestApi,
+    stage: &'a RestApiStage,
+) -> Result<Vec<String>, &'a crate::model::Gap> {
+    match &stage.deployment {
+        Some(Attr::Unavailable(gap)) => return Err(gap),
+        Some(Attr::Known(deployment)) => {
+            if let Some(summary) = &deployment.api_summary {
+                return Ok(summary
+                    .iter()
+                    .flat_map(|(path, verbs)| {
+                        verbs
+                            .iter()
+                            .filter(|(verb, m)| !m.api_key_required && verb.as_str() != "OPTIONS")
+                            .map(move |(verb, _)| format!("{verb} {path}"))
+                    })
+                    .collect());
+            }
+        }
+        None => {}
+    }
     match &api.resources {
         Attr::Unavailable(gap) => Err(gap),
         Attr::Known(resources) => Ok(resources
@@ -156,6 +178,70 @@ pub(crate) fn keyless_methods(api: &RestApi) -> Result<Vec<String>, &crate::mode
             })
             .collect()),
     }
+}
+
+/// How one stage serves a method of the API (by path and verb).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Served<'a> {
+    /// The stage's deployment has the method, with this authorization.
+    Deployed(&'a DeployedMethod),
+    /// The stage's deployment does not have it: the method exists only in the draft.
+    NotDeployed,
+    /// The deployment's summary is not in the inventory (an older inventory, or an endpoint
+    /// that returns deployments without it): the draft stands in for what is served.
+    AsDraft,
+    /// The deployment could not be read.
+    Unread(&'a Gap),
+}
+
+/// What `stage` serves for `verb path`.
+pub(crate) fn served<'a>(stage: &'a RestApiStage, path: &str, verb: &str) -> Served<'a> {
+    match &stage.deployment {
+        None => Served::AsDraft,
+        Some(Attr::Unavailable(gap)) => Served::Unread(gap),
+        Some(Attr::Known(deployment)) => match &deployment.api_summary {
+            None => Served::AsDraft,
+            Some(summary) => match summary.get(path).and_then(|verbs| verbs.get(verb)) {
+                Some(method) => Served::Deployed(method),
+                None => Served::NotDeployed,
+            },
+        },
+    }
+}
+
+/// A deployed method with no authorization (an API key alone is not one).
+pub(crate) fn deployed_open(method: &DeployedMethod) -> bool {
+    method.authorization_type.as_deref().unwrap_or("NONE") == "NONE"
+}
+
+/// Methods a stage serves that the draft no longer has (deleted after the deployment): still
+/// reachable until the next deployment. `(path, verb, method)`.
+pub(crate) fn deployed_only<'a>(
+    api: &RestApi,
+    stage: &'a RestApiStage,
+) -> Vec<(&'a str, &'a str, &'a DeployedMethod)> {
+    let Some(Attr::Known(deployment)) = &stage.deployment else {
+        return Vec::new();
+    };
+    let Some(summary) = &deployment.api_summary else {
+        return Vec::new();
+    };
+    let Attr::Known(resources) = &api.resources else {
+        return Vec::new();
+    };
+    summary
+        .iter()
+        .flat_map(|(path, verbs)| {
+            verbs
+                .iter()
+                .map(move |(verb, m)| (path.as_str(), verb.as_str(), m))
+        })
+        .filter(|(path, verb, _)| {
+            !resources
+                .iter()
+                .any(|r| r.path == *path && r.methods.iter().any(|m| m.http_method == *verb))
+        })
+        .collect()
 }
 
 pub(crate) fn throttle_text(t: &Throttle) -> String {

@@ -39,7 +39,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Err(gap) => meta.unknown_gap(resource, gap),
             Ok(plans) => match plans.iter().copied().find(|p| plan_throttles(p)) {
                 // A usage plan throttles only requests that carry an API key.
-                Some(plan) => match keyless_methods(api) {
+                Some(plan) => match keyless_methods(api, stage) {
                     Err(gap) => meta.unknown(
                         resource,
                         format!(

@@ -49,6 +49,35 @@ pub struct RestApiStage {
     pub created: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub last_updated: Option<OffsetDateTime>,
+    /// What the stage serves: its deployment, a snapshot of the API taken when it was
+    /// deployed (`GetDeployment` with `embed=apisummary`). The resources and methods of the
+    /// API itself are the draft, which is served only once deployed. `None` in inventories
+    /// recorded before deployments were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<Attr<RestApiDeployment>>,
+}
+
+/// A REST API deployment: the snapshot a stage serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestApiDeployment {
+    pub id: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub created: Option<OffsetDateTime>,
+    /// The deployed methods by resource path, then HTTP verb (`apiSummary`), with their
+    /// authorization as deployed. `None` when the endpoint returned the deployment without
+    /// a summary (AWS includes it whenever `embed=apisummary` is asked, and a deployment always
+    /// has a method; some emulators omit it): the draft then stands in, and results say so.
+    pub api_summary: Option<BTreeMap<String, BTreeMap<String, DeployedMethod>>>,
+}
+
+/// A method as a deployment serves it (`MethodSnapshot`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployedMethod {
+    /// `NONE`, `AWS_IAM`, `CUSTOM` or `COGNITO_USER_POOLS`.
+    pub authorization_type: Option<String>,
+    pub api_key_required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,13 +2,18 @@
 //! NONE, a public resource policy, or an unauthenticated REST method / HTTP route whose
 //! integration targets the function (aliases and versions resolve to the function).
 
-use crate::apigateway::common::{is_private, plan_throttles, stage_throttle, usage_plans_for};
+use crate::apigateway::common::{
+    Served, deployed_only, deployed_open, is_private, method_throttle, plan_throttles, served,
+    usage_plans_for,
+};
 use crate::context::Context;
 use crate::lambda::function_public_policy::{invoke_access, url_public};
 use crate::model::listing::{self, Listing};
-use crate::model::{Attr, Gap, HttpApi, HttpApiRoute, LambdaFunction, RegionInventory, RestApi};
+use crate::model::{
+    Attr, Gap, HttpApi, HttpApiRoute, LambdaFunction, RegionInventory, RestApi, RestApiStage,
+};
 use crate::walk::Invocable;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
@@ -217,13 +222,19 @@ fn compute(cx: &Context<'_>) -> Entries {
             if is_private(api) {
                 continue;
             }
-            // An API with no stage serves nothing (what is deployed is what is reachable).
-            if api.stages.known().is_some_and(Vec::is_empty) {
+            let label = format!("REST API {} ({}) in {name}", api.name, api.id);
+            // What is reachable is what each stage serves: its deployment, not the draft.
+            let stages = match &api.stages {
+                Attr::Known(stages) => stages.as_slice(),
+                Attr::Unavailable(gap) => {
+                    unread.push(blind(format!("the stages of {label}"), gap));
+                    continue;
+                }
+            };
+            // An API with no stage serves nothing.
+            if stages.is_empty() {
                 continue;
             }
-            let label = format!("REST API {} ({}) in {name}", api.name, api.id);
-            let throttled = rest_throttled(cx, region, api, &label, false);
-            let keyed_throttled = rest_throttled(cx, region, api, &label, true);
             let resources = match &api.resources {
                 Attr::Known(resources) => resources.as_slice(),
                 Attr::Unavailable(gap) => {
@@ -231,42 +242,77 @@ fn compute(cx: &Context<'_>) -> Entries {
                     continue;
                 }
             };
-            for resource in resources {
-                for m in &resource.methods {
-                    // An API key identifies a client; it does not authenticate one.
-                    if m.authorization_type != "NONE" || m.http_method == "OPTIONS" {
-                        continue;
-                    }
-                    let Some((target, qualifier)) = m
-                        .integration
-                        .as_ref()
-                        .and_then(|i| i.uri.as_deref())
-                        .and_then(integration_target)
-                    else {
-                        continue;
-                    };
-                    map.entry(target).or_default().push(Entry {
-                        kind: "rest-method",
-                        arn: m.arn.clone(),
-                        qualifier,
-                        description: format!(
-                            "{} {} on REST API {} (no authorization{})",
-                            m.http_method,
-                            resource.path,
-                            api.name,
-                            if m.api_key_required {
-                                "; an API key only"
-                            } else {
-                                ", no API key"
-                            }
-                        ),
-                        throttled: if m.api_key_required {
-                            keyed_throttled.clone()
-                        } else {
-                            throttled.clone()
-                        },
-                    });
+            // (path, verb) -> the stages serving it unauthenticated, and whether with a key.
+            let mut open: BTreeMap<(&str, &str), Vec<(&RestApiStage, bool)>> = BTreeMap::new();
+            for stage in stages {
+                if let Some(Attr::Unavailable(gap)) = &stage.deployment {
+                    unread.push(blind(
+                        format!("the deployment of stage {} of {label}", stage.name),
+                        gap,
+                    ));
+                    continue;
                 }
+                for resource in resources {
+                    for m in &resource.methods {
+                        if m.http_method == "OPTIONS" {
+                            continue;
+                        }
+                        // An API key identifies a client; it does not authenticate one.
+                        let keyed = match served(stage, &resource.path, &m.http_method) {
+                            Served::Deployed(d) if deployed_open(d) => d.api_key_required,
+                            Served::AsDraft if m.authorization_type == "NONE" => m.api_key_required,
+                            _ => continue,
+                        };
+                        open.entry((&resource.path, &m.http_method))
+                            .or_default()
+                            .push((stage, keyed));
+                    }
+                }
+                for (path, verb, d) in deployed_only(api, stage) {
+                    if verb != "OPTIONS" && deployed_open(d) {
+                        unread.push(deleted_method(api, stage, path, verb, &label));
+                    }
+                }
+            }
+            for ((path, verb), serving) in open {
+                let Some(m) = resources
+                    .iter()
+                    .find(|r| r.path == path)
+                    .and_then(|r| r.methods.iter().find(|m| m.http_method == verb))
+                else {
+                    continue;
+                };
+                // The integration is read from the draft: a deployment's own integrations
+                // have no read API.
+                let Some((target, qualifier)) = m
+                    .integration
+                    .as_ref()
+                    .and_then(|i| i.uri.as_deref())
+                    .and_then(integration_target)
+                else {
+                    continue;
+                };
+                let key_only = serving.iter().all(|(_, keyed)| *keyed);
+                map.entry(target).or_default().push(Entry {
+                    kind: "rest-method",
+                    arn: m.arn.clone(),
+                    qualifier,
+                    description: format!(
+                        "{verb} {path} on REST API {} (no authorization{}; served by stage {})",
+                        api.name,
+                        if key_only {
+                            "; an API key only"
+                        } else {
+                            ", no API key"
+                        },
+                        serving
+                            .iter()
+                            .map(|(s, _)| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    throttled: served_throttled(cx, region, api, (path, verb), &serving),
+                });
             }
         }
         let http = listed(
@@ -366,31 +412,23 @@ fn compute(cx: &Context<'_>) -> Entries {
     }
 }
 
-/// Throttled only when every deployed stage is (stage throttle or WAF, and for methods that
-/// require an API key also a usage plan's throttle, which applies only to keyed requests);
-/// unknown when the stages, the account's settings or the usage plans could not be read.
-fn rest_throttled<'a>(
+/// Throttled only when every stage serving the method unauthenticated throttles it (its own
+/// method setting, else the stage-wide one, below the account's default; or WAF; and for a
+/// request with an API key, a usage plan's throttle, which applies only to keyed requests);
+/// unknown when the account's settings or the usage plans could not be read.
+fn served_throttled<'a>(
     cx: &Context<'a>,
     region: &'a RegionInventory,
     api: &RestApi,
-    label: &str,
-    keyed: bool,
+    (path, verb): (&str, &str),
+    serving: &[(&RestApiStage, bool)],
 ) -> Throttled {
-    let stages = match &api.stages {
-        Attr::Known(stages) => stages,
-        Attr::Unavailable(gap) => {
-            return Throttled::Unknown(blind(format!("the stages of {label}"), gap));
-        }
-    };
-    if stages.is_empty() {
-        return Throttled::No;
-    }
     let mut unknown = None;
-    for stage in stages {
+    for (stage, keyed) in serving {
         if stage.web_acl_arn.is_some() {
             continue;
         }
-        if keyed {
+        if *keyed {
             match usage_plans_for(cx, region, api, stage) {
                 Ok(plans) if plans.iter().any(|p| plan_throttles(p)) => continue,
                 Ok(_) => {}
@@ -400,7 +438,7 @@ fn rest_throttled<'a>(
                 }
             }
         }
-        match stage_throttle(stage, &region.apigateway_account) {
+        match method_throttle(stage, Some((path, verb)), &region.apigateway_account) {
             Ok(Some(_)) => {}
             Ok(None) => return Throttled::No,
             Err(gap) => {
@@ -412,6 +450,38 @@ fn rest_throttled<'a>(
         }
     }
     unknown.map_or(Throttled::Yes, Throttled::Unknown)
+}
+
+/// A method a stage serves without authorization that the API's resources no longer have:
+/// the function it reaches cannot be known (a deployment's integrations have no read API).
+fn deleted_method(
+    api: &RestApi,
+    stage: &RestApiStage,
+    path: &str,
+    verb: &str,
+    label: &str,
+) -> BlindSpot {
+    let deployment = stage
+        .deployment
+        .as_ref()
+        .and_then(|d| d.known())
+        .map_or("", |d| d.id.as_str());
+    BlindSpot {
+        hop: format!(
+            "the integration of {verb} {path}, which stage {} of {label} serves without authorization but the API's resources no longer have",
+            stage.name
+        ),
+        gap: Gap {
+            service: "apigateway".to_owned(),
+            region: Some(api.region.clone()),
+            operation: "GetDeployment".to_owned(),
+            resource: Some(format!("{}/deployments/{deployment}", api.arn)),
+            kind: crate::model::GapKind::Unsupported,
+            error_code: "IntegrationNotReadable".to_owned(),
+            message: "a deployment's integrations cannot be read, and this method is no longer in the API's resources".to_owned(),
+            request_id: None,
+        },
+    }
 }
 
 pub(crate) fn is_websocket(api: &HttpApi) -> bool {
