@@ -135,6 +135,13 @@ REST_ROUTES = {
     ],
     "S3 Control": [
         ("GET", r"/v20180820/configuration/publicAccessBlock/?", "GetPublicAccessBlock"),
+        ("GET", r"/v20180820/accesspoint/?", "ListAccessPoints"),
+        ("GET", rf"/v20180820/accesspoint/{SEG}/policy", "GetAccessPointPolicy"),
+        ("GET", rf"/v20180820/accesspoint/{SEG}/policyStatus", "GetAccessPointPolicyStatus"),
+        ("GET", rf"/v20180820/accesspoint/{SEG}", "GetAccessPoint"),
+        ("GET", r"/v20180820/mrap/instances/?", "ListMultiRegionAccessPoints"),
+        ("GET", r"/v20180820/mrap/instances/.+/policy", "GetMultiRegionAccessPointPolicy"),
+        ("GET", r"/v20180820/mrap/instances/.+", "GetMultiRegionAccessPoint"),
     ],
     "Account": [
         ("POST", r"/listRegions/?", "ListRegions"),

@@ -10,9 +10,10 @@ use crate::check::{CheckMeta, CheckResult, ResourceKind, ResourceRef};
 use crate::context::Context;
 use crate::model::listing::{self, Listing};
 use crate::model::{
-    ApiKey, Attr, DomainName, FunctionUrl, Gap, HttpApi, HttpApiRoute, HttpApiStage, IamRole,
-    IamUser, KmsKey, LambdaAlias, LambdaFunction, RegionInventory, RestApi, RestApiMethod,
-    RestApiResource, RestApiStage, S3Bucket,
+    ApiKey, Attr, DomainName, DomainNameV2, FunctionUrl, Gap, HttpApi, HttpApiRoute, HttpApiStage,
+    IamRole, IamUser, KmsKey, LambdaAlias, LambdaFunction, LambdaLayer, LambdaLayerVersion,
+    RegionInventory, RestApi, RestApiMethod, RestApiResource, RestApiStage, S3AccessPoint,
+    S3Bucket, S3MultiRegionAccessPoint,
 };
 
 /// What a judge yields for one resource: one result, none (the check does not apply), or
@@ -341,6 +342,98 @@ pub(crate) fn domain_names<'a, Y: Yield>(
         &listing::DOMAIN_NAMES,
         |p, r, _| format!("arn:{p}:apigateway:{r}::/domainnames/*"),
         |_, d| judge(d),
+    )
+}
+
+/// Every version of every Lambda layer the account publishes, in every scanned region.
+pub(crate) fn layer_versions<'a, Y: Yield>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    mut judge: impl FnMut(&'a LambdaLayer, &'a LambdaLayerVersion, ResourceRef) -> Y,
+) -> Vec<CheckResult> {
+    let kind = ResourceKind::LambdaLayerVersion;
+    regional(
+        cx,
+        meta,
+        kind,
+        |r| &r.lambda_layers,
+        &listing::LAMBDA_LAYERS,
+        |p, r, a| format!("arn:{p}:lambda:{r}:{a}:layer:*"),
+        |_, layer| {
+            sub_list(
+                cx,
+                meta,
+                kind,
+                (&layer.arn, &layer.name, &layer.region),
+                "versions",
+                &layer.versions,
+                |version| {
+                    let resource = cx.resource(
+                        kind,
+                        &version.arn,
+                        &format!("{}:{}", layer.name, version.version),
+                        &layer.region,
+                    );
+                    judge(layer, version, resource)
+                },
+            )
+        },
+    )
+}
+
+/// Every S3 access point of every scanned region.
+pub(crate) fn access_points<'a, Y: Yield>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    mut judge: impl FnMut(&'a S3AccessPoint, ResourceRef) -> Y,
+) -> Vec<CheckResult> {
+    regional(
+        cx,
+        meta,
+        ResourceKind::S3AccessPoint,
+        |r| &r.s3_access_points,
+        &listing::S3_ACCESS_POINTS,
+        |p, r, a| format!("arn:{p}:s3:{r}:{a}:accesspoint/*"),
+        |_, ap| {
+            let resource = cx.resource(ResourceKind::S3AccessPoint, &ap.arn, &ap.name, &ap.region);
+            judge(ap, resource)
+        },
+    )
+}
+
+/// Every Multi-Region Access Point of the account.
+pub(crate) fn multi_region_access_points<'a, Y: Yield>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    mut judge: impl FnMut(&'a S3MultiRegionAccessPoint, ResourceRef) -> Y,
+) -> Vec<CheckResult> {
+    let kind = ResourceKind::S3MultiRegionAccessPoint;
+    let scope = Scope {
+        region: "global",
+        list: &cx.inventory.s3.multi_region_access_points,
+        listing: &listing::S3_MULTI_REGION_ACCESS_POINTS,
+        placeholder_arn: format!("arn:{}:s3::{}:accesspoint/*", partition(cx), cx.account()),
+    };
+    walk(cx, meta, kind, [scope], |_, m| {
+        judge(m, cx.resource(kind, &m.arn, &m.name, "global"))
+    })
+}
+
+/// Every custom domain name as API Gateway v2 lists it, in every scanned region.
+pub(crate) fn domain_names_v2<'a, Y: Yield>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    judge: impl FnMut(&'a RegionInventory, &'a DomainNameV2) -> Y,
+) -> Vec<CheckResult> {
+    regional(
+        cx,
+        meta,
+        ResourceKind::DomainName,
+        |r| &r.domain_names_v2,
+        &listing::DOMAIN_NAMES,
+        // Not the v1 list's placeholder: each list's unread rest is its own result.
+        |p, r, _| format!("arn:{p}:apigateway:{r}::/v2/domainnames/*"),
+        judge,
     )
 }
 

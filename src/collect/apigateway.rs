@@ -9,9 +9,10 @@ use aws_sdk_apigateway::types::{
     Method, RestApi as SdkRestApi, ThrottleSettings, UsagePlan as SdkUsagePlan,
 };
 use faascan_checks::model::{
-    AccessLogSettings, ApiGatewayAccount, ApiKey, Attr, DeployedMethod, DomainName, Gap, GapKind,
-    MethodSetting, RestApi, RestApiAuthorizer, RestApiDeployment, RestApiIntegration,
-    RestApiMethod, RestApiResource, RestApiStage, Throttle, UsagePlan, UsagePlanStage,
+    AccessLogSettings, ApiGatewayAccount, ApiKey, Attr, BasePathMapping, DeployedMethod,
+    DomainName, Gap, GapKind, MethodSetting, RestApi, RestApiAuthorizer, RestApiDeployment,
+    RestApiIntegration, RestApiMethod, RestApiResource, RestApiStage, Throttle, UsagePlan,
+    UsagePlanStage,
 };
 use futures::{StreamExt, stream};
 
@@ -182,44 +183,31 @@ pub(super) async fn collect(
         .listing(cx, "API keys")
     };
     let domain_names = async {
-        cx.pages(
-            site.op("GetDomainNames"),
-            |position| {
-                client
-                    .get_domain_names()
-                    .limit(PAGE)
-                    .set_position(position)
-                    .send()
-            },
-            |page| {
-                let domains = page
-                    .items()
-                    .iter()
-                    .map(|d| {
-                        let name = d.domain_name().unwrap_or_default().to_owned();
-                        DomainName {
-                            arn: format!(
-                                "arn:{partition}:apigateway:{region}::/domainnames/{name}"
-                            ),
-                            name,
-                            region: region.to_owned(),
-                            security_policy: d.security_policy().map(|p| p.as_str().to_owned()),
-                            endpoint_types: d
-                                .endpoint_configuration()
-                                .map(|e| e.types().iter().map(|t| t.as_str().to_owned()).collect())
-                                .unwrap_or_default(),
-                            certificate_arn: d
-                                .regional_certificate_arn()
-                                .or(d.certificate_arn())
-                                .map(str::to_owned),
-                        }
-                    })
-                    .collect();
-                (domains, page.position)
-            },
-        )
-        .await
-        .listing(cx, "domain names")
+        let listed = cx
+            .pages(
+                site.op("GetDomainNames"),
+                |position| {
+                    client
+                        .get_domain_names()
+                        .limit(PAGE)
+                        .set_position(position)
+                        .send()
+                },
+                |page| (page.items.unwrap_or_default(), page.position),
+            )
+            .await
+            .listing(cx, "domain names");
+        let listed = match listed {
+            Attr::Known(listed) => listed,
+            Attr::Unavailable(gap) => return Attr::Unavailable(gap),
+        };
+        let mut domains: Vec<DomainName> = stream::iter(listed)
+            .map(|d| domain_name(cx, client, site, partition, region, d))
+            .buffer_unordered(cx.fanout())
+            .collect()
+            .await;
+        domains.sort_by(|a, b| a.name.cmp(&b.name));
+        Attr::Known(domains)
     };
     let account_body = RawBody::default();
     let account = cx.known(
@@ -252,6 +240,60 @@ pub(super) async fn collect(
         api_keys,
         domain_names,
         account,
+    }
+}
+
+/// A custom domain with the REST API stages it serves (`GetBasePathMappings`).
+async fn domain_name(
+    cx: &Ctx,
+    client: &Client,
+    site: Site<'_>,
+    partition: &str,
+    region: &str,
+    d: aws_sdk_apigateway::types::DomainName,
+) -> DomainName {
+    let name = d.domain_name().unwrap_or_default().to_owned();
+    let arn = format!("arn:{partition}:apigateway:{region}::/domainnames/{name}");
+    let base_path_mappings = cx
+        .pages(
+            site.on(&arn).op("GetBasePathMappings"),
+            |position| {
+                client
+                    .get_base_path_mappings()
+                    .domain_name(&name)
+                    .limit(PAGE)
+                    .set_position(position)
+                    .send()
+            },
+            |page| {
+                let mappings = page
+                    .items()
+                    .iter()
+                    .map(|m| BasePathMapping {
+                        base_path: m.base_path().unwrap_or("(none)").to_owned(),
+                        rest_api_id: m.rest_api_id().unwrap_or_default().to_owned(),
+                        stage: m.stage().map(str::to_owned),
+                    })
+                    .collect();
+                (mappings, page.position)
+            },
+        )
+        .await
+        .whole(cx);
+    DomainName {
+        region: region.to_owned(),
+        security_policy: d.security_policy().map(|p| p.as_str().to_owned()),
+        endpoint_types: d
+            .endpoint_configuration()
+            .map(|e| e.types().iter().map(|t| t.as_str().to_owned()).collect())
+            .unwrap_or_default(),
+        certificate_arn: d
+            .regional_certificate_arn()
+            .or(d.certificate_arn())
+            .map(str::to_owned),
+        base_path_mappings,
+        name,
+        arn,
     }
 }
 

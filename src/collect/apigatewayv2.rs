@@ -5,7 +5,8 @@ use super::{AttrExt, Ctx, Service, Site};
 use aws_sdk_apigatewayv2::Client;
 use aws_sdk_apigatewayv2::types::{Api, RouteSettings};
 use faascan_checks::model::{
-    AccessLogSettings, Attr, HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage, Throttle,
+    AccessLogSettings, ApiMapping, Attr, DomainNameConfiguration, DomainNameV2, HttpApi,
+    HttpApiIntegration, HttpApiRoute, HttpApiStage, Throttle,
 };
 use futures::{StreamExt, stream};
 
@@ -203,6 +204,90 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
         id,
         arn,
     }
+}
+
+/// Custom domain names as API Gateway v2 lists them (`GetDomainNames`), each with its
+/// `DomainNameConfigurations` (one per endpoint, with its `SecurityPolicy`) and the API
+/// stages mapped to it (`GetApiMappings`).
+pub(super) async fn domain_names(
+    cx: &Ctx,
+    client: &Client,
+    region: &str,
+    partition: &str,
+) -> Attr<Vec<DomainNameV2>> {
+    let site = Site::new(Service::Apigateway, region, "GetDomainNames");
+    let listed = cx
+        .pages(
+            site,
+            |token| {
+                client
+                    .get_domain_names()
+                    .max_results(PAGE)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| (page.items.unwrap_or_default(), page.next_token),
+        )
+        .await
+        .listing(cx, "domain names");
+    let listed = match listed {
+        Attr::Known(listed) => listed,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
+    };
+    let mut domains: Vec<DomainNameV2> = stream::iter(listed)
+        .map(|d| async move {
+            let name = d.domain_name().unwrap_or_default().to_owned();
+            let arn = format!("arn:{partition}:apigateway:{region}::/domainnames/{name}");
+            let api_mappings = cx
+                .pages(
+                    site.on(&arn).op("GetApiMappings"),
+                    |token| {
+                        client
+                            .get_api_mappings()
+                            .domain_name(&name)
+                            .max_results(PAGE)
+                            .set_next_token(token)
+                            .send()
+                    },
+                    |page| {
+                        let mappings = page
+                            .items()
+                            .iter()
+                            .map(|m| ApiMapping {
+                                api_id: m.api_id().unwrap_or_default().to_owned(),
+                                stage: m.stage().filter(|s| !s.is_empty()).map(str::to_owned),
+                                api_mapping_key: m
+                                    .api_mapping_key()
+                                    .filter(|k| !k.is_empty())
+                                    .map(str::to_owned),
+                            })
+                            .collect();
+                        (mappings, page.next_token)
+                    },
+                )
+                .await
+                .whole(cx);
+            DomainNameV2 {
+                region: region.to_owned(),
+                configurations: d
+                    .domain_name_configurations()
+                    .iter()
+                    .map(|c| DomainNameConfiguration {
+                        endpoint_type: c.endpoint_type().map(|e| e.as_str().to_owned()),
+                        security_policy: c.security_policy().map(|p| p.as_str().to_owned()),
+                        certificate_arn: c.certificate_arn().map(str::to_owned),
+                    })
+                    .collect(),
+                api_mappings,
+                name,
+                arn,
+            }
+        })
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    domains.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(domains)
 }
 
 /// The hand-written `next_token` loop, through the SDK's mock utilities: every page is read,

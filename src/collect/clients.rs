@@ -329,6 +329,18 @@ impl Clients {
         Ok(ids)
     }
 
+    /// An S3 Control client for one region: access points are regional, and Multi-Region
+    /// Access Points are served from us-west-2 only.
+    pub(crate) fn s3control_in(&self, region: &str) -> aws_sdk_s3control::Client {
+        let mut config = aws_sdk_s3control::config::Builder::from(&self.sdk)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone());
+        if let Some(endpoint) = &self.endpoint_url {
+            config = config.endpoint_resolver(FixedEndpoint(endpoint.clone()));
+        }
+        aws_sdk_s3control::Client::from_conf(config.build())
+    }
+
     pub(crate) fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let mut clients = match self.s3_by_region.lock() {
             Ok(clients) => clients,

@@ -10,7 +10,8 @@ use aws_sdk_lambda::types::AliasConfiguration;
 use aws_sdk_lambda::types::{EnvironmentError, FunctionConfiguration};
 use faascan_checks::model::{
     Attr, EventInvokeConfig, EventSourceMapping, FunctionUrl, FunctionUrlCors, Gap, GapKind,
-    LambdaAlias, LambdaFunction, LambdaVersion, LambdaVersionConfig, LambdaVpcConfig,
+    LambdaAlias, LambdaFunction, LambdaLayer, LambdaLayerVersion, LambdaVersion,
+    LambdaVersionConfig, LambdaVpcConfig,
 };
 use futures::{StreamExt, stream};
 use std::collections::BTreeSet;
@@ -602,6 +603,100 @@ async fn function(
         versions,
         arn,
     }
+}
+
+/// The layers the account publishes in a region (`ListLayers`), each with every version
+/// (`ListLayerVersions`) and each version's permissions (`GetLayerVersionPolicy`).
+pub(super) async fn layers(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<LambdaLayer>> {
+    let listed = cx
+        .pages(
+            Site::new(Service::Lambda, region, "ListLayers"),
+            |marker| client.list_layers().set_marker(marker).send(),
+            |page| (page.layers.unwrap_or_default(), page.next_marker),
+        )
+        .await
+        .listing(cx, "layers");
+    let listed = match listed {
+        Attr::Known(listed) => listed,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
+    };
+    let mut layers: Vec<LambdaLayer> = stream::iter(listed)
+        .map(|l| async move {
+            let name = l.layer_name().unwrap_or_default().to_owned();
+            let arn = l.layer_arn().unwrap_or_default().to_owned();
+            let site = Site::new(Service::Lambda, region, "").on(&arn);
+            let versions = cx
+                .pages(
+                    site.op("ListLayerVersions"),
+                    |marker| {
+                        client
+                            .list_layer_versions()
+                            .layer_name(&name)
+                            .set_marker(marker)
+                            .send()
+                    },
+                    |page| (page.layer_versions.unwrap_or_default(), page.next_marker),
+                )
+                .await
+                .whole(cx);
+            let versions = match versions {
+                Attr::Known(versions) => {
+                    let name = &name;
+                    let arn = &arn;
+                    let mut read: Vec<LambdaLayerVersion> = stream::iter(versions)
+                        .map(|v| async move {
+                            let number = v.version();
+                            let version_arn = v
+                                .layer_version_arn()
+                                .filter(|a| !a.is_empty())
+                                .map_or_else(|| format!("{arn}:{number}"), str::to_owned);
+                            let policy = cx
+                                .optional(
+                                    Site::new(Service::Lambda, region, "GetLayerVersionPolicy")
+                                        .on(&version_arn),
+                                    NOT_FOUND,
+                                    || {
+                                        client
+                                            .get_layer_version_policy()
+                                            .layer_name(name)
+                                            .version_number(number)
+                                            .send()
+                                    },
+                                    |out| out.policy().filter(|p| !p.is_empty()).map(str::to_owned),
+                                )
+                                .await;
+                            LambdaLayerVersion {
+                                version: number,
+                                created: v.created_date().map(str::to_owned),
+                                compatible_runtimes: v
+                                    .compatible_runtimes()
+                                    .iter()
+                                    .map(|r| r.as_str().to_owned())
+                                    .collect(),
+                                arn: version_arn,
+                                policy,
+                            }
+                        })
+                        .buffer_unordered(4)
+                        .collect()
+                        .await;
+                    read.sort_by_key(|v| v.version);
+                    Attr::Known(read)
+                }
+                Attr::Unavailable(gap) => Attr::Unavailable(gap),
+            };
+            LambdaLayer {
+                region: region.to_owned(),
+                name,
+                arn,
+                versions,
+            }
+        })
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    layers.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(layers)
 }
 
 #[cfg(test)]

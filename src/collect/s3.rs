@@ -5,7 +5,8 @@ use super::{Clients, Ctx, Service, Site, to_time};
 use aws_sdk_s3::types::Bucket;
 use faascan_checks::model::{
     AclGrant, Attr, BucketAcl, BucketEncryption, BucketEncryptionRule, BucketLogging,
-    BucketVersioning, PublicAccessBlock, S3Bucket, S3Inventory,
+    BucketVersioning, PublicAccessBlock, S3AccessPoint, S3Bucket, S3Inventory,
+    S3MultiRegionAccessPoint,
 };
 use futures::{StreamExt, stream};
 
@@ -50,10 +51,13 @@ pub(super) async fn collect(
         buckets.sort_by(|a, b| a.name.cmp(&b.name));
         Attr::Known(buckets)
     };
-    let (account_public_access_block, buckets) = tokio::join!(account_pab, buckets);
+    let mraps = multi_region_access_points(cx, clients, account, partition);
+    let (account_public_access_block, buckets, multi_region_access_points) =
+        tokio::join!(account_pab, buckets, mraps);
     S3Inventory {
         buckets,
         account_public_access_block,
+        multi_region_access_points,
     }
 }
 
@@ -449,4 +453,223 @@ mod mocked {
         );
         assert!(cx.take_gaps().is_empty());
     }
+}
+
+/// "No policy" answers of the access point APIs.
+const NO_AP_POLICY: &[&str] = &[
+    "NoSuchAccessPointPolicy",
+    "NoSuchMultiRegionAccessPointPolicy",
+];
+
+/// The S3 access points of one region (s3control `ListAccessPoints` on that region's
+/// endpoint), each with its own Block Public Access (`GetAccessPoint`), policy
+/// (`GetAccessPointPolicy`) and, when it has a policy, AWS's verdict on it
+/// (`GetAccessPointPolicyStatus`).
+pub(super) async fn access_points(
+    cx: &Ctx,
+    client: &aws_sdk_s3control::Client,
+    account: &str,
+    region: &str,
+) -> Attr<Vec<S3AccessPoint>> {
+    let listed = cx
+        .pages(
+            Site::new(Service::S3, region, "ListAccessPoints"),
+            |token| {
+                client
+                    .list_access_points()
+                    .account_id(account)
+                    .max_results(1000)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| (page.access_point_list.unwrap_or_default(), page.next_token),
+        )
+        .await
+        .listing(cx, "access points");
+    let listed = match listed {
+        Attr::Known(listed) => listed,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
+    };
+    let mut points: Vec<S3AccessPoint> = stream::iter(listed)
+        .map(|ap| access_point(cx, client, account, region, ap))
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    points.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(points)
+}
+
+async fn access_point(
+    cx: &Ctx,
+    client: &aws_sdk_s3control::Client,
+    account: &str,
+    region: &str,
+    listed: aws_sdk_s3control::types::AccessPoint,
+) -> S3AccessPoint {
+    let name = listed.name().to_owned();
+    let arn = listed
+        .access_point_arn()
+        .filter(|a| !a.is_empty())
+        .map_or_else(
+            || format!("arn:aws:s3:{region}:{account}:accesspoint/{name}"),
+            str::to_owned,
+        );
+    let site = Site::new(Service::S3, region, "").on(&arn);
+    let bpa = cx.known(
+        site.op("GetAccessPoint"),
+        || {
+            client
+                .get_access_point()
+                .account_id(account)
+                .name(&name)
+                .send()
+        },
+        |out| {
+            out.public_access_block_configuration().map(|c| {
+                public_access_block([
+                    c.block_public_acls(),
+                    c.ignore_public_acls(),
+                    c.block_public_policy(),
+                    c.restrict_public_buckets(),
+                ])
+            })
+        },
+    );
+    let policy_and_status = async {
+        let policy = cx
+            .optional(
+                site.op("GetAccessPointPolicy"),
+                NO_AP_POLICY,
+                || {
+                    client
+                        .get_access_point_policy()
+                        .account_id(account)
+                        .name(&name)
+                        .send()
+                },
+                |out| out.policy().filter(|p| !p.is_empty()).map(str::to_owned),
+            )
+            .await;
+        let status = match &policy {
+            Attr::Known(Some(_)) => {
+                cx.optional(
+                    site.op("GetAccessPointPolicyStatus"),
+                    NO_AP_POLICY,
+                    || {
+                        client
+                            .get_access_point_policy_status()
+                            .account_id(account)
+                            .name(&name)
+                            .send()
+                    },
+                    |out| out.policy_status().map(|s| s.is_public()),
+                )
+                .await
+            }
+            Attr::Known(None) => Attr::Known(None),
+            Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
+        };
+        (policy, status)
+    };
+    let (public_access_block, (policy, policy_is_public)) = tokio::join!(bpa, policy_and_status);
+    S3AccessPoint {
+        region: region.to_owned(),
+        bucket: listed.bucket().to_owned(),
+        bucket_account_id: listed.bucket_account_id().map(str::to_owned),
+        network_origin: Some(listed.network_origin().as_str().to_owned()),
+        vpc_id: listed
+            .vpc_configuration()
+            .map(|v| v.vpc_id().to_owned())
+            .filter(|v| !v.is_empty()),
+        public_access_block,
+        policy,
+        policy_is_public,
+        name,
+        arn,
+    }
+}
+
+/// Multi-Region Access Points: one account-wide list, served from us-west-2 (their control
+/// plane's only region; https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html).
+/// The listing's reports carry each one's Block Public Access; the policy is read per point.
+/// Partitions without them (China, GovCloud) have none.
+pub(super) async fn multi_region_access_points(
+    cx: &Ctx,
+    clients: &Clients,
+    account: &str,
+    partition: &str,
+) -> Attr<Vec<S3MultiRegionAccessPoint>> {
+    if partition != "aws" {
+        return Attr::Known(Vec::new());
+    }
+    let client = clients.s3control_in("us-west-2");
+    let listed = cx
+        .pages(
+            Site::global(Service::S3, "ListMultiRegionAccessPoints"),
+            |token| {
+                client
+                    .list_multi_region_access_points()
+                    .account_id(account)
+                    .max_results(100)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| (page.access_points.unwrap_or_default(), page.next_token),
+        )
+        .await
+        .listing(cx, "Multi-Region Access Points");
+    let listed = match listed {
+        Attr::Known(listed) => listed,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
+    };
+    let client = &client;
+    let mut points: Vec<S3MultiRegionAccessPoint> = stream::iter(listed)
+        .map(|m| async move {
+            let name = m.name().unwrap_or_default().to_owned();
+            let alias = m.alias().map(str::to_owned);
+            let arn = format!(
+                "arn:{partition}:s3::{account}:accesspoint/{}",
+                alias.as_deref().unwrap_or(&name)
+            );
+            let policy = cx
+                .optional(
+                    Site::global(Service::S3, "GetMultiRegionAccessPointPolicy").on(&arn),
+                    NO_AP_POLICY,
+                    || {
+                        client
+                            .get_multi_region_access_point_policy()
+                            .account_id(account)
+                            .name(&name)
+                            .send()
+                    },
+                    |out| {
+                        out.policy()
+                            .and_then(|p| p.established())
+                            .and_then(|e| e.policy())
+                            .filter(|p| !p.is_empty())
+                            .map(str::to_owned)
+                    },
+                )
+                .await;
+            S3MultiRegionAccessPoint {
+                public_access_block: m.public_access_block().map(|c| {
+                    public_access_block([
+                        c.block_public_acls(),
+                        c.ignore_public_acls(),
+                        c.block_public_policy(),
+                        c.restrict_public_buckets(),
+                    ])
+                }),
+                status: m.status().map(|s| s.as_str().to_owned()),
+                name,
+                arn,
+                alias,
+                policy,
+            }
+        })
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    points.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(points)
 }

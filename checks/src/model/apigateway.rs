@@ -199,6 +199,62 @@ pub struct DomainName {
     pub security_policy: Option<String>,
     pub endpoint_types: Vec<String>,
     pub certificate_arn: Option<String>,
+    /// Which REST API stages the domain serves (`GetBasePathMappings`). Unavailable in
+    /// inventories recorded before mappings were read.
+    #[serde(default = "base_path_mappings_not_recorded")]
+    pub base_path_mappings: Attr<Vec<BasePathMapping>>,
+}
+
+fn base_path_mappings_not_recorded() -> Attr<Vec<BasePathMapping>> {
+    Attr::Unavailable(super::lambda::not_recorded(
+        "apigateway",
+        "GetBasePathMappings",
+    ))
+}
+
+/// A REST API stage served under a custom domain (API Gateway v1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasePathMapping {
+    /// `(none)` for the root.
+    pub base_path: String,
+    pub rest_api_id: String,
+    pub stage: Option<String>,
+}
+
+/// A custom domain name as API Gateway v2 lists it (`GetDomainNames`): REST, HTTP and
+/// WebSocket APIs can be mapped to it, and it shares its namespace with the v1 list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainNameV2 {
+    pub name: String,
+    /// `arn:aws:apigateway:REGION::/domainnames/NAME`
+    pub arn: String,
+    pub region: String,
+    /// `DomainNameConfigurations`: one per endpoint (a domain being migrated has two).
+    pub configurations: Vec<DomainNameConfiguration>,
+    /// `GetApiMappings`: the APIs and stages the domain serves.
+    pub api_mappings: Attr<Vec<ApiMapping>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainNameConfiguration {
+    /// `REGIONAL` or `EDGE`.
+    pub endpoint_type: Option<String>,
+    /// `TLS_1_0` or `TLS_1_2`.
+    pub security_policy: Option<String>,
+    pub certificate_arn: Option<String>,
+}
+
+/// An API stage served under a v2 custom domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiMapping {
+    pub api_id: String,
+    pub stage: Option<String>,
+    /// The path under the domain (`ApiMappingKey`); empty for the root.
+    pub api_mapping_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

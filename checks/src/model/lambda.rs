@@ -222,3 +222,28 @@ pub struct EventSourceMapping {
     pub maximum_concurrency: Option<i32>,
     pub on_failure_destination: Option<String>,
 }
+
+/// A Lambda layer the account publishes (`ListLayers`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LambdaLayer {
+    pub name: String,
+    /// The layer's ARN, without a version.
+    pub arn: String,
+    pub region: String,
+    /// Every version (`ListLayerVersions`), each with its own permissions.
+    pub versions: Attr<Vec<LambdaLayerVersion>>,
+}
+
+/// One published version of a layer; its policy decides who may use it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LambdaLayerVersion {
+    pub version: i64,
+    /// `arn:aws:lambda:R:A:layer:NAME:VERSION`
+    pub arn: String,
+    pub created: Option<String>,
+    pub compatible_runtimes: Vec<String>,
+    /// `GetLayerVersionPolicy`: who may `lambda:GetLayerVersion`; `None` when it has none.
+    pub policy: Attr<Option<String>>,
+}
