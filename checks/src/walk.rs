@@ -359,24 +359,34 @@ pub(crate) fn layer_versions<'a, Y: Yield>(
         |r| &r.lambda_layers,
         &listing::LAMBDA_LAYERS,
         |p, r, a| format!("arn:{p}:lambda:{r}:{a}:layer:*"),
-        |_, layer| {
-            sub_list(
-                cx,
-                meta,
-                kind,
-                (&layer.arn, &layer.name, &layer.region),
-                "versions",
-                &layer.versions,
-                |version| {
+        |_, layer| match &layer.versions {
+            // Version ARNs extend the layer's with `:N`: the unknown stands for `LAYER:*`.
+            Attr::Unavailable(gap) => vec![meta.unknown(
+                cx.resource(
+                    kind,
+                    &format!("{}:*", layer.arn),
+                    &format!("{} (versions not read)", layer.name),
+                    &layer.region,
+                ),
+                format!(
+                    "the versions of layer {} could not be read ({} {}: {}: {})",
+                    layer.name, gap.service, gap.operation, gap.error_code, gap.message
+                ),
+                Some(gap),
+            )],
+            Attr::Known(versions) => {
+                let mut out = Vec::new();
+                for version in versions {
                     let resource = cx.resource(
                         kind,
                         &version.arn,
                         &format!("{}:{}", layer.name, version.version),
                         &layer.region,
                     );
-                    judge(layer, version, resource)
-                },
-            )
+                    judge(layer, version, resource).push_into(&mut out);
+                }
+                out
+            }
         },
     )
 }
