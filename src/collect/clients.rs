@@ -504,7 +504,7 @@ fn result_root(body: &[u8]) -> Vec<u8> {
         return body.to_vec();
     };
     let name_end = text[open..]
-        .find(|c: char| c == ' ' || c == '>' || c == '/')
+        .find([' ', '>', '/'])
         .map_or(text.len(), |i| open + i);
     let name = &text[open..name_end];
     let Some(operation) = name.strip_suffix("Response") else {
