@@ -1055,4 +1055,86 @@ mod throttles {
             Some("arn:aws:apigateway:us-east-1::/restapis/a1/deployments/dep0")
         );
     }
+
+    /// Each custom domain with the REST API stages mapped to it, as API_GetDomainNames and
+    /// API_GetBasePathMappings show them
+    /// (https://docs.aws.amazon.com/apigateway/latest/api/API_GetBasePathMappings.html).
+    #[tokio::test]
+    async fn domains_carry_their_base_path_mappings() {
+        use aws_sdk_apigateway::operation::get_account::GetAccountOutput;
+        use aws_sdk_apigateway::operation::get_base_path_mappings::GetBasePathMappingsError;
+        use aws_sdk_apigateway::operation::get_usage_plans::GetUsagePlansOutput;
+        use aws_smithy_types::error::ErrorMetadata;
+        let apis = mock!(aws_sdk_apigateway::Client::get_rest_apis)
+            .then_output(|| GetRestApisOutput::builder().build());
+        let domains = mock!(aws_sdk_apigateway::Client::get_domain_names).then_http_response(|| {
+            json(
+                r#"{"item":[{"domainName":"api.example.com","regionalCertificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/a","regionalDomainName":"d-abc.execute-api.us-east-1.amazonaws.com","endpointConfiguration":{"types":["REGIONAL"]},"securityPolicy":"TLS_1_2","domainNameStatus":"AVAILABLE"},{"domainName":"locked.example.com","endpointConfiguration":{"types":["EDGE"]},"securityPolicy":"TLS_1_0"}]}"#,
+            )
+        });
+        let mappings = mock!(aws_sdk_apigateway::Client::get_base_path_mappings)
+            .match_requests(|r| r.domain_name() == Some("api.example.com"))
+            .then_http_response(|| {
+                json(
+                    r#"{"item":[{"basePath":"(none)","restApiId":"a1b2c3","stage":"prod"},{"basePath":"v2","restApiId":"d4e5f6","stage":"live"}]}"#,
+                )
+            });
+        let denied = mock!(aws_sdk_apigateway::Client::get_base_path_mappings)
+            .match_requests(|r| r.domain_name() == Some("locked.example.com"))
+            .then_error(|| {
+                GetBasePathMappingsError::generic(
+                    ErrorMetadata::builder()
+                        .code("AccessDeniedException")
+                        .message("not allowed")
+                        .build(),
+                )
+            });
+        let plans = mock!(aws_sdk_apigateway::Client::get_usage_plans)
+            .then_output(|| GetUsagePlansOutput::builder().build());
+        let keys = mock!(aws_sdk_apigateway::Client::get_api_keys)
+            .then_output(|| GetApiKeysOutput::builder().build());
+        let account = mock!(aws_sdk_apigateway::Client::get_account)
+            .then_output(|| GetAccountOutput::builder().build());
+        let client = mock_client!(
+            aws_sdk_apigateway,
+            RuleMode::MatchAny,
+            &[&apis, &domains, &mappings, &denied, &plans, &keys, &account],
+            |b| b.retry_config(RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let rest = collect(&cx, &client, "us-east-1", "aws").await;
+        let domains = rest
+            .domain_names
+            .known()
+            .unwrap_or_else(|| panic!("{:?}", rest.domain_names));
+        let api = &domains[0];
+        assert_eq!(
+            api.arn,
+            "arn:aws:apigateway:us-east-1::/domainnames/api.example.com"
+        );
+        let read = api
+            .base_path_mappings
+            .known()
+            .unwrap_or_else(|| panic!("{:?}", api.base_path_mappings));
+        assert_eq!(
+            read.iter()
+                .map(|m| (
+                    m.base_path.as_str(),
+                    m.rest_api_id.as_str(),
+                    m.stage.as_deref()
+                ))
+                .collect::<Vec<_>>(),
+            [
+                ("(none)", "a1b2c3", Some("prod")),
+                ("v2", "d4e5f6", Some("live"))
+            ]
+        );
+        let locked = &domains[1];
+        assert_eq!(locked.security_policy.as_deref(), Some("TLS_1_0"));
+        let gap = locked
+            .base_path_mappings
+            .gap()
+            .unwrap_or_else(|| panic!("unread mappings are a gap"));
+        assert_eq!(gap.operation, "GetBasePathMappings");
+    }
 }

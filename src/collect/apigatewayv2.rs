@@ -437,4 +437,74 @@ mod mocked {
         );
         assert!(!stages[0].route_throttles.contains_key("GET /"));
     }
+
+    /// v2 custom domains with each endpoint's TLS policy and the API mappings, shaped as
+    /// the API reference shows them
+    /// (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/domainnames.html,
+    /// domainnames-domainname-apimappings.html).
+    #[tokio::test]
+    async fn v2_domains_carry_their_tls_policies_and_api_mappings() {
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        fn json(body: &'static str) -> HttpResponse {
+            let mut response = HttpResponse::new(
+                StatusCode::try_from(200).unwrap_or_else(|_| unreachable!()),
+                SdkBody::from(body),
+            );
+            response
+                .headers_mut()
+                .insert("Content-Type", "application/json");
+            response
+        }
+        let domains = mock!(aws_sdk_apigatewayv2::Client::get_domain_names).then_http_response(|| {
+            json(
+                r#"{"items":[{"apiMappingSelectionExpression":"$request.basepath","domainName":"api.example.com","domainNameConfigurations":[{"apiGatewayDomainName":"d-1234.execute-api.us-west-2.amazonaws.com","certificateArn":"arn:aws:acm:us-west-2:123456789012:certificate/abcd","endpointType":"REGIONAL","hostedZoneId":"Z2OJLYMUO9EFXC","securityPolicy":"TLS_1_0","domainNameStatus":"AVAILABLE"}]}]}"#,
+            )
+        });
+        let mappings = mock!(aws_sdk_apigatewayv2::Client::get_api_mappings).then_http_response(|| {
+            json(
+                r#"{"items":[{"apiId":"a1b2c3d4","apiMappingId":"0qzs2sy7bh","apiMappingKey":"","stage":"$default"},{"apiId":"e5f6g7h8","apiMappingId":"1abcd","apiMappingKey":"orders","stage":"prod"}]}"#,
+            )
+        });
+        let client = mock_client!(
+            aws_sdk_apigatewayv2,
+            RuleMode::MatchAny,
+            &[&domains, &mappings]
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let domains = domain_names(&cx, &client, "us-west-2", "aws").await;
+        let domains = domains.known().unwrap_or_else(|| panic!("{domains:?}"));
+        let d = &domains[0];
+        assert_eq!(
+            d.arn,
+            "arn:aws:apigateway:us-west-2::/domainnames/api.example.com"
+        );
+        assert_eq!(
+            d.configurations[0].security_policy.as_deref(),
+            Some("TLS_1_0")
+        );
+        assert_eq!(
+            d.configurations[0].endpoint_type.as_deref(),
+            Some("REGIONAL")
+        );
+        let mapped = d
+            .api_mappings
+            .known()
+            .unwrap_or_else(|| panic!("no mappings"));
+        assert_eq!(
+            mapped
+                .iter()
+                .map(|m| (
+                    m.api_id.as_str(),
+                    m.stage.as_deref(),
+                    m.api_mapping_key.as_deref()
+                ))
+                .collect::<Vec<_>>(),
+            [
+                ("a1b2c3d4", Some("$default"), None),
+                ("e5f6g7h8", Some("prod"), Some("orders"))
+            ]
+        );
+    }
 }

@@ -1284,4 +1284,64 @@ mod mocked {
         );
         assert!(cx.take_gaps().is_empty());
     }
+
+    /// The account's layers with every version's permissions. Bodies shaped as the Lambda API
+    /// reference shows them (https://docs.aws.amazon.com/lambda/latest/api/API_ListLayers.html,
+    /// API_ListLayerVersions.html, API_GetLayerVersionPolicy.html).
+    #[tokio::test]
+    async fn layer_versions_are_read_with_their_policies() {
+        const LAYER: &str = "arn:aws:lambda:us-east-2:123456789012:layer:my-layer";
+        let layers = mock!(aws_sdk_lambda::Client::list_layers).then_http_response(|| {
+            json(200, format!(r#"{{"Layers":[{{"LayerName":"my-layer","LayerArn":"{LAYER}","LatestMatchingVersion":{{"LayerVersionArn":"{LAYER}:2","Version":2,"Description":"My layer","CreatedDate":"2018-11-15T00:37:46.592+0000","CompatibleRuntimes":["python3.6","python3.7"]}}}}]}}"#))
+        });
+        let versions = mock!(aws_sdk_lambda::Client::list_layer_versions)
+            .match_requests(|r| r.layer_name() == Some("my-layer"))
+            .then_http_response(|| {
+                json(200, format!(r#"{{"LayerVersions":[{{"LayerVersionArn":"{LAYER}:2","Version":2,"Description":"My layer","CreatedDate":"2023-11-15T00:37:46.592+0000","CompatibleRuntimes":["python3.9"]}},{{"LayerVersionArn":"{LAYER}:1","Version":1,"Description":"My layer","CreatedDate":"2023-11-14T23:03:52.894+0000","CompatibleRuntimes":["python3.9"]}}]}}"#))
+            });
+        let shared = mock!(aws_sdk_lambda::Client::get_layer_version_policy)
+            .match_requests(|r| r.version_number() == Some(1))
+            .then_http_response(|| {
+                let policy = format!(r#"{{"Version":"2012-10-17","Id":"default","Statement":[{{"Sid":"xaccount","Effect":"Allow","Principal":"*","Action":"lambda:GetLayerVersion","Resource":"{LAYER}:1"}}]}}"#);
+                json(200, serde_json::json!({"Policy": policy, "RevisionId": "123456789012:4843f2f6-7c59-4fda-b484-afd0bc0e22b8"}).to_string())
+            });
+        let private = mock!(aws_sdk_lambda::Client::get_layer_version_policy)
+            .match_requests(|r| r.version_number() == Some(2))
+            .then_http_response(|| {
+                json(404, r#"{"Type":"User","Message":"No policy is associated with the given resource."}"#.to_owned())
+            });
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            &[&layers, &versions, &shared, &private],
+            |b| b.retry_config(aws_sdk_lambda::config::retry::RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let layers = super::layers(&cx, &client, "us-east-2").await;
+        let layers = layers.known().unwrap_or_else(|| panic!("{layers:?}"));
+        assert_eq!(layers.len(), 1);
+        assert_eq!(layers[0].arn, LAYER);
+        let versions = layers[0]
+            .versions
+            .known()
+            .unwrap_or_else(|| panic!("{:?}", layers[0].versions));
+        assert_eq!(
+            versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+            [1, 2]
+        );
+        assert_eq!(versions[0].arn, format!("{LAYER}:1"));
+        assert!(
+            versions[0]
+                .policy
+                .known()
+                .and_then(Option::as_deref)
+                .is_some_and(|p| p.contains("lambda:GetLayerVersion"))
+        );
+        assert_eq!(
+            versions[1].policy,
+            Attr::Known(None),
+            "no policy is not a gap"
+        );
+        assert!(cx.take_gaps().is_empty());
+    }
 }

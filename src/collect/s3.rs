@@ -453,6 +453,107 @@ mod mocked {
         );
         assert!(cx.take_gaps().is_empty());
     }
+
+    fn xml_body(body: String) -> HttpResponse {
+        let mut response = HttpResponse::new(
+            StatusCode::try_from(200).unwrap_or_else(|_| unreachable!()),
+            SdkBody::from(body),
+        );
+        response
+            .headers_mut()
+            .insert("Content-Type", "application/xml");
+        response
+    }
+
+    /// Access points with their own Block Public Access, policy and AWS's verdict, shaped as
+    /// the S3 Control API reference shows them
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html,
+    /// API_control_GetAccessPoint.html, API_control_GetAccessPointPolicy.html,
+    /// API_control_GetAccessPointPolicyStatus.html).
+    #[tokio::test]
+    async fn access_points_carry_their_block_public_access_and_policy() {
+        use aws_sdk_s3control::operation::get_access_point_policy::GetAccessPointPolicyError;
+        use aws_smithy_types::error::ErrorMetadata;
+        const NS: &str = "http://awss3control.amazonaws.com/doc/2018-08-20/";
+        let listed = mock!(aws_sdk_s3control::Client::list_access_points).then_http_response(|| {
+            xml_body(format!(r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListAccessPointsResult xmlns="{NS}"><AccessPointList>
+<AccessPoint><Name>partner-feed</Name><NetworkOrigin>Internet</NetworkOrigin><Bucket>amzn-s3-demo-bucket</Bucket><AccessPointArn>arn:aws:s3:us-west-2:123456789012:accesspoint/partner-feed</AccessPointArn><Alias>partner-feed-abcdefghij-s3alias</Alias><BucketAccountId>123456789012</BucketAccountId></AccessPoint>
+<AccessPoint><Name>internal</Name><NetworkOrigin>VPC</NetworkOrigin><VpcConfiguration><VpcId>vpc-1a2b3c</VpcId></VpcConfiguration><Bucket>amzn-s3-demo-bucket</Bucket><AccessPointArn>arn:aws:s3:us-west-2:123456789012:accesspoint/internal</AccessPointArn><BucketAccountId>123456789012</BucketAccountId></AccessPoint>
+</AccessPointList></ListAccessPointsResult>"#))
+        });
+        let open = mock!(aws_sdk_s3control::Client::get_access_point)
+            .match_requests(|r| r.name() == Some("partner-feed"))
+            .then_http_response(|| {
+                xml_body(format!(r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetAccessPointResult xmlns="{NS}"><Name>partner-feed</Name><Bucket>amzn-s3-demo-bucket</Bucket><NetworkOrigin>Internet</NetworkOrigin><PublicAccessBlockConfiguration><BlockPublicAcls>false</BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls><BlockPublicPolicy>false</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration><CreationDate>2023-01-01T00:00:00Z</CreationDate></GetAccessPointResult>"#))
+            });
+        let closed = mock!(aws_sdk_s3control::Client::get_access_point)
+            .match_requests(|r| r.name() == Some("internal"))
+            .then_http_response(|| {
+                xml_body(format!(r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetAccessPointResult xmlns="{NS}"><Name>internal</Name><Bucket>amzn-s3-demo-bucket</Bucket><NetworkOrigin>VPC</NetworkOrigin><VpcConfiguration><VpcId>vpc-1a2b3c</VpcId></VpcConfiguration><PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration></GetAccessPointResult>"#))
+            });
+        let policy = mock!(aws_sdk_s3control::Client::get_access_point_policy)
+            .match_requests(|r| r.name() == Some("partner-feed"))
+            .then_http_response(|| {
+                xml_body(format!(r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetAccessPointPolicyResult xmlns="{NS}"><Policy>{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:us-west-2:123456789012:accesspoint/partner-feed/object/*"}}]}}</Policy></GetAccessPointPolicyResult>"#))
+            });
+        let no_policy = mock!(aws_sdk_s3control::Client::get_access_point_policy)
+            .match_requests(|r| r.name() == Some("internal"))
+            .then_error(|| {
+                GetAccessPointPolicyError::generic(
+                    ErrorMetadata::builder()
+                        .code("NoSuchAccessPointPolicy")
+                        .message("The specified accesspoint policy does not exist")
+                        .build(),
+                )
+            });
+        let status = mock!(aws_sdk_s3control::Client::get_access_point_policy_status)
+            .then_http_response(|| {
+                xml_body(format!(r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetAccessPointPolicyStatusResult xmlns="{NS}"><PolicyStatus><IsPublic>true</IsPublic></PolicyStatus></GetAccessPointPolicyStatusResult>"#))
+            });
+        let client = mock_client!(
+            aws_sdk_s3control,
+            RuleMode::MatchAny,
+            &[&listed, &open, &closed, &policy, &no_policy, &status],
+            |b| b
+                .retry_config(aws_sdk_s3control::config::retry::RetryConfig::disabled())
+                .region(aws_sdk_s3control::config::Region::new("us-west-2"))
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let points = access_points(&cx, &client, "123456789012", "us-west-2").await;
+        let points = points.known().unwrap_or_else(|| panic!("{points:?}"));
+        let names: Vec<&str> = points.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["internal", "partner-feed"]);
+        let feed = &points[1];
+        assert_eq!(
+            feed.arn,
+            "arn:aws:s3:us-west-2:123456789012:accesspoint/partner-feed"
+        );
+        assert_eq!(
+            feed.public_access_block
+                .known()
+                .copied()
+                .flatten()
+                .map(|p| p.all_on()),
+            Some(false)
+        );
+        assert!(feed.policy.known().is_some_and(Option::is_some));
+        assert_eq!(feed.policy_is_public, Attr::Known(Some(true)));
+        let internal = &points[0];
+        assert_eq!(internal.vpc_id.as_deref(), Some("vpc-1a2b3c"));
+        assert_eq!(internal.policy, Attr::Known(None), "no policy is not a gap");
+        assert_eq!(internal.policy_is_public, Attr::Known(None));
+        assert_eq!(
+            status.num_calls(),
+            1,
+            "the verdict is asked only with a policy"
+        );
+        assert!(cx.take_gaps().is_empty());
+    }
 }
 
 /// "No policy" answers of the access point APIs.
