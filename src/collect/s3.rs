@@ -588,7 +588,13 @@ pub(super) async fn access_points(
         .await
         .listing(cx, "access points");
     let listed = match listed {
-        Attr::Known(listed) => listed,
+        // AWS lists a region's own access points; an access point whose ARN names another
+        // region belongs to that region's listing (emulators list every region's everywhere).
+        Attr::Known(listed) => listed.into_iter().filter(|ap| {
+            ap.access_point_arn()
+                .and_then(|arn| arn.split(':').nth(3))
+                .is_none_or(|r| r.is_empty() || r == region)
+        }),
         Attr::Unavailable(gap) => return Attr::Unavailable(gap),
     };
     let mut points: Vec<S3AccessPoint> = stream::iter(listed)
