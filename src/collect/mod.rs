@@ -459,7 +459,13 @@ pub(crate) async fn collect(
             let access_points = async {
                 if wants(Service::S3) {
                     let client = clients_ref.s3control_in(region);
-                    Box::pin(s3::access_points(cx, &client, &identity.account, region)).await
+                    Box::pin(s3::access_points(
+                        cx,
+                        &client,
+                        (&identity.partition, &identity.account),
+                        region,
+                    ))
+                    .await
                 } else {
                     skipped(Service::S3, Some(region))
                 }

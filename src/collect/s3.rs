@@ -524,7 +524,7 @@ mod mocked {
                 .region(aws_sdk_s3control::config::Region::new("us-west-2"))
         );
         let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
-        let points = access_points(&cx, &client, "123456789012", "us-west-2").await;
+        let points = access_points(&cx, &client, ("aws", "123456789012"), "us-west-2").await;
         let points = points.known().unwrap_or_else(|| panic!("{points:?}"));
         let names: Vec<&str> = points.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["internal", "partner-feed"]);
@@ -569,7 +569,7 @@ const NO_AP_POLICY: &[&str] = &[
 pub(super) async fn access_points(
     cx: &Ctx,
     client: &aws_sdk_s3control::Client,
-    account: &str,
+    (partition, account): (&str, &str),
     region: &str,
 ) -> Attr<Vec<S3AccessPoint>> {
     let listed = cx
@@ -598,7 +598,7 @@ pub(super) async fn access_points(
         Attr::Unavailable(gap) => return Attr::Unavailable(gap),
     };
     let mut points: Vec<S3AccessPoint> = stream::iter(listed)
-        .map(|ap| access_point(cx, client, account, region, ap))
+        .map(|ap| access_point(cx, client, (partition, account), region, ap))
         .buffer_unordered(cx.fanout())
         .collect()
         .await;
@@ -609,7 +609,7 @@ pub(super) async fn access_points(
 async fn access_point(
     cx: &Ctx,
     client: &aws_sdk_s3control::Client,
-    account: &str,
+    (partition, account): (&str, &str),
     region: &str,
     listed: aws_sdk_s3control::types::AccessPoint,
 ) -> S3AccessPoint {
@@ -618,7 +618,7 @@ async fn access_point(
         .access_point_arn()
         .filter(|a| !a.is_empty())
         .map_or_else(
-            || format!("arn:aws:s3:{region}:{account}:accesspoint/{name}"),
+            || format!("arn:{partition}:s3:{region}:{account}:accesspoint/{name}"),
             str::to_owned,
         );
     let site = Site::new(Service::S3, region, "").on(&arn);
