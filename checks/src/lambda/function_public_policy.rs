@@ -84,3 +84,38 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::context::Options;
+
+    /// The function keeps its unqualified ARN and fingerprint; each alias is its own result
+    /// under the qualified ARN.
+    #[test]
+    fn aliases_are_judged_under_their_qualified_arn() {
+        let fixture: serde_json::Value = serde_json::from_str(include_str!(
+            "../../fixtures/lambda/function_public_policy.json"
+        ))
+        .unwrap();
+        let inventory = crate::fixtures::inventory(&fixture);
+        let options = Options::default();
+        let cx = Context::new(&inventory, &options);
+        let results = run(&cx);
+        let base = "arn:aws:lambda:us-east-1:123456789012:function:aliased";
+        let function = results.iter().find(|r| &*r.resource.arn == base).unwrap();
+        assert_eq!(function.status, Status::Pass);
+        assert_eq!(
+            function.fingerprint,
+            fingerprint("lambda-function-public-policy", base, "")
+        );
+        let alias = results
+            .iter()
+            .find(|r| &*r.resource.arn == format!("{base}:bad-public-alias"))
+            .unwrap();
+        assert_eq!(alias.status, Status::Fail);
+        assert_eq!(&*alias.resource.name, "aliased:bad-public-alias");
+        assert_ne!(alias.fingerprint, function.fingerprint);
+    }
+}
