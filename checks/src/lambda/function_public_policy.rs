@@ -112,7 +112,7 @@ mod tests {
         );
         let alias = results
             .iter()
-            .find(|r| &*r.resource.arn == format!("{base}:bad-public-alias"))
+            .find(|r| *r.resource.arn == format!("{base}:bad-public-alias"))
             .unwrap();
         assert_eq!(alias.status, Status::Fail);
         assert_eq!(&*alias.resource.name, "aliased:bad-public-alias");
