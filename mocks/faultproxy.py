@@ -107,6 +107,7 @@ REST_ROUTES = {
         ("GET", rf"/restapis/{SEG}/authorizers/{SEG}", "GetAuthorizer"),
         ("GET", rf"/restapis/{SEG}/requestvalidators/?", "GetRequestValidators"),
         ("GET", rf"/restapis/{SEG}/deployments/?", "GetDeployments"),
+        ("GET", rf"/restapis/{SEG}/deployments/{SEG}", "GetDeployment"),
         ("GET", r"/usageplans/?", "GetUsagePlans"),
         ("GET", rf"/usageplans/{SEG}/keys/?", "GetUsagePlanKeys"),
         ("GET", rf"/usageplans/{SEG}", "GetUsagePlan"),
@@ -134,6 +135,13 @@ REST_ROUTES = {
     ],
     "S3 Control": [
         ("GET", r"/v20180820/configuration/publicAccessBlock/?", "GetPublicAccessBlock"),
+        ("GET", r"/v20180820/accesspoint/?", "ListAccessPoints"),
+        ("GET", rf"/v20180820/accesspoint/{SEG}/policy", "GetAccessPointPolicy"),
+        ("GET", rf"/v20180820/accesspoint/{SEG}/policyStatus", "GetAccessPointPolicyStatus"),
+        ("GET", rf"/v20180820/accesspoint/{SEG}", "GetAccessPoint"),
+        ("GET", r"/v20180820/mrap/instances/?", "ListMultiRegionAccessPoints"),
+        ("GET", r"/v20180820/mrap/instances/.+/policy", "GetMultiRegionAccessPointPolicy"),
+        ("GET", r"/v20180820/mrap/instances/.+", "GetMultiRegionAccessPoint"),
     ],
     "Account": [
         ("POST", r"/listRegions/?", "ListRegions"),

@@ -175,6 +175,18 @@ def seed_lambda(ep, region, roles, keys):
     qarn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     lam.create_event_source_mapping(EventSourceArn=qarn, FunctionName=worker, BatchSize=10)
 
+    # A published version behind an alias whose own policy opens it to anyone (AWS keeps one
+    # policy per qualifier: the function itself is not public).
+    version = lam.publish_version(FunctionName=orders)["Version"]
+    lam.create_alias(FunctionName=orders, Name="live", FunctionVersion=version)
+    lam.add_permission(FunctionName=orders, Qualifier="live", StatementId="public-alias",
+                       Action="lambda:InvokeFunction", Principal="*")
+    # The account's own layer, one version shared with every AWS account.
+    shared = lam.publish_layer_version(LayerName=prefix + "internal-sdk", Content={"ZipFile": zipped},
+                                       CompatibleRuntimes=["python3.12"])
+    lam.add_layer_version_permission(LayerName=prefix + "internal-sdk", VersionNumber=shared["Version"],
+                                     StatementId="everyone", Action="lambda:GetLayerVersion", Principal="*")
+
     fn("deployer", "deployer-role", env={"GITHUB_TOKEN": "ghp_0123456789abcdefghijABCDEFGHIJ012345"})
     fn("reports-export", "reports-role", KMSKeyArn=keys["disabled"], env={"BUCKET": "reports"})
     fn("image-resizer", "orders-api-role", runtime="nodejs20.x")
@@ -232,6 +244,8 @@ def seed_apigateway(ep, region, functions):
     apig.create_domain_name(domainName=f"{prefix}api.example.com", securityPolicy="TLS_1_0",
                             regionalCertificateArn=f"arn:aws:acm:{region}:{ACCOUNT}:certificate/abc",
                             endpointConfiguration={"types": ["REGIONAL"]})
+    # The public API is served under the domain, and its execute-api endpoint stays on.
+    apig.create_base_path_mapping(domainName=f"{prefix}api.example.com", restApiId=api_id, stage="prod")
 
     v2 = client(ep, "apigatewayv2", region)
     http = v2.create_api(Name=prefix + "webhooks-http", ProtocolType="HTTP", Tags={"team": "web"})
@@ -245,6 +259,10 @@ def seed_apigateway(ep, region, functions):
                     DefaultRouteSettings={"ThrottlingBurstLimit": 10, "ThrottlingRateLimit": 5.0},
                     AccessLogSettings={"DestinationArn": f"arn:aws:logs:{region}:{ACCOUNT}:log-group:http",
                                        "Format": "$context.requestId"})
+    v2.create_domain_name(DomainName=f"{prefix}hooks.example.com", DomainNameConfigurations=[{
+        "CertificateArn": f"arn:aws:acm:{region}:{ACCOUNT}:certificate/def", "EndpointType": "REGIONAL",
+        "SecurityPolicy": "TLS_1_2"}])
+    v2.create_api_mapping(DomainName=f"{prefix}hooks.example.com", ApiId=http["ApiId"], Stage="live")
 
 
 def seed_s3(ep):
@@ -279,6 +297,19 @@ def seed_s3(ep):
     eu.put_bucket_acl(Bucket="demo-public-website", ACL="public-read")
     eu.put_bucket_policy(Bucket="demo-public-website", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::demo-public-website/*"}]}))
+    # An access point in front of the orders bucket with Block Public Access off and a public
+    # policy. S3 Control's endpoint rules put the account id in the host, which loopback does
+    # not resolve: the request goes to the emulator itself.
+    control = client(ep, "s3control")
+    control.meta.events.register("before-send.s3-control",
+                                 lambda request, **_: setattr(request, "url", request.url.replace(f"://{ACCOUNT}.", "://")))
+    control.create_access_point(AccountId=ACCOUNT, Name="orders-partner-feed", Bucket="demo-orders-data",
+                                PublicAccessBlockConfiguration={"BlockPublicAcls": False, "IgnorePublicAcls": False,
+                                                                "BlockPublicPolicy": False, "RestrictPublicBuckets": False})
+    control.put_access_point_policy(AccountId=ACCOUNT, Name="orders-partner-feed", Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+        "Action": "s3:GetObject", "Resource": f"arn:aws:s3:us-east-1:{ACCOUNT}:accesspoint/orders-partner-feed/object/*"}]}))
+
     bucket("demo-partner-exchange", "eu-west-1")
     eu.put_bucket_encryption(Bucket="demo-partner-exchange", ServerSideEncryptionConfiguration={"Rules": [
         {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})

@@ -66,13 +66,13 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "Lambda",
         "GetPolicy",
         "lambda:GetPolicy",
-        "resource-based policy",
+        "resource-based policy (the function's, and each alias's with the alias as Qualifier)",
     ),
     call(
         "Lambda",
         "GetFunctionUrlConfig",
         "lambda:GetFunctionUrlConfig",
-        "function URL auth type and CORS",
+        "function URL auth type and CORS (the function's, and each alias's)",
     ),
     call(
         "Lambda",
@@ -91,6 +91,36 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "ListEventSourceMappings",
         "lambda:ListEventSourceMappings",
         "event sources and their maximum concurrency",
+    ),
+    call(
+        "Lambda",
+        "ListAliases",
+        "lambda:ListAliases",
+        "each function's aliases (their own policy and URL are read with the alias as Qualifier)",
+    ),
+    call(
+        "Lambda",
+        "GetFunctionConfiguration",
+        "lambda:GetFunctionConfiguration",
+        "the configuration of the published versions an alias or an event source invokes",
+    ),
+    call(
+        "Lambda",
+        "ListLayers",
+        "lambda:ListLayers",
+        "the account's own layers",
+    ),
+    call(
+        "Lambda",
+        "ListLayerVersions",
+        "lambda:ListLayerVersions",
+        "every version of each layer",
+    ),
+    call(
+        "Lambda",
+        "GetLayerVersionPolicy",
+        "lambda:GetLayerVersionPolicy",
+        "who may use each layer version",
     ),
     // IAM (global)
     call(
@@ -187,6 +217,42 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "s3:GetAccountPublicAccessBlock",
         "account Block Public Access",
     ),
+    call(
+        "S3 Control",
+        "ListAccessPoints",
+        "s3:ListAccessPoints",
+        "access points of each region",
+    ),
+    call(
+        "S3 Control",
+        "GetAccessPoint",
+        "s3:GetAccessPoint",
+        "an access point's own Block Public Access",
+    ),
+    call(
+        "S3 Control",
+        "GetAccessPointPolicy",
+        "s3:GetAccessPointPolicy",
+        "access point policy",
+    ),
+    call(
+        "S3 Control",
+        "GetAccessPointPolicyStatus",
+        "s3:GetAccessPointPolicyStatus",
+        "AWS's own public verdict on an access point policy",
+    ),
+    call(
+        "S3 Control",
+        "ListMultiRegionAccessPoints",
+        "s3:ListMultiRegionAccessPoints",
+        "Multi-Region Access Points with their Block Public Access",
+    ),
+    call(
+        "S3 Control",
+        "GetMultiRegionAccessPointPolicy",
+        "s3:GetMultiRegionAccessPointPolicy",
+        "Multi-Region Access Point policy",
+    ),
     // API Gateway REST (v1): every read is apigateway:GET on the resource path
     call(
         "API Gateway",
@@ -199,6 +265,12 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "GetStages",
         "apigateway:GET",
         "stages and method settings",
+    ),
+    call(
+        "API Gateway",
+        "GetDeployment",
+        "apigateway:GET",
+        "what each stage serves: its deployment's API summary (embed=apisummary)",
     ),
     call(
         "API Gateway",
@@ -232,6 +304,12 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
     ),
     call(
         "API Gateway",
+        "GetBasePathMappings",
+        "apigateway:GET",
+        "which REST APIs each custom domain serves",
+    ),
+    call(
+        "API Gateway",
         "GetAccount",
         "apigateway:GET",
         "account-level throttle",
@@ -255,6 +333,18 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "GetStages",
         "apigateway:GET",
         "stages, throttling, access logs",
+    ),
+    call(
+        "ApiGatewayV2",
+        "GetDomainNames",
+        "apigateway:GET",
+        "custom domains (v2) and their TLS policy",
+    ),
+    call(
+        "ApiGatewayV2",
+        "GetApiMappings",
+        "apigateway:GET",
+        "which APIs each v2 custom domain serves",
     ),
     // KMS
     call("KMS", "ListKeys", "kms:ListKeys", "keys"),
@@ -306,7 +396,8 @@ pub(crate) fn iam_policy() -> serde_json::Value {
                 "Resource": [
                     "arn:aws:apigateway:*::/restapis", "arn:aws:apigateway:*::/restapis/*",
                     "arn:aws:apigateway:*::/usageplans", "arn:aws:apigateway:*::/apikeys",
-                    "arn:aws:apigateway:*::/domainnames", "arn:aws:apigateway:*::/account",
+                    "arn:aws:apigateway:*::/domainnames", "arn:aws:apigateway:*::/domainnames/*",
+                    "arn:aws:apigateway:*::/account",
                     "arn:aws:apigateway:*::/apis", "arn:aws:apigateway:*::/apis/*"
                 ]
             }

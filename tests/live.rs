@@ -819,7 +819,9 @@ async fn scales_past_50_functions_and_100_roles_with_few_calls_each() {
     assert_eq!(names, sorted, "functions are reported in a stable order");
     assert!(functions.iter().all(|f| f["tags"]["known"].is_object()));
 
-    // Calls per function: every Lambda call but the two per-region lists, over 55 functions.
+    // Calls per function: every Lambda call but the per-region lists, over 55 functions
+    // (GetFunction, GetPolicy, GetFunctionUrlConfig, GetFunctionCodeSigningConfig,
+    // ListFunctionEventInvokeConfigs, ListAliases; a function without aliases costs no more).
     let calls = inv["calls"]["by_operation"].as_array().unwrap();
     let lambda_detail: u64 = calls
         .iter()
@@ -827,6 +829,7 @@ async fn scales_past_50_functions_and_100_roles_with_few_calls_each() {
             c["service"] == "Lambda"
                 && c["operation"] != "ListFunctions"
                 && c["operation"] != "ListEventSourceMappings"
+                && c["operation"] != "ListLayers"
         })
         .map(|c| c["operations"].as_u64().unwrap())
         .sum();
@@ -1078,6 +1081,30 @@ async fn all_regions_without_region_discovery_fails_clearly() {
 
 /// A moto account with a deliberate mix of misconfigurations and clean look-alikes for every
 /// check moto can represent; the scan must give each the exact status.
+/// An S3 Control client for moto: the SDK's endpoint rules put the account id in the host,
+/// which does not resolve on loopback.
+fn moto_s3control(sdk: &aws_config::SdkConfig) -> aws_sdk_s3control::Client {
+    #[derive(Debug)]
+    struct Moto(String);
+    impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for Moto {
+        fn resolve_endpoint<'a>(
+            &'a self,
+            _: &'a aws_sdk_s3control::config::endpoint::Params,
+        ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+            aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+                aws_smithy_types::endpoint::Endpoint::builder()
+                    .url(self.0.clone())
+                    .build(),
+            ))
+        }
+    }
+    aws_sdk_s3control::Client::from_conf(
+        aws_sdk_s3control::config::Builder::from(sdk)
+            .endpoint_resolver(Moto(moto().endpoint.clone()))
+            .build(),
+    )
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn checks_judge_a_seeded_account_exactly() {
     use aws_sdk_s3::types::{ObjectOwnership, OwnershipControls, OwnershipControlsRule};
@@ -1445,6 +1472,36 @@ async fn checks_judge_a_seeded_account_exactly() {
         .send()
         .await
         .unwrap();
+    // An alias with its own public policy: AWS keeps one policy per qualifier, so the alias
+    // is open while the function is not (moto shares one document between qualifiers; the
+    // collector keeps each statement with the qualifier its Resource names).
+    let version = lambda
+        .publish_version()
+        .function_name(&f_clean)
+        .send()
+        .await
+        .unwrap()
+        .version()
+        .unwrap()
+        .to_owned();
+    lambda
+        .create_alias()
+        .function_name(&f_clean)
+        .name("live")
+        .function_version(&version)
+        .send()
+        .await
+        .unwrap();
+    lambda
+        .add_permission()
+        .function_name(&f_clean)
+        .qualifier("live")
+        .statement_id("public-alias")
+        .action("lambda:InvokeFunction")
+        .principal("*")
+        .send()
+        .await
+        .unwrap();
     let f_policy = create(
         "c-public-policy",
         narrow.clone(),
@@ -1777,6 +1834,102 @@ async fn checks_judge_a_seeded_account_exactly() {
             .await
             .unwrap();
     }
+    // The REST API is served through a custom domain while its default endpoint stays on.
+    apig.create_base_path_mapping()
+        .domain_name("c-new.example.com")
+        .rest_api_id(&api_id)
+        .stage("tame")
+        .send()
+        .await
+        .unwrap();
+    // An API Gateway v2 custom domain that still accepts TLS 1.0.
+    v2.create_domain_name()
+        .domain_name("c-v2-old.example.com")
+        .domain_name_configurations(
+            aws_sdk_apigatewayv2::types::DomainNameConfiguration::builder()
+                .certificate_arn("arn:aws:acm:us-east-1:210000000006:certificate/y")
+                .endpoint_type(aws_sdk_apigatewayv2::types::EndpointType::Regional)
+                .security_policy(aws_sdk_apigatewayv2::types::SecurityPolicy::Tls10)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    v2.create_domain_name()
+        .domain_name("c-v2-new.example.com")
+        .domain_name_configurations(
+            aws_sdk_apigatewayv2::types::DomainNameConfiguration::builder()
+                .certificate_arn("arn:aws:acm:us-east-1:210000000006:certificate/z")
+                .endpoint_type(aws_sdk_apigatewayv2::types::EndpointType::Regional)
+                .security_policy(aws_sdk_apigatewayv2::types::SecurityPolicy::Tls12)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // Lambda layers: one version shared with everyone, one private.
+    for layer in ["c-shared-layer", "c-private-layer"] {
+        lambda
+            .publish_layer_version()
+            .layer_name(layer)
+            .content(
+                aws_sdk_lambda::types::LayerVersionContentInput::builder()
+                    .zip_file(aws_sdk_lambda::primitives::Blob::new(empty_zip()))
+                    .build(),
+            )
+            .compatible_runtimes(Runtime::Python312)
+            .send()
+            .await
+            .unwrap();
+    }
+    lambda
+        .add_layer_version_permission()
+        .layer_name("c-shared-layer")
+        .version_number(1)
+        .statement_id("everyone")
+        .action("lambda:GetLayerVersion")
+        .principal("*")
+        .send()
+        .await
+        .unwrap();
+
+    // S3 access points: one without Block Public Access and with a public policy, one with
+    // the defaults (all on). moto answers these calls with XML roots the SDK rejects after
+    // the state changed, so only the effect is checked (by the scan).
+    let s3control = moto_s3control(&sdk);
+    let _ = s3control
+        .create_access_point()
+        .account_id(account)
+        .name("c-open-ap")
+        .bucket("c-clean-bucket")
+        .public_access_block_configuration(
+            aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(false)
+                .ignore_public_acls(false)
+                .block_public_policy(false)
+                .restrict_public_buckets(false)
+                .build(),
+        )
+        .send()
+        .await;
+    let _ = s3control
+        .put_access_point_policy()
+        .account_id(account)
+        .name("c-open-ap")
+        .policy(format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:{account}:accesspoint/c-open-ap/object/*"}}]}}"#
+        ))
+        .send()
+        .await;
+    let _ = s3control
+        .create_access_point()
+        .account_id(account)
+        .name("c-closed-ap")
+        .bucket("c-clean-bucket")
+        .send()
+        .await;
+
     let http = v2
         .create_api()
         .name("c-http")
@@ -1929,6 +2082,18 @@ async fn checks_judge_a_seeded_account_exactly() {
         ("lambda-function-url-cors-wildcard", "c-clean", "pass"),
         ("lambda-function-public-policy", "c-public-policy", "fail"),
         ("lambda-function-public-policy", "c-clean", "pass"),
+        // The alias's own policy, read with the alias as Qualifier.
+        ("lambda-function-public-policy", "c-clean:live", "fail"),
+        (
+            "lambda-function-cross-account-invoke",
+            "c-clean:live",
+            "pass",
+        ),
+        (
+            "lambda-function-permission-unscoped-source",
+            "c-clean:live",
+            "pass",
+        ),
         (
             "lambda-function-permission-unscoped-source",
             "c-s3-trigger",
@@ -2041,6 +2206,14 @@ async fn checks_judge_a_seeded_account_exactly() {
         ("apigateway-stage-no-usage-plan", "c-api/wild", "fail"),
         ("apigateway-domain-weak-tls", "c-old.example.com", "fail"),
         ("apigateway-domain-weak-tls", "c-new.example.com", "pass"),
+        ("apigateway-domain-weak-tls", "c-v2-old.example.com", "fail"),
+        ("apigateway-domain-weak-tls", "c-v2-new.example.com", "pass"),
+        ("apigateway-default-endpoint-enabled", "c-api", "fail"),
+        ("apigateway-default-endpoint-enabled", "c-http", "pass"),
+        ("lambda-layer-public-policy", "c-shared-layer:1", "fail"),
+        ("lambda-layer-public-policy", "c-private-layer:1", "pass"),
+        ("s3-access-point-public", "c-open-ap", "fail"),
+        ("s3-access-point-public", "c-closed-ap", "pass"),
         (
             "apigateway-route-unauthenticated",
             "c-http POST /open",

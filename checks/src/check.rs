@@ -63,6 +63,10 @@ pub enum ResourceKind {
     DomainName,
     ApiKey,
     KmsKey,
+    HttpApi,
+    LambdaLayerVersion,
+    S3AccessPoint,
+    S3MultiRegionAccessPoint,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -57,7 +57,8 @@ fn function(region: &str, p: &Value) -> Value {
             "environment": {"known": []}, "tags": {"known": {}}, "resource_policy": {"known": null},
             "reserved_concurrency": {"known": 10}, "function_url": {"known": null},
             "code_signing_config_arn": {"known": "arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-1"},
-            "event_invoke_configs": {"known": []}, "event_source_mappings": {"known": []}
+            "event_invoke_configs": {"known": []}, "event_source_mappings": {"known": []},
+            "aliases": {"known": []}, "versions": {"known": []}
         }),
         p,
     )
@@ -245,7 +246,7 @@ fn listing_gaps(fixture: &Value) -> Value {
                     .iter()
                     .find(|l| l.operation == op)
                     .unwrap_or_else(|| panic!("{op} is not a listing"));
-                let global = matches!(listing.service, "iam" | "s3");
+                let global = listing.is_global();
                 json!({"service": listing.service, "region": (!global).then_some("us-east-1"),
                     "operation": op, "kind": "throttled", "error_code": "ThrottlingException",
                     "message": "page 2 could not be read"})
@@ -301,6 +302,13 @@ pub(crate) fn inventory(fixture: &Value) -> Inventory {
         "iam": iam,
         "s3": {
             "buckets": known_or("buckets", Value::Array(list("buckets").iter().map(bucket).collect())),
+            "multi_region_access_points": known_or("multi_region_access_points", Value::Array(list("multi_region_access_points").iter().map(|m| {
+                let name = m["name"].as_str().unwrap();
+                patched(json!({"name": name, "arn": format!("arn:aws:s3::{ACCOUNT}:accesspoint/{name}.mrap"), "alias": format!("{name}.mrap"),
+                    "status": "READY",
+                    "public_access_block": {"block_public_acls": true, "ignore_public_acls": true, "block_public_policy": true, "restrict_public_buckets": true},
+                    "policy": {"known": null}}), m)
+            }).collect())),
             "account_public_access_block": fixture.get("account_public_access_block").cloned().unwrap_or(
                 json!({"known": {"block_public_acls": false, "ignore_public_acls": false, "block_public_policy": false, "restrict_public_buckets": false}}))
         },
@@ -318,7 +326,39 @@ pub(crate) fn inventory(fixture: &Value) -> Inventory {
             "domain_names": known_or("domain_names", Value::Array(list("domain_names").iter().map(|d| {
                 let name = d["name"].as_str().unwrap();
                 patched(json!({"name": name, "arn": format!("arn:aws:apigateway:{region}::/domainnames/{name}"), "region": region,
-                    "security_policy": "TLS_1_2", "endpoint_types": ["REGIONAL"], "certificate_arn": null}), d)
+                    "security_policy": "TLS_1_2", "endpoint_types": ["REGIONAL"], "certificate_arn": null,
+                    "base_path_mappings": {"known": []}}), d)
+            }).collect())),
+            "domain_names_v2": known_or("domain_names_v2", Value::Array(list("domain_names_v2").iter().map(|d| {
+                let name = d["name"].as_str().unwrap();
+                patched(json!({"name": name, "arn": format!("arn:aws:apigateway:{region}::/domainnames/{name}"), "region": region,
+                    "configurations": [{"endpoint_type": "REGIONAL", "security_policy": "TLS_1_2", "certificate_arn": null}],
+                    "api_mappings": {"known": []}}), d)
+            }).collect())),
+            "lambda_layers": known_or("lambda_layers", Value::Array(list("lambda_layers").iter().map(|l| {
+                let name = l["name"].as_str().unwrap();
+                let arn = format!("arn:aws:lambda:{region}:{ACCOUNT}:layer:{name}");
+                let mut l = l.clone();
+                let versions = l.as_object_mut().and_then(|o| o.remove("versions"));
+                let versions = match versions {
+                    Some(v) if v.get("unavailable").is_some() => v,
+                    Some(v) => json!({"known": v.as_array().unwrap().iter().map(|v| {
+                        let n = v["version"].as_i64().unwrap();
+                        patched(json!({"version": n, "arn": format!("{arn}:{n}"), "created": null,
+                            "compatible_runtimes": ["python3.12"], "policy": {"known": null}}), v)
+                    }).collect::<Vec<_>>()}),
+                    None => json!({"known": []}),
+                };
+                let mut value = patched(json!({"name": name, "arn": arn, "region": region}), &l);
+                value["versions"] = versions;
+                value
+            }).collect())),
+            "s3_access_points": known_or("s3_access_points", Value::Array(list("s3_access_points").iter().map(|a| {
+                let name = a["name"].as_str().unwrap();
+                patched(json!({"name": name, "arn": format!("arn:aws:s3:{region}:{ACCOUNT}:accesspoint/{name}"), "region": region,
+                    "bucket": "data", "bucket_account_id": ACCOUNT, "network_origin": "Internet", "vpc_id": null,
+                    "public_access_block": {"known": {"block_public_acls": true, "ignore_public_acls": true, "block_public_policy": true, "restrict_public_buckets": true}},
+                    "policy": {"known": null}, "policy_is_public": {"known": null}}), a)
             }).collect())),
             "apigateway_account": fixture.get("apigateway_account").cloned().unwrap_or(
                 json!({"known": {"throttle": {"burst_limit": 5000, "rate_limit": 10000.0}, "cloudwatch_role_arn": null}})),

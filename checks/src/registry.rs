@@ -7,6 +7,7 @@ use crate::{apigateway, iam, kms, lambda, path, s3};
 pub static REGISTRY: &[&Check] = &[
     &apigateway::api_key_old::CHECK,
     &apigateway::api_public_policy::CHECK,
+    &apigateway::default_endpoint_enabled::CHECK,
     &apigateway::domain_weak_tls::CHECK,
     &apigateway::http_stage_no_throttling::CHECK,
     &apigateway::method_unauthenticated::CHECK,
@@ -59,8 +60,10 @@ pub static REGISTRY: &[&Check] = &[
     &lambda::function_tracing_disabled::CHECK,
     &lambda::function_url_cors_wildcard::CHECK,
     &lambda::function_url_unauthenticated::CHECK,
+    &lambda::layer_public_policy::CHECK,
     &path::denial_of_wallet::CHECK,
     &path::public_function_privileged_role::CHECK,
+    &s3::access_point_public::CHECK,
     &s3::account_public_access_block_disabled::CHECK,
     &s3::bucket_acl_enabled::CHECK,
     &s3::bucket_cross_account_access::CHECK,

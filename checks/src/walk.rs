@@ -10,9 +10,10 @@ use crate::check::{CheckMeta, CheckResult, ResourceKind, ResourceRef};
 use crate::context::Context;
 use crate::model::listing::{self, Listing};
 use crate::model::{
-    ApiKey, Attr, DomainName, Gap, HttpApi, HttpApiRoute, HttpApiStage, IamRole, IamUser, KmsKey,
-    LambdaFunction, RegionInventory, RestApi, RestApiMethod, RestApiResource, RestApiStage,
-    S3Bucket,
+    ApiKey, Attr, DomainName, DomainNameV2, FunctionUrl, Gap, HttpApi, HttpApiRoute, HttpApiStage,
+    IamRole, IamUser, KmsKey, LambdaAlias, LambdaFunction, LambdaLayer, LambdaLayerVersion,
+    RegionInventory, RestApi, RestApiMethod, RestApiResource, RestApiStage, S3AccessPoint,
+    S3Bucket, S3MultiRegionAccessPoint,
 };
 
 /// What a judge yields for one resource: one result, none (the check does not apply), or
@@ -169,6 +170,83 @@ pub(crate) fn functions<'a, Y: Yield>(
     )
 }
 
+/// One invocable qualifier of a function: the function itself (unqualified, `$LATEST`) or one
+/// of its aliases, each with its own resource policy and function URL.
+#[derive(Clone, Copy)]
+pub(crate) struct Invocable<'a> {
+    pub(crate) function: &'a LambdaFunction,
+    /// `None` for the function itself.
+    pub(crate) alias: Option<&'a LambdaAlias>,
+    pub(crate) arn: &'a str,
+    pub(crate) resource_policy: &'a Attr<Option<String>>,
+    pub(crate) function_url: &'a Attr<Option<FunctionUrl>>,
+}
+
+impl<'a> Invocable<'a> {
+    pub(crate) fn of(function: &'a LambdaFunction) -> Self {
+        Invocable {
+            function,
+            alias: None,
+            arn: &function.arn,
+            resource_policy: &function.resource_policy,
+            function_url: &function.function_url,
+        }
+    }
+
+    /// `orders` or `orders:live`, for messages.
+    pub(crate) fn name(&self) -> String {
+        match self.alias {
+            None => self.function.name.clone(),
+            Some(a) => format!("{}:{}", self.function.name, a.name),
+        }
+    }
+}
+
+/// The function and each of its aliases, every function of every scanned region: a check of
+/// a resource policy or a URL judges each qualifier (AWS keeps one of each per qualifier).
+/// The function's own result keeps the unqualified ARN; an alias's names its qualified ARN.
+/// Aliases that could not be listed give one unknown (`...:function:NAME:*`).
+pub(crate) fn invocables<'a, Y: Yield>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    kind: ResourceKind,
+    mut judge: impl FnMut(Invocable<'a>, ResourceRef) -> Y,
+) -> Vec<CheckResult> {
+    functions(cx, meta, |f| {
+        let mut out = Vec::new();
+        judge(Invocable::of(f), cx.function_ref_as(f, kind)).push_into(&mut out);
+        match &f.aliases {
+            Attr::Unavailable(gap) => out.push(meta.unknown(
+                cx.resource(
+                    kind,
+                    &format!("{}:*", f.arn),
+                    &format!("{} (aliases not read)", f.name),
+                    &f.region,
+                ),
+                format!(
+                    "the aliases of {} could not be read, and each has its own policy and URL ({} {}: {}: {})",
+                    f.name, gap.service, gap.operation, gap.error_code, gap.message
+                ),
+                Some(gap),
+            )),
+            Attr::Known(aliases) => {
+                for alias in aliases {
+                    let invocable = Invocable {
+                        function: f,
+                        alias: Some(alias),
+                        arn: &alias.arn,
+                        resource_policy: &alias.resource_policy,
+                        function_url: &alias.function_url,
+                    };
+                    let resource = cx.resource(kind, &alias.arn, &invocable.name(), &f.region);
+                    judge(invocable, resource).push_into(&mut out);
+                }
+            }
+        }
+        out
+    })
+}
+
 /// The gap of a Lambda listing that failed (wholly or partly) in any scanned region: a
 /// question about *all* functions (who shares a role) cannot be answered without them.
 pub(crate) fn unlisted_functions<'a>(cx: &Context<'a>) -> Option<&'a Gap> {
@@ -264,6 +342,108 @@ pub(crate) fn domain_names<'a, Y: Yield>(
         &listing::DOMAIN_NAMES,
         |p, r, _| format!("arn:{p}:apigateway:{r}::/domainnames/*"),
         |_, d| judge(d),
+    )
+}
+
+/// Every version of every Lambda layer the account publishes, in every scanned region.
+pub(crate) fn layer_versions<'a, Y: Yield>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    mut judge: impl FnMut(&'a LambdaLayer, &'a LambdaLayerVersion, ResourceRef) -> Y,
+) -> Vec<CheckResult> {
+    let kind = ResourceKind::LambdaLayerVersion;
+    regional(
+        cx,
+        meta,
+        kind,
+        |r| &r.lambda_layers,
+        &listing::LAMBDA_LAYERS,
+        |p, r, a| format!("arn:{p}:lambda:{r}:{a}:layer:*"),
+        |_, layer| match &layer.versions {
+            // Version ARNs extend the layer's with `:N`: the unknown stands for `LAYER:*`.
+            Attr::Unavailable(gap) => vec![meta.unknown(
+                cx.resource(
+                    kind,
+                    &format!("{}:*", layer.arn),
+                    &format!("{} (versions not read)", layer.name),
+                    &layer.region,
+                ),
+                format!(
+                    "the versions of layer {} could not be read ({} {}: {}: {})",
+                    layer.name, gap.service, gap.operation, gap.error_code, gap.message
+                ),
+                Some(gap),
+            )],
+            Attr::Known(versions) => {
+                let mut out = Vec::new();
+                for version in versions {
+                    let resource = cx.resource(
+                        kind,
+                        &version.arn,
+                        &format!("{}:{}", layer.name, version.version),
+                        &layer.region,
+                    );
+                    judge(layer, version, resource).push_into(&mut out);
+                }
+                out
+            }
+        },
+    )
+}
+
+/// Every S3 access point of every scanned region.
+pub(crate) fn access_points<'a, Y: Yield>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    mut judge: impl FnMut(&'a S3AccessPoint, ResourceRef) -> Y,
+) -> Vec<CheckResult> {
+    regional(
+        cx,
+        meta,
+        ResourceKind::S3AccessPoint,
+        |r| &r.s3_access_points,
+        &listing::S3_ACCESS_POINTS,
+        |p, r, a| format!("arn:{p}:s3:{r}:{a}:accesspoint/*"),
+        |_, ap| {
+            let resource = cx.resource(ResourceKind::S3AccessPoint, &ap.arn, &ap.name, &ap.region);
+            judge(ap, resource)
+        },
+    )
+}
+
+/// Every Multi-Region Access Point of the account.
+pub(crate) fn multi_region_access_points<'a, Y: Yield>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    mut judge: impl FnMut(&'a S3MultiRegionAccessPoint, ResourceRef) -> Y,
+) -> Vec<CheckResult> {
+    let kind = ResourceKind::S3MultiRegionAccessPoint;
+    let scope = Scope {
+        region: "global",
+        list: &cx.inventory.s3.multi_region_access_points,
+        listing: &listing::S3_MULTI_REGION_ACCESS_POINTS,
+        placeholder_arn: format!("arn:{}:s3::{}:accesspoint/*", partition(cx), cx.account()),
+    };
+    walk(cx, meta, kind, [scope], |_, m| {
+        judge(m, cx.resource(kind, &m.arn, &m.name, "global"))
+    })
+}
+
+/// Every custom domain name as API Gateway v2 lists it, in every scanned region.
+pub(crate) fn domain_names_v2<'a, Y: Yield>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    judge: impl FnMut(&'a RegionInventory, &'a DomainNameV2) -> Y,
+) -> Vec<CheckResult> {
+    regional(
+        cx,
+        meta,
+        ResourceKind::DomainName,
+        |r| &r.domain_names_v2,
+        &listing::DOMAIN_NAMES,
+        // Not the v1 list's placeholder: each list's unread rest is its own result.
+        |p, r, _| format!("arn:{p}:apigateway:{r}::/v2/domainnames/*"),
+        judge,
     )
 }
 
@@ -444,6 +624,30 @@ pub(crate) fn rest_methods<'a, Y: Yield>(
             },
         )
     })
+}
+
+/// The methods each REST stage serves that the API's resources no longer have (deleted from
+/// the draft after the deployment). Only listed APIs with read stages and resources: the
+/// unknowns for the rest come from `rest_methods`, which every method check also walks.
+pub(crate) fn rest_deployed_only<'a, Y: Yield>(
+    cx: &Context<'a>,
+    mut judge: impl FnMut(
+        &'a RestApi,
+        &'a RestApiStage,
+        &'a str,
+        &'a str,
+        &'a crate::model::DeployedMethod,
+    ) -> Y,
+) -> Vec<CheckResult> {
+    let mut out = Vec::new();
+    for api in cx.inventory.rest_apis() {
+        for stage in api.stages.known().into_iter().flatten() {
+            for (path, verb, method) in crate::apigateway::common::deployed_only(api, stage) {
+                judge(api, stage, path, verb, method).push_into(&mut out);
+            }
+        }
+    }
+    out
 }
 
 /// One result per HTTP or WebSocket API stage.

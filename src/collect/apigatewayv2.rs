@@ -5,7 +5,8 @@ use super::{AttrExt, Ctx, Service, Site};
 use aws_sdk_apigatewayv2::Client;
 use aws_sdk_apigatewayv2::types::{Api, RouteSettings};
 use faascan_checks::model::{
-    AccessLogSettings, Attr, HttpApi, HttpApiIntegration, HttpApiRoute, HttpApiStage, Throttle,
+    AccessLogSettings, ApiMapping, Attr, DomainNameConfiguration, DomainNameV2, HttpApi,
+    HttpApiIntegration, HttpApiRoute, HttpApiStage, Throttle,
 };
 use futures::{StreamExt, stream};
 
@@ -205,6 +206,90 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
     }
 }
 
+/// Custom domain names as API Gateway v2 lists them (`GetDomainNames`), each with its
+/// `DomainNameConfigurations` (one per endpoint, with its `SecurityPolicy`) and the API
+/// stages mapped to it (`GetApiMappings`).
+pub(super) async fn domain_names(
+    cx: &Ctx,
+    client: &Client,
+    region: &str,
+    partition: &str,
+) -> Attr<Vec<DomainNameV2>> {
+    let site = Site::new(Service::Apigateway, region, "GetDomainNames");
+    let listed = cx
+        .pages(
+            site,
+            |token| {
+                client
+                    .get_domain_names()
+                    .max_results(PAGE)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| (page.items.unwrap_or_default(), page.next_token),
+        )
+        .await
+        .listing(cx, "domain names");
+    let listed = match listed {
+        Attr::Known(listed) => listed,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
+    };
+    let mut domains: Vec<DomainNameV2> = stream::iter(listed)
+        .map(|d| async move {
+            let name = d.domain_name().unwrap_or_default().to_owned();
+            let arn = format!("arn:{partition}:apigateway:{region}::/domainnames/{name}");
+            let api_mappings = cx
+                .pages(
+                    site.on(&arn).op("GetApiMappings"),
+                    |token| {
+                        client
+                            .get_api_mappings()
+                            .domain_name(&name)
+                            .max_results(PAGE)
+                            .set_next_token(token)
+                            .send()
+                    },
+                    |page| {
+                        let mappings = page
+                            .items()
+                            .iter()
+                            .map(|m| ApiMapping {
+                                api_id: m.api_id().unwrap_or_default().to_owned(),
+                                stage: m.stage().filter(|s| !s.is_empty()).map(str::to_owned),
+                                api_mapping_key: m
+                                    .api_mapping_key()
+                                    .filter(|k| !k.is_empty())
+                                    .map(str::to_owned),
+                            })
+                            .collect();
+                        (mappings, page.next_token)
+                    },
+                )
+                .await
+                .whole(cx);
+            DomainNameV2 {
+                region: region.to_owned(),
+                configurations: d
+                    .domain_name_configurations()
+                    .iter()
+                    .map(|c| DomainNameConfiguration {
+                        endpoint_type: c.endpoint_type().map(|e| e.as_str().to_owned()),
+                        security_policy: c.security_policy().map(|p| p.as_str().to_owned()),
+                        certificate_arn: c.certificate_arn().map(str::to_owned),
+                    })
+                    .collect(),
+                api_mappings,
+                name,
+                arn,
+            }
+        })
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    domains.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(domains)
+}
+
 /// The hand-written `next_token` loop, through the SDK's mock utilities: every page is read,
 /// and a repeated token does not loop forever.
 #[cfg(test)]
@@ -298,6 +383,128 @@ mod mocked {
         assert_eq!(
             apis[0].stages.known().map(|s| s[0].name.clone()),
             Some("$default".to_owned())
+        );
+    }
+
+    /// HTTP API route settings as the API reference shows them
+    /// (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html):
+    /// a setting without throttle fields is "not set" (the account's limit applies), and a
+    /// route that sets only a burst keeps its rate unset, never 0.
+    #[tokio::test]
+    async fn absent_route_throttle_fields_are_not_set() {
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        let apis = mock!(aws_sdk_apigatewayv2::Client::get_apis)
+            .then_output(|| GetApisOutput::builder().items(api("a")).build());
+        let routes = mock!(aws_sdk_apigatewayv2::Client::get_routes)
+            .then_output(|| GetRoutesOutput::builder().build());
+        let integrations = mock!(aws_sdk_apigatewayv2::Client::get_integrations)
+            .then_output(|| GetIntegrationsOutput::builder().build());
+        let stages = mock!(aws_sdk_apigatewayv2::Client::get_stages).then_http_response(|| {
+            let mut response = HttpResponse::new(
+                StatusCode::try_from(200).unwrap_or_else(|_| unreachable!()),
+                SdkBody::from(
+                    r#"{"items":[{"stageName":"$default","autoDeploy":true,
+                    "defaultRouteSettings":{"detailedMetricsEnabled":false},
+                    "routeSettings":{"GET /pets":{"throttlingBurstLimit":10},"GET /":{"detailedMetricsEnabled":true}}}]}"#,
+                ),
+            );
+            response
+                .headers_mut()
+                .insert("Content-Type", "application/json");
+            response
+        });
+        let client = mock_client!(
+            aws_sdk_apigatewayv2,
+            RuleMode::MatchAny,
+            &[&apis, &routes, &integrations, &stages]
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let apis = collect(&cx, &client, "eu-west-1", "aws").await;
+        let apis = apis.known().unwrap_or_else(|| panic!("{apis:?}"));
+        let stages = apis[0]
+            .stages
+            .known()
+            .unwrap_or_else(|| panic!("no stages"));
+        assert_eq!(stages[0].default_route_throttle, None);
+        assert_eq!(
+            stages[0].route_throttles.get("GET /pets"),
+            Some(&Throttle {
+                burst_limit: Some(10),
+                rate_limit: None
+            })
+        );
+        assert!(!stages[0].route_throttles.contains_key("GET /"));
+    }
+
+    /// v2 custom domains with each endpoint's TLS policy and the API mappings, shaped as
+    /// the API reference shows them
+    /// (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/domainnames.html,
+    /// domainnames-domainname-apimappings.html).
+    #[tokio::test]
+    async fn v2_domains_carry_their_tls_policies_and_api_mappings() {
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        fn json(body: &'static str) -> HttpResponse {
+            let mut response = HttpResponse::new(
+                StatusCode::try_from(200).unwrap_or_else(|_| unreachable!()),
+                SdkBody::from(body),
+            );
+            response
+                .headers_mut()
+                .insert("Content-Type", "application/json");
+            response
+        }
+        let domains = mock!(aws_sdk_apigatewayv2::Client::get_domain_names).then_http_response(|| {
+            json(
+                r#"{"items":[{"apiMappingSelectionExpression":"$request.basepath","domainName":"api.example.com","domainNameConfigurations":[{"apiGatewayDomainName":"d-1234.execute-api.us-west-2.amazonaws.com","certificateArn":"arn:aws:acm:us-west-2:123456789012:certificate/abcd","endpointType":"REGIONAL","hostedZoneId":"Z2OJLYMUO9EFXC","securityPolicy":"TLS_1_0","domainNameStatus":"AVAILABLE"}]}]}"#,
+            )
+        });
+        let mappings = mock!(aws_sdk_apigatewayv2::Client::get_api_mappings).then_http_response(|| {
+            json(
+                r#"{"items":[{"apiId":"a1b2c3d4","apiMappingId":"0qzs2sy7bh","apiMappingKey":"","stage":"$default"},{"apiId":"e5f6g7h8","apiMappingId":"1abcd","apiMappingKey":"orders","stage":"prod"}]}"#,
+            )
+        });
+        let client = mock_client!(
+            aws_sdk_apigatewayv2,
+            RuleMode::MatchAny,
+            &[&domains, &mappings]
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let domains = domain_names(&cx, &client, "us-west-2", "aws").await;
+        let domains = domains.known().unwrap_or_else(|| panic!("{domains:?}"));
+        let d = &domains[0];
+        assert_eq!(
+            d.arn,
+            "arn:aws:apigateway:us-west-2::/domainnames/api.example.com"
+        );
+        assert_eq!(
+            d.configurations[0].security_policy.as_deref(),
+            Some("TLS_1_0")
+        );
+        assert_eq!(
+            d.configurations[0].endpoint_type.as_deref(),
+            Some("REGIONAL")
+        );
+        let mapped = d
+            .api_mappings
+            .known()
+            .unwrap_or_else(|| panic!("no mappings"));
+        assert_eq!(
+            mapped
+                .iter()
+                .map(|m| (
+                    m.api_id.as_str(),
+                    m.stage.as_deref(),
+                    m.api_mapping_key.as_deref()
+                ))
+                .collect::<Vec<_>>(),
+            [
+                ("a1b2c3d4", Some("$default"), None),
+                ("e5f6g7h8", Some("prod"), Some("orders"))
+            ]
         );
     }
 }

@@ -142,7 +142,7 @@ impl Intercept for ReadOnlyGuard {
                         let what = if err.is_timeout_error() {
                             "Timeout: no answer in time"
                         } else {
-                            "DispatchFailure: the request could not be sent"
+                            "ConnectionFailed: the request could not be sent"
                         };
                         match cfg.load::<Metadata>() {
                             Some(m) => format!("{what} ({} {})", m.service(), m.name()),

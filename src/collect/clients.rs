@@ -329,6 +329,21 @@ impl Clients {
         Ok(ids)
     }
 
+    /// An S3 Control client for one region: access points are regional, and Multi-Region
+    /// Access Points are served from us-west-2 only.
+    pub(crate) fn s3control_in(&self, region: &str) -> aws_sdk_s3control::Client {
+        let mut config = aws_sdk_s3control::config::Builder::from(&self.sdk)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone());
+        if let Some(endpoint) = &self.endpoint_url {
+            config = config.endpoint_resolver(FixedEndpoint(endpoint.clone()));
+            if let Some(http) = self.sdk.http_client() {
+                config = config.http_client(EmulatorXmlRoot(http));
+            }
+        }
+        aws_sdk_s3control::Client::from_conf(config.build())
+    }
+
     pub(crate) fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let mut clients = match self.s3_by_region.lock() {
             Ok(clients) => clients,
@@ -427,6 +442,93 @@ fn validate_regions(regions: &[String]) -> Result<(), FatalError> {
     Ok(())
 }
 
+/// Emulator compatibility for S3 Control, only with `--endpoint-url` (as `FixedEndpoint`):
+/// moto names the XML root of its access point answers `ListAccessPointsResponse` where AWS
+/// (and the SDK) use `ListAccessPointsResult`, and the SDK rejects the whole answer. The root
+/// of a `Get*`/`List*` answer is renamed back; AWS's own answers never reach this client.
+#[derive(Debug)]
+struct EmulatorXmlRoot(aws_smithy_runtime_api::client::http::SharedHttpClient);
+
+#[derive(Debug)]
+struct EmulatorXmlRootConnector(aws_smithy_runtime_api::client::http::SharedHttpConnector);
+
+impl aws_smithy_runtime_api::client::http::HttpClient for EmulatorXmlRoot {
+    fn http_connector(
+        &self,
+        settings: &aws_smithy_runtime_api::client::http::HttpConnectorSettings,
+        components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+    ) -> aws_smithy_runtime_api::client::http::SharedHttpConnector {
+        aws_smithy_runtime_api::client::http::SharedHttpConnector::new(EmulatorXmlRootConnector(
+            self.0.http_connector(settings, components),
+        ))
+    }
+}
+
+impl aws_smithy_runtime_api::client::http::HttpConnector for EmulatorXmlRootConnector {
+    fn call(
+        &self,
+        request: aws_smithy_runtime_api::client::orchestrator::HttpRequest,
+    ) -> aws_smithy_runtime_api::client::http::HttpConnectorFuture {
+        let inner = self.0.clone();
+        aws_smithy_runtime_api::client::http::HttpConnectorFuture::new(async move {
+            let mut response = inner.call(request).await?;
+            let body = response.take_body();
+            let bytes = aws_smithy_types::byte_stream::ByteStream::new(body)
+                .collect()
+                .await
+                .map_err(|e| {
+                    aws_smithy_runtime_api::client::result::ConnectorError::io(Box::new(e))
+                })?
+                .into_bytes();
+            let fixed = result_root(&bytes);
+            response
+                .headers_mut()
+                .insert("content-length", fixed.len().to_string());
+            *response.body_mut() = aws_smithy_types::body::SdkBody::from(fixed);
+            Ok(response)
+        })
+    }
+}
+
+/// `<GetXResponse ...>...</GetXResponse>` becomes `<GetXResult ...>...</GetXResult>`; any
+/// other body is returned as it is.
+fn result_root(body: &[u8]) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return body.to_vec();
+    };
+    let start = match text.find("?>") {
+        Some(end) => end + 2,
+        None => 0,
+    };
+    let Some(open) = text[start..].find('<').map(|i| start + i + 1) else {
+        return body.to_vec();
+    };
+    let name_end = text[open..]
+        .find([' ', '>', '/'])
+        .map_or(text.len(), |i| open + i);
+    let name = &text[open..name_end];
+    let Some(operation) = name.strip_suffix("Response") else {
+        return body.to_vec();
+    };
+    if !(operation.starts_with("Get") || operation.starts_with("List")) {
+        return body.to_vec();
+    }
+    let fixed = format!("{operation}Result");
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..open]);
+    out.push_str(&fixed);
+    let rest = &text[name_end..];
+    match rest.rfind(&format!("</{name}>")) {
+        Some(close) => {
+            out.push_str(&rest[..close]);
+            out.push_str(&format!("</{fixed}>"));
+            out.push_str(&rest[close + name.len() + 3..]);
+        }
+        None => out.push_str(rest),
+    }
+    out.into_bytes()
+}
+
 #[derive(Debug)]
 struct FixedEndpoint(String);
 
@@ -440,6 +542,27 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
                 .url(self.0.clone())
                 .build(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod emulator_tests {
+    use super::result_root;
+
+    #[test]
+    fn an_emulators_response_root_is_renamed_and_others_are_untouched() {
+        let moto = br#"<?xml version="1.0" encoding="utf-8"?>
+<ListAccessPointsResponse xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"><AccessPointList></AccessPointList></ListAccessPointsResponse>"#;
+        assert_eq!(
+            String::from_utf8(result_root(moto)).unwrap_or_default(),
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<ListAccessPointsResult xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"><AccessPointList></AccessPointList></ListAccessPointsResult>"#
+        );
+        let aws = br#"<?xml version="1.0" encoding="UTF-8"?><ListAccessPointsResult><AccessPointList/></ListAccessPointsResult>"#;
+        assert_eq!(result_root(aws), aws.to_vec());
+        let error = br#"<ErrorResponse><Error><Code>AccessDenied</Code></Error></ErrorResponse>"#;
+        assert_eq!(result_root(error), error.to_vec());
+        assert_eq!(result_root(b""), b"".to_vec());
     }
 }
 

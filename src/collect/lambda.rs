@@ -5,12 +5,16 @@
 use super::{Ctx, Service, Site, error};
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::operation::RequestId;
+use aws_sdk_lambda::operation::get_function_url_config::GetFunctionUrlConfigOutput;
+use aws_sdk_lambda::types::AliasConfiguration;
 use aws_sdk_lambda::types::{EnvironmentError, FunctionConfiguration};
 use faascan_checks::model::{
     Attr, EventInvokeConfig, EventSourceMapping, FunctionUrl, FunctionUrlCors, Gap, GapKind,
-    LambdaFunction, LambdaVpcConfig,
+    LambdaAlias, LambdaFunction, LambdaLayer, LambdaLayerVersion, LambdaVersion,
+    LambdaVersionConfig, LambdaVpcConfig,
 };
 use futures::{StreamExt, stream};
+use std::collections::BTreeSet;
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
@@ -96,7 +100,12 @@ async fn event_source_mappings(
 
 /// AWS answers `Environment.Error` instead of the variables when the caller may not decrypt
 /// them (a customer-managed key it has no `kms:Decrypt` on): unreadable, not empty.
-fn environment_gap(site: Site<'_>, err: &EnvironmentError, request_id: Option<String>) -> Gap {
+fn environment_gap(
+    site: Site<'_>,
+    operation: &'static str,
+    err: &EnvironmentError,
+    request_id: Option<String>,
+) -> Gap {
     let code = err
         .error_code()
         .filter(|c| !c.is_empty())
@@ -113,8 +122,274 @@ fn environment_gap(site: Site<'_>, err: &EnvironmentError, request_id: Option<St
         .unwrap_or_else(|| {
             "Lambda returned an error instead of the function's environment variables".to_owned()
         });
-    site.op("ListFunctions")
-        .gap(kind, code, message, request_id)
+    site.op(operation).gap(kind, code, message, request_id)
+}
+
+fn function_url(out: &GetFunctionUrlConfigOutput) -> FunctionUrl {
+    FunctionUrl {
+        url: out.function_url().to_owned(),
+        auth_type: out.auth_type().as_str().to_owned(),
+        invoke_mode: out.invoke_mode().map(|m| m.as_str().to_owned()),
+        cors: out.cors().map(|c| FunctionUrlCors {
+            allow_origins: c.allow_origins().to_vec(),
+            allow_methods: c.allow_methods().to_vec(),
+            allow_headers: c.allow_headers().to_vec(),
+            expose_headers: c.expose_headers().to_vec(),
+            allow_credentials: c.allow_credentials(),
+            max_age: c.max_age(),
+        }),
+    }
+}
+
+/// The statements of a function policy that belong to the qualifier `arn` names. AWS keeps
+/// one policy per qualifier, and `AddPermission` writes the qualified ARN as each statement's
+/// `Resource`, so on AWS this keeps every statement. An endpoint that returns every
+/// qualifier's statements in one policy (moto does) gets the others dropped here: a
+/// statement whose `Resource` is another qualifier of the same function does not apply.
+fn own_statements(policy: String, arn: &str) -> String {
+    let base = unqualified(arn);
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&policy) else {
+        return policy;
+    };
+    let Some(statements) = doc
+        .get_mut("Statement")
+        .and_then(serde_json::Value::as_array_mut)
+    else {
+        return policy;
+    };
+    let of_another = |resource: &serde_json::Value| {
+        let names: Vec<&str> = match resource {
+            serde_json::Value::String(one) => vec![one.as_str()],
+            serde_json::Value::Array(many) => many.iter().filter_map(|r| r.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        !names.is_empty()
+            && names
+                .iter()
+                .all(|r| *r != arn && (*r == base || unqualified(r) == base))
+    };
+    let before = statements.len();
+    statements.retain(|s| !s.get("Resource").is_some_and(of_another));
+    if statements.len() == before {
+        return policy;
+    }
+    if statements.is_empty() {
+        return String::new();
+    }
+    serde_json::to_string(&doc).unwrap_or(policy)
+}
+
+/// The qualifier of an ARN (`live` of `...:function:orders:live`), if it has one.
+fn qualifier(arn: &str) -> Option<&str> {
+    let parts: Vec<&str> = arn.splitn(8, ':').collect();
+    (parts.len() == 8).then(|| parts[7])
+}
+
+/// The function's aliases, each with the policy and URL of its own qualifier. ListAliases is
+/// given the function's name (emulators reject an ARN there; AWS takes both).
+async fn aliases(
+    cx: &Ctx,
+    client: &Client,
+    site: Site<'_>,
+    name: &str,
+    function_arn: &str,
+) -> Attr<Vec<LambdaAlias>> {
+    let listed = cx
+        .pages(
+            site.op("ListAliases"),
+            |marker| {
+                client
+                    .list_aliases()
+                    .function_name(name)
+                    .set_marker(marker)
+                    .send()
+            },
+            |page| (page.aliases.unwrap_or_default(), page.next_marker),
+        )
+        .await
+        .whole(cx);
+    let listed = match listed {
+        Attr::Known(listed) => listed,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
+    };
+    let mut aliases: Vec<LambdaAlias> = stream::iter(listed)
+        .map(|a| alias(cx, client, site, name, function_arn, a))
+        .buffer_unordered(4)
+        .collect()
+        .await;
+    aliases.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(aliases)
+}
+
+async fn alias(
+    cx: &Ctx,
+    client: &Client,
+    site: Site<'_>,
+    function_name: &str,
+    function_arn: &str,
+    a: AliasConfiguration,
+) -> LambdaAlias {
+    let name = a.name().unwrap_or_default().to_owned();
+    let arn = a
+        .alias_arn()
+        .filter(|arn| !arn.is_empty())
+        .map_or_else(|| format!("{function_arn}:{name}"), str::to_owned);
+    let site = site.on(&arn);
+    let policy = cx.optional(
+        site.op("GetPolicy"),
+        NOT_FOUND,
+        || {
+            client
+                .get_policy()
+                .function_name(function_name)
+                .qualifier(&name)
+                .send()
+        },
+        |out| {
+            out.policy()
+                .map(|p| own_statements(p.to_owned(), &arn))
+                .filter(|p| !p.is_empty())
+        },
+    );
+    let url = cx.optional(
+        site.op("GetFunctionUrlConfig"),
+        NOT_FOUND,
+        || {
+            client
+                .get_function_url_config()
+                .function_name(function_name)
+                .qualifier(&name)
+                .send()
+        },
+        // AWS answers with the alias's own URL, whose FunctionArn carries the alias. A URL
+        // of another qualifier (what an endpoint that ignores `Qualifier` sends back) is not
+        // this alias's.
+        |out| {
+            let own = out.function_arn().is_empty()
+                || qualifier(out.function_arn()) == Some(name.as_str());
+            own.then(|| function_url(&out))
+        },
+    );
+    let (resource_policy, function_url) = tokio::join!(policy, url);
+    LambdaAlias {
+        function_version: a.function_version().unwrap_or("$LATEST").to_owned(),
+        routing_weights: a
+            .routing_config()
+            .and_then(|r| r.additional_version_weights())
+            .map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default(),
+        name,
+        arn,
+        resource_policy,
+        function_url,
+    }
+}
+
+/// The published versions the aliases and event-source mappings invoke, each with its own
+/// configuration. Unavailable with the aliases: which versions matter is then unknown.
+async fn versions(
+    cx: &Ctx,
+    client: &Client,
+    site: Site<'_>,
+    (function_name, function_arn): (&str, &str),
+    aliases: &Attr<Vec<LambdaAlias>>,
+    mappings: &Attr<Vec<EventSourceMapping>>,
+) -> Attr<Vec<LambdaVersion>> {
+    let aliases = match aliases {
+        Attr::Known(aliases) => aliases,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap.clone()),
+    };
+    let mut wanted: BTreeSet<String> = aliases
+        .iter()
+        .flat_map(|a| {
+            std::iter::once(a.function_version.clone()).chain(a.routing_weights.keys().cloned())
+        })
+        .collect();
+    if let Attr::Known(mappings) = mappings {
+        wanted.extend(
+            mappings
+                .iter()
+                .filter_map(|m| qualifier(&m.function_arn))
+                .filter(|q| q.chars().all(|c| c.is_ascii_digit()))
+                .map(str::to_owned),
+        );
+    }
+    wanted.remove("$LATEST");
+    let versions = stream::iter(wanted)
+        .map(|version| async move {
+            let arn = format!("{function_arn}:{version}");
+            let configuration = cx
+                .known(
+                    site.on(&arn).op("GetFunctionConfiguration"),
+                    || {
+                        client
+                            .get_function_configuration()
+                            .function_name(function_name)
+                            .qualifier(&version)
+                            .send()
+                    },
+                    |c| {
+                        let environment = match c.environment() {
+                            Some(env) if env.error().is_some() => env.error().map(|e| {
+                                cx.record(environment_gap(
+                                    site.on(&arn),
+                                    "GetFunctionConfiguration",
+                                    e,
+                                    c.request_id().map(str::to_owned),
+                                ))
+                            }),
+                            _ => None,
+                        };
+                        LambdaVersionConfig {
+                            runtime: c.runtime().map(|r| r.as_str().to_owned()),
+                            role_arn: c.role().unwrap_or_default().to_owned(),
+                            timeout_seconds: c.timeout(),
+                            memory_mb: c.memory_size(),
+                            layers: c
+                                .layers()
+                                .iter()
+                                .filter_map(|l| l.arn().map(str::to_owned))
+                                .collect(),
+                            kms_key_arn: c
+                                .kms_key_arn()
+                                .filter(|k| !k.is_empty())
+                                .map(str::to_owned),
+                            tracing_mode: c
+                                .tracing_config()
+                                .and_then(|t| t.mode())
+                                .map(|m| m.as_str().to_owned()),
+                            environment: match environment {
+                                Some(gap) => Attr::Unavailable(gap),
+                                None => Attr::Known(
+                                    cx.redact(
+                                        c.environment()
+                                            .and_then(|e| e.variables())
+                                            .into_iter()
+                                            .flatten(),
+                                    ),
+                                ),
+                            },
+                        }
+                    },
+                )
+                .await;
+            LambdaVersion {
+                version,
+                arn,
+                configuration,
+            }
+        })
+        .buffer_unordered(4)
+        .collect::<Vec<_>>()
+        .await;
+    let mut versions = versions;
+    versions.sort_by(|a, b| {
+        a.version
+            .len()
+            .cmp(&b.version.len())
+            .then_with(|| a.version.cmp(&b.version))
+    });
+    Attr::Known(versions)
 }
 
 /// Drops an ARN's qualifier (`:alias` or `:version`), so mappings on aliases count too.
@@ -165,7 +440,11 @@ async fn function(
         },
         NOT_FOUND,
         || client.get_policy().function_name(&arn).send(),
-        |out| out.policy().map(str::to_owned),
+        |out| {
+            out.policy()
+                .map(|p| own_statements(p.to_owned(), &arn))
+                .filter(|p| !p.is_empty())
+        },
     );
     let url = cx.optional(
         Site {
@@ -174,21 +453,7 @@ async fn function(
         },
         NOT_FOUND,
         || client.get_function_url_config().function_name(&arn).send(),
-        |out| {
-            Some(FunctionUrl {
-                url: out.function_url().to_owned(),
-                auth_type: out.auth_type().as_str().to_owned(),
-                invoke_mode: out.invoke_mode().map(|m| m.as_str().to_owned()),
-                cors: out.cors().map(|c| FunctionUrlCors {
-                    allow_origins: c.allow_origins().to_vec(),
-                    allow_methods: c.allow_methods().to_vec(),
-                    allow_headers: c.allow_headers().to_vec(),
-                    expose_headers: c.expose_headers().to_vec(),
-                    allow_credentials: c.allow_credentials(),
-                    max_age: c.max_age(),
-                }),
-            })
-        },
+        |out| Some(function_url(&out)),
     );
     let code_signing = cx.optional(
         Site {
@@ -242,8 +507,15 @@ async fn function(
         .await
         .whole(cx)
     };
-    let (details, resource_policy, function_url, code_signing_config_arn, event_invoke_configs) =
-        tokio::join!(details, policy, url, code_signing, invoke_configs);
+    let aliases = aliases(cx, client, site, &name, &arn);
+    let (
+        details,
+        resource_policy,
+        function_url,
+        code_signing_config_arn,
+        event_invoke_configs,
+        aliases,
+    ) = tokio::join!(details, policy, url, code_signing, invoke_configs, aliases);
 
     let (tags, reserved_concurrency) = match details {
         Attr::Known((tags, concurrency)) => (Attr::Known(tags), Attr::Known(concurrency)),
@@ -258,11 +530,20 @@ async fn function(
         ),
         Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
     };
+    let versions = versions(
+        cx,
+        client,
+        site,
+        (&name, &arn),
+        &aliases,
+        &event_source_mappings,
+    )
+    .await;
     let environment = match f.environment() {
         Some(env) if env.error().is_some() => {
             let gap = env
                 .error()
-                .map(|e| environment_gap(site, e, page_request_id.clone()));
+                .map(|e| environment_gap(site, "ListFunctions", e, page_request_id.clone()));
             match gap {
                 Some(gap) => Attr::Unavailable(cx.record(gap)),
                 None => Attr::Known(Vec::new()),
@@ -318,13 +599,138 @@ async fn function(
         code_signing_config_arn,
         event_invoke_configs,
         event_source_mappings,
+        aliases,
+        versions,
         arn,
     }
+}
+
+/// The layers the account publishes in a region (`ListLayers`), each with every version
+/// (`ListLayerVersions`) and each version's permissions (`GetLayerVersionPolicy`).
+pub(super) async fn layers(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<LambdaLayer>> {
+    let listed = cx
+        .pages(
+            Site::new(Service::Lambda, region, "ListLayers"),
+            |marker| client.list_layers().set_marker(marker).send(),
+            |page| (page.layers.unwrap_or_default(), page.next_marker),
+        )
+        .await
+        .listing(cx, "layers");
+    let listed = match listed {
+        Attr::Known(listed) => listed,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
+    };
+    let mut layers: Vec<LambdaLayer> = stream::iter(listed)
+        .map(|l| async move {
+            let name = l.layer_name().unwrap_or_default().to_owned();
+            let arn = l.layer_arn().unwrap_or_default().to_owned();
+            let site = Site::new(Service::Lambda, region, "").on(&arn);
+            let versions = cx
+                .pages(
+                    site.op("ListLayerVersions"),
+                    |marker| {
+                        client
+                            .list_layer_versions()
+                            .layer_name(&name)
+                            .set_marker(marker)
+                            .send()
+                    },
+                    |page| (page.layer_versions.unwrap_or_default(), page.next_marker),
+                )
+                .await
+                .whole(cx);
+            let versions = match versions {
+                Attr::Known(versions) => {
+                    let name = &name;
+                    let arn = &arn;
+                    let mut read: Vec<LambdaLayerVersion> = stream::iter(versions)
+                        .map(|v| async move {
+                            let number = v.version();
+                            let version_arn = v
+                                .layer_version_arn()
+                                .filter(|a| !a.is_empty())
+                                .map_or_else(|| format!("{arn}:{number}"), str::to_owned);
+                            let policy = cx
+                                .optional(
+                                    Site::new(Service::Lambda, region, "GetLayerVersionPolicy")
+                                        .on(&version_arn),
+                                    NOT_FOUND,
+                                    || {
+                                        client
+                                            .get_layer_version_policy()
+                                            .layer_name(name)
+                                            .version_number(number)
+                                            .send()
+                                    },
+                                    |out| out.policy().filter(|p| !p.is_empty()).map(str::to_owned),
+                                )
+                                .await;
+                            LambdaLayerVersion {
+                                version: number,
+                                created: v.created_date().map(str::to_owned),
+                                compatible_runtimes: v
+                                    .compatible_runtimes()
+                                    .iter()
+                                    .map(|r| r.as_str().to_owned())
+                                    .collect(),
+                                arn: version_arn,
+                                policy,
+                            }
+                        })
+                        .buffer_unordered(4)
+                        .collect()
+                        .await;
+                    read.sort_by_key(|v| v.version);
+                    Attr::Known(read)
+                }
+                Attr::Unavailable(gap) => Attr::Unavailable(gap),
+            };
+            LambdaLayer {
+                region: region.to_owned(),
+                name,
+                arn,
+                versions,
+            }
+        })
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    layers.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(layers)
 }
 
 #[cfg(test)]
 mod tests {
     use super::unqualified;
+
+    #[test]
+    fn a_policy_keeps_the_statements_of_its_own_qualifier() {
+        use super::own_statements;
+        let base = "arn:aws:lambda:us-east-1:123456789012:function:orders";
+        let live = format!("{base}:live");
+        let statement = |sid: &str, resource: &str| {
+            format!(
+                r#"{{"Sid":"{sid}","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"{resource}"}}"#
+            )
+        };
+        let both = format!(
+            r#"{{"Version":"2012-10-17","Id":"default","Statement":[{},{}]}}"#,
+            statement("fn", base),
+            statement("alias", &live)
+        );
+        let of_function = own_statements(both.clone(), base);
+        assert!(of_function.contains(r#""Sid":"fn""#) && !of_function.contains(r#""Sid":"alias""#));
+        let of_alias = own_statements(both, &live);
+        assert!(of_alias.contains(r#""Sid":"alias""#) && !of_alias.contains(r#""Sid":"fn""#));
+        // As AWS returns it: every statement is the qualifier's own, the text is untouched.
+        let own = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            statement("alias", &live)
+        );
+        assert_eq!(own_statements(own.clone(), &live), own);
+        // Only another qualifier's statements: no policy of its own.
+        assert_eq!(own_statements(own, base), "");
+    }
 
     #[test]
     fn qualifiers_are_dropped() {
@@ -354,6 +760,16 @@ mod mocked {
     };
     use aws_smithy_mocks::{RuleMode, mock, mock_client};
     use aws_smithy_types::error::ErrorMetadata;
+
+    fn no_aliases() -> aws_smithy_mocks::Rule {
+        mock!(aws_sdk_lambda::Client::list_aliases)
+            .sequence()
+            .output(|| {
+                aws_sdk_lambda::operation::list_aliases::ListAliasesOutput::builder().build()
+            })
+            .repeatedly()
+            .build()
+    }
 
     fn config(name: &str) -> FunctionConfiguration {
         FunctionConfiguration::builder()
@@ -465,10 +881,12 @@ mod mocked {
             .output(|| ListFunctionEventInvokeConfigsOutput::builder().build())
             .repeatedly()
             .build();
+        let aliases = no_aliases();
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
             &[
+                &aliases,
                 &page1,
                 &page2,
                 &mappings,
@@ -625,10 +1043,12 @@ mod mocked {
             .output(|| ListFunctionEventInvokeConfigsOutput::builder().build())
             .repeatedly()
             .build();
+        let aliases = no_aliases();
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
             &[
+                &aliases,
                 &listed,
                 &mappings,
                 &get_function,
@@ -667,5 +1087,261 @@ mod mocked {
         assert_eq!(other.error_code, "KMSInvalidStateException");
         assert!(!other.message.is_empty());
         assert_eq!(cx.take_gaps().len(), 2, "both are in the inventory's gaps");
+    }
+
+    fn json(
+        status: u16,
+        body: String,
+    ) -> aws_smithy_runtime_api::client::orchestrator::HttpResponse {
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::http::StatusCode;
+        let mut response = HttpResponse::new(
+            StatusCode::try_from(status).unwrap_or_else(|_| unreachable!()),
+            aws_smithy_types::body::SdkBody::from(body),
+        );
+        response
+            .headers_mut()
+            .insert("Content-Type", "application/json");
+        if status == 404 {
+            response
+                .headers_mut()
+                .insert("x-amzn-errortype", "ResourceNotFoundException");
+        }
+        response
+    }
+
+    /// An alias with its own public URL and policy while the function has neither: the
+    /// qualified reads find them. Bodies shaped as the Lambda API reference shows them
+    /// (https://docs.aws.amazon.com/lambda/latest/api/API_ListAliases.html,
+    /// API_GetPolicy.html, API_GetFunctionUrlConfig.html, API_GetFunctionConfiguration.html).
+    #[tokio::test]
+    async fn aliases_are_read_with_their_own_policy_url_and_versions() {
+        const FN: &str = "arn:aws:lambda:us-east-2:123456789012:function:my-function";
+        let listed = mock!(aws_sdk_lambda::Client::list_functions).then_output(|| {
+            ListFunctionsOutput::builder()
+                .functions(
+                    FunctionConfiguration::builder()
+                        .function_name("my-function")
+                        .function_arn(FN)
+                        .role("arn:aws:iam::123456789012:role/latest-role")
+                        .build(),
+                )
+                .build()
+        });
+        let mappings =
+            mock!(aws_sdk_lambda::Client::list_event_source_mappings).then_output(|| {
+                ListEventSourceMappingsOutput::builder()
+                    .event_source_mappings(
+                        EventSourceMappingConfiguration::builder()
+                            .uuid("a1b2c3d4-5678-90ab-cdef-11111EXAMPLE")
+                            .function_arn(format!("{FN}:5"))
+                            .event_source_arn("arn:aws:sqs:us-east-2:123456789012:my-queue")
+                            .build(),
+                    )
+                    .build()
+            });
+        let aliases = mock!(aws_sdk_lambda::Client::list_aliases)
+            .match_requests(|r| r.function_name() == Some("my-function"))
+            .then_http_response(|| {
+                json(200, format!(r#"{{"Aliases":[{{"AliasArn":"{FN}:BLUE","Description":"Production environment BLUE.","FunctionVersion":"3","Name":"BLUE","RevisionId":"594f41fb-xmpl-4c20-95c7-6ca5f2a92c93","RoutingConfig":{{"AdditionalVersionWeights":{{"4":0.05}}}}}},{{"AliasArn":"{FN}:LIVE","Description":"Production environment GREEN.","FunctionVersion":"$LATEST","Name":"LIVE","RevisionId":"6d2ec50c-xmpl-4ea9-a5d9-2d91b1c1fd58"}}],"NextMarker":null}}"#))
+            });
+        let function_policy = mock!(aws_sdk_lambda::Client::get_policy)
+            .match_requests(|r| r.qualifier().is_none())
+            .then_http_response(|| {
+                json(
+                    404,
+                    r#"{"Type":"User","Message":"The resource you requested does not exist."}"#
+                        .to_owned(),
+                )
+            });
+        let blue_policy = mock!(aws_sdk_lambda::Client::get_policy)
+            .match_requests(|r| r.qualifier() == Some("BLUE"))
+            .then_http_response(|| {
+                let policy = format!(r#"{{"Version":"2012-10-17","Id":"default","Statement":[{{"Sid":"public","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"{FN}:BLUE","Condition":{{"StringEquals":{{"lambda:FunctionUrlAuthType":"NONE"}}}}}}]}}"#);
+                json(200, serde_json::json!({"Policy": policy, "RevisionId": "4843f2f6-7c59-4fda-b484-afd0bc0e22b8"}).to_string())
+            });
+        let live_policy = mock!(aws_sdk_lambda::Client::get_policy)
+            .match_requests(|r| r.qualifier() == Some("LIVE"))
+            .then_http_response(|| {
+                json(
+                    404,
+                    r#"{"Type":"User","Message":"The resource you requested does not exist."}"#
+                        .to_owned(),
+                )
+            });
+        let function_url = mock!(aws_sdk_lambda::Client::get_function_url_config)
+            .match_requests(|r| r.qualifier().is_none())
+            .then_http_response(|| {
+                json(
+                    404,
+                    r#"{"Type":"User","Message":"The resource you requested does not exist."}"#
+                        .to_owned(),
+                )
+            });
+        let blue_url = mock!(aws_sdk_lambda::Client::get_function_url_config)
+            .match_requests(|r| r.qualifier() == Some("BLUE"))
+            .then_http_response(|| {
+                json(200, format!(r#"{{"AuthType":"NONE","Cors":{{"AllowOrigins":["*"]}},"CreationTime":"2023-10-05T10:04:19.000+0000","FunctionArn":"{FN}:BLUE","FunctionUrl":"https://abcdefghijklmnopqrstuvwxyz123456.lambda-url.us-east-2.on.aws/","InvokeMode":"BUFFERED","LastModifiedTime":"2023-10-05T10:04:19.000+0000"}}"#))
+            });
+        // An endpoint that ignores the qualifier answers with the function's own URL.
+        let live_url = mock!(aws_sdk_lambda::Client::get_function_url_config)
+            .match_requests(|r| r.qualifier() == Some("LIVE"))
+            .then_http_response(|| {
+                json(200, format!(r#"{{"AuthType":"AWS_IAM","CreationTime":"2023-10-05T10:04:19.000+0000","FunctionArn":"{FN}","FunctionUrl":"https://zyxwvutsrqponmlkjihgfedcba654321.lambda-url.us-east-2.on.aws/","InvokeMode":"BUFFERED","LastModifiedTime":"2023-10-05T10:04:19.000+0000"}}"#))
+            });
+        let version = mock!(aws_sdk_lambda::Client::get_function_configuration)
+            .sequence()
+            .http_response(|| json(200, format!(r#"{{"FunctionName":"my-function","FunctionArn":"{FN}:3","Runtime":"python3.9","Role":"arn:aws:iam::123456789012:role/v3-role","Handler":"lambda_function.lambda_handler","Timeout":3,"MemorySize":128,"Version":"3","TracingConfig":{{"Mode":"PassThrough"}}}}"#)))
+            .repeatedly()
+            .build();
+        let get_function = mock!(aws_sdk_lambda::Client::get_function)
+            .then_output(|| GetFunctionOutput::builder().build());
+        let signing =
+            mock!(aws_sdk_lambda::Client::get_function_code_signing_config).then_output(|| {
+                GetFunctionCodeSigningConfigOutput::builder()
+                    .code_signing_config_arn("")
+                    .function_name("my-function")
+                    .build()
+                    .unwrap_or_else(|_| unreachable!())
+            });
+        let invoke = mock!(aws_sdk_lambda::Client::list_function_event_invoke_configs)
+            .then_output(|| ListFunctionEventInvokeConfigsOutput::builder().build());
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            &[
+                &listed,
+                &mappings,
+                &aliases,
+                &function_policy,
+                &blue_policy,
+                &live_policy,
+                &function_url,
+                &blue_url,
+                &live_url,
+                &version,
+                &get_function,
+                &signing,
+                &invoke
+            ],
+            |b| b.retry_config(aws_sdk_lambda::config::retry::RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let functions = collect(&cx, &client, "us-east-2").await;
+        let functions = functions.known().unwrap_or_else(|| panic!("{functions:?}"));
+        let f = &functions[0];
+        assert_eq!(f.resource_policy, Attr::Known(None));
+        assert_eq!(f.function_url, Attr::Known(None));
+        let aliases = f
+            .aliases
+            .known()
+            .unwrap_or_else(|| panic!("{:?}", f.aliases));
+        let blue = &aliases[0];
+        assert_eq!(
+            (blue.name.as_str(), blue.arn.as_str()),
+            ("BLUE", &*format!("{FN}:BLUE"))
+        );
+        assert_eq!(blue.function_version, "3");
+        assert_eq!(blue.routing_weights.get("4"), Some(&0.05));
+        assert!(
+            blue.resource_policy
+                .known()
+                .and_then(Option::as_deref)
+                .is_some_and(|p| p.contains("lambda:InvokeFunctionUrl")),
+            "{:?}",
+            blue.resource_policy
+        );
+        let url = blue.function_url.known().and_then(Option::as_ref);
+        assert_eq!(url.map(|u| u.auth_type.as_str()), Some("NONE"));
+        let live = &aliases[1];
+        assert_eq!(live.resource_policy, Attr::Known(None));
+        assert_eq!(
+            live.function_url,
+            Attr::Known(None),
+            "the function's URL is not the alias's"
+        );
+        assert_eq!(blue_policy.num_calls(), 1);
+        assert_eq!(blue_url.num_calls(), 1);
+
+        let versions = f
+            .versions
+            .known()
+            .unwrap_or_else(|| panic!("{:?}", f.versions));
+        let read: Vec<&str> = versions.iter().map(|v| v.version.as_str()).collect();
+        assert_eq!(
+            read,
+            ["3", "4", "5"],
+            "the aliases' versions and the mapping's"
+        );
+        assert_eq!(version.num_calls(), 3);
+        assert_eq!(
+            f.roles_of(Some("BLUE")),
+            Ok(vec!["arn:aws:iam::123456789012:role/v3-role"])
+        );
+        assert_eq!(
+            f.roles_of(Some("LIVE")),
+            Ok(vec!["arn:aws:iam::123456789012:role/latest-role"])
+        );
+        assert!(cx.take_gaps().is_empty());
+    }
+
+    /// The account's layers with every version's permissions. Bodies shaped as the Lambda API
+    /// reference shows them (https://docs.aws.amazon.com/lambda/latest/api/API_ListLayers.html,
+    /// API_ListLayerVersions.html, API_GetLayerVersionPolicy.html).
+    #[tokio::test]
+    async fn layer_versions_are_read_with_their_policies() {
+        const LAYER: &str = "arn:aws:lambda:us-east-2:123456789012:layer:my-layer";
+        let layers = mock!(aws_sdk_lambda::Client::list_layers).then_http_response(|| {
+            json(200, format!(r#"{{"Layers":[{{"LayerName":"my-layer","LayerArn":"{LAYER}","LatestMatchingVersion":{{"LayerVersionArn":"{LAYER}:2","Version":2,"Description":"My layer","CreatedDate":"2018-11-15T00:37:46.592+0000","CompatibleRuntimes":["python3.6","python3.7"]}}}}]}}"#))
+        });
+        let versions = mock!(aws_sdk_lambda::Client::list_layer_versions)
+            .match_requests(|r| r.layer_name() == Some("my-layer"))
+            .then_http_response(|| {
+                json(200, format!(r#"{{"LayerVersions":[{{"LayerVersionArn":"{LAYER}:2","Version":2,"Description":"My layer","CreatedDate":"2023-11-15T00:37:46.592+0000","CompatibleRuntimes":["python3.9"]}},{{"LayerVersionArn":"{LAYER}:1","Version":1,"Description":"My layer","CreatedDate":"2023-11-14T23:03:52.894+0000","CompatibleRuntimes":["python3.9"]}}]}}"#))
+            });
+        let shared = mock!(aws_sdk_lambda::Client::get_layer_version_policy)
+            .match_requests(|r| r.version_number() == Some(1))
+            .then_http_response(|| {
+                let policy = format!(r#"{{"Version":"2012-10-17","Id":"default","Statement":[{{"Sid":"xaccount","Effect":"Allow","Principal":"*","Action":"lambda:GetLayerVersion","Resource":"{LAYER}:1"}}]}}"#);
+                json(200, serde_json::json!({"Policy": policy, "RevisionId": "123456789012:4843f2f6-7c59-4fda-b484-afd0bc0e22b8"}).to_string())
+            });
+        let private = mock!(aws_sdk_lambda::Client::get_layer_version_policy)
+            .match_requests(|r| r.version_number() == Some(2))
+            .then_http_response(|| {
+                json(404, r#"{"Type":"User","Message":"No policy is associated with the given resource."}"#.to_owned())
+            });
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            &[&layers, &versions, &shared, &private],
+            |b| b.retry_config(aws_sdk_lambda::config::retry::RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let layers = super::layers(&cx, &client, "us-east-2").await;
+        let layers = layers.known().unwrap_or_else(|| panic!("{layers:?}"));
+        assert_eq!(layers.len(), 1);
+        assert_eq!(layers[0].arn, LAYER);
+        let versions = layers[0]
+            .versions
+            .known()
+            .unwrap_or_else(|| panic!("{:?}", layers[0].versions));
+        assert_eq!(
+            versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+            [1, 2]
+        );
+        assert_eq!(versions[0].arn, format!("{LAYER}:1"));
+        assert!(
+            versions[0]
+                .policy
+                .known()
+                .and_then(Option::as_deref)
+                .is_some_and(|p| p.contains("lambda:GetLayerVersion"))
+        );
+        assert_eq!(
+            versions[1].policy,
+            Attr::Known(None),
+            "no policy is not a gap"
+        );
+        assert!(cx.take_gaps().is_empty());
     }
 }

@@ -12,6 +12,7 @@ mod iam;
 mod kms;
 mod lambda;
 mod paging;
+mod raw;
 pub(crate) mod retry;
 mod s3;
 
@@ -361,7 +362,7 @@ pub(crate) async fn collect(
         .with_deadline(clients.deadline())
         .with_breaker(clients.breaker());
     let wants = |s: Service| services.contains(&s);
-    let (identity, cx_ref, wants_ref) = (&identity, &cx, &wants);
+    let (identity, cx_ref, wants_ref, clients_ref) = (&identity, &cx, &wants, &clients);
 
     let iam = async {
         if wants(Service::Iam) {
@@ -383,13 +384,14 @@ pub(crate) async fn collect(
             faascan_checks::model::S3Inventory {
                 buckets: skipped(Service::S3, None),
                 account_public_access_block: skipped(Service::S3, None),
+                multi_region_access_points: skipped(Service::S3, None),
             }
         }
     };
     // The services' futures are boxed: held inline, they add up to a stack a debug build
     // overflows on a thread's default 2 MiB (each account of a multi-account scan has one).
     let regions = join_all(clients.regions.iter().map(move |regional| {
-        let (cx, wants) = (cx_ref, wants_ref);
+        let (cx, wants, clients_ref) = (cx_ref, wants_ref, clients_ref);
         async move {
             let region = regional.region.as_str();
             let lambda = async {
@@ -434,8 +436,49 @@ pub(crate) async fn collect(
                     skipped(Service::Kms, Some(region))
                 }
             };
-            let (lambda_functions, rest, http_apis, kms_keys) =
-                tokio::join!(lambda, rest, http, kms);
+            let layers = async {
+                if wants(Service::Lambda) {
+                    Box::pin(lambda::layers(cx, &regional.lambda, region)).await
+                } else {
+                    skipped(Service::Lambda, Some(region))
+                }
+            };
+            let domains_v2 = async {
+                if wants(Service::Apigateway) {
+                    Box::pin(apigatewayv2::domain_names(
+                        cx,
+                        &regional.apigatewayv2,
+                        region,
+                        &identity.partition,
+                    ))
+                    .await
+                } else {
+                    skipped(Service::Apigateway, Some(region))
+                }
+            };
+            let access_points = async {
+                if wants(Service::S3) {
+                    let client = clients_ref.s3control_in(region);
+                    Box::pin(s3::access_points(
+                        cx,
+                        &client,
+                        (&identity.partition, &identity.account),
+                        region,
+                    ))
+                    .await
+                } else {
+                    skipped(Service::S3, Some(region))
+                }
+            };
+            let (
+                lambda_functions,
+                rest,
+                http_apis,
+                kms_keys,
+                lambda_layers,
+                domain_names_v2,
+                s3_access_points,
+            ) = tokio::join!(lambda, rest, http, kms, layers, domains_v2, access_points);
             let rest = rest.unwrap_or_else(|| apigateway::RegionalRest::skipped(region));
             RegionInventory {
                 region: region.to_owned(),
@@ -447,6 +490,9 @@ pub(crate) async fn collect(
                 apigateway_account: rest.account,
                 http_apis,
                 kms_keys,
+                domain_names_v2,
+                lambda_layers,
+                s3_access_points,
             }
         }
     }));

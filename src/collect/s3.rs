@@ -5,7 +5,8 @@ use super::{Clients, Ctx, Service, Site, to_time};
 use aws_sdk_s3::types::Bucket;
 use faascan_checks::model::{
     AclGrant, Attr, BucketAcl, BucketEncryption, BucketEncryptionRule, BucketLogging,
-    BucketVersioning, PublicAccessBlock, S3Bucket, S3Inventory,
+    BucketVersioning, PublicAccessBlock, S3AccessPoint, S3Bucket, S3Inventory,
+    S3MultiRegionAccessPoint,
 };
 use futures::{StreamExt, stream};
 
@@ -37,18 +38,7 @@ pub(super) async fn collect(
         },
     );
     let buckets = async {
-        let home = clients.s3(&clients.home_region);
-        let site = Site::global(Service::S3, "ListBuckets");
-        // Never send MaxBuckets: some endpoints truncate without a continuation token. AWS
-        // sends one past 10,000 buckets, and the walker follows it.
-        let listed = cx
-            .pages(
-                site,
-                |token| home.list_buckets().set_continuation_token(token).send(),
-                |page| (page.buckets.unwrap_or_default(), page.continuation_token),
-            )
-            .await
-            .listing(cx, "buckets");
+        let listed = list_buckets(cx, &clients.s3(&clients.home_region)).await;
         let listed: Vec<Bucket> = match listed {
             Attr::Known(listed) => listed,
             Attr::Unavailable(gap) => return Attr::Unavailable(gap),
@@ -61,11 +51,44 @@ pub(super) async fn collect(
         buckets.sort_by(|a, b| a.name.cmp(&b.name));
         Attr::Known(buckets)
     };
-    let (account_public_access_block, buckets) = tokio::join!(account_pab, buckets);
+    let mraps = multi_region_access_points(cx, clients, account, partition);
+    let (account_public_access_block, buckets, multi_region_access_points) =
+        tokio::join!(account_pab, buckets, mraps);
     S3Inventory {
         buckets,
         account_public_access_block,
+        multi_region_access_points,
     }
+}
+
+/// The largest page `ListBuckets` allows.
+const BUCKET_PAGE: i32 = 10_000;
+
+/// Every bucket of the account, page by page. Each request carries `MaxBuckets`: AWS rejects
+/// unpaginated `ListBuckets` calls for accounts allowed more than 10,000 buckets, and only
+/// paginated answers carry each bucket's `BucketRegion`
+/// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/BucketRestrictions.html,
+/// https://docs.aws.amazon.com/AmazonS3/latest/userguide/list-buckets.html). Some emulators
+/// truncate at `MaxBuckets` without a token; at 10,000 that never bites a test account.
+async fn list_buckets(cx: &Ctx, client: &aws_sdk_s3::Client) -> Attr<Vec<Bucket>> {
+    cx.pages(
+        Site::global(Service::S3, "ListBuckets"),
+        |token| {
+            client
+                .list_buckets()
+                .max_buckets(BUCKET_PAGE)
+                .set_continuation_token(token)
+                .send()
+        },
+        |page| (page.buckets.unwrap_or_default(), page.continuation_token),
+    )
+    .await
+    .listing(cx, "buckets")
+}
+
+/// The region `ListBuckets` gave the bucket, if it did.
+fn listed_region(listed: &Bucket) -> Option<&str> {
+    listed.bucket_region().filter(|r| !r.is_empty())
 }
 
 async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) -> S3Bucket {
@@ -73,9 +96,9 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
     let arn = format!("arn:{partition}:s3:::{name}");
     let site = Site::global(Service::S3, "").on(&arn);
 
-    let region = match listed.bucket_region() {
-        Some(region) if !region.is_empty() => Attr::Known(region.to_owned()),
-        _ => {
+    let region = match listed_region(&listed) {
+        Some(region) => Attr::Known(region.to_owned()),
+        None => {
             let home = clients.s3(&clients.home_region);
             cx.known(
                 Site {
@@ -353,4 +376,407 @@ mod tests {
             r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:*"}]}"#
         ));
     }
+}
+
+/// `ListBuckets` paged with `MaxBuckets` on every request and the bucket's region taken from
+/// `BucketRegion`. Bodies shaped as the S3 API reference's ListBuckets response
+/// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html).
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::Fingerprinter;
+    use aws_sdk_s3::config::retry::RetryConfig;
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+
+    fn xml(body: &'static str) -> HttpResponse {
+        let mut response = HttpResponse::new(
+            StatusCode::try_from(200).unwrap_or_else(|_| unreachable!()),
+            SdkBody::from(body),
+        );
+        response
+            .headers_mut()
+            .insert("Content-Type", "application/xml");
+        response
+    }
+
+    const PAGE_1: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Buckets>
+    <Bucket><BucketRegion>eu-west-1</BucketRegion><CreationDate>2019-12-11T23:32:47+00:00</CreationDate><Name>amzn-s3-demo-bucket</Name></Bucket>
+  </Buckets>
+  <Owner><DisplayName>Account+Name</DisplayName><ID>AIDACKCEVSQ6C2EXAMPLE</ID></Owner>
+  <ContinuationToken>eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==</ContinuationToken>
+</ListAllMyBucketsResult>"#;
+    const PAGE_2: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Buckets>
+    <Bucket><BucketRegion>us-west-2</BucketRegion><CreationDate>2019-11-10T23:32:13+00:00</CreationDate><Name>amzn-s3-demo-bucket1</Name></Bucket>
+  </Buckets>
+  <Owner><DisplayName>Account+Name</DisplayName><ID>AIDACKCEVSQ6C2EXAMPLE</ID></Owner>
+</ListAllMyBucketsResult>"#;
+
+    #[tokio::test]
+    async fn every_page_is_a_paginated_request_and_regions_come_from_the_listing() {
+        let first = mock!(aws_sdk_s3::Client::list_buckets)
+            .match_requests(|r| r.continuation_token().is_none())
+            .then_http_response(|| xml(PAGE_1));
+        let second = mock!(aws_sdk_s3::Client::list_buckets)
+            .match_requests(|r| r.continuation_token().is_some())
+            .then_http_response(|| xml(PAGE_2));
+        let unpaginated = mock!(aws_sdk_s3::Client::list_buckets)
+            .match_requests(|r| r.max_buckets().is_none())
+            .then_http_response(|| xml(PAGE_2));
+        let client = mock_client!(
+            aws_sdk_s3,
+            RuleMode::MatchAny,
+            &[&unpaginated, &first, &second],
+            |b| b.retry_config(RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let listed = list_buckets(&cx, &client).await;
+        let listed = listed.known().unwrap_or_else(|| panic!("{listed:?}"));
+        assert_eq!(unpaginated.num_calls(), 0, "no request without MaxBuckets");
+        assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+        let named: Vec<(&str, Option<&str>)> = listed
+            .iter()
+            .map(|b| (b.name().unwrap_or_default(), listed_region(b)))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("amzn-s3-demo-bucket", Some("eu-west-1")),
+                ("amzn-s3-demo-bucket1", Some("us-west-2"))
+            ]
+        );
+        assert!(cx.take_gaps().is_empty());
+    }
+
+    fn xml_body(body: String) -> HttpResponse {
+        let mut response = HttpResponse::new(
+            StatusCode::try_from(200).unwrap_or_else(|_| unreachable!()),
+            SdkBody::from(body),
+        );
+        response
+            .headers_mut()
+            .insert("Content-Type", "application/xml");
+        response
+    }
+
+    /// Access points with their own Block Public Access, policy and AWS's verdict, shaped as
+    /// the S3 Control API reference shows them
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html,
+    /// API_control_GetAccessPoint.html, API_control_GetAccessPointPolicy.html,
+    /// API_control_GetAccessPointPolicyStatus.html).
+    #[tokio::test]
+    async fn access_points_carry_their_block_public_access_and_policy() {
+        use aws_sdk_s3control::operation::get_access_point_policy::GetAccessPointPolicyError;
+        use aws_smithy_types::error::ErrorMetadata;
+        const NS: &str = "http://awss3control.amazonaws.com/doc/2018-08-20/";
+        let listed = mock!(aws_sdk_s3control::Client::list_access_points).then_http_response(|| {
+            xml_body(format!(r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListAccessPointsResult xmlns="{NS}"><AccessPointList>
+<AccessPoint><Name>partner-feed</Name><NetworkOrigin>Internet</NetworkOrigin><Bucket>amzn-s3-demo-bucket</Bucket><AccessPointArn>arn:aws:s3:us-west-2:123456789012:accesspoint/partner-feed</AccessPointArn><Alias>partner-feed-abcdefghij-s3alias</Alias><BucketAccountId>123456789012</BucketAccountId></AccessPoint>
+<AccessPoint><Name>internal</Name><NetworkOrigin>VPC</NetworkOrigin><VpcConfiguration><VpcId>vpc-1a2b3c</VpcId></VpcConfiguration><Bucket>amzn-s3-demo-bucket</Bucket><AccessPointArn>arn:aws:s3:us-west-2:123456789012:accesspoint/internal</AccessPointArn><BucketAccountId>123456789012</BucketAccountId></AccessPoint>
+</AccessPointList></ListAccessPointsResult>"#))
+        });
+        let open = mock!(aws_sdk_s3control::Client::get_access_point)
+            .match_requests(|r| r.name() == Some("partner-feed"))
+            .then_http_response(|| {
+                xml_body(format!(r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetAccessPointResult xmlns="{NS}"><Name>partner-feed</Name><Bucket>amzn-s3-demo-bucket</Bucket><NetworkOrigin>Internet</NetworkOrigin><PublicAccessBlockConfiguration><BlockPublicAcls>false</BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls><BlockPublicPolicy>false</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration><CreationDate>2023-01-01T00:00:00Z</CreationDate></GetAccessPointResult>"#))
+            });
+        let closed = mock!(aws_sdk_s3control::Client::get_access_point)
+            .match_requests(|r| r.name() == Some("internal"))
+            .then_http_response(|| {
+                xml_body(format!(r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetAccessPointResult xmlns="{NS}"><Name>internal</Name><Bucket>amzn-s3-demo-bucket</Bucket><NetworkOrigin>VPC</NetworkOrigin><VpcConfiguration><VpcId>vpc-1a2b3c</VpcId></VpcConfiguration><PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration></GetAccessPointResult>"#))
+            });
+        let policy = mock!(aws_sdk_s3control::Client::get_access_point_policy)
+            .match_requests(|r| r.name() == Some("partner-feed"))
+            .then_http_response(|| {
+                xml_body(format!(r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetAccessPointPolicyResult xmlns="{NS}"><Policy>{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:us-west-2:123456789012:accesspoint/partner-feed/object/*"}}]}}</Policy></GetAccessPointPolicyResult>"#))
+            });
+        let no_policy = mock!(aws_sdk_s3control::Client::get_access_point_policy)
+            .match_requests(|r| r.name() == Some("internal"))
+            .then_error(|| {
+                GetAccessPointPolicyError::generic(
+                    ErrorMetadata::builder()
+                        .code("NoSuchAccessPointPolicy")
+                        .message("The specified accesspoint policy does not exist")
+                        .build(),
+                )
+            });
+        let status = mock!(aws_sdk_s3control::Client::get_access_point_policy_status)
+            .then_http_response(|| {
+                xml_body(format!(r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetAccessPointPolicyStatusResult xmlns="{NS}"><PolicyStatus><IsPublic>true</IsPublic></PolicyStatus></GetAccessPointPolicyStatusResult>"#))
+            });
+        let client = mock_client!(
+            aws_sdk_s3control,
+            RuleMode::MatchAny,
+            &[&listed, &open, &closed, &policy, &no_policy, &status],
+            |b| b
+                .retry_config(aws_sdk_s3control::config::retry::RetryConfig::disabled())
+                .region(aws_sdk_s3control::config::Region::new("us-west-2"))
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let points = access_points(&cx, &client, ("aws", "123456789012"), "us-west-2").await;
+        let points = points.known().unwrap_or_else(|| panic!("{points:?}"));
+        let names: Vec<&str> = points.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["internal", "partner-feed"]);
+        let feed = &points[1];
+        assert_eq!(
+            feed.arn,
+            "arn:aws:s3:us-west-2:123456789012:accesspoint/partner-feed"
+        );
+        assert_eq!(
+            feed.public_access_block
+                .known()
+                .copied()
+                .flatten()
+                .map(|p| p.all_on()),
+            Some(false)
+        );
+        assert!(feed.policy.known().is_some_and(Option::is_some));
+        assert_eq!(feed.policy_is_public, Attr::Known(Some(true)));
+        let internal = &points[0];
+        assert_eq!(internal.vpc_id.as_deref(), Some("vpc-1a2b3c"));
+        assert_eq!(internal.policy, Attr::Known(None), "no policy is not a gap");
+        assert_eq!(internal.policy_is_public, Attr::Known(None));
+        assert_eq!(
+            status.num_calls(),
+            1,
+            "the verdict is asked only with a policy"
+        );
+        assert!(cx.take_gaps().is_empty());
+    }
+}
+
+/// "No policy" answers of the access point APIs.
+const NO_AP_POLICY: &[&str] = &[
+    "NoSuchAccessPointPolicy",
+    "NoSuchMultiRegionAccessPointPolicy",
+];
+
+/// The S3 access points of one region (s3control `ListAccessPoints` on that region's
+/// endpoint), each with its own Block Public Access (`GetAccessPoint`), policy
+/// (`GetAccessPointPolicy`) and, when it has a policy, AWS's verdict on it
+/// (`GetAccessPointPolicyStatus`).
+pub(super) async fn access_points(
+    cx: &Ctx,
+    client: &aws_sdk_s3control::Client,
+    (partition, account): (&str, &str),
+    region: &str,
+) -> Attr<Vec<S3AccessPoint>> {
+    let listed = cx
+        .pages(
+            Site::new(Service::S3, region, "ListAccessPoints"),
+            |token| {
+                client
+                    .list_access_points()
+                    .account_id(account)
+                    .max_results(1000)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| (page.access_point_list.unwrap_or_default(), page.next_token),
+        )
+        .await
+        .listing(cx, "access points");
+    let listed = match listed {
+        // AWS lists a region's own access points; an access point whose ARN names another
+        // region belongs to that region's listing (emulators list every region's everywhere).
+        Attr::Known(listed) => listed.into_iter().filter(|ap| {
+            ap.access_point_arn()
+                .and_then(|arn| arn.split(':').nth(3))
+                .is_none_or(|r| r.is_empty() || r == region)
+        }),
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
+    };
+    let mut points: Vec<S3AccessPoint> = stream::iter(listed)
+        .map(|ap| access_point(cx, client, (partition, account), region, ap))
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    points.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(points)
+}
+
+async fn access_point(
+    cx: &Ctx,
+    client: &aws_sdk_s3control::Client,
+    (partition, account): (&str, &str),
+    region: &str,
+    listed: aws_sdk_s3control::types::AccessPoint,
+) -> S3AccessPoint {
+    let name = listed.name().to_owned();
+    let arn = listed
+        .access_point_arn()
+        .filter(|a| !a.is_empty())
+        .map_or_else(
+            || format!("arn:{partition}:s3:{region}:{account}:accesspoint/{name}"),
+            str::to_owned,
+        );
+    let site = Site::new(Service::S3, region, "").on(&arn);
+    let bpa = cx.known(
+        site.op("GetAccessPoint"),
+        || {
+            client
+                .get_access_point()
+                .account_id(account)
+                .name(&name)
+                .send()
+        },
+        |out| {
+            out.public_access_block_configuration().map(|c| {
+                public_access_block([
+                    c.block_public_acls(),
+                    c.ignore_public_acls(),
+                    c.block_public_policy(),
+                    c.restrict_public_buckets(),
+                ])
+            })
+        },
+    );
+    let policy_and_status = async {
+        let policy = cx
+            .optional(
+                site.op("GetAccessPointPolicy"),
+                NO_AP_POLICY,
+                || {
+                    client
+                        .get_access_point_policy()
+                        .account_id(account)
+                        .name(&name)
+                        .send()
+                },
+                |out| out.policy().filter(|p| !p.is_empty()).map(str::to_owned),
+            )
+            .await;
+        let status = match &policy {
+            Attr::Known(Some(_)) => {
+                cx.optional(
+                    site.op("GetAccessPointPolicyStatus"),
+                    NO_AP_POLICY,
+                    || {
+                        client
+                            .get_access_point_policy_status()
+                            .account_id(account)
+                            .name(&name)
+                            .send()
+                    },
+                    |out| out.policy_status().map(|s| s.is_public()),
+                )
+                .await
+            }
+            Attr::Known(None) => Attr::Known(None),
+            Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
+        };
+        (policy, status)
+    };
+    let (public_access_block, (policy, policy_is_public)) = tokio::join!(bpa, policy_and_status);
+    S3AccessPoint {
+        region: region.to_owned(),
+        bucket: listed.bucket().to_owned(),
+        bucket_account_id: listed.bucket_account_id().map(str::to_owned),
+        network_origin: Some(listed.network_origin().as_str().to_owned()),
+        vpc_id: listed
+            .vpc_configuration()
+            .map(|v| v.vpc_id().to_owned())
+            .filter(|v| !v.is_empty()),
+        public_access_block,
+        policy,
+        policy_is_public,
+        name,
+        arn,
+    }
+}
+
+/// Multi-Region Access Points: one account-wide list, served from us-west-2 (their control
+/// plane's only region; https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html).
+/// The listing's reports carry each one's Block Public Access; the policy is read per point.
+/// Partitions without them (China, GovCloud) have none.
+pub(super) async fn multi_region_access_points(
+    cx: &Ctx,
+    clients: &Clients,
+    account: &str,
+    partition: &str,
+) -> Attr<Vec<S3MultiRegionAccessPoint>> {
+    if partition != "aws" {
+        return Attr::Known(Vec::new());
+    }
+    let client = clients.s3control_in("us-west-2");
+    let listed = cx
+        .pages(
+            Site::global(Service::S3, "ListMultiRegionAccessPoints"),
+            |token| {
+                client
+                    .list_multi_region_access_points()
+                    .account_id(account)
+                    .max_results(100)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| (page.access_points.unwrap_or_default(), page.next_token),
+        )
+        .await
+        .listing(cx, "Multi-Region Access Points");
+    let listed = match listed {
+        Attr::Known(listed) => listed,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
+    };
+    let client = &client;
+    let mut points: Vec<S3MultiRegionAccessPoint> = stream::iter(listed)
+        .map(|m| async move {
+            let name = m.name().unwrap_or_default().to_owned();
+            let alias = m.alias().map(str::to_owned);
+            let arn = format!(
+                "arn:{partition}:s3::{account}:accesspoint/{}",
+                alias.as_deref().unwrap_or(&name)
+            );
+            let policy = cx
+                .optional(
+                    Site::global(Service::S3, "GetMultiRegionAccessPointPolicy").on(&arn),
+                    NO_AP_POLICY,
+                    || {
+                        client
+                            .get_multi_region_access_point_policy()
+                            .account_id(account)
+                            .name(&name)
+                            .send()
+                    },
+                    |out| {
+                        out.policy()
+                            .and_then(|p| p.established())
+                            .and_then(|e| e.policy())
+                            .filter(|p| !p.is_empty())
+                            .map(str::to_owned)
+                    },
+                )
+                .await;
+            S3MultiRegionAccessPoint {
+                public_access_block: m.public_access_block().map(|c| {
+                    public_access_block([
+                        c.block_public_acls(),
+                        c.ignore_public_acls(),
+                        c.block_public_policy(),
+                        c.restrict_public_buckets(),
+                    ])
+                }),
+                status: m.status().map(|s| s.as_str().to_owned()),
+                name,
+                arn,
+                alias,
+                policy,
+            }
+        })
+        .buffer_unordered(cx.fanout())
+        .collect()
+        .await;
+    points.sort_by(|a, b| a.name.cmp(&b.name));
+    Attr::Known(points)
 }

@@ -667,6 +667,36 @@ async fn seed() -> (String, String) {
         .await
         .unwrap();
 
+    // An alias on a published version, with its own policy (ListAliases, the qualified
+    // GetPolicy and GetFunctionUrlConfig, and GetFunctionConfiguration of the version).
+    let version = lambda
+        .publish_version()
+        .function_name("fx-url-fn")
+        .send()
+        .await
+        .unwrap()
+        .version()
+        .unwrap()
+        .to_owned();
+    lambda
+        .create_alias()
+        .function_name("fx-url-fn")
+        .name("live")
+        .function_version(&version)
+        .send()
+        .await
+        .unwrap();
+    lambda
+        .add_permission()
+        .function_name("fx-url-fn")
+        .qualifier("live")
+        .statement_id("partner-alias")
+        .action("lambda:InvokeFunction")
+        .principal("999999999999")
+        .send()
+        .await
+        .unwrap();
+
     // S3: one bucket public by policy, one private and encrypted.
     let public = format!("fx-public-{ACCOUNT}");
     let private = format!("fx-private-{ACCOUNT}");
@@ -825,6 +855,77 @@ async fn seed() -> (String, String) {
         .await
         .unwrap();
 
+    // The REST API under the custom domain (GetBasePathMappings).
+    apig.create_base_path_mapping()
+        .domain_name("fx-api.example.com")
+        .rest_api_id(&api)
+        .stage("prod")
+        .send()
+        .await
+        .unwrap();
+
+    // A layer version shared with another account (ListLayers, ListLayerVersions,
+    // GetLayerVersionPolicy).
+    lambda
+        .publish_layer_version()
+        .layer_name("fx-layer")
+        .content(
+            aws_sdk_lambda::types::LayerVersionContentInput::builder()
+                .zip_file(Blob::new(empty_zip()))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    lambda
+        .add_layer_version_permission()
+        .layer_name("fx-layer")
+        .version_number(1)
+        .statement_id("partner")
+        .action("lambda:GetLayerVersion")
+        .principal("999999999999")
+        .send()
+        .await
+        .unwrap();
+
+    // An access point with a policy, and a Multi-Region Access Point (the s3control reads).
+    // moto's answers to these writes have XML roots the SDK rejects; the state is there.
+    let s3control = crate::moto_s3control(&sdk);
+    let _ = s3control
+        .create_access_point()
+        .account_id(ACCOUNT)
+        .name("fx-ap")
+        .bucket(&public)
+        .send()
+        .await;
+    let _ = s3control
+        .put_access_point_policy()
+        .account_id(ACCOUNT)
+        .name("fx-ap")
+        .policy(format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/fx-ap/object/*"}}]}}"#
+        ))
+        .send()
+        .await;
+    let _ = s3control
+        .create_multi_region_access_point()
+        .account_id(ACCOUNT)
+        .client_token("fx-mrap")
+        .details(
+            aws_sdk_s3control::types::CreateMultiRegionAccessPointInput::builder()
+                .name("fx-mrap")
+                .regions(
+                    aws_sdk_s3control::types::Region::builder()
+                        .bucket(&private)
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await;
+
     // HTTP API: GET /buy, no authorization, AWS_PROXY to fx-http-fn; stage live.
     let http = v2
         .create_api()
@@ -859,6 +960,26 @@ async fn seed() -> (String, String) {
         .api_id(&http)
         .stage_name("live")
         .auto_deploy(true)
+        .send()
+        .await
+        .unwrap();
+    // A v2 custom domain serving it (GetDomainNames v2, GetApiMappings).
+    v2.create_domain_name()
+        .domain_name("fx-http.example.com")
+        .domain_name_configurations(
+            aws_sdk_apigatewayv2::types::DomainNameConfiguration::builder()
+                .certificate_arn(format!("arn:aws:acm:{REGION}:{ACCOUNT}:certificate/fx2"))
+                .endpoint_type(aws_sdk_apigatewayv2::types::EndpointType::Regional)
+                .security_policy(aws_sdk_apigatewayv2::types::SecurityPolicy::Tls12)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    v2.create_api_mapping()
+        .domain_name("fx-http.example.com")
+        .api_id(&http)
+        .stage("live")
         .send()
         .await
         .unwrap();

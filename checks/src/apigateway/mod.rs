@@ -3,6 +3,7 @@
 pub(crate) mod api_key_old;
 pub(crate) mod api_public_policy;
 pub(crate) mod common;
+pub(crate) mod default_endpoint_enabled;
 pub(crate) mod domain_weak_tls;
 pub(crate) mod http_stage_no_throttling;
 pub(crate) mod method_unauthenticated;

@@ -1,5 +1,6 @@
 use super::common::{
-    each_rest_stage, keyless_methods, stage_throttle, throttle_text, usage_plans_for,
+    each_rest_stage, keyless_methods, plan_throttles, stage_throttle, throttle_text,
+    usage_plans_for,
 };
 use crate::check::*;
 use crate::context::Context;
@@ -36,9 +37,9 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         };
         Some(match usage_plans_for(cx, region, api, stage) {
             Err(gap) => meta.unknown_gap(resource, gap),
-            Ok(plans) => match plans.iter().find(|p| p.throttle.is_some()) {
+            Ok(plans) => match plans.iter().copied().find(|p| plan_throttles(p)) {
                 // A usage plan throttles only requests that carry an API key.
-                Some(plan) => match keyless_methods(api) {
+                Some(plan) => match keyless_methods(api, stage) {
                     Err(gap) => meta.unknown(
                         resource,
                         format!(

@@ -20,18 +20,20 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
-        let resource = cx.function_ref(f);
-        match invoke_access(cx, f) {
-            Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
+    crate::walk::invocables(
+        cx,
+        meta,
+        meta.resource_kind,
+        |q, resource| match invoke_access(cx, q.resource_policy) {
+            Err(reason) => meta.unknown(resource, reason, q.resource_policy.gap()),
             Ok(Some(access)) => cx.judge_outside_accounts(
                 meta,
                 resource,
                 &access.accounts,
-                &format!("{} may be invoked by", f.name),
+                &format!("{} may be invoked by", q.name()),
                 "resource_policy.principal.account",
             ),
             Ok(None) => meta.pass(resource),
-        }
-    })
+        },
+    )
 }

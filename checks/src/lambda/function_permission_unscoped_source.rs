@@ -18,10 +18,12 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
-        let resource = cx.function_ref(f);
-        match invoke_access(cx, f) {
-            Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
+    crate::walk::invocables(
+        cx,
+        meta,
+        meta.resource_kind,
+        |q, resource| match invoke_access(cx, q.resource_policy) {
+            Err(reason) => meta.unknown(resource, reason, q.resource_policy.gap()),
             Ok(Some(access)) => {
                 let unscoped: Vec<&String> = access
                     .services
@@ -36,7 +38,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                             resource,
                             format!(
                                 "{} may be invoked by {} with no aws:SourceArn or aws:SourceAccount condition",
-                                f.name,
+                                q.name(),
                                 unscoped.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
                             ),
                             unscoped.iter().map(|s| evidence("resource_policy.principal.service", s.as_str())).collect(),
@@ -44,6 +46,6 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 }
             }
             Ok(None) => meta.pass(resource),
-        }
-    })
+        },
+    )
 }

@@ -1,6 +1,6 @@
 use crate::check::*;
 use crate::context::Context;
-use crate::model::{Attr, LambdaFunction};
+use crate::model::Attr;
 use crate::policy::{ResourceAccess, analyze};
 
 pub(crate) static CHECK: Check = Check {
@@ -19,13 +19,13 @@ pub(crate) static CHECK: Check = Check {
     run,
 };
 
-/// What a function's resource policy lets others do with `lambda:InvokeFunction` (and URL
-/// invocation), or why it cannot be known.
+/// What a resource policy (a function's, or an alias's) lets others do with
+/// `lambda:InvokeFunction` (and URL invocation), or why it cannot be known.
 pub(crate) fn invoke_access<'a>(
     cx: &Context<'a>,
-    f: &'a LambdaFunction,
+    policy: &'a Attr<Option<String>>,
 ) -> Result<Option<ResourceAccess>, String> {
-    match &f.resource_policy {
+    match policy {
         Attr::Unavailable(gap) => Err(format!(
             "the resource policy could not be read ({})",
             gap.error_code
@@ -41,12 +41,15 @@ pub(crate) fn invoke_access<'a>(
     }
 }
 
-/// Whether the function's resource policy lets anyone call its URL: with AuthType NONE, AWS
-/// still requires `lambda:InvokeFunctionUrl` granted to `*`, or the URL answers 403
-/// (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html). `Err` when the policy could
-/// not be read or parsed.
-pub(crate) fn url_public<'a>(cx: &Context<'a>, f: &'a LambdaFunction) -> Result<bool, String> {
-    match &f.resource_policy {
+/// Whether a resource policy lets anyone call the URL of its qualifier: with AuthType NONE,
+/// AWS still requires `lambda:InvokeFunctionUrl` granted to `*` (on the alias, for an alias's
+/// URL), or the URL answers 403 (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+/// `Err` when the policy could not be read or parsed.
+pub(crate) fn url_public<'a>(
+    cx: &Context<'a>,
+    policy: &'a Attr<Option<String>>,
+) -> Result<bool, String> {
+    match policy {
         Attr::Unavailable(gap) => Err(format!(
             "the resource policy could not be read ({})",
             gap.error_code
@@ -61,16 +64,58 @@ pub(crate) fn url_public<'a>(cx: &Context<'a>, f: &'a LambdaFunction) -> Result<
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
-        let resource = cx.function_ref(f);
-        match invoke_access(cx, f) {
-                Err(reason) => meta.unknown(resource, reason, f.resource_policy.gap()),
-                Ok(Some(access)) if access.is_public() => meta.fail_one(
-                    resource,
-                    format!("the resource policy of {} lets any principal invoke it without a restricting condition", f.name),
-                    access.public_statements.iter().map(|s| evidence("resource_policy.statement", s)).collect(),
+    crate::walk::invocables(cx, meta, meta.resource_kind, |q, resource| {
+        match invoke_access(cx, q.resource_policy) {
+            Err(reason) => meta.unknown(resource, reason, q.resource_policy.gap()),
+            Ok(Some(access)) if access.is_public() => meta.fail_one(
+                resource,
+                format!(
+                    "the resource policy of {} lets any principal invoke it without a restricting condition",
+                    q.name()
                 ),
-                Ok(_) => meta.pass(resource),
-            }
+                access
+                    .public_statements
+                    .iter()
+                    .map(|s| evidence("resource_policy.statement", s))
+                    .chain([evidence("arn", q.arn)])
+                    .collect(),
+            ),
+            Ok(_) => meta.pass(resource),
+        }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::context::Options;
+
+    /// The function keeps its unqualified ARN and fingerprint; each alias is its own result
+    /// under the qualified ARN.
+    #[test]
+    fn aliases_are_judged_under_their_qualified_arn() {
+        let fixture: serde_json::Value = serde_json::from_str(include_str!(
+            "../../fixtures/lambda/function_public_policy.json"
+        ))
+        .unwrap();
+        let inventory = crate::fixtures::inventory(&fixture);
+        let options = Options::default();
+        let cx = Context::new(&inventory, &options);
+        let results = run(&cx);
+        let base = "arn:aws:lambda:us-east-1:123456789012:function:aliased";
+        let function = results.iter().find(|r| &*r.resource.arn == base).unwrap();
+        assert_eq!(function.status, Status::Pass);
+        assert_eq!(
+            function.fingerprint,
+            fingerprint("lambda-function-public-policy", base, "")
+        );
+        let alias = results
+            .iter()
+            .find(|r| *r.resource.arn == format!("{base}:bad-public-alias"))
+            .unwrap();
+        assert_eq!(alias.status, Status::Fail);
+        assert_eq!(&*alias.resource.name, "aliased:bad-public-alias");
+        assert_ne!(alias.fingerprint, function.fingerprint);
+    }
 }

@@ -20,10 +20,9 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
+    crate::walk::invocables(cx, meta, ResourceKind::FunctionUrl, |q, resource| {
         let mut out = Vec::new();
-        let resource = cx.function_ref_as(f, ResourceKind::FunctionUrl);
-        match &f.function_url {
+        match q.function_url {
             Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),
             Attr::Known(None) => {}
             Attr::Known(Some(url)) => {
@@ -36,9 +35,12 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                         resource,
                         format!(
                             "function URL of {} allows CORS requests from any origin",
-                            f.name
+                            q.name()
                         ),
-                        vec![evidence("function_url.cors.allow_origins", "*")],
+                        vec![
+                            evidence("function_url.cors.allow_origins", "*"),
+                            evidence("arn", q.arn),
+                        ],
                     ));
                 } else {
                     out.push(meta.pass(resource));

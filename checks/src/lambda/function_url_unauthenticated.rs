@@ -19,28 +19,28 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
+    crate::walk::invocables(cx, meta, ResourceKind::FunctionUrl, |q, resource| {
         let mut out = Vec::new();
-        let resource = cx.function_ref_as(f, ResourceKind::FunctionUrl);
-        match &f.function_url {
+        match q.function_url {
             Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),
             Attr::Known(None) => {}
             Attr::Known(Some(url)) if url.auth_type == "NONE" => {
-                out.push(match url_public(cx, f) {
+                out.push(match url_public(cx, q.resource_policy) {
                     Err(reason) => meta.unknown(
                         resource,
                         format!("AuthType NONE, and whether the resource policy opens the URL to anyone is unknown: {reason}"),
-                        f.resource_policy.gap(),
+                        q.resource_policy.gap(),
                     ),
                     Ok(true) => meta.fail_one(
                         resource,
                         format!(
                             "function URL of {} has AuthType NONE and its resource policy lets anyone call it: anyone on the Internet can invoke it",
-                            f.name
+                            q.name()
                         ),
                         vec![
                             evidence("function_url.auth_type", "NONE"),
                             evidence("function_url.url", &url.url),
+                            evidence("arn", q.arn),
                             evidence("resource_policy", "lambda:InvokeFunctionUrl allowed to *"),
                         ],
                     ),

@@ -49,6 +49,35 @@ pub struct RestApiStage {
     pub created: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub last_updated: Option<OffsetDateTime>,
+    /// What the stage serves: its deployment, a snapshot of the API taken when it was
+    /// deployed (`GetDeployment` with `embed=apisummary`). The resources and methods of the
+    /// API itself are the draft, which is served only once deployed. `None` in inventories
+    /// recorded before deployments were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<Attr<RestApiDeployment>>,
+}
+
+/// A REST API deployment: the snapshot a stage serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestApiDeployment {
+    pub id: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub created: Option<OffsetDateTime>,
+    /// The deployed methods by resource path, then HTTP verb (`apiSummary`), with their
+    /// authorization as deployed. `None` when the endpoint returned the deployment without
+    /// a summary (AWS includes it whenever `embed=apisummary` is asked, and a deployment always
+    /// has a method; some emulators omit it): the draft then stands in, and results say so.
+    pub api_summary: Option<BTreeMap<String, BTreeMap<String, DeployedMethod>>>,
+}
+
+/// A method as a deployment serves it (`MethodSnapshot`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployedMethod {
+    /// `NONE`, `AWS_IAM`, `CUSTOM` or `COGNITO_USER_POOLS`.
+    pub authorization_type: Option<String>,
+    pub api_key_required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,6 +199,62 @@ pub struct DomainName {
     pub security_policy: Option<String>,
     pub endpoint_types: Vec<String>,
     pub certificate_arn: Option<String>,
+    /// Which REST API stages the domain serves (`GetBasePathMappings`). Unavailable in
+    /// inventories recorded before mappings were read.
+    #[serde(default = "base_path_mappings_not_recorded")]
+    pub base_path_mappings: Attr<Vec<BasePathMapping>>,
+}
+
+fn base_path_mappings_not_recorded() -> Attr<Vec<BasePathMapping>> {
+    Attr::Unavailable(super::lambda::not_recorded(
+        "apigateway",
+        "GetBasePathMappings",
+    ))
+}
+
+/// A REST API stage served under a custom domain (API Gateway v1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasePathMapping {
+    /// `(none)` for the root.
+    pub base_path: String,
+    pub rest_api_id: String,
+    pub stage: Option<String>,
+}
+
+/// A custom domain name as API Gateway v2 lists it (`GetDomainNames`): REST, HTTP and
+/// WebSocket APIs can be mapped to it, and it shares its namespace with the v1 list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainNameV2 {
+    pub name: String,
+    /// `arn:aws:apigateway:REGION::/domainnames/NAME`
+    pub arn: String,
+    pub region: String,
+    /// `DomainNameConfigurations`: one per endpoint (a domain being migrated has two).
+    pub configurations: Vec<DomainNameConfiguration>,
+    /// `GetApiMappings`: the APIs and stages the domain serves.
+    pub api_mappings: Attr<Vec<ApiMapping>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainNameConfiguration {
+    /// `REGIONAL` or `EDGE`.
+    pub endpoint_type: Option<String>,
+    /// `TLS_1_0` or `TLS_1_2`.
+    pub security_policy: Option<String>,
+    pub certificate_arn: Option<String>,
+}
+
+/// An API stage served under a v2 custom domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiMapping {
+    pub api_id: String,
+    pub stage: Option<String>,
+    /// The path under the domain (`ApiMappingKey`); empty for the root.
+    pub api_mapping_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -57,11 +57,20 @@ pub const REST_APIS: Listing = listing("apigateway", "GetRestApis", "REST APIs")
 pub const HTTP_APIS: Listing = listing("apigateway", "GetApis", "HTTP and WebSocket APIs");
 pub const USAGE_PLANS: Listing = listing("apigateway", "GetUsagePlans", "usage plans");
 pub const API_KEYS: Listing = listing("apigateway", "GetApiKeys", "API keys");
+/// API Gateway v1 and v2 both call it `GetDomainNames` (and share the namespace): a partial
+/// read of either stands for both.
 pub const DOMAIN_NAMES: Listing = listing("apigateway", "GetDomainNames", "custom domain names");
 pub const APIGATEWAY_ACCOUNT: Listing = setting(
     "apigateway",
     "GetAccount",
     "the account's API Gateway settings",
+);
+pub const LAMBDA_LAYERS: Listing = listing("lambda", "ListLayers", "Lambda layers");
+pub const S3_ACCESS_POINTS: Listing = listing("s3", "ListAccessPoints", "S3 access points");
+pub const S3_MULTI_REGION_ACCESS_POINTS: Listing = listing(
+    "s3",
+    "ListMultiRegionAccessPoints",
+    "S3 Multi-Region Access Points",
 );
 pub const KMS_KEYS: Listing = listing("kms", "ListKeys", "KMS keys");
 pub const KMS_ALIASES: Listing = setting("kms", "ListAliases", "KMS aliases");
@@ -79,9 +88,23 @@ pub const LISTINGS: &[Listing] = &[
     APIGATEWAY_ACCOUNT,
     KMS_KEYS,
     KMS_ALIASES,
+    LAMBDA_LAYERS,
+    S3_ACCESS_POINTS,
+    S3_MULTI_REGION_ACCESS_POINTS,
 ];
 
 impl Listing {
+    /// Whether the listing is made once per account (IAM, the bucket list, Multi-Region
+    /// Access Points) rather than once per region.
+    pub fn is_global(&self) -> bool {
+        self.service == "iam"
+            || (self.service == "s3"
+                && matches!(
+                    self.operation,
+                    "ListBuckets" | "ListMultiRegionAccessPoints"
+                ))
+    }
+
     /// Whether `gap` is this listing failing (in `region`, or anywhere when `None`).
     pub fn failed_in(&self, gap: &Gap, region: Option<&str>) -> bool {
         gap.resource.is_none()

@@ -58,6 +58,28 @@ pub struct RegionInventory {
     pub apigateway_account: Attr<ApiGatewayAccount>,
     pub http_apis: Attr<Vec<HttpApi>>,
     pub kms_keys: Attr<Vec<KmsKey>>,
+    /// Custom domain names as API Gateway v2 lists them (HTTP and WebSocket APIs map there;
+    /// REST domains of the region appear in both lists).
+    #[serde(default = "domain_names_v2_not_recorded")]
+    pub domain_names_v2: Attr<Vec<DomainNameV2>>,
+    /// The account's own Lambda layers with their versions' policies.
+    #[serde(default = "lambda_layers_not_recorded")]
+    pub lambda_layers: Attr<Vec<LambdaLayer>>,
+    /// S3 access points of the region (s3control `ListAccessPoints`).
+    #[serde(default = "access_points_not_recorded")]
+    pub s3_access_points: Attr<Vec<S3AccessPoint>>,
+}
+
+fn domain_names_v2_not_recorded() -> Attr<Vec<DomainNameV2>> {
+    Attr::Unavailable(lambda::not_recorded("apigateway", "GetDomainNames"))
+}
+
+fn lambda_layers_not_recorded() -> Attr<Vec<LambdaLayer>> {
+    Attr::Unavailable(lambda::not_recorded("lambda", "ListLayers"))
+}
+
+fn access_points_not_recorded() -> Attr<Vec<S3AccessPoint>> {
+    Attr::Unavailable(lambda::not_recorded("s3", "ListAccessPoints"))
 }
 
 impl Inventory {

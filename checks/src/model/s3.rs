@@ -8,6 +8,55 @@ pub struct S3Inventory {
     pub buckets: Attr<Vec<S3Bucket>>,
     /// Account-level Block Public Access (s3control); `None` when never configured.
     pub account_public_access_block: Attr<Option<PublicAccessBlock>>,
+    /// Multi-Region Access Points (s3control `ListMultiRegionAccessPoints`, served from
+    /// us-west-2 for the whole account).
+    #[serde(default = "mraps_not_recorded")]
+    pub multi_region_access_points: Attr<Vec<S3MultiRegionAccessPoint>>,
+}
+
+fn mraps_not_recorded() -> Attr<Vec<S3MultiRegionAccessPoint>> {
+    Attr::Unavailable(super::lambda::not_recorded(
+        "s3",
+        "ListMultiRegionAccessPoints",
+    ))
+}
+
+/// An S3 access point: a named network endpoint to a bucket with its own policy and its own
+/// Block Public Access settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3AccessPoint {
+    pub name: String,
+    /// `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME`
+    pub arn: String,
+    pub region: String,
+    pub bucket: String,
+    /// The account that owns the bucket (may differ from the access point's).
+    pub bucket_account_id: Option<String>,
+    /// `Internet` or `VPC`.
+    pub network_origin: Option<String>,
+    pub vpc_id: Option<String>,
+    /// `GetAccessPoint`'s `PublicAccessBlockConfiguration` (set at creation, immutable).
+    pub public_access_block: Attr<Option<PublicAccessBlock>>,
+    /// `GetAccessPointPolicy`; `None` when it has none.
+    pub policy: Attr<Option<String>>,
+    /// AWS's own verdict (`GetAccessPointPolicyStatus`); only asked when there is a policy.
+    pub policy_is_public: Attr<Option<bool>>,
+}
+
+/// A Multi-Region Access Point: one global endpoint over buckets in several regions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3MultiRegionAccessPoint {
+    pub name: String,
+    /// `arn:aws:s3::ACCOUNT:accesspoint/ALIAS`
+    pub arn: String,
+    pub alias: Option<String>,
+    pub status: Option<String>,
+    /// From the listing's report; `None` when it carried none.
+    pub public_access_block: Option<PublicAccessBlock>,
+    /// `GetMultiRegionAccessPointPolicy`: the established policy; `None` when it has none.
+    pub policy: Attr<Option<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -2,19 +2,28 @@
 //! NONE, a public resource policy, or an unauthenticated REST method / HTTP route whose
 //! integration targets the function (aliases and versions resolve to the function).
 
-use crate::apigateway::common::{is_private, stage_throttle, usage_plans_for};
+use crate::apigateway::common::{
+    Served, deployed_only, deployed_open, is_private, method_throttle, plan_throttles, served,
+    usage_plans_for,
+};
 use crate::context::Context;
 use crate::lambda::function_public_policy::{invoke_access, url_public};
 use crate::model::listing::{self, Listing};
-use crate::model::{Attr, Gap, HttpApi, HttpApiRoute, LambdaFunction, RegionInventory, RestApi};
-use std::collections::HashMap;
+use crate::model::{
+    Attr, Gap, HttpApi, HttpApiRoute, LambdaFunction, RegionInventory, RestApi, RestApiStage,
+};
+use crate::walk::Invocable;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     /// `function-url`, `public-policy`, `rest-method` or `http-route`.
     pub(crate) kind: &'static str,
-    /// The entry's own ARN (URL, method, route) or the function's for its policy.
+    /// The entry's own ARN (URL, method, route) or the function's (or alias's) for its policy.
     pub(crate) arn: String,
+    /// The alias or version the entry invokes (`None`: the unqualified function, `$LATEST`).
+    /// A published version keeps the role it was published with.
+    pub(crate) qualifier: Option<String>,
     pub(crate) description: String,
     /// Stage throttle, usage plan or WAF in front of it.
     pub(crate) throttled: Throttled,
@@ -55,14 +64,22 @@ impl Entries {
     /// Why "no entry found" does not mean "no entry" for this function, if it does not: its
     /// own URL or policy unread, or a hop of an API that could reach it.
     pub(crate) fn blind_spot(&self, f: &LambdaFunction) -> Option<BlindSpot> {
-        let own = |what: &str, gap: Option<&Gap>| {
+        let own = |what: &str, name: &str, gap: Option<&Gap>| {
             gap.map(|gap| BlindSpot {
-                hop: format!("the {what} of {}", f.name),
+                hop: format!("the {what} of {name}"),
                 gap: gap.clone(),
             })
         };
-        own("function URL", f.function_url.gap())
-            .or_else(|| own("resource policy", f.resource_policy.gap()))
+        own("function URL", &f.name, f.function_url.gap())
+            .or_else(|| own("resource policy", &f.name, f.resource_policy.gap()))
+            .or_else(|| own("aliases", &f.name, f.aliases.gap()))
+            .or_else(|| {
+                f.aliases.known()?.iter().find_map(|a| {
+                    let name = format!("{}:{}", f.name, a.name);
+                    own("function URL", &name, a.function_url.gap())
+                        .or_else(|| own("resource policy", &name, a.resource_policy.gap()))
+                })
+            })
             .or_else(|| self.blind.first().cloned())
     }
 
@@ -84,9 +101,9 @@ impl Entries {
     }
 }
 
-/// The function ARN an integration URI targets, qualifier dropped:
+/// The function ARN an integration URI targets and the alias or version it names, if any:
 /// `arn:aws:apigateway:R:lambda:path/2015-03-31/functions/ARN[:alias]/invocations` or a bare ARN.
-pub(crate) fn integration_function(uri: &str) -> Option<String> {
+pub(crate) fn integration_target(uri: &str) -> Option<(String, Option<String>)> {
     let arn = match uri.split_once("/functions/") {
         Some((_, rest)) => rest.strip_suffix("/invocations").unwrap_or(rest),
         None if uri.starts_with("arn:")
@@ -102,7 +119,8 @@ pub(crate) fn integration_function(uri: &str) -> Option<String> {
         return None;
     }
     let parts: Vec<&str> = arn.split(':').collect();
-    (parts.len() >= 7 && parts[5] == "function").then(|| parts[..7].join(":"))
+    (parts.len() >= 7 && parts[5] == "function")
+        .then(|| (parts[..7].join(":"), parts.get(7).map(|q| (*q).to_owned())))
 }
 
 /// Entries per function ARN, computed once per evaluation.
@@ -144,30 +162,51 @@ fn compute(cx: &Context<'_>) -> Entries {
     let mut map: HashMap<String, Vec<Entry>> = HashMap::new();
     let mut unread: Vec<BlindSpot> = Vec::new();
     for f in cx.inventory.lambda_functions() {
-        // AuthType NONE opens the URL only with a policy granting it to anyone.
-        if let Attr::Known(Some(url)) = &f.function_url
-            && url.auth_type == "NONE"
-            && url_public(cx, f) == Ok(true)
-        {
-            map.entry(f.arn.clone()).or_default().push(Entry {
-                kind: "function-url",
-                arn: f.arn.clone(),
-                description: format!("function URL {} (AuthType NONE)", url.url),
-                throttled: Throttled::No,
-            });
-        }
-        if let Ok(Some(access)) = invoke_access(cx, f)
-            && access.is_public()
-        {
-            map.entry(f.arn.clone()).or_default().push(Entry {
-                kind: "public-policy",
-                arn: f.arn.clone(),
-                description: format!(
-                    "resource policy open to anyone ({})",
-                    access.public_statements.join(", ")
-                ),
-                throttled: Throttled::No,
-            });
+        // The function and each alias: AWS keeps a policy and a URL per qualifier, and an
+        // alias's entry invokes the version the alias points to.
+        let aliases = f.aliases.known().map_or(&[][..], Vec::as_slice);
+        let qualifiers =
+            std::iter::once(Invocable::of(f)).chain(aliases.iter().map(|a| Invocable {
+                function: f,
+                alias: Some(a),
+                arn: &a.arn,
+                resource_policy: &a.resource_policy,
+                function_url: &a.function_url,
+            }));
+        for q in qualifiers {
+            let qualifier = q.alias.map(|a| a.name.clone());
+            // AuthType NONE opens the URL only with a policy granting it to anyone.
+            if let Attr::Known(Some(url)) = q.function_url
+                && url.auth_type == "NONE"
+                && url_public(cx, q.resource_policy) == Ok(true)
+            {
+                map.entry(f.arn.clone()).or_default().push(Entry {
+                    kind: "function-url",
+                    arn: q.arn.to_owned(),
+                    qualifier: qualifier.clone(),
+                    description: format!(
+                        "function URL {} of {} (AuthType NONE)",
+                        url.url,
+                        q.name()
+                    ),
+                    throttled: Throttled::No,
+                });
+            }
+            if let Ok(Some(access)) = invoke_access(cx, q.resource_policy)
+                && access.is_public()
+            {
+                map.entry(f.arn.clone()).or_default().push(Entry {
+                    kind: "public-policy",
+                    arn: q.arn.to_owned(),
+                    qualifier,
+                    description: format!(
+                        "resource policy of {} open to anyone ({})",
+                        q.name(),
+                        access.public_statements.join(", ")
+                    ),
+                    throttled: Throttled::No,
+                });
+            }
         }
     }
     for region in &cx.inventory.regions {
@@ -183,13 +222,19 @@ fn compute(cx: &Context<'_>) -> Entries {
             if is_private(api) {
                 continue;
             }
-            // An API with no stage serves nothing (what is deployed is what is reachable).
-            if api.stages.known().is_some_and(Vec::is_empty) {
+            let label = format!("REST API {} ({}) in {name}", api.name, api.id);
+            // What is reachable is what each stage serves: its deployment, not the draft.
+            let stages = match &api.stages {
+                Attr::Known(stages) => stages.as_slice(),
+                Attr::Unavailable(gap) => {
+                    unread.push(blind(format!("the stages of {label}"), gap));
+                    continue;
+                }
+            };
+            // An API with no stage serves nothing.
+            if stages.is_empty() {
                 continue;
             }
-            let label = format!("REST API {} ({}) in {name}", api.name, api.id);
-            let throttled = rest_throttled(cx, region, api, &label, false);
-            let keyed_throttled = rest_throttled(cx, region, api, &label, true);
             let resources = match &api.resources {
                 Attr::Known(resources) => resources.as_slice(),
                 Attr::Unavailable(gap) => {
@@ -197,41 +242,77 @@ fn compute(cx: &Context<'_>) -> Entries {
                     continue;
                 }
             };
-            for resource in resources {
-                for m in &resource.methods {
-                    // An API key identifies a client; it does not authenticate one.
-                    if m.authorization_type != "NONE" || m.http_method == "OPTIONS" {
-                        continue;
-                    }
-                    let Some(target) = m
-                        .integration
-                        .as_ref()
-                        .and_then(|i| i.uri.as_deref())
-                        .and_then(integration_function)
-                    else {
-                        continue;
-                    };
-                    map.entry(target).or_default().push(Entry {
-                        kind: "rest-method",
-                        arn: m.arn.clone(),
-                        description: format!(
-                            "{} {} on REST API {} (no authorization{})",
-                            m.http_method,
-                            resource.path,
-                            api.name,
-                            if m.api_key_required {
-                                "; an API key only"
-                            } else {
-                                ", no API key"
-                            }
-                        ),
-                        throttled: if m.api_key_required {
-                            keyed_throttled.clone()
-                        } else {
-                            throttled.clone()
-                        },
-                    });
+            // (path, verb) -> the stages serving it unauthenticated, and whether with a key.
+            let mut open: BTreeMap<(&str, &str), Vec<(&RestApiStage, bool)>> = BTreeMap::new();
+            for stage in stages {
+                if let Some(Attr::Unavailable(gap)) = &stage.deployment {
+                    unread.push(blind(
+                        format!("the deployment of stage {} of {label}", stage.name),
+                        gap,
+                    ));
+                    continue;
                 }
+                for resource in resources {
+                    for m in &resource.methods {
+                        if m.http_method == "OPTIONS" {
+                            continue;
+                        }
+                        // An API key identifies a client; it does not authenticate one.
+                        let keyed = match served(stage, &resource.path, &m.http_method) {
+                            Served::Deployed(d) if deployed_open(d) => d.api_key_required,
+                            Served::AsDraft if m.authorization_type == "NONE" => m.api_key_required,
+                            _ => continue,
+                        };
+                        open.entry((&resource.path, &m.http_method))
+                            .or_default()
+                            .push((stage, keyed));
+                    }
+                }
+                for (path, verb, d) in deployed_only(api, stage) {
+                    if verb != "OPTIONS" && deployed_open(d) {
+                        unread.push(deleted_method(api, stage, path, verb, &label));
+                    }
+                }
+            }
+            for ((path, verb), serving) in open {
+                let Some(m) = resources
+                    .iter()
+                    .find(|r| r.path == path)
+                    .and_then(|r| r.methods.iter().find(|m| m.http_method == verb))
+                else {
+                    continue;
+                };
+                // The integration is read from the draft: a deployment's own integrations
+                // have no read API.
+                let Some((target, qualifier)) = m
+                    .integration
+                    .as_ref()
+                    .and_then(|i| i.uri.as_deref())
+                    .and_then(integration_target)
+                else {
+                    continue;
+                };
+                let key_only = serving.iter().all(|(_, keyed)| *keyed);
+                map.entry(target).or_default().push(Entry {
+                    kind: "rest-method",
+                    arn: m.arn.clone(),
+                    qualifier,
+                    description: format!(
+                        "{verb} {path} on REST API {} (no authorization{}; served by stage {})",
+                        api.name,
+                        if key_only {
+                            "; an API key only"
+                        } else {
+                            ", no API key"
+                        },
+                        serving
+                            .iter()
+                            .map(|(s, _)| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    throttled: served_throttled(cx, region, api, (path, verb), &serving),
+                });
             }
         }
         let http = listed(
@@ -278,13 +359,20 @@ fn compute(cx: &Context<'_>) -> Entries {
                     continue;
                 }
             };
-            let throttled = match &api.stages {
+            // A route's own throttle, else the stage's default route throttle (an absent
+            // limit is "not set"), on every stage.
+            let throttled = |route_key: &str| match &api.stages {
                 Attr::Unavailable(gap) => {
                     Throttled::Unknown(blind(format!("the stages of {label}"), gap))
                 }
                 Attr::Known(stages) => {
                     if !stages.is_empty()
-                        && stages.iter().all(|s| s.default_route_throttle.is_some())
+                        && stages.iter().all(|s| {
+                            s.route_throttles
+                                .get(route_key)
+                                .or(s.default_route_throttle.as_ref())
+                                .is_some_and(|t| t.burst_limit.is_some() || t.rate_limit.is_some())
+                        })
                     {
                         Throttled::Yes
                     } else {
@@ -297,22 +385,23 @@ fn compute(cx: &Context<'_>) -> Entries {
                     .target
                     .as_deref()
                     .and_then(|t| t.strip_prefix("integrations/"));
-                let Some(target) = integrations
+                let Some((target, qualifier)) = integrations
                     .iter()
                     .find(|i| Some(i.id.as_str()) == integration_id)
                     .and_then(|i| i.uri.as_deref())
-                    .and_then(integration_function)
+                    .and_then(integration_target)
                 else {
                     continue;
                 };
                 map.entry(target).or_default().push(Entry {
                     kind: "http-route",
                     arn: route.arn.clone(),
+                    qualifier,
                     description: format!(
                         "route {} on HTTP API {} (no authorization)",
                         route.route_key, api.name
                     ),
-                    throttled: throttled.clone(),
+                    throttled: throttled(&route.route_key),
                 });
             }
         }
@@ -323,33 +412,25 @@ fn compute(cx: &Context<'_>) -> Entries {
     }
 }
 
-/// Throttled only when every deployed stage is (stage throttle or WAF, and for methods that
-/// require an API key also a usage plan's throttle, which applies only to keyed requests);
-/// unknown when the stages, the account's settings or the usage plans could not be read.
-fn rest_throttled<'a>(
+/// Throttled only when every stage serving the method unauthenticated throttles it (its own
+/// method setting, else the stage-wide one, below the account's default; or WAF; and for a
+/// request with an API key, a usage plan's throttle, which applies only to keyed requests);
+/// unknown when the account's settings or the usage plans could not be read.
+fn served_throttled<'a>(
     cx: &Context<'a>,
     region: &'a RegionInventory,
     api: &RestApi,
-    label: &str,
-    keyed: bool,
+    (path, verb): (&str, &str),
+    serving: &[(&RestApiStage, bool)],
 ) -> Throttled {
-    let stages = match &api.stages {
-        Attr::Known(stages) => stages,
-        Attr::Unavailable(gap) => {
-            return Throttled::Unknown(blind(format!("the stages of {label}"), gap));
-        }
-    };
-    if stages.is_empty() {
-        return Throttled::No;
-    }
     let mut unknown = None;
-    for stage in stages {
+    for (stage, keyed) in serving {
         if stage.web_acl_arn.is_some() {
             continue;
         }
-        if keyed {
+        if *keyed {
             match usage_plans_for(cx, region, api, stage) {
-                Ok(plans) if plans.iter().any(|p| p.throttle.is_some()) => continue,
+                Ok(plans) if plans.iter().any(|p| plan_throttles(p)) => continue,
                 Ok(_) => {}
                 Err(gap) => {
                     unknown = Some(blind(format!("the usage plans of {}", region.region), gap));
@@ -357,7 +438,7 @@ fn rest_throttled<'a>(
                 }
             }
         }
-        match stage_throttle(stage, &region.apigateway_account) {
+        match method_throttle(stage, Some((path, verb)), &region.apigateway_account) {
             Ok(Some(_)) => {}
             Ok(None) => return Throttled::No,
             Err(gap) => {
@@ -371,6 +452,38 @@ fn rest_throttled<'a>(
     unknown.map_or(Throttled::Yes, Throttled::Unknown)
 }
 
+/// A method a stage serves without authorization that the API's resources no longer have:
+/// the function it reaches cannot be known (a deployment's integrations have no read API).
+fn deleted_method(
+    api: &RestApi,
+    stage: &RestApiStage,
+    path: &str,
+    verb: &str,
+    label: &str,
+) -> BlindSpot {
+    let deployment = stage
+        .deployment
+        .as_ref()
+        .and_then(|d| d.known())
+        .map_or("", |d| d.id.as_str());
+    BlindSpot {
+        hop: format!(
+            "the integration of {verb} {path}, which stage {} of {label} serves without authorization but the API's resources no longer have",
+            stage.name
+        ),
+        gap: Gap {
+            service: "apigateway".to_owned(),
+            region: Some(api.region.clone()),
+            operation: "GetDeployment".to_owned(),
+            resource: Some(format!("{}/deployments/{deployment}", api.arn)),
+            kind: crate::model::GapKind::Unsupported,
+            error_code: "IntegrationNotReadable".to_owned(),
+            message: "a deployment's integrations cannot be read, and this method is no longer in the API's resources".to_owned(),
+            request_id: None,
+        },
+    }
+}
+
 pub(crate) fn is_websocket(api: &HttpApi) -> bool {
     api.protocol_type.as_deref() == Some("WEBSOCKET")
 }
@@ -382,7 +495,11 @@ pub(crate) fn publicly_invocable(entries: &Entries, f: &LambdaFunction) -> bool 
 
 #[cfg(test)]
 mod tests {
-    use super::integration_function;
+    use super::integration_target;
+
+    fn integration_function(uri: &str) -> Option<String> {
+        integration_target(uri).map(|(function, _)| function)
+    }
 
     #[test]
     fn integration_uris_resolve_to_functions() {
@@ -397,6 +514,11 @@ mod tests {
             integration_function(&uri(&format!("{f}:live"))).as_deref(),
             Some(f)
         );
+        assert_eq!(
+            integration_target(&uri(&format!("{f}:live"))),
+            Some((f.to_owned(), Some("live".to_owned())))
+        );
+        assert_eq!(integration_target(&uri(f)), Some((f.to_owned(), None)));
         assert_eq!(
             integration_function(&uri(&format!("{f}:12"))).as_deref(),
             Some(f)

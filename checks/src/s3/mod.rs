@@ -1,5 +1,6 @@
 //! s3 checks, one per file, each with its documentation beside it.
 
+pub(crate) mod access_point_public;
 pub(crate) mod account_public_access_block_disabled;
 pub(crate) mod bucket_acl_enabled;
 pub(crate) mod bucket_cross_account_access;

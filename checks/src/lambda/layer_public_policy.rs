@@ -1,0 +1,56 @@
+use crate::check::*;
+use crate::context::Context;
+
+pub(crate) static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "lambda-layer-public-policy",
+        title: "Lambda layer version is shared with everyone or with an untrusted account",
+        severity: Severity::High,
+        category: Category::PublicExposure,
+        resource_kind: ResourceKind::LambdaLayerVersion,
+        references: &[
+            "https://docs.aws.amazon.com/lambda/latest/dg/layers-adding.html",
+            "https://docs.aws.amazon.com/lambda/latest/api/API_AddLayerVersionPermission.html",
+        ],
+        compliance: &[nist("AC-3"), nist("AC-21"), nist("SA-8")],
+        docs: include_str!("layer_public_policy.md"),
+    },
+    run,
+};
+
+fn run(cx: &Context<'_>) -> Vec<CheckResult> {
+    let meta = &CHECK.meta;
+    crate::walk::layer_versions(cx, meta, |layer, version, resource| {
+        let name = format!("{}:{}", layer.name, version.version);
+        let access = match cx.policy_access(
+            meta,
+            &resource,
+            &version.policy,
+            &["lambda:GetLayerVersion"],
+        ) {
+            Err(unknown) => return *unknown,
+            Ok(None) => return meta.pass(resource),
+            Ok(Some(access)) => access,
+        };
+        if access.is_public() {
+            return meta.fail_one(
+                resource,
+                format!(
+                    "layer version {name} lets any AWS account download it (lambda:GetLayerVersion to *, no organization condition)"
+                ),
+                access
+                    .public_statements
+                    .iter()
+                    .map(|s| evidence("policy.statement", s))
+                    .collect(),
+            );
+        }
+        cx.judge_outside_accounts(
+            meta,
+            resource,
+            &access.accounts,
+            &format!("layer version {name} may be downloaded by"),
+            "policy.principal.account",
+        )
+    })
+}
