@@ -41,6 +41,9 @@ pub(crate) struct Collected {
     pub(crate) external_roles: Vec<(String, String)>,
     /// Resource types outside what faascan audits, with a count.
     pub(crate) skipped: BTreeMap<String, usize>,
+    /// Audited resource types the templates hold but faascan does not read from them: the
+    /// lists they belong to are unavailable, never empty.
+    pub(crate) unread_kinds: BTreeSet<String>,
     pub(crate) regions: BTreeSet<String>,
     /// The account a source names itself (a Terraform plan's known ARNs), if any.
     pub(crate) account: Option<String>,
@@ -68,6 +71,7 @@ impl Collected {
         self.gaps.extend(other.gaps);
         self.sources.extend(other.sources);
         self.external_roles.extend(other.external_roles);
+        self.unread_kinds.extend(other.unread_kinds);
         for (k, v) in other.skipped {
             *self.skipped.entry(k).or_default() += v;
         }
@@ -98,8 +102,6 @@ const MODELLED: &[&str] = &[
     "AWS::Lambda::Url",
     "AWS::Lambda::EventSourceMapping",
     "AWS::Lambda::EventInvokeConfig",
-    "AWS::Lambda::LayerVersion",
-    "AWS::Lambda::LayerVersionPermission",
     "AWS::Lambda::Version",
     "AWS::Lambda::Alias",
     "AWS::Lambda::CodeSigningConfig",
@@ -128,7 +130,6 @@ const MODELLED: &[&str] = &[
     "AWS::ApiGateway::UsagePlanKey",
     "AWS::ApiGateway::ApiKey",
     "AWS::ApiGateway::DomainName",
-    "AWS::ApiGateway::BasePathMapping",
     "AWS::ApiGateway::Model",
     "AWS::ApiGateway::RequestValidator",
     "AWS::ApiGateway::GatewayResponse",
@@ -143,8 +144,6 @@ const MODELLED: &[&str] = &[
     "AWS::ApiGatewayV2::Stage",
     "AWS::ApiGatewayV2::Authorizer",
     "AWS::ApiGatewayV2::Deployment",
-    "AWS::ApiGatewayV2::DomainName",
-    "AWS::ApiGatewayV2::ApiMapping",
     "AWS::ApiGatewayV2::IntegrationResponse",
     "AWS::ApiGatewayV2::RouteResponse",
     "AWS::ApiGatewayV2::Model",
@@ -347,6 +346,7 @@ impl<'t> Builder<'t> {
                 "AWS::KMS::Key" => self.key(r),
                 kind if MODELLED.contains(&kind) => later.push(r),
                 kind if AUDITED.iter().any(|p| kind.starts_with(p)) => {
+                    self.out.unread_kinds.insert(kind.to_owned());
                     let gap = self.gap(
                         kind.split("::")
                             .nth(1)
@@ -959,6 +959,10 @@ impl<'t> Builder<'t> {
             code_signing_config_arn: code_signing,
             event_invoke_configs: Attr::Known(Vec::new()),
             event_source_mappings: Attr::Known(Vec::new()),
+            // Alias and version resources fold into the function (their permissions and
+            // URLs are judged on it), so no qualifier escapes a check.
+            aliases: Attr::Known(Vec::new()),
+            versions: Attr::Known(Vec::new()),
         };
         self.locate(&arn, &r.logical, r.pos, attributes);
         self.functions
@@ -1967,6 +1971,18 @@ impl<'t> Builder<'t> {
                     certificate_arn: t
                         .prop_str(d, "RegionalCertificateArn")
                         .or_else(|| t.prop_str(d, "CertificateArn")),
+                    // Base path mappings are not read from templates: which APIs the domain
+                    // serves is unknown, not "none".
+                    base_path_mappings: Attr::Unavailable(Gap {
+                        service: "apigateway".to_owned(),
+                        region: Some(t.region.clone()),
+                        operation: "template".to_owned(),
+                        resource: Some(d.logical.clone()),
+                        kind: GapKind::Unsupported,
+                        error_code: "NotReadFromTemplates".to_owned(),
+                        message: "base path mappings are not read from templates".to_owned(),
+                        request_id: None,
+                    }),
                 });
         }
     }
@@ -2051,6 +2067,8 @@ impl<'t> Builder<'t> {
             name: name.to_owned(),
             arn: stage_arn.to_owned(),
             deployment_id: None,
+            // A template's stage serves what the template declares: no separate snapshot.
+            deployment: None,
             cache_cluster_enabled: p
                 .get("CacheClusterEnabled")
                 .and_then(Node::as_bool)

@@ -324,6 +324,36 @@ fn assemble(
                 }),
                 http_apis: Attr::Known(c.http_apis.remove(region).unwrap_or_default()),
                 kms_keys: Attr::Known(c.kms_keys.remove(region).unwrap_or_default()),
+                domain_names_v2: unread_unless_absent(
+                    &c.unread_kinds,
+                    &[
+                        "AWS::ApiGatewayV2::DomainName",
+                        "AWS::ApiGatewayV2::ApiMapping",
+                    ],
+                    "apigateway",
+                    region,
+                ),
+                lambda_layers: unread_unless_absent(
+                    &c.unread_kinds,
+                    &[
+                        "AWS::Lambda::LayerVersion",
+                        "AWS::Lambda::LayerVersionPermission",
+                        "AWS::Serverless::LayerVersion",
+                    ],
+                    "lambda",
+                    region,
+                ),
+                s3_access_points: unread_unless_absent(
+                    &c.unread_kinds,
+                    &[
+                        "AWS::S3::AccessPoint",
+                        "AWS::S3::MultiRegionAccessPoint",
+                        "AWS::S3::MultiRegionAccessPointPolicy",
+                        "AWS::S3::AccessPointPolicy",
+                    ],
+                    "s3",
+                    region,
+                ),
             }
         })
         .collect();
@@ -348,10 +378,47 @@ fn assemble(
             // The account-level block is off unless someone turned it on (AWS's default); a
             // template cannot say, so public buckets are judged on their own settings.
             account_public_access_block: Attr::Known(None),
+            multi_region_access_points: unread_unless_absent(
+                &c.unread_kinds,
+                &[
+                    "AWS::S3::MultiRegionAccessPoint",
+                    "AWS::S3::MultiRegionAccessPointPolicy",
+                ],
+                "s3",
+                "us-west-2",
+            ),
         },
         regions,
         gaps,
         calls: CallStats::default(),
         sources: c.sources,
     }
+}
+
+/// A list the templates hold resources of but faascan does not read from them is unavailable
+/// (its checks say unknown); a template without any is known to have none.
+fn unread_unless_absent<T>(
+    unread: &std::collections::BTreeSet<String>,
+    kinds: &[&str],
+    service: &str,
+    region: &str,
+) -> Attr<Vec<T>> {
+    let found: Vec<&str> = kinds
+        .iter()
+        .copied()
+        .filter(|k| unread.contains(*k))
+        .collect();
+    if found.is_empty() {
+        return Attr::Known(Vec::new());
+    }
+    Attr::Unavailable(Gap {
+        service: service.to_owned(),
+        region: Some(region.to_owned()),
+        operation: "template".to_owned(),
+        resource: None,
+        kind: faascan_checks::model::GapKind::Unsupported,
+        error_code: "NotReadFromTemplates".to_owned(),
+        message: format!("{} are not read from templates", found.join(", ")),
+        request_id: None,
+    })
 }
