@@ -251,7 +251,7 @@ impl Format {
             Format::Markdown => "report.md",
             Format::Html => "report.html",
             Format::Ocsf => "report.ocsf.json",
-            Format::Asff => "report.asff.json",
+            Format::Asff => "report.asff.jsonl",
             Format::Sarif => "report.sarif",
         }
     }

@@ -338,19 +338,11 @@ pub(crate) fn apply(
             }
             matched += 1;
             if r.status != Status::Muted {
-                let real = serde_json::to_value(r.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                r.note = Some(format!(
-                    "muted ({real}): {}{}{}",
-                    s.reason,
-                    s.owner
-                        .as_deref()
-                        .map_or(String::new(), |o| format!("; owner {o}")),
-                    s.expires_text
-                        .as_deref()
-                        .map_or(String::new(), |e| format!("; until {e}"))
+                r.note = Some(faascan_reports::context::muted_note(
+                    r.status,
+                    &s.reason,
+                    s.owner.as_deref(),
+                    s.expires_text.as_deref(),
                 ));
                 r.status = Status::Muted;
             }

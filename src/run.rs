@@ -412,9 +412,9 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
             }
         };
         report.suppressions = suppressions.and_then(|s| serde_json::to_value(s).ok());
-        report.diff = baseline
-            .as_ref()
-            .map(|b| faascan_reports::diff::diff(&b.results, &report.results));
+        if let Some(b) = &baseline {
+            report.set_diff(faascan_reports::diff::diff(&b.results, &report.results));
+        }
         Ok(report)
     });
     let report = report.transpose()?;

@@ -116,6 +116,22 @@ fn status(s: Status) -> String {
 }
 
 impl Diff {
+    /// The fingerprints of the failures that appeared: new failing results and results that
+    /// changed to fail.
+    pub fn new_failure_fingerprints(&self) -> std::collections::HashSet<u64> {
+        self.new
+            .iter()
+            .filter(|e| e.status == Status::Fail)
+            .map(|e| e.fingerprint)
+            .chain(
+                self.changed
+                    .iter()
+                    .filter(|c| c.new_status == Status::Fail && c.old_status != Status::Fail)
+                    .map(|c| c.fingerprint),
+            )
+            .collect()
+    }
+
     pub fn to_text(&self) -> String {
         let mut out = format!(
             "Compared with the baseline: {} new failure(s), {} resolved, {} new result(s), {} gone, {} changed, {} unchanged\n",

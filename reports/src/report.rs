@@ -6,7 +6,7 @@ use crate::summary::{InventorySummary, SummaryRow};
 use faascan_checks::check::{CheckResult, Severity, Status};
 use faascan_checks::model::{CallStats, Gap, Inventory};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
@@ -39,9 +39,28 @@ pub struct Report {
     /// With several accounts: each account and whether it could be scanned.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<AccountOutcome>,
-    /// The comparison with `--baseline`, when one was given.
+    /// The comparison with `--baseline`, when one was given (set with `set_diff`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<crate::diff::Diff>,
+    /// Fingerprints of the failures that are new since the baseline.
+    #[serde(skip)]
+    pub new_failures: HashSet<u64>,
+    /// Resources linked to infrastructure-as-code templates, by ARN (from `--source-map`):
+    /// SARIF reports such a result at the template's file and line.
+    #[serde(skip)]
+    pub sources: HashMap<String, SourceLocation>,
+    /// How the scan was run (options, selection, suppressions in force), for the evidence
+    /// bundle; set by the binary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<serde_json::Value>,
+}
+
+/// A place in an infrastructure-as-code template: a path relative to the repository root and
+/// a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceLocation {
+    pub file: String,
+    pub line: u32,
 }
 
 /// One account of a multi-account scan.
@@ -115,6 +134,9 @@ impl Report {
             suppressions: None,
             accounts: Vec::new(),
             diff: None,
+            new_failures: HashSet::new(),
+            sources: HashMap::new(),
+            parameters: None,
         }
     }
 
@@ -217,6 +239,17 @@ impl Report {
         merged.summary = summary;
         merged.results = results;
         Some(merged)
+    }
+
+    /// Records the comparison with a baseline, and which failures it says are new.
+    pub fn set_diff(&mut self, diff: crate::diff::Diff) {
+        self.new_failures = diff.new_failure_fingerprints();
+        self.diff = Some(diff);
+    }
+
+    /// A failure that the baseline did not have (always false without `--baseline`).
+    pub fn is_new_failure(&self, r: &CheckResult) -> bool {
+        r.status == Status::Fail && self.new_failures.contains(&r.fingerprint)
     }
 
     pub fn to_json(&self) -> String {

@@ -123,7 +123,7 @@ fn snapshots(stem: &str, report: &Report) {
         &faascan_reports::ocsf::render(report),
     );
     snapshot(
-        &format!("{stem}.asff.json"),
+        &format!("{stem}.asff.jsonl"),
         &faascan_reports::asff::render(report),
     );
 }
@@ -202,8 +202,13 @@ fn an_incomplete_scan_says_so_and_where_in_every_format() {
         serde_json::from_str(&faascan_reports::ocsf::render(&report)).unwrap();
     assert!(ocsf.iter().all(|r| r["unmapped"]["incomplete"] == true
         && r["unmapped"]["coverage"][0] == "lambda us-east-1: not_read (ListFunctions)"));
-    let asff: Vec<serde_json::Value> =
-        serde_json::from_str(&faascan_reports::asff::render(&report)).unwrap();
+    let asff: Vec<serde_json::Value> = faascan_reports::asff::render(&report)
+        .lines()
+        .flat_map(|line| {
+            let batch: serde_json::Value = serde_json::from_str(line).unwrap();
+            batch["Findings"].as_array().unwrap().clone()
+        })
+        .collect();
     assert!(
         asff.iter()
             .all(|r| r["ProductFields"]["faascan/scan_complete"] == "false")
