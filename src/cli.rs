@@ -40,7 +40,7 @@ pub(crate) enum Command {
     Inventory(Box<InventoryArgs>),
     /// Collect (or load an inventory) and report what was found.
     #[command(
-        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json"
+        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json\n\nExit codes: 0 clean · 1 findings at or above --fail-on · 2 usage · 3 could not run · 4 incomplete scan (resources may be missing; with --strict, any gap)"
     )]
     Scan(Box<ScanArgs>),
     /// Print the IAM policy faascan needs: exactly the read-only actions it calls.
@@ -107,9 +107,25 @@ pub(crate) struct ExplainArgs {
 pub(crate) struct InventoryArgs {
     #[command(flatten)]
     pub(crate) target: TargetArgs,
+    #[command(flatten)]
+    pub(crate) templates: TemplateArgs,
     /// Write to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     pub(crate) output: Option<PathBuf>,
+}
+
+/// Templates instead of the live account (no AWS calls).
+#[derive(Debug, Clone, Args)]
+pub(crate) struct TemplateArgs {
+    /// Read the inventory from templates instead of the account: a CloudFormation/SAM
+    /// template, serverless.yml, CDK cdk.out directory, Terraform plan JSON, or a directory
+    /// searched for them. Repeat for several.
+    #[arg(long = "template", value_name = "PATH", help_heading = "Input")]
+    pub(crate) templates: Vec<PathBuf>,
+    /// A template parameter (or Serverless `opt:`/`param:` variable): KEY=VALUE. Also
+    /// AWS::AccountId (default 123456789012) and AWS::Region. Repeat for several.
+    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = crate::template::parse_parameter, help_heading = "Input")]
+    pub(crate) parameters: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -119,6 +135,8 @@ pub(crate) struct ScanArgs {
     /// Audit a saved inventory instead of the live account (no AWS calls).
     #[arg(long, value_name = "FILE", help_heading = "Input")]
     pub(crate) inventory: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) templates: TemplateArgs,
     /// Output format; repeat (with --output-dir) for several.
     #[arg(long, value_enum, default_values_t = [Format::Table], help_heading = "Output")]
     pub(crate) format: Vec<Format>,
@@ -144,11 +162,13 @@ pub(crate) struct ScanArgs {
     /// Configuration file (default: ./faascan.toml when present).
     #[arg(long, value_name = "FILE", help_heading = "Checks")]
     pub(crate) config: Option<PathBuf>,
-    /// Exit 1 when an unmuted failure at or above this severity remains (`none`: always 0).
-    /// Default: high (or the configuration file's output.fail_on).
+    /// Exit 1 when an unmuted failure at or above this severity remains (`none`: never for
+    /// findings). An incomplete scan exits 4 whatever this says. Default: high (or the
+    /// configuration file's output.fail_on).
     #[arg(long, value_enum, help_heading = "Exit code")]
     pub(crate) fail_on: Option<FailOn>,
-    /// Count unknown results and gaps as failures for the exit code.
+    /// Unknown results at or above --fail-on count as failures (exit 1); any gap makes the
+    /// scan incomplete (exit 4).
     #[arg(long, help_heading = "Exit code")]
     pub(crate) strict: bool,
     /// Compare with an earlier JSON report: the table and the JSON report show what changed.
@@ -332,11 +352,13 @@ pub(crate) struct TargetArgs {
     /// Most AWS calls in flight at once.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256), help_heading = "Tuning")]
     pub(crate) concurrency: u16,
-    /// Attempts per call (adaptive retry with backoff on throttling).
+    /// Attempts per call by the SDK (standard retry: exponential backoff with jitter); a
+    /// failed page of a listing is then tried again on its own a few more times.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10), help_heading = "Tuning")]
     pub(crate) max_attempts: u32,
-    /// Time budget in seconds: after it no new call starts, and the inventory is marked
-    /// incomplete (what was collected is kept).
+    /// Time budget in seconds for the whole scan: calls still running when it ends are
+    /// abandoned, none start after it, and the inventory is marked incomplete (what was
+    /// collected is kept).
     #[arg(long, value_name = "SECONDS", help_heading = "Tuning")]
     pub(crate) timeout: Option<u64>,
     /// Seconds before one call attempt is abandoned.

@@ -5,6 +5,7 @@ mod collect;
 mod config;
 mod permissions;
 mod run;
+mod template;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -191,7 +191,11 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             .into());
         }
         Command::Inventory(args) => {
-            let inventory = collect_live(&args.target, messages)?;
+            let inventory = if args.templates.templates.is_empty() {
+                collect_live(&args.target, messages)?
+            } else {
+                load_templates(&args.templates, &args.target, messages)?
+            };
             let json = serde_json::to_string_pretty(&inventory)
                 .context("serialising the inventory")?
                 + "\n";
@@ -337,8 +341,17 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
     }
     // Read the baseline before the scan: a bad path should not cost a whole scan.
     let baseline = args.baseline.as_deref().map(load_report).transpose()?;
+    if args.inventory.is_some() && !args.templates.templates.is_empty() {
+        return Err(
+            UsageError("--inventory and --template are two inputs: give one".to_owned()).into(),
+        );
+    }
     let (inventories, failures) = match &args.inventory {
         Some(path) => (vec![load_inventory(path)?], Vec::new()),
+        None if !args.templates.templates.is_empty() => (
+            vec![load_templates(&args.templates, &args.target, messages)?],
+            Vec::new(),
+        ),
         None => {
             let mut target = args.target.clone();
             if target.regions.is_empty() {
@@ -624,6 +637,42 @@ fn load_inventory(path: &Path) -> Result<Inventory> {
         ))
         .into()
     })
+}
+
+/// The inventory from templates (`--template`); an unreadable template is a usage error.
+fn load_templates(
+    args: &crate::cli::TemplateArgs,
+    target: &TargetArgs,
+    messages: Messages,
+) -> Result<Inventory> {
+    let parameters = args.parameters.iter().cloned().collect();
+    let options = crate::template::Options {
+        parameters: &parameters,
+        region: target.regions.first().map(String::as_str),
+    };
+    let loaded =
+        crate::template::load(&args.templates, &options).map_err(|e| UsageError(e.to_string()))?;
+    let skipped: Vec<String> = loaded
+        .skipped
+        .iter()
+        .map(|(kind, n)| format!("{kind} ({n})"))
+        .collect();
+    messages.info(
+        &format!(
+            "read {} template(s); resource types outside faascan's scope: {}",
+            loaded.files,
+            if skipped.is_empty() {
+                "none".to_owned()
+            } else {
+                skipped.join(", ")
+            }
+        ),
+        &[
+            ("templates", serde_json::json!(loaded.files)),
+            ("skipped", serde_json::json!(loaded.skipped)),
+        ],
+    );
+    Ok(loaded.inventory)
 }
 
 fn target_of(args: &TargetArgs) -> Target {

@@ -4,9 +4,9 @@
 use crate::coverage::Coverage;
 use crate::summary::{InventorySummary, SummaryRow};
 use faascan_checks::check::{CheckResult, Severity, Status};
-use faascan_checks::model::{CallStats, Gap, Inventory};
+use faascan_checks::model::{CallStats, Gap, Inventory, SourceLocation};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
@@ -45,22 +45,14 @@ pub struct Report {
     /// Fingerprints of the failures that are new since the baseline.
     #[serde(skip)]
     pub new_failures: HashSet<u64>,
-    /// Resources linked to infrastructure-as-code templates, by ARN (from `--source-map`):
+    /// Where each resource was declared, by ARN, when the inventory came from templates:
     /// SARIF reports such a result at the template's file and line.
     #[serde(skip)]
-    pub sources: HashMap<String, SourceLocation>,
+    pub sources: BTreeMap<String, SourceLocation>,
     /// How the scan was run (options, selection, suppressions in force), for the evidence
     /// bundle; set by the binary.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<serde_json::Value>,
-}
-
-/// A place in an infrastructure-as-code template: a path relative to the repository root and
-/// a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SourceLocation {
-    pub file: String,
-    pub line: u32,
 }
 
 /// One account of a multi-account scan.
@@ -135,7 +127,7 @@ impl Report {
             accounts: Vec::new(),
             diff: None,
             new_failures: HashSet::new(),
-            sources: HashMap::new(),
+            sources: inventory.sources.clone(),
             parameters: None,
         }
     }
@@ -198,6 +190,7 @@ impl Report {
             });
             merged.results.extend(r.results);
             merged.gaps.extend(r.gaps);
+            merged.sources.extend(r.sources);
             merged.inventory.extend(r.inventory);
             for region in r.regions {
                 if !merged.regions.contains(&region) {

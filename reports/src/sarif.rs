@@ -6,8 +6,9 @@
 //! `artifactLocation.uri`. A cloud resource has no file, so each result gets a stable,
 //! per-resource artifact URI derived from its ARN, `aws/<account>/<region>/<service>/<resource
 //! path>` (every segment percent-encoded; `global` for IAM and S3), plus the ARN itself as the
-//! logical location. When `Report::sources` links a resource to an IaC template (`--source-map`),
-//! the template's path and line are used instead. The `automationDetails.id` category is the
+//! logical location. When the inventory was read from templates, the result points at the
+//! template's file, line and column (of the first evidence attribute when the template gives
+//! its position) instead. The `automationDetails.id` category is the
 //! account and regions, so scans of several accounts or regions can be uploaded for one commit.
 
 use crate::context;
@@ -105,12 +106,27 @@ pub fn resource_uri(arn: &str, account: &str, region: &str) -> String {
     segments.join("/")
 }
 
-fn physical(report: &Report, arn: &str, account: &str, region: &str) -> Value {
+fn physical(
+    report: &Report,
+    arn: &str,
+    account: &str,
+    region: &str,
+    evidence: Option<&str>,
+) -> Value {
     match report.sources.get(arn) {
-        Some(source) => json!({
-            "artifactLocation": {"uri": source.file},
-            "region": {"startLine": source.line.max(1)},
-        }),
+        Some(source) => {
+            let at = evidence.map_or(
+                faascan_checks::model::Position {
+                    line: source.line,
+                    column: source.column,
+                },
+                |path| source.position_for(path),
+            );
+            json!({
+                "artifactLocation": {"uri": source.file},
+                "region": {"startLine": at.line.max(1), "startColumn": at.column.max(1)},
+            })
+        }
         None => json!({
             "artifactLocation": {"uri": resource_uri(arn, account, region)},
             "region": {"startLine": 1},
@@ -121,7 +137,13 @@ fn physical(report: &Report, arn: &str, account: &str, region: &str) -> Value {
 fn location(report: &Report, r: &CheckResult) -> Value {
     let kind = serde_json::to_value(r.resource.kind).unwrap_or(Value::Null);
     json!({
-        "physicalLocation": physical(report, &r.resource.arn, &r.resource.account, &r.resource.region),
+        "physicalLocation": physical(
+            report,
+            &r.resource.arn,
+            &r.resource.account,
+            &r.resource.region,
+            r.findings.first().and_then(|f| f.evidence.first()).map(|e| e.path.as_str()),
+        ),
         "logicalLocations": [{
             "fullyQualifiedName": &*r.resource.arn,
             "name": &*r.resource.name,
@@ -133,7 +155,7 @@ fn location(report: &Report, r: &CheckResult) -> Value {
 fn related_location(report: &Report, r: &CheckResult, id: usize, arn: &str) -> Value {
     json!({
         "id": id,
-        "physicalLocation": physical(report, arn, &r.resource.account, ""),
+        "physicalLocation": physical(report, arn, &r.resource.account, "", None),
         "logicalLocations": [{"fullyQualifiedName": arn}],
         "message": {"text": arn},
     })
@@ -146,7 +168,7 @@ fn code_flow(report: &Report, r: &CheckResult, related: &[&str]) -> Value {
     let mut steps: Vec<Value> = Vec::new();
     let mut step = |arn: &str, text: &str| {
         steps.push(json!({"location": {
-            "physicalLocation": physical(report, arn, &r.resource.account, ""),
+            "physicalLocation": physical(report, arn, &r.resource.account, "", None),
             "logicalLocations": [{"fullyQualifiedName": arn}],
             "message": {"text": text},
         }}));

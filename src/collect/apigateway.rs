@@ -61,28 +61,22 @@ pub(super) async fn collect(
     let site = Site::new(Service::Apigateway, region, "");
     let apis = async {
         let listed = cx
-            .call(
-                Service::Apigateway,
-                client
-                    .get_rest_apis()
-                    .limit(PAGE)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
+            .pages(
+                site.op("GetRestApis"),
+                |position| {
+                    client
+                        .get_rest_apis()
+                        .limit(PAGE)
+                        .set_position(position)
+                        .send()
+                },
+                |page| (page.items.unwrap_or_default(), page.position),
             )
-            .await;
+            .await
+            .listing(cx, "REST APIs");
         let listed = match listed {
-            Ok(apis) => apis,
-            Err(err) => {
-                return Attr::Unavailable(cx.gap(
-                    Site {
-                        operation: "GetRestApis",
-                        ..site
-                    },
-                    &err,
-                ));
-            }
+            Attr::Known(apis) => apis,
+            Attr::Unavailable(gap) => return Attr::Unavailable(gap),
         };
         let mut apis: Vec<RestApi> = stream::iter(listed)
             .map(|api| rest_api(cx, client, region, partition, api))
@@ -92,119 +86,133 @@ pub(super) async fn collect(
         apis.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
         Attr::Known(apis)
     };
-    let usage_plans = cx.known(
-        Site {
-            operation: "GetUsagePlans",
-            ..site
-        },
-        client
-            .get_usage_plans()
-            .limit(PAGE)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
-        |plans| {
-            plans
-                .into_iter()
-                .map(|p| UsagePlan {
-                    id: p.id().unwrap_or_default().to_owned(),
-                    name: p.name().map(str::to_owned),
-                    region: region.to_owned(),
-                    api_stages: p
-                        .api_stages()
-                        .iter()
-                        .map(|s| UsagePlanStage {
-                            api_id: s.api_id().unwrap_or_default().to_owned(),
-                            stage: s.stage().unwrap_or_default().to_owned(),
-                            throttle: s
-                                .throttle()
-                                .map(|m| m.iter().map(|(k, v)| (k.clone(), throttle(v))).collect())
+    let usage_plans = async {
+        cx.pages(
+            site.op("GetUsagePlans"),
+            |position| {
+                client
+                    .get_usage_plans()
+                    .limit(PAGE)
+                    .set_position(position)
+                    .send()
+            },
+            |page| {
+                let plans = page
+                    .items()
+                    .iter()
+                    .map(|p| UsagePlan {
+                        id: p.id().unwrap_or_default().to_owned(),
+                        name: p.name().map(str::to_owned),
+                        region: region.to_owned(),
+                        api_stages: p
+                            .api_stages()
+                            .iter()
+                            .map(|s| UsagePlanStage {
+                                api_id: s.api_id().unwrap_or_default().to_owned(),
+                                stage: s.stage().unwrap_or_default().to_owned(),
+                                throttle: s
+                                    .throttle()
+                                    .map(|m| {
+                                        m.iter().map(|(k, v)| (k.clone(), throttle(v))).collect()
+                                    })
+                                    .unwrap_or_default(),
+                            })
+                            .collect(),
+                        throttle: p.throttle().map(throttle),
+                        quota_limit: p.quota().map(|q| q.limit()),
+                        quota_period: p
+                            .quota()
+                            .and_then(|q| q.period())
+                            .map(|q| q.as_str().to_owned()),
+                    })
+                    .collect();
+                (plans, page.position)
+            },
+        )
+        .await
+        .listing(cx, "usage plans")
+    };
+    let api_keys = async {
+        cx.pages(
+            site.op("GetApiKeys"),
+            // include_values stays off: the key material is a secret.
+            |position| {
+                client
+                    .get_api_keys()
+                    .limit(PAGE)
+                    .set_position(position)
+                    .send()
+            },
+            |page| {
+                let keys = page
+                    .items()
+                    .iter()
+                    .map(|k| {
+                        let id = k.id().unwrap_or_default().to_owned();
+                        ApiKey {
+                            arn: format!("arn:{partition}:apigateway:{region}::/apikeys/{id}"),
+                            id,
+                            name: k.name().map(str::to_owned),
+                            region: region.to_owned(),
+                            enabled: k.enabled(),
+                            created: k.created_date().and_then(to_time),
+                            last_updated: k.last_updated_date().and_then(to_time),
+                            stage_keys: k.stage_keys().to_vec(),
+                        }
+                    })
+                    .collect();
+                (keys, page.position)
+            },
+        )
+        .await
+        .listing(cx, "API keys")
+    };
+    let domain_names = async {
+        cx.pages(
+            site.op("GetDomainNames"),
+            |position| {
+                client
+                    .get_domain_names()
+                    .limit(PAGE)
+                    .set_position(position)
+                    .send()
+            },
+            |page| {
+                let domains = page
+                    .items()
+                    .iter()
+                    .map(|d| {
+                        let name = d.domain_name().unwrap_or_default().to_owned();
+                        DomainName {
+                            arn: format!(
+                                "arn:{partition}:apigateway:{region}::/domainnames/{name}"
+                            ),
+                            name,
+                            region: region.to_owned(),
+                            security_policy: d.security_policy().map(|p| p.as_str().to_owned()),
+                            endpoint_types: d
+                                .endpoint_configuration()
+                                .map(|e| e.types().iter().map(|t| t.as_str().to_owned()).collect())
                                 .unwrap_or_default(),
-                        })
-                        .collect(),
-                    throttle: p.throttle().map(throttle),
-                    quota_limit: p.quota().map(|q| q.limit()),
-                    quota_period: p
-                        .quota()
-                        .and_then(|q| q.period())
-                        .map(|q| q.as_str().to_owned()),
-                })
-                .collect()
-        },
-    );
-    let api_keys = cx.known(
-        Site {
-            operation: "GetApiKeys",
-            ..site
-        },
-        // include_values stays off: the key material is a secret.
-        client
-            .get_api_keys()
-            .limit(PAGE)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
-        |keys| {
-            keys.into_iter()
-                .map(|k| {
-                    let id = k.id().unwrap_or_default().to_owned();
-                    ApiKey {
-                        arn: format!("arn:{partition}:apigateway:{region}::/apikeys/{id}"),
-                        id,
-                        name: k.name().map(str::to_owned),
-                        region: region.to_owned(),
-                        enabled: k.enabled(),
-                        created: k.created_date().and_then(to_time),
-                        last_updated: k.last_updated_date().and_then(to_time),
-                        stage_keys: k.stage_keys().to_vec(),
-                    }
-                })
-                .collect()
-        },
-    );
-    let domain_names = cx.known(
-        Site {
-            operation: "GetDomainNames",
-            ..site
-        },
-        client
-            .get_domain_names()
-            .limit(PAGE)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
-        |domains| {
-            domains
-                .into_iter()
-                .map(|d| {
-                    let name = d.domain_name().unwrap_or_default().to_owned();
-                    DomainName {
-                        arn: format!("arn:{partition}:apigateway:{region}::/domainnames/{name}"),
-                        name,
-                        region: region.to_owned(),
-                        security_policy: d.security_policy().map(|p| p.as_str().to_owned()),
-                        endpoint_types: d
-                            .endpoint_configuration()
-                            .map(|e| e.types().iter().map(|t| t.as_str().to_owned()).collect())
-                            .unwrap_or_default(),
-                        certificate_arn: d
-                            .regional_certificate_arn()
-                            .or(d.certificate_arn())
-                            .map(str::to_owned),
-                    }
-                })
-                .collect()
-        },
-    );
+                            certificate_arn: d
+                                .regional_certificate_arn()
+                                .or(d.certificate_arn())
+                                .map(str::to_owned),
+                        }
+                    })
+                    .collect();
+                (domains, page.position)
+            },
+        )
+        .await
+        .listing(cx, "domain names")
+    };
     let account = cx.known(
         Site {
             operation: "GetAccount",
             ..site
         },
-        client.get_account().send(),
+        || client.get_account().send(),
         |a| ApiGatewayAccount {
             throttle: a.throttle_settings().map(throttle),
             cloudwatch_role_arn: a.cloudwatch_role_arn().map(str::to_owned),
@@ -248,7 +256,7 @@ async fn rest_api(
             operation: "GetStages",
             ..site
         },
-        client.get_stages().rest_api_id(&id).send(),
+        || client.get_stages().rest_api_id(&id).send(),
         |out| {
             out.item()
                 .iter()
@@ -308,41 +316,47 @@ async fn rest_api(
                 .collect::<Vec<_>>()
         },
     );
-    let resources = cx.known(
-        Site {
-            operation: "GetResources",
-            ..site
-        },
-        client
-            .get_resources()
-            .rest_api_id(&id)
-            .embed("methods")
-            .limit(PAGE)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
-        |resources| {
-            let mut resources: Vec<RestApiResource> = resources
-                .into_iter()
-                .map(|r| {
-                    let resource_id = r.id().unwrap_or_default().to_owned();
-                    let mut methods: Vec<RestApiMethod> = r
-                        .resource_methods()
-                        .map(|m| m.values().map(|m| method(&arn, &resource_id, m)).collect())
-                        .unwrap_or_default();
-                    methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
-                    RestApiResource {
-                        path: r.path().unwrap_or_default().to_owned(),
-                        id: resource_id,
-                        methods,
-                    }
-                })
-                .collect();
-            resources.sort_by(|a, b| a.path.cmp(&b.path));
-            resources
-        },
-    );
+    let resources = async {
+        let resources = cx
+            .pages(
+                site.op("GetResources"),
+                |position| {
+                    client
+                        .get_resources()
+                        .rest_api_id(&id)
+                        .embed("methods")
+                        .limit(PAGE)
+                        .set_position(position)
+                        .send()
+                },
+                |page| (page.items.unwrap_or_default(), page.position),
+            )
+            .await
+            .whole(cx);
+        match resources {
+            Attr::Known(resources) => {
+                let mut resources: Vec<RestApiResource> = resources
+                    .into_iter()
+                    .map(|r| {
+                        let resource_id = r.id().unwrap_or_default().to_owned();
+                        let mut methods: Vec<RestApiMethod> = r
+                            .resource_methods()
+                            .map(|m| m.values().map(|m| method(&arn, &resource_id, m)).collect())
+                            .unwrap_or_default();
+                        methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
+                        RestApiResource {
+                            path: r.path().unwrap_or_default().to_owned(),
+                            id: resource_id,
+                            methods,
+                        }
+                    })
+                    .collect();
+                resources.sort_by(|a, b| a.path.cmp(&b.path));
+                Attr::Known(resources)
+            }
+            Attr::Unavailable(gap) => Attr::Unavailable(gap),
+        }
+    };
     let authorizers = authorizers(
         cx,
         client,
@@ -400,40 +414,40 @@ fn method(api_arn: &str, resource_id: &str, m: &Method) -> RestApiMethod {
     }
 }
 
-/// GetAuthorizers has no SDK paginator: follow `position` by hand.
+/// GetAuthorizers has no SDK paginator: the page walker follows `position`.
 async fn authorizers(
     cx: &Ctx,
     client: &Client,
     api_id: &str,
     site: Site<'_>,
 ) -> Attr<Vec<RestApiAuthorizer>> {
-    let mut all = Vec::new();
-    let mut position: Option<String> = None;
-    loop {
-        let request = client
-            .get_authorizers()
-            .rest_api_id(api_id)
-            .limit(PAGE)
-            .set_position(position.clone());
-        let page = match cx.call(Service::Apigateway, request.send()).await {
-            Ok(page) => page,
-            Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
-        };
-        all.extend(page.items().iter().map(|a| RestApiAuthorizer {
-            id: a.id().unwrap_or_default().to_owned(),
-            name: a.name().map(str::to_owned),
-            authorizer_type: a.r#type().map(|t| t.as_str().to_owned()),
-            authorizer_uri: a.authorizer_uri().map(str::to_owned),
-            provider_arns: a.provider_arns().to_vec(),
-        }));
-        match page.position() {
-            Some(next) if !next.is_empty() && position.as_deref() != Some(next) => {
-                position = Some(next.to_owned())
-            }
-            _ => break,
-        }
-    }
-    Attr::Known(all)
+    cx.pages(
+        site,
+        |position| {
+            client
+                .get_authorizers()
+                .rest_api_id(api_id)
+                .limit(PAGE)
+                .set_position(position)
+                .send()
+        },
+        |page| {
+            let authorizers = page
+                .items()
+                .iter()
+                .map(|a| RestApiAuthorizer {
+                    id: a.id().unwrap_or_default().to_owned(),
+                    name: a.name().map(str::to_owned),
+                    authorizer_type: a.r#type().map(|t| t.as_str().to_owned()),
+                    authorizer_uri: a.authorizer_uri().map(str::to_owned),
+                    provider_arns: a.provider_arns().to_vec(),
+                })
+                .collect();
+            (authorizers, page.position)
+        },
+    )
+    .await
+    .whole(cx)
 }
 
 #[cfg(test)]
@@ -445,5 +459,116 @@ mod tests {
         let plain = r#"{"Version":"2012-10-17"}"#;
         assert_eq!(unescape_policy(plain), plain);
         assert_eq!(unescape_policy(r#"{\"Version\":\"2012-10-17\"}"#), plain);
+    }
+}
+
+/// `position` paging through the walker: a REST API listing denied on page 2 keeps page 1's
+/// APIs and records the listing gap; an API's resources denied on page 2 are unavailable.
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::Fingerprinter;
+    use aws_sdk_apigateway::config::retry::RetryConfig;
+    use aws_sdk_apigateway::operation::get_account::GetAccountOutput;
+    use aws_sdk_apigateway::operation::get_api_keys::GetApiKeysOutput;
+    use aws_sdk_apigateway::operation::get_authorizers::GetAuthorizersOutput;
+    use aws_sdk_apigateway::operation::get_domain_names::GetDomainNamesOutput;
+    use aws_sdk_apigateway::operation::get_resources::{GetResourcesError, GetResourcesOutput};
+    use aws_sdk_apigateway::operation::get_rest_apis::{GetRestApisError, GetRestApisOutput};
+    use aws_sdk_apigateway::operation::get_stages::GetStagesOutput;
+    use aws_sdk_apigateway::operation::get_usage_plans::GetUsagePlansOutput;
+    use aws_sdk_apigateway::types::Resource;
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn denied() -> ErrorMetadata {
+        ErrorMetadata::builder()
+            .code("AccessDeniedException")
+            .message("not allowed")
+            .build()
+    }
+
+    #[tokio::test]
+    async fn positions_are_followed_and_a_late_denial_keeps_what_was_read() {
+        let first = mock!(aws_sdk_apigateway::Client::get_rest_apis)
+            .match_requests(|r| r.position().is_none())
+            .then_output(|| {
+                GetRestApisOutput::builder()
+                    .items(SdkRestApi::builder().id("a1").name("first").build())
+                    .position("p1")
+                    .build()
+            });
+        let second = mock!(aws_sdk_apigateway::Client::get_rest_apis)
+            .match_requests(|r| r.position() == Some("p1"))
+            .then_error(|| GetRestApisError::generic(denied()));
+        let resources_1 = mock!(aws_sdk_apigateway::Client::get_resources)
+            .match_requests(|r| r.position().is_none())
+            .then_output(|| {
+                GetResourcesOutput::builder()
+                    .items(Resource::builder().id("r1").path("/").build())
+                    .position("q1")
+                    .build()
+            });
+        let resources_2 = mock!(aws_sdk_apigateway::Client::get_resources)
+            .match_requests(|r| r.position() == Some("q1"))
+            .then_error(|| GetResourcesError::generic(denied()));
+        let stages = mock!(aws_sdk_apigateway::Client::get_stages)
+            .then_output(|| GetStagesOutput::builder().build());
+        let authorizers = mock!(aws_sdk_apigateway::Client::get_authorizers)
+            .then_output(|| GetAuthorizersOutput::builder().build());
+        let plans = mock!(aws_sdk_apigateway::Client::get_usage_plans)
+            .then_output(|| GetUsagePlansOutput::builder().build());
+        let keys = mock!(aws_sdk_apigateway::Client::get_api_keys)
+            .then_output(|| GetApiKeysOutput::builder().build());
+        let domains = mock!(aws_sdk_apigateway::Client::get_domain_names)
+            .then_output(|| GetDomainNamesOutput::builder().build());
+        let account = mock!(aws_sdk_apigateway::Client::get_account)
+            .then_output(|| GetAccountOutput::builder().build());
+        let client = mock_client!(
+            aws_sdk_apigateway,
+            RuleMode::MatchAny,
+            &[
+                &first,
+                &second,
+                &resources_1,
+                &resources_2,
+                &stages,
+                &authorizers,
+                &plans,
+                &keys,
+                &domains,
+                &account
+            ],
+            |b| b.retry_config(RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let rest = collect(&cx, &client, "us-east-1", "aws").await;
+
+        let apis = rest
+            .rest_apis
+            .known()
+            .unwrap_or_else(|| panic!("{:?}", rest.rest_apis));
+        assert_eq!(apis.len(), 1, "page 1's API is kept");
+        let resources = apis[0]
+            .resources
+            .gap()
+            .unwrap_or_else(|| panic!("a partial resource list is not used"));
+        assert_eq!(resources.operation, "GetResources");
+        assert_eq!(
+            resources.resource.as_deref(),
+            Some("arn:aws:apigateway:us-east-1::/restapis/a1")
+        );
+        assert!(rest.usage_plans.is_known() && rest.account.is_known());
+
+        let gaps = cx.take_gaps();
+        let listing: Vec<_> = gaps.iter().filter(|g| g.resource.is_none()).collect();
+        assert_eq!(listing.len(), 1, "{gaps:?}");
+        assert_eq!(listing[0].operation, "GetRestApis");
+        assert!(listing[0].listing().is_some_and(|l| l.enumerates));
+        assert!(
+            listing[0].message.contains("1 REST APIs"),
+            "{}",
+            listing[0].message
+        );
     }
 }

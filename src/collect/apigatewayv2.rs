@@ -1,7 +1,7 @@
 //! API Gateway HTTP and WebSocket APIs (v2): routes, integrations and stages per API.
-//! The v2 SDK has no paginators for these; `next_token` is followed by hand.
+//! The v2 SDK has no paginators for these; the page walker follows `next_token`.
 
-use super::{Ctx, Service, Site};
+use super::{AttrExt, Ctx, Service, Site};
 use aws_sdk_apigatewayv2::Client;
 use aws_sdk_apigatewayv2::types::{Api, RouteSettings};
 use faascan_checks::model::{
@@ -10,36 +10,6 @@ use faascan_checks::model::{
 use futures::{StreamExt, stream};
 
 const PAGE: &str = "500";
-
-/// Follows `next_token` until the service stops returning one (or repeats it).
-macro_rules! paginate {
-    ($cx:expr, $site:expr, $request:expr, $items:ident) => {{
-        let mut all = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let request = $request.max_results(PAGE).set_next_token(token.clone());
-            match $cx.call(Service::Apigateway, request.send()).await {
-                Ok(page) => {
-                    all.extend(page.$items().iter().cloned());
-                    match page.next_token() {
-                        Some(next) if !next.is_empty() && token.as_deref() != Some(next) => {
-                            token = Some(next.to_owned())
-                        }
-                        _ => break Ok(all),
-                    }
-                }
-                Err(err) => break Err($cx.gap($site, &err)),
-            }
-        }
-    }};
-}
-
-fn to_attr<T>(result: Result<T, faascan_checks::model::Gap>) -> Attr<T> {
-    match result {
-        Ok(value) => Attr::Known(value),
-        Err(gap) => Attr::Unavailable(gap),
-    }
-}
 
 fn throttle(settings: &RouteSettings) -> Option<Throttle> {
     let t = Throttle {
@@ -56,10 +26,23 @@ pub(super) async fn collect(
     partition: &str,
 ) -> Attr<Vec<HttpApi>> {
     let site = Site::new(Service::Apigateway, region, "GetApis");
-    let apis: Result<Vec<Api>, _> = paginate!(cx, site, client.get_apis(), items);
-    let apis = match apis {
-        Ok(apis) => apis,
-        Err(gap) => return Attr::Unavailable(gap),
+    let apis = cx
+        .pages(
+            site,
+            |token| {
+                client
+                    .get_apis()
+                    .max_results(PAGE)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| (page.items.unwrap_or_default(), page.next_token),
+        )
+        .await
+        .listing(cx, "HTTP and WebSocket APIs");
+    let apis: Vec<Api> = match apis {
+        Attr::Known(apis) => apis,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
     };
     let mut apis: Vec<HttpApi> = stream::iter(apis)
         .map(|api| http_api(cx, client, region, partition, api))
@@ -80,8 +63,22 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
             operation: "GetRoutes",
             ..site
         };
-        let routes: Result<Vec<_>, _> = paginate!(cx, site, client.get_routes().api_id(&id), items);
-        routes.map(|routes| {
+        let routes = cx
+            .pages(
+                site,
+                |token| {
+                    client
+                        .get_routes()
+                        .api_id(&id)
+                        .max_results(PAGE)
+                        .set_next_token(token)
+                        .send()
+                },
+                |page| (page.items.unwrap_or_default(), page.next_token),
+            )
+            .await
+            .whole(cx);
+        routes.map_known(|routes| {
             routes
                 .into_iter()
                 .map(|r| {
@@ -104,9 +101,22 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
             operation: "GetIntegrations",
             ..site
         };
-        let integrations: Result<Vec<_>, _> =
-            paginate!(cx, site, client.get_integrations().api_id(&id), items);
-        integrations.map(|integrations| {
+        let integrations = cx
+            .pages(
+                site,
+                |token| {
+                    client
+                        .get_integrations()
+                        .api_id(&id)
+                        .max_results(PAGE)
+                        .set_next_token(token)
+                        .send()
+                },
+                |page| (page.items.unwrap_or_default(), page.next_token),
+            )
+            .await
+            .whole(cx);
+        integrations.map_known(|integrations| {
             integrations
                 .into_iter()
                 .map(|i| HttpApiIntegration {
@@ -123,8 +133,22 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
             operation: "GetStages",
             ..site
         };
-        let stages: Result<Vec<_>, _> = paginate!(cx, site, client.get_stages().api_id(&id), items);
-        stages.map(|stages| {
+        let stages = cx
+            .pages(
+                site,
+                |token| {
+                    client
+                        .get_stages()
+                        .api_id(&id)
+                        .max_results(PAGE)
+                        .set_next_token(token)
+                        .send()
+                },
+                |page| (page.items.unwrap_or_default(), page.next_token),
+            )
+            .await
+            .whole(cx);
+        stages.map_known(|stages| {
             stages
                 .into_iter()
                 .map(|s| {
@@ -173,9 +197,9 @@ async fn http_api(cx: &Ctx, client: &Client, region: &str, partition: &str, api:
             .unwrap_or_default()
             .into_iter()
             .collect(),
-        routes: to_attr(routes),
-        integrations: to_attr(integrations),
-        stages: to_attr(stages),
+        routes,
+        integrations,
+        stages,
         id,
         arn,
     }

@@ -1,6 +1,7 @@
 //! One interceptor on every SDK client: it refuses any operation outside the read-only list
 //! (before anything is sent) and counts operations, attempts and failed attempts.
 
+use super::retry::Breaker;
 use crate::permissions;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -65,6 +66,9 @@ impl CallCounter {
 pub(crate) struct ReadOnlyGuard {
     pub(crate) counter: Arc<CallCounter>,
     pub(crate) deadline: Option<std::time::Instant>,
+    /// Told whether each attempt got an answer, so a hanging endpoint is noticed after one
+    /// attempt timeout rather than after every call has spent all its attempts.
+    pub(crate) breaker: Arc<Breaker>,
 }
 
 /// Operations started in this process, for the progress line (all accounts together).
@@ -129,9 +133,33 @@ impl Intercept for ReadOnlyGuard {
         _: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let Some(Err(_)) = ctx.output_or_error() {
-            self.counter
-                .bump(cfg.load::<Metadata>(), |c| c.failed_attempts += 1);
+        match ctx.output_or_error() {
+            Some(Err(err)) => {
+                self.counter
+                    .bump(cfg.load::<Metadata>(), |c| c.failed_attempts += 1);
+                if err.is_timeout_error() || err.is_connector_error() {
+                    self.breaker.silent_attempt(|| {
+                        let what = if err.is_timeout_error() {
+                            "Timeout: no answer in time"
+                        } else {
+                            "DispatchFailure: the request could not be sent"
+                        };
+                        match cfg.load::<Metadata>() {
+                            Some(m) => format!("{what} ({} {})", m.service(), m.name()),
+                            None => what.to_owned(),
+                        }
+                    });
+                } else if ctx
+                    .response()
+                    .is_some_and(|r| !(502..=504).contains(&r.status().as_u16()))
+                {
+                    // A gateway's 502-504 may stand for an endpoint that is gone; the call's
+                    // outcome (an AWS error code or none) decides that in `Ctx::send`.
+                    self.breaker.answered();
+                }
+            }
+            Some(Ok(_)) => self.breaker.answered(),
+            None => {}
         }
         Ok(())
     }
@@ -154,6 +182,7 @@ mod tests {
         let guard = ReadOnlyGuard {
             counter: counter.clone(),
             deadline: None,
+            breaker: Arc::default(),
         };
         let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, &[&delete, &list], |b| b
             .interceptor(guard.clone()));

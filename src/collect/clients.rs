@@ -137,7 +137,10 @@ impl Clients {
         }
         let credentials = chain.build().await;
 
-        let retry = RetryConfig::adaptive()
+        // Standard, not adaptive: adaptive's client-side rate limiter stalls every later call
+        // for many seconds after one throttle, which used to run past the operation timeout
+        // and drop whole listings. Pages are retried on their own by the collector.
+        let retry = RetryConfig::standard()
             .with_max_attempts(target.max_attempts.max(1))
             .with_initial_backoff(Duration::from_millis(200));
         let timeouts = TimeoutConfig::builder()
@@ -180,6 +183,7 @@ impl Clients {
         let guard = ReadOnlyGuard {
             counter: counter.clone(),
             deadline: target.time_budget.map(|b| std::time::Instant::now() + b),
+            breaker: Arc::default(),
         };
         let sts = aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::config::Builder::from(&sdk)
@@ -285,6 +289,16 @@ impl Clients {
             counter,
         };
         Ok((clients, identity))
+    }
+
+    /// When the time budget ends, if there is one.
+    pub(crate) fn deadline(&self) -> Option<std::time::Instant> {
+        self.guard.deadline
+    }
+
+    /// The scan's endpoint breaker, fed by the guard on every client.
+    pub(crate) fn breaker(&self) -> Arc<super::retry::Breaker> {
+        self.guard.breaker.clone()
     }
 
     /// Active member accounts of the organization (`organizations:ListAccounts`), with the

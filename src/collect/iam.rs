@@ -4,6 +4,7 @@
 
 use super::{Ctx, Service, Site, decode_policy, to_time};
 use aws_sdk_iam::Client;
+use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
 use aws_sdk_iam::types::{EntityType, Policy, PolicyDetail, PolicyScopeType};
 use faascan_checks::model::{
     AccessKey, AccessKeyLastUsed, Attr, IamGroup, IamInventory, IamRole, IamUser, InlinePolicy,
@@ -14,18 +15,40 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) async fn collect(cx: &Ctx, client: &Client) -> Attr<IamInventory> {
     let site = Site::global(Service::Iam, "GetAccountAuthorizationDetails");
-    let request = client
-        .get_account_authorization_details()
-        .filter(EntityType::Role)
-        .filter(EntityType::User)
-        .filter(EntityType::Group)
-        .filter(EntityType::LocalManagedPolicy);
-    let pages = match cx
-        .call(Service::Iam, request.into_paginator().send().try_collect())
+    let pages = cx
+        .pages(
+            site,
+            |marker| {
+                client
+                    .get_account_authorization_details()
+                    .filter(EntityType::Role)
+                    .filter(EntityType::User)
+                    .filter(EntityType::Group)
+                    .filter(EntityType::LocalManagedPolicy)
+                    .set_marker(marker)
+                    .send()
+            },
+            |page| {
+                let next = page.is_truncated().then(|| page.marker.clone()).flatten();
+                (vec![page], next)
+            },
+        )
         .await
-    {
-        Ok(pages) => pages,
-        Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
+        .listing_with(cx, |pages| {
+            let count = |f: fn(&GetAccountAuthorizationDetailsOutput) -> usize| {
+                pages.iter().map(f).sum::<usize>()
+            };
+            format!(
+                "{} roles, {} users, {} groups and {} policies",
+                count(|p| p.role_detail_list().len()),
+                count(|p| p.user_detail_list().len()),
+                count(|p| p.group_detail_list().len()),
+                count(|p| p.policies().len()),
+            )
+        });
+    let pages = match pages {
+        Attr::Known(pages) => pages,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
     };
 
     let mut inventory = IamInventory::default();
@@ -86,7 +109,12 @@ pub(super) async fn collect(cx: &Ctx, client: &Client) -> Attr<IamInventory> {
                 .map(decode_policy);
             let document = match document {
                 Some(doc) => Attr::Known(doc),
-                None => Attr::Unavailable(missing_document(arn)),
+                None => Attr::Unavailable(cx.record(malformed(
+                    "GetAccountAuthorizationDetails",
+                    arn,
+                    "MissingPolicyDocument",
+                    "the policy's default version document was not in the response",
+                ))),
             };
             inventory.managed_policies.insert(
                 arn.to_owned(),
@@ -191,17 +219,19 @@ fn inline(policies: &[PolicyDetail]) -> Vec<InlinePolicy> {
         .collect()
 }
 
-fn missing_document(arn: &str) -> faascan_checks::model::Gap {
-    faascan_checks::model::Gap {
-        service: "iam".to_owned(),
-        region: None,
-        operation: "GetAccountAuthorizationDetails".to_owned(),
-        resource: Some(arn.to_owned()),
-        kind: faascan_checks::model::GapKind::Malformed,
-        error_code: "MissingPolicyDocument".to_owned(),
-        message: "the policy's default version document was not in the response".to_owned(),
-        request_id: None,
-    }
+/// A response that succeeded but lacked what it is for, named after the call that gave it.
+fn malformed(
+    operation: &'static str,
+    arn: &str,
+    code: &str,
+    message: &str,
+) -> faascan_checks::model::Gap {
+    Site::global(Service::Iam, operation).on(arn).gap(
+        faascan_checks::model::GapKind::Malformed,
+        code,
+        message.to_owned(),
+        None,
+    )
 }
 
 async fn aws_managed_policies(
@@ -212,48 +242,39 @@ async fn aws_managed_policies(
     if wanted.is_empty() {
         return BTreeMap::new();
     }
-    // One paginated list tells every attached AWS policy's default version.
+    // One paginated list tells every attached AWS policy's default version. What it does not
+    // tell (it failed, or the policy is only a permissions boundary, which is not "attached")
+    // is asked per policy with GetPolicy, so a failed page loses nothing.
     let site = Site::global(Service::Iam, "ListPolicies");
     let listed = cx
-        .call(
-            Service::Iam,
-            client
-                .list_policies()
-                .scope(PolicyScopeType::Aws)
-                .only_attached(true)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+        .pages(
+            site,
+            |marker| {
+                client
+                    .list_policies()
+                    .scope(PolicyScopeType::Aws)
+                    .only_attached(true)
+                    .set_marker(marker)
+                    .send()
+            },
+            |page| {
+                let next = page.is_truncated().then(|| page.marker.clone()).flatten();
+                (page.policies.unwrap_or_default(), next)
+            },
         )
         .await;
-    let versions: Result<BTreeMap<String, Policy>, _> = listed.map(|policies| {
-        policies
-            .into_iter()
-            .filter_map(|p| Some((p.arn()?.to_owned(), p)))
-            .collect()
-    });
-    let versions = match versions {
-        Ok(v) => v,
-        Err(err) => {
-            let gap = cx.gap(site, &err);
-            return wanted
-                .into_iter()
-                .map(|arn| {
-                    let policy = ManagedPolicy {
-                        name: arn.rsplit('/').next().unwrap_or(&arn).to_owned(),
-                        arn: arn.clone(),
-                        aws_managed: arn.starts_with("arn:aws:iam::aws:")
-                            || arn.contains(":iam::aws:"),
-                        default_version_id: None,
-                        document: Attr::Unavailable(gap.clone()),
-                        attachment_count: None,
-                    };
-                    (arn, policy)
-                })
-                .collect();
-        }
-    };
+    if let Some(mut gap) = listed.failure {
+        gap.message = format!(
+            "{}; each policy not yet listed is read with GetPolicy instead",
+            gap.message
+        );
+        cx.record(gap);
+    }
+    let versions: BTreeMap<String, Policy> = listed
+        .items
+        .into_iter()
+        .filter_map(|p| Some((p.arn()?.to_owned(), p)))
+        .collect();
 
     stream::iter(wanted)
         .map(|arn| {
@@ -267,50 +288,64 @@ async fn aws_managed_policies(
                 .map(str::to_owned);
             let attachment_count = listing.and_then(|p| p.attachment_count());
             async move {
-                // Policies used only as permission boundaries are not "attached", so the
-                // listing misses them: ask for their default version directly.
                 let version = match version {
-                    Some(version) => Some(version),
+                    Some(version) => Attr::Known(Some(version)),
                     None => {
                         let site = Site::global(Service::Iam, "GetPolicy").on(&arn);
-                        match cx
-                            .known(site, client.get_policy().policy_arn(&arn).send(), |out| {
+                        cx.known(
+                            site,
+                            || client.get_policy().policy_arn(&arn).send(),
+                            |out| {
                                 out.policy()
                                     .and_then(|p| p.default_version_id())
                                     .map(str::to_owned)
-                            })
-                            .await
-                        {
-                            Attr::Known(version) => version,
-                            Attr::Unavailable(_) => None,
-                        }
-                    }
-                };
-                let site = Site::global(Service::Iam, "GetPolicyVersion").on(&arn);
-                let document = match &version {
-                    Some(version) => {
-                        cx.known(
-                            site,
-                            client
-                                .get_policy_version()
-                                .policy_arn(&arn)
-                                .version_id(version)
-                                .send(),
-                            |out| {
-                                out.policy_version()
-                                    .and_then(|v| v.document())
-                                    .map(decode_policy)
                             },
                         )
                         .await
                     }
-                    None => Attr::Known(None),
                 };
-                let document = match document {
-                    Attr::Known(Some(doc)) => Attr::Known(doc),
-                    Attr::Known(None) => Attr::Unavailable(missing_document(&arn)),
-                    Attr::Unavailable(gap) => Attr::Unavailable(gap),
+                // Each failure is named after the call that failed (a GetPolicy denial is
+                // not a malformed authorization-details response).
+                let document = match &version {
+                    Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
+                    Attr::Known(None) => Attr::Unavailable(cx.record(malformed(
+                        "GetPolicy",
+                        &arn,
+                        "MissingDefaultVersion",
+                        "GetPolicy returned no default version id",
+                    ))),
+                    Attr::Known(Some(version)) => {
+                        let site = Site::global(Service::Iam, "GetPolicyVersion").on(&arn);
+                        let document = cx
+                            .known(
+                                site,
+                                || {
+                                    client
+                                        .get_policy_version()
+                                        .policy_arn(&arn)
+                                        .version_id(version)
+                                        .send()
+                                },
+                                |out| {
+                                    out.policy_version()
+                                        .and_then(|v| v.document())
+                                        .map(decode_policy)
+                                },
+                            )
+                            .await;
+                        match document {
+                            Attr::Known(Some(doc)) => Attr::Known(doc),
+                            Attr::Known(None) => Attr::Unavailable(cx.record(malformed(
+                                "GetPolicyVersion",
+                                &arn,
+                                "MissingPolicyDocument",
+                                "GetPolicyVersion returned no document",
+                            ))),
+                            Attr::Unavailable(gap) => Attr::Unavailable(gap),
+                        }
+                    }
                 };
+                let version = version.known().cloned().flatten();
                 let policy = ManagedPolicy {
                     aws_managed: arn.contains(":iam::aws:policy/"),
                     arn: arn.clone(),
@@ -335,20 +370,25 @@ async fn access_keys(
 ) -> Attr<Vec<AccessKey>> {
     let site = Site::global(Service::Iam, "ListAccessKeys").on(user_arn);
     let listed = cx
-        .call(
-            Service::Iam,
-            client
-                .list_access_keys()
-                .user_name(user)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+        .pages(
+            site,
+            |marker| {
+                client
+                    .list_access_keys()
+                    .user_name(user)
+                    .set_marker(marker)
+                    .send()
+            },
+            |page| {
+                let next = page.is_truncated().then(|| page.marker.clone()).flatten();
+                (page.access_key_metadata, next)
+            },
         )
-        .await;
+        .await
+        .whole(cx);
     let keys = match listed {
-        Ok(keys) => keys,
-        Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
+        Attr::Known(keys) => keys,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
     };
     let keys = stream::iter(keys)
         .map(|key| async move {
@@ -357,7 +397,7 @@ async fn access_keys(
             let last_used = cx
                 .known(
                     site,
-                    client.get_access_key_last_used().access_key_id(&id).send(),
+                    || client.get_access_key_last_used().access_key_id(&id).send(),
                     |out| {
                         out.access_key_last_used().and_then(|u| {
                             let date = u.last_used_date().and_then(to_time);
@@ -390,4 +430,98 @@ async fn access_keys(
     let mut keys = keys;
     keys.sort_by(|a, b| a.access_key_id.cmp(&b.access_key_id));
     Attr::Known(keys)
+}
+
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::Fingerprinter;
+    use aws_sdk_iam::config::retry::RetryConfig;
+    use aws_sdk_iam::operation::get_policy::GetPolicyError;
+    use aws_sdk_iam::operation::list_policies::ListPoliciesOutput;
+    use aws_sdk_iam::types::{AttachedPermissionsBoundary, RoleDetail};
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+    use faascan_checks::model::GapKind;
+
+    const BOUNDARY: &str = "arn:aws:iam::aws:policy/PowerUserAccess";
+
+    /// A denied `iam:GetPolicy` is reported as that call on that policy, not as a malformed
+    /// authorization-details response.
+    #[tokio::test]
+    async fn a_get_policy_denial_is_named_after_get_policy() {
+        let details =
+            mock!(aws_sdk_iam::Client::get_account_authorization_details).then_output(|| {
+                GetAccountAuthorizationDetailsOutput::builder()
+                    .role_detail_list(
+                        RoleDetail::builder()
+                            .role_name("r")
+                            .arn("arn:aws:iam::111122223333:role/r")
+                            // Used only as a boundary: not in ListPolicies' attached list.
+                            .permissions_boundary(
+                                AttachedPermissionsBoundary::builder()
+                                    .permissions_boundary_arn(BOUNDARY)
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build()
+            });
+        let listed = mock!(aws_sdk_iam::Client::list_policies)
+            .then_output(|| ListPoliciesOutput::builder().build());
+        let denied = mock!(aws_sdk_iam::Client::get_policy).then_error(|| {
+            GetPolicyError::generic(
+                ErrorMetadata::builder()
+                    .code("AccessDenied")
+                    .message("User: arn:aws:sts::111122223333:assumed-role/audit/s is not authorized to perform: iam:GetPolicy")
+                    .build(),
+            )
+        });
+        let client = mock_client!(
+            aws_sdk_iam,
+            RuleMode::MatchAny,
+            &[&details, &listed, &denied],
+            |b| b.retry_config(RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let iam = collect(&cx, &client).await;
+        let iam = iam.known().unwrap_or_else(|| panic!("{iam:?}"));
+        let policy = &iam.managed_policies[BOUNDARY];
+        let gap = policy
+            .document
+            .gap()
+            .unwrap_or_else(|| panic!("{policy:?}"));
+        assert_eq!(gap.operation, "GetPolicy");
+        assert_eq!(gap.resource.as_deref(), Some(BOUNDARY));
+        assert_eq!(gap.kind, GapKind::AccessDenied);
+        assert_eq!(gap.error_code, "AccessDenied");
+        assert_eq!(cx.take_gaps().len(), 1);
+    }
+
+    /// A body that does not parse (here: cut-off XML) gives a malformed gap whose message has
+    /// no parser debug text.
+    #[tokio::test]
+    async fn a_malformed_listing_is_readable() {
+        let details = mock!(aws_sdk_iam::Client::get_account_authorization_details)
+            .then_http_response(|| {
+                HttpResponse::new(
+                    StatusCode::try_from(200).unwrap_or_else(|_| unreachable!()),
+                    SdkBody::from(
+                        "<GetAccountAuthorizationDetailsResponse><GetAccountAuthorizationDetailsResult><RoleDetailList><member><CreateDate>yesterday</CreateDate></member></RoleDetailList><IsTruncated>maybe</IsTruncated></GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>",
+                    ),
+                )
+            });
+        let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&details], |b| b
+            .retry_config(RetryConfig::disabled()));
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let iam = collect(&cx, &client).await;
+        let gap = iam.gap().unwrap_or_else(|| panic!("{iam:?}"));
+        assert_eq!(gap.kind, GapKind::Malformed, "{gap:?}");
+        for pattern in ["{", "Some(", "StartEl", "Error {"] {
+            assert!(!gap.message.contains(pattern), "{pattern}: {}", gap.message);
+        }
+    }
 }

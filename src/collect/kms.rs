@@ -2,7 +2,7 @@
 //! rotation, the key policy and tags. `alias/aws/*` is never described: on some emulators
 //! that creates a key.
 
-use super::{Ctx, Service, Site, to_time};
+use super::{AttrExt, Ctx, Service, Site, to_time};
 use aws_sdk_kms::Client;
 use aws_sdk_kms::types::{AliasListEntry, KeyListEntry, KeyManagerType};
 use faascan_checks::model::{Attr, KmsKey, KmsKeyMetadata, KmsKeyRotation, Timestamp};
@@ -10,48 +10,38 @@ use futures::{StreamExt, stream};
 
 pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<KmsKey>> {
     let site = Site::new(Service::Kms, region, "");
-    let keys = cx.call(
-        Service::Kms,
-        client
-            .list_keys()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
-    );
-    let aliases = cx.call(
-        Service::Kms,
-        client
-            .list_aliases()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect(),
-    );
+    let keys = async {
+        cx.pages(
+            site.op("ListKeys"),
+            |marker| client.list_keys().set_marker(marker).send(),
+            |page| {
+                let next = page.truncated().then(|| page.next_marker.clone()).flatten();
+                (page.keys.unwrap_or_default(), next)
+            },
+        )
+        .await
+        .listing(cx, "keys")
+    };
+    // Aliases are cut per key from one region-wide list: unreadable (or partly read) aliases
+    // are unavailable on every key, never an empty or short list.
+    let aliases = async {
+        cx.pages(
+            site.op("ListAliases"),
+            |marker| client.list_aliases().set_marker(marker).send(),
+            |page| {
+                let next = page.truncated().then(|| page.next_marker.clone()).flatten();
+                (page.aliases.unwrap_or_default(), next)
+            },
+        )
+        .await
+        .whole(cx)
+    };
     let (keys, aliases) = tokio::join!(keys, aliases);
     let keys: Vec<KeyListEntry> = match keys {
-        Ok(keys) => keys,
-        Err(err) => {
-            return Attr::Unavailable(cx.gap(
-                Site {
-                    operation: "ListKeys",
-                    ..site
-                },
-                &err,
-            ));
-        }
+        Attr::Known(keys) => keys,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
     };
-    // Unreadable aliases are unavailable on every key, never an empty list.
-    let aliases: Attr<Vec<AliasListEntry>> = match aliases {
-        Ok(aliases) => Attr::Known(aliases),
-        Err(err) => Attr::Unavailable(cx.gap(
-            Site {
-                operation: "ListAliases",
-                ..site
-            },
-            &err,
-        )),
-    };
+    let aliases: Attr<Vec<AliasListEntry>> = aliases;
     let aliases = &aliases;
     let mut keys: Vec<KmsKey> = stream::iter(keys)
         .map(|key| async move {
@@ -93,7 +83,7 @@ async fn detail(
                 operation: "DescribeKey",
                 ..site
             },
-            client.describe_key().key_id(&id).send(),
+            || client.describe_key().key_id(&id).send(),
             |out| {
                 out.key_metadata().map(|m| KmsKeyMetadata {
                     state: m
@@ -140,7 +130,7 @@ async fn detail(
                         operation: "GetKeyRotationStatus",
                         ..site
                     },
-                    client.get_key_rotation_status().key_id(&id).send(),
+                    || client.get_key_rotation_status().key_id(&id).send(),
                     |out| {
                         (
                             out.key_rotation_enabled(),
@@ -149,26 +139,33 @@ async fn detail(
                         )
                     },
                 );
-                let last = cx.known(
-                    Site {
-                        operation: "ListKeyRotations",
-                        ..site
-                    },
-                    client
-                        .list_key_rotations()
-                        .key_id(&id)
-                        .into_paginator()
-                        .items()
-                        .send()
-                        .try_collect(),
-                    |rotations| {
+                let last = async {
+                    let rotations = cx
+                        .pages(
+                            site.op("ListKeyRotations"),
+                            |marker| {
+                                client
+                                    .list_key_rotations()
+                                    .key_id(&id)
+                                    .set_marker(marker)
+                                    .send()
+                            },
+                            |page| {
+                                let next =
+                                    page.truncated().then(|| page.next_marker.clone()).flatten();
+                                (page.rotations.unwrap_or_default(), next)
+                            },
+                        )
+                        .await
+                        .whole(cx);
+                    rotations.map_known(|rotations| {
                         rotations
                             .iter()
                             .filter_map(|r| r.rotation_date().and_then(to_time))
                             .max()
                             .map(Timestamp)
-                    },
-                );
+                    })
+                };
                 let (status, last_rotation) = tokio::join!(status, last);
                 match status {
                     Attr::Known((enabled, period_days, next_rotation)) => {
@@ -188,31 +185,38 @@ async fn detail(
                     ..site
                 },
                 // "default" is the only policy name; some endpoints insist on it being sent.
-                client
-                    .get_key_policy()
-                    .key_id(&id)
-                    .policy_name("default")
-                    .send(),
+                || {
+                    client
+                        .get_key_policy()
+                        .key_id(&id)
+                        .policy_name("default")
+                        .send()
+                },
                 |out| out.policy().map(str::to_owned),
             );
-            let tags = cx.known(
-                Site {
-                    operation: "ListResourceTags",
-                    ..site
-                },
-                client
-                    .list_resource_tags()
-                    .key_id(&id)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-                |tags| {
+            let tags = async {
+                cx.pages(
+                    site.op("ListResourceTags"),
+                    |marker| {
+                        client
+                            .list_resource_tags()
+                            .key_id(&id)
+                            .set_marker(marker)
+                            .send()
+                    },
+                    |page| {
+                        let next = page.truncated().then(|| page.next_marker.clone()).flatten();
+                        (page.tags.unwrap_or_default(), next)
+                    },
+                )
+                .await
+                .whole(cx)
+                .map_known(|tags| {
                     tags.into_iter()
                         .map(|t| (t.tag_key().to_owned(), t.tag_value().to_owned()))
                         .collect()
-                },
-            );
+                })
+            };
             tokio::join!(rotation, policy, tags)
         }
         Attr::Unavailable(gap) => (
@@ -244,5 +248,141 @@ fn cx_missing(arn: &str, region: &str) -> faascan_checks::model::Gap {
         error_code: "MissingKeyMetadata".to_owned(),
         message: "DescribeKey returned no KeyMetadata".to_owned(),
         request_id: None,
+    }
+}
+
+/// Aliases are one region-wide list cut per key: denied or partly read, they are unavailable
+/// on every key (a short list would silently drop names).
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::Fingerprinter;
+    use aws_sdk_kms::config::retry::RetryConfig;
+    use aws_sdk_kms::operation::describe_key::DescribeKeyOutput;
+    use aws_sdk_kms::operation::list_aliases::{ListAliasesError, ListAliasesOutput};
+    use aws_sdk_kms::operation::list_keys::ListKeysOutput;
+    use aws_sdk_kms::types::KeyMetadata;
+    use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+    use aws_smithy_types::error::ErrorMetadata;
+    use faascan_checks::model::GapKind;
+
+    fn key(id: &str) -> KeyListEntry {
+        KeyListEntry::builder()
+            .key_id(id)
+            .key_arn(format!("arn:aws:kms:us-east-1:111122223333:key/{id}"))
+            .build()
+    }
+
+    fn alias(name: &str, target: &str) -> AliasListEntry {
+        AliasListEntry::builder()
+            .alias_name(name)
+            .target_key_id(target)
+            .build()
+    }
+
+    fn rules() -> (Rule, Rule) {
+        let keys = mock!(aws_sdk_kms::Client::list_keys).then_output(|| {
+            ListKeysOutput::builder()
+                .keys(key("k1"))
+                .keys(key("k2"))
+                .build()
+        });
+        // AWS-managed keys: no further reads, so the test is about aliases alone.
+        let describe = mock!(aws_sdk_kms::Client::describe_key)
+            .sequence()
+            .output(|| {
+                DescribeKeyOutput::builder()
+                    .key_metadata(
+                        KeyMetadata::builder()
+                            .key_id("k")
+                            .key_manager(KeyManagerType::Aws)
+                            .build()
+                            .unwrap_or_else(|_| unreachable!()),
+                    )
+                    .build()
+            })
+            .repeatedly()
+            .build();
+        (keys, describe)
+    }
+
+    fn denied() -> ListAliasesError {
+        ListAliasesError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDeniedException")
+                .message("no kms:ListAliases")
+                .build(),
+        )
+    }
+
+    async fn scan(rules: &[&Rule]) -> (Attr<Vec<KmsKey>>, Vec<faascan_checks::model::Gap>) {
+        let client = mock_client!(aws_sdk_kms, RuleMode::MatchAny, rules, |b| b
+            .retry_config(RetryConfig::disabled()));
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let keys = collect(&cx, &client, "us-east-1").await;
+        (keys, cx.take_gaps())
+    }
+
+    #[tokio::test]
+    async fn read_aliases_are_matched_to_their_keys() {
+        let (keys, describe) = rules();
+        let aliases = mock!(aws_sdk_kms::Client::list_aliases).then_output(|| {
+            ListAliasesOutput::builder()
+                .aliases(alias("alias/b", "k1"))
+                .aliases(alias("alias/a", "k1"))
+                .build()
+        });
+        let (listed, gaps) = scan(&[&keys, &describe, &aliases]).await;
+        let listed = listed.known().cloned().unwrap_or_default();
+        assert_eq!(
+            listed[0].aliases,
+            Attr::Known(vec!["alias/a".to_owned(), "alias/b".to_owned()])
+        );
+        assert_eq!(listed[1].aliases, Attr::Known(vec![]));
+        assert!(gaps.is_empty(), "{gaps:?}");
+    }
+
+    #[tokio::test]
+    async fn denied_aliases_are_unavailable_on_every_key() {
+        let (keys, describe) = rules();
+        let aliases = mock!(aws_sdk_kms::Client::list_aliases).then_error(denied);
+        let (listed, gaps) = scan(&[&keys, &describe, &aliases]).await;
+        let listed = listed.known().cloned().unwrap_or_default();
+        assert_eq!(listed.len(), 2, "the keys are still listed");
+        for key in &listed {
+            let gap = key
+                .aliases
+                .gap()
+                .unwrap_or_else(|| panic!("{}: {:?}", key.id, key.aliases));
+            assert_eq!(gap.operation, "ListAliases");
+            assert_eq!(gap.kind, GapKind::AccessDenied);
+        }
+        assert_eq!(gaps.len(), 1, "one gap for the region: {gaps:?}");
+        assert_eq!(gaps[0].resource, None);
+    }
+
+    #[tokio::test]
+    async fn partly_read_aliases_are_unavailable_too() {
+        let (keys, describe) = rules();
+        let first = mock!(aws_sdk_kms::Client::list_aliases)
+            .match_requests(|r| r.marker().is_none())
+            .then_output(|| {
+                ListAliasesOutput::builder()
+                    .aliases(alias("alias/a", "k1"))
+                    .truncated(true)
+                    .next_marker("m")
+                    .build()
+            });
+        let second = mock!(aws_sdk_kms::Client::list_aliases)
+            .match_requests(|r| r.marker() == Some("m"))
+            .then_error(denied);
+        let (listed, gaps) = scan(&[&keys, &describe, &first, &second]).await;
+        let listed = listed.known().cloned().unwrap_or_default();
+        assert!(
+            listed.iter().all(|k| !k.aliases.is_known()),
+            "a partial alias list is not used: {listed:?}"
+        );
+        assert_eq!(gaps.len(), 1);
+        assert!(gaps[0].message.contains("page 2"), "{}", gaps[0].message);
     }
 }

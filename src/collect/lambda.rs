@@ -2,33 +2,45 @@
 //! (tags and reserved concurrency via `GetFunction`, policy, URL, code signing, destinations),
 //! and event source mappings once per region.
 
-use super::{Ctx, Service, Site};
+use super::{Ctx, Service, Site, error};
 use aws_sdk_lambda::Client;
-use aws_sdk_lambda::types::FunctionConfiguration;
+use aws_sdk_lambda::operation::RequestId;
+use aws_sdk_lambda::types::{EnvironmentError, FunctionConfiguration};
 use faascan_checks::model::{
-    Attr, EventInvokeConfig, EventSourceMapping, FunctionUrl, FunctionUrlCors, LambdaFunction,
-    LambdaVpcConfig,
+    Attr, EventInvokeConfig, EventSourceMapping, FunctionUrl, FunctionUrlCors, Gap, GapKind,
+    LambdaFunction, LambdaVpcConfig,
 };
 use futures::{StreamExt, stream};
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
+/// A listed function and the request id of the page it came on (for gaps about what the
+/// listing itself said, such as an environment AWS would not decrypt).
+type Listed = (FunctionConfiguration, Option<String>);
+
 pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<LambdaFunction>> {
     let site = Site::new(Service::Lambda, region, "ListFunctions");
-    let listed = cx
-        .call(
-            Service::Lambda,
-            client
-                .list_functions()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
+    let functions = cx
+        .pages(
+            site,
+            |marker| client.list_functions().set_marker(marker).send(),
+            |page| {
+                let request_id = page.request_id().map(str::to_owned);
+                let next = page.next_marker().map(str::to_owned);
+                let functions = page
+                    .functions
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|f| (f, request_id.clone()))
+                    .collect();
+                (functions, next)
+            },
         )
-        .await;
-    let functions = match listed {
-        Ok(functions) => functions,
-        Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
+        .await
+        .listing(cx, "functions");
+    let functions = match functions {
+        Attr::Known(functions) => functions,
+        Attr::Unavailable(gap) => return Attr::Unavailable(gap),
     };
     let mappings = event_source_mappings(cx, client, region).await;
     let mut collected: Vec<LambdaFunction> = stream::iter(functions)
@@ -40,27 +52,27 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec
     Attr::Known(collected)
 }
 
+/// Mappings are a region-wide list that every function's attribute is cut from: a partial
+/// list would give some functions none, so it is all or nothing.
 async fn event_source_mappings(
     cx: &Ctx,
     client: &Client,
     region: &str,
 ) -> Attr<Vec<EventSourceMapping>> {
     let site = Site::new(Service::Lambda, region, "ListEventSourceMappings");
-    let listed = cx
-        .call(
-            Service::Lambda,
+    cx.pages(
+        site,
+        |marker| {
             client
                 .list_event_source_mappings()
-                .into_paginator()
-                .items()
+                .set_marker(marker)
                 .send()
-                .try_collect(),
-        )
-        .await;
-    match listed {
-        Ok(mappings) => Attr::Known(
-            mappings
-                .into_iter()
+        },
+        |page| {
+            let next = page.next_marker().map(str::to_owned);
+            let mappings = page
+                .event_source_mappings()
+                .iter()
                 .map(|m| EventSourceMapping {
                     uuid: m.uuid().unwrap_or_default().to_owned(),
                     function_arn: m.function_arn().unwrap_or_default().to_owned(),
@@ -74,10 +86,35 @@ async fn event_source_mappings(
                         .and_then(|o| o.destination())
                         .map(str::to_owned),
                 })
-                .collect(),
-        ),
-        Err(err) => Attr::Unavailable(cx.gap(site, &err)),
-    }
+                .collect();
+            (mappings, next)
+        },
+    )
+    .await
+    .whole(cx)
+}
+
+/// AWS answers `Environment.Error` instead of the variables when the caller may not decrypt
+/// them (a customer-managed key it has no `kms:Decrypt` on): unreadable, not empty.
+fn environment_gap(site: Site<'_>, err: &EnvironmentError, request_id: Option<String>) -> Gap {
+    let code = err
+        .error_code()
+        .filter(|c| !c.is_empty())
+        .unwrap_or("EnvironmentError");
+    let kind = if error::is_access_denied(code) || code.contains("AccessDenied") {
+        GapKind::AccessDenied
+    } else {
+        GapKind::Other
+    };
+    let message = err
+        .message()
+        .map(error::one_line)
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| {
+            "Lambda returned an error instead of the function's environment variables".to_owned()
+        });
+    site.op("ListFunctions")
+        .gap(kind, code, message, request_id)
 }
 
 /// Drops an ARN's qualifier (`:alias` or `:version`), so mappings on aliases count too.
@@ -94,7 +131,7 @@ async fn function(
     cx: &Ctx,
     client: &Client,
     region: &str,
-    f: FunctionConfiguration,
+    (f, page_request_id): Listed,
     mappings: &Attr<Vec<EventSourceMapping>>,
 ) -> LambdaFunction {
     let name = f.function_name().unwrap_or_default().to_owned();
@@ -106,7 +143,7 @@ async fn function(
             operation: "GetFunction",
             ..site
         },
-        client.get_function().function_name(&arn).send(),
+        || client.get_function().function_name(&arn).send(),
         |out| {
             let tags = out
                 .tags()
@@ -127,7 +164,7 @@ async fn function(
             ..site
         },
         NOT_FOUND,
-        client.get_policy().function_name(&arn).send(),
+        || client.get_policy().function_name(&arn).send(),
         |out| out.policy().map(str::to_owned),
     );
     let url = cx.optional(
@@ -136,7 +173,7 @@ async fn function(
             ..site
         },
         NOT_FOUND,
-        client.get_function_url_config().function_name(&arn).send(),
+        || client.get_function_url_config().function_name(&arn).send(),
         |out| {
             Some(FunctionUrl {
                 url: out.function_url().to_owned(),
@@ -159,43 +196,52 @@ async fn function(
             ..site
         },
         NOT_FOUND,
-        client
-            .get_function_code_signing_config()
-            .function_name(&arn)
-            .send(),
+        || {
+            client
+                .get_function_code_signing_config()
+                .function_name(&arn)
+                .send()
+        },
         // An empty ARN means none is attached (seen on emulators).
         |out| Some(out.code_signing_config_arn().to_owned()).filter(|a| !a.is_empty()),
     );
-    let invoke_configs = cx.known(
-        Site {
-            operation: "ListFunctionEventInvokeConfigs",
-            ..site
-        },
-        client
-            .list_function_event_invoke_configs()
-            .function_name(&arn)
-            .send(),
-        |out| {
-            out.function_event_invoke_configs()
-                .iter()
-                .map(|c| EventInvokeConfig {
-                    function_arn: c.function_arn().unwrap_or_default().to_owned(),
-                    on_success_destination: c
-                        .destination_config()
-                        .and_then(|d| d.on_success())
-                        .and_then(|d| d.destination())
-                        .map(str::to_owned),
-                    on_failure_destination: c
-                        .destination_config()
-                        .and_then(|d| d.on_failure())
-                        .and_then(|d| d.destination())
-                        .map(str::to_owned),
-                    maximum_retry_attempts: c.maximum_retry_attempts(),
-                    maximum_event_age_seconds: c.maximum_event_age_in_seconds(),
-                })
-                .collect()
-        },
-    );
+    let invoke_configs = async {
+        cx.pages(
+            site.op("ListFunctionEventInvokeConfigs"),
+            |marker| {
+                client
+                    .list_function_event_invoke_configs()
+                    .function_name(&arn)
+                    .set_marker(marker)
+                    .send()
+            },
+            |page| {
+                let next = page.next_marker().map(str::to_owned);
+                let configs = page
+                    .function_event_invoke_configs()
+                    .iter()
+                    .map(|c| EventInvokeConfig {
+                        function_arn: c.function_arn().unwrap_or_default().to_owned(),
+                        on_success_destination: c
+                            .destination_config()
+                            .and_then(|d| d.on_success())
+                            .and_then(|d| d.destination())
+                            .map(str::to_owned),
+                        on_failure_destination: c
+                            .destination_config()
+                            .and_then(|d| d.on_failure())
+                            .and_then(|d| d.destination())
+                            .map(str::to_owned),
+                        maximum_retry_attempts: c.maximum_retry_attempts(),
+                        maximum_event_age_seconds: c.maximum_event_age_in_seconds(),
+                    })
+                    .collect();
+                (configs, next)
+            },
+        )
+        .await
+        .whole(cx)
+    };
     let (details, resource_policy, function_url, code_signing_config_arn, event_invoke_configs) =
         tokio::join!(details, policy, url, code_signing, invoke_configs);
 
@@ -212,14 +258,18 @@ async fn function(
         ),
         Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
     };
-    let environment = Attr::Known(
-        cx.redact(
-            f.environment()
-                .and_then(|e| e.variables())
-                .into_iter()
-                .flatten(),
-        ),
-    );
+    let environment = match f.environment() {
+        Some(env) if env.error().is_some() => {
+            let gap = env
+                .error()
+                .map(|e| environment_gap(site, e, page_request_id.clone()));
+            match gap {
+                Some(gap) => Attr::Unavailable(cx.record(gap)),
+                None => Attr::Known(Vec::new()),
+            }
+        }
+        env => Attr::Known(cx.redact(env.and_then(|e| e.variables()).into_iter().flatten())),
+    };
 
     LambdaFunction {
         name,
@@ -486,5 +536,136 @@ mod mocked {
             "the rest stays complete"
         );
         assert_eq!(cx.take_gaps().len(), 1);
+    }
+
+    /// Shaped like AWS's answer for a function whose environment is encrypted with a
+    /// customer-managed key the caller may not use (API_EnvironmentError).
+    #[tokio::test]
+    async fn an_environment_aws_would_not_decrypt_is_unavailable_not_empty() {
+        use aws_sdk_lambda::types::EnvironmentError;
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:locked";
+        let listed = mock!(aws_sdk_lambda::Client::list_functions).then_output(move || {
+            ListFunctionsOutput::builder()
+                .functions(
+                    FunctionConfiguration::builder()
+                        .function_name("locked")
+                        .function_arn(arn)
+                        .kms_key_arn("arn:aws:kms:us-east-1:111122223333:key/k")
+                        .environment(
+                            EnvironmentResponse::builder()
+                                .error(
+                                    EnvironmentError::builder()
+                                        .error_code("KMSAccessDeniedException")
+                                        .message(
+                                            "Lambda was unable to decrypt the environment variables because KMS access was denied.\nPlease check the function's AWS KMS key settings.",
+                                        )
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .functions(
+                    FunctionConfiguration::builder()
+                        .function_name("odd")
+                        .function_arn("arn:aws:lambda:us-east-1:111122223333:function:odd")
+                        .environment(
+                            EnvironmentResponse::builder()
+                                .error(
+                                    EnvironmentError::builder()
+                                        .error_code("KMSInvalidStateException")
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+        let mappings = mock!(aws_sdk_lambda::Client::list_event_source_mappings)
+            .then_output(|| ListEventSourceMappingsOutput::builder().build());
+        let get_function = mock!(aws_sdk_lambda::Client::get_function)
+            .sequence()
+            .output(|| GetFunctionOutput::builder().build())
+            .repeatedly()
+            .build();
+        let policy = mock!(aws_sdk_lambda::Client::get_policy)
+            .sequence()
+            .output(|| GetPolicyOutput::builder().build())
+            .repeatedly()
+            .build();
+        let no_url = mock!(aws_sdk_lambda::Client::get_function_url_config)
+            .sequence()
+            .error(|| {
+                GetFunctionUrlConfigError::ResourceNotFoundException(
+                    ResourceNotFoundException::builder()
+                        .meta(
+                            ErrorMetadata::builder()
+                                .code("ResourceNotFoundException")
+                                .build(),
+                        )
+                        .build(),
+                )
+            })
+            .repeatedly()
+            .build();
+        let signing = mock!(aws_sdk_lambda::Client::get_function_code_signing_config)
+            .sequence()
+            .output(|| {
+                GetFunctionCodeSigningConfigOutput::builder()
+                    .code_signing_config_arn("")
+                    .function_name("x")
+                    .build()
+                    .unwrap_or_else(|_| unreachable!())
+            })
+            .repeatedly()
+            .build();
+        let invoke = mock!(aws_sdk_lambda::Client::list_function_event_invoke_configs)
+            .sequence()
+            .output(|| ListFunctionEventInvokeConfigsOutput::builder().build())
+            .repeatedly()
+            .build();
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            &[
+                &listed,
+                &mappings,
+                &get_function,
+                &policy,
+                &no_url,
+                &signing,
+                &invoke
+            ]
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let functions = collect(&cx, &client, "us-east-1").await;
+        let functions = functions
+            .known()
+            .unwrap_or_else(|| panic!("listing failed: {functions:?}"));
+
+        let gap = functions[0]
+            .environment
+            .gap()
+            .unwrap_or_else(|| panic!("an unreadable environment must not be empty"));
+        assert_eq!(gap.service, "lambda");
+        assert_eq!(gap.operation, "ListFunctions");
+        assert_eq!(gap.resource.as_deref(), Some(arn));
+        assert_eq!(gap.kind, faascan_checks::model::GapKind::AccessDenied);
+        assert_eq!(gap.error_code, "KMSAccessDeniedException");
+        assert!(
+            gap.message.starts_with("Lambda was unable to decrypt") && !gap.message.contains('\n'),
+            "{}",
+            gap.message
+        );
+
+        let other = functions[1]
+            .environment
+            .gap()
+            .unwrap_or_else(|| panic!("expected a gap"));
+        assert_eq!(other.kind, faascan_checks::model::GapKind::Other);
+        assert_eq!(other.error_code, "KMSInvalidStateException");
+        assert!(!other.message.is_empty());
+        assert_eq!(cx.take_gaps().len(), 2, "both are in the inventory's gaps");
     }
 }

@@ -11,6 +11,8 @@ mod fingerprint;
 mod iam;
 mod kms;
 mod lambda;
+mod paging;
+pub(crate) mod retry;
 mod s3;
 
 pub(crate) use clients::{Clients, Target};
@@ -21,9 +23,11 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use faascan_checks::model::{
-    Account, Attr, Gap, INVENTORY_SCHEMA_VERSION, Inventory, RedactedVariable, RegionInventory,
+    Account, Attr, Gap, GapKind, INVENTORY_SCHEMA_VERSION, Inventory, RedactedVariable,
+    RegionInventory,
 };
 use futures::future::join_all;
+use retry::CallError;
 use std::error::Error as StdError;
 use std::future::Future;
 use std::sync::Mutex;
@@ -87,13 +91,18 @@ impl Limits {
     }
 }
 
-/// Shared state of one scan: limits, gaps and the fingerprint key.
+/// Shared state of one scan: limits, gaps, the fingerprint key, and what stops calls (the
+/// time budget and the endpoint breaker).
 pub(crate) struct Ctx {
     limits: Limits,
     gaps: Mutex<Vec<Gap>>,
     pub(crate) fingerprints: Fingerprinter,
     /// How many detail futures to keep in flight per list; the semaphores bound real calls.
     fanout: usize,
+    /// The end of the time budget (`--timeout`): calls in flight then are abandoned.
+    deadline: Option<tokio::time::Instant>,
+    breaker: std::sync::Arc<retry::Breaker>,
+    retry: retry::RetryPolicy,
 }
 
 /// What a call was for, to name it in a gap.
@@ -128,6 +137,29 @@ impl<'a> Site<'a> {
             ..self
         }
     }
+    pub(crate) fn op(self, operation: &'static str) -> Self {
+        Site { operation, ..self }
+    }
+
+    /// A gap at this site (not recorded).
+    pub(crate) fn gap(
+        &self,
+        kind: GapKind,
+        code: &str,
+        message: String,
+        request_id: Option<String>,
+    ) -> Gap {
+        Gap {
+            service: service_name(self.service).to_owned(),
+            region: self.region.map(str::to_owned),
+            operation: self.operation.to_owned(),
+            resource: self.resource.map(str::to_owned),
+            kind,
+            error_code: code.to_owned(),
+            message,
+            request_id,
+        }
+    }
 }
 
 type SdkResult<T, E> = Result<T, SdkError<E, HttpResponse>>;
@@ -139,55 +171,81 @@ impl Ctx {
             gaps: Mutex::new(Vec::new()),
             fingerprints,
             fanout: concurrency.max(1) * 2,
+            deadline: None,
+            breaker: Default::default(),
+            retry: retry::RetryPolicy::default(),
         }
+    }
+
+    /// Calls still running at `deadline` are abandoned, later ones never sent.
+    pub(crate) fn with_deadline(mut self, deadline: Option<std::time::Instant>) -> Self {
+        self.deadline = deadline.map(tokio::time::Instant::from_std);
+        self
+    }
+
+    /// The scan's breaker, shared with the read-only guard that sees every attempt.
+    pub(crate) fn with_breaker(mut self, breaker: std::sync::Arc<retry::Breaker>) -> Self {
+        self.breaker = breaker;
+        self
+    }
+
+    #[cfg(test)]
+    pub(crate) fn with_retry(mut self, retry: retry::RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
 
     pub(crate) fn fanout(&self) -> usize {
         self.fanout
     }
 
-    /// Runs one call (or one whole pagination) under the global and the service's limit.
-    pub(crate) async fn call<T>(&self, service: Service, fut: impl Future<Output = T>) -> T {
-        // The semaphores are never closed, so acquiring cannot fail; if it somehow did, the
-        // call still runs rather than being lost.
-        let _service = self.limits.of(service).acquire().await;
-        let _global = self.limits.global.acquire().await;
-        fut.await
-    }
-
-    /// Records a failed call as a gap and returns it.
-    pub(crate) fn gap<E>(&self, site: Site<'_>, err: &SdkError<E, HttpResponse>) -> Gap
-    where
-        E: ProvideErrorMetadata + StdError + 'static,
-    {
-        let failure = error::classify(err);
-        let gap = Gap {
-            service: service_name(site.service).to_owned(),
-            region: site.region.map(str::to_owned),
-            operation: site.operation.to_owned(),
-            resource: site.resource.map(str::to_owned),
-            kind: failure.kind,
-            error_code: failure.code,
-            message: failure.message,
-            request_id: None,
-        };
+    /// Records a gap (every gap in the inventory's list goes through here).
+    pub(crate) fn record(&self, gap: Gap) -> Gap {
         if let Ok(mut gaps) = self.gaps.lock() {
             gaps.push(gap.clone());
         }
         gap
     }
 
-    /// A call whose answer is always present.
-    pub(crate) async fn known<O, E, T>(
-        &self,
-        site: Site<'_>,
-        fut: impl Future<Output = SdkResult<O, E>>,
-        convert: impl FnOnce(O) -> T,
-    ) -> Attr<T>
+    /// Records a failed call as a gap and returns it.
+    pub(crate) fn gap<E>(&self, site: Site<'_>, err: &CallError<E>) -> Gap
     where
         E: ProvideErrorMetadata + StdError + 'static,
     {
-        match self.call(site.service, fut).await {
+        self.record(self.gap_of(site, err))
+    }
+
+    /// The gap for a failed call, not yet recorded.
+    pub(crate) fn gap_of<E>(&self, site: Site<'_>, err: &CallError<E>) -> Gap
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        match err {
+            CallError::Sdk(err) => {
+                let failure = error::classify(err);
+                site.gap(
+                    failure.kind,
+                    &failure.code,
+                    failure.message,
+                    failure.request_id,
+                )
+            }
+            CallError::Stopped(stop) => self.stop_gap(site, *stop),
+        }
+    }
+
+    /// A call whose answer is always present.
+    pub(crate) async fn known<O, E, T, Fut>(
+        &self,
+        site: Site<'_>,
+        make: impl FnMut() -> Fut,
+        convert: impl FnOnce(O) -> T,
+    ) -> Attr<T>
+    where
+        Fut: Future<Output = SdkResult<O, E>>,
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        match self.send(site.service, retry::Retry::Detail, make).await {
             Ok(output) => Attr::Known(convert(output)),
             Err(err) => Attr::Unavailable(self.gap(site, &err)),
         }
@@ -195,19 +253,22 @@ impl Ctx {
 
     /// A call whose "not configured" answer is one of `absent_codes` (an error on AWS's side,
     /// `None` here).
-    pub(crate) async fn optional<O, E, T>(
+    pub(crate) async fn optional<O, E, T, Fut>(
         &self,
         site: Site<'_>,
         absent_codes: &[&str],
-        fut: impl Future<Output = SdkResult<O, E>>,
+        make: impl FnMut() -> Fut,
         convert: impl FnOnce(O) -> Option<T>,
     ) -> Attr<Option<T>>
     where
+        Fut: Future<Output = SdkResult<O, E>>,
         E: ProvideErrorMetadata + StdError + 'static,
     {
-        match self.call(site.service, fut).await {
+        match self.send(site.service, retry::Retry::Detail, make).await {
             Ok(output) => Attr::Known(convert(output)),
-            Err(err) if error::error_code(&err).is_some_and(|c| absent_codes.contains(&c)) => {
+            Err(CallError::Sdk(err))
+                if error::error_code(&err).is_some_and(|c| absent_codes.contains(&c)) =>
+            {
                 Attr::Known(None)
             }
             Err(err) => Attr::Unavailable(self.gap(site, &err)),
@@ -248,6 +309,20 @@ impl Ctx {
     }
 }
 
+/// Converting a read value while keeping an unavailable one's gap.
+pub(crate) trait AttrExt<T> {
+    fn map_known<U>(self, f: impl FnOnce(T) -> U) -> Attr<U>;
+}
+
+impl<T> AttrExt<T> for Attr<T> {
+    fn map_known<U>(self, f: impl FnOnce(T) -> U) -> Attr<U> {
+        match self {
+            Attr::Known(value) => Attr::Known(f(value)),
+            Attr::Unavailable(gap) => Attr::Unavailable(gap),
+        }
+    }
+}
+
 pub(crate) fn service_name(service: Service) -> &'static str {
     match service {
         Service::Lambda => "lambda",
@@ -281,21 +356,29 @@ pub(crate) async fn collect(
     let scan_started = OffsetDateTime::now_utc();
     let fingerprints = Fingerprinter::from_env()?;
     let key_id = fingerprints.key_id();
-    let (clients, identity) = Clients::connect(target).await?;
-    let cx = Ctx::new(concurrency, fingerprints);
+    let (clients, identity) = connect(target).await?;
+    let cx = Ctx::new(concurrency, fingerprints)
+        .with_deadline(clients.deadline())
+        .with_breaker(clients.breaker());
     let wants = |s: Service| services.contains(&s);
     let (identity, cx_ref, wants_ref) = (&identity, &cx, &wants);
 
     let iam = async {
         if wants(Service::Iam) {
-            iam::collect(&cx, &clients.iam).await
+            Box::pin(iam::collect(&cx, &clients.iam)).await
         } else {
             skipped(Service::Iam, None)
         }
     };
     let s3 = async {
         if wants(Service::S3) {
-            s3::collect(&cx, &clients, &identity.account, &identity.partition).await
+            Box::pin(s3::collect(
+                &cx,
+                &clients,
+                &identity.account,
+                &identity.partition,
+            ))
+            .await
         } else {
             faascan_checks::model::S3Inventory {
                 buckets: skipped(Service::S3, None),
@@ -303,13 +386,15 @@ pub(crate) async fn collect(
             }
         }
     };
+    // The services' futures are boxed: held inline, they add up to a stack a debug build
+    // overflows on a thread's default 2 MiB (each account of a multi-account scan has one).
     let regions = join_all(clients.regions.iter().map(move |regional| {
         let (cx, wants) = (cx_ref, wants_ref);
         async move {
             let region = regional.region.as_str();
             let lambda = async {
                 if wants(Service::Lambda) {
-                    lambda::collect(cx, &regional.lambda, region).await
+                    Box::pin(lambda::collect(cx, &regional.lambda, region)).await
                 } else {
                     skipped(Service::Lambda, Some(region))
                 }
@@ -317,8 +402,13 @@ pub(crate) async fn collect(
             let rest = async {
                 if wants(Service::Apigateway) {
                     Some(
-                        apigateway::collect(cx, &regional.apigateway, region, &identity.partition)
-                            .await,
+                        Box::pin(apigateway::collect(
+                            cx,
+                            &regional.apigateway,
+                            region,
+                            &identity.partition,
+                        ))
+                        .await,
                     )
                 } else {
                     None
@@ -326,15 +416,20 @@ pub(crate) async fn collect(
             };
             let http = async {
                 if wants(Service::Apigateway) {
-                    apigatewayv2::collect(cx, &regional.apigatewayv2, region, &identity.partition)
-                        .await
+                    Box::pin(apigatewayv2::collect(
+                        cx,
+                        &regional.apigatewayv2,
+                        region,
+                        &identity.partition,
+                    ))
+                    .await
                 } else {
                     skipped(Service::Apigateway, Some(region))
                 }
             };
             let kms = async {
                 if wants(Service::Kms) {
-                    kms::collect(cx, &regional.kms, region).await
+                    Box::pin(kms::collect(cx, &regional.kms, region)).await
                 } else {
                     skipped(Service::Kms, Some(region))
                 }
@@ -359,11 +454,7 @@ pub(crate) async fn collect(
 
     let mut gaps = cx.take_gaps();
     gaps.extend(clients.region_gap.clone());
-    // Calls skipped because the time budget ran out, or regions that could not be discovered:
-    // the inventory is not complete.
-    let incomplete = gaps
-        .iter()
-        .any(|g| g.error_code == "TimeBudgetExceeded" || g.error_code == "RegionDiscoveryFailed");
+    let incomplete = gaps.iter().any(leaves_scan_incomplete);
     Ok(Inventory {
         schema_version: INVENTORY_SCHEMA_VERSION,
         account: Account {
@@ -382,7 +473,36 @@ pub(crate) async fn collect(
         regions,
         gaps,
         calls: clients.counter.stats(),
+        sources: Default::default(),
     })
+}
+
+/// Time the identity check may take beyond the budget: without it there is no scan at all,
+/// but a hanging endpoint must not hold the scan far past `--timeout`.
+const CONNECT_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn connect(target: &Target) -> Result<(Clients, clients::Identity), FatalError> {
+    let Some(budget) = target.time_budget else {
+        return Clients::connect(target).await;
+    };
+    tokio::time::timeout(budget + CONNECT_GRACE, Clients::connect(target))
+        .await
+        .unwrap_or_else(|_| {
+            Err(FatalError::EndpointUnreachable(format!(
+                "no answer to the identity check (sts:GetCallerIdentity) within the {}s time budget",
+                budget.as_secs()
+            )))
+        })
+}
+
+/// Whether a gap means resources went unenumerated or calls were cut short: then the
+/// inventory is not the whole account, and says so.
+fn leaves_scan_incomplete(gap: &Gap) -> bool {
+    gap.listing().is_some_and(|l| l.enumerates)
+        || matches!(
+            gap.error_code.as_str(),
+            "TimeBudgetExceeded" | "EndpointUnavailable" | "RegionDiscoveryFailed"
+        )
 }
 
 /// The organization's active accounts, as the scanning identity sees them.

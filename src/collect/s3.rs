@@ -18,11 +18,13 @@ pub(super) async fn collect(
     let account_pab = cx.optional(
         Site::global(Service::S3, "GetPublicAccessBlock").on(account),
         &["NoSuchPublicAccessBlockConfiguration"],
-        clients
-            .s3control
-            .get_public_access_block()
-            .account_id(account)
-            .send(),
+        || {
+            clients
+                .s3control
+                .get_public_access_block()
+                .account_id(account)
+                .send()
+        },
         |out| {
             out.public_access_block_configuration().map(|c| {
                 public_access_block([
@@ -37,19 +39,19 @@ pub(super) async fn collect(
     let buckets = async {
         let home = clients.s3(&clients.home_region);
         let site = Site::global(Service::S3, "ListBuckets");
-        // Never send MaxBuckets: some endpoints truncate without a continuation token.
-        let pages = cx
-            .call(
-                Service::S3,
-                home.list_buckets().into_paginator().send().try_collect(),
+        // Never send MaxBuckets: some endpoints truncate without a continuation token. AWS
+        // sends one past 10,000 buckets, and the walker follows it.
+        let listed = cx
+            .pages(
+                site,
+                |token| home.list_buckets().set_continuation_token(token).send(),
+                |page| (page.buckets.unwrap_or_default(), page.continuation_token),
             )
-            .await;
-        let listed: Vec<Bucket> = match pages {
-            Ok(pages) => pages
-                .into_iter()
-                .flat_map(|p| p.buckets.unwrap_or_default())
-                .collect(),
-            Err(err) => return Attr::Unavailable(cx.gap(site, &err)),
+            .await
+            .listing(cx, "buckets");
+        let listed: Vec<Bucket> = match listed {
+            Attr::Known(listed) => listed,
+            Attr::Unavailable(gap) => return Attr::Unavailable(gap),
         };
         let mut buckets: Vec<S3Bucket> = stream::iter(listed)
             .map(|b| bucket(cx, clients, partition, b))
@@ -80,7 +82,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
                     operation: "GetBucketLocation",
                     ..site
                 },
-                home.get_bucket_location().bucket(&name).send(),
+                || home.get_bucket_location().bucket(&name).send(),
                 |out| {
                     match out.location_constraint().map(|c| c.as_str()) {
                         // us-east-1 answers with an empty constraint; "EU" is the legacy name.
@@ -108,7 +110,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
             ..site
         },
         &["ServerSideEncryptionConfigurationNotFoundError"],
-        client.get_bucket_encryption().bucket(&name).send(),
+        || client.get_bucket_encryption().bucket(&name).send(),
         |out| {
             let rules: Vec<BucketEncryptionRule> = out
                 .server_side_encryption_configuration()
@@ -133,7 +135,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
             ..site
         },
         &["NoSuchPublicAccessBlockConfiguration"],
-        client.get_public_access_block().bucket(&name).send(),
+        || client.get_public_access_block().bucket(&name).send(),
         |out| {
             out.public_access_block_configuration().map(|c| {
                 public_access_block([
@@ -153,7 +155,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
                     ..site
                 },
                 &["NoSuchBucketPolicy"],
-                client.get_bucket_policy().bucket(&name).send(),
+                || client.get_bucket_policy().bucket(&name).send(),
                 |out| out.policy().map(str::to_owned),
             )
             .await;
@@ -167,7 +169,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
                         ..site
                     },
                     &["NoSuchBucketPolicy"],
-                    client.get_bucket_policy_status().bucket(&name).send(),
+                    || client.get_bucket_policy_status().bucket(&name).send(),
                     |out| out.policy_status().and_then(|s| s.is_public()),
                 )
                 .await
@@ -182,7 +184,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
             operation: "GetBucketAcl",
             ..site
         },
-        client.get_bucket_acl().bucket(&name).send(),
+        || client.get_bucket_acl().bucket(&name).send(),
         |out| BucketAcl {
             owner_id: out.owner().and_then(|o| o.id()).map(str::to_owned),
             grants: out
@@ -209,7 +211,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
             ..site
         },
         &["OwnershipControlsNotFoundError"],
-        client.get_bucket_ownership_controls().bucket(&name).send(),
+        || client.get_bucket_ownership_controls().bucket(&name).send(),
         |out| {
             out.ownership_controls()
                 .and_then(|c| c.rules().first())
@@ -221,7 +223,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
             operation: "GetBucketVersioning",
             ..site
         },
-        client.get_bucket_versioning().bucket(&name).send(),
+        || client.get_bucket_versioning().bucket(&name).send(),
         |out| BucketVersioning {
             status: out.status().map(|s| s.as_str().to_owned()),
             mfa_delete: out.mfa_delete().map(|s| s.as_str().to_owned()),
@@ -232,7 +234,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
             operation: "GetBucketLogging",
             ..site
         },
-        client.get_bucket_logging().bucket(&name).send(),
+        || client.get_bucket_logging().bucket(&name).send(),
         |out| {
             out.logging_enabled().map(|l| BucketLogging {
                 target_bucket: l.target_bucket().to_owned(),
@@ -246,7 +248,7 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
             ..site
         },
         &["NoSuchTagSet"],
-        client.get_bucket_tagging().bucket(&name).send(),
+        || client.get_bucket_tagging().bucket(&name).send(),
         |out| {
             Some(
                 out.tag_set()

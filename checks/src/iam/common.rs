@@ -1,13 +1,16 @@
 //! Judging shared by the role and user checks: one result per role (or user), unknown when
 //! any of the principal's policy documents could not be read or parsed (the walkers give the
-//! unknown for an unreadable IAM listing).
+//! unknown for an unreadable IAM listing). A failure on a role AWS manages is reported at `info`
+//! with the reason (`managed.rs`).
 
+use super::managed::mark_managed;
 use crate::check::*;
 use crate::context::Context;
 use crate::model::{IamRole, IamUser};
 use crate::policy::Permissions;
 
-/// Runs `judge` on every audited role's effective permissions: `Some(findings)` fails it.
+/// Runs `judge` on every audited role's effective permissions: `Some(findings)` fails it. A
+/// role AWS manages fails at `info` (its permissions are the managing service's design).
 pub(crate) fn each_role_permissions(
     cx: &Context<'_>,
     meta: &CheckMeta,
@@ -15,30 +18,44 @@ pub(crate) fn each_role_permissions(
 ) -> Vec<CheckResult> {
     crate::walk::roles(cx, meta, |role| {
         let resource = cx.role_ref(role);
-        match cx.role_permissions(role) {
+        let result = match cx.role_permissions(role) {
             Err(why) => meta.unknown(resource, why.reason, why.gap.as_deref()),
             Ok(p) => match judge(role, p) {
                 Some(findings) => meta.fail(resource, findings),
                 None => meta.pass(resource),
             },
-        }
+        };
+        mark_managed(result, role)
     })
+}
+
+/// Whether a trust finding on an AWS-managed role is by design (a Control Tower role trusting
+/// the management account) or can only come from a change to the role (a trust open to anyone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OnManagedRoles {
+    ByDesign,
+    Judge,
 }
 
 /// Runs `judge` on every audited role's trust-policy entries: `Some(findings)` fails it.
 pub(crate) fn each_role_trust(
     cx: &Context<'_>,
     meta: &CheckMeta,
+    on_managed: OnManagedRoles,
     judge: impl Fn(&IamRole, &[super::trust::TrustEntry]) -> Option<Vec<Finding>>,
 ) -> Vec<CheckResult> {
     crate::walk::roles(cx, meta, |role| {
         let resource = cx.role_ref(role);
-        match super::trust::trust_entries(cx, role) {
+        let result = match super::trust::trust_entries(cx, role) {
             Err(reason) => meta.unknown(resource, reason, None),
             Ok(entries) => match judge(role, &entries) {
                 Some(findings) => meta.fail(resource, findings),
                 None => meta.pass(resource),
             },
+        };
+        match on_managed {
+            OnManagedRoles::ByDesign => mark_managed(result, role),
+            OnManagedRoles::Judge => result,
         }
     })
 }

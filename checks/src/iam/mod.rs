@@ -2,7 +2,10 @@
 
 pub(crate) mod analysis;
 pub(crate) mod common;
+#[cfg(test)]
+mod corpus_tests;
 pub(crate) mod keys;
+pub(crate) mod managed;
 pub(crate) mod role_admin_access;
 pub(crate) mod role_data_exfiltration;
 pub(crate) mod role_not_action;
@@ -11,6 +14,7 @@ pub(crate) mod role_privilege_escalation;
 pub(crate) mod role_resource_exposure;
 pub(crate) mod role_service_wildcard;
 pub(crate) mod role_trust_cross_account_no_external_id;
+pub(crate) mod role_trust_oidc_no_subject;
 pub(crate) mod role_trust_public;
 pub(crate) mod role_unused;
 pub(crate) mod trust;

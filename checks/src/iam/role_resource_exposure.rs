@@ -1,4 +1,4 @@
-use super::analysis::{exposure_actions, granted_by};
+use super::analysis::{by_service, exposure_actions, exposure_set};
 use super::common::{each_role_permissions, finding};
 use crate::check::*;
 use crate::context::Context;
@@ -12,6 +12,7 @@ pub(crate) static CHECK: Check = Check {
         resource_kind: ResourceKind::IamRole,
         references: &[
             "https://github.com/salesforce/cloudsplaining/blob/master/docs/glossary/resource-exposure.md",
+            "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
         ],
         compliance: &[nist("AC-6"), nist("AC-3")],
         docs: include_str!("role_resource_exposure.md"),
@@ -23,16 +24,29 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     each_role_permissions(cx, &CHECK.meta, |role, p| {
         let actions = exposure_actions(p);
         (!actions.is_empty()).then(|| {
+            let services = by_service(&actions, 8, 12);
+            let mut lines: Vec<Evidence> = services
+                .iter()
+                .map(|(service, names)| evidence(format!("actions.{service}"), names.clone()))
+                .collect();
+            // The policies granting them, once each.
+            lines.extend(
+                p.unscoped_sources_of(&exposure_set(p))
+                    .into_iter()
+                    .map(|s| evidence("policy", s)),
+            );
             finding(
                 format!(
-                    "{} may rewrite access policies on every resource with {}",
+                    "{} may change who can access resources, on every resource, with {} permission-management action(s) in {}",
                     role.name,
-                    actions.join(", ")
+                    actions.len(),
+                    services
+                        .iter()
+                        .map(|(s, names)| if s == "more" { names.as_str() } else { s.as_str() })
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
-                actions
-                    .iter()
-                    .map(|a| evidence("action", granted_by(p, a)))
-                    .collect(),
+                lines,
             )
         })
     })

@@ -1,4 +1,4 @@
-use super::common::{each_role_trust, finding};
+use super::common::{OnManagedRoles, each_role_trust, finding};
 use super::trust::Who;
 use crate::check::*;
 use crate::context::Context;
@@ -20,21 +20,26 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
-    each_role_trust(cx, &CHECK.meta, |role, entries| {
-        let outside: Vec<String> = entries
-            .iter()
-            .filter_map(|e| match &e.who {
-                Who::Account(a) if !cx.is_trusted_account(a) && !e.external_id_or_mfa => {
-                    Some(format!("{a} ({})", e.statement))
-                }
-                _ => None,
-            })
-            .collect();
-        (!outside.is_empty()).then(|| {
+    each_role_trust(
+        cx,
+        &CHECK.meta,
+        OnManagedRoles::ByDesign,
+        |role, entries| {
+            let outside: Vec<String> = entries
+                .iter()
+                .filter_map(|e| match &e.who {
+                    Who::Account(a) if !cx.is_trusted_account(a) && !e.external_id_or_mfa => {
+                        Some(format!("{a} ({})", e.statement))
+                    }
+                    _ => None,
+                })
+                .collect();
+            (!outside.is_empty()).then(|| {
                         finding(
                             format!("{} can be assumed from outside accounts with no sts:ExternalId or MFA condition", role.name),
                             outside.into_iter().map(|a| evidence("trust_policy.principal.account", a)).collect(),
                         )
                     })
-    })
+        },
+    )
 }

@@ -1,4 +1,4 @@
-use super::common::{each_role_trust, finding};
+use super::common::{OnManagedRoles, each_role_trust, finding};
 use super::trust::Who;
 use crate::check::*;
 use crate::context::Context;
@@ -20,7 +20,7 @@ pub(crate) static CHECK: Check = Check {
 };
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
-    each_role_trust(cx, &CHECK.meta, |role, entries| {
+    each_role_trust(cx, &CHECK.meta, OnManagedRoles::Judge, |role, entries| {
         let open: Vec<&str> = entries
             .iter()
             .filter(|e| matches!(e.who, Who::Anyone) && !e.restricted)

@@ -21,7 +21,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let days = cx.options.role_unused_days;
     crate::walk::roles(cx, meta, |role| {
-        {
+        let result = {
             let resource = cx.role_ref(role);
             let last = role.last_used.as_ref().and_then(|u| u.date);
             match (last, role.created) {
@@ -45,6 +45,9 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     vec![evidence("last_used.date", "never")],
                 ),
             }
-        }
+        };
+        // An AWS-managed role (a Control Tower execution role) is used only when its service
+        // needs it.
+        super::managed::mark_managed(result, role)
     })
 }

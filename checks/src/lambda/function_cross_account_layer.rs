@@ -16,14 +16,24 @@ pub(crate) static CHECK: Check = Check {
     run,
 };
 
-/// Accounts that publish AWS's own layers (Lambda Insights, Parameters and Secrets, ADOT).
-const AWS_LAYER_ACCOUNTS: &[&str] = &[
-    "580247275435",
-    "177933569100",
-    "901920570463",
-    "017000801446",
-    "336392948345",
-];
+/// Accounts that publish AWS's own layers (Lambda Insights, Parameters and Secrets, AppConfig,
+/// ADOT, Powertools, ...), per partition, each with the source it was read from:
+/// `checks/data/aws-layer-publishers.tsv` (and its notes beside it).
+const AWS_LAYER_PUBLISHERS: &str = include_str!("../../data/aws-layer-publishers.tsv");
+
+/// The AWS publisher behind a layer ARN's (partition, account), if AWS publishes it: the same
+/// twelve digits in another partition are another account.
+fn aws_publisher(layer_arn: &str) -> Option<&'static str> {
+    let mut parts = layer_arn.split(':');
+    let partition = parts.nth(1)?;
+    let account = parts.nth(2)?;
+    AWS_LAYER_PUBLISHERS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("account\t"))
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .find(|row| row.len() >= 4 && row[0] == account && row[1] == partition)
+        .map(|row| row[3])
+}
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
@@ -33,9 +43,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             .layers
             .iter()
             .filter(|layer| {
-                principal_account(layer).is_some_and(|a| {
-                    !cx.is_trusted_account(&a) && !AWS_LAYER_ACCOUNTS.contains(&a.as_str())
-                })
+                principal_account(layer)
+                    .is_some_and(|a| !cx.is_trusted_account(&a) && aws_publisher(layer).is_none())
             })
             .collect();
         if foreign.is_empty() {

@@ -1,5 +1,6 @@
 //! lambda checks, one per file, each with its documentation beside it.
 
+pub(crate) mod event_source_cross_account;
 pub(crate) mod event_source_no_max_concurrency;
 pub(crate) mod function_code_signing_disabled;
 pub(crate) mod function_cross_account_invoke;

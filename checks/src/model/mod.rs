@@ -10,6 +10,7 @@ mod kms;
 mod lambda;
 pub mod listing;
 mod s3;
+mod source;
 
 pub use account::*;
 pub use apigateway::*;
@@ -18,6 +19,7 @@ pub use iam::*;
 pub use kms::*;
 pub use lambda::*;
 pub use s3::*;
+pub use source::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +40,10 @@ pub struct Inventory {
     /// Every call that could not be completed, also referenced by the attribute it was for.
     pub gaps: Vec<Gap>,
     pub calls: CallStats,
+    /// Where each resource was declared, by resource ARN, when the inventory was read from
+    /// templates (`faascan scan --template`); empty for a live scan.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub sources: std::collections::BTreeMap<String, SourceLocation>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -27,6 +27,10 @@ pub struct Catalogue {
     /// Lower-cased service prefix -> range of indices.
     services: HashMap<String, (usize, usize)>,
     by_name: HashMap<String, usize>,
+    /// Per action: its resource types (indices into `templates`) and whether each is required.
+    resources: Vec<Vec<(usize, bool)>>,
+    /// Resource types' ARN formats (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`).
+    templates: Vec<String>,
     /// Expanded patterns, cached: the same few patterns recur across thousands of policies.
     cache: Mutex<HashMap<String, Arc<ActionSet>>>,
 }
@@ -86,23 +90,52 @@ impl ActionSet {
     pub fn is_empty(&self) -> bool {
         self.bits.iter().all(|w| *w == 0)
     }
+    /// Whether the two sets share an action.
+    pub fn intersects(&self, other: &ActionSet) -> bool {
+        self.bits.iter().zip(&other.bits).any(|(a, b)| a & b != 0)
+    }
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        // Word by word, lowest set bit first: empty words cost one test.
         self.bits.iter().enumerate().flat_map(|(w, bits)| {
-            (0..64)
-                .filter(move |b| bits & (1u64 << b) != 0)
-                .map(move |b| w * 64 + b)
+            let mut rest = *bits;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let b = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    w * 64 + b
+                })
+            })
         })
     }
 }
 
+/// One parsed action line: name, access level, resource types (template index, required).
+type Entry = (String, AccessLevel, Vec<(usize, bool)>);
+
 impl Catalogue {
     fn parse(data: &str) -> Self {
-        let mut entries: Vec<(String, AccessLevel)> = data
+        // `@service<TAB>type<TAB>ARN format` lines first, then one line per action.
+        let mut templates = Vec::new();
+        let mut type_index: HashMap<(String, String), usize> = HashMap::new();
+        for line in data.lines().filter(|l| l.starts_with('@')) {
+            let mut fields = line[1..].split('\t');
+            if let (Some(service), Some(kind), Some(arn)) =
+                (fields.next(), fields.next(), fields.next())
+            {
+                type_index.insert(
+                    (service.to_ascii_lowercase(), kind.to_owned()),
+                    templates.len(),
+                );
+                templates.push(arn.to_owned());
+            }
+        }
+        let mut entries: Vec<Entry> = data
             .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter(|l| !l.starts_with('#') && !l.starts_with('@') && !l.is_empty())
             .filter_map(|line| {
-                let (name, level) = line.split_once('\t')?;
-                let level = match level {
+                let mut fields = line.split('\t');
+                let name = fields.next()?;
+                let level = match fields.next()? {
                     "L" => AccessLevel::List,
                     "R" => AccessLevel::Read,
                     "W" => AccessLevel::Write,
@@ -110,13 +143,33 @@ impl Catalogue {
                     "T" => AccessLevel::Tagging,
                     _ => return None,
                 };
-                Some((name.to_owned(), level))
+                let service = name
+                    .split(':')
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                let resources = fields
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|t| !t.is_empty())
+                    .filter_map(|t| {
+                        let (kind, required) = match t.strip_suffix('*') {
+                            Some(kind) => (kind, true),
+                            None => (t, false),
+                        };
+                        type_index
+                            .get(&(service.clone(), kind.to_owned()))
+                            .map(|i| (*i, required))
+                    })
+                    .collect();
+                Some((name.to_owned(), level, resources))
             })
             .collect();
-        entries.sort_by_key(|(name, _)| name.to_ascii_lowercase());
+        entries.sort_by_key(|(name, _, _)| name.to_ascii_lowercase());
         let mut services: HashMap<String, (usize, usize)> = HashMap::new();
         let mut by_name = HashMap::with_capacity(entries.len());
-        for (i, (name, _)) in entries.iter().enumerate() {
+        for (i, (name, _, _)) in entries.iter().enumerate() {
             let service = name
                 .split(':')
                 .next()
@@ -128,7 +181,14 @@ impl Catalogue {
                 .or_insert((i, i + 1));
             by_name.insert(name.to_ascii_lowercase(), i);
         }
-        let (names, levels): (Vec<String>, Vec<AccessLevel>) = entries.into_iter().unzip();
+        let mut names = Vec::with_capacity(entries.len());
+        let mut levels = Vec::with_capacity(entries.len());
+        let mut resources = Vec::with_capacity(entries.len());
+        for (name, level, types) in entries {
+            names.push(name);
+            levels.push(level);
+            resources.push(types);
+        }
         let short_lower = names
             .iter()
             .map(|n| {
@@ -143,7 +203,35 @@ impl Catalogue {
             short_lower,
             services,
             by_name,
+            resources,
+            templates,
             cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether an action supports resource-level permissions (else it needs `"Resource": "*"`).
+    pub fn has_resource_types(&self, action: usize) -> bool {
+        self.resources.get(action).is_some_and(|t| !t.is_empty())
+    }
+
+    /// Whether resource patterns reach every resource an action can act on: every required
+    /// resource type (or, with none required, some type) is matched whole by a pattern
+    /// (`arn:aws:iam::*:role/*` for roles, `arn:aws:s3:::*/*` for objects). An action with no
+    /// resource types needs `"Resource": "*"`. A named region or account still counts as every
+    /// resource: it is the audited account's, and a region limit is no scope.
+    pub fn covers_every_resource(&self, action: usize, patterns: &[String]) -> bool {
+        let Some(types) = self.resources.get(action) else {
+            return false;
+        };
+        let covered = |t: &(usize, bool)| {
+            patterns
+                .iter()
+                .any(|p| arn_pattern_covers(p, &self.templates[t.0]))
+        };
+        if types.iter().any(|(_, required)| *required) {
+            types.iter().filter(|(_, r)| *r).all(covered)
+        } else {
+            types.iter().any(covered)
         }
     }
 
@@ -216,6 +304,38 @@ impl Catalogue {
         }
         set
     }
+}
+
+/// Whether an ARN pattern matches every ARN of a resource type's format: the service must match,
+/// and the resource part must match with its variables (`${RoleNameWithPath}`) standing for
+/// anything; partition, region and account may be named or wildcards.
+fn arn_pattern_covers(pattern: &str, template: &str) -> bool {
+    let p: Vec<&str> = pattern.splitn(6, ':').collect();
+    let t: Vec<&str> = template.splitn(6, ':').collect();
+    let (
+        [_, _, p_service, p_region, p_account, p_resource],
+        [_, _, service, region, account, resource],
+    ) = (p.as_slice(), t.as_slice())
+    else {
+        return false;
+    };
+    // A variable part: any value; a fixed (empty) part: the pattern must match it.
+    let part = |pat: &str, fixed: &str| fixed.starts_with("${") || glob_match(pat, fixed);
+    if !glob_match_ci(p_service, service) || !part(p_region, region) || !part(p_account, account) {
+        return false;
+    }
+    // Each variable becomes a character no ARN holds, which only a wildcard can match.
+    let mut sample = String::new();
+    let mut rest = *resource;
+    while let Some(start) = rest.find("${") {
+        sample.push_str(&rest[..start]);
+        sample.push('\u{1}');
+        rest = rest[start..]
+            .find('}')
+            .map_or("", |end| &rest[start + end + 1..]);
+    }
+    sample.push_str(rest);
+    glob_match(p_resource, &sample)
 }
 
 /// IAM glob: `*` any run, `?` one character. Both sides already in the case to compare.
@@ -314,6 +434,43 @@ mod tests {
             c.expand("s3*:Get*").count() > get.count(),
             "service wildcards reach s3-object-lambda too"
         );
+    }
+
+    #[test]
+    fn resource_patterns_cover_types() {
+        let c = &*CATALOGUE;
+        let covers = |action: &str, patterns: &[&str]| {
+            let patterns: Vec<String> = patterns.iter().map(|p| (*p).to_owned()).collect();
+            c.covers_every_resource(c.index(action).unwrap_or(usize::MAX), &patterns)
+        };
+        assert!(covers("iam:PassRole", &["arn:aws:iam::*:role/*"]));
+        assert!(covers(
+            "iam:PassRole",
+            &["arn:aws:iam::123456789012:role/*"]
+        ));
+        assert!(covers("iam:PassRole", &["arn:*:iam::*:*"]));
+        assert!(!covers("iam:PassRole", &["arn:aws:iam::*:role/ci-*"]));
+        assert!(!covers("iam:PassRole", &["arn:aws:iam::*:user/*"]));
+        assert!(!covers("iam:CreateAccessKey", &["arn:aws:iam::*:role/*"]));
+        assert!(covers("s3:GetObject", &["arn:aws:s3:::*"]));
+        assert!(covers("s3:GetObject", &["arn:aws:s3:::*/*"]));
+        assert!(!covers("s3:GetObject", &["arn:aws:s3:::my-bucket/*"]));
+        assert!(!covers("s3:PutBucketPolicy", &["arn:aws:s3:::*/*"]));
+        assert!(covers("s3:PutBucketPolicy", &["arn:aws:s3:::*"]));
+        assert!(covers(
+            "lambda:UpdateFunctionCode",
+            &["arn:aws:lambda:*:*:function:*"]
+        ));
+        assert!(!covers(
+            "lambda:UpdateFunctionCode",
+            &["arn:aws:lambda:*:*:function:app-*"]
+        ));
+        // Every required type must be reached.
+        assert!(!covers("ec2:RunInstances", &["arn:aws:ec2:*:*:instance/*"]));
+        assert!(covers("ec2:RunInstances", &["arn:aws:ec2:*:*:*"]));
+        // No resource types: only "*" reaches it.
+        assert!(!covers("s3:ListAllMyBuckets", &["arn:aws:s3:::*"]));
+        assert!(!covers("s3:GetObject", &["*x"]));
     }
 
     #[test]

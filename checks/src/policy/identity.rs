@@ -4,7 +4,7 @@
 //! only on some resources or under a restricting condition ("scoped").
 
 use super::catalogue::{ActionSet, CATALOGUE};
-use super::conditions::identity_restrictions;
+use super::conditions::{deny_leaves_only_restricted, identity_restrictions};
 use super::document::{Effect, Policy, PolicyError, Statement};
 use std::sync::Arc;
 
@@ -21,7 +21,16 @@ pub struct Grant {
     pub source: String,
     pub sid: Option<String>,
     pub actions: ActionSet,
+    /// The statement reaches some actions on every resource with no restricting condition.
     pub unscoped: bool,
+    /// Those actions.
+    pub unscoped_actions: ActionSet,
+    /// The unscoped actions reached through a wildcard pattern (`s3:*`, `s3:Put*`) or
+    /// `NotAction`, as opposed to actions listed by name.
+    pub wildcard_actions: ActionSet,
+    /// Service prefixes the statement allows whole (`svc:*`) on `*` with no restricting
+    /// condition, as written: this names services the catalogue does not know.
+    pub service_wildcards: Vec<String>,
     /// The statement uses NotAction or NotResource.
     pub uses_not: bool,
 }
@@ -32,14 +41,20 @@ pub struct Grant {
 pub struct AnalysedPolicy {
     pub source: String,
     allow_unscoped: ActionSet,
+    /// Unscoped actions reached through a wildcard pattern or NotAction.
+    allow_unscoped_wildcard: ActionSet,
     allow_any: ActionSet,
     deny: ActionSet,
+    /// Actions a "deny unless" statement leaves allowed only under a restriction.
+    deny_unless: ActionSet,
     pub grants: Vec<Grant>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Permissions {
     pub unscoped: ActionSet,
+    /// The unscoped actions reached through a wildcard pattern or NotAction (not by name).
+    pub unscoped_wildcard: ActionSet,
     pub scoped: ActionSet,
     /// The policies the permissions come from, for evidence.
     pub policies: Vec<Arc<AnalysedPolicy>>,
@@ -73,6 +88,52 @@ fn statement_actions(statement: &Statement) -> ActionSet {
     }
 }
 
+/// The part of a statement's actions that a wildcard pattern or NotAction reaches.
+fn wildcard_actions(statement: &Statement, actions: &ActionSet) -> ActionSet {
+    if statement.actions.negated {
+        return actions.clone();
+    }
+    CATALOGUE.expand_all(
+        statement
+            .actions
+            .patterns
+            .iter()
+            .filter(|p| p.contains(['*', '?'])),
+    )
+}
+
+/// The statement's actions it allows on every resource: all of them for `*` (or `NotResource`),
+/// else those whose every resource a pattern reaches (`arn:aws:iam::*:role/*` reaches every role
+/// for iam:PassRole, not the users iam:CreateAccessKey acts on).
+fn actions_on_every_resource(statement: &Statement, actions: &ActionSet) -> ActionSet {
+    if covers_all_resources(statement) {
+        return actions.clone();
+    }
+    let mut out = ActionSet::empty(CATALOGUE.len());
+    let patterns = &statement.resources.patterns;
+    // Patterns that name one resource (no wildcard) never reach every resource of a type.
+    if patterns.iter().any(|p| p.contains(['*', '?'])) {
+        for i in actions.iter() {
+            if CATALOGUE.covers_every_resource(i, patterns) {
+                out.insert(i);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a statement's resources reach every resource of a service: `*`, or
+/// `arn:PARTITION:SERVICE:*:*:*` (for a service the catalogue may not know).
+fn every_resource_of(statement: &Statement, service: &str) -> bool {
+    covers_all_resources(statement)
+        || statement.resources.patterns.iter().any(|p| {
+            let fields: Vec<&str> = p.splitn(6, ':').collect();
+            matches!(fields.as_slice(), ["arn", _, s, region, account, resource]
+                if s.eq_ignore_ascii_case(service)
+                    && [region, account, resource].iter().all(|f| f.chars().all(|c| c == '*')))
+        })
+}
+
 /// Parses and expands one document.
 pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, SourceError> {
     let n = CATALOGUE.len();
@@ -83,32 +144,57 @@ pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, So
     let mut out = AnalysedPolicy {
         source: source.to_owned(),
         allow_unscoped: ActionSet::empty(n),
+        allow_unscoped_wildcard: ActionSet::empty(n),
         allow_any: ActionSet::empty(n),
         deny: ActionSet::empty(n),
+        deny_unless: ActionSet::empty(n),
         grants: Vec::new(),
     };
     for statement in &parsed.statements {
         let actions = statement_actions(statement);
-        let broad = covers_all_resources(statement);
+        let everywhere = actions_on_every_resource(statement, &actions);
         let unconditioned = identity_restrictions(statement).is_empty();
         match statement.effect {
             Effect::Allow => {
                 out.allow_any.union_with(&actions);
-                let is_unscoped = broad && unconditioned;
-                if is_unscoped {
-                    out.allow_unscoped.union_with(&actions);
-                }
+                let unscoped = if unconditioned {
+                    everywhere
+                } else {
+                    ActionSet::empty(n)
+                };
+                let mut wildcard = wildcard_actions(statement, &actions);
+                wildcard.intersect_with(&unscoped);
+                out.allow_unscoped.union_with(&unscoped);
+                out.allow_unscoped_wildcard.union_with(&wildcard);
+                let service_wildcards = if unconditioned && !statement.actions.negated {
+                    statement
+                        .actions
+                        .patterns
+                        .iter()
+                        .filter_map(|p| p.strip_suffix(":*"))
+                        .filter(|svc| !svc.is_empty() && !svc.contains(['*', '?']))
+                        .filter(|svc| every_resource_of(statement, svc))
+                        .map(str::to_ascii_lowercase)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 out.grants.push(Grant {
                     source: source.to_owned(),
                     sid: statement.sid.clone(),
                     actions,
-                    unscoped: is_unscoped,
+                    service_wildcards,
+                    unscoped: !unscoped.is_empty(),
+                    unscoped_actions: unscoped,
+                    wildcard_actions: wildcard,
                     uses_not: statement.actions.negated || statement.resources.negated,
                 });
             }
-            // Only a Deny that always applies, everywhere, removes an action outright.
-            Effect::Deny if broad && statement.conditions.is_empty() => {
-                out.deny.union_with(&actions)
+            // Only a Deny that always applies, on every resource, removes an action outright.
+            Effect::Deny if statement.conditions.is_empty() => out.deny.union_with(&everywhere),
+            // "Deny unless via S3": what stays allowed is scoped.
+            Effect::Deny if deny_leaves_only_restricted(statement) => {
+                out.deny_unless.union_with(&everywhere)
             }
             Effect::Deny => {}
         }
@@ -120,27 +206,36 @@ pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, So
 /// explicit Deny (in any of them), capped by the boundary's allows.
 pub fn combine(policies: &[Arc<AnalysedPolicy>], boundary: Option<&AnalysedPolicy>) -> Permissions {
     let n = CATALOGUE.len();
-    let (mut unscoped, mut any, mut denied) = (
+    let (mut unscoped, mut any, mut denied, mut wildcard) = (
+        ActionSet::empty(n),
         ActionSet::empty(n),
         ActionSet::empty(n),
         ActionSet::empty(n),
     );
+    let mut demoted = ActionSet::empty(n);
     for p in policies {
         unscoped.union_with(&p.allow_unscoped);
+        wildcard.union_with(&p.allow_unscoped_wildcard);
+        demoted.union_with(&p.deny_unless);
         any.union_with(&p.allow_any);
         denied.union_with(&p.deny);
     }
     if let Some(b) = boundary {
         denied.union_with(&b.deny);
+        demoted.union_with(&b.deny_unless);
         unscoped.intersect_with(&b.allow_unscoped);
         any.intersect_with(&b.allow_any);
     }
     unscoped.subtract(&denied);
+    unscoped.subtract(&demoted);
     any.subtract(&denied);
+    // Denies and the boundary apply to wildcard grants as to the rest.
+    wildcard.intersect_with(&unscoped);
     let mut scoped = any;
     scoped.subtract(&unscoped);
     Permissions {
         unscoped,
+        unscoped_wildcard: wildcard,
         scoped,
         policies: policies.to_vec(),
     }
@@ -178,7 +273,18 @@ impl Permissions {
         };
         let mut sources: Vec<String> = self
             .grants()
-            .filter(|g| g.unscoped && g.actions.contains(i))
+            .filter(|g| g.unscoped_actions.contains(i))
+            .map(|g| g.source.clone())
+            .collect();
+        sources.sort();
+        sources.dedup();
+        sources
+    }
+    /// The sources granting any of `actions` unscoped, for evidence.
+    pub fn unscoped_sources_of(&self, actions: &ActionSet) -> Vec<String> {
+        let mut sources: Vec<String> = self
+            .grants()
+            .filter(|g| g.unscoped_actions.intersects(actions))
             .map(|g| g.source.clone())
             .collect();
         sources.sort();
@@ -279,6 +385,39 @@ mod tests {
             None,
         );
         assert!(!p.allows_unscoped("iam:PassRole"));
+    }
+
+    #[test]
+    fn a_wildcard_over_every_resource_of_a_type_is_unscoped() {
+        let p = perms(
+            &[
+                r#"{"Statement":[{"Effect":"Allow","Action":["iam:*","s3:GetObject"],"Resource":["arn:aws:iam::*:role/*","arn:aws:s3:::*/*"]}]}"#,
+            ],
+            None,
+        );
+        assert!(p.allows_unscoped("iam:PassRole"), "every role");
+        assert!(p.allows_unscoped("iam:PutRolePolicy"));
+        assert!(p.allows_unscoped("s3:GetObject"), "every object");
+        assert!(
+            !p.allows_unscoped("iam:CreateAccessKey"),
+            "acts on users, not roles"
+        );
+        let p = perms(
+            &[
+                r#"{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/service-role/ci-*"}]}"#,
+            ],
+            None,
+        );
+        assert!(!p.allows_unscoped("iam:PassRole"), "a path and name prefix");
+        // A Deny on every object removes s3:GetObject everywhere.
+        let p = perms(
+            &[
+                ADMIN,
+                r#"{"Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}]}"#,
+            ],
+            None,
+        );
+        assert!(!p.allows_unscoped("s3:GetObject"));
     }
 
     #[test]

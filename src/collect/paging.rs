@@ -1,0 +1,330 @@
+//! The one page walker behind every paginated read. Each page is its own call (retried on
+//! its own, see `retry.rs`), so a throttled page 7 costs page 7 again, not the whole listing.
+//! When a page fails for good, what was read before it is either kept (a listing: the
+//! resources read are real, and the listing gap says the rest are unread) or discarded (one
+//! resource's attribute, where a partial list would read as a complete one).
+
+use super::error::one_line;
+use super::retry::Retry;
+use super::{Ctx, SdkResult, Site};
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use faascan_checks::model::{Attr, Gap};
+use std::collections::HashSet;
+use std::error::Error as StdError;
+use std::future::Future;
+
+/// What a walk read, and the failure that ended it early (not yet recorded).
+#[derive(Debug)]
+pub(crate) struct Paged<T> {
+    pub(crate) items: Vec<T>,
+    /// Pages read before `failure`.
+    pub(crate) pages: usize,
+    pub(crate) failure: Option<Gap>,
+}
+
+impl Ctx {
+    /// Reads every page: `fetch(token)` sends the request for one page, `split(page)` gives
+    /// its items and the next token (`None`, empty, or a token seen before ends the walk).
+    pub(crate) async fn pages<P, E, T, Fut>(
+        &self,
+        site: Site<'_>,
+        mut fetch: impl FnMut(Option<String>) -> Fut,
+        mut split: impl FnMut(P) -> (Vec<T>, Option<String>),
+    ) -> Paged<T>
+    where
+        Fut: Future<Output = SdkResult<P, E>>,
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        let mut items = Vec::new();
+        let mut pages = 0;
+        let mut token: Option<String> = None;
+        // A misbehaving endpoint can hand back a token it gave before; that ends the walk.
+        let mut seen = HashSet::new();
+        loop {
+            let current = token.clone();
+            let page = self
+                .send(site.service, Retry::Page, || fetch(current.clone()))
+                .await;
+            match page {
+                Ok(page) => {
+                    pages += 1;
+                    let (found, next) = split(page);
+                    items.extend(found);
+                    match next.filter(|n| !n.is_empty()) {
+                        Some(next) if seen.insert(next.clone()) => token = Some(next),
+                        _ => {
+                            return Paged {
+                                items,
+                                pages,
+                                failure: None,
+                            };
+                        }
+                    }
+                }
+                Err(err) => {
+                    let failure: Gap = self.gap_of(site, &err);
+                    return Paged {
+                        items,
+                        pages,
+                        failure: Some(failure),
+                    };
+                }
+            }
+        }
+    }
+}
+
+impl<T> Paged<T> {
+    /// A listing of resources: a failure on the first page leaves it unavailable; a later
+    /// one keeps what was read (`what` names it for the gap's message, such as "12 functions")
+    /// and records the listing gap, so the rest are reported unread.
+    pub(crate) fn listing_with(self, cx: &Ctx, what: impl FnOnce(&[T]) -> String) -> Attr<Vec<T>> {
+        match self.failure {
+            None => Attr::Known(self.items),
+            Some(gap) if self.pages == 0 => Attr::Unavailable(cx.record(gap)),
+            Some(mut gap) => {
+                gap.message = one_line(&format!(
+                    "page {} failed: {}; {} read on the {} page(s) before it are kept, the rest are unread",
+                    self.pages + 1,
+                    gap.message,
+                    what(&self.items),
+                    self.pages
+                ));
+                cx.record(gap);
+                Attr::Known(self.items)
+            }
+        }
+    }
+
+    /// `listing_with`, counting the items with `noun` ("functions").
+    pub(crate) fn listing(self, cx: &Ctx, noun: &str) -> Attr<Vec<T>> {
+        self.listing_with(cx, |items| format!("{} {noun}", items.len()))
+    }
+
+    /// All or nothing: a list that is one resource's attribute (its routes, its tags) or a
+    /// region-wide setting every resource depends on (aliases, event source mappings). A
+    /// partial list would silently drop entries, so any failure makes it unavailable.
+    pub(crate) fn whole(self, cx: &Ctx) -> Attr<Vec<T>> {
+        match self.failure {
+            None => Attr::Known(self.items),
+            Some(gap) if self.pages == 0 => Attr::Unavailable(cx.record(gap)),
+            Some(mut gap) => {
+                gap.message = one_line(&format!(
+                    "page {} failed: {}; the {} page(s) read before it are not used, since a partial list would look complete",
+                    self.pages + 1,
+                    gap.message,
+                    self.pages
+                ));
+                Attr::Unavailable(cx.record(gap))
+            }
+        }
+    }
+}
+
+/// The walker through the SDK's mock utilities (SDK retries off, so every retry seen is the
+/// walker's own): a throttled page is retried on its own, a denied page keeps what was read.
+#[cfg(test)]
+mod mocked {
+    use super::*;
+    use crate::collect::retry::RetryPolicy;
+    use crate::collect::{Fingerprinter, Service};
+    use aws_sdk_lambda::Client;
+    use aws_sdk_lambda::config::retry::RetryConfig;
+    use aws_sdk_lambda::operation::list_functions::{ListFunctionsError, ListFunctionsOutput};
+    use aws_sdk_lambda::types::FunctionConfiguration;
+    use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+    use aws_smithy_types::error::ErrorMetadata;
+    use faascan_checks::model::GapKind;
+    use std::time::Duration;
+
+    fn cx() -> Ctx {
+        Ctx::new(4, Fingerprinter::new(b"0123456789abcdef")).with_retry(RetryPolicy {
+            initial: Duration::from_millis(2),
+            cap: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        })
+    }
+
+    fn page(names: &[&str], next: Option<&str>) -> ListFunctionsOutput {
+        let mut out = ListFunctionsOutput::builder().set_next_marker(next.map(str::to_owned));
+        for name in names {
+            out = out.functions(
+                FunctionConfiguration::builder()
+                    .function_name(*name)
+                    .build(),
+            );
+        }
+        out.build()
+    }
+
+    fn error(code: &str) -> ListFunctionsError {
+        ListFunctionsError::generic(
+            ErrorMetadata::builder()
+                .code(code)
+                .message(format!("{code} for this test"))
+                .build(),
+        )
+    }
+
+    fn client(rules: &[&Rule]) -> Client {
+        mock_client!(aws_sdk_lambda, RuleMode::MatchAny, rules, |b| b
+            .retry_config(RetryConfig::disabled()))
+    }
+
+    async fn walk(cx: &Ctx, client: &Client) -> Paged<String> {
+        cx.pages(
+            Site::new(Service::Lambda, "us-east-1", "ListFunctions"),
+            |marker| client.list_functions().set_marker(marker).send(),
+            |page| {
+                let names = page
+                    .functions()
+                    .iter()
+                    .filter_map(|f| f.function_name().map(str::to_owned))
+                    .collect();
+                (names, page.next_marker().map(str::to_owned))
+            },
+        )
+        .await
+    }
+
+    fn first() -> Rule {
+        mock!(aws_sdk_lambda::Client::list_functions)
+            .match_requests(|r| r.marker().is_none())
+            .then_output(|| page(&["a", "b"], Some("m1")))
+    }
+
+    #[tokio::test]
+    async fn a_throttled_page_is_retried_on_its_own_and_nothing_is_lost() {
+        let first = first();
+        let second = mock!(aws_sdk_lambda::Client::list_functions)
+            .match_requests(|r| r.marker() == Some("m1"))
+            .sequence()
+            .error(|| error("ThrottlingException"))
+            .times(2)
+            .output(|| page(&["c"], None))
+            .build();
+        let client = client(&[&first, &second]);
+        let cx = cx();
+        let listed = walk(&cx, &client).await.listing(&cx, "functions");
+        assert_eq!(
+            listed,
+            Attr::Known(vec!["a".to_owned(), "b".to_owned(), "c".to_owned()])
+        );
+        assert_eq!(first.num_calls(), 1, "page 1 is not read again");
+        assert_eq!(
+            second.num_calls(),
+            3,
+            "page 2: two throttles, then the page"
+        );
+        assert!(cx.take_gaps().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_denied_later_page_keeps_what_was_read_and_records_a_listing_gap() {
+        let first = first();
+        let second = mock!(aws_sdk_lambda::Client::list_functions)
+            .match_requests(|r| r.marker() == Some("m1"))
+            .then_error(|| error("AccessDeniedException"));
+        let client = client(&[&first, &second]);
+        let cx = cx();
+        let listed = walk(&cx, &client).await.listing(&cx, "functions");
+        assert_eq!(
+            listed,
+            Attr::Known(vec!["a".to_owned(), "b".to_owned()]),
+            "the functions read are kept"
+        );
+        assert_eq!(second.num_calls(), 1, "a denial is not retried");
+        let gaps = cx.take_gaps();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        let gap = &gaps[0];
+        assert_eq!(gap.resource, None, "a listing gap");
+        assert_eq!(gap.operation, "ListFunctions");
+        assert_eq!(gap.kind, GapKind::AccessDenied);
+        assert_eq!(gap.error_code, "AccessDeniedException");
+        assert!(
+            gap.listing().is_some_and(|l| l.enumerates),
+            "it is the functions listing's gap"
+        );
+        assert!(
+            gap.message.contains("2 functions") && gap.message.contains("the rest are unread"),
+            "{}",
+            gap.message
+        );
+    }
+
+    #[tokio::test]
+    async fn a_denied_first_page_leaves_the_listing_unavailable() {
+        let first = mock!(aws_sdk_lambda::Client::list_functions)
+            .then_error(|| error("AccessDeniedException"));
+        let client = client(&[&first]);
+        let cx = cx();
+        let listed = walk(&cx, &client).await.listing(&cx, "functions");
+        let gap = listed.gap().unwrap_or_else(|| panic!("{listed:?}"));
+        assert_eq!(gap.kind, GapKind::AccessDenied);
+        assert_eq!(gap.resource, None);
+        assert_eq!(
+            cx.take_gaps().len(),
+            1,
+            "and the gap is in the inventory's list"
+        );
+    }
+
+    #[tokio::test]
+    async fn retries_are_bounded_then_the_gap_says_throttled() {
+        let first = first();
+        let second = mock!(aws_sdk_lambda::Client::list_functions)
+            .match_requests(|r| r.marker() == Some("m1"))
+            .sequence()
+            .error(|| error("ThrottlingException"))
+            .repeatedly()
+            .build();
+        let client = client(&[&first, &second]);
+        let cx = cx();
+        let listed = walk(&cx, &client).await.listing(&cx, "functions");
+        assert_eq!(listed.known().map(Vec::len), Some(2));
+        assert_eq!(second.num_calls(), 5, "one try and four retries");
+        let gaps = cx.take_gaps();
+        assert_eq!(gaps[0].kind, GapKind::Throttled);
+    }
+
+    #[tokio::test]
+    async fn a_partial_attribute_list_is_unavailable_not_short() {
+        let first = first();
+        let second = mock!(aws_sdk_lambda::Client::list_functions)
+            .match_requests(|r| r.marker() == Some("m1"))
+            .then_error(|| error("AccessDeniedException"));
+        let client = client(&[&first, &second]);
+        let cx = cx();
+        let whole = walk(&cx, &client).await.whole(&cx);
+        let gap = whole.gap().unwrap_or_else(|| panic!("{whole:?}"));
+        assert_eq!(gap.kind, GapKind::AccessDenied);
+        assert!(gap.message.contains("page 2"), "{}", gap.message);
+    }
+
+    #[tokio::test]
+    async fn a_request_id_from_the_response_reaches_the_gap() {
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        let denied = mock!(aws_sdk_lambda::Client::list_functions).then_http_response(|| {
+            let mut response = HttpResponse::new(
+                StatusCode::try_from(403).unwrap_or_else(|_| unreachable!()),
+                SdkBody::from(r#"{"Type":"User","message":"not allowed here"}"#),
+            );
+            response
+                .headers_mut()
+                .insert("x-amzn-errortype", "AccessDeniedException");
+            response
+                .headers_mut()
+                .insert("x-amzn-RequestId", "4a3b-request");
+            response
+        });
+        let client = client(&[&denied]);
+        let cx = cx();
+        let listed = walk(&cx, &client).await.listing(&cx, "functions");
+        let gap = listed.gap().unwrap_or_else(|| panic!("{listed:?}"));
+        assert_eq!(gap.error_code, "AccessDeniedException");
+        assert_eq!(gap.message, "not allowed here");
+        assert_eq!(gap.request_id.as_deref(), Some("4a3b-request"));
+    }
+}

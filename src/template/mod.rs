@@ -1,0 +1,355 @@
+//! Templates as a second source of the inventory (`faascan scan --template PATH`): AWS
+//! CloudFormation and SAM (YAML or JSON), CDK synth output, Serverless Framework files and
+//! Terraform plan JSON are read into the same `Inventory` the live collector fills, so every
+//! check runs unchanged, and `Inventory.sources` says where each resource was declared.
+//!
+//! Made-up values, documented: the account is `123456789012` (override with
+//! `--parameter AWS::AccountId=...`), the region `--region`, else the template's own
+//! (Serverless `provider.region`, the Terraform provider), else `us-east-1`; names and ARNs
+//! are those CloudFormation would make (`STACK-LogicalId`), the stack name the template's
+//! directory or file name.
+
+mod build;
+mod cfn;
+mod data;
+mod intrinsics;
+mod locate;
+mod sam;
+mod serverless;
+mod terraform;
+mod yaml;
+
+use crate::collect::Fingerprinter;
+use build::{Builder, Collected};
+use faascan_checks::model::{
+    Account, ApiGatewayAccount, Attr, CallStats, Gap, GapKind, INVENTORY_SCHEMA_VERSION,
+    IamInventory, Inventory, RegionInventory, S3Inventory, Throttle,
+};
+use locate::Format;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+
+/// The placeholder account of template scans (AWS's documentation account).
+pub(crate) const ACCOUNT: &str = "123456789012";
+
+/// Largest template read (CloudFormation's own limit is 1 MB; plans can be larger).
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum TemplateError {
+    #[error("{path}: {message}")]
+    Read { path: String, message: String },
+    #[error("{file}:{line}:{column}: {message}")]
+    Syntax {
+        file: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    #[error("{0}")]
+    Many(String),
+}
+
+pub(crate) struct Options<'a> {
+    pub(crate) parameters: &'a BTreeMap<String, String>,
+    pub(crate) region: Option<&'a str>,
+}
+
+/// What was read, besides the inventory: for a message on stderr.
+pub(crate) struct Loaded {
+    pub(crate) inventory: Inventory,
+    pub(crate) files: usize,
+    /// Resource types outside faascan's scope, with counts.
+    pub(crate) skipped: BTreeMap<String, usize>,
+}
+
+/// Parses `KEY=VALUE` (for `--parameter`).
+pub(crate) fn parse_parameter(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("`{text}` is not KEY=VALUE")),
+    }
+}
+
+/// Reads every template under `paths` into one inventory.
+pub(crate) fn load(paths: &[PathBuf], options: &Options<'_>) -> Result<Loaded, TemplateError> {
+    let started = OffsetDateTime::now_utc();
+    let fingerprints = Fingerprinter::from_env().map_err(|e| TemplateError::Read {
+        path: "FAASCAN_FINGERPRINT_KEY".to_owned(),
+        message: e.to_string(),
+    })?;
+    let mut found: Vec<locate::Found> = Vec::new();
+    for path in paths {
+        found.extend(locate::find(path)?);
+    }
+    // Unique stack names: two `template.yaml` in directories of the same name get -2, -3.
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &mut found {
+        let n = used.entry(f.stack.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            f.stack = format!("{}-{n}", f.stack);
+        }
+    }
+    let results: Vec<Result<Collected, TemplateError>> = found
+        .par_iter()
+        .map(|f| read_one(f, options, &fingerprints, started))
+        .collect();
+    let mut collected = Collected::default();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(c) => collected.merge(c),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    match errors.len() {
+        0 => {}
+        1 => return Err(TemplateError::Many(errors.remove(0))),
+        n => {
+            let shown = errors.len().min(20);
+            let more = if n > shown {
+                format!("\n... and {} more", n - shown)
+            } else {
+                String::new()
+            };
+            return Err(TemplateError::Many(format!(
+                "{n} templates could not be read:\n{}{more}",
+                errors[..shown].join("\n")
+            )));
+        }
+    }
+    let skipped = std::mem::take(&mut collected.skipped);
+    Ok(Loaded {
+        inventory: assemble(collected, &fingerprints, started, options),
+        files: found.len(),
+        skipped,
+    })
+}
+
+fn read_one(
+    f: &locate::Found,
+    options: &Options<'_>,
+    fingerprints: &Fingerprinter,
+    now: OffsetDateTime,
+) -> Result<Collected, TemplateError> {
+    let shown = f.path.display().to_string();
+    let text = read_text(&f.path, &shown)?;
+    let syntax = |e: yaml::SyntaxError| TemplateError::Syntax {
+        file: shown.clone(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    };
+    let shape = |e: cfn::ShapeError| TemplateError::Syntax {
+        file: shown.clone(),
+        line: e.pos.line,
+        column: e.pos.column,
+        message: e.message,
+    };
+    match f.format {
+        Format::Terraform => {
+            terraform::read(&text, f, options, fingerprints, now).map_err(|(line, message)| {
+                TemplateError::Syntax {
+                    file: shown.clone(),
+                    line,
+                    column: 1,
+                    message,
+                }
+            })
+        }
+        Format::Serverless => {
+            let root = yaml::parse(&text).map_err(syntax)?;
+            let template = serverless::read(&root, f, options).map_err(shape)?;
+            Ok(Builder::new(&template, fingerprints, now, true).build())
+        }
+        Format::CloudFormation => {
+            let root = yaml::parse(&text).map_err(syntax)?;
+            let template = cloudformation(&root, f, options).map_err(shape)?;
+            Ok(Builder::new(&template, fingerprints, now, true).build())
+        }
+    }
+}
+
+fn read_text(path: &Path, rel: &str) -> Result<String, TemplateError> {
+    let read = |message: String| TemplateError::Read {
+        path: rel.to_owned(),
+        message,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| read(e.to_string()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(read(format!(
+            "{size} bytes: larger than the {MAX_FILE_BYTES}-byte limit for a template"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| read(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        TemplateError::Syntax {
+            file: rel.to_owned(),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: 1,
+            message: "not UTF-8 text".to_owned(),
+        }
+    })
+}
+
+/// A CloudFormation (or SAM) template, transformed when it declares SAM.
+fn cloudformation(
+    root: &yaml::Node,
+    f: &locate::Found,
+    options: &Options<'_>,
+) -> Result<cfn::Template, cfn::ShapeError> {
+    let base = cfn::Template::from_root(
+        &f.rel,
+        &f.stack,
+        root,
+        options.parameters,
+        options.region,
+        ACCOUNT,
+    )?;
+    let is_sam = root
+        .get("Transform")
+        .map(|t| {
+            t.items()
+                .iter()
+                .any(|i| i.as_str().is_some_and(|s| s.starts_with("AWS::Serverless")))
+        })
+        .unwrap_or(false)
+        || base
+            .resources
+            .iter()
+            .any(|r| r.kind.starts_with("AWS::Serverless::"));
+    if !is_sam {
+        return Ok(base);
+    }
+    let dir = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let load = move |relative: &str| -> Option<yaml::Node> {
+        let path = dir.join(relative);
+        let text = std::fs::read_to_string(&path).ok()?;
+        yaml::parse(&text).ok()
+    };
+    let resources = sam::transform(base.resources.clone(), root.get("Globals"), &load);
+    let mut template = cfn::Template::new(
+        &f.rel,
+        &base.stack,
+        options.parameters,
+        Some(base.region.as_str()),
+        &base.account,
+        resources,
+    );
+    template.parameters = base.parameters;
+    template.mappings = base.mappings;
+    template.conditions = base.conditions;
+    Ok(template)
+}
+
+fn assemble(
+    mut c: Collected,
+    fingerprints: &Fingerprinter,
+    started: OffsetDateTime,
+    options: &Options<'_>,
+) -> Inventory {
+    let mut regions: BTreeSet<String> = c.regions.clone();
+    if regions.is_empty() {
+        regions.insert(options.region.unwrap_or("us-east-1").to_owned());
+    }
+    let account = options
+        .parameters
+        .get("AWS::AccountId")
+        .cloned()
+        .unwrap_or_else(|| ACCOUNT.to_owned());
+    // Roles named by functions but defined in no scanned template: IAM was only partly read.
+    let role_arns: BTreeSet<&str> = c.roles.iter().map(|r| r.arn.as_str()).collect();
+    let external: Vec<&(String, String)> = c
+        .external_roles
+        .iter()
+        .filter(|(arn, _)| !role_arns.contains(arn.as_str()))
+        .collect();
+    if let Some((arn, at)) = external.first() {
+        c.gaps.push(Gap {
+            service: "iam".to_owned(),
+            region: None,
+            operation: "GetAccountAuthorizationDetails".to_owned(),
+            resource: None,
+            kind: GapKind::NotAttempted,
+            error_code: "RoleOutsideTemplates".to_owned(),
+            message: format!(
+                "{} execution role(s) are defined outside the scanned templates, e.g. {arn} (named at {at}): their policies are unknown",
+                external.len()
+            ),
+            request_id: None,
+        });
+    }
+    let mut gaps = std::mem::take(&mut c.gaps);
+    let mut iam = IamInventory::default();
+    c.roles.sort_by(|a, b| a.name.cmp(&b.name));
+    c.users.sort_by(|a, b| a.name.cmp(&b.name));
+    c.groups.sort_by(|a, b| a.name.cmp(&b.name));
+    iam.roles = c.roles;
+    iam.users = c.users;
+    iam.groups = c.groups;
+    iam.managed_policies = c.managed_policies;
+    c.buckets.sort_by(|a, b| a.name.cmp(&b.name));
+    let regions: Vec<RegionInventory> = regions
+        .iter()
+        .map(|region| {
+            let mut functions = c.functions.remove(region).unwrap_or_default();
+            functions.sort_by(|a, b| a.name.cmp(&b.name));
+            RegionInventory {
+                region: region.clone(),
+                lambda_functions: Attr::Known(functions),
+                rest_apis: Attr::Known(c.rest_apis.remove(region).unwrap_or_default()),
+                usage_plans: Attr::Known(c.usage_plans.remove(region).unwrap_or_default()),
+                api_keys: Attr::Known(c.api_keys.remove(region).unwrap_or_default()),
+                domain_names: Attr::Known(c.domain_names.remove(region).unwrap_or_default()),
+                // API Gateway's documented default account throttle (10,000 rps, burst 5,000).
+                apigateway_account: Attr::Known(ApiGatewayAccount {
+                    throttle: Some(Throttle {
+                        burst_limit: Some(5000),
+                        rate_limit: Some(10000.0),
+                    }),
+                    cloudwatch_role_arn: None,
+                }),
+                http_apis: Attr::Known(c.http_apis.remove(region).unwrap_or_default()),
+                kms_keys: Attr::Known(c.kms_keys.remove(region).unwrap_or_default()),
+            }
+        })
+        .collect();
+    gaps.sort();
+    gaps.dedup();
+    Inventory {
+        schema_version: INVENTORY_SCHEMA_VERSION,
+        account: Account {
+            id: account,
+            partition: "aws".to_owned(),
+            caller_arn: "template".to_owned(),
+            scan_started: started,
+            scan_finished: OffsetDateTime::now_utc(),
+            regions: regions.iter().map(|r| r.region.clone()).collect(),
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            fingerprint_key_id: fingerprints.key_id(),
+            incomplete: false,
+        },
+        iam: Attr::Known(iam),
+        s3: S3Inventory {
+            buckets: Attr::Known(c.buckets),
+            // The account-level block is off unless someone turned it on (AWS's default); a
+            // template cannot say, so public buckets are judged on their own settings.
+            account_public_access_block: Attr::Known(None),
+        },
+        regions,
+        gaps,
+        calls: CallStats::default(),
+        sources: c.sources,
+    }
+}

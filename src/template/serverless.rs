@@ -1,0 +1,1182 @@
+//! Serverless Framework (`serverless.yml`), v3/v4 AWS provider: variables (`${self:...}`,
+//! `${opt:...}`, `${sls:stage}`, `${aws:region}`, defaults) are resolved where they can be,
+//! then the file becomes the CloudFormation resources `serverless package` would generate
+//! (functions, the shared execution role, REST and HTTP APIs, URLs, permissions, event
+//! source mappings) plus its own `resources.Resources`, and goes through the same builder.
+
+use super::cfn::{Resource, ShapeError, Template};
+use super::locate::Found;
+use super::sam::{get_att, m, reference, resource, s, seq, sub};
+use super::yaml::{Kind, MAX_DEPTH, Node, Pos, Unresolved};
+use super::{ACCOUNT, Options};
+
+/// The variable sources faascan knows; `${AWS::Region}` in an `Fn::Sub` is not one of them.
+const SOURCES: &[&str] = &[
+    "self:",
+    "opt:",
+    "sls:",
+    "aws:",
+    "env:",
+    "ssm:",
+    "cf:",
+    "s3:",
+    "file(",
+    "param:",
+    "strToBool(",
+    "git:",
+    "terraform:",
+    "vault:",
+    "doppler:",
+];
+
+struct Vars<'a> {
+    root: &'a Node,
+    options: &'a Options<'a>,
+    stage: String,
+    region: String,
+}
+
+impl Vars<'_> {
+    fn lookup(&self, expression: &str, depth: usize) -> Result<Node, String> {
+        let expression = expression.trim();
+        // `source:address, default`
+        let (main, default) = split_default(expression);
+        let value = self.source(main.trim(), depth);
+        match (value, default) {
+            (Ok(v), _) => Ok(v),
+            (Err(_), Some(default)) => {
+                let d = default.trim();
+                if (d.starts_with('\'') && d.ends_with('\''))
+                    || (d.starts_with('"') && d.ends_with('"'))
+                {
+                    Ok(Node::str(Pos::default(), &d[1..d.len() - 1]))
+                } else if SOURCES.iter().any(|p| d.starts_with(p)) {
+                    self.lookup(d, depth + 1)
+                } else {
+                    Ok(Node::str(Pos::default(), d))
+                }
+            }
+            (Err(e), None) => Err(e),
+        }
+    }
+
+    fn source(&self, main: &str, depth: usize) -> Result<Node, String> {
+        if depth > 16 {
+            return Err(format!("${{{main}}}: variables nested too deeply"));
+        }
+        if let Some(path) = main.strip_prefix("self:") {
+            let node = if path.is_empty() {
+                Some(self.root)
+            } else {
+                self.root.path(path)
+            };
+            return match node {
+                Some(n) => Ok(self.resolve(n, depth + 1)),
+                None => Err(format!("${{self:{path}}} is not set in the file")),
+            };
+        }
+        if let Some(name) = main
+            .strip_prefix("opt:")
+            .or_else(|| main.strip_prefix("param:"))
+        {
+            return match (name, self.options.parameters.get(name)) {
+                (_, Some(v)) => Ok(Node::str(Pos::default(), v)),
+                ("stage", None) => Ok(Node::str(Pos::default(), &self.stage)),
+                ("region", None) => Ok(Node::str(Pos::default(), &self.region)),
+                _ => Err(format!("${{{main}}} needs --parameter {name}=VALUE")),
+            };
+        }
+        match main {
+            "sls:stage" => return Ok(Node::str(Pos::default(), &self.stage)),
+            "aws:region" => return Ok(Node::str(Pos::default(), &self.region)),
+            "aws:accountId" => {
+                let account = self
+                    .options
+                    .parameters
+                    .get("AWS::AccountId")
+                    .map_or(ACCOUNT, String::as_str);
+                return Ok(Node::str(Pos::default(), account));
+            }
+            _ => {}
+        }
+        Err(format!("${{{main}}} is resolved only at deploy time"))
+    }
+
+    /// Resolves variables in every string inside `node`.
+    fn resolve(&self, node: &Node, depth: usize) -> Node {
+        if depth > MAX_DEPTH {
+            return Node::unresolved(node.pos, "nested too deeply");
+        }
+        match &node.kind {
+            Kind::Str(text) if text.contains("${") => self.string(text, node.pos, depth),
+            Kind::Seq(items) => Node::new(
+                node.pos,
+                Kind::Seq(items.iter().map(|n| self.resolve(n, depth + 1)).collect()),
+            ),
+            Kind::Map(entries) => Node::new(
+                node.pos,
+                Kind::Map(
+                    entries
+                        .iter()
+                        .map(|(k, v)| (k.clone(), self.resolve(v, depth + 1)))
+                        .collect(),
+                ),
+            ),
+            _ => node.clone(),
+        }
+    }
+
+    fn string(&self, text: &str, pos: Pos, depth: usize) -> Node {
+        let mut current = text.to_owned();
+        let mut reason: Option<String> = None;
+        for _ in 0..16 {
+            // The innermost `${source:...}` first (variables nest).
+            let Some((start, end)) = innermost(&current) else {
+                break;
+            };
+            let expression = current[start + 2..end].to_owned();
+            if !SOURCES
+                .iter()
+                .any(|p| expression.trim_start().starts_with(p))
+            {
+                break;
+            }
+            match self.lookup(&expression, depth + 1) {
+                Ok(value)
+                    if start == 0
+                        && end == current.len() - 1
+                        && !matches!(value.kind, Kind::Str(_)) =>
+                {
+                    return Node { pos, ..value };
+                }
+                Ok(value) => {
+                    let piece = match &value.kind {
+                        Kind::Str(s) => s.clone(),
+                        Kind::Bool(b) => b.to_string(),
+                        Kind::Unresolved(u) => {
+                            reason.get_or_insert(u.reason.clone());
+                            u.partial
+                                .clone()
+                                .unwrap_or_else(|| format!("<unresolved:{expression}>"))
+                        }
+                        _ => value.to_json().to_string(),
+                    };
+                    current.replace_range(start..=end, &piece);
+                }
+                Err(why) => {
+                    reason.get_or_insert(why);
+                    current.replace_range(
+                        start..=end,
+                        &format!("<unresolved:{}>", expression.replace("${", "")),
+                    );
+                }
+            }
+        }
+        match reason {
+            None => Node::str(pos, current),
+            Some(reason) => Node::new(
+                pos,
+                Kind::Unresolved(Box::new(Unresolved {
+                    reason,
+                    partial: Some(current),
+                })),
+            ),
+        }
+    }
+}
+
+fn split_default(expression: &str) -> (&str, Option<&str>) {
+    // The first top-level comma separates the default.
+    let mut level = 0i32;
+    for (i, c) in expression.char_indices() {
+        match c {
+            '(' | '[' | '{' => level += 1,
+            ')' | ']' | '}' => level -= 1,
+            ',' if level == 0 => return (&expression[..i], Some(&expression[i + 1..])),
+            _ => {}
+        }
+    }
+    (expression, None)
+}
+
+/// The span `${ ... }` that contains no other `${`.
+fn innermost(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut best = None;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'$' && bytes[i + 1] == b'{' {
+            let mut level = 0;
+            let mut j = i + 2;
+            let mut nested = false;
+            while j < bytes.len() {
+                if bytes[j] == b'$' && j + 1 < bytes.len() && bytes[j + 1] == b'{' {
+                    nested = true;
+                }
+                if bytes[j] == b'{' {
+                    level += 1;
+                } else if bytes[j] == b'}' {
+                    if level == 0 {
+                        break;
+                    }
+                    level -= 1;
+                }
+                j += 1;
+            }
+            if j < bytes.len() && !nested {
+                let expression = &text[i + 2..j];
+                if SOURCES
+                    .iter()
+                    .any(|p| expression.trim_start().starts_with(p))
+                {
+                    best = Some((i, j));
+                    break;
+                }
+            }
+        }
+        i += 1;
+    }
+    best
+}
+
+/// Serverless's logical-id normalisation: `my-func_x` -> `MyDashfuncUnderscorex`.
+fn normalise(name: &str) -> String {
+    let mut out = String::new();
+    let mut chars = name.chars();
+    if let Some(first) = chars.next() {
+        out.extend(first.to_uppercase());
+    }
+    for c in chars {
+        match c {
+            '-' => out.push_str("Dash"),
+            '_' => out.push_str("Underscore"),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn statement_list(node: Option<&Node>) -> Vec<Node> {
+    node.map(|n| n.items().into_iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Template, ShapeError> {
+    let Some(service) = raw.get("service") else {
+        return Err(ShapeError {
+            pos: raw.pos,
+            message: "not a Serverless Framework file: no `service`".to_owned(),
+        });
+    };
+    let provider = raw
+        .get("provider")
+        .cloned()
+        .unwrap_or_else(|| m(raw.pos, vec![]));
+    if provider
+        .get("name")
+        .and_then(Node::as_str)
+        .is_some_and(|n| n != "aws")
+    {
+        return Err(ShapeError {
+            pos: provider.pos,
+            message: "only the aws provider is read".to_owned(),
+        });
+    }
+    let first = Vars {
+        root: raw,
+        options,
+        stage: "dev".to_owned(),
+        region: options.region.unwrap_or("us-east-1").to_owned(),
+    };
+    let stage = options
+        .parameters
+        .get("stage")
+        .cloned()
+        .or_else(|| {
+            first
+                .resolve(provider.get("stage").unwrap_or(&s(raw.pos, "dev")), 0)
+                .as_str()
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "dev".to_owned());
+    let region = options
+        .region
+        .map(str::to_owned)
+        .or_else(|| options.parameters.get("region").cloned())
+        .or_else(|| {
+            Vars {
+                stage: stage.clone(),
+                ..first
+            }
+            .resolve(
+                provider.get("region").unwrap_or(&s(raw.pos, "us-east-1")),
+                0,
+            )
+            .as_str()
+            .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "us-east-1".to_owned());
+    let vars = Vars {
+        root: raw,
+        options,
+        stage: stage.clone(),
+        region: region.clone(),
+    };
+    let root = vars.resolve(raw, 0);
+    let service = match service.as_str().map(str::to_owned).or_else(|| {
+        root.get("service")
+            .and_then(|s| s.get("name"))
+            .and_then(Node::as_str)
+            .map(str::to_owned)
+    }) {
+        Some(_) => root
+            .get("service")
+            .and_then(Node::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| f.stack.clone()),
+        None => f.stack.clone(),
+    };
+    let provider = root
+        .get("provider")
+        .cloned()
+        .unwrap_or_else(|| m(raw.pos, vec![]));
+    let pos = provider.pos;
+    let prefix = format!("{service}-{stage}");
+    let mut out: Vec<Resource> = Vec::new();
+
+    // The shared execution role.
+    let iam = provider.get("iam");
+    let role_setting = iam.and_then(|i| i.get("role")).or(provider.get("role"));
+    let shared_role: Node = match role_setting {
+        Some(r)
+            if r.as_str().is_some()
+                || matches!(&r.kind, Kind::Map(e) if e.len() == 1 && e[0].0.starts_with("Fn::")) =>
+        {
+            let name = r.as_str().unwrap_or_default();
+            if name.starts_with("arn:") || r.as_str().is_none() {
+                r.clone()
+            } else {
+                get_att(r.pos, name, "Arn")
+            }
+        }
+        _ => {
+            let statements_node = iam
+                .and_then(|i| i.path("role.statements"))
+                .or(provider.get("iamRoleStatements"));
+            let managed = iam
+                .and_then(|i| i.path("role.managedPolicies"))
+                .or(provider.get("iamManagedPolicies"));
+            let role_pos = statements_node.map_or(pos, |n| n.pos);
+            let mut statements = vec![m(
+                pos,
+                vec![
+                    ("Effect", s(pos, "Allow")),
+                    (
+                        "Action",
+                        seq(
+                            pos,
+                            vec![
+                                s(pos, "logs:CreateLogStream"),
+                                s(pos, "logs:CreateLogGroup"),
+                                s(pos, "logs:PutLogEvents"),
+                            ],
+                        ),
+                    ),
+                    (
+                        "Resource",
+                        seq(
+                            pos,
+                            vec![sub(
+                                pos,
+                                format!(
+                                    "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/aws/lambda/{prefix}*:*"
+                                ),
+                            )],
+                        ),
+                    ),
+                ],
+            )];
+            statements.extend(statement_list(statements_node));
+            let mut managed: Vec<Node> = statement_list(managed);
+            if provider.get("vpc").is_some() {
+                managed.push(s(
+                    pos,
+                    "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+                ));
+            }
+            let mut props = vec![
+                ("RoleName", s(pos, format!("{prefix}-{region}-lambdaRole"))),
+                ("AssumeRolePolicyDocument", lambda_trust(pos)),
+                (
+                    "Policies",
+                    seq(
+                        pos,
+                        vec![m(
+                            pos,
+                            vec![
+                                ("PolicyName", s(pos, format!("{prefix}-lambda"))),
+                                (
+                                    "PolicyDocument",
+                                    m(
+                                        pos,
+                                        vec![
+                                            ("Version", s(pos, "2012-10-17")),
+                                            ("Statement", seq(pos, statements)),
+                                        ],
+                                    ),
+                                ),
+                            ],
+                        )],
+                    ),
+                ),
+                ("ManagedPolicyArns", seq(pos, managed)),
+            ];
+            if let Some(b) = iam
+                .and_then(|i| i.path("role.permissionsBoundary"))
+                .or(provider.get("rolePermissionsBoundary"))
+            {
+                props.push(("PermissionsBoundary", b.clone()));
+            }
+            out.push(resource(
+                "IamRoleLambdaExecution",
+                "AWS::IAM::Role",
+                role_pos,
+                m(role_pos, props),
+            ));
+            get_att(pos, "IamRoleLambdaExecution", "Arn")
+        }
+    };
+
+    let mut rest_paths: Vec<(Node, Pos, String)> = Vec::new(); // (operation body, pos, path)
+    let mut http_routes = Vec::new();
+    let mut uses_rest = false;
+    let functions = root
+        .get("functions")
+        .and_then(Node::as_map)
+        .map(<[(String, Node)]>::to_vec)
+        .unwrap_or_default();
+    for (key, function) in &functions {
+        let fpos = function.pos;
+        let logical = format!("{}LambdaFunction", normalise(key));
+        let get = |k: &str| function.get(k).or(provider.get(k)).cloned();
+        let mut props = vec![(
+            "FunctionName",
+            function
+                .get("name")
+                .cloned()
+                .unwrap_or_else(|| s(fpos, format!("{prefix}-{key}"))),
+        )];
+        if let Some(h) = function.get("handler") {
+            props.push(("Handler", h.clone()));
+        }
+        if let Some(image) = function.get("image") {
+            props.push((
+                "Code",
+                m(
+                    fpos,
+                    vec![(
+                        "ImageUri",
+                        image.get("uri").cloned().unwrap_or_else(|| image.clone()),
+                    )],
+                ),
+            ));
+        } else {
+            props.push((
+                "Runtime",
+                get("runtime").unwrap_or_else(|| s(fpos, "nodejs18.x")),
+            ));
+        }
+        props.push((
+            "MemorySize",
+            get("memorySize").unwrap_or_else(|| s(fpos, "1024")),
+        ));
+        props.push(("Timeout", get("timeout").unwrap_or_else(|| s(fpos, "6"))));
+        if let Some(a) = get("architecture") {
+            props.push(("Architectures", seq(a.pos, vec![a])));
+        }
+        let mut env: Vec<(String, Node)> = provider
+            .get("environment")
+            .and_then(Node::as_map)
+            .map(<[(String, Node)]>::to_vec)
+            .unwrap_or_default();
+        for (k, v) in function
+            .get("environment")
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
+            env.retain(|(e, _)| e != k);
+            env.push((k.clone(), v.clone()));
+        }
+        if !env.is_empty() {
+            let epos = function
+                .get("environment")
+                .or(provider.get("environment"))
+                .map_or(fpos, |n| n.pos);
+            props.push((
+                "Environment",
+                m(epos, vec![("Variables", Node::new(epos, Kind::Map(env)))]),
+            ));
+        }
+        if let Some(l) = get("layers") {
+            props.push(("Layers", l));
+        }
+        if let Some(c) = function.get("reservedConcurrency") {
+            props.push(("ReservedConcurrentExecutions", c.clone()));
+        }
+        if let Some(t) = function.get("tracing").or(provider.path("tracing.lambda")) {
+            let mode = match t.as_bool() {
+                Some(true) => "Active".to_owned(),
+                Some(false) => "PassThrough".to_owned(),
+                None => t
+                    .as_str()
+                    .map(|m| {
+                        if m.eq_ignore_ascii_case("active") {
+                            "Active"
+                        } else {
+                            "PassThrough"
+                        }
+                        .to_owned()
+                    })
+                    .unwrap_or_else(|| "PassThrough".to_owned()),
+            };
+            props.push(("TracingConfig", m(t.pos, vec![("Mode", s(t.pos, mode))])));
+        }
+        if let Some(v) = get("vpc") {
+            props.push((
+                "VpcConfig",
+                m(
+                    v.pos,
+                    vec![
+                        (
+                            "SubnetIds",
+                            v.get("subnetIds")
+                                .cloned()
+                                .unwrap_or_else(|| seq(v.pos, vec![])),
+                        ),
+                        (
+                            "SecurityGroupIds",
+                            v.get("securityGroupIds")
+                                .cloned()
+                                .unwrap_or_else(|| seq(v.pos, vec![])),
+                        ),
+                    ],
+                ),
+            ));
+        }
+        if let Some(k) = function.get("kmsKeyArn").or(provider.get("kmsKeyArn")) {
+            props.push(("KmsKeyArn", k.clone()));
+        }
+        if let Some(e) = function.get("onError") {
+            props.push(("DeadLetterConfig", m(e.pos, vec![("TargetArn", e.clone())])));
+        }
+        let mut tags: Vec<(String, Node)> = provider
+            .get("tags")
+            .and_then(Node::as_map)
+            .map(<[(String, Node)]>::to_vec)
+            .unwrap_or_default();
+        tags.extend(
+            function
+                .get("tags")
+                .and_then(Node::as_map)
+                .map(<[(String, Node)]>::to_vec)
+                .unwrap_or_default(),
+        );
+        if !tags.is_empty() {
+            props.push((
+                "Tags",
+                seq(
+                    fpos,
+                    tags.into_iter()
+                        .map(|(k, v)| m(fpos, vec![("Key", s(fpos, k)), ("Value", v)]))
+                        .collect(),
+                ),
+            ));
+        }
+        // Per-function role: an ARN/name, or statements (serverless-iam-roles-per-function).
+        let role = if let Some(r) = function.get("role") {
+            match r.as_str() {
+                Some(name) if !name.starts_with("arn:") => get_att(r.pos, name, "Arn"),
+                _ => r.clone(),
+            }
+        } else if let Some(statements) = function.get("iamRoleStatements") {
+            let rl = format!("{}IamRoleLambdaExecution", normalise(key));
+            out.push(resource(
+                rl.clone(),
+                "AWS::IAM::Role",
+                statements.pos,
+                m(
+                    statements.pos,
+                    vec![
+                        ("AssumeRolePolicyDocument", lambda_trust(statements.pos)),
+                        (
+                            "Policies",
+                            seq(
+                                statements.pos,
+                                vec![m(
+                                    statements.pos,
+                                    vec![
+                                        (
+                                            "PolicyName",
+                                            s(statements.pos, format!("{prefix}-{key}")),
+                                        ),
+                                        (
+                                            "PolicyDocument",
+                                            m(
+                                                statements.pos,
+                                                vec![
+                                                    ("Version", s(statements.pos, "2012-10-17")),
+                                                    ("Statement", statements.clone()),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                )],
+                            ),
+                        ),
+                    ],
+                ),
+            ));
+            get_att(statements.pos, &rl, "Arn")
+        } else {
+            shared_role.clone()
+        };
+        props.push(("Role", role));
+        out.push(resource(
+            logical.clone(),
+            "AWS::Lambda::Function",
+            fpos,
+            m(fpos, props),
+        ));
+
+        if let Some(url) = function.get("url") {
+            let upos = url.pos;
+            let auth = if url.get("authorizer").and_then(Node::as_str) == Some("aws_iam") {
+                "AWS_IAM"
+            } else {
+                "NONE"
+            };
+            let mut p = vec![
+                ("TargetFunctionArn", get_att(upos, &logical, "Arn")),
+                ("AuthType", s(upos, auth)),
+            ];
+            if let Some(cors) = url.get("cors") {
+                let origins = match cors.as_bool() {
+                    Some(true) => seq(cors.pos, vec![s(cors.pos, "*")]),
+                    _ => cors
+                        .get("allowedOrigins")
+                        .cloned()
+                        .unwrap_or_else(|| seq(cors.pos, vec![s(cors.pos, "*")])),
+                };
+                p.push(("Cors", m(cors.pos, vec![("AllowOrigins", origins)])));
+            }
+            out.push(resource(
+                format!("{}LambdaFunctionUrl", normalise(key)),
+                "AWS::Lambda::Url",
+                upos,
+                m(upos, p),
+            ));
+            if auth == "NONE" {
+                out.push(resource(
+                    format!("{}LambdaPermissionFnUrl", normalise(key)),
+                    "AWS::Lambda::Permission",
+                    upos,
+                    m(
+                        upos,
+                        vec![
+                            ("FunctionName", get_att(upos, &logical, "Arn")),
+                            ("Action", s(upos, "lambda:InvokeFunctionUrl")),
+                            ("Principal", s(upos, "*")),
+                            ("FunctionUrlAuthType", s(upos, "NONE")),
+                        ],
+                    ),
+                ));
+            }
+        }
+
+        for (i, event) in function
+            .get("events")
+            .map(Node::items)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            let Some((kind, body)) = event.as_map().and_then(|e| e.first()) else {
+                continue;
+            };
+            let epos = event.pos;
+            let permission = |principal: &str, source: Option<Node>| {
+                let mut p = vec![
+                    ("FunctionName", get_att(epos, &logical, "Arn")),
+                    ("Action", s(epos, "lambda:InvokeFunction")),
+                    ("Principal", s(epos, principal)),
+                ];
+                if let Some(source) = source {
+                    p.push(("SourceArn", source));
+                }
+                resource(
+                    format!("{}LambdaPermission{}{i}", normalise(key), normalise(kind)),
+                    "AWS::Lambda::Permission",
+                    epos,
+                    m(epos, p),
+                )
+            };
+            match kind.as_str() {
+                "http" => {
+                    uses_rest = true;
+                    let (method, path) = match body.as_str() {
+                        Some(text) => {
+                            let mut parts = text.split_whitespace();
+                            (parts.next().unwrap_or("any").to_lowercase(), parts.next().unwrap_or("/").to_owned())
+                        }
+                        None => (body.get("method").and_then(Node::as_str).unwrap_or("any").to_lowercase(), body.get("path").and_then(Node::as_str).unwrap_or("/").to_owned()),
+                    };
+                    let path = format!("/{}", path.trim_start_matches('/'));
+                    let mut requirement: Vec<(&str, Node)> = Vec::new();
+                    let mut scheme: Option<(String, Node)> = None;
+                    if let Some(a) = body.get("authorizer") {
+                        let apos = a.pos;
+                        let (name, arn, kind) = match a.as_str() {
+                            Some(text) => (text.rsplit(':').next().unwrap_or(text).to_owned(), Some(text.to_owned()), None),
+                            None => (
+                                a.get("name").and_then(Node::as_str).map(str::to_owned).unwrap_or_else(|| "authorizer".to_owned()),
+                                a.get("arn").and_then(Node::as_str).map(str::to_owned),
+                                a.get("type").and_then(Node::as_str).map(str::to_lowercase),
+                            ),
+                        };
+                        if name == "aws_iam" || kind.as_deref() == Some("aws_iam") {
+                            scheme = Some(("AWS_IAM".to_owned(), m(apos, vec![("type", s(apos, "apiKey")), ("x-amazon-apigateway-authtype", s(apos, "awsSigv4"))])));
+                        } else {
+                            let cognito = kind.as_deref() == Some("cognito_user_pools") || arn.as_deref().is_some_and(|a| a.contains("cognito-idp"));
+                            let authorizer = if cognito {
+                                m(apos, vec![("type", s(apos, "cognito_user_pools")), ("providerARNs", seq(apos, arn.iter().map(|a| s(apos, a.clone())).collect()))])
+                            } else {
+                                m(apos, vec![("type", s(apos, kind.clone().unwrap_or_else(|| "token".to_owned()))), ("authorizerUri", s(apos, arn.clone().unwrap_or_else(|| name.clone())))])
+                            };
+                            scheme = Some((name, m(apos, vec![("type", s(apos, "apiKey")), ("x-amazon-apigateway-authtype", s(apos, if cognito { "cognito_user_pools" } else { "custom" })), ("x-amazon-apigateway-authorizer", authorizer)])));
+                        }
+                    }
+                    if let Some((name, _)) = &scheme {
+                        requirement.push((name.as_str(), seq(epos, vec![])));
+                    }
+                    if body.get("private").and_then(Node::as_bool) == Some(true) {
+                        requirement.push(("api_key", seq(epos, vec![])));
+                    }
+                    let mut operation = vec![("x-amazon-apigateway-integration", m(epos, vec![
+                        ("type", s(epos, "aws_proxy")), ("httpMethod", s(epos, "POST")),
+                        ("uri", sub(epos, format!("arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{logical}.Arn}}/invocations"))),
+                    ]))];
+                    if !requirement.is_empty() {
+                        operation.push(("security", seq(epos, vec![m(epos, requirement)])));
+                    }
+                    let mut op = m(epos, operation);
+                    if let Some((name, def)) = scheme
+                        && let Kind::Map(entries) = &mut op.kind {
+                            entries.push(("x-faascan-scheme".to_owned(), m(epos, vec![(name.as_str(), def)])));
+                        }
+                    let verb = if method == "any" { "x-amazon-apigateway-any-method".to_owned() } else { method.clone() };
+                    rest_paths.push((m(epos, vec![(verb.as_str(), op)]), epos, path.clone()));
+                    out.push(permission("apigateway.amazonaws.com", Some(sub(epos, "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${ApiGatewayRestApi}/*/*".to_string()))));
+                }
+                "httpApi" => {
+                    let (method, path) = match body.as_str() {
+                        Some("*") => ("ANY".to_owned(), "$default".to_owned()),
+                        Some(text) => {
+                            let mut parts = text.split_whitespace();
+                            (parts.next().unwrap_or("ANY").to_uppercase(), parts.next().unwrap_or("/").to_owned())
+                        }
+                        None => (body.get("method").and_then(Node::as_str).unwrap_or("ANY").to_uppercase(), body.get("path").and_then(Node::as_str).unwrap_or("$default").to_owned()),
+                    };
+                    let method = if method == "*" { "ANY".to_owned() } else { method };
+                    let key = if path == "$default" || path == "*" { "$default".to_owned() } else { format!("{method} {path}") };
+                    let auth = body.get("authorizer").map(|a| {
+                        let name = a.get("name").or(a.get("id")).and_then(Node::as_str).unwrap_or("authorizer").to_owned();
+                        let t = a.get("type").and_then(Node::as_str).map(str::to_lowercase).or_else(|| provider.path(&format!("httpApi.authorizers.{name}.type")).and_then(Node::as_str).map(str::to_lowercase)).unwrap_or_else(|| "jwt".to_owned());
+                        match t.as_str() {
+                            "aws_iam" => ("AWS_IAM".to_owned(), None),
+                            "request" => ("CUSTOM".to_owned(), Some(name)),
+                            _ => ("JWT".to_owned(), Some(name)),
+                        }
+                    });
+                    http_routes.push((logical.clone(), key, auth, epos, i));
+                    out.push(permission("apigateway.amazonaws.com", Some(sub(epos, "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/*".to_owned()))));
+                }
+                "sqs" | "stream" | "kafka" | "msk" | "activemq" | "rabbitmq" => {
+                    let arn = body.get("arn").cloned().unwrap_or_else(|| body.clone());
+                    let mut p = vec![("FunctionName", get_att(epos, &logical, "Arn")), ("EventSourceArn", arn)];
+                    if let Some(b) = body.get("batchSize") {
+                        p.push(("BatchSize", b.clone()));
+                    }
+                    if let Some(c) = body.get("maximumConcurrency") {
+                        p.push(("ScalingConfig", m(c.pos, vec![("MaximumConcurrency", c.clone())])));
+                    }
+                    if let Some(d) = body.get("destinations").and_then(|d| d.get("onFailure")) {
+                        p.push(("DestinationConfig", m(d.pos, vec![("OnFailure", m(d.pos, vec![("Destination", d.get("arn").cloned().unwrap_or_else(|| d.clone()))]))])));
+                    }
+                    out.push(resource(format!("{}EventSourceMapping{}{i}", normalise(key), normalise(kind)), "AWS::Lambda::EventSourceMapping", epos, m(epos, p)));
+                }
+                "sns" => out.push(permission("sns.amazonaws.com", Some(body.get("arn").cloned().unwrap_or_else(|| sub(epos, format!("arn:${{AWS::Partition}}:sns:${{AWS::Region}}:${{AWS::AccountId}}:{}", body.as_str().or(body.get("topicName").and_then(Node::as_str)).unwrap_or("topic"))))))),
+                "s3" => {
+                    let bucket = body.as_str().or(body.get("bucket").and_then(Node::as_str)).unwrap_or("bucket");
+                    out.push(permission("s3.amazonaws.com", Some(s(epos, format!("arn:aws:s3:::{bucket}")))));
+                }
+                "schedule" | "eventBridge" | "cloudwatchEvent" => out.push(permission("events.amazonaws.com", Some(sub(epos, format!("arn:${{AWS::Partition}}:events:${{AWS::Region}}:${{AWS::AccountId}}:rule/{prefix}-{key}-{i}"))))),
+                "cloudwatchLog" => out.push(permission("logs.amazonaws.com", Some(sub(epos, "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*".to_owned())))),
+                "iot" => out.push(permission("iot.amazonaws.com", None)),
+                "alexaSkill" => out.push(permission("alexa-appkit.amazon.com", None)),
+                "cognitoUserPool" => out.push(permission("cognito-idp.amazonaws.com", None)),
+                _ => {}
+            }
+        }
+    }
+
+    if uses_rest {
+        let external = provider.path("apiGateway.restApiId").is_some();
+        if !external {
+            let mut paths: Vec<(String, Node)> = Vec::new();
+            let mut schemes: Vec<(String, Node)> = vec![(
+                "api_key".to_owned(),
+                m(
+                    pos,
+                    vec![
+                        ("type", s(pos, "apiKey")),
+                        ("name", s(pos, "x-api-key")),
+                        ("in", s(pos, "header")),
+                    ],
+                ),
+            )];
+            let api_pos = rest_paths.first().map_or(pos, |(_, p, _)| *p);
+            for (verbs, _, path) in rest_paths {
+                let entry = match paths.iter_mut().find(|(p, _)| *p == path) {
+                    Some(e) => e,
+                    None => {
+                        paths.push((path.clone(), m(pos, vec![])));
+                        paths.last_mut().unwrap_or_else(|| unreachable!())
+                    }
+                };
+                if let (Kind::Map(existing), Kind::Map(new)) = (&mut entry.1.kind, verbs.kind) {
+                    for (verb, mut op) in new {
+                        if let Kind::Map(op_entries) = &mut op.kind
+                            && let Some(i) =
+                                op_entries.iter().position(|(k, _)| k == "x-faascan-scheme")
+                        {
+                            let (_, scheme) = op_entries.remove(i);
+                            for (name, def) in scheme.as_map().unwrap_or_default() {
+                                if !schemes.iter().any(|(n, _)| n == name) {
+                                    schemes.push((name.clone(), def.clone()));
+                                }
+                            }
+                        }
+                        existing.push((verb, op));
+                    }
+                }
+            }
+            let body = Node::new(
+                api_pos,
+                Kind::Map(vec![
+                    ("swagger".to_owned(), s(api_pos, "2.0")),
+                    ("paths".to_owned(), Node::new(api_pos, Kind::Map(paths))),
+                    (
+                        "securityDefinitions".to_owned(),
+                        Node::new(api_pos, Kind::Map(schemes)),
+                    ),
+                ]),
+            );
+            let mut api = vec![
+                ("Name", s(api_pos, format!("{stage}-{service}"))),
+                ("Body", body),
+            ];
+            if let Some(policy) = provider.path("apiGateway.resourcePolicy") {
+                api.push((
+                    "Policy",
+                    m(
+                        policy.pos,
+                        vec![
+                            ("Version", s(policy.pos, "2012-10-17")),
+                            ("Statement", policy.clone()),
+                        ],
+                    ),
+                ));
+            }
+            if let Some(e) = provider.get("endpointType") {
+                api.push((
+                    "EndpointConfiguration",
+                    m(e.pos, vec![("Types", seq(e.pos, vec![e.clone()]))]),
+                ));
+            }
+            out.push(resource(
+                "ApiGatewayRestApi",
+                "AWS::ApiGateway::RestApi",
+                api_pos,
+                m(api_pos, api),
+            ));
+            let mut stage = vec![
+                ("RestApiId", reference(api_pos, "ApiGatewayRestApi")),
+                ("StageName", s(api_pos, stage.clone())),
+            ];
+            if provider.path("tracing.apiGateway").and_then(Node::as_bool) == Some(true) {
+                stage.push(("TracingEnabled", Node::new(api_pos, Kind::Bool(true))));
+            }
+            if let Some(logs) = provider.path("logs.restApi")
+                && logs.as_bool() != Some(false)
+            {
+                stage.push(("AccessLogSetting", m(logs.pos, vec![("DestinationArn", sub(logs.pos, format!("arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/aws/api-gateway/{prefix}"))), ("Format", s(logs.pos, "requestId: $context.requestId"))])));
+                stage.push((
+                    "MethodSettings",
+                    seq(
+                        logs.pos,
+                        vec![m(
+                            logs.pos,
+                            vec![
+                                ("ResourcePath", s(logs.pos, "/*")),
+                                ("HttpMethod", s(logs.pos, "*")),
+                                ("LoggingLevel", s(logs.pos, "INFO")),
+                            ],
+                        )],
+                    ),
+                ));
+            }
+            out.push(resource(
+                "ApiGatewayStage",
+                "AWS::ApiGateway::Stage",
+                api_pos,
+                m(api_pos, stage),
+            ));
+            if let Some(plan) = provider
+                .path("apiGateway.usagePlan")
+                .or(provider.get("usagePlan"))
+            {
+                let mut p = vec![(
+                    "ApiStages",
+                    seq(
+                        plan.pos,
+                        vec![m(
+                            plan.pos,
+                            vec![
+                                ("ApiId", reference(plan.pos, "ApiGatewayRestApi")),
+                                (
+                                    "Stage",
+                                    s(
+                                        plan.pos,
+                                        stage_name(
+                                            &root,
+                                            &stage_text(&provider, options.parameters),
+                                        ),
+                                    ),
+                                ),
+                            ],
+                        )],
+                    ),
+                )];
+                if let Some(t) = plan.get("throttle") {
+                    p.push((
+                        "Throttle",
+                        m(
+                            t.pos,
+                            vec![
+                                (
+                                    "BurstLimit",
+                                    t.get("burstLimit").cloned().unwrap_or_else(|| s(t.pos, "")),
+                                ),
+                                (
+                                    "RateLimit",
+                                    t.get("rateLimit").cloned().unwrap_or_else(|| s(t.pos, "")),
+                                ),
+                            ],
+                        ),
+                    ));
+                }
+                out.push(resource(
+                    "ApiGatewayUsagePlan",
+                    "AWS::ApiGateway::UsagePlan",
+                    plan.pos,
+                    m(plan.pos, p),
+                ));
+            }
+        }
+    }
+    if !http_routes.is_empty() {
+        let hpos = http_routes[0].3;
+        let mut api = vec![
+            ("Name", s(hpos, format!("{stage}-{service}"))),
+            ("ProtocolType", s(hpos, "HTTP")),
+        ];
+        if let Some(cors) = provider.path("httpApi.cors") {
+            let origins = match cors.as_bool() {
+                Some(true) => seq(cors.pos, vec![s(cors.pos, "*")]),
+                _ => cors
+                    .get("allowedOrigins")
+                    .cloned()
+                    .unwrap_or_else(|| seq(cors.pos, vec![])),
+            };
+            api.push((
+                "CorsConfiguration",
+                m(cors.pos, vec![("AllowOrigins", origins)]),
+            ));
+        }
+        out.push(resource(
+            "HttpApi",
+            "AWS::ApiGatewayV2::Api",
+            hpos,
+            m(hpos, api),
+        ));
+        let mut stage = vec![
+            ("ApiId", reference(hpos, "HttpApi")),
+            ("StageName", s(hpos, "$default")),
+            ("AutoDeploy", Node::new(hpos, Kind::Bool(true))),
+        ];
+        if let Some(t) = provider
+            .path("httpApi.throttle")
+            .or(provider.path("httpApi.defaultRouteSettings"))
+        {
+            stage.push((
+                "DefaultRouteSettings",
+                m(
+                    t.pos,
+                    vec![
+                        (
+                            "ThrottlingBurstLimit",
+                            t.get("burstLimit").cloned().unwrap_or_else(|| s(t.pos, "")),
+                        ),
+                        (
+                            "ThrottlingRateLimit",
+                            t.get("rateLimit").cloned().unwrap_or_else(|| s(t.pos, "")),
+                        ),
+                    ],
+                ),
+            ));
+        }
+        out.push(resource(
+            "HttpApiStage",
+            "AWS::ApiGatewayV2::Stage",
+            hpos,
+            m(hpos, stage),
+        ));
+        for (function, key, auth, rpos, i) in http_routes {
+            let tag = format!("{function}{i}");
+            out.push(resource(
+                format!("HttpApiIntegration{tag}"),
+                "AWS::ApiGatewayV2::Integration",
+                rpos,
+                m(
+                    rpos,
+                    vec![
+                        ("ApiId", reference(rpos, "HttpApi")),
+                        ("IntegrationType", s(rpos, "AWS_PROXY")),
+                        ("IntegrationUri", get_att(rpos, &function, "Arn")),
+                    ],
+                ),
+            ));
+            let (kind, id) = auth.unwrap_or(("NONE".to_owned(), None));
+            let mut route = vec![
+                ("ApiId", reference(rpos, "HttpApi")),
+                ("RouteKey", s(rpos, key)),
+                ("AuthorizationType", s(rpos, kind)),
+                (
+                    "Target",
+                    sub(rpos, format!("integrations/${{HttpApiIntegration{tag}}}")),
+                ),
+            ];
+            if let Some(id) = id {
+                route.push(("AuthorizerId", s(rpos, id)));
+            }
+            out.push(resource(
+                format!("HttpApiRoute{tag}"),
+                "AWS::ApiGatewayV2::Route",
+                rpos,
+                m(rpos, route),
+            ));
+        }
+    }
+
+    // The file's own CloudFormation resources.
+    let mut template_root = m(root.pos, vec![]);
+    if let Some(resources) = root.path("resources.Resources") {
+        if let Kind::Map(entries) = &mut template_root.kind {
+            entries.push(("Resources".to_owned(), resources.clone()));
+            for key in ["Conditions", "Mappings", "Parameters"] {
+                if let Some(v) = root.path(&format!("resources.{key}")) {
+                    entries.push((key.to_owned(), v.clone()));
+                }
+            }
+        }
+        let extra = Template::from_root(
+            &f.rel,
+            &prefix,
+            &template_root,
+            options.parameters,
+            Some(&region),
+            ACCOUNT,
+        )?;
+        out.extend(extra.resources.clone());
+        let mut template = Template::new(
+            &f.rel,
+            &prefix,
+            options.parameters,
+            Some(&region),
+            ACCOUNT,
+            out,
+        );
+        template.parameters = extra.parameters;
+        template.mappings = extra.mappings;
+        template.conditions = extra.conditions;
+        return Ok(template);
+    }
+    Ok(Template::new(
+        &f.rel,
+        &prefix,
+        options.parameters,
+        Some(&region),
+        ACCOUNT,
+        out,
+    ))
+}
+
+fn stage_text(provider: &Node, parameters: &std::collections::BTreeMap<String, String>) -> String {
+    parameters
+        .get("stage")
+        .cloned()
+        .or_else(|| {
+            provider
+                .get("stage")
+                .and_then(Node::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "dev".to_owned())
+}
+
+fn stage_name(_root: &Node, stage: &str) -> String {
+    stage.to_owned()
+}
+
+fn lambda_trust(pos: Pos) -> Node {
+    m(
+        pos,
+        vec![
+            ("Version", s(pos, "2012-10-17")),
+            (
+                "Statement",
+                seq(
+                    pos,
+                    vec![m(
+                        pos,
+                        vec![
+                            ("Effect", s(pos, "Allow")),
+                            (
+                                "Principal",
+                                m(
+                                    pos,
+                                    vec![(
+                                        "Service",
+                                        seq(pos, vec![s(pos, "lambda.amazonaws.com")]),
+                                    )],
+                                ),
+                            ),
+                            ("Action", seq(pos, vec![s(pos, "sts:AssumeRole")])),
+                        ],
+                    )],
+                ),
+            ),
+        ],
+    )
+}
