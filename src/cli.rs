@@ -137,8 +137,10 @@ pub(crate) struct ScanArgs {
     pub(crate) inventory: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) templates: TemplateArgs,
-    /// Output format; repeat (with --output-dir) for several.
-    #[arg(long, value_enum, default_values_t = [Format::Table], help_heading = "Output")]
+    /// Output format; repeat (with --output-dir) for several. Default: from the extension of
+    /// --output (.json, .csv, .junit.xml/.xml, .md, .html, .ocsf.json, .asff.jsonl, .sarif,
+    /// .txt), else the configuration file's output.formats, else table.
+    #[arg(long, value_enum, help_heading = "Output")]
     pub(crate) format: Vec<Format>,
     /// Write to FILE instead of stdout (one format).
     #[arg(
@@ -153,7 +155,8 @@ pub(crate) struct ScanArgs {
     /// control summaries, scan metadata and MANIFEST.sha256.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub(crate) evidence: Option<PathBuf>,
-    /// Write one file per format into DIR (report.json, report.csv, ...).
+    /// Write one file per format into DIR, named after the account and the scan's end time
+    /// (faascan-ACCOUNT-YYYYMMDDTHHMMSSZ.json, ...), and print the paths written.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub(crate) output_dir: Option<PathBuf>,
     /// Show every unknown result and gap in the table, and the calls per operation.
@@ -257,24 +260,6 @@ pub(crate) enum Format {
     Asff,
     /// SARIF 2.1.0 for GitHub code scanning: a rule per check, a result per failure.
     Sarif,
-}
-
-impl Format {
-    /// The file name used with --output-dir.
-    pub(crate) fn file_name(self) -> &'static str {
-        match self {
-            Format::Table => "report.txt",
-            Format::Json => "report.json",
-            Format::Summary => "summary.txt",
-            Format::Csv => "report.csv",
-            Format::Junit => "report.junit.xml",
-            Format::Markdown => "report.md",
-            Format::Html => "report.html",
-            Format::Ocsf => "report.ocsf.json",
-            Format::Asff => "report.asff.jsonl",
-            Format::Sarif => "report.sarif",
-        }
-    }
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 mod cli;
 mod collect;
 mod config;
+mod input;
 mod permissions;
 mod run;
 mod template;
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
     let log_format = cli.log_format;
     match run::run(cli) {
         Ok(code) => code,
+        Err(err) if err.downcast_ref::<run::PipeClosed>().is_some() => ExitCode::SUCCESS,
         Err(err) => {
             let code = run::exit_code_for(&err);
             run::log(log_format, "error", &format!("{err:#}"), &[]);

@@ -397,6 +397,20 @@ fn report_formats_are_valid() {
     let _ = std::fs::remove_file(&lost);
 }
 
+/// The file --output-dir wrote for a format, by its extension (`json`, `ocsf.json`, ...).
+fn written(dir: &std::path::Path, extension: &str) -> std::path::PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.split_once('.'))
+                .is_some_and(|(_, ext)| ext == extension)
+        })
+        .unwrap_or_else(|| panic!("no .{extension} file in {}", dir.display()))
+}
+
 /// A configuration that mutes one failure and escalates one check, so every format shows a
 /// suppression and a result whose severity is not its check's default.
 fn formats_config(name: &str) -> std::path::PathBuf {
@@ -456,14 +470,32 @@ fn formats_validate(inventory: &std::path::Path, exit: i32, name: &str) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Every file written is printed, one path per line.
+    let printed: Vec<std::path::PathBuf> = String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(std::path::PathBuf::from)
+        .collect();
+    assert_eq!(printed.len(), 7, "{printed:?}");
+    let files: serde_json::Map<String, serde_json::Value> = printed
+        .iter()
+        .map(|p| {
+            assert!(p.exists(), "{}", p.display());
+            let name = p.file_name().unwrap().to_str().unwrap();
+            assert!(name.starts_with("faascan-123456789012-"), "{name}");
+            let (_, ext) = name.split_once('.').unwrap();
+            (ext.to_owned(), serde_json::Value::from(p.to_str().unwrap()))
+        })
+        .collect();
+    let files = serde_json::Value::Object(files);
     let script = r#"
 import csv, json, os, sys
 import jsonschema
 from lxml import etree
 schema = json.load(open(sys.argv[1]))
-out = sys.argv[2]
+files = json.loads(sys.argv[2])
 vendored = sys.argv[3]
-report = json.load(open(out + "/report.json"))
+report = json.load(open(files["json"]))
 jsonschema.Draft202012Validator.check_schema(schema)
 jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(report)
 results = report["results"]
@@ -474,7 +506,7 @@ assert report["incomplete"] == bool(shortfalls), report["coverage"]
 
 # JUnit: the strict Ant schema.
 xsd = etree.XMLSchema(etree.parse(vendored + "/JUnit.xsd"))
-junit = etree.parse(out + "/report.junit.xml")
+junit = etree.parse(files["junit.xml"])
 assert xsd.validate(junit), xsd.error_log
 suites = junit.getroot()
 cases = [c for c in suites.findall("./testsuite/testcase") if c.get("classname") != "coverage"]
@@ -489,7 +521,7 @@ del broken[0].attrib["timestamp"]
 assert not xsd.validate(etree.ElementTree(broken)), "the XSD bites"
 
 # CSV
-rows = list(csv.DictReader(open(out + "/report.csv", newline="")))
+rows = list(csv.DictReader(open(files["csv"], newline="")))
 coverage_rows = [r for r in rows if r["check_id"] == "coverage"]
 assert len(coverage_rows) == len(shortfalls) and all(r["status"] == "incomplete" for r in coverage_rows)
 rows = [r for r in rows if r["check_id"] != "coverage"]
@@ -497,7 +529,7 @@ assert len(rows) == len(results)
 assert {r["check_id"] for r in rows} == {r["check_id"] for r in results}
 
 # OCSF: every record against the official schema of the version it declares.
-records = json.load(open(out + "/report.ocsf.json"))
+records = json.load(open(files["ocsf.json"]))
 assert len(records) == len(results)
 versions = {r["metadata"]["version"] for r in records}
 assert len(versions) == 1, versions
@@ -525,7 +557,7 @@ assert list(validator.iter_errors(broken)), "the OCSF schema bites (evidences[].
 import botocore.session
 from botocore.validate import ParamValidator
 shape = botocore.session.get_session().get_service_model("securityhub").operation_model("BatchImportFindings").input_shape
-batches = [json.loads(line) for line in open(out + "/report.asff.jsonl")]
+batches = [json.loads(line) for line in open(files["asff.jsonl"])]
 asff = [f for b in batches for f in b["Findings"]]
 assert len(asff) == len(results)
 for b in batches:
@@ -543,7 +575,7 @@ broken = dict(asff[0]); del broken["ProductArn"]
 assert ParamValidator().validate({"Findings": [broken]}, shape).has_errors(), "the ASFF validator bites"
 
 # SARIF: the OASIS schema, then GitHub code scanning's documented requirements and limits.
-sarif = json.load(open(out + "/report.sarif"))
+sarif = json.load(open(files["sarif"]))
 sarif_schema = json.load(open(vendored + "/sarif-schema-2.1.0.json"))
 jsonschema.Draft4Validator(sarif_schema, format_checker=jsonschema.FormatChecker()).validate(sarif)
 assert len(sarif["runs"]) <= 20
@@ -594,7 +626,7 @@ print("ok", len(results))
     let check = std::process::Command::new(common::venv().join("bin/python"))
         .args(["-c", script])
         .arg(repo_root().join("docs/report.schema.json"))
-        .arg(&dir)
+        .arg(files.to_string())
         .arg(repo_root().join("reports/tests/schemas"))
         .output()
         .unwrap();
@@ -605,7 +637,7 @@ print("ok", len(results))
         String::from_utf8_lossy(&check.stderr)
     );
     assert!(String::from_utf8_lossy(&check.stdout).starts_with("ok "));
-    let markdown = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    let markdown = std::fs::read_to_string(written(&dir, "md")).unwrap();
     assert!(markdown.contains("### Failures"));
     let _ = std::fs::remove_dir_all(&dir);
     let several = faascan(
@@ -694,7 +726,7 @@ print("ok", len(lines), len(got))
     let check = std::process::Command::new(common::venv().join("bin/python"))
         .args(["-c", script])
         .arg(&moto.endpoint)
-        .arg(dir.join("report.asff.jsonl"))
+        .arg(written(&dir, "asff.jsonl"))
         .output()
         .unwrap();
     assert!(
@@ -871,11 +903,46 @@ fn diff_reports_new_resolved_and_changed_results() {
         ],
         &[],
     );
-    assert!(
-        out.status.success(),
-        "{}",
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "new failures exit 1: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let same = faascan(&["diff", old.to_str().unwrap(), old.to_str().unwrap()], &[]);
+    assert_eq!(same.status.code(), Some(0), "nothing new: exit 0");
+    let resolved_only = faascan(&["diff", new.to_str().unwrap(), old.to_str().unwrap()], &[]);
+    assert_eq!(
+        resolved_only.status.code(),
+        Some(1),
+        "the reverse comparison has its own new failures (the deleted bucket's)"
+    );
+    // A crafted baseline cannot reach the terminal raw: escapes in ids are shown, not run.
+    let mut hostile: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&old).unwrap()).unwrap();
+    for r in hostile["results"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .take(3)
+    {
+        r["check_id"] = serde_json::json!("\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{202e}x");
+        r["fingerprint"] = serde_json::json!("00000000000000ff");
+        r["status"] = serde_json::json!("fail");
+    }
+    let hostile_path = dir.join("hostile.json");
+    std::fs::write(&hostile_path, hostile.to_string()).unwrap();
+    let shown = faascan(
+        &[
+            "diff",
+            old.to_str().unwrap(),
+            hostile_path.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let text = String::from_utf8(shown.stdout).unwrap();
+    assert!(text.contains("NEW") && text.contains("\\u{1b}"), "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'));
     let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         diff["new_failures"], 4,
@@ -1170,6 +1237,42 @@ fn completions_and_man_page_come_from_the_cli_definition() {
         "roff output"
     );
     assert!(page.contains("faascan"));
+    // Every subcommand with its options, and the exit status.
+    for sub in [
+        "INVENTORY",
+        "SCAN",
+        "PERMISSIONS",
+        "INIT",
+        "COMPLETIONS",
+        "MAN",
+        "CHECKS",
+        "DIFF",
+        "EXPLAIN",
+    ] {
+        assert!(page.contains(&format!(".SH \"FAASCAN {sub}\"")), "{sub}");
+    }
+    let scan = &page[page.find(".SH \"FAASCAN SCAN\"").unwrap()..];
+    for option in [
+        "fail\\-on",
+        "output\\-dir",
+        "baseline",
+        "strict",
+        "evidence",
+        "region",
+    ] {
+        assert!(scan.contains(option), "scan option {option}");
+    }
+    let exit = &page[page.find(".SH \"EXIT STATUS\"").unwrap()..];
+    for code in [
+        "\\fB0\\fR",
+        "\\fB1\\fR",
+        "\\fB2\\fR",
+        "\\fB3\\fR",
+        "\\fB4\\fR",
+    ] {
+        assert!(exit.contains(code), "exit status {code}");
+    }
+    assert!(exit.contains("faascan diff: the later report has new failures"));
     let help = faascan(&["scan", "--help"], &[]);
     assert!(
         String::from_utf8(help.stdout)
@@ -1394,7 +1497,7 @@ fn quiet_and_json_logs_for_schedulers() {
         out.stdout.is_empty() && out.stderr.is_empty(),
         "--quiet prints nothing"
     );
-    assert!(dir.join("report.json").exists(), "files are still written");
+    assert!(written(&dir, "json").exists(), "files are still written");
     let _ = std::fs::remove_dir_all(&dir);
     let quiet_stdout = faascan(&["scan", "--inventory", demo, "--quiet"], &[]);
     assert!(quiet_stdout.stdout.is_empty());
@@ -1532,7 +1635,7 @@ fn output_settings_come_from_the_configuration_when_the_command_line_is_silent()
         &[],
     );
     assert_eq!(out.status.code(), Some(0), "fail_on = none from the file");
-    assert!(out_dir.join("report.json").exists() && out_dir.join("report.csv").exists());
+    assert!(written(&out_dir, "json").exists() && written(&out_dir, "csv").exists());
     // The command line still wins.
     let out = faascan(
         &[
@@ -1547,5 +1650,190 @@ fn output_settings_come_from_the_configuration_when_the_command_line_is_silent()
         &[],
     );
     assert_eq!(out.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The edges a scheduled job trips on: a closed pipe, --output's extension, hostile and
+/// oversized input, out-of-range values, a profile that does not exist.
+#[test]
+fn cli_edges_end_cleanly() {
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let demo_s = demo.to_str().unwrap();
+    let dir = std::env::temp_dir().join(format!("faascan-edges-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // `faascan scan | head`: the reader goes away; faascan ends quietly with 0.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_faascan"))
+        .args(["scan", "--inventory", demo_s, "--format", "json"])
+        .env_clear()
+        .env("HOME", &dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // --output infers the format from the extension, or says it cannot.
+    for (name, starts) in [
+        ("r.json", "{"),
+        ("r.sarif", "{"),
+        ("r.junit.xml", "<?xml"),
+        ("r.csv", "check_id,"),
+        ("r.html", "<!DOCTYPE html>"),
+        ("r.md", "## faascan"),
+    ] {
+        let path = dir.join(name);
+        let out = faascan(
+            &[
+                "scan",
+                "--fail-on",
+                "none",
+                "--inventory",
+                demo_s,
+                "--output",
+                path.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with(starts),
+            "{name}: {}",
+            &text[..40.min(text.len())]
+        );
+    }
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("r.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let unknown = faascan(
+        &[
+            "scan",
+            "--inventory",
+            demo_s,
+            "--output",
+            dir.join("r.pdf").to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("cannot tell the format"));
+
+    // A time budget that would overflow is a usage error, not a panic.
+    let out = faascan(
+        &[
+            "scan",
+            "--region",
+            "us-east-1",
+            "--timeout",
+            "18446744073709551615",
+        ],
+        &[("AWS_ACCESS_KEY_ID", "x"), ("AWS_SECRET_ACCESS_KEY", "y")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--timeout 18446744073709551615"));
+
+    // An explicit profile that does not exist is an error even with keys in the environment.
+    let out = faascan(
+        &[
+            "scan",
+            "--profile",
+            "prodd",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ],
+        &[("AWS_ACCESS_KEY_ID", "x"), ("AWS_SECRET_ACCESS_KEY", "y")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the AWS profile `prodd` is not defined")
+    );
+
+    // A byte-order mark is accepted; a string schema version is named as such.
+    let text = std::fs::read_to_string(&demo).unwrap();
+    let bom = dir.join("bom.json");
+    std::fs::write(&bom, format!("\u{feff}{text}")).unwrap();
+    let out = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            bom.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["schema_version"] = serde_json::json!("1");
+    let stringy = dir.join("stringy.json");
+    std::fs::write(&stringy, value.to_string()).unwrap();
+    let out = faascan(&["scan", "--inventory", stringy.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("schema_version \"1\" (a string)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A device that never ends is refused at the size limit.
+    let out = faascan(&["diff", "/dev/zero", demo_s], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than"));
+
+    // Error messages never echo a raw escape from an argument or a file.
+    let out = faascan(
+        &[
+            "scan",
+            "--inventory",
+            "/nonexistent/\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J.json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}') && stderr.contains("\\u{1b}"),
+        "{stderr}"
+    );
+
+    // Out-of-range configuration values are errors (exit 2) naming the key.
+    let config = dir.join("range.toml");
+    std::fs::write(&config, "[options]\naccess_key_max_age_days = -5\n").unwrap();
+    let out = faascan(
+        &[
+            "scan",
+            "--inventory",
+            demo_s,
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("access_key_max_age_days = -5 is out of range")
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -115,9 +115,18 @@ fn the_html_report_renders_filters_and_runs_no_injected_script() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let html = dir.join("report.html");
+    // --output-dir prints the paths it wrote.
+    let printed = String::from_utf8(out.stdout.clone()).unwrap();
+    let path_of = |ext: &str| {
+        printed
+            .lines()
+            .find(|l| l.ends_with(&format!("Z.{ext}")))
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| panic!("no .{ext} in {printed}"))
+    };
+    let html = path_of("html");
     let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(path_of("json")).unwrap()).unwrap();
     let results = report["results"].as_array().unwrap();
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("Content-Security-Policy") && page.contains("default-src 'none'"));

@@ -1,7 +1,7 @@
 //! Baseline comparison: which results are new, gone, or changed (status or severity) between two
 //! reports, matched by fingerprint, so a nightly job can alert only on what changed.
 
-use crate::text::sanitize;
+use crate::text::display;
 use faascan_checks::check::{CheckResult, Severity, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -144,18 +144,23 @@ impl Diff {
         );
         for e in self.new.iter().filter(|e| e.status == Status::Fail) {
             out.push_str(&format!(
-                "  + {} {} {} ({})\n",
+                "  + NEW {} {} {} ({})\n",
                 status(e.status),
-                e.check_id,
-                sanitize(&e.resource_arn),
+                display(&e.check_id, 100),
+                display(&e.resource_arn, 300),
                 e.severity.as_str()
             ));
         }
         for c in &self.changed {
             out.push_str(&format!(
-                "  ~ {} {}: {} -> {}, {} -> {}\n",
-                c.check_id,
-                sanitize(&c.resource_arn),
+                "  ~ {}{} {}: {} -> {}, {} -> {}\n",
+                if c.new_status == Status::Fail && c.old_status != Status::Fail {
+                    "NEW failure "
+                } else {
+                    ""
+                },
+                display(&c.check_id, 100),
+                display(&c.resource_arn, 300),
                 status(c.old_status),
                 status(c.new_status),
                 c.old_severity.as_str(),
@@ -166,8 +171,8 @@ impl Diff {
             out.push_str(&format!(
                 "  - {} {} {} (gone)\n",
                 status(e.status),
-                e.check_id,
-                sanitize(&e.resource_arn)
+                display(&e.check_id, 100),
+                display(&e.resource_arn, 300)
             ));
         }
         out
