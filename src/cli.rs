@@ -159,9 +159,18 @@ pub(crate) struct ScanArgs {
     /// (faascan-ACCOUNT-YYYYMMDDTHHMMSSZ.json, ...), and print the paths written.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub(crate) output_dir: Option<PathBuf>,
-    /// Show every unknown result and gap in the table, and the calls per operation.
+    /// Show every unknown result and gap in the table, each finding's evidence and
+    /// remediation, and the calls per operation.
     #[arg(long, short, help_heading = "Output")]
     pub(crate) verbose: bool,
+    /// Group the table's failures under each resource (what to fix where) or under each
+    /// check (one fix applied everywhere).
+    #[arg(long, value_enum, default_value_t = GroupBy::Resource, help_heading = "Output")]
+    pub(crate) group_by: GroupBy,
+    /// Also print a framework's controls with their status in the table: fsbp, cis, nist (or
+    /// a framework's full name).
+    #[arg(long, value_name = "FRAMEWORK", help_heading = "Output")]
+    pub(crate) compliance: Option<String>,
     /// Configuration file (default: ./faascan.toml when present).
     #[arg(long, value_name = "FILE", help_heading = "Checks")]
     pub(crate) config: Option<PathBuf>,
@@ -203,6 +212,12 @@ pub(crate) struct ScanArgs {
         help_heading = "Checks"
     )]
     pub(crate) trusted_accounts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GroupBy {
+    Resource,
+    Check,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

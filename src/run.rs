@@ -433,6 +433,16 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
             .into());
         }
     }
+    if let Some(name) = &args.compliance
+        && faascan_reports::compliance::find_framework(name).is_none()
+    {
+        return Err(UsageError(format!(
+            "--compliance {}: no such framework; faascan maps its checks to {} (fsbp, cis, nist)",
+            sanitize(name),
+            faascan_reports::compliance::frameworks().join(", ")
+        ))
+        .into());
+    }
     if args.format.len() > 1 && args.output_dir.is_none() {
         return Err(UsageError("several --format values need --output-dir".to_owned()).into());
     }
@@ -470,7 +480,11 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
     };
     let on_terminal =
         args.output.is_none() && args.output_dir.is_none() && std::io::stdout().is_terminal();
-    let width = on_terminal.then(terminal_width).flatten();
+    let width = if on_terminal {
+        terminal_width()
+    } else {
+        std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+    };
     // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
     let colour = on_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let needs_report = args.evidence.is_some() || args.format.iter().any(|f| *f != Format::Summary);
@@ -568,7 +582,19 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
                 text
             }
             (Format::Json, Some(r)) => r.to_json() + "\n",
-            (Format::Table, Some(r)) => table::render(r, width, args.verbose, colour),
+            (Format::Table, Some(r)) => table::render(
+                r,
+                &table::Options {
+                    width: usize::from(width.unwrap_or(DEFAULT_WIDTH)),
+                    verbose: args.verbose,
+                    colour,
+                    group_by: match args.group_by {
+                        crate::cli::GroupBy::Resource => table::GroupBy::Resource,
+                        crate::cli::GroupBy::Check => table::GroupBy::Check,
+                    },
+                    compliance: args.compliance.as_deref(),
+                },
+            ),
             (Format::Csv, Some(r)) => faascan_reports::csv::render(r),
             (Format::Junit, Some(r)) => faascan_reports::junit::render(r),
             (Format::Markdown, Some(r)) => faascan_reports::markdown::render(r),
@@ -778,8 +804,16 @@ fn resource_tags(
     tags
 }
 
+/// The table's width when stdout is not a terminal (a file, a pipe, a CI log).
+const DEFAULT_WIDTH: u16 = 120;
+
+/// The terminal's width: asked of the terminal itself (most shells do not export COLUMNS to
+/// programs), else COLUMNS.
 fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(terminal_size::Width(w), _)| w)
+        .filter(|w| *w > 0)
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
 }
 
 fn load_report(path: &Path) -> Result<faascan_reports::diff::SavedReport> {

@@ -1021,11 +1021,18 @@ fn diff_reports_new_resolved_and_changed_results() {
         ],
         &[],
     );
+    let table = String::from_utf8(table.stdout).unwrap();
     assert!(
-        String::from_utf8(table.stdout)
-            .unwrap()
-            .contains("4 new failure(s), 7 resolved")
+        table.contains("since the baseline: 4 new failure(s) (marked NEW) · 7 resolved"),
+        "{table}"
     );
+    assert!(table.find("since the baseline").unwrap() < table.find("FAILURES").unwrap());
+    assert_eq!(
+        table.lines().filter(|l| l.contains(" NEW ")).count(),
+        4,
+        "each new failure is marked"
+    );
+    assert!(table.contains("RESOLVED SINCE THE BASELINE (7)"));
     let bad = faascan(
         &[
             "scan",
@@ -1836,4 +1843,59 @@ fn cli_edges_end_cleanly() {
             .contains("access_key_max_age_days = -5 is out of range")
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The console in a pseudo-terminal 80 columns wide: the width comes from the terminal (no
+/// COLUMNS), every line fits, the summary comes first, colour only on a terminal and never
+/// with NO_COLOR.
+#[test]
+fn the_console_fits_an_80_column_terminal() {
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let run = |no_color: bool| {
+        let command = format!(
+            "stty cols 80 rows 50; exec {} scan --inventory {} --fail-on none",
+            env!("CARGO_BIN_EXE_faascan"),
+            demo.display()
+        );
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &command, "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", std::env::temp_dir())
+            .env("TERM", "xterm");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let coloured = run(false);
+    assert!(coloured.contains("\u{1b}[1m"), "colour on a terminal");
+    let plain: String = {
+        let mut text = String::new();
+        let mut rest = coloured.as_str();
+        while let Some(start) = rest.find('\u{1b}') {
+            text.push_str(&rest[..start]);
+            rest = &rest[start..];
+            rest = rest.find('m').map_or("", |end| &rest[end + 1..]);
+        }
+        text.push_str(rest);
+        text
+    };
+    for line in plain.lines() {
+        let line = line.trim_end_matches('\r');
+        assert!(
+            line.chars().count() <= 80,
+            "wider than the terminal: {line}"
+        );
+    }
+    let summary = plain.find("SUMMARY").unwrap();
+    assert!(summary < plain.find("ATTACK PATHS").unwrap());
+    assert!(plain.find("ATTACK PATHS").unwrap() < plain.find("FAILURES").unwrap());
+    assert!(!run(true).contains("\u{1b}["), "NO_COLOR is honoured");
 }

@@ -3,6 +3,7 @@
 
 pub mod asff;
 pub mod catalogue;
+pub mod compliance;
 pub mod context;
 pub mod coverage;
 pub mod csv;

@@ -49,6 +49,10 @@ pub struct Report {
     /// SARIF reports such a result at the template's file and line.
     #[serde(skip)]
     pub sources: BTreeMap<String, SourceLocation>,
+    /// The ids of the checks this scan ran, when known (set by the binary and by tests):
+    /// compliance views tell a control no check ran for from one with nothing to judge.
+    #[serde(skip)]
+    pub selected_checks: Option<Vec<String>>,
     /// How the scan was run (options, selection, suppressions in force), for the evidence
     /// bundle; set by the binary.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,6 +132,7 @@ impl Report {
             diff: None,
             new_failures: HashSet::new(),
             sources: inventory.sources.clone(),
+            selected_checks: None,
             parameters: None,
         }
     }
