@@ -159,4 +159,44 @@ mod tests {
         let array = check(serde_json::json!([1])).unwrap_or_default();
         assert!(array.contains("a JSON array"), "{array}");
     }
+
+    /// Random bytes and mutated JSON through the reader and the version check: never a panic,
+    /// always an answer, within a time bound.
+    #[test]
+    fn random_input_is_read_or_refused_cleanly() {
+        let mut state: u64 = 0x0dd_ba11;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let seeds: [&[u8]; 5] = [
+            b"{\"schema_version\": 1, \"results\": []}",
+            b"\xEF\xBB\xBF{\"schema_version\": \"1\"}",
+            b"[1,2,3]",
+            b"\xFF\xFE\x00\x00",
+            b"",
+        ];
+        for case in 0..300 {
+            let start = std::time::Instant::now();
+            let mut bytes = seeds[case % seeds.len()].to_vec();
+            for _ in 0..(next() % 6) {
+                if bytes.is_empty() {
+                    bytes.push((next() & 0xff) as u8);
+                } else {
+                    let i = (next() as usize) % bytes.len();
+                    bytes[i] = (next() & 0xff) as u8;
+                }
+            }
+            let path = temp(&format!("fuzz-{case}"), &bytes);
+            if let Ok(text) = read_text(&path, "report", 1 << 20)
+                && let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+            {
+                let _ = check_schema_version(&value, &path, "report", 1);
+            }
+            let _ = std::fs::remove_file(&path);
+            assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        }
+    }
 }
