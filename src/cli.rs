@@ -155,6 +155,15 @@ pub(crate) struct ScanArgs {
     /// control summaries, scan metadata and MANIFEST.sha256.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub(crate) evidence: Option<PathBuf>,
+    /// Sign the evidence bundle's manifest with this Ed25519 private key (PKCS#8 PEM, e.g.
+    /// from `openssl genpkey -algorithm ed25519`): MANIFEST.sha256.sig and the public key.
+    #[arg(
+        long,
+        value_name = "KEY",
+        requires = "evidence",
+        help_heading = "Output"
+    )]
+    pub(crate) evidence_key: Option<PathBuf>,
     /// Write one file per format into DIR, named after the account and the scan's end time
     /// (faascan-ACCOUNT-YYYYMMDDTHHMMSSZ.json, ...), and print the paths written.
     #[arg(long, value_name = "DIR", help_heading = "Output")]

@@ -446,6 +446,26 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
     if args.format.len() > 1 && args.output_dir.is_none() {
         return Err(UsageError("several --format values need --output-dir".to_owned()).into());
     }
+    // Read the signing key before the scan, too.
+    let signer = args
+        .evidence_key
+        .as_deref()
+        .map(|path| {
+            let shown = sanitize(&path.display().to_string());
+            let size = std::fs::metadata(path)
+                .map_err(|e| UsageError(format!("reading the evidence key {shown}: {e}")))?
+                .len();
+            if size > 64 * 1024 {
+                return Err(UsageError(format!(
+                    "the evidence key {shown} is {size} bytes: not a private key"
+                )));
+            }
+            let bytes = std::fs::read(path)
+                .map_err(|e| UsageError(format!("reading the evidence key {shown}: {e}")))?;
+            faascan_reports::evidence::Signer::from_pkcs8(&bytes)
+                .map_err(|e| UsageError(format!("the evidence key {shown}: {e}")))
+        })
+        .transpose()?;
     // Read the baseline before the scan: a bad path should not cost a whole scan.
     let baseline = args.baseline.as_deref().map(load_report).transpose()?;
     if args.inventory.is_some() && !args.templates.templates.is_empty() {
@@ -536,6 +556,8 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
             }
         };
         report.suppressions = suppressions.and_then(|s| serde_json::to_value(s).ok());
+        report.selected_checks = Some(checks.iter().map(|c| c.meta.id.to_owned()).collect());
+        report.parameters = Some(run_parameters(args, &config, &options, &checks));
         if let Some(b) = &baseline {
             report.set_diff(faascan_reports::diff::diff(&b.results, &report.results));
         }
@@ -613,7 +635,7 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
         }
         .context("serialising the inventory")?
             + "\n";
-        for file in faascan_reports::evidence::bundle(report, &inventory_json) {
+        for file in faascan_reports::evidence::bundle(report, &inventory_json, signer.as_ref()) {
             let path = dir.join(&file.path);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)
@@ -727,6 +749,62 @@ fn output_stem(report: Option<&Report>, inventories: &[Inventory]) -> String {
         },
         stamp
     )
+}
+
+/// How the scan was run, for the report and the evidence bundle: what an auditor needs to
+/// know to reproduce it or to judge what its passes prove.
+fn run_parameters(
+    args: &ScanArgs,
+    config: &crate::config::Config,
+    options: &faascan_checks::Options,
+    checks: &[&faascan_checks::Check],
+) -> serde_json::Value {
+    let input = match (&args.inventory, args.templates.templates.is_empty()) {
+        (Some(path), _) => serde_json::json!({"inventory": path.display().to_string()}),
+        (None, false) => {
+            serde_json::json!({"templates": args.templates.templates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>()})
+        }
+        (None, true) => serde_json::json!("live account"),
+    };
+    let suppressions: Vec<serde_json::Value> = config
+        .suppressions
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "check": s.check, "resource": s.resource, "account": s.account, "region": s.region,
+                "tags": s.tags, "reason": s.reason, "owner": s.owner, "expires": s.expires_text,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "tool_version": env!("CARGO_PKG_VERSION"),
+        "catalogue_version": catalogue_version(),
+        "input": input,
+        "regions_requested": args.target.regions,
+        "regions_excluded": args.target.exclude_regions,
+        "accounts_requested": args.target.accounts,
+        "organization": args.target.organization,
+        "services": args.target.services.iter().map(|s| format!("{s:?}").to_lowercase()).collect::<Vec<_>>(),
+        "checks": checks.iter().map(|c| c.meta.id).collect::<Vec<_>>(),
+        "min_severity": args.min_severity.map(|s| severity(s).as_str()),
+        "fail_on": format!("{:?}", args.fail_on.unwrap_or(crate::cli::FailOn::High)).to_lowercase(),
+        "strict": args.strict,
+        "config": config.path.as_ref().map(|p| p.display().to_string()),
+        "baseline": args.baseline.as_ref().map(|p| p.display().to_string()),
+        "severity_overrides": config.severity,
+        "options": {
+            "trusted_accounts": options.trusted_accounts,
+            "role_unused_days": options.role_unused_days,
+            "access_key_max_age_days": options.access_key_max_age_days,
+            "access_key_unused_days": options.access_key_unused_days,
+            "kms_key_material_max_age_days": options.kms_key_material_max_age_days,
+            "api_key_max_age_days": options.api_key_max_age_days,
+            "lambda_timeout_threshold_seconds": options.lambda_timeout_threshold_seconds,
+            "runtime_warning_days": options.runtime_warning_days,
+            "evaluated_at": options.now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        },
+        "suppressions": suppressions,
+    })
 }
 
 /// A scan's exit code. Incomplete (4) first: a scan that may have missed resources never

@@ -743,18 +743,36 @@ fn the_evidence_bundle_verifies_with_sha256sum() {
     let demo = repo_root().join("mocks/demo/inventory.json");
     let dir = std::env::temp_dir().join(format!("faascan-evidence-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
+    // A user-supplied Ed25519 key signs the manifest.
+    let key = std::env::temp_dir().join(format!("faascan-evidence-key-{}.pem", std::process::id()));
+    let made = std::process::Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519", "-out"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let config = formats_config("evidence");
     let out = faascan(
         &[
             "scan",
             "--fail-on",
             "none",
+            "--config",
+            config.to_str().unwrap(),
             "--inventory",
             demo.to_str().unwrap(),
             "--evidence",
             dir.to_str().unwrap(),
+            "--evidence-key",
+            key.to_str().unwrap(),
         ],
         &[],
     );
+    let _ = std::fs::remove_file(&config);
     assert!(
         out.status.success(),
         "{}",
@@ -790,8 +808,98 @@ fn the_evidence_bundle_verifies_with_sha256sum() {
             }
         }
     }
-    present.remove("MANIFEST.sha256");
+    for unlisted in [
+        "MANIFEST.sha256",
+        "MANIFEST.sha256.sig",
+        "MANIFEST.sha256.pub.pem",
+    ] {
+        assert!(present.remove(unlisted), "{unlisted} is in the bundle");
+    }
     assert_eq!(listed, present);
+    // The signature verifies with openssl against the signer's public key...
+    let public = std::process::Command::new("openssl")
+        .args(["pkey", "-pubout", "-in"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&public.stdout),
+        std::fs::read_to_string(dir.join("MANIFEST.sha256.pub.pem")).unwrap(),
+        "the bundle names the signer's public key"
+    );
+    let verify = |manifest: &std::path::Path| {
+        std::process::Command::new("openssl")
+            .args(["pkeyutl", "-verify", "-pubin", "-inkey"])
+            .arg(dir.join("MANIFEST.sha256.pub.pem"))
+            .args(["-rawin", "-in"])
+            .arg(manifest)
+            .arg("-sigfile")
+            .arg(dir.join("MANIFEST.sha256.sig"))
+            .output()
+            .unwrap()
+    };
+    let good = verify(&dir.join("MANIFEST.sha256"));
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stdout)
+    );
+    // ...and not for a changed manifest.
+    let forged = dir.join("forged.sha256");
+    std::fs::write(&forged, manifest.replace("report.json", "report.jsonx")).unwrap();
+    assert!(!verify(&forged).status.success());
+    std::fs::remove_file(&forged).unwrap();
+    let _ = std::fs::remove_file(&key);
+    // Per control, the counts reconcile: resources = pass + fail + unknown + muted, and the
+    // listed resources are the ones counted; the mapping review's sources are there.
+    for entry in std::fs::read_dir(dir.join("compliance")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let summary: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            faascan_reports::evidence::reconcile(&summary)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(summary["source"].as_str().unwrap().contains("https://"));
+            for c in summary["controls"].as_array().unwrap() {
+                assert!(!c["source"].as_str().unwrap().is_empty());
+            }
+            assert_eq!(
+                summary["parameters"]["options"]["access_key_unused_days"],
+                90
+            );
+        }
+    }
+    let cis: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("compliance/cis-aws-foundations-v3-0.json")).unwrap(),
+    )
+    .unwrap();
+    let unused = cis["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["control"] == "1.12")
+        .unwrap();
+    assert!(
+        unused["status"] == "not_assessed" || unused["status"] == "fail",
+        "a 90-day scan cannot show CIS 1.12 (45 days) passed: {unused}"
+    );
+    assert!(
+        dir.join("compliance/pci-dss-v4-0.json").exists(),
+        "PCI DSS v4.0 where controls apply"
+    );
+    // Muted results stay visible, with their reasons, in the summaries and muted.json.
+    let muted: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("muted.json")).unwrap()).unwrap();
+    assert!(
+        !muted.is_empty()
+            && muted.iter().all(|m| m["reason"]
+                .as_str()
+                .unwrap()
+                .contains("public website by design"))
+    );
+    let fsbp_md = std::fs::read_to_string(dir.join("compliance/aws-fsbp.md")).unwrap();
+    assert!(fsbp_md.contains("Muted results") && fsbp_md.contains("public website by design"));
+    assert!(fsbp_md.contains("## Run parameters") && fsbp_md.contains("**Incomplete scan**"));
     for required in [
         "inventory.json",
         "report.json",

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod evidence;
 pub mod html;
 pub mod junit;
+pub mod mappings;
 pub mod markdown;
 pub mod ocsf;
 pub mod report;

@@ -29,6 +29,8 @@ pub struct Report {
     /// Per service and region, what was read; and whether the scan as a whole is complete.
     pub coverage: Coverage,
     pub summary: ResultSummary,
+    /// Written by `to_json` with each check's title and documentation link (see `ResultOut`).
+    #[serde(skip)]
     pub results: Vec<CheckResult>,
     pub gaps: Vec<Gap>,
     pub calls: CallStats,
@@ -57,6 +59,34 @@ pub struct Report {
     /// bundle; set by the binary.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct ReportOut<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    results: Vec<ResultOut<'a>>,
+    checks: BTreeMap<&'a str, &'static crate::context::CheckContext>,
+}
+
+#[derive(Serialize)]
+struct ResultOut<'a> {
+    #[serde(flatten)]
+    result: &'a CheckResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    documentation: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    muted: Option<MutedOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_since_baseline: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct MutedOut {
+    status: &'static str,
+    reason: String,
 }
 
 /// One account of a multi-account scan.
@@ -250,8 +280,39 @@ impl Report {
         r.status == Status::Fail && self.new_failures.contains(&r.fingerprint)
     }
 
+    /// The frozen JSON report: every field above, then `results` (each with its check's
+    /// `title` and `documentation`, a muted result's `muted` {status, reason}, and with a
+    /// baseline `new_since_baseline`), then `checks`: per check that has results, its title,
+    /// description, risk, remediation, documentation link, references and compliance.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        let mut ids: Vec<&str> = self.results.iter().map(|r| &*r.check_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let out = ReportOut {
+            report: self,
+            results: self
+                .results
+                .iter()
+                .map(|r| {
+                    let ctx = crate::context::of(&r.check_id);
+                    ResultOut {
+                        result: r,
+                        title: ctx.map(|c| c.title),
+                        documentation: ctx.map(|c| c.doc_url.as_str()),
+                        muted: crate::context::muted(r).map(|m| MutedOut {
+                            status: crate::context::status_name(m.status),
+                            reason: m.reason,
+                        }),
+                        new_since_baseline: self.diff.as_ref().map(|_| self.is_new_failure(r)),
+                    }
+                })
+                .collect(),
+            checks: ids
+                .into_iter()
+                .filter_map(|id| crate::context::of(id).map(|c| (id, c)))
+                .collect(),
+        };
+        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
     pub fn count(&self, status: Status, severity: Option<Severity>) -> usize {

@@ -642,6 +642,7 @@ fn compliance_view(out: &mut Out<'_>, report: &Report, name: &str) {
             "pass" => out.paint("1;32", "PASS    "),
             "unknown" => out.paint("1;33", "UNKNOWN "),
             "no_resources" => "NONE    ".to_owned(),
+            "not_assessed" => out.paint("1;33", "LOOSE   "),
             _ => "NOT RUN ".to_owned(),
         };
         let lead = format!(
@@ -649,10 +650,15 @@ fn compliance_view(out: &mut Out<'_>, report: &Report, name: &str) {
             c.control, c.fail, c.pass, c.unknown, c.muted
         );
         out.fitted(2, &lead, &c.checks.join(", "));
+        if c.status == "not_assessed" || out.options.verbose {
+            for note in &c.notes {
+                out.paragraph(6, note, 600);
+            }
+        }
     }
     out.paragraph(
         2,
-        "Resources per control, each counted once by its worst result. NONE: the checks ran and found no resource; NOT RUN: none of the control's checks was selected.",
+        "Resources per control, each counted once by its worst result. NONE: the checks ran and found no resource; NOT RUN: none of the control's checks was selected; LOOSE: the scan's threshold is looser than the control's.",
         400,
     );
 }

@@ -165,7 +165,7 @@ fn render_everything(report: &Report) {
     assert!(!md.contains("<script>"));
     let html = faascan_reports::html::render(report);
     assert!(!html.contains("<script>alert"));
-    let _ = faascan_reports::evidence::bundle(report, "{}");
+    let _ = faascan_reports::evidence::bundle(report, "{}", None);
 }
 
 #[test]

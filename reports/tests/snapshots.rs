@@ -252,7 +252,7 @@ fn an_incomplete_scan_says_so_and_where_in_every_format() {
             .all(|r| r["ProductFields"]["faascan/scan_complete"] == "false")
     );
 
-    let bundle = faascan_reports::evidence::bundle(&report, "{}");
+    let bundle = faascan_reports::evidence::bundle(&report, "{}", None);
     let metadata = bundle.iter().find(|f| f.path == "metadata.json").unwrap();
     let metadata: serde_json::Value = serde_json::from_slice(&metadata.contents).unwrap();
     assert_eq!(metadata["scan_complete"], false);
