@@ -40,7 +40,7 @@ pub(crate) enum Command {
     Inventory(Box<InventoryArgs>),
     /// Collect (or load an inventory) and report what was found.
     #[command(
-        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json\n\nExit codes: 0 clean · 1 findings at or above --fail-on · 2 usage · 3 could not run · 4 incomplete scan (resources may be missing; with --strict, any gap)"
+        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json\n\nExit codes: 0 clean · 1 findings at or above --fail-on · 2 usage · 3 could not run · 4 incomplete scan (resources may be missing; with --strict, a gap that left a selected check's result unknown) · faascan diff: 1 when the later report has new failures"
     )]
     Scan(Box<ScanArgs>),
     /// Print the IAM policy faascan needs: exactly the read-only actions it calls.
@@ -188,8 +188,8 @@ pub(crate) struct ScanArgs {
     /// configuration file's output.fail_on).
     #[arg(long, value_enum, help_heading = "Exit code")]
     pub(crate) fail_on: Option<FailOn>,
-    /// Unknown results at or above --fail-on count as failures (exit 1); any gap makes the
-    /// scan incomplete (exit 4).
+    /// Unknown results at or above --fail-on count as failures (exit 1); a gap that left a
+    /// selected check's result unknown makes the scan incomplete (exit 4).
     #[arg(long, help_heading = "Exit code")]
     pub(crate) strict: bool,
     /// Compare with an earlier JSON report: the table and the JSON report show what changed.

@@ -808,8 +808,8 @@ fn run_parameters(
 }
 
 /// A scan's exit code. Incomplete (4) first: a scan that may have missed resources never
-/// exits 0 or 1 as if it were whole, whatever `--fail-on` says; with `--strict`, any gap
-/// makes it incomplete. Then 1 when an unmuted failure (with `--strict`, an unknown result)
+/// exits 0 or 1 as if it were whole, whatever `--fail-on` says; with `--strict`, a gap that
+/// left a selected check's result unknown makes it incomplete. Then 1 when an unmuted failure (with `--strict`, an unknown result)
 /// is at or above `--fail-on`; 0 otherwise.
 fn scan_exit(
     report: Option<&Report>,
@@ -817,7 +817,17 @@ fn scan_exit(
     fail_on: Option<crate::cli::FailOn>,
     strict: bool,
 ) -> Exit {
-    if !coverage.scan_complete || (strict && !coverage.complete) {
+    // --strict counts the gaps that touch the selected checks: a gap that left one of their
+    // results unknown (a gap elsewhere, for checks not run, does not fail the job).
+    let gaps_matter = match report {
+        Some(r) => r.results.iter().any(|x| {
+            x.status == faascan_checks::Status::Unknown
+                || faascan_reports::context::muted(x)
+                    .is_some_and(|m| m.status == faascan_checks::Status::Unknown)
+        }),
+        None => !coverage.complete,
+    };
+    if !coverage.scan_complete || (strict && gaps_matter) {
         return Exit::Incomplete;
     }
     let Some(report) = report else {
@@ -1314,10 +1324,33 @@ mod tests {
         assert_eq!(exit(&demo, Some(FailOn::None), true), Exit::Incomplete);
         assert_eq!(exit(&demo, None, true), Exit::Incomplete);
 
+        // Gaps that touch no selected check: --strict does not fail on them (the report still
+        // says it is incomplete).
+        let selected = |inventory: &Inventory| {
+            let checks = Selection {
+                checks: vec![
+                    "kms-key-disabled".to_owned(),
+                    "iam-role-admin-access".to_owned(),
+                ],
+                ..Selection::default()
+            }
+            .resolve()
+            .unwrap_or_else(|e| panic!("{e}"));
+            let results = evaluate(inventory, &faascan_checks::Options::default(), &checks);
+            Report::new(inventory, results, checks.len(), catalogue_version())
+        };
+        let untouched = selected(&inventory_of("123456789012"));
+        assert!(
+            untouched.incomplete,
+            "the demo's S3 gaps are still reported"
+        );
+        assert_eq!(exit(&untouched, Some(FailOn::None), true), Exit::Clean);
+        assert_eq!(exit(&untouched, None, true), Exit::Findings);
+
         // No gap at all: --strict changes nothing.
         let mut clean = inventory_of("123456789012");
         clean.gaps.clear();
-        let clean = report_of(&clean);
+        let clean = selected(&clean);
         assert!(!clean.incomplete);
         assert_eq!(exit(&clean, Some(FailOn::None), true), Exit::Clean);
         assert_eq!(exit(&clean, None, true), Exit::Findings);
