@@ -9,10 +9,14 @@ mod run;
 mod template;
 
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     let log_format = cli.log_format;
     match run::run(cli) {
         Ok(code) => code,
@@ -23,4 +27,23 @@ fn main() -> ExitCode {
             code
         }
     }
+}
+
+/// clap's own messages echo the argument they refuse: they go through the terminal sanitiser
+/// like every other message. Help and version are faascan's own text.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let code = u8::try_from(err.exit_code()).unwrap_or(2);
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return ExitCode::from(code);
+    }
+    let text = faascan_reports::text::multiline(&err.render().to_string());
+    let _ = write!(std::io::stderr().lock(), "{text}");
+    ExitCode::from(code)
 }

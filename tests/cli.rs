@@ -1932,6 +1932,31 @@ fn cli_edges_end_cleanly() {
         "{stderr}"
     );
 
+    // clap's own messages go through the same sanitiser.
+    let out = faascan(&["scan", "--format", "\u{1b}]52;c;ZXZpbA==\u{7}x"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr}"
+    );
+    let out = faascan(
+        &[
+            "scan",
+            "--profile",
+            "\u{1b}[2Jevil",
+            "--region",
+            "us-east-1",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains('\u{1b}') && stderr.contains("is not defined"),
+        "{stderr}"
+    );
+
     // Out-of-range configuration values are errors (exit 2) naming the key.
     let config = dir.join("range.toml");
     std::fs::write(&config, "[options]\naccess_key_max_age_days = -5\n").unwrap();
