@@ -998,10 +998,10 @@ const MAX_TIME_BUDGET_SECONDS: u64 = 7 * 24 * 60 * 60;
 /// would be scanned).
 fn validate_target(args: &TargetArgs) -> Result<()> {
     if let Some(seconds) = args.timeout
-        && (seconds == 0 || seconds > MAX_TIME_BUDGET_SECONDS)
+        && seconds > MAX_TIME_BUDGET_SECONDS
     {
         return Err(UsageError(format!(
-            "--timeout {seconds}: give a time budget between 1 and {MAX_TIME_BUDGET_SECONDS} seconds (a week)"
+            "--timeout {seconds}: give a time budget of at most {MAX_TIME_BUDGET_SECONDS} seconds (a week)"
         ))
         .into());
     }

@@ -435,6 +435,31 @@ fn formats_validate(inventory: &std::path::Path, exit: i32, name: &str) {
     let demo = inventory;
     let dir = std::env::temp_dir().join(format!("faascan-{name}-{}", std::process::id()));
     let config = formats_config(name);
+    // A baseline that knew only one check: everything else failing is new.
+    let baseline = std::env::temp_dir().join(format!(
+        "faascan-{name}-baseline-{}.json",
+        std::process::id()
+    ));
+    let made = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            demo.to_str().unwrap(),
+            "--checks",
+            "kms-key-disabled",
+            "--output",
+            baseline.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(
+        made.status.code(),
+        Some(exit),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     let out = faascan(
         &[
             "scan",
@@ -442,6 +467,8 @@ fn formats_validate(inventory: &std::path::Path, exit: i32, name: &str) {
             "none",
             "--config",
             config.to_str().unwrap(),
+            "--baseline",
+            baseline.to_str().unwrap(),
             "--inventory",
             demo.to_str().unwrap(),
             "--format",
@@ -464,6 +491,7 @@ fn formats_validate(inventory: &std::path::Path, exit: i32, name: &str) {
         &[],
     );
     let _ = std::fs::remove_file(&config);
+    let _ = std::fs::remove_file(&baseline);
     assert_eq!(
         out.status.code(),
         Some(exit),
@@ -500,6 +528,13 @@ jsonschema.Draft202012Validator.check_schema(schema)
 jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(report)
 results = report["results"]
 muted = [r for r in results if r["status"] == "muted"]
+new = [r for r in results if r.get("new_since_baseline")]
+assert new and all(r["status"] == "fail" and r["check_id"] != "kms-key-disabled" for r in new), len(new)
+assert all("new_since_baseline" in r for r in results) and report["diff"]["new_failures"] == len(new)
+assert all(r["title"] and r["documentation"].startswith("https://") for r in results)
+assert all(m["muted"]["status"] == "fail" and "public website by design" in m["muted"]["reason"] for m in muted)
+assert set(report["checks"]) == {r["check_id"] for r in results}
+assert report["parameters"]["options"]["access_key_max_age_days"] == 90
 assert muted and all(r["note"].startswith("muted (fail): public website by design") for r in muted), muted
 shortfalls = [r for r in report["coverage"]["rows"] if r["status"] not in ("complete", "not_selected")]
 assert report["incomplete"] == bool(shortfalls), report["coverage"]
@@ -526,6 +561,9 @@ coverage_rows = [r for r in rows if r["check_id"] == "coverage"]
 assert len(coverage_rows) == len(shortfalls) and all(r["status"] == "incomplete" for r in coverage_rows)
 rows = [r for r in rows if r["check_id"] != "coverage"]
 assert len(rows) == len(results)
+assert sum(r["new_since_baseline"] == "true" for r in rows) == len(new)
+assert all(r["title"] and r["remediation"] and r["documentation"].startswith("https://") for r in rows)
+assert sum(bool(r["muted_reason"]) for r in rows) == len(muted)
 assert {r["check_id"] for r in rows} == {r["check_id"] for r in results}
 
 # OCSF: every record against the official schema of the version it declares.
