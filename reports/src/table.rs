@@ -72,6 +72,10 @@ impl Out<'_> {
     fn width(&self) -> usize {
         self.options.width.max(MIN_WIDTH)
     }
+    /// Columns a check id may take in a line: at most half the width.
+    fn id_width(&self) -> usize {
+        (self.width() / 2).min(48)
+    }
     fn paint(&self, code: &str, text: &str) -> String {
         if self.options.colour {
             format!("\u{1b}[{code}m{text}\u{1b}[0m")
@@ -369,7 +373,7 @@ fn attack_paths(out: &mut Out<'_>, report: &Report) {
             "{} {}{}  ",
             severity_label(out, r.severity),
             new_mark(report, r),
-            display(&r.check_id, 48)
+            display(&r.check_id, out.id_width())
         );
         out.fitted(2, &lead, &message(r));
         details(out, r, 4);
@@ -439,11 +443,11 @@ fn failures(out: &mut Out<'_>, report: &Report) {
                 out.fitted(2, "", key);
                 let id_width = results
                     .iter()
-                    .map(|r| text_width(&display(&r.check_id, 48)))
+                    .map(|r| text_width(&display(&r.check_id, out.id_width())))
                     .max()
                     .unwrap_or(0);
                 for r in results {
-                    let id = display(&r.check_id, 48);
+                    let id = display(&r.check_id, out.id_width());
                     let pad = " ".repeat(id_width.saturating_sub(text_width(&id)));
                     let lead = format!(
                         "{} {}{id}{pad}  ",
@@ -501,7 +505,7 @@ fn unknowns(out: &mut Out<'_>, report: &Report) {
         unknown.len().min(SHOWN)
     };
     for r in &unknown[..shown] {
-        let lead = format!("{}  ", display(&r.check_id, 48));
+        let lead = format!("{}  ", display(&r.check_id, out.id_width()));
         out.fitted(2, &lead, &r.resource.arn);
         out.fitted(6, "why: ", r.unknown_reason.as_deref().unwrap_or_default());
     }
@@ -575,7 +579,7 @@ fn suppressions(out: &mut Out<'_>, report: &Report) {
         let m = context::muted(r);
         let lead = format!(
             "{} ({})  ",
-            display(&r.check_id, 48),
+            display(&r.check_id, out.id_width()),
             m.as_ref()
                 .map_or("fail", |m| context::status_name(m.status))
         );
