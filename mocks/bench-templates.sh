@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times `faascan scan --template DIR --format json` on a generated repository of SAM
 # templates (default 500, each with three functions, an API, a bucket, a key and policy
-# templates), on a release build. Usage: mocks/bench-templates.sh [COUNT]
+# templates), on a release build: wall time and peak RSS (/usr/bin/time) of RUNS runs
+# (default 3). Usage: mocks/bench-templates.sh [COUNT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-500}"
@@ -60,8 +61,13 @@ YAML
 done
 cargo build --release --quiet
 bin=target/release/faascan
-start=$(date +%s.%N)
-"$bin" scan --template "$dir" --format json --fail-on none > "$dir/report.json"
-end=$(date +%s.%N)
-results=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(len(r['results']))" "$dir/report.json")
-printf '%s templates, %s results: %.2f s\n' "$count" "$results" "$(echo "$end - $start" | bc)"
+runs="${RUNS:-3}"
+for run in $(seq 1 "$runs"); do
+  status=0
+  /usr/bin/time -f '%e %M' -o "$dir/time" \
+    "$bin" scan --template "$dir" --format json --fail-on none > "$dir/report.json" || status=$?
+  read -r wall rss < "$dir/time"
+  results=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(len(r['results']))" "$dir/report.json")
+  printf 'run %s: %s templates, %s results, exit %s: %s s wall, %s MiB peak RSS\n' \
+    "$run" "$count" "$results" "$status" "$wall" "$((rss / 1024))"
+done

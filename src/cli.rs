@@ -60,8 +60,11 @@ pub(crate) enum Command {
     /// List the check catalogue.
     #[command(after_help = "Examples:\n  faascan checks\n  faascan checks --format json")]
     Checks(ChecksArgs),
-    /// Compare two JSON reports: new, gone and changed results by fingerprint.
-    #[command(after_help = "Example:\n  faascan diff yesterday.json today.json")]
+    /// Compare two JSON reports: new, gone and changed results by fingerprint; or a template
+    /// report with a live report of the same stack (drift).
+    #[command(
+        after_help = "Examples:\n  faascan diff yesterday.json today.json\n  faascan diff template.json live.json   # drift: one was scanned with --template"
+    )]
     Diff(DiffArgs),
     /// Print a check's full documentation.
     #[command(after_help = "Example:\n  faascan explain lambda-function-url-unauthenticated")]
@@ -87,6 +90,12 @@ pub(crate) struct DiffArgs {
     pub(crate) old: PathBuf,
     /// The later report.
     pub(crate) new: PathBuf,
+    /// Compare a template report (`scan --template`) with a live report of the same stack:
+    /// resources matched by CloudFormation logical id or name, checks that pass on one side
+    /// and fail on the other, resources on one side only. Chosen by itself when exactly one
+    /// of the two reports was read from templates.
+    #[arg(long)]
+    pub(crate) drift: bool,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub(crate) format: DiffFormat,
 }

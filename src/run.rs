@@ -238,12 +238,28 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             write_output(None, &text)?;
         }
         Command::Diff(args) => {
+            use faascan_reports::diff::drift;
             let old = load_report(&args.old)?;
             let new = load_report(&args.new)?;
-            let diff = faascan_reports::diff::diff(&old.results, &new.results);
-            let text = match args.format {
-                DiffFormat::Text => diff.to_text(),
-                DiffFormat::Json => diff.to_json(),
+            let (old_template, new_template) = (drift::is_template(&old), drift::is_template(&new));
+            let text = if args.drift || old_template != new_template {
+                // The report read from templates is the template side, in either order.
+                let (template, live) = if new_template && !old_template {
+                    (&new, &old)
+                } else {
+                    (&old, &new)
+                };
+                let drift = drift::drift(template, live);
+                match args.format {
+                    DiffFormat::Text => drift.to_text(),
+                    DiffFormat::Json => drift.to_json(),
+                }
+            } else {
+                let diff = faascan_reports::diff::diff(&old.results, &new.results);
+                match args.format {
+                    DiffFormat::Text => diff.to_text(),
+                    DiffFormat::Json => diff.to_json(),
+                }
             };
             write_output(None, &text)?;
             // A scheduled job alerts on what got worse: new failures exit 1.

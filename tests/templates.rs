@@ -333,7 +333,28 @@ fn malformed_and_non_templates_exit_2_with_the_line() {
 
 #[test]
 fn unsupported_types_are_listed_and_outside_roles_are_unknown() {
-    let r = report(&["--template", &fixture("unsupported")]);
+    // A role defined outside the scanned templates leaves IAM read only in part: the scan is
+    // incomplete (exit 4), and says so, rather than judging the role absent.
+    let out = faascan(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--template",
+            &fixture("unsupported"),
+        ],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["incomplete"], true);
     let gaps: Vec<&str> = r["gaps"]
         .as_array()
         .unwrap()
@@ -381,4 +402,839 @@ fn every_output_format_renders() {
         Some(1),
         "--fail-on gates a pull request"
     );
+}
+
+/// The column of `"address":"ADDRESS"` in a plan printed on one line (as `terraform show
+/// -json` prints it).
+fn address_column(plan: &str, address: &str) -> u64 {
+    let text = std::fs::read_to_string(fixture(plan)).unwrap();
+    let needle = format!("\"address\":{}", serde_json::to_string(address).unwrap());
+    text.find(&needle).unwrap() as u64 + 1
+}
+
+#[test]
+fn terraform_plan_bad_ok_and_unknown() {
+    // A plan shaped as `terraform show -json` writes it (format 1.2): every resource is new,
+    // so ARNs, ids and whatever references them are known only after apply.
+    let r = report(&["--template", &fixture("terraform")]);
+    let f = |name: &str| format!(":function:{name}");
+    let expect = [
+        (
+            "lambda-function-url-unauthenticated",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        (
+            "lambda-function-url-unauthenticated",
+            f("ok-private-fn"),
+            "pass",
+        ),
+        (
+            "lambda-function-url-cors-wildcard",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        ("lambda-function-public-policy", f("bad-public-fn"), "fail"),
+        ("lambda-function-env-secrets", f("bad-public-fn"), "fail"),
+        ("lambda-function-env-secrets", f("ok-private-fn"), "pass"),
+        (
+            "lambda-function-env-secrets",
+            f("unknown-env-fn"),
+            "unknown",
+        ),
+        (
+            "lambda-function-no-reserved-concurrency",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        (
+            "lambda-function-no-reserved-concurrency",
+            f("ok-private-fn"),
+            "pass",
+        ),
+        (
+            "lambda-function-no-reserved-concurrency",
+            f("unknown-env-fn"),
+            "unknown",
+        ),
+        (
+            "lambda-function-runtime-deprecated",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        ("lambda-function-timeout-max", f("bad-public-fn"), "fail"),
+        ("lambda-function-timeout-max", f("ok-private-fn"), "pass"),
+        (
+            "lambda-function-tracing-disabled",
+            f("ok-private-fn"),
+            "pass",
+        ),
+        (
+            "lambda-function-tracing-disabled",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        // The role ARN is known only after apply: joined through `aws_iam_role.exec.arn`.
+        ("lambda-function-role-missing", f("ok-private-fn"), "pass"),
+        (
+            "path-public-function-privileged-role",
+            f("bad-public-fn"),
+            "fail",
+        ),
+        (
+            "path-public-function-privileged-role",
+            f("ok-private-fn"),
+            "pass",
+        ),
+        ("iam-role-admin-access", ":role/tf-admin".to_owned(), "fail"),
+        ("iam-role-admin-access", ":role/tf-exec".to_owned(), "pass"),
+        (
+            "iam-role-admin-access",
+            ":role/tf-unknown-policy".to_owned(),
+            "unknown",
+        ),
+        (
+            "iam-role-service-wildcard",
+            ":role/tf-s3-wildcard".to_owned(),
+            "fail",
+        ),
+        (
+            "iam-role-service-wildcard",
+            ":role/tf-exec".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-public-policy",
+            ":::tf-bad-public-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "s3-bucket-public-policy",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-public-policy",
+            ":::tf-unknown-policy-bucket".to_owned(),
+            "unknown",
+        ),
+        (
+            "s3-bucket-public-acl",
+            ":::tf-bad-public-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "s3-bucket-public-access-block-disabled",
+            ":::tf-bad-public-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "s3-bucket-public-access-block-disabled",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-acl-enabled",
+            ":::tf-bad-public-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "s3-bucket-versioning-disabled",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-versioning-disabled",
+            ":::tf-logs-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "s3-bucket-not-kms-encrypted",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-logging-disabled",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-no-tls-enforcement",
+            ":::tf-ok-bucket".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-no-tls-enforcement",
+            ":::tf-bad-public-bucket".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-stage-tracing-disabled",
+            "/stages/prod".to_owned(),
+            "pass",
+        ),
+        (
+            "apigateway-stage-tracing-disabled",
+            "/stages/dev".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-stage-no-throttling",
+            "/stages/prod".to_owned(),
+            "pass",
+        ),
+        (
+            "apigateway-stage-no-throttling",
+            "/stages/dev".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-stage-no-usage-plan",
+            "/stages/prod".to_owned(),
+            "pass",
+        ),
+        (
+            "apigateway-stage-no-usage-plan",
+            "/stages/dev".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "/methods/GET".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "/methods/POST".to_owned(),
+            "pass",
+        ),
+        (
+            "apigateway-http-stage-no-throttling",
+            "/stages/$default".to_owned(),
+            "pass",
+        ),
+    ];
+    for (check, suffix, want) in &expect {
+        assert_eq!(&status(&r, check, suffix), want, "{check} on *{suffix}");
+    }
+    for (domain, want) in [
+        ("legacy.example.com", "fail"),
+        ("api.example.com", "pass"),
+        ("unknown.example.com", "unknown"),
+    ] {
+        let suffix = format!("/domainnames/{domain}");
+        assert_eq!(
+            status(&r, "apigateway-domain-weak-tls", &suffix),
+            want,
+            "{domain}"
+        );
+    }
+    // Event source mappings, by the queue: one unbounded (its ARN known only after apply,
+    // followed to the queue), one with a maximum concurrency.
+    let mapping = |queue: &str| -> String {
+        let found: Vec<&Value> = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| {
+                x["check_id"] == "lambda-event-source-no-max-concurrency"
+                    && x["resource"]["name"]
+                        .as_str()
+                        .unwrap()
+                        .ends_with(&format!(":sqs:eu-west-1:123456789012:{queue}"))
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{queue}: {found:?}");
+        found[0]["status"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(mapping("tf-jobs"), "fail");
+    assert_eq!(mapping("tf-orders"), "pass");
+    // Routes: the open one fails, the JWT one passes (ids are made up, so by count).
+    let routes: Vec<&str> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["check_id"] == "apigateway-route-unauthenticated")
+        .map(|x| x["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(routes.len(), 2, "{routes:?}");
+    assert!(
+        routes.contains(&"fail") && routes.contains(&"pass"),
+        "{routes:?}"
+    );
+    let keys: Vec<&str> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["check_id"] == "kms-key-rotation-disabled")
+        .map(|x| x["status"].as_str().unwrap())
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["fail", "pass", "unknown"], "{keys:?}");
+    // The region is the provider's; unknown values are gaps naming the resource address.
+    assert_eq!(r["regions"][0], "eu-west-1");
+    let gaps: Vec<&str> = r["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["message"].as_str().unwrap())
+        .collect();
+    for address in [
+        "aws_lambda_function.unknown_env.reserved_concurrent_executions is known only after apply",
+        "aws_lambda_function.unknown_env.environment[0].variables.QUEUE_URL",
+        "aws_iam_role_policy.jobs.policy",
+        "aws_s3_bucket_policy.unknown_policy.policy",
+        "aws_kms_key.unknown.enable_key_rotation",
+    ] {
+        assert!(
+            gaps.iter()
+                .any(|m| m.contains(address) && m.contains("plan.json:1:")),
+            "{address}: {gaps:?}"
+        );
+    }
+}
+
+#[test]
+fn terraform_locations_are_the_plan_file_and_the_address() {
+    let inv = inventory(&["--template", &fixture("terraform")]);
+    let function = &inv["sources"]["arn:aws:lambda:eu-west-1:123456789012:function:bad-public-fn"];
+    assert_eq!(function["file"], "plan.json");
+    assert_eq!(function["logical_id"], "aws_lambda_function.bad_public");
+    assert_eq!(function["line"], 1, "terraform show -json prints one line");
+    assert_eq!(
+        function["column"].as_u64().unwrap(),
+        address_column("terraform/plan.json", "aws_lambda_function.bad_public")
+    );
+    // The URL is located at the aws_lambda_function_url resource.
+    assert_eq!(
+        function["attributes"]["function_url"]["column"]
+            .as_u64()
+            .unwrap(),
+        address_column("terraform/plan.json", "aws_lambda_function_url.bad_public")
+    );
+    let bucket = &inv["sources"]["arn:aws:s3:::tf-bad-public-bucket"];
+    assert_eq!(bucket["logical_id"], "aws_s3_bucket.bad_public");
+    assert!(
+        bucket["attributes"]["policy"]["column"].as_u64().unwrap()
+            >= address_column("terraform/plan.json", "aws_s3_bucket_policy.bad_public"),
+        "{bucket}"
+    );
+    assert!(bucket.get("module_source").is_none());
+    assert!(
+        !inv.to_string().contains("ghp_0123"),
+        "an environment value leaked"
+    );
+}
+
+#[test]
+fn terraform_modules_variables_and_known_identifiers() {
+    // Pretty-printed (`terraform show -json plan | jq .`): lines are real lines.
+    let out = faascan(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--template",
+            &fixture("terraform-modules"),
+        ],
+        &[],
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = |name: &str| format!(":function:{name}");
+    // ARNs the plan knows (a function that exists) give the account; the provider's region
+    // comes from `var.region`.
+    assert_eq!(r["account"], "111122223333");
+    assert_eq!(r["regions"][0], "eu-central-1");
+    for (check, suffix, want) in [
+        // role = var.role_arn, set by the module call to aws_iam_role.shared.arn
+        ("lambda-function-role-missing", f("orders-handler"), "pass"),
+        // role = aws_iam_role.workers[each.key].arn
+        ("lambda-function-role-missing", f("tf-worker-a"), "pass"),
+        ("lambda-function-role-missing", f("legacy-fn"), "pass"),
+        (
+            "lambda-function-url-unauthenticated",
+            f("orders-handler"),
+            "fail",
+        ),
+        // function_name = module.api.function_name
+        ("lambda-function-public-policy", f("orders-handler"), "fail"),
+        ("lambda-function-runtime-deprecated", f("legacy-fn"), "fail"),
+        (
+            "iam-role-admin-access",
+            ":role/tf-worker-a".to_owned(),
+            "fail",
+        ),
+        (
+            "iam-role-admin-access",
+            ":role/tf-worker-b".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-public-access-block-disabled",
+            ":::tf-mod-eu".to_owned(),
+            "pass",
+        ),
+        (
+            "s3-bucket-public-access-block-disabled",
+            ":::tf-mod-us".to_owned(),
+            "fail",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "/restapis/a1b2c3d4e5/resources/2ajrcujsjc/methods/ANY".to_owned(),
+            "fail",
+        ),
+    ] {
+        assert_eq!(status(&r, check, &suffix), want, "{check} on *{suffix}");
+    }
+    let gaps: Vec<(&str, &str)> = r["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["error_code"].as_str().unwrap(),
+                g["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        gaps.iter()
+            .any(|(code, m)| *code == "UnsupportedResourceType"
+                && m.contains("aws_iam_access_key.ci")
+                && m.contains("tfplan.json:")),
+        "{gaps:?}"
+    );
+    assert!(
+        !gaps.iter().any(|(_, m)| m.contains("aws_sns_topic")),
+        "out of scope: counted, not a gap"
+    );
+
+    let inv = inventory(&["--template", &fixture("terraform-modules")]);
+    let sources = inv["sources"].as_object().unwrap();
+    let text = std::fs::read_to_string(fixture("terraform-modules/tfplan.json")).unwrap();
+    let line_of = |address: &str| {
+        let needle = format!("\"address\": {}", serde_json::to_string(address).unwrap());
+        text[..text.find(&needle).unwrap()].matches('\n').count() as u64 + 1
+    };
+    let orders = &sources["arn:aws:lambda:eu-central-1:111122223333:function:orders-handler"];
+    assert_eq!(orders["logical_id"], "module.api.aws_lambda_function.this");
+    assert_eq!(orders["module_source"], "./modules/api");
+    assert_eq!(
+        orders["line"].as_u64().unwrap(),
+        line_of("module.api.aws_lambda_function.this")
+    );
+    assert_eq!(
+        sources["arn:aws:s3:::tf-mod-api-logs"]["module_source"], "./modules/api/bucket",
+        "a nested local module is relative to its parent"
+    );
+    assert_eq!(
+        sources["arn:aws:s3:::tf-mod-us"]["logical_id"],
+        "module.buckets[\"us\"].aws_s3_bucket.this"
+    );
+    assert!(
+        sources["arn:aws:s3:::tf-mod-us"]["module_source"]
+            .as_str()
+            .unwrap()
+            .starts_with("git::")
+    );
+}
+
+#[test]
+fn malformed_plans_exit_2_with_the_line() {
+    let out = faascan(&["scan", "--template", &fixture("malformed-plan")], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("malformed-plan/plan.json:8:") && err.contains("not valid JSON"),
+        "{err}"
+    );
+    let dir = std::env::temp_dir().join(format!("faascan-tf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"format_version":"2.0","terraform_version":"9.0.0","planned_values":{}}"#,
+    )
+    .unwrap();
+    let out = faascan(&["scan", "--template", plan.to_str().unwrap()], &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("format_version \"2.0\""), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A result of a hand-built live report.
+fn live_result(
+    severities: &std::collections::HashMap<String, String>,
+    check: &str,
+    status: &str,
+    (arn, kind, name): (&str, &str, &str),
+) -> Value {
+    serde_json::json!({
+        "check_id": check,
+        "status": status,
+        "severity": severities[check],
+        "resource": {
+            "arn": arn, "kind": kind, "name": name,
+            "region": "us-east-1", "account": "111122223333"
+        },
+        "findings": [],
+        "fingerprint": format!("{:016x}", arn.len() * 7919 + check.len()),
+    })
+}
+
+#[test]
+fn template_and_live_side_by_side() {
+    let dir = std::env::temp_dir().join(format!("faascan-drift-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let template = report(&["--template", &fixture("sam")]);
+    let severities: std::collections::HashMap<String, String> = template["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["check_id"].as_str().unwrap().to_owned(),
+                r["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let template_path = dir.join("template.json");
+    std::fs::write(&template_path, template.to_string()).unwrap();
+
+    // The stack as deployed (`orders-prod`, account 111122223333), hand-built: CloudFormation
+    // generated the names not set in the template, tagged what it tags, and some settings
+    // were changed by hand since.
+    let api = "arn:aws:apigateway:us-east-1::/restapis/live123abc";
+    let fn_arn = |name: &str| format!("arn:aws:lambda:us-east-1:111122223333:function:{name}");
+    let (bad_fn, ok_fn, env_fn, debug_fn, other_fn) = (
+        fn_arn("bad-public-url-prod"),
+        fn_arn("ok-function"),
+        fn_arn("unknown-env"),
+        fn_arn("orders-prod-DebugFunction-ABCDEF123456"),
+        fn_arn("other-stack-fn"),
+    );
+    let ok_role = "arn:aws:iam::111122223333:role/orders-prod-OkFunctionRole-1A2B3C4D5E6F";
+    let bad_role = "arn:aws:iam::111122223333:role/orders-prod-BadPublicUrlFunctionR-9Z8Y7X6W5V4U";
+    let ok_bucket = "arn:aws:s3:::orders-prod-okbucket-1x2y3z4w5v6u";
+    let bad_key = "arn:aws:kms:us-east-1:111122223333:key/1111aaaa-2222-bbbb-3333-cccc4444dddd";
+    let get = format!("{api}/resources/l1ve01/methods/GET");
+    let post = format!("{api}/resources/l1ve02/methods/POST");
+    let delete = format!("{api}/resources/l1ve01/methods/DELETE");
+    let stage = format!("{api}/stages/Prod");
+    let r = |check, status, resource| live_result(&severities, check, status, resource);
+    let results = vec![
+        r(
+            "lambda-function-url-unauthenticated",
+            "fail",
+            (&bad_fn, "function-url", "bad-public-url-prod"),
+        ),
+        // AuthType changed to NONE in the console.
+        r(
+            "lambda-function-url-unauthenticated",
+            "fail",
+            (&ok_fn, "function-url", "ok-function"),
+        ),
+        r(
+            "lambda-function-no-reserved-concurrency",
+            "fail",
+            (&ok_fn, "lambda-function", "ok-function"),
+        ),
+        r(
+            "lambda-function-env-secrets",
+            "fail",
+            (&env_fn, "lambda-function", "unknown-env"),
+        ),
+        r(
+            "lambda-function-tracing-disabled",
+            "fail",
+            (
+                &debug_fn,
+                "lambda-function",
+                "orders-prod-DebugFunction-ABCDEF123456",
+            ),
+        ),
+        r(
+            "lambda-function-tracing-disabled",
+            "fail",
+            (&other_fn, "lambda-function", "other-stack-fn"),
+        ),
+        // An administrator policy attached by hand.
+        r(
+            "iam-role-admin-access",
+            "fail",
+            (
+                ok_role,
+                "iam-role",
+                "orders-prod-OkFunctionRole-1A2B3C4D5E6F",
+            ),
+        ),
+        r(
+            "iam-role-admin-access",
+            "fail",
+            (
+                bad_role,
+                "iam-role",
+                "orders-prod-BadPublicUrlFunctionR-9Z8Y7X6W5V4U",
+            ),
+        ),
+        // The public ACL removed by hand: the next deployment puts it back.
+        r(
+            "s3-bucket-public-acl",
+            "pass",
+            (
+                "arn:aws:s3:::bad-public-bucket",
+                "s3-bucket",
+                "bad-public-bucket",
+            ),
+        ),
+        r(
+            "s3-bucket-versioning-disabled",
+            "pass",
+            (ok_bucket, "s3-bucket", "orders-prod-okbucket-1x2y3z4w5v6u"),
+        ),
+        r(
+            "kms-key-rotation-disabled",
+            "fail",
+            (bad_key, "kms-key", "1111aaaa-2222-bbbb-3333-cccc4444dddd"),
+        ),
+        r(
+            "apigateway-api-public-policy",
+            "pass",
+            (api, "rest-api", "orders-prod"),
+        ),
+        r(
+            "apigateway-method-unauthenticated",
+            "pass",
+            (&get, "rest-api-method", "orders-prod GET /items"),
+        ),
+        r(
+            "apigateway-method-unauthenticated",
+            "fail",
+            (&post, "rest-api-method", "orders-prod POST /open"),
+        ),
+        r(
+            "apigateway-method-unauthenticated",
+            "fail",
+            (&delete, "rest-api-method", "orders-prod DELETE /items"),
+        ),
+        r(
+            "apigateway-stage-tracing-disabled",
+            "pass",
+            (&stage, "rest-api-stage", "orders-prod/Prod"),
+        ),
+    ];
+    let tags =
+        |logical: &str, stack: &str| serde_json::json!({"logical_id": logical, "stack": stack});
+    let live = serde_json::json!({
+        "schema_version": 1,
+        "caller_arn": "arn:aws:sts::111122223333:assumed-role/auditor/ci",
+        "account": "111122223333",
+        "results": results,
+        "identities": {
+            bad_fn.clone(): tags("BadPublicUrlFunction", "orders-prod"),
+            ok_fn.clone(): tags("OkFunction", "orders-prod"),
+            env_fn.clone(): tags("UnknownEnvFunction", "orders-prod"),
+            debug_fn.clone(): tags("DebugFunction", "orders-prod"),
+            other_fn.clone(): tags("Handler", "other-stack"),
+            "arn:aws:s3:::bad-public-bucket": tags("BadBucket", "orders-prod"),
+            ok_bucket: tags("OkBucket", "orders-prod"),
+            bad_key: tags("BadKey", "orders-prod"),
+            api: tags("ServerlessRestApi", "orders-prod"),
+            stage.clone(): tags("ServerlessRestApiProdStage", "orders-prod"),
+        }
+    });
+    let live_path = dir.join("live.json");
+    std::fs::write(&live_path, live.to_string()).unwrap();
+
+    let diff = |args: &[&str]| {
+        let out = faascan(args, &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (t, l) = (template_path.to_str().unwrap(), live_path.to_str().unwrap());
+    // Told apart by which report was read from templates, in either order.
+    let json = diff(&["diff", "--format", "json", l, t]);
+    let d: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        d,
+        serde_json::from_str::<Value>(&diff(&["diff", "--format", "json", t, l])).unwrap()
+    );
+    assert_eq!(d["stacks"][0]["template"], "stack");
+    assert_eq!(d["stacks"][0]["live"], "orders-prod");
+    let entries = |list: &str| -> Vec<(String, String, String, String)> {
+        d[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["check_id"].as_str().unwrap().to_owned(),
+                    e["live"]["arn"].as_str().unwrap().to_owned(),
+                    e["direction"].as_str().unwrap().to_owned(),
+                    e["matched_by"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let drift = entries("drift");
+    let has = |check: &str, arn: &str, direction: &str, by: &str| {
+        drift.contains(&(
+            check.to_owned(),
+            arn.to_owned(),
+            direction.to_owned(),
+            by.to_owned(),
+        ))
+    };
+    assert!(
+        has(
+            "lambda-function-url-unauthenticated",
+            &ok_fn,
+            "fails_live",
+            "logical-id"
+        ),
+        "{drift:?}"
+    );
+    assert!(
+        has(
+            "lambda-function-no-reserved-concurrency",
+            &ok_fn,
+            "fails_live",
+            "logical-id"
+        ),
+        "{drift:?}"
+    );
+    assert!(
+        has(
+            "iam-role-admin-access",
+            ok_role,
+            "fails_live",
+            "generated-name"
+        ),
+        "{drift:?}"
+    );
+    assert!(
+        has(
+            "s3-bucket-public-acl",
+            "arn:aws:s3:::bad-public-bucket",
+            "fails_in_template",
+            "logical-id"
+        ),
+        "{drift:?}"
+    );
+    assert!(
+        has(
+            "apigateway-stage-tracing-disabled",
+            &stage,
+            "fails_in_template",
+            "api"
+        ),
+        "{drift:?}"
+    );
+    assert_eq!(
+        drift.len(),
+        5,
+        "the same verdict on both sides is no drift: {drift:?}"
+    );
+    assert_eq!(
+        entries("undecided"),
+        [(
+            "lambda-function-env-secrets".to_owned(),
+            env_fn.clone(),
+            "unknown_in_template".to_owned(),
+            "logical-id".to_owned()
+        )]
+    );
+    assert!(
+        d["matched"]["generated-name"].as_u64().unwrap() >= 2,
+        "{}",
+        d["matched"]
+    );
+    assert!(
+        d["matched"]["api"].as_u64().unwrap() >= 3,
+        "{}",
+        d["matched"]
+    );
+    let arns = |list: &str| -> Vec<&str> {
+        d[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["arn"].as_str().unwrap())
+            .collect()
+    };
+    let only_live = arns("only_live");
+    assert!(only_live.contains(&debug_fn.as_str()), "{only_live:?}");
+    assert!(
+        only_live.contains(&delete.as_str()),
+        "a method added by hand: {only_live:?}"
+    );
+    assert_eq!(only_live.len(), 2, "{only_live:?}");
+    assert_eq!(
+        d["live_outside_stacks"], 1,
+        "other-stack-fn is not compared"
+    );
+    let only_template: Vec<&str> = d["only_in_template"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["logical_id"].as_str())
+        .collect();
+    assert!(only_template.contains(&"OkKey"), "{only_template:?}");
+    assert!(!only_template.contains(&"BadKey"), "{only_template:?}");
+
+    let text = diff(&["diff", t, l]);
+    assert!(text.contains("stack stack = live orders-prod"), "{text}");
+    assert!(
+        text.contains("lambda-function-url-unauthenticated fails live, passes in the template: lambda-function OkFunction (ok-function)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+ only live: rest-api-method orders-prod DELETE /items"),
+        "{text}"
+    );
+
+    // Two live reports: the ordinary comparison by fingerprint.
+    let plain = diff(&["diff", l, l]);
+    assert!(plain.starts_with("Compared with the baseline"), "{plain}");
+
+    // A Terraform plan has no CloudFormation tags: matched by physical name.
+    let tf = report(&["--template", &fixture("terraform")]);
+    let tf_path = dir.join("tf.json");
+    std::fs::write(&tf_path, tf.to_string()).unwrap();
+    let tf_live = serde_json::json!({
+        "schema_version": 1,
+        "caller_arn": "arn:aws:sts::111122223333:assumed-role/auditor/ci",
+        "account": "111122223333",
+        "results": [
+            r("lambda-function-url-unauthenticated", "pass",
+              (&fn_arn("bad-public-fn"), "function-url", "bad-public-fn")),
+        ],
+    });
+    let tf_live_path = dir.join("tf-live.json");
+    std::fs::write(&tf_live_path, tf_live.to_string()).unwrap();
+    let d: Value = serde_json::from_str(&diff(&[
+        "diff",
+        "--drift",
+        "--format",
+        "json",
+        tf_path.to_str().unwrap(),
+        tf_live_path.to_str().unwrap(),
+    ]))
+    .unwrap();
+    assert_eq!(d["drift"][0]["matched_by"], "name", "{d}");
+    assert_eq!(d["drift"][0]["direction"], "fails_in_template");
+    assert_eq!(
+        d["drift"][0]["template"]["logical_id"],
+        "aws_lambda_function.bad_public"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,5 +1,8 @@
 //! Baseline comparison: which results are new, gone, or changed (status or severity) between two
-//! reports, matched by fingerprint, so a nightly job can alert only on what changed.
+//! reports, matched by fingerprint, so a nightly job can alert only on what changed; and a
+//! template report against a live one (`drift`).
+
+pub mod drift;
 
 use crate::text::display;
 use faascan_checks::check::{CheckResult, Severity, Status};
@@ -11,6 +14,14 @@ use std::collections::HashMap;
 pub struct SavedReport {
     pub schema_version: u32,
     pub results: Vec<CheckResult>,
+    /// `template` for a report read from templates.
+    #[serde(default)]
+    pub caller_arn: Option<String>,
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Logical ids by ARN (reports written before they were added have none).
+    #[serde(default)]
+    pub identities: std::collections::BTreeMap<String, drift::Identity>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -35,6 +35,10 @@ pub struct Report {
     pub gaps: Vec<Gap>,
     pub calls: CallStats,
     pub inventory: Vec<SummaryRow>,
+    /// CloudFormation logical ids (and stacks) of the resources, by ARN, for comparing a
+    /// template report with a live one (`faascan diff`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub identities: BTreeMap<String, crate::diff::drift::Identity>,
     /// Suppressions applied, expired and stale (from the configuration file), when any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressions: Option<serde_json::Value>,
@@ -157,6 +161,7 @@ impl Report {
             gaps: inventory.gaps.clone(),
             calls: inventory.calls.clone(),
             inventory: InventorySummary::new(inventory).rows,
+            identities: crate::diff::drift::identities(inventory),
             suppressions: None,
             accounts: Vec::new(),
             diff: None,
@@ -227,6 +232,7 @@ impl Report {
             merged.gaps.extend(r.gaps);
             merged.sources.extend(r.sources);
             merged.inventory.extend(r.inventory);
+            merged.identities.extend(r.identities);
             for region in r.regions {
                 if !merged.regions.contains(&region) {
                     merged.regions.push(region);

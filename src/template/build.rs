@@ -42,6 +42,8 @@ pub(crate) struct Collected {
     /// Resource types outside what faascan audits, with a count.
     pub(crate) skipped: BTreeMap<String, usize>,
     pub(crate) regions: BTreeSet<String>,
+    /// The account a source names itself (a Terraform plan's known ARNs), if any.
+    pub(crate) account: Option<String>,
 }
 
 impl Collected {
@@ -70,6 +72,9 @@ impl Collected {
             *self.skipped.entry(k).or_default() += v;
         }
         self.regions.extend(other.regions);
+        if self.account.is_none() {
+            self.account = other.account;
+        }
     }
 }
 
@@ -299,6 +304,7 @@ impl<'t> Builder<'t> {
                 line: pos.line,
                 column: pos.column,
                 logical_id: logical.to_owned(),
+                module_source: None,
                 attributes,
             },
         );
@@ -893,6 +899,20 @@ impl<'t> Builder<'t> {
             }
             .to_owned()
         });
+        // Lambda's defaults (3 s, 128 MB) only where nothing is set: a value that could not be
+        // resolved is not reported, so the timeout check says unknown rather than pass.
+        let mut number = |prop: &str, default: i32| match t.prop(r, prop) {
+            None => Some(default),
+            Some(n) => {
+                let value = int(Some(&n));
+                if value.is_none() {
+                    self.unresolved("lambda", &arn, prop, &n);
+                }
+                value
+            }
+        };
+        let timeout_seconds = number("Timeout", 3);
+        let memory_mb = number("MemorySize", 128);
         let mut tags = tags_of(t.prop(r, "Tags").as_ref());
         self.stack_tags(&r.logical, &mut tags);
         let plain = |n: Option<Node>| n.and_then(|n| n.as_str().map(str::to_owned));
@@ -903,8 +923,8 @@ impl<'t> Builder<'t> {
             runtime: plain(t.prop(r, "Runtime")),
             handler: plain(t.prop(r, "Handler")),
             role_arn,
-            timeout_seconds: int(t.prop(r, "Timeout").as_ref()).or(Some(3)),
-            memory_mb: int(t.prop(r, "MemorySize").as_ref()).or(Some(128)),
+            timeout_seconds,
+            memory_mb,
             architectures: {
                 let a = strings(t.prop(r, "Architectures").as_ref());
                 if a.is_empty() {
@@ -1922,6 +1942,18 @@ impl<'t> Builder<'t> {
                 attributes.insert("security_policy".to_owned(), pos_of(n.pos));
             }
             self.locate(&arn, &d.logical, d.pos, attributes);
+            // Without SecurityPolicy, API Gateway applies TLS_1_2; one that could not be
+            // resolved is not reported (the check says unknown).
+            let security_policy = match t.prop(d, "SecurityPolicy") {
+                None => Some("TLS_1_2".to_owned()),
+                Some(n) => match n.as_str() {
+                    Some(s) => Some(s.to_owned()),
+                    None => {
+                        self.unresolved("apigateway", &arn, "SecurityPolicy", &n);
+                        None
+                    }
+                },
+            };
             self.out
                 .domain_names
                 .entry(t.region.clone())
@@ -1930,12 +1962,7 @@ impl<'t> Builder<'t> {
                     name,
                     arn,
                     region: t.region.clone(),
-                    // Without SecurityPolicy, API Gateway applies TLS_1_2 to new REST domains... for
-                    // regional ones; edge domains historically got TLS_1_0: keep what the API says.
-                    security_policy: Some(
-                        t.prop_str(d, "SecurityPolicy")
-                            .unwrap_or_else(|| "TLS_1_2".to_owned()),
-                    ),
+                    security_policy,
                     endpoint_types: strings(t.prop(d, "EndpointConfiguration.Types").as_ref()),
                     certificate_arn: t
                         .prop_str(d, "RegionalCertificateArn")

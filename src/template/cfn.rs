@@ -29,6 +29,9 @@ pub(crate) struct Template {
     pub(crate) conditions: BTreeMap<String, Node>,
     pub(crate) resources: Vec<Resource>,
     index: HashMap<String, usize>,
+    /// Identifiers a source already knows (a Terraform plan of resources that exist), by
+    /// logical id: they replace the made-up ones so references and known values agree.
+    pub(crate) known: HashMap<String, Known>,
     physical: RefCell<HashMap<String, Option<Physical>>>,
     in_progress: RefCell<HashSet<String>>,
 }
@@ -38,6 +41,15 @@ pub(crate) struct Template {
 pub(crate) struct Physical {
     pub(crate) name: String,
     pub(crate) reference: String,
+    pub(crate) arn: Option<String>,
+    pub(crate) attributes: BTreeMap<&'static str, String>,
+}
+
+/// Known identifiers of one resource (see `Template::known`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Known {
+    pub(crate) name: Option<String>,
+    pub(crate) reference: Option<String>,
     pub(crate) arn: Option<String>,
     pub(crate) attributes: BTreeMap<&'static str, String>,
 }
@@ -200,6 +212,7 @@ impl Template {
             conditions: BTreeMap::new(),
             resources,
             index,
+            known: HashMap::new(),
             physical: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
         }
@@ -243,7 +256,21 @@ impl Template {
         let resource = self.resource(logical)?;
         // A name that refers back to itself (directly or not) falls back to the default name.
         let cyclic = !self.in_progress.borrow_mut().insert(logical.to_owned());
-        let physical = self.make_physical(resource, cyclic);
+        let mut physical = self.make_physical(resource, cyclic);
+        if let Some(known) = self.known.get(logical) {
+            if let Some(name) = &known.name {
+                physical.name.clone_from(name);
+            }
+            if let Some(reference) = &known.reference {
+                physical.reference.clone_from(reference);
+            }
+            if known.arn.is_some() {
+                physical.arn.clone_from(&known.arn);
+            }
+            for (k, v) in &known.attributes {
+                physical.attributes.insert(k, v.clone());
+            }
+        }
         self.in_progress.borrow_mut().remove(logical);
         if !cyclic {
             self.physical

@@ -4,7 +4,8 @@
 //! check runs unchanged, and `Inventory.sources` says where each resource was declared.
 //!
 //! Made-up values, documented: the account is `123456789012` (override with
-//! `--parameter AWS::AccountId=...`), the region `--region`, else the template's own
+//! `--parameter AWS::AccountId=...`; a Terraform plan that knows the ARNs of existing
+//! resources uses their account), the region `--region`, else the template's own
 //! (Serverless `provider.region`, the Terraform provider), else `us-east-1`; names and ARNs
 //! are those CloudFormation would make (`STACK-LogicalId`), the stack name the template's
 //! directory or file name.
@@ -267,6 +268,7 @@ fn assemble(
         .parameters
         .get("AWS::AccountId")
         .cloned()
+        .or_else(|| c.account.clone())
         .unwrap_or_else(|| ACCOUNT.to_owned());
     // Roles named by functions but defined in no scanned template: IAM was only partly read.
     let role_arns: BTreeSet<&str> = c.roles.iter().map(|r| r.arn.as_str()).collect();

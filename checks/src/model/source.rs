@@ -16,6 +16,11 @@ pub struct SourceLocation {
     /// The template's name for the resource: a CloudFormation logical id, a Serverless
     /// Framework function key, a Terraform address.
     pub logical_id: String,
+    /// Terraform: the source of the module that declares the resource (`./modules/api`, a
+    /// registry address), for a resource of a child module. A plan has no line numbers for the
+    /// configuration, so `file`, `line` and `column` point at the resource in the plan JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_source: Option<String>,
     /// Positions of attributes, keyed by the model's evidence path (`function_url.auth_type`,
     /// `reserved_concurrency`, `environment`, `policy`, ...), where a result's evidence can
     /// point more precisely than the resource.
