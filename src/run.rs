@@ -242,6 +242,9 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             let old = load_report(&args.old)?;
             let new = load_report(&args.new)?;
             let (old_template, new_template) = (drift::is_template(&old), drift::is_template(&new));
+            // Report against report, new failures exit 1 (a scheduled job alerts on what got
+            // worse); template against live reports drift and keeps exit 0.
+            let mut new_failures = 0;
             let text = if args.drift || old_template != new_template {
                 // The report read from templates is the template side, in either order.
                 let (template, live) = if new_template && !old_template {
@@ -256,14 +259,14 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
                 }
             } else {
                 let diff = faascan_reports::diff::diff(&old.results, &new.results);
+                new_failures = diff.new_failures;
                 match args.format {
                     DiffFormat::Text => diff.to_text(),
                     DiffFormat::Json => diff.to_json(),
                 }
             };
             write_output(None, &text)?;
-            // A scheduled job alerts on what got worse: new failures exit 1.
-            if diff.new_failures > 0 {
+            if new_failures > 0 {
                 return Ok(Exit::Findings.into());
             }
         }
