@@ -217,6 +217,10 @@ fn mutated_inventories_and_baselines_never_panic_hang_or_leak_controls() {
                 {
                     let diff = faascan_reports::diff::diff(&saved.results, &report.results);
                     assert_terminal_safe("the diff", &diff.to_text());
+                    let current: faascan_reports::diff::SavedReport =
+                        serde_json::from_str(&report.to_json()).unwrap();
+                    let drift = faascan_reports::diff::drift::drift(&saved, &current);
+                    assert_terminal_safe("the drift", &drift.to_text());
                     report.set_diff(diff);
                 }
                 render_everything(&report);
