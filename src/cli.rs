@@ -40,7 +40,7 @@ pub(crate) enum Command {
     Inventory(Box<InventoryArgs>),
     /// Collect (or load an inventory) and report what was found.
     #[command(
-        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json\n\nExit codes: 0 clean · 1 findings at or above --fail-on · 2 usage · 3 could not run · 4 incomplete scan (resources may be missing; with --strict, any gap)"
+        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json\n\nExit codes: 0 clean · 1 findings at or above --fail-on · 2 usage · 3 could not run · 4 incomplete scan (resources may be missing; with --strict, a gap that left a selected check's result unknown) · faascan diff: 1 when the later report has new failures"
     )]
     Scan(Box<ScanArgs>),
     /// Print the IAM policy faascan needs: exactly the read-only actions it calls.
@@ -146,8 +146,10 @@ pub(crate) struct ScanArgs {
     pub(crate) inventory: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) templates: TemplateArgs,
-    /// Output format; repeat (with --output-dir) for several.
-    #[arg(long, value_enum, default_values_t = [Format::Table], help_heading = "Output")]
+    /// Output format; repeat (with --output-dir) for several. Default: from the extension of
+    /// --output (.json, .csv, .junit.xml/.xml, .md, .html, .ocsf.json, .asff.jsonl, .sarif,
+    /// .txt), else the configuration file's output.formats, else table.
+    #[arg(long, value_enum, help_heading = "Output")]
     pub(crate) format: Vec<Format>,
     /// Write to FILE instead of stdout (one format).
     #[arg(
@@ -162,12 +164,31 @@ pub(crate) struct ScanArgs {
     /// control summaries, scan metadata and MANIFEST.sha256.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub(crate) evidence: Option<PathBuf>,
-    /// Write one file per format into DIR (report.json, report.csv, ...).
+    /// Sign the evidence bundle's manifest with this Ed25519 private key (PKCS#8 PEM, e.g.
+    /// from `openssl genpkey -algorithm ed25519`): MANIFEST.sha256.sig and the public key.
+    #[arg(
+        long,
+        value_name = "KEY",
+        requires = "evidence",
+        help_heading = "Output"
+    )]
+    pub(crate) evidence_key: Option<PathBuf>,
+    /// Write one file per format into DIR, named after the account and the scan's end time
+    /// (faascan-ACCOUNT-YYYYMMDDTHHMMSSZ.json, ...), and print the paths written.
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub(crate) output_dir: Option<PathBuf>,
-    /// Show every unknown result and gap in the table, and the calls per operation.
+    /// Show every unknown result and gap in the table, each finding's evidence and
+    /// remediation, and the calls per operation.
     #[arg(long, short, help_heading = "Output")]
     pub(crate) verbose: bool,
+    /// Group the table's failures under each resource (what to fix where) or under each
+    /// check (one fix applied everywhere).
+    #[arg(long, value_enum, default_value_t = GroupBy::Resource, help_heading = "Output")]
+    pub(crate) group_by: GroupBy,
+    /// Also print a framework's controls with their status in the table: fsbp, cis, nist (or
+    /// a framework's full name).
+    #[arg(long, value_name = "FRAMEWORK", help_heading = "Output")]
+    pub(crate) compliance: Option<String>,
     /// Configuration file (default: ./faascan.toml when present).
     #[arg(long, value_name = "FILE", help_heading = "Checks")]
     pub(crate) config: Option<PathBuf>,
@@ -176,8 +197,8 @@ pub(crate) struct ScanArgs {
     /// configuration file's output.fail_on).
     #[arg(long, value_enum, help_heading = "Exit code")]
     pub(crate) fail_on: Option<FailOn>,
-    /// Unknown results at or above --fail-on count as failures (exit 1); any gap makes the
-    /// scan incomplete (exit 4).
+    /// Unknown results at or above --fail-on count as failures (exit 1); a gap that left a
+    /// selected check's result unknown makes the scan incomplete (exit 4).
     #[arg(long, help_heading = "Exit code")]
     pub(crate) strict: bool,
     /// Compare with an earlier JSON report: the table and the JSON report show what changed.
@@ -209,6 +230,12 @@ pub(crate) struct ScanArgs {
         help_heading = "Checks"
     )]
     pub(crate) trusted_accounts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GroupBy {
+    Resource,
+    Check,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -266,24 +293,6 @@ pub(crate) enum Format {
     Asff,
     /// SARIF 2.1.0 for GitHub code scanning: a rule per check, a result per failure.
     Sarif,
-}
-
-impl Format {
-    /// The file name used with --output-dir.
-    pub(crate) fn file_name(self) -> &'static str {
-        match self {
-            Format::Table => "report.txt",
-            Format::Json => "report.json",
-            Format::Summary => "summary.txt",
-            Format::Csv => "report.csv",
-            Format::Junit => "report.junit.xml",
-            Format::Markdown => "report.md",
-            Format::Html => "report.html",
-            Format::Ocsf => "report.ocsf.json",
-            Format::Asff => "report.asff.json",
-            Format::Sarif => "report.sarif",
-        }
-    }
 }
 
 #[derive(Debug, Args)]

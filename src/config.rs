@@ -158,8 +158,8 @@ impl Config {
             path: shown.clone(),
             message,
         };
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| invalid(format!("cannot read it: {e}")))?;
+        let text = crate::input::read_text(&path, "configuration", crate::input::MAX_CONFIG_BYTES)
+            .map_err(&invalid)?;
         let raw: RawConfig =
             toml::from_str(&text).map_err(|e| invalid(e.to_string().trim().to_owned()))?;
         let mut config = Config::validate(raw).map_err(invalid)?;
@@ -184,6 +184,41 @@ impl Config {
             if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
                 return Err(format!(
                     "options.trusted_accounts: `{account}` is not a 12-digit account id"
+                ));
+            }
+        }
+        // Limits a person could mistype into a check that flips wholesale (a negative age
+        // makes every key "old"): each must be in a sensible range.
+        let o = &raw.options;
+        for (name, value, min, max) in [
+            ("role_unused_days", o.role_unused_days, 1, 3650),
+            (
+                "access_key_max_age_days",
+                o.access_key_max_age_days,
+                1,
+                3650,
+            ),
+            ("access_key_unused_days", o.access_key_unused_days, 1, 3650),
+            (
+                "kms_key_material_max_age_days",
+                o.kms_key_material_max_age_days,
+                1,
+                3650,
+            ),
+            ("api_key_max_age_days", o.api_key_max_age_days, 1, 3650),
+            ("runtime_warning_days", o.runtime_warning_days, 0, 3650),
+            (
+                "lambda_timeout_threshold_seconds",
+                o.lambda_timeout_threshold_seconds.map(i64::from),
+                1,
+                900,
+            ),
+        ] {
+            if let Some(v) = value
+                && !(min..=max).contains(&v)
+            {
+                return Err(format!(
+                    "options.{name} = {v} is out of range: give a value from {min} to {max}"
                 ));
             }
         }
@@ -338,19 +373,11 @@ pub(crate) fn apply(
             }
             matched += 1;
             if r.status != Status::Muted {
-                let real = serde_json::to_value(r.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                r.note = Some(format!(
-                    "muted ({real}): {}{}{}",
-                    s.reason,
-                    s.owner
-                        .as_deref()
-                        .map_or(String::new(), |o| format!("; owner {o}")),
-                    s.expires_text
-                        .as_deref()
-                        .map_or(String::new(), |e| format!("; until {e}"))
+                r.note = Some(faascan_reports::context::muted_note(
+                    r.status,
+                    &s.reason,
+                    s.owner.as_deref(),
+                    s.expires_text.as_deref(),
                 ));
                 r.status = Status::Muted;
             }
@@ -468,5 +495,21 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(bad_severity.contains("urgent"), "{bad_severity}");
+        for (key, value) in [
+            ("access_key_max_age_days", "-5"),
+            ("role_unused_days", "0"),
+            ("kms_key_material_max_age_days", "999999999999"),
+            ("lambda_timeout_threshold_seconds", "901"),
+            ("runtime_warning_days", "-1"),
+        ] {
+            let err = parse(&format!("[options]\n{key} = {value}\n"))
+                .err()
+                .unwrap_or_default();
+            assert!(
+                err.contains(&format!("options.{key} = {value} is out of range")),
+                "{key}: {err}"
+            );
+        }
+        assert!(parse("[options]\naccess_key_max_age_days = 45\n").is_ok());
     }
 }

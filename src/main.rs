@@ -3,22 +3,47 @@
 mod cli;
 mod collect;
 mod config;
+mod input;
 mod permissions;
 mod run;
 mod template;
 
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     let log_format = cli.log_format;
     match run::run(cli) {
         Ok(code) => code,
+        Err(err) if err.downcast_ref::<run::PipeClosed>().is_some() => ExitCode::SUCCESS,
         Err(err) => {
             let code = run::exit_code_for(&err);
             run::log(log_format, "error", &format!("{err:#}"), &[]);
             code
         }
     }
+}
+
+/// clap's own messages echo the argument they refuse: they go through the terminal sanitiser
+/// like every other message. Help and version are faascan's own text.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let code = u8::try_from(err.exit_code()).unwrap_or(2);
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return ExitCode::from(code);
+    }
+    let text = faascan_reports::text::multiline(&err.render().to_string());
+    let _ = write!(std::io::stderr().lock(), "{text}");
+    ExitCode::from(code)
 }

@@ -24,6 +24,10 @@ fn chromium() -> PathBuf {
 /// Loads the page (filters in the URL fragment), lets scripts run, and returns the DOM and the
 /// browser's log.
 fn render(html: &Path, fragment: &str) -> (String, String) {
+    render_with(html, fragment, &[])
+}
+
+fn render_with(html: &Path, fragment: &str, extra: &[&str]) -> (String, String) {
     let profile = std::env::temp_dir().join(format!(
         "faascan-chromium-{}-{}",
         std::process::id(),
@@ -41,8 +45,9 @@ fn render(html: &Path, fragment: &str) -> (String, String) {
             "--disable-sync",
             "--enable-logging=stderr",
             "--v=0",
-            "--virtual-time-budget=10000",
+            "--virtual-time-budget=30000",
         ])
+        .args(extra)
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
         .arg(format!("file://{}#{fragment}", html.display()))
@@ -58,6 +63,38 @@ fn render(html: &Path, fragment: &str) -> (String, String) {
 fn count_line(dom: &str) -> usize {
     let start = dom.find("<p id=\"count\">").unwrap() + "<p id=\"count\">".len();
     dom[start..].split(' ').next().unwrap().parse().unwrap()
+}
+
+/// The text of the count line: `N results match; showing A–B`.
+fn count_text(dom: &str) -> &str {
+    let start = dom.find("<p id=\"count\">").unwrap() + "<p id=\"count\">".len();
+    &dom[start..start + dom[start..].find('<').unwrap()]
+}
+
+/// The rows of the results table, as (severity, status) pairs, in order.
+fn result_rows(dom: &str) -> Vec<(String, String)> {
+    let body = &dom[dom.find("<tbody id=\"rows\">").unwrap()..];
+    let body = &body[..body.find("</tbody>").unwrap()];
+    body.split("<tr class=\"result\"")
+        .skip(1)
+        .map(|row| {
+            let status = row
+                .split("data-status=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            let sev = row
+                .split("class=\"sev sev-")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            (sev.to_owned(), status.to_owned())
+        })
+        .collect()
 }
 
 const PAYLOADS: &[&str] = &[
@@ -115,9 +152,18 @@ fn the_html_report_renders_filters_and_runs_no_injected_script() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let html = dir.join("report.html");
+    // --output-dir prints the paths it wrote.
+    let printed = String::from_utf8(out.stdout.clone()).unwrap();
+    let path_of = |ext: &str| {
+        printed
+            .lines()
+            .find(|l| l.ends_with(&format!("Z.{ext}")))
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| panic!("no .{ext} in {printed}"))
+    };
+    let html = path_of("html");
     let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(path_of("json")).unwrap()).unwrap();
     let results = report["results"].as_array().unwrap();
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("Content-Security-Policy") && page.contains("default-src 'none'"));
@@ -176,5 +222,163 @@ fn the_html_report_renders_filters_and_runs_no_injected_script() {
     );
     assert!(!dom.contains("data-pwned"), "an injected script ran");
     assert!(!log.contains("Uncaught"), "console errors:\n{log}");
+
+    // It opens on what matters: failures first, most severe first.
+    let (dom, _) = render(&html, "");
+    let shown = result_rows(&dom);
+    assert_eq!(shown.len(), 100.min(results.len()), "a page of results");
+    assert_eq!(shown[0], ("critical".to_owned(), "fail".to_owned()));
+    let rank = |s: &str| {
+        ["fail", "unknown", "muted", "pass"]
+            .iter()
+            .position(|x| *x == s)
+            .unwrap()
+    };
+    assert!(
+        shown.windows(2).all(|w| rank(&w[0].1) <= rank(&w[1].1)),
+        "failures first"
+    );
+    // The static summary is in the page, and the no-script failure list is removed.
+    assert!(dom.contains("id=\"summary\"") && !dom.contains("id=\"static-failures\""));
+
+    // The status cards work: the "pass" card filters to passes.
+    let (dom, _) = render(&html, "click=%23cards%20button%5Bdata-status%3Dpass%5D");
+    assert_eq!(count_line(&dom), expected(&|r| r["status"] == "pass"));
+    assert!(dom.contains("class=\"card active\" type=\"button\" data-status=\"pass\""));
+
+    // Every result is reachable: the last page, and every row at once.
+    let (dom, _) = render(&html, "page=last");
+    let last = count_text(&dom).to_owned();
+    assert!(last.ends_with(&format!("–{}", results.len())), "{last}");
+    let (dom, _) = render(&html, "size=all");
+    assert_eq!(result_rows(&dom).len(), results.len());
+
+    // A result's detail renders the remediation as a list with working links.
+    let (dom, _) = render(&html, "click=tr.result");
+    let detail = &dom[dom.find("<tr class=\"detail\">").unwrap()..];
+    let detail = &detail[..detail.find("</tr>").unwrap()];
+    assert!(
+        detail.contains("<h5>Remediation</h5>") && detail.contains("<li><strong>Console</strong>"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("<a href=\"https://") && detail.contains("rel=\"noopener noreferrer\""),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains("**"),
+        "Markdown is rendered, not shown raw"
+    );
+
+    // The compliance, region and attack-path views.
+    let (dom, _) = render(&html, "view=compliance&framework=AWS%20FSBP");
+    assert!(
+        dom.contains(
+            "<tr class=\"control\"><td><a href=\"https://docs.aws.amazon.com/securityhub/"
+        )
+    );
+    let (dom, _) = render(&html, "view=compliance&click=tr.control");
+    assert!(count_text(&dom).contains("checks of the chosen control"));
+    let (dom, _) = render(&html, "view=regions");
+    assert!(dom.contains("<tr class=\"region\"><td>us-east-1</td>"));
+    let (dom, _) = render(&html, "view=paths");
+    let paths = results
+        .iter()
+        .filter(|r| r["status"] == "fail" && r["check_id"].as_str().unwrap().starts_with("path-"))
+        .count();
+    assert!(
+        dom.contains(&format!("{paths} attack path(s) found")),
+        "paths"
+    );
+    assert!(dom.contains("<span class=\"arrow\"> → </span>"));
+
+    // Without JavaScript, the summary and the most severe failures still read: they are
+    // static markup before the interactive part (which stays hidden without a script).
+    let summary = page.find("<h2>Summary</h2>").unwrap();
+    let failures = page.find("<div id=\"static-failures\">").unwrap();
+    let app = page.find("<div id=\"app\" hidden>").unwrap();
+    assert!(summary < failures && failures < app);
+    assert!(page[summary..app].contains("<td class=\"sev sev-critical\">critical</td>"));
+    assert!(page.contains("<noscript>"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// 100,000 results: the page loads, filters and pages within the browser's time budget.
+#[test]
+fn the_html_report_stays_usable_at_100k_results() {
+    use faascan_checks::check::{CheckResult, ResourceKind, ResourceRef, Severity, Status};
+    let demo: faascan_checks::model::Inventory = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("mocks/demo/inventory.json")).unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<&str> = faascan_checks::REGISTRY.iter().map(|c| c.meta.id).collect();
+    let account: std::sync::Arc<str> = "123456789012".into();
+    let results: Vec<CheckResult> = (0..100_000)
+        .map(|i| {
+            let id = ids[i % ids.len()];
+            let arn = format!(
+                "arn:aws:lambda:us-east-1:123456789012:function:f-{}",
+                i / ids.len()
+            );
+            let status = [Status::Pass, Status::Fail, Status::Pass, Status::Unknown][i % 4];
+            CheckResult {
+                check_id: std::borrow::Cow::Borrowed(id),
+                status,
+                severity: [
+                    Severity::Low,
+                    Severity::High,
+                    Severity::Critical,
+                    Severity::Medium,
+                ][i % 4],
+                resource: ResourceRef {
+                    arn: arn.clone().into(),
+                    kind: ResourceKind::LambdaFunction,
+                    name: arn.rsplit(':').next().unwrap().into(),
+                    region: "us-east-1".into(),
+                    account: account.clone(),
+                },
+                findings: if status == Status::Fail {
+                    vec![faascan_checks::check::Finding {
+                        message: format!("finding {i}"),
+                        evidence: vec![faascan_checks::check::evidence("path", "value")],
+                        related: Vec::new(),
+                    }]
+                } else {
+                    Vec::new()
+                },
+                note: None,
+                unknown_reason: (status == Status::Unknown).then(|| "a read failed".to_owned()),
+                gap: None,
+                fingerprint: i as u64,
+            }
+        })
+        .collect();
+    let report = faascan_reports::report::Report::new(&demo, results, ids.len(), "test".to_owned());
+    let dir = std::env::temp_dir().join(format!("faascan-html-100k-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let html = dir.join("report.html");
+    std::fs::write(&html, faascan_reports::html::render(&report)).unwrap();
+    let start = std::time::Instant::now();
+    let (dom, log) = render(&html, "");
+    assert!(
+        dom.contains("data-rendered=\"true\""),
+        "the page did not render:\n{log}"
+    );
+    assert_eq!(count_line(&dom), 100_000);
+    assert_eq!(result_rows(&dom).len(), 100);
+    assert_eq!(
+        result_rows(&dom)[0],
+        ("high".to_owned(), "fail".to_owned()),
+        "failures first (every failure here is high)"
+    );
+    let (dom, _) = render(&html, "status=fail&severity=high&page=last");
+    assert_eq!(count_line(&dom), 25_000);
+    assert!(
+        count_text(&dom).ends_with("24901–25000"),
+        "{}",
+        count_text(&dom)
+    );
+    let spent = start.elapsed();
+    assert!(spent < std::time::Duration::from_secs(120), "{spent:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,7 +4,7 @@
 
 pub mod drift;
 
-use crate::text::sanitize;
+use crate::text::display;
 use faascan_checks::check::{CheckResult, Severity, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -127,6 +127,22 @@ fn status(s: Status) -> String {
 }
 
 impl Diff {
+    /// The fingerprints of the failures that appeared: new failing results and results that
+    /// changed to fail.
+    pub fn new_failure_fingerprints(&self) -> std::collections::HashSet<u64> {
+        self.new
+            .iter()
+            .filter(|e| e.status == Status::Fail)
+            .map(|e| e.fingerprint)
+            .chain(
+                self.changed
+                    .iter()
+                    .filter(|c| c.new_status == Status::Fail && c.old_status != Status::Fail)
+                    .map(|c| c.fingerprint),
+            )
+            .collect()
+    }
+
     pub fn to_text(&self) -> String {
         let mut out = format!(
             "Compared with the baseline: {} new failure(s), {} resolved, {} new result(s), {} gone, {} changed, {} unchanged\n",
@@ -139,18 +155,23 @@ impl Diff {
         );
         for e in self.new.iter().filter(|e| e.status == Status::Fail) {
             out.push_str(&format!(
-                "  + {} {} {} ({})\n",
+                "  + NEW {} {} {} ({})\n",
                 status(e.status),
-                e.check_id,
-                sanitize(&e.resource_arn),
+                display(&e.check_id, 100),
+                display(&e.resource_arn, 300),
                 e.severity.as_str()
             ));
         }
         for c in &self.changed {
             out.push_str(&format!(
-                "  ~ {} {}: {} -> {}, {} -> {}\n",
-                c.check_id,
-                sanitize(&c.resource_arn),
+                "  ~ {}{} {}: {} -> {}, {} -> {}\n",
+                if c.new_status == Status::Fail && c.old_status != Status::Fail {
+                    "NEW failure "
+                } else {
+                    ""
+                },
+                display(&c.check_id, 100),
+                display(&c.resource_arn, 300),
                 status(c.old_status),
                 status(c.new_status),
                 c.old_severity.as_str(),
@@ -161,8 +182,8 @@ impl Diff {
             out.push_str(&format!(
                 "  - {} {} {} (gone)\n",
                 status(e.status),
-                e.check_id,
-                sanitize(&e.resource_arn)
+                display(&e.check_id, 100),
+                display(&e.resource_arn, 300)
             ));
         }
         out

@@ -4,7 +4,8 @@
 //! allows exactly the page's own script and style (by hash) and nothing from the network.
 
 use crate::report::Report;
-use faascan_checks::check::{CheckResult, Status};
+use crate::{compliance, context, mappings};
+use faascan_checks::check::{Category, CheckResult, Severity, Status};
 use faascan_checks::registry::REGISTRY;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 const SCRIPT: &str = include_str!("../assets/report.js");
 const STYLE: &str = include_str!("../assets/report.css");
 
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
@@ -64,8 +65,14 @@ pub fn data(report: &Report) -> Value {
         .iter()
         .map(|c| {
             let m = &c.meta;
+            let ctx = context::of(m.id);
             json!({
-                "id": m.id, "title": m.title, "severity": m.severity.as_str(), "docs": m.docs,
+                "id": m.id, "title": m.title, "severity": m.severity.as_str(),
+                "description": ctx.map_or("", |c| c.description.as_str()),
+                "risk": ctx.map_or("", |c| c.risk.as_str()),
+                "remediation": ctx.map_or("", |c| c.remediation.as_str()),
+                "doc_url": context::doc_url(m.id),
+                "path": m.category == Category::AttackPath,
                 "compliance": m.compliance.iter().map(|x| format!("{} {}", x.framework, x.control)).collect::<Vec<_>>(),
                 "references": m.references,
             })
@@ -90,28 +97,155 @@ pub fn data(report: &Report) -> Value {
                 &*r.resource.arn,
                 kind,
                 &*r.resource.name,
-                &*r.resource.region
+                &*r.resource.region,
+                &*r.resource.account
             ]));
             next
         });
-        results.push(result_row(r, check, resource));
+        results.push(result_row(r, check, resource, report.is_new_failure(r)));
     }
+    let compliance: Vec<Value> = compliance::frameworks()
+        .into_iter()
+        .map(|framework| {
+            let controls: Vec<Value> = compliance::controls(report, framework)
+                .into_iter()
+                .map(|c| {
+                    json!([c.control, c.status, c.checks, c.resources_evaluated, c.pass, c.fail, c.unknown, c.muted, c.source.rsplit("; ").next().unwrap_or_default()])
+                })
+                .collect();
+            json!({"framework": framework, "source": mappings::framework_source(framework), "controls": controls})
+        })
+        .collect();
     json!({
         "meta": {
             "account": report.account, "regions": report.regions, "caller_arn": report.caller_arn,
             "scan_started": report.scan_started, "scan_finished": report.scan_finished,
             "tool_version": report.tool_version, "catalogue_version": report.catalogue_version,
             "incomplete": report.incomplete, "scan_complete": report.coverage.scan_complete,
+            "baseline": report.diff.as_ref().map(|d| json!({"new_failures": d.new_failures, "resolved_failures": d.resolved_failures})),
         },
         "coverage": report.coverage.rows,
         "checks": checks,
         "resources": resources,
         "results": results,
         "gaps": report.gaps,
+        "compliance": compliance,
     })
 }
 
-fn result_row(r: &CheckResult, check: usize, resource: usize) -> Value {
+const SEVERITIES: [Severity; 5] = [
+    Severity::Critical,
+    Severity::High,
+    Severity::Medium,
+    Severity::Low,
+    Severity::Info,
+];
+
+/// How many failures the static summary lists (the interactive table has them all).
+const STATIC_FAILURES: usize = 100;
+
+/// The summary as static, escaped markup: it reads without JavaScript (and prints), and the
+/// script only adds the interactive views below it.
+fn static_summary(report: &Report) -> String {
+    let n = |s: Status, sev: Option<Severity>| report.count(s, sev);
+    let mut out = String::from(
+        "<section class=\"summary\" id=\"summary\"><h2>Summary</h2><table class=\"counts\"><thead><tr><th>severity</th><th>fail</th><th>pass</th><th>unknown</th><th>muted</th></tr></thead><tbody>",
+    );
+    for sev in SEVERITIES {
+        let row =
+            [Status::Fail, Status::Pass, Status::Unknown, Status::Muted].map(|st| n(st, Some(sev)));
+        if row.iter().all(|c| *c == 0) {
+            continue;
+        }
+        out.push_str(&format!(
+            "<tr><td class=\"sev sev-{0}\">{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td></tr>",
+            sev.as_str(),
+            row[0],
+            row[1],
+            row[2],
+            row[3]
+        ));
+    }
+    out.push_str(&format!(
+        "<tr class=\"total\"><td>all</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tbody></table>",
+        n(Status::Fail, None),
+        n(Status::Pass, None),
+        n(Status::Unknown, None),
+        n(Status::Muted, None)
+    ));
+    let paths = report
+        .results
+        .iter()
+        .filter(|r| {
+            r.status == Status::Fail
+                && REGISTRY
+                    .iter()
+                    .any(|c| c.meta.id == r.check_id && c.meta.category == Category::AttackPath)
+        })
+        .count();
+    let mut facts = vec![
+        format!("{paths} attack path(s)"),
+        format!("{} gap(s)", report.gaps.len()),
+        format!("{} checks", report.summary.checks_run),
+    ];
+    if let Some(d) = &report.diff {
+        facts.push(format!(
+            "since the baseline: {} new failure(s), {} resolved",
+            d.new_failures, d.resolved_failures
+        ));
+    }
+    out.push_str(&format!(
+        "<p class=\"facts\">{}</p>",
+        html_escape(&facts.join(" · "))
+    ));
+    let frameworks: Vec<String> = compliance::frameworks()
+        .into_iter()
+        .map(|f| {
+            let controls = compliance::controls(report, f);
+            let c = |s: &str| controls.iter().filter(|x| x.status == s).count();
+            format!(
+                "<li>{}: {} controls, {} fail, {} pass, {} unknown</li>",
+                html_escape(f),
+                controls.len(),
+                c("fail"),
+                c("pass"),
+                c("unknown")
+            )
+        })
+        .collect();
+    out.push_str(&format!(
+        "<h3>Compliance</h3><ul class=\"frameworks\">{}</ul>",
+        frameworks.concat()
+    ));
+    let failures: Vec<&CheckResult> = report
+        .results
+        .iter()
+        .filter(|r| r.status == Status::Fail)
+        .collect();
+    out.push_str(&format!(
+        "<div id=\"static-failures\"><h3>Failures, most severe first ({} of {})</h3><table><thead><tr><th>severity</th><th>check</th><th>resource</th><th>finding</th></tr></thead><tbody>",
+        failures.len().min(STATIC_FAILURES),
+        failures.len()
+    ));
+    for r in failures.iter().take(STATIC_FAILURES) {
+        let message = r
+            .findings
+            .first()
+            .map(|f| f.message.as_str())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "<tr><td class=\"sev sev-{0}\">{0}</td><td>{1}</td><td class=\"arn\">{2}</td><td>{3}</td></tr>",
+            r.severity.as_str(),
+            html_escape(&r.check_id),
+            html_escape(&crate::text::display(&r.resource.arn, 300)),
+            html_escape(&crate::text::display(message, 500))
+        ));
+    }
+    out.push_str("</tbody></table></div></section>\n");
+    out
+}
+
+fn result_row(r: &CheckResult, check: usize, resource: usize, new: bool) -> Value {
     let severity = ["info", "low", "medium", "high", "critical"]
         .iter()
         .position(|s| *s == r.severity.as_str())
@@ -151,6 +285,7 @@ fn result_row(r: &CheckResult, check: usize, resource: usize) -> Value {
         r.note
             .as_ref()
             .map_or(Value::from(0), |s| Value::from(s.as_str())),
+        Value::from(u8::from(new)),
     ];
     let keep = tail
         .iter()
@@ -213,27 +348,47 @@ pub fn render(report: &Report) -> String {
 <style>{STYLE}</style>
 </head>
 <body>
-<header><h1 id="title">faascan report</h1><p id="subtitle"></p></header>
+<header><h1 id="title">faascan report: account {account}</h1><p id="subtitle">{subtitle}</p></header>
 <main>
-{banner}<div class="cards" id="cards"></div>
-<div class="bars" id="bars"></div>
+{banner}{summary}<noscript><p class="note">Every result, the filters and the compliance, region and attack-path views need JavaScript; without it this page shows the summary and the most severe failures above, and the JSON report has everything.</p></noscript>
+<div id="app" hidden>
+<div class="cards" id="cards"></div>
+<nav class="views" id="views"><button type="button" data-view="results">Results</button><button type="button" data-view="paths">Attack paths</button><button type="button" data-view="compliance">Compliance</button><button type="button" data-view="regions">Regions</button></nav>
+<section id="view-results">
 <div class="filters">
-<select id="f-severity" aria-label="severity"><option value="">all severities</option></select>
 <select id="f-status" aria-label="status"><option value="">all statuses</option></select>
+<select id="f-severity" aria-label="severity"><option value="">all severities</option></select>
 <select id="f-service" aria-label="service"><option value="">all services</option></select>
 <select id="f-check" aria-label="check"><option value="">all checks</option></select>
+<select id="f-region" aria-label="region"><option value="">all regions</option></select>
 <input id="f-text" type="search" placeholder="filter by text" aria-label="text">
+<select id="f-page-size" aria-label="rows per page"><option value="100">100 per page</option><option value="500">500 per page</option><option value="all">all rows</option></select>
+<button type="button" id="clear-checks" hidden>all checks</button>
 </div>
 <p id="count"></p>
-<table>
-<thead><tr><th data-sort="severity">severity</th><th data-sort="status">status</th><th data-sort="check">check</th><th data-sort="resource">resource</th><th>finding</th></tr></thead>
+<div class="pager"><button type="button" class="prev">previous</button> <span class="page"></span> <button type="button" class="next">next</button></div>
+<table class="results">
+<thead><tr><th data-sort="severity">severity</th><th data-sort="status">status</th><th data-sort="check">check</th><th data-sort="resource">resource</th><th data-sort="region">region</th><th>finding</th></tr></thead>
 <tbody id="rows"></tbody>
 </table>
-<button id="more" hidden>show more</button>
-<section class="gaps"><h2>Gaps: calls that could not be completed</h2>
+<div class="pager"><button type="button" class="prev">previous</button> <span class="page"></span> <button type="button" class="next">next</button></div>
+</section>
+<section id="view-paths" hidden>
+<p id="paths-count"></p>
+<table><thead><tr><th>severity</th><th>check</th><th>function</th><th>finding</th><th>path: entry → function → role</th></tr></thead><tbody id="paths"></tbody></table>
+</section>
+<section id="view-compliance" hidden>
+<select id="f-framework" aria-label="framework"></select> <span id="framework-source"></span>
+<p class="note">Resources per control, each counted once by its worst result; click a control to see its checks' results.</p>
+<table><thead><tr><th>control</th><th>status</th><th>resources</th><th>pass</th><th>fail</th><th>unknown</th><th>muted</th><th>checks</th></tr></thead><tbody id="controls"></tbody></table>
+</section>
+<section id="view-regions" hidden>
+<table><thead><tr><th>region</th><th>fail</th><th>critical</th><th>high</th><th>medium</th><th>low</th><th>info</th><th>pass</th><th>unknown</th><th>muted</th></tr></thead><tbody id="regions"></tbody></table>
+</section>
+<section class="gaps" id="gaps-section"><h2>Gaps: calls that could not be completed</h2>
 <table><thead><tr><th>service</th><th>region</th><th>operation</th><th>resource</th><th>error</th></tr></thead><tbody id="gaps"></tbody></table>
 </section>
-<noscript>This report needs JavaScript to render; the same data is in the JSON report.</noscript>
+</div>
 </main>
 <script id="faascan-data" type="application/json">{data}</script>
 <script>{SCRIPT}</script>
@@ -241,7 +396,19 @@ pub fn render(report: &Report) -> String {
 </html>
 "#,
         data = embed_json(&data(report)),
-        banner = incomplete_banner(report)
+        banner = incomplete_banner(report),
+        summary = static_summary(report),
+        account = html_escape(&crate::text::display(&report.account, 200)),
+        subtitle = html_escape(&crate::text::display(
+            &format!(
+                "regions {} · scanned {} by {} · faascan {}",
+                report.regions.join(", "),
+                report.scan_started,
+                report.caller_arn,
+                report.tool_version
+            ),
+            600
+        ))
     )
 }
 

@@ -3,12 +3,15 @@
 
 pub mod asff;
 pub mod catalogue;
+pub mod compliance;
+pub mod context;
 pub mod coverage;
 pub mod csv;
 pub mod diff;
 pub mod evidence;
 pub mod html;
 pub mod junit;
+pub mod mappings;
 pub mod markdown;
 pub mod ocsf;
 pub mod report;

@@ -95,6 +95,12 @@ pub fn render(report: &Report) -> String {
             n(Status::Muted)
         ));
     }
+    if let Some(d) = &report.diff {
+        out.push_str(&format!(
+            "\nSince the baseline: **{} new failure(s)** (marked NEW), {} resolved.\n",
+            d.new_failures, d.resolved_failures
+        ));
+    }
     let failures: Vec<_> = report
         .results
         .iter()
@@ -112,11 +118,17 @@ pub fn render(report: &Report) -> String {
                 .map(|f| f.message.as_str())
                 .unwrap_or_default();
             out.push_str(&format!(
-                "| {} | `{}` | {} | {} |\n",
+                "| {}{} | [`{}`]({}) | {} | {} |\n",
+                if report.is_new_failure(r) {
+                    "**NEW** "
+                } else {
+                    ""
+                },
                 r.severity.as_str(),
-                r.check_id,
-                md_escape(&r.resource.arn),
-                md_escape(message)
+                md_escape(&r.check_id),
+                crate::context::doc_url(&r.check_id),
+                md_escape(&crate::text::display(&r.resource.arn, 300)),
+                md_escape(&crate::text::display(message, 500))
             ));
         }
         if failures.len() > SHOWN {

@@ -4,9 +4,9 @@
 use crate::coverage::Coverage;
 use crate::summary::{InventorySummary, SummaryRow};
 use faascan_checks::check::{CheckResult, Severity, Status};
-use faascan_checks::model::{CallStats, Gap, Inventory};
+use faascan_checks::model::{CallStats, Gap, Inventory, SourceLocation};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
@@ -29,6 +29,8 @@ pub struct Report {
     /// Per service and region, what was read; and whether the scan as a whole is complete.
     pub coverage: Coverage,
     pub summary: ResultSummary,
+    /// Written by `to_json` with each check's title and documentation link (see `ResultOut`).
+    #[serde(skip)]
     pub results: Vec<CheckResult>,
     pub gaps: Vec<Gap>,
     pub calls: CallStats,
@@ -43,9 +45,52 @@ pub struct Report {
     /// With several accounts: each account and whether it could be scanned.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<AccountOutcome>,
-    /// The comparison with `--baseline`, when one was given.
+    /// The comparison with `--baseline`, when one was given (set with `set_diff`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<crate::diff::Diff>,
+    /// Fingerprints of the failures that are new since the baseline.
+    #[serde(skip)]
+    pub new_failures: HashSet<u64>,
+    /// Where each resource was declared, by ARN, when the inventory came from templates:
+    /// SARIF reports such a result at the template's file and line.
+    #[serde(skip)]
+    pub sources: BTreeMap<String, SourceLocation>,
+    /// The ids of the checks this scan ran, when known (set by the binary and by tests):
+    /// compliance views tell a control no check ran for from one with nothing to judge.
+    #[serde(skip)]
+    pub selected_checks: Option<Vec<String>>,
+    /// How the scan was run (options, selection, suppressions in force), for the evidence
+    /// bundle; set by the binary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct ReportOut<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    results: Vec<ResultOut<'a>>,
+    checks: BTreeMap<&'a str, &'static crate::context::CheckContext>,
+}
+
+#[derive(Serialize)]
+struct ResultOut<'a> {
+    #[serde(flatten)]
+    result: &'a CheckResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    documentation: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    muted: Option<MutedOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_since_baseline: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct MutedOut {
+    status: &'static str,
+    reason: String,
 }
 
 /// One account of a multi-account scan.
@@ -120,6 +165,10 @@ impl Report {
             suppressions: None,
             accounts: Vec::new(),
             diff: None,
+            new_failures: HashSet::new(),
+            sources: inventory.sources.clone(),
+            selected_checks: None,
+            parameters: None,
         }
     }
 
@@ -181,6 +230,7 @@ impl Report {
             });
             merged.results.extend(r.results);
             merged.gaps.extend(r.gaps);
+            merged.sources.extend(r.sources);
             merged.inventory.extend(r.inventory);
             merged.identities.extend(r.identities);
             for region in r.regions {
@@ -225,8 +275,50 @@ impl Report {
         Some(merged)
     }
 
+    /// Records the comparison with a baseline, and which failures it says are new.
+    pub fn set_diff(&mut self, diff: crate::diff::Diff) {
+        self.new_failures = diff.new_failure_fingerprints();
+        self.diff = Some(diff);
+    }
+
+    /// A failure that the baseline did not have (always false without `--baseline`).
+    pub fn is_new_failure(&self, r: &CheckResult) -> bool {
+        r.status == Status::Fail && self.new_failures.contains(&r.fingerprint)
+    }
+
+    /// The frozen JSON report: every field above, then `results` (each with its check's
+    /// `title` and `documentation`, a muted result's `muted` {status, reason}, and with a
+    /// baseline `new_since_baseline`), then `checks`: per check that has results, its title,
+    /// description, risk, remediation, documentation link, references and compliance.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        let mut ids: Vec<&str> = self.results.iter().map(|r| &*r.check_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let out = ReportOut {
+            report: self,
+            results: self
+                .results
+                .iter()
+                .map(|r| {
+                    let ctx = crate::context::of(&r.check_id);
+                    ResultOut {
+                        result: r,
+                        title: ctx.map(|c| c.title),
+                        documentation: ctx.map(|c| c.doc_url.as_str()),
+                        muted: crate::context::muted(r).map(|m| MutedOut {
+                            status: crate::context::status_name(m.status),
+                            reason: m.reason,
+                        }),
+                        new_since_baseline: self.diff.as_ref().map(|_| self.is_new_failure(r)),
+                    }
+                })
+                .collect(),
+            checks: ids
+                .into_iter()
+                .filter_map(|id| crate::context::of(id).map(|c| (id, c)))
+                .collect(),
+        };
+        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 
     pub fn count(&self, status: Status, severity: Option<Severity>) -> usize {

@@ -2,7 +2,7 @@
 //! found, what could not be read, and what it cost.
 
 use crate::coverage::Coverage;
-use crate::text::sanitize;
+use crate::text::display;
 use comfy_table::{Table, presets};
 use faascan_checks::model::{Attr, Gap, Inventory};
 use serde::Serialize;
@@ -150,11 +150,11 @@ impl InventorySummary {
         let mut out = String::new();
         out.push_str(&format!(
             "Account {} as {}, regions {}\n",
-            sanitize(&self.account),
-            sanitize(&self.caller_arn),
+            display(&self.account, 60),
+            display(&self.caller_arn, 200),
             self.regions
                 .iter()
-                .map(|r| sanitize(r))
+                .map(|r| display(r, 40))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -162,7 +162,7 @@ impl InventorySummary {
             out.push_str(headline);
             out.push('\n');
             for line in self.coverage.shortfall_lines(false) {
-                out.push_str(&format!("  {}\n", sanitize(&line)));
+                out.push_str(&format!("  {}\n", display(&line, 400)));
             }
         }
         let mut table = Table::new();
@@ -173,8 +173,8 @@ impl InventorySummary {
         table.set_header(["service", "region", "resource", "found", "gaps"]);
         for r in &self.rows {
             table.add_row([
-                r.service.clone(),
-                r.region.clone(),
+                display(&r.service, 40),
+                display(&r.region, 40),
                 r.resource.clone(),
                 r.count
                     .map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
@@ -200,14 +200,17 @@ impl InventorySummary {
             ]);
             for g in &self.gaps {
                 gaps.add_row([
-                    sanitize(&g.service),
+                    display(&g.service, 40),
                     g.region
                         .as_deref()
-                        .map_or_else(|| "global".to_owned(), sanitize),
-                    sanitize(&g.operation),
-                    g.resource.as_deref().map(sanitize).unwrap_or_default(),
+                        .map_or_else(|| "global".to_owned(), |r| display(r, 40)),
+                    display(&g.operation, 60),
+                    g.resource
+                        .as_deref()
+                        .map(|r| display(r, 120))
+                        .unwrap_or_default(),
                     format!("{:?}", g.kind),
-                    sanitize(&format!("{}: {}", g.error_code, g.message)),
+                    display(&format!("{}: {}", g.error_code, g.message), 200),
                 ]);
             }
             out.push_str(&gaps.to_string());

@@ -69,7 +69,16 @@ fn report_of(inventory: &Inventory) -> Report {
         ..Options::default()
     };
     let results = evaluate(inventory, &options, &checks);
-    Report::new(inventory, results, checks.len(), catalogue_version())
+    let mut report = Report::new(inventory, results, checks.len(), catalogue_version());
+    report.selected_checks = Some(checks.iter().map(|c| c.meta.id.to_owned()).collect());
+    report
+}
+
+fn table_options(width: usize) -> faascan_reports::table::Options<'static> {
+    faascan_reports::table::Options {
+        width,
+        ..Default::default()
+    }
 }
 
 fn snapshot(name: &str, actual: &str) {
@@ -100,7 +109,7 @@ fn snapshots(stem: &str, report: &Report) {
     snapshot(&format!("{stem}.json"), &(report.to_json() + "\n"));
     snapshot(
         &format!("{stem}.txt"),
-        &faascan_reports::table::render(report, Some(140), false, false),
+        &faascan_reports::table::render(report, &table_options(100)),
     );
     snapshot(
         &format!("{stem}.csv"),
@@ -123,7 +132,7 @@ fn snapshots(stem: &str, report: &Report) {
         &faascan_reports::ocsf::render(report),
     );
     snapshot(
-        &format!("{stem}.asff.json"),
+        &format!("{stem}.asff.jsonl"),
         &faascan_reports::asff::render(report),
     );
 }
@@ -138,6 +147,35 @@ fn every_renderer_matches_its_snapshot() {
     // The demo's four GetBucketVersioning gaps (moto): attribute-level only.
     assert!(report.incomplete && report.coverage.scan_complete);
     snapshots("report", &report);
+    // The console at 80 columns, by check, with evidence and a framework's controls.
+    let narrow = faascan_reports::table::render(
+        &report,
+        &faascan_reports::table::Options {
+            width: 80,
+            verbose: true,
+            group_by: faascan_reports::table::GroupBy::Check,
+            compliance: Some("fsbp"),
+            ..Default::default()
+        },
+    );
+    snapshot("report.by-check.80.txt", &narrow);
+    for line in narrow.lines() {
+        assert!(
+            faascan_reports::text::width(line) <= 80,
+            "wider than 80 columns: {line}"
+        );
+    }
+    let wide = faascan_reports::table::render(&report, &table_options(100));
+    let summary = wide.find("SUMMARY").unwrap();
+    let paths = wide.find("ATTACK PATHS").unwrap();
+    let failures = wide.find("FAILURES").unwrap();
+    assert!(
+        summary < paths && paths < failures,
+        "summary, then attack paths, then failures"
+    );
+    for line in wide.lines() {
+        assert!(faascan_reports::text::width(line) <= 100, "{line}");
+    }
 }
 
 #[test]
@@ -146,8 +184,8 @@ fn an_incomplete_scan_says_so_and_where_in_every_format() {
     assert!(report.incomplete && !report.coverage.scan_complete);
     snapshots("incomplete", &report);
 
-    let table = faascan_reports::table::render(&report, Some(140), false, false);
-    let first_result = table.find("CRITICAL").unwrap_or(table.len());
+    let table = faascan_reports::table::render(&report, &table_options(100));
+    let first_result = table.find("SUMMARY").unwrap_or(table.len());
     let banner = table.find("INCOMPLETE SCAN").unwrap();
     assert!(
         banner < first_result,
@@ -202,14 +240,19 @@ fn an_incomplete_scan_says_so_and_where_in_every_format() {
         serde_json::from_str(&faascan_reports::ocsf::render(&report)).unwrap();
     assert!(ocsf.iter().all(|r| r["unmapped"]["incomplete"] == true
         && r["unmapped"]["coverage"][0] == "lambda us-east-1: not_read (ListFunctions)"));
-    let asff: Vec<serde_json::Value> =
-        serde_json::from_str(&faascan_reports::asff::render(&report)).unwrap();
+    let asff: Vec<serde_json::Value> = faascan_reports::asff::render(&report)
+        .lines()
+        .flat_map(|line| {
+            let batch: serde_json::Value = serde_json::from_str(line).unwrap();
+            batch["Findings"].as_array().unwrap().clone()
+        })
+        .collect();
     assert!(
         asff.iter()
             .all(|r| r["ProductFields"]["faascan/scan_complete"] == "false")
     );
 
-    let bundle = faascan_reports::evidence::bundle(&report, "{}");
+    let bundle = faascan_reports::evidence::bundle(&report, "{}", None);
     let metadata = bundle.iter().find(|f| f.path == "metadata.json").unwrap();
     let metadata: serde_json::Value = serde_json::from_slice(&metadata.contents).unwrap();
     assert_eq!(metadata["scan_complete"], false);
@@ -232,7 +275,7 @@ fn a_failed_account_is_in_the_combined_coverage() {
     )
     .unwrap();
     assert!(report.incomplete && !report.coverage.scan_complete);
-    let table = faascan_reports::table::render(&report, Some(140), false, false);
+    let table = faascan_reports::table::render(&report, &table_options(100));
     assert!(
         table.contains("222222222222 account global: not read: the account could not be scanned"),
         "{table}"

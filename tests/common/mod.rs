@@ -42,7 +42,7 @@ pub fn venv() -> PathBuf {
         let venv = repo_root().join("mocks/.venv");
         let ready = venv.join("bin/moto_server").exists()
             && Command::new(venv.join("bin/python"))
-                .args(["-c", "import jsonschema"])
+                .args(["-c", "import jsonschema, lxml"])
                 .status()
                 .is_ok_and(|s| s.success());
         if !ready {

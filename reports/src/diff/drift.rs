@@ -6,7 +6,7 @@
 //! passes on one side and fails on the other is drift, and so is a resource on one side only.
 
 use super::SavedReport;
-use crate::text::sanitize;
+use crate::text::{display, sanitize};
 use faascan_checks::check::{CheckResult, ResourceKind, Severity, Status};
 use faascan_checks::model::{Inventory, Tags};
 use serde::{Deserialize, Serialize};
@@ -543,7 +543,7 @@ impl Drift {
             out.push_str(&format!(
                 "  ! {} {} {what}: {}\n      live {}\n",
                 d.severity.as_str(),
-                d.check_id,
+                display(&d.check_id, 100),
                 label(&d.template),
                 sanitize(&d.live.arn)
             ));
@@ -552,7 +552,7 @@ impl Drift {
             out.push_str(&format!(
                 "  ? {} {}: template {}, live {}: {}\n",
                 d.severity.as_str(),
-                d.check_id,
+                display(&d.check_id, 100),
                 status(d.template_status),
                 status(d.live_status),
                 label(&d.template)

@@ -1,0 +1,202 @@
+//! Reading files a person hands to faascan (inventories, baseline reports, the configuration):
+//! bounded in size (`/dev/zero` is an error, not an exhausted machine), a UTF-8 byte-order mark
+//! accepted, and schema versions checked with a message that says what was found.
+
+use std::io::Read;
+use std::path::Path;
+
+/// Inventories and reports: a 100,000-resource inventory is about 200 MB.
+pub(crate) const MAX_JSON_BYTES: u64 = 512 * 1024 * 1024;
+/// The configuration file.
+pub(crate) const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+fn human(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
+}
+
+/// The whole file as text, at most `limit` bytes, without a leading byte-order mark.
+pub(crate) fn read_text(path: &Path, what: &str, limit: u64) -> Result<String, String> {
+    let shown = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("reading the {what} {shown}: {e}"))?;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_dir() {
+            return Err(format!("the {what} {shown} is a directory, not a file"));
+        }
+        if meta.len() > limit {
+            return Err(format!(
+                "the {what} {shown} is {}; faascan reads at most {}",
+                human(meta.len()),
+                human(limit)
+            ));
+        }
+    }
+    // Devices and pipes report no length: read one byte past the limit to tell.
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("reading the {what} {shown}: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "the {what} {shown} is larger than {}, the most faascan reads",
+            human(limit)
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "the {what} {shown} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// `schema_version` must be the number this faascan reads; the message says what was there
+/// instead (absent, another type, another number).
+pub(crate) fn check_schema_version(
+    value: &serde_json::Value,
+    path: &Path,
+    what: &str,
+    expected: u32,
+) -> Result<(), String> {
+    let shown = path.display();
+    if !value.is_object() {
+        return Err(format!(
+            "{shown} is not a faascan {what}: it is a JSON {}, not an object",
+            kind(value)
+        ));
+    }
+    match value.get("schema_version") {
+        None => Err(format!(
+            "{shown} has no schema_version: it is not a faascan {what}"
+        )),
+        Some(v) if v.as_u64() == Some(u64::from(expected)) => Ok(()),
+        Some(serde_json::Value::Number(n)) => Err(format!(
+            "{shown} has {what} schema version {n}; this faascan reads version {expected}"
+        )),
+        Some(other) => Err(format!(
+            "{shown} has schema_version {} (a {}); this faascan reads {what} schema version {expected}, a number",
+            crate::run::shorten_for_message(&other.to_string()),
+            kind(other)
+        )),
+    }
+}
+
+fn kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("faascan-input-{name}-{}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+        path
+    }
+
+    #[test]
+    fn size_limits_hold_for_files_and_devices() {
+        let big = temp("big", &[b' '; 2048]);
+        let err = read_text(&big, "inventory", 1024).err().unwrap_or_default();
+        assert!(err.contains("at most 1 KiB"), "{err}");
+        let _ = std::fs::remove_file(&big);
+        let zero = read_text(Path::new("/dev/zero"), "inventory", 4096)
+            .err()
+            .unwrap_or_default();
+        assert!(zero.contains("larger than"), "{zero}");
+    }
+
+    #[test]
+    fn a_bom_is_accepted_and_bad_utf8_is_named() {
+        let bom = temp("bom", b"\xEF\xBB\xBF{\"a\":1}");
+        assert_eq!(
+            read_text(&bom, "report", 1024).ok().as_deref(),
+            Some("{\"a\":1}")
+        );
+        let _ = std::fs::remove_file(&bom);
+        let bad = temp("bad", b"{\"a\":\"\xFF\"}");
+        let err = read_text(&bad, "report", 1024).err().unwrap_or_default();
+        assert!(
+            err.contains("not UTF-8") && err.contains("offset 6"),
+            "{err}"
+        );
+        let _ = std::fs::remove_file(&bad);
+    }
+
+    #[test]
+    fn schema_version_messages_say_what_was_found() {
+        let p = Path::new("x.json");
+        let check = |v: serde_json::Value| check_schema_version(&v, p, "inventory", 1).err();
+        assert_eq!(check(serde_json::json!({"schema_version": 1})), None);
+        let string = check(serde_json::json!({"schema_version": "1"})).unwrap_or_default();
+        assert!(
+            string.contains("schema_version \"1\" (a string)"),
+            "{string}"
+        );
+        let other = check(serde_json::json!({"schema_version": 7})).unwrap_or_default();
+        assert!(
+            other.contains("schema version 7; this faascan reads version 1"),
+            "{other}"
+        );
+        let none = check(serde_json::json!({})).unwrap_or_default();
+        assert!(none.contains("has no schema_version"), "{none}");
+        let array = check(serde_json::json!([1])).unwrap_or_default();
+        assert!(array.contains("a JSON array"), "{array}");
+    }
+
+    /// Random bytes and mutated JSON through the reader and the version check: never a panic,
+    /// always an answer, within a time bound.
+    #[test]
+    fn random_input_is_read_or_refused_cleanly() {
+        let mut state: u64 = 0x0dd_ba11;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let seeds: [&[u8]; 5] = [
+            b"{\"schema_version\": 1, \"results\": []}",
+            b"\xEF\xBB\xBF{\"schema_version\": \"1\"}",
+            b"[1,2,3]",
+            b"\xFF\xFE\x00\x00",
+            b"",
+        ];
+        for case in 0..300 {
+            let start = std::time::Instant::now();
+            let mut bytes = seeds[case % seeds.len()].to_vec();
+            for _ in 0..(next() % 6) {
+                if bytes.is_empty() {
+                    bytes.push((next() & 0xff) as u8);
+                } else {
+                    let i = (next() as usize) % bytes.len();
+                    bytes[i] = (next() & 0xff) as u8;
+                }
+            }
+            let path = temp(&format!("fuzz-{case}"), &bytes);
+            if let Ok(text) = read_text(&path, "report", 1 << 20)
+                && let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+            {
+                let _ = check_schema_version(&value, &path, "report", 1);
+            }
+            let _ = std::fs::remove_file(&path);
+            assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        }
+    }
+}
