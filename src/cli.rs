@@ -299,6 +299,9 @@ pub(crate) enum Format {
 pub(crate) struct PermissionsArgs {
     #[arg(long, value_enum, default_value_t = PermissionsFormat::Policy)]
     pub(crate) format: PermissionsFormat,
+    /// The partition the policy is for (resource ARNs carry it).
+    #[arg(long, value_parser = ["aws", "aws-cn", "aws-us-gov"], default_value = "aws")]
+    pub(crate) partition: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -381,10 +381,25 @@ pub(crate) fn iam_actions() -> Vec<&'static str> {
 }
 
 /// A ready-to-attach identity policy granting exactly what faascan calls.
-pub(crate) fn iam_policy() -> serde_json::Value {
+/// `partition`: `aws`, `aws-cn` or `aws-us-gov` (API Gateway's resource ARNs carry it).
+pub(crate) fn iam_policy(partition: &str) -> serde_json::Value {
     let (apigateway, others): (Vec<_>, Vec<_>) = iam_actions()
         .into_iter()
         .partition(|a| a.starts_with("apigateway:"));
+    let resources: Vec<String> = [
+        "/restapis",
+        "/restapis/*",
+        "/usageplans",
+        "/apikeys",
+        "/domainnames",
+        "/domainnames/*",
+        "/account",
+        "/apis",
+        "/apis/*",
+    ]
+    .iter()
+    .map(|path| format!("arn:{partition}:apigateway:*::{path}"))
+    .collect();
     json!({
         "Version": "2012-10-17",
         "Statement": [
@@ -393,13 +408,7 @@ pub(crate) fn iam_policy() -> serde_json::Value {
                 "Sid": "FaascanApiGatewayRead",
                 "Effect": "Allow",
                 "Action": apigateway,
-                "Resource": [
-                    "arn:aws:apigateway:*::/restapis", "arn:aws:apigateway:*::/restapis/*",
-                    "arn:aws:apigateway:*::/usageplans", "arn:aws:apigateway:*::/apikeys",
-                    "arn:aws:apigateway:*::/domainnames", "arn:aws:apigateway:*::/domainnames/*",
-                    "arn:aws:apigateway:*::/account",
-                    "arn:aws:apigateway:*::/apis", "arn:aws:apigateway:*::/apis/*"
-                ]
+                "Resource": resources,
             }
         ]
     })
@@ -408,6 +417,20 @@ pub(crate) fn iam_policy() -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_policy_names_the_partition_it_is_for() {
+        for partition in ["aws", "aws-cn", "aws-us-gov"] {
+            let text = iam_policy(partition).to_string();
+            let arns: Vec<&str> = text.split('"').filter(|s| s.starts_with("arn:")).collect();
+            assert!(!arns.is_empty());
+            assert!(
+                arns.iter()
+                    .all(|a| a.starts_with(&format!("arn:{partition}:"))),
+                "{partition}: {arns:?}"
+            );
+        }
+    }
 
     const READ_PREFIXES: &[&str] = &["List", "Get", "Describe"];
 

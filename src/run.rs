@@ -174,7 +174,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Permissions(args) => {
             let text = match args.format {
                 PermissionsFormat::Policy => {
-                    serde_json::to_string_pretty(&permissions::iam_policy())
+                    serde_json::to_string_pretty(&permissions::iam_policy(&args.partition))
                         .context("rendering the policy")?
                         + "\n"
                 }
