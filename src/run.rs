@@ -1124,13 +1124,9 @@ fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
     ));
     drop(progress);
     let inventory = inventory.map_err(|e| match e {
-        FatalError::Other(msg)
-            if msg.contains("is not an AWS region") || msg.starts_with("no region") =>
-        {
-            anyhow::Error::new(UsageError(msg))
-        }
-        missing @ FatalError::ProfileMissing(_) => {
-            anyhow::Error::new(UsageError(missing.to_string()))
+        // Usage errors by type, never by their text.
+        usage @ (FatalError::BadTarget(_) | FatalError::ProfileMissing(_)) => {
+            anyhow::Error::new(UsageError(usage.to_string()))
         }
         other => anyhow::Error::new(other).context("the scan could not run"),
     })?;

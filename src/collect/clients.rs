@@ -108,7 +108,7 @@ impl Clients {
                     regions.push("us-east-1".to_owned())
                 }
                 None => {
-                    return Err(FatalError::Other(
+                    return Err(FatalError::BadTarget(
                         "no region: pass --region, or set AWS_REGION or a region in the profile"
                             .to_owned(),
                     ));
@@ -121,7 +121,7 @@ impl Clients {
         if !target.all_regions && !discover_by_default {
             regions.retain(|r| !target.exclude_regions.contains(r));
             if regions.is_empty() {
-                return Err(FatalError::Other(
+                return Err(FatalError::BadTarget(
                     "no region left to scan after --exclude-region".to_owned(),
                 ));
             }
@@ -230,7 +230,7 @@ impl Clients {
         validate_regions(&target.exclude_regions)?;
         regions.retain(|r| !target.exclude_regions.contains(r));
         if regions.is_empty() {
-            return Err(FatalError::Other(
+            return Err(FatalError::BadTarget(
                 "no region left to scan after --exclude-region".to_owned(),
             ));
         }
@@ -434,7 +434,7 @@ fn validate_regions(regions: &[String]) -> Result<(), FatalError> {
                 .last()
                 .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
         if !ok {
-            return Err(FatalError::Other(format!(
+            return Err(FatalError::BadTarget(format!(
                 "`{region}` is not an AWS region name (expected something like us-east-1)"
             )));
         }

@@ -53,6 +53,10 @@ pub(crate) enum FatalError {
     CredentialsRejected(String),
     #[error("cannot reach the AWS endpoint: {0}")]
     EndpointUnreachable(String),
+    /// The target as given cannot be scanned (no region, a name that is not a region, every
+    /// region excluded): a usage error, exit 2.
+    #[error("{0}")]
+    BadTarget(String),
     #[error("{0}")]
     Other(String),
 }
