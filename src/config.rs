@@ -379,6 +379,12 @@ pub(crate) fn apply(
                     s.owner.as_deref(),
                     s.expires_text.as_deref(),
                 ));
+                r.muted = Some(Box::new(faascan_checks::check::MutedBy {
+                    was: r.status,
+                    reason: s.reason.clone(),
+                    owner: s.owner.clone(),
+                    expires: s.expires_text.clone(),
+                }));
                 r.status = Status::Muted;
             }
         }

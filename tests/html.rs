@@ -349,6 +349,7 @@ fn the_html_report_stays_usable_at_100k_results() {
                 note: None,
                 unknown_reason: (status == Status::Unknown).then(|| "a read failed".to_owned()),
                 gap: None,
+                muted: None,
                 fingerprint: i as u64,
             }
         })

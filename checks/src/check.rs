@@ -166,10 +166,28 @@ pub struct CheckResult {
     pub unknown_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gap: Option<Box<Gap>>,
+    /// For `muted`: the suppression that muted it and the status it would have had, typed so
+    /// every renderer can say so (SARIF `suppressions`, ASFF `SUPPRESSED`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muted: Option<Box<MutedBy>>,
     /// check id + resource ARN + discriminator, hashed: stable across runs. Written as 16 hex
     /// digits.
     #[serde(with = "hex_u64")]
     pub fingerprint: u64,
+}
+
+/// A suppression in force on a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MutedBy {
+    /// The status the result would have without the suppression.
+    pub was: Status,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The suppression's expiry date (`YYYY-MM-DD`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }
 
 impl CheckMeta {
@@ -184,6 +202,7 @@ impl CheckMeta {
             note: None,
             unknown_reason: None,
             gap: None,
+            muted: None,
             fingerprint,
         }
     }

@@ -134,6 +134,13 @@ pub fn muted(r: &CheckResult) -> Option<Muted> {
     if r.status != Status::Muted {
         return None;
     }
+    if let Some(by) = &r.muted {
+        return Some(Muted {
+            status: by.was,
+            reason: by.reason.clone(),
+        });
+    }
+    // Reports written before suppressions were typed carry them in the note.
     let note = r.note.as_deref().unwrap_or_default();
     let parsed = note.strip_prefix(MUTED_PREFIX).and_then(|rest| {
         let (status, reason) = rest.split_once("): ")?;

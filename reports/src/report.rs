@@ -82,15 +82,7 @@ struct ResultOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     documentation: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    muted: Option<MutedOut>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     new_since_baseline: Option<bool>,
-}
-
-#[derive(Serialize)]
-struct MutedOut {
-    status: &'static str,
-    reason: String,
 }
 
 /// One account of a multi-account scan.
@@ -287,7 +279,7 @@ impl Report {
     }
 
     /// The frozen JSON report: every field above, then `results` (each with its check's
-    /// `title` and `documentation`, a muted result's `muted` {status, reason}, and with a
+    /// `title` and `documentation`, a muted result's `muted` {was, reason, owner, expires} (from the result itself), and with a
     /// baseline `new_since_baseline`), then `checks`: per check that has results, its title,
     /// description, risk, remediation, documentation link, references and compliance.
     pub fn to_json(&self) -> String {
@@ -305,10 +297,6 @@ impl Report {
                         result: r,
                         title: ctx.map(|c| c.title),
                         documentation: ctx.map(|c| c.doc_url.as_str()),
-                        muted: crate::context::muted(r).map(|m| MutedOut {
-                            status: crate::context::status_name(m.status),
-                            reason: m.reason,
-                        }),
                         new_since_baseline: self.diff.as_ref().map(|_| self.is_new_failure(r)),
                     }
                 })
