@@ -1238,3 +1238,50 @@ fn template_and_live_side_by_side() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Results on template-declared resources say where to fix them: the JSON result's
+/// `location`, the table's `at file:line:column`, the HTML's resource cell.
+#[test]
+fn results_carry_the_template_location_in_json_table_and_html() {
+    let r = report(&["--template", &fixture("sam")]);
+    let located: Vec<&Value> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| {
+            x["status"] == "fail"
+                && x["resource"]["arn"]
+                    .as_str()
+                    .unwrap()
+                    .contains(":function:")
+        })
+        .collect();
+    assert!(!located.is_empty());
+    for x in &located {
+        assert_eq!(x["location"]["file"], "template.yaml", "{x}");
+        assert!(x["location"]["line"].as_u64().unwrap() > 1);
+    }
+    let table = faascan(
+        &["scan", "--fail-on", "none", "--template", &fixture("sam")],
+        &[],
+    );
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("at template.yaml:"), "{text}");
+    let html = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--format",
+            "html",
+            "--template",
+            &fixture("sam"),
+        ],
+        &[],
+    );
+    let page = String::from_utf8(html.stdout).unwrap();
+    assert!(
+        page.contains("(template.yaml:"),
+        "the static summary names the file and line"
+    );
+}

@@ -214,7 +214,7 @@
       const status = el("td", "st-" + r.status, r.status);
       if (r.isNew) status.append(el("span", "new", "new"));
       tr.append(el("td", "sev sev-" + r.severity, r.severity), status,
-        el("td", null, r.check.id), el("td", "arn", r.resource[0]), el("td", null, r.resource[3]), el("td", null, message));
+        el("td", null, r.check.id), el("td", "arn", r.resource[5] ? r.resource[0] + " (" + r.resource[5] + ")" : r.resource[0]), el("td", null, r.resource[3]), el("td", null, message));
       tr.addEventListener("click", () => {
         const next = tr.nextSibling;
         if (next && next.className === "detail") next.remove();

@@ -93,12 +93,18 @@ pub fn data(report: &Report) -> Value {
         let next = resources.len();
         let resource = *resource_index.entry(&r.resource.arn).or_insert_with(|| {
             let kind = serde_json::to_value(r.resource.kind).unwrap_or(Value::Null);
+            // Template-declared resources carry where they are declared (`file:line:column`).
+            let at = report
+                .sources
+                .get(&*r.resource.arn)
+                .map(|s| format!("{}:{}:{}", s.file, s.line, s.column));
             resources.push(json!([
                 &*r.resource.arn,
                 kind,
                 &*r.resource.name,
                 &*r.resource.region,
-                &*r.resource.account
+                &*r.resource.account,
+                at
             ]));
             next
         });
@@ -237,7 +243,13 @@ fn static_summary(report: &Report) -> String {
             "<tr><td class=\"sev sev-{0}\">{0}</td><td>{1}</td><td class=\"arn\">{2}</td><td>{3}</td></tr>",
             r.severity.as_str(),
             html_escape(&r.check_id),
-            html_escape(&crate::text::display(&r.resource.arn, 300)),
+            html_escape(&crate::text::display(
+                &report.sources.get(&*r.resource.arn).map_or_else(
+                    || r.resource.arn.to_string(),
+                    |s| format!("{} ({}:{}:{})", r.resource.arn, s.file, s.line, s.column)
+                ),
+                300
+            )),
             html_escape(&crate::text::display(message, 500))
         ));
     }

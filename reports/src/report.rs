@@ -83,6 +83,18 @@ struct ResultOut<'a> {
     documentation: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     new_since_baseline: Option<bool>,
+    /// Template-declared resources: where, at the attribute the first evidence names when the
+    /// template locates it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<ResultLocation<'a>>,
+}
+
+#[derive(Serialize)]
+struct ResultLocation<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    logical_id: &'a str,
 }
 
 /// One account of a multi-account scan.
@@ -298,6 +310,20 @@ impl Report {
                         title: ctx.map(|c| c.title),
                         documentation: ctx.map(|c| c.doc_url.as_str()),
                         new_since_baseline: self.diff.as_ref().map(|_| self.is_new_failure(r)),
+                        location: self.sources.get(&*r.resource.arn).map(|s| {
+                            let evidence = r
+                                .findings
+                                .first()
+                                .and_then(|f| f.evidence.first())
+                                .map_or("", |e| e.path.as_str());
+                            let p = s.position_for(evidence);
+                            ResultLocation {
+                                file: &s.file,
+                                line: p.line,
+                                column: p.column,
+                                logical_id: &s.logical_id,
+                            }
+                        }),
                     }
                 })
                 .collect(),

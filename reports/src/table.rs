@@ -441,6 +441,10 @@ fn failures(out: &mut Out<'_>, report: &Report) {
                 let head = format!("  {}{tail}", display(&r.resource.name, room));
                 out.line(&head);
                 out.fitted(2, "", key);
+                // Template-declared resources: where to fix them.
+                if let Some(at) = report.sources.get(key) {
+                    out.fitted(2, "at ", &format!("{}:{}:{}", at.file, at.line, at.column));
+                }
                 let id_width = results
                     .iter()
                     .map(|r| text_width(&display(&r.check_id, out.id_width())))
@@ -455,6 +459,9 @@ fn failures(out: &mut Out<'_>, report: &Report) {
                         new_mark(report, r)
                     );
                     out.fitted(4, &lead, &message(r));
+                    if let Some(at) = location(report, r) {
+                        out.fitted(6, "at ", &at);
+                    }
                     details(out, r, 6);
                 }
             }
@@ -476,6 +483,9 @@ fn failures(out: &mut Out<'_>, report: &Report) {
                     out.fitted(4, &lead, &message(r));
                     if out.options.verbose {
                         out.fitted(6, "resource: ", &r.resource.arn);
+                    }
+                    if let Some(at) = location(report, r) {
+                        out.fitted(6, "at ", &at);
                     }
                     details(out, r, 6);
                 }
@@ -745,4 +755,17 @@ pub fn render(report: &Report, options: &Options<'_>) -> String {
         }
     }
     out.text
+}
+
+/// `file:line:column` of what a template-declared result is about: the attribute its first
+/// evidence names when the template locates it, else the resource.
+fn location(report: &Report, r: &CheckResult) -> Option<String> {
+    let at = report.sources.get(&*r.resource.arn)?;
+    let evidence = r
+        .findings
+        .first()
+        .and_then(|f| f.evidence.first())
+        .map_or("", |e| e.path.as_str());
+    let p = at.position_for(evidence);
+    Some(format!("{}:{}:{}", at.file, p.line, p.column))
 }
