@@ -1238,3 +1238,50 @@ fn template_and_live_side_by_side() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A reduced real-world file (tests/fixtures/templates/corpus/NAME, each citing its origin)
+/// is read, exit 0, and every logical id in `ids` is among the inventory's sources.
+fn corpus_case(name: &str, ids: &[&str]) -> Value {
+    let path = fixture(&format!("corpus/{name}"));
+    let out = faascan(
+        &[
+            "scan",
+            "--template",
+            &path,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inv = inventory(&["--template", &path]);
+    let found: Vec<&str> = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|s| s["logical_id"].as_str())
+        .collect();
+    for id in ids {
+        assert!(found.contains(id), "{name}: {id} not in {found:?}");
+    }
+    inv
+}
+
+#[test]
+fn corpus_flow_collection_indented_at_its_key() {
+    let inv = corpus_case("flow-indentation", &["MyFunction", "MyApi"]);
+    // Locations stay those of the original text.
+    let function = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|s| s["logical_id"] == "MyFunction")
+        .unwrap();
+    assert_eq!(function["line"], 17);
+}
