@@ -293,13 +293,12 @@ pub(crate) fn parse(text: &str) -> Result<Node, SyntaxError> {
     // (`Cors: {` then `"Fn::Join": ...` at the key's column) is refused by this strict
     // parser. Indenting those lines changes no value (whitespace there is folded), so retry
     // once with them indented, and give the positions back in the original columns.
-    if error.message.contains("indentation") {
-        if let Some((fixed, shifts)) = reindent_flow(text) {
-            if let Ok(mut node) = parse_guarded(&fixed) {
-                unshift(&mut node, &shifts, 0);
-                return Ok(node);
-            }
-        }
+    if error.message.contains("indentation")
+        && let Some((fixed, shifts)) = reindent_flow(text)
+        && let Ok(mut node) = parse_guarded(&fixed)
+    {
+        unshift(&mut node, &shifts, 0);
+        return Ok(node);
     }
     first
 }
