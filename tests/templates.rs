@@ -1285,3 +1285,63 @@ fn corpus_flow_collection_indented_at_its_key() {
         .unwrap();
     assert_eq!(function["line"], 17);
 }
+
+fn gap_messages(inv: &Value) -> Vec<String> {
+    inv["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn corpus_for_each_loops_expand_or_are_unknown() {
+    let inv = corpus_case(
+        "foreach",
+        &["UsersFunction", "OrdersFunction", "UsersFunctionRole"],
+    );
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter().any(|g| g.contains("Fn::ForEach::Later")
+            && g.contains("cannot be resolved")
+            && g.contains(":29:")),
+        "{gaps:?}"
+    );
+    let r = report(&["--template", &fixture("corpus/foreach")]);
+    assert_eq!(
+        status(&r, "lambda-function-url-unauthenticated", "-UsersFunction"),
+        "fail"
+    );
+}
+
+#[test]
+fn corpus_serverless_function_and_resource_lists_with_file_includes() {
+    let inv = corpus_case(
+        "serverless-includes",
+        &["IncludedLambdaFunction", "InlineLambdaFunction", "HttpApi"],
+    );
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("${file(./missing.yml)}") && g.contains("serverless.yml:15:")),
+        "{gaps:?}"
+    );
+    // Values from an included file are located at the include.
+    let r = report(&["--template", &fixture("corpus/serverless-includes")]);
+    assert_eq!(
+        status(
+            &r,
+            "lambda-function-url-unauthenticated",
+            ":function:includes-dev-included"
+        ),
+        "fail"
+    );
+    let bucket = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|s| s["logical_id"] == "PublicBucket")
+        .unwrap();
+    assert_eq!(bucket["line"], 20);
+}

@@ -332,6 +332,17 @@ impl<'t> Builder<'t> {
 
     pub(crate) fn build(mut self) -> Collected {
         let t = self.t;
+        for (what, pos, message) in &t.notes {
+            let gap = self.gap(
+                "template",
+                what,
+                *pos,
+                GapKind::Other,
+                "Unresolved",
+                message.clone(),
+            );
+            self.out.gaps.push(gap);
+        }
         let mut later: Vec<&Resource> = Vec::new();
         for r in &t.resources {
             if t.included(r) == Some(false) {

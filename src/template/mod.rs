@@ -251,6 +251,7 @@ fn cloudformation(
     template.parameters = base.parameters;
     template.mappings = base.mappings;
     template.conditions = base.conditions;
+    template.notes = base.notes;
     Ok(template)
 }
 

@@ -31,6 +31,8 @@ const SOURCES: &[&str] = &[
 
 struct Vars<'a> {
     root: &'a Node,
+    /// The directory of the file, for `${file(...)}`.
+    dir: &'a std::path::Path,
     options: &'a Options<'a>,
     stage: String,
     region: String,
@@ -86,6 +88,9 @@ impl Vars<'_> {
                 _ => Err(format!("${{{main}}} needs --parameter {name}=VALUE")),
             };
         }
+        if let Some(rest) = main.strip_prefix("file(") {
+            return self.file(rest, depth);
+        }
         match main {
             "sls:stage" => return Ok(Node::str(Pos::default(), &self.stage)),
             "aws:region" => return Ok(Node::str(Pos::default(), &self.region)),
@@ -100,6 +105,43 @@ impl Vars<'_> {
             _ => {}
         }
         Err(format!("${{{main}}} is resolved only at deploy time"))
+    }
+
+    /// `${file(PATH)}` and `${file(PATH):a.b}`: a YAML or JSON file next to this one (a
+    /// `.js`/`.ts` file is code the framework runs, so unknown). Its values take the
+    /// position of the `${file(...)}` that includes them, so findings point at this file.
+    fn file(&self, rest: &str, depth: usize) -> Result<Node, String> {
+        const MAX_INCLUDE_BYTES: u64 = 4 * 1024 * 1024;
+        let Some((path, address)) = rest.split_once(')') else {
+            return Err(format!("${{file({rest}}} is malformed"));
+        };
+        let path = path.trim().trim_matches(['\'', '"']);
+        let address = address.trim().trim_start_matches(':').trim();
+        let shown = format!("${{file({path})}}");
+        if !(path.ends_with(".yml") || path.ends_with(".yaml") || path.ends_with(".json")) {
+            return Err(format!("{shown} is computed by code at deploy time"));
+        }
+        let relative = std::path::Path::new(path);
+        if relative.is_absolute() || path.contains('$') {
+            return Err(format!("{shown} is outside the scanned files"));
+        }
+        let full = self.dir.join(relative);
+        let size = std::fs::metadata(&full)
+            .map_err(|_| format!("{shown} is not beside the file"))?
+            .len();
+        if size > MAX_INCLUDE_BYTES {
+            return Err(format!("{shown} is larger than {MAX_INCLUDE_BYTES} bytes"));
+        }
+        let text = std::fs::read_to_string(&full).map_err(|e| format!("{shown}: {e}"))?;
+        let node = super::yaml::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
+        let node = if address.is_empty() {
+            node
+        } else {
+            node.path(address)
+                .cloned()
+                .ok_or_else(|| format!("{shown} has no {address}"))?
+        };
+        Ok(self.resolve(&node, depth + 1))
     }
 
     /// Resolves variables in every string inside `node`.
@@ -147,6 +189,9 @@ impl Vars<'_> {
                         && end == current.len() - 1
                         && !matches!(value.kind, Kind::Str(_)) =>
                 {
+                    if expression.trim_start().starts_with("file(") {
+                        return at(&value, pos, 0);
+                    }
                     return Node { pos, ..value };
                 }
                 Ok(value) => {
@@ -183,6 +228,22 @@ impl Vars<'_> {
             ),
         }
     }
+}
+
+/// `node` with every position set to `pos` (values included from another file).
+fn at(node: &Node, pos: Pos, depth: usize) -> Node {
+    let kind = match &node.kind {
+        _ if depth > MAX_DEPTH => node.kind.clone(),
+        Kind::Seq(items) => Kind::Seq(items.iter().map(|n| at(n, pos, depth + 1)).collect()),
+        Kind::Map(entries) => Kind::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), at(v, pos, depth + 1)))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    Node { pos, kind }
 }
 
 fn split_default(expression: &str) -> (&str, Option<&str>) {
@@ -283,8 +344,10 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             message: "only the aws provider is read".to_owned(),
         });
     }
+    let dir = f.path.parent().unwrap_or(std::path::Path::new("."));
     let first = Vars {
         root: raw,
+        dir,
         options,
         stage: "dev".to_owned(),
         region: options.region.unwrap_or("us-east-1").to_owned(),
@@ -319,6 +382,7 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
         .unwrap_or_else(|| "us-east-1".to_owned());
     let vars = Vars {
         root: raw,
+        dir,
         options,
         stage: stage.clone(),
         region: region.clone(),
@@ -451,11 +515,8 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
     let mut rest_paths: Vec<(Node, Pos, String)> = Vec::new(); // (operation body, pos, path)
     let mut http_routes = Vec::new();
     let mut uses_rest = false;
-    let functions = root
-        .get("functions")
-        .and_then(Node::as_map)
-        .map(<[(String, Node)]>::to_vec)
-        .unwrap_or_default();
+    let mut notes: Vec<(String, Pos, String)> = Vec::new();
+    let functions = merged_entries(root.get("functions"), "functions", &mut notes);
     for (key, function) in &functions {
         let fpos = function.pos;
         let logical = format!("{}LambdaFunction", normalise(key));
@@ -1091,11 +1152,34 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
 
     // The file's own CloudFormation resources.
     let mut template_root = m(root.pos, vec![]);
-    if let Some(resources) = root.path("resources.Resources") {
+    // `resources:` is a mapping, or a list of them (often `${file(...)}` includes).
+    let own = root.get("resources").map(|r| match &r.kind {
+        Kind::Map(_) => r.clone(),
+        _ => {
+            let mut merged: Vec<(String, Node)> = Vec::new();
+            for (key, section) in merged_entries(Some(r), "resources", &mut notes) {
+                let Some(new) = section.as_map() else {
+                    continue;
+                };
+                match merged.iter_mut().find(|(k, _)| *k == key) {
+                    Some((
+                        _,
+                        Node {
+                            kind: Kind::Map(old),
+                            ..
+                        },
+                    )) => old.extend(new.iter().cloned()),
+                    _ => merged.push((key, section)),
+                }
+            }
+            Node::new(r.pos, Kind::Map(merged))
+        }
+    });
+    if let Some(resources) = own.as_ref().and_then(|r| r.get("Resources")) {
         if let Kind::Map(entries) = &mut template_root.kind {
             entries.push(("Resources".to_owned(), resources.clone()));
             for key in ["Conditions", "Mappings", "Parameters"] {
-                if let Some(v) = root.path(&format!("resources.{key}")) {
+                if let Some(v) = own.as_ref().and_then(|r| r.get(key)) {
                     entries.push((key.to_owned(), v.clone()));
                 }
             }
@@ -1120,16 +1204,70 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
         template.parameters = extra.parameters;
         template.mappings = extra.mappings;
         template.conditions = extra.conditions;
+        notes.extend(extra.notes);
+        template.notes = notes;
         return Ok(template);
     }
-    Ok(Template::new(
+    let mut template = Template::new(
         &f.rel,
         &prefix,
         options.parameters,
         Some(&region),
         ACCOUNT,
         out,
-    ))
+    );
+    template.notes = notes;
+    Ok(template)
+}
+
+/// The entries of `functions:` or `resources:`: a mapping, or a list of mappings merged in
+/// order (`- ${file(./functions/a.yml)}`); an entry that cannot be read (a file include
+/// faascan does not resolve) is noted as unknown rather than silently dropped.
+fn merged_entries(
+    node: Option<&Node>,
+    what: &str,
+    notes: &mut Vec<(String, Pos, String)>,
+) -> Vec<(String, Node)> {
+    let Some(node) = node else {
+        return Vec::new();
+    };
+    let unknown = |notes: &mut Vec<(String, Pos, String)>, n: &Node| {
+        let reason = n
+            .first_unresolved()
+            .map(|(u, _)| u.reason.clone())
+            .unwrap_or_else(|| "not a mapping".to_owned());
+        notes.push((
+            what.to_owned(),
+            n.pos,
+            format!(
+                "`{what}:` has an entry that cannot be read ({reason}): what it declares is unknown"
+            ),
+        ));
+    };
+    match &node.kind {
+        Kind::Map(entries) => entries.clone(),
+        Kind::Null => Vec::new(),
+        Kind::Seq(items) => {
+            let mut out: Vec<(String, Node)> = Vec::new();
+            for item in items {
+                match &item.kind {
+                    Kind::Map(entries) => {
+                        for (k, v) in entries {
+                            out.retain(|(e, _)| e != k);
+                            out.push((k.clone(), v.clone()));
+                        }
+                    }
+                    Kind::Null => {}
+                    _ => unknown(notes, item),
+                }
+            }
+            out
+        }
+        _ => {
+            unknown(notes, node);
+            Vec::new()
+        }
+    }
 }
 
 fn stage_text(provider: &Node, parameters: &std::collections::BTreeMap<String, String>) -> String {
