@@ -1345,3 +1345,30 @@ fn corpus_serverless_function_and_resource_lists_with_file_includes() {
         .unwrap();
     assert_eq!(bucket["line"], 20);
 }
+
+#[test]
+fn corpus_serverless_events_on_an_existing_rest_api_are_unknown() {
+    let inv = corpus_case("serverless-external-api", &["ListLambdaFunction"]);
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("a1b2c3d4e5") && g.contains("serverless.yml:9:")),
+        "{gaps:?}"
+    );
+}
+
+#[test]
+fn corpus_sam_web_function_is_read_as_a_function() {
+    let inv = corpus_case("web-function", &["MyWebFunction", "MyWebFunctionRole"]);
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("WebFunction") && g.contains("template.yaml:5:")),
+        "{gaps:?}"
+    );
+    let r = report(&["--template", &fixture("corpus/web-function")]);
+    assert_eq!(
+        status(&r, "iam-role-admin-access", "-MyWebFunctionRole"),
+        "fail"
+    );
+}

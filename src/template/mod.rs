@@ -239,7 +239,7 @@ fn cloudformation(
         let text = std::fs::read_to_string(&path).ok()?;
         yaml::parse(&text).ok()
     };
-    let resources = sam::transform(base.resources.clone(), root.get("Globals"), &load);
+    let (resources, notes) = sam::transform(base.resources.clone(), root.get("Globals"), &load);
     let mut template = cfn::Template::new(
         &f.rel,
         &base.stack,
@@ -252,6 +252,7 @@ fn cloudformation(
     template.mappings = base.mappings;
     template.conditions = base.conditions;
     template.notes = base.notes;
+    template.notes.extend(notes);
     Ok(template)
 }
 

@@ -108,6 +108,8 @@ struct Transform<'a> {
     http_routes: BTreeMap<String, Vec<Route>>,
     /// Loads a file next to the template (DefinitionUri, AWS::Include).
     load: &'a dyn Fn(&str) -> Option<Node>,
+    /// Explicit unknowns (see `Template::notes`).
+    notes: Vec<(String, Pos, String)>,
 }
 
 /// Expands the SAM resources of a template; others pass through.
@@ -115,13 +117,14 @@ pub(crate) fn transform(
     resources: Vec<Resource>,
     globals: Option<&Node>,
     load: &dyn Fn(&str) -> Option<Node>,
-) -> Vec<Resource> {
+) -> (Vec<Resource>, Vec<(String, Pos, String)>) {
     let mut t = Transform {
         out: Vec::new(),
         globals,
         rest_routes: BTreeMap::new(),
         http_routes: BTreeMap::new(),
         load,
+        notes: Vec::new(),
     };
     let apis: Vec<Resource> = resources
         .iter()
@@ -131,6 +134,19 @@ pub(crate) fn transform(
     for r in resources {
         match r.kind.as_str() {
             "AWS::Serverless::Function" => t.function(r),
+            // A function behind a web endpoint SAM manages: its function, role and policies
+            // are read as a function's; the endpoint it adds is not modelled (a gap says so).
+            "AWS::Serverless::WebFunction" => {
+                t.notes.push((
+                    r.logical.clone(),
+                    r.pos,
+                    format!(
+                        "{} (AWS::Serverless::WebFunction) is read as a function; the web endpoint SAM adds to it is not modelled, so its exposure is unknown",
+                        r.logical
+                    ),
+                ));
+                t.function(r);
+            }
             "AWS::Serverless::Api" | "AWS::Serverless::HttpApi" => {}
             "AWS::Serverless::LayerVersion" => t.out.push(Resource {
                 kind: "AWS::Lambda::LayerVersion".to_owned(),
@@ -193,7 +209,7 @@ pub(crate) fn transform(
             .unwrap_or_else(|| m(pos, vec![]));
         t.http_api("ServerlessHttpApi", &props, pos, None);
     }
-    t.out
+    (t.out, t.notes)
 }
 
 fn api_target(event: &Node, key: &str, implicit: &str) -> String {

@@ -892,8 +892,20 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
     }
 
     if uses_rest {
-        let external = provider.path("apiGateway.restApiId").is_some();
-        if !external {
+        let external = provider.path("apiGateway.restApiId");
+        if let Some(id) = external {
+            let shown = id
+                .as_str()
+                .map_or_else(|| id.to_json().to_string(), str::to_owned);
+            notes.push((
+                "ApiGatewayRestApi".to_owned(),
+                id.pos,
+                format!(
+                    "the `http` events attach to the existing REST API {shown} (provider.apiGateway.restApiId), defined outside this file: its methods and their authorization are unknown"
+                ),
+            ));
+        }
+        if external.is_none() {
             let mut paths: Vec<(String, Node)> = Vec::new();
             let mut schemes: Vec<(String, Node)> = vec![(
                 "api_key".to_owned(),
