@@ -1372,3 +1372,22 @@ fn corpus_sam_web_function_is_read_as_a_function() {
         "fail"
     );
 }
+
+#[test]
+fn corpus_serverless_resource_includes_and_empty_resources() {
+    let inv = corpus_case(
+        "serverless-resource-includes",
+        &["WorkerLambdaFunction", "Table"],
+    );
+    let gaps = gap_messages(&inv);
+    for (what, line) in [("not-here.yml", ":14:"), ("also-not-here.yml", ":15:")] {
+        assert!(
+            gaps.iter().any(|g| g.contains(what) && g.contains(line)),
+            "{what}: {gaps:?}"
+        );
+    }
+    corpus_case(
+        "serverless-empty-resources",
+        &["HelloLambdaFunction", "ApiGatewayRestApi"],
+    );
+}

@@ -129,17 +129,58 @@ impl Template {
                 message: "not a CloudFormation template: no Resources section".to_owned(),
             });
         };
-        let Some(entries) = resources.as_map() else {
-            return Err(ShapeError {
-                pos: resources.pos,
-                message: "Resources is not a mapping".to_owned(),
-            });
+        let mut notes = Vec::new();
+        let entries: &[(String, Node)] = match &resources.kind {
+            Kind::Map(entries) => entries,
+            // `Resources:` with every entry commented out (serverless.yml), or an include
+            // (`${file(...)}`, `Fn::Transform`) faascan could not read: nothing, or unknown.
+            Kind::Null => &[],
+            Kind::Unresolved(u) => {
+                notes.push((
+                    "Resources".to_owned(),
+                    resources.pos,
+                    format!(
+                        "the Resources section cannot be read ({}): what it declares is unknown",
+                        u.reason
+                    ),
+                ));
+                &[]
+            }
+            _ if resources.get("Fn::Transform").is_some() => {
+                notes.push((
+                    "Resources".to_owned(),
+                    resources.pos,
+                    "the Resources section is included by Fn::Transform at deploy time: what it declares is unknown".to_owned(),
+                ));
+                &[]
+            }
+            _ => {
+                return Err(ShapeError {
+                    pos: resources.pos,
+                    message: "Resources is not a mapping".to_owned(),
+                });
+            }
         };
         let mut list = Vec::with_capacity(entries.len());
         let mut loops = Vec::new();
         for (logical, body) in entries {
             if logical.starts_with("Fn::ForEach::") {
                 loops.push((logical, body));
+                continue;
+            }
+            if let Some(why) = body
+                .unresolved_reason()
+                .map(|u| u.reason.clone())
+                .or_else(|| {
+                    (body.get("Fn::Transform").is_some() && body.get("Type").is_none())
+                        .then(|| "it is included by Fn::Transform at deploy time".to_owned())
+                })
+            {
+                notes.push((
+                    logical.clone(),
+                    body.pos,
+                    format!("the resource {logical} cannot be read ({why}): it is unknown"),
+                ));
                 continue;
             }
             let kind = body
@@ -164,6 +205,7 @@ impl Template {
             });
         }
         let mut template = Template::new(file, stack, given, region, account, list);
+        template.notes = notes;
         template.mappings = root.get("Mappings").cloned();
         if let Some(conditions) = root.get("Conditions").and_then(Node::as_map) {
             template.conditions = conditions.iter().cloned().collect();

@@ -1168,20 +1168,37 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
     let own = root.get("resources").map(|r| match &r.kind {
         Kind::Map(_) => r.clone(),
         _ => {
+            // Sections of every item merged (`Resources` of each item added together).
             let mut merged: Vec<(String, Node)> = Vec::new();
-            for (key, section) in merged_entries(Some(r), "resources", &mut notes) {
-                let Some(new) = section.as_map() else {
+            let items: Vec<Node> = match &r.kind {
+                Kind::Seq(items) => items.clone(),
+                _ => vec![r.clone()],
+            };
+            for item in &items {
+                let Some(sections) = item.as_map() else {
+                    if !matches!(item.kind, Kind::Null) {
+                        merged_entries(Some(item), "resources", &mut notes);
+                    }
                     continue;
                 };
-                match merged.iter_mut().find(|(k, _)| *k == key) {
-                    Some((
-                        _,
-                        Node {
-                            kind: Kind::Map(old),
-                            ..
-                        },
-                    )) => old.extend(new.iter().cloned()),
-                    _ => merged.push((key, section)),
+                for (key, section) in sections {
+                    match (merged.iter_mut().find(|(k, _)| k == key), &section.kind) {
+                        (Some((_, Node { kind: Kind::Map(old), .. })), Kind::Map(new)) => {
+                            old.extend(new.iter().cloned());
+                        }
+                        (None, _) => merged.push((key.clone(), section.clone())),
+                        (Some(_), _) => {
+                            let reason = section
+                                .first_unresolved()
+                                .map(|(u, _)| u.reason.clone())
+                                .unwrap_or_else(|| "not a mapping".to_owned());
+                            notes.push((
+                                key.clone(),
+                                section.pos,
+                                format!("`resources:` has a {key} section that cannot be read ({reason}): what it declares is unknown"),
+                            ));
+                        }
+                    }
                 }
             }
             Node::new(r.pos, Kind::Map(merged))
