@@ -1391,3 +1391,21 @@ fn corpus_serverless_resource_includes_and_empty_resources() {
         &["HelloLambdaFunction", "ApiGatewayRestApi"],
     );
 }
+
+#[test]
+fn corpus_conditional_role_is_made_when_no_role_is_given() {
+    corpus_case("conditional-role", &["Worker", "WorkerRole"]);
+    let path = fixture("corpus/conditional-role");
+    let r = report(&["--template", &path]);
+    assert_eq!(status(&r, "iam-role-admin-access", "-WorkerRole"), "fail");
+    // Given a role, SAM makes none: the function's role is outside the template.
+    let given = "RoleArn=arn:aws:iam::123456789012:role/existing";
+    let inv = inventory(&["--template", &path, "--parameter", given]);
+    let roles = inv["iam"]["known"]["roles"].as_array().unwrap();
+    assert!(roles.is_empty(), "{roles:?}");
+    assert!(
+        gap_messages(&inv)
+            .iter()
+            .any(|g| g.contains("role/existing"))
+    );
+}

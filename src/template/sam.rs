@@ -110,6 +110,8 @@ struct Transform<'a> {
     load: &'a dyn Fn(&str) -> Option<Node>,
     /// Explicit unknowns (see `Template::notes`).
     notes: Vec<(String, Pos, String)>,
+    /// Conditions the transform adds (a role made only when `Role` is NoValue).
+    conditions: Vec<(String, Node)>,
 }
 
 /// Expands the SAM resources of a template; others pass through.
@@ -117,7 +119,7 @@ pub(crate) fn transform(
     resources: Vec<Resource>,
     globals: Option<&Node>,
     load: &dyn Fn(&str) -> Option<Node>,
-) -> (Vec<Resource>, Vec<(String, Pos, String)>) {
+) -> Transformed {
     let mut t = Transform {
         out: Vec::new(),
         globals,
@@ -125,6 +127,7 @@ pub(crate) fn transform(
         http_routes: BTreeMap::new(),
         load,
         notes: Vec::new(),
+        conditions: Vec::new(),
     };
     let apis: Vec<Resource> = resources
         .iter()
@@ -209,7 +212,36 @@ pub(crate) fn transform(
             .unwrap_or_else(|| m(pos, vec![]));
         t.http_api("ServerlessHttpApi", &props, pos, None);
     }
-    (t.out, t.notes)
+    Transformed {
+        resources: t.out,
+        notes: t.notes,
+        conditions: t.conditions,
+    }
+}
+
+/// What the SAM transform makes.
+pub(crate) struct Transformed {
+    pub(crate) resources: Vec<Resource>,
+    /// Explicit unknowns (see `Template::notes`).
+    pub(crate) notes: Vec<(String, Pos, String)>,
+    /// Conditions it adds to the template's.
+    pub(crate) conditions: Vec<(String, Node)>,
+}
+
+/// `Fn::If [Condition, A, B]` where A or B is `Ref: AWS::NoValue`: the condition, whether
+/// the NoValue is the `then` branch, and the other branch.
+fn no_value_branch(node: &Node) -> Option<(String, bool, Node)> {
+    let args = node.get("Fn::If")?.as_seq()?;
+    let [condition, then, otherwise] = args else {
+        return None;
+    };
+    let none = |n: &Node| n.get("Ref").and_then(Node::as_str) == Some("AWS::NoValue");
+    let condition = condition.as_str()?.to_owned();
+    match (none(then), none(otherwise)) {
+        (true, false) => Some((condition, true, otherwise.clone())),
+        (false, true) => Some((condition, false, then.clone())),
+        _ => None,
+    }
 }
 
 fn api_target(event: &Node, key: &str, implicit: &str) -> String {
@@ -462,11 +494,54 @@ impl Transform<'_> {
             }
         }
 
-        // The execution role, unless one is given.
-        if let Some(role) = get("Role") {
+        // The execution role, unless one is given. `Role: !If [C, Arn, !Ref AWS::NoValue]`
+        // (either branch): SAM makes the role under the condition that picks NoValue.
+        let conditional = get("Role").and_then(|r| no_value_branch(&r));
+        if let Some(role) = get("Role").filter(|_| conditional.is_none()) {
             f.push(("Role", role));
         } else {
             let role = format!("{logical}Role");
+            let mut role_condition = r.condition.clone();
+            if let Some((condition, then_is_none, other)) = &conditional {
+                let chosen = m(pos, vec![("Condition", s(pos, condition.clone()))]);
+                let when = if *then_is_none {
+                    chosen
+                } else {
+                    m(pos, vec![("Fn::Not", seq(pos, vec![chosen]))])
+                };
+                let when = match &r.condition {
+                    Some(own) => m(
+                        pos,
+                        vec![(
+                            "Fn::And",
+                            seq(
+                                pos,
+                                vec![m(pos, vec![("Condition", s(pos, own.clone()))]), when],
+                            ),
+                        )],
+                    ),
+                    None => when,
+                };
+                let name = format!("{logical}RoleCondition");
+                self.conditions.push((name.clone(), when));
+                role_condition = Some(name);
+                let made = get_att(pos, &role, "Arn");
+                let (then, otherwise) = if *then_is_none {
+                    (made, other.clone())
+                } else {
+                    (other.clone(), made)
+                };
+                f.push((
+                    "Role",
+                    m(
+                        pos,
+                        vec![(
+                            "Fn::If",
+                            seq(pos, vec![s(pos, condition.clone()), then, otherwise]),
+                        )],
+                    ),
+                ));
+            }
             let mut managed: Vec<Node> = vec![s(
                 pos,
                 "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
@@ -582,7 +657,7 @@ impl Transform<'_> {
                 rp.push(("Path", p));
             }
             self.out.push(Resource {
-                condition: r.condition.clone(),
+                condition: role_condition,
                 ..resource(
                     role.clone(),
                     "AWS::IAM::Role",
@@ -590,7 +665,9 @@ impl Transform<'_> {
                     m(pos, rp),
                 )
             });
-            f.push(("Role", get_att(pos, &role, "Arn")));
+            if conditional.is_none() {
+                f.push(("Role", get_att(pos, &role, "Arn")));
+            }
         }
 
         // Function URL.
