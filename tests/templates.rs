@@ -1409,3 +1409,50 @@ fn corpus_conditional_role_is_made_when_no_role_is_given() {
             .any(|g| g.contains("role/existing"))
     );
 }
+
+#[test]
+fn corpus_api_definitions_not_in_the_template_are_unknown() {
+    corpus_case(
+        "api-definition-elsewhere/template.yaml",
+        &["Api", "Http", "Raw", "Handler"],
+    );
+    let r = report(&[
+        "--template",
+        &fixture("corpus/api-definition-elsewhere/template.yaml"),
+    ]);
+    for (check, api) in [
+        (
+            "apigateway-method-unauthenticated",
+            "-Api (resources not read)",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "-Raw (resources not read)",
+        ),
+        (
+            "apigateway-route-unauthenticated",
+            "-Http (routes not read)",
+        ),
+    ] {
+        let found: Vec<&Value> = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| {
+                x["check_id"] == check && x["resource"]["name"].as_str().unwrap().ends_with(api)
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{check} {api}");
+        assert_eq!(found[0]["status"], "unknown", "{check} {api}");
+    }
+    let inv = corpus_case(
+        "api-definition-elsewhere/sls",
+        &["LogEventLambdaFunction", "MyHttpApi"],
+    );
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("${file(./api.json)}") && g.contains("serverless.yml:20:")),
+        "{gaps:?}"
+    );
+}

@@ -1685,8 +1685,7 @@ impl<'t> Builder<'t> {
                     api.pos,
                     GapKind::Unsupported,
                     "DefinitionInS3",
-                    "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template"
-                        .to_owned(),
+                    definition_elsewhere(api),
                 );
                 self.out.gaps.push(gap.clone());
                 resources_attr = Some(gap);
@@ -2151,8 +2150,7 @@ impl<'t> Builder<'t> {
                     api.pos,
                     GapKind::Unsupported,
                     "DefinitionInS3",
-                    "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template"
-                        .to_owned(),
+                    definition_elsewhere(api),
                 );
                 self.out.gaps.push(gap.clone());
                 unavailable = Some(gap);
@@ -2367,6 +2365,19 @@ fn untrusted(node: &Node, in_resource: bool) -> Option<&Node> {
     }
 }
 
+/// Why an API's definition is not read: in S3 (`BodyS3Location`), or in a file SAM's
+/// `AWS::Include` names that is not beside the template.
+fn definition_elsewhere(api: &Resource) -> String {
+    match api.props.get("BodyS3Location").and_then(Node::as_str) {
+        Some(location) if !location.starts_with("s3://") => format!(
+            "the API's OpenAPI definition is included from {location}, which is not beside the template: its routes are unknown"
+        ),
+        _ => {
+            "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template".to_owned()
+        }
+    }
+}
+
 fn openapi_unresolved(body: &Node) -> Option<&Node> {
     // Unresolved integration URIs are tolerated (they only name the backend); unresolved
     // paths, methods or security are not.
@@ -2385,6 +2396,10 @@ fn openapi_unresolved(body: &Node) -> Option<&Node> {
             }),
             _ => None,
         }
+    }
+    // A whole definition that could not be read (an include, a parameter) is unknown too.
+    if matches!(body.kind, Kind::Unresolved(_)) {
+        return Some(body);
     }
     walk(body.get("paths")?, false)
 }

@@ -244,6 +244,18 @@ fn no_value_branch(node: &Node) -> Option<(String, bool, Node)> {
     }
 }
 
+/// Where an API's definition is when it is not in the template: `DefinitionUri`, or the
+/// location of a `DefinitionBody` included with `AWS::Include` (read only when it is a
+/// file beside the template; otherwise the definition is unknown, as one in S3 is).
+fn definition_elsewhere(props: &Node) -> Option<Node> {
+    props.get("DefinitionUri").cloned().or_else(|| {
+        props
+            .get("DefinitionBody")
+            .and_then(|b| b.path("Fn::Transform.Parameters.Location"))
+            .cloned()
+    })
+}
+
 fn api_target(event: &Node, key: &str, implicit: &str) -> String {
     match event.get(key) {
         Some(node) => node
@@ -761,7 +773,8 @@ impl Transform<'_> {
     fn rest_api(&mut self, logical: &str, props: &Node, pos: Pos, condition: Option<String>) {
         let routes = self.rest_routes.remove(logical).unwrap_or_default();
         let definition = self.definition(props);
-        let in_s3 = definition.is_none() && props.get("DefinitionUri").is_some();
+        let elsewhere = definition_elsewhere(props);
+        let in_s3 = definition.is_none() && elsewhere.is_some();
         let mut body = definition.unwrap_or_else(|| {
             m(
                 pos,
@@ -953,13 +966,7 @@ impl Transform<'_> {
         }
         let mut api = vec![("Body", body)];
         if in_s3 {
-            api = vec![(
-                "BodyS3Location",
-                props
-                    .get("DefinitionUri")
-                    .cloned()
-                    .unwrap_or_else(|| s(pos, "")),
-            )];
+            api = vec![("BodyS3Location", elsewhere.unwrap_or_else(|| s(pos, "")))];
         }
         if let Some(name) = props.get("Name") {
             api.push(("Name", name.clone()));
@@ -1095,14 +1102,8 @@ impl Transform<'_> {
         let mut api = vec![("ProtocolType", s(pos, "HTTP"))];
         if let Some(body) = self.definition(props) {
             api.push(("Body", body));
-        } else if props.get("DefinitionUri").is_some() {
-            api.push((
-                "BodyS3Location",
-                props
-                    .get("DefinitionUri")
-                    .cloned()
-                    .unwrap_or_else(|| s(pos, "")),
-            ));
+        } else if let Some(location) = definition_elsewhere(props) {
+            api.push(("BodyS3Location", location));
         }
         for key in ["Name", "Description", "DisableExecuteApiEndpoint", "Tags"] {
             if let Some(v) = props.get(key) {
