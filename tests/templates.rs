@@ -1456,3 +1456,69 @@ fn corpus_api_definitions_not_in_the_template_are_unknown() {
         "{gaps:?}"
     );
 }
+
+/// The status of every result of `check` whose resource name ends with `suffix`.
+fn statuses(report: &Value, check: &str, suffix: &str) -> Vec<String> {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["check_id"] == check && r["resource"]["name"].as_str().unwrap().ends_with(suffix)
+        })
+        .map(|r| r["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn corpus_settings_that_cannot_be_read_are_unknown() {
+    let sls = fixture("corpus/unresolved-settings/sls");
+    corpus_case(
+        "unresolved-settings/sls",
+        &["ApiLambdaFunction", "WorkerLambdaFunction"],
+    );
+    let r = report(&["--template", &sls]);
+    for check in [
+        "lambda-function-url-unauthenticated",
+        "lambda-function-public-policy",
+        "lambda-function-env-secrets",
+    ] {
+        assert_eq!(
+            statuses(&r, check, "unresolved-dev-api"),
+            ["unknown"],
+            "{check}"
+        );
+    }
+    assert_eq!(
+        statuses(
+            &r,
+            "apigateway-method-unauthenticated",
+            "(resources not read)"
+        ),
+        ["unknown"]
+    );
+    let gaps = gap_messages(&inventory(&["--template", &sls]));
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("${file(./events.yml)}") && g.contains("serverless.yml:17:")),
+        "{gaps:?}"
+    );
+    let cfn = fixture("corpus/unresolved-settings/template.yaml");
+    let r = report(&["--template", &cfn]);
+    assert_eq!(
+        statuses(&r, "s3-bucket-public-access-block-disabled", "-bucket"),
+        ["unknown"]
+    );
+    assert_eq!(
+        statuses(
+            &r,
+            "apigateway-method-unauthenticated",
+            "(resources not read)"
+        ),
+        ["unknown"]
+    );
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "(routes not read)"),
+        ["unknown"]
+    );
+}

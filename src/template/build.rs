@@ -1301,51 +1301,73 @@ impl<'t> Builder<'t> {
         }
         // New buckets: SSE-S3 by default (January 2023), Block Public Access on and ACLs
         // disabled by default (April 2023).
-        let encryption = match t.prop(r, "BucketEncryption.ServerSideEncryptionConfiguration") {
-            None => Attr::Known(Some(BucketEncryption {
-                rules: vec![BucketEncryptionRule {
-                    sse_algorithm: "AES256".to_owned(),
-                    kms_master_key_id: None,
-                    bucket_key_enabled: Some(false),
-                }],
-            })),
-            Some(rules) => {
-                let rules: Vec<BucketEncryptionRule> = rules
-                    .items()
-                    .into_iter()
-                    .filter_map(|rule| {
-                        let default = rule.get("ServerSideEncryptionByDefault")?;
-                        Some(BucketEncryptionRule {
-                            sse_algorithm: default
-                                .get("SSEAlgorithm")
-                                .map(text)
-                                .unwrap_or_else(|| "AES256".to_owned()),
-                            kms_master_key_id: default.get("KMSMasterKeyID").map(text),
-                            bucket_key_enabled: rule
-                                .get("BucketKeyEnabled")
-                                .and_then(Node::as_bool),
-                        })
-                    })
-                    .collect();
-                Attr::Known((!rules.is_empty()).then_some(BucketEncryption { rules }))
-            }
+        // A setting that cannot be resolved makes its attribute unknown, not a default.
+        let unknown = |b: &mut Self, what: &str, prop: &str| -> Option<Gap> {
+            let node = t.prop(r, prop)?;
+            node.first_unresolved()?;
+            Some(b.unresolved("s3", &arn, what, &node))
         };
-        let public_access_block = match t.prop(r, "PublicAccessBlockConfiguration") {
-            None => Attr::Known(Some(PublicAccessBlock {
-                block_public_acls: true,
-                ignore_public_acls: true,
-                block_public_policy: true,
-                restrict_public_buckets: true,
-            })),
-            Some(c) => {
-                let flag = |k: &str| c.get(k).and_then(Node::as_bool).unwrap_or(false);
-                Attr::Known(Some(PublicAccessBlock {
-                    block_public_acls: flag("BlockPublicAcls"),
-                    ignore_public_acls: flag("IgnorePublicAcls"),
-                    block_public_policy: flag("BlockPublicPolicy"),
-                    restrict_public_buckets: flag("RestrictPublicBuckets"),
-                }))
-            }
+        let unresolved_encryption = unknown(self, "BucketEncryption", "BucketEncryption");
+        let unresolved_block = unknown(
+            self,
+            "PublicAccessBlockConfiguration",
+            "PublicAccessBlockConfiguration",
+        );
+        let unresolved_ownership = unknown(self, "OwnershipControls", "OwnershipControls");
+        let unresolved_versioning =
+            unknown(self, "VersioningConfiguration", "VersioningConfiguration");
+        let unresolved_logging = unknown(self, "LoggingConfiguration", "LoggingConfiguration");
+        let encryption = match unresolved_encryption {
+            Some(gap) => Attr::Unavailable(gap),
+            None => match t.prop(r, "BucketEncryption.ServerSideEncryptionConfiguration") {
+                None => Attr::Known(Some(BucketEncryption {
+                    rules: vec![BucketEncryptionRule {
+                        sse_algorithm: "AES256".to_owned(),
+                        kms_master_key_id: None,
+                        bucket_key_enabled: Some(false),
+                    }],
+                })),
+                Some(rules) => {
+                    let rules: Vec<BucketEncryptionRule> = rules
+                        .items()
+                        .into_iter()
+                        .filter_map(|rule| {
+                            let default = rule.get("ServerSideEncryptionByDefault")?;
+                            Some(BucketEncryptionRule {
+                                sse_algorithm: default
+                                    .get("SSEAlgorithm")
+                                    .map(text)
+                                    .unwrap_or_else(|| "AES256".to_owned()),
+                                kms_master_key_id: default.get("KMSMasterKeyID").map(text),
+                                bucket_key_enabled: rule
+                                    .get("BucketKeyEnabled")
+                                    .and_then(Node::as_bool),
+                            })
+                        })
+                        .collect();
+                    Attr::Known((!rules.is_empty()).then_some(BucketEncryption { rules }))
+                }
+            },
+        };
+        let public_access_block = match unresolved_block {
+            Some(gap) => Attr::Unavailable(gap),
+            None => match t.prop(r, "PublicAccessBlockConfiguration") {
+                None => Attr::Known(Some(PublicAccessBlock {
+                    block_public_acls: true,
+                    ignore_public_acls: true,
+                    block_public_policy: true,
+                    restrict_public_buckets: true,
+                })),
+                Some(c) => {
+                    let flag = |k: &str| c.get(k).and_then(Node::as_bool).unwrap_or(false);
+                    Attr::Known(Some(PublicAccessBlock {
+                        block_public_acls: flag("BlockPublicAcls"),
+                        ignore_public_acls: flag("IgnorePublicAcls"),
+                        block_public_policy: flag("BlockPublicPolicy"),
+                        restrict_public_buckets: flag("RestrictPublicBuckets"),
+                    }))
+                }
+            },
         };
         let owner = format!(
             "{:016x}{:016x}",
@@ -1394,28 +1416,37 @@ impl<'t> Builder<'t> {
                 None => Attr::Unavailable(self.unresolved("s3", &arn, "AccessControl", &n)),
             },
         };
-        let object_ownership = match t.prop(r, "OwnershipControls.Rules") {
-            Some(rules) => Attr::Known(
-                rules
-                    .items()
-                    .first()
-                    .and_then(|rule| rule.get("ObjectOwnership"))
-                    .map(text),
-            ),
-            None => Attr::Known(Some("BucketOwnerEnforced".to_owned())),
+        let object_ownership = match unresolved_ownership {
+            Some(gap) => Attr::Unavailable(gap),
+            None => match t.prop(r, "OwnershipControls.Rules") {
+                Some(rules) => Attr::Known(
+                    rules
+                        .items()
+                        .first()
+                        .and_then(|rule| rule.get("ObjectOwnership"))
+                        .map(text),
+                ),
+                None => Attr::Known(Some("BucketOwnerEnforced".to_owned())),
+            },
         };
-        let versioning = Attr::Known(BucketVersioning {
-            status: t.prop_str(r, "VersioningConfiguration.Status"),
-            mfa_delete: None,
-        });
-        let logging = Attr::Known(t.prop(r, "LoggingConfiguration").map(|l| {
-            BucketLogging {
-                target_bucket: l
-                    .get("DestinationBucketName")
-                    .map_or_else(|| physical.name.clone(), text),
-                target_prefix: l.get("LogFilePrefix").map(text).filter(|p| !p.is_empty()),
-            }
-        }));
+        let versioning = match unresolved_versioning {
+            Some(gap) => Attr::Unavailable(gap),
+            None => Attr::Known(BucketVersioning {
+                status: t.prop_str(r, "VersioningConfiguration.Status"),
+                mfa_delete: None,
+            }),
+        };
+        let logging = match unresolved_logging {
+            Some(gap) => Attr::Unavailable(gap),
+            None => Attr::Known(t.prop(r, "LoggingConfiguration").map(|l| {
+                BucketLogging {
+                    target_bucket: l
+                        .get("DestinationBucketName")
+                        .map_or_else(|| physical.name.clone(), text),
+                    target_prefix: l.get("LogFilePrefix").map(text).filter(|p| !p.is_empty()),
+                }
+            })),
+        };
         let mut tags = tags_of(t.prop(r, "Tags").as_ref());
         self.stack_tags(&r.logical, &mut tags);
         self.locate(&arn, &r.logical, r.pos, attributes);
@@ -1723,6 +1754,19 @@ impl<'t> Builder<'t> {
                 ] {
                     if let Some(n) = m.props.get(prop) {
                         attributes.insert(key.to_owned(), pos_of(n.pos));
+                    }
+                    // A method whose authorization cannot be resolved makes the API's
+                    // methods unknown (the model has no unknown for one method).
+                    if let Some(n) = t.prop(m, prop)
+                        && n.first_unresolved().is_some()
+                        && resources_attr.is_none()
+                    {
+                        resources_attr = Some(self.unresolved(
+                            "apigateway",
+                            &arn,
+                            &format!("{prop} of the method {}", m.logical),
+                            &n,
+                        ));
                     }
                 }
                 self.locate(&method_arn, &m.logical, m.pos, attributes);
@@ -2218,6 +2262,19 @@ impl<'t> Builder<'t> {
                 let mut attributes = BTreeMap::new();
                 if let Some(n) = route.props.get("AuthorizationType") {
                     attributes.insert("authorization_type".to_owned(), pos_of(n.pos));
+                }
+                for prop in ["AuthorizationType", "RouteKey", "ApiKeyRequired"] {
+                    if let Some(n) = t.prop(route, prop)
+                        && n.first_unresolved().is_some()
+                        && unavailable.is_none()
+                    {
+                        unavailable = Some(self.unresolved(
+                            "apigateway",
+                            &arn,
+                            &format!("{prop} of the route {}", route.logical),
+                            &n,
+                        ));
+                    }
                 }
                 self.locate(&route_arn, &route.logical, route.pos, attributes);
                 routes.push(HttpApiRoute {

@@ -515,6 +515,7 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
     let mut rest_paths: Vec<(Node, Pos, String)> = Vec::new(); // (operation body, pos, path)
     let mut http_routes = Vec::new();
     let mut uses_rest = false;
+    let mut rest_unknown: Option<Node> = None;
     let mut notes: Vec<(String, Pos, String)> = Vec::new();
     let functions = merged_entries(root.get("functions"), "functions", &mut notes);
     for (key, function) in &functions {
@@ -569,7 +570,15 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             env.retain(|(e, _)| e != k);
             env.push((k.clone(), v.clone()));
         }
-        if !env.is_empty() {
+        // `environment: ${file(./env.yml)}` that cannot be read: the variables are unknown.
+        let unreadable_env = [function.get("environment"), provider.get("environment")]
+            .into_iter()
+            .flatten()
+            .find(|n| matches!(n.kind, Kind::Unresolved(_)))
+            .cloned();
+        if let Some(unknown) = unreadable_env {
+            props.push(("Environment", m(unknown.pos, vec![("Variables", unknown)])));
+        } else if !env.is_empty() {
             let epos = function
                 .get("environment")
                 .or(provider.get("environment"))
@@ -717,9 +726,36 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             } else {
                 "NONE"
             };
+            // `url: ${file(...)}` or an authorizer that cannot be read: AuthType unknown.
+            let unknown_auth = match &url.kind {
+                Kind::Unresolved(_) => Some(url.clone()),
+                _ => url
+                    .get("authorizer")
+                    .filter(|a| matches!(a.kind, Kind::Unresolved(_)))
+                    .cloned(),
+            };
+            let auth = if unknown_auth.is_some() { "" } else { auth };
+            if let Some(unknown) = &unknown_auth {
+                // Whether the framework adds the public permission of AuthType NONE is
+                // unknown too: so is who may invoke the URL.
+                out.push(resource(
+                    format!("{}LambdaPermissionFnUrl", normalise(key)),
+                    "AWS::Lambda::Permission",
+                    upos,
+                    m(
+                        upos,
+                        vec![
+                            ("FunctionName", get_att(upos, &logical, "Arn")),
+                            ("Action", s(upos, "lambda:InvokeFunctionUrl")),
+                            ("Principal", unknown.clone()),
+                            ("FunctionUrlAuthType", unknown.clone()),
+                        ],
+                    ),
+                ));
+            }
             let mut p = vec![
                 ("TargetFunctionArn", get_att(upos, &logical, "Arn")),
-                ("AuthType", s(upos, auth)),
+                ("AuthType", unknown_auth.unwrap_or_else(|| s(upos, auth))),
             ];
             if let Some(cors) = url.get("cors") {
                 let origins = match cors.as_bool() {
@@ -763,6 +799,17 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             .enumerate()
         {
             let Some((kind, body)) = event.as_map().and_then(|e| e.first()) else {
+                if !matches!(event.kind, Kind::Null) {
+                    let reason = event
+                        .first_unresolved()
+                        .map(|(u, _)| u.reason.clone())
+                        .unwrap_or_else(|| "not an event".to_owned());
+                    notes.push((
+                        logical.clone(),
+                        event.pos,
+                        format!("an event of the function {key} cannot be read ({reason}): what invokes it is unknown"),
+                    ));
+                }
                 continue;
             };
             let epos = event.pos;
@@ -783,6 +830,11 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
                 )
             };
             match kind.as_str() {
+                "http" if matches!(body.kind, Kind::Unresolved(_)) => {
+                    // An http event that cannot be read: the REST API's methods are unknown.
+                    uses_rest = true;
+                    rest_unknown.get_or_insert_with(|| body.clone());
+                }
                 "http" => {
                     uses_rest = true;
                     let (method, path) = match body.as_str() {
@@ -957,7 +1009,7 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             );
             let mut api = vec![
                 ("Name", s(api_pos, format!("{stage}-{service}"))),
-                ("Body", body),
+                ("Body", rest_unknown.take().unwrap_or(body)),
             ];
             if let Some(policy) = provider.path("apiGateway.resourcePolicy") {
                 api.push((
