@@ -1301,22 +1301,56 @@ impl<'t> Builder<'t> {
         }
         // New buckets: SSE-S3 by default (January 2023), Block Public Access on and ACLs
         // disabled by default (April 2023).
-        // A setting that cannot be resolved makes its attribute unknown, not a default.
-        let unknown = |b: &mut Self, what: &str, prop: &str| -> Option<Gap> {
+        // A setting that cannot be resolved makes its attribute unknown, not a default. Only
+        // what decides the attribute counts: a KMS key id or a log bucket known only after
+        // apply (Terraform) leaves encryption and logging known.
+        let unknown = |b: &mut Self, prop: &str, deciding: &[&str]| -> Option<Gap> {
             let node = t.prop(r, prop)?;
-            node.first_unresolved()?;
-            Some(b.unresolved("s3", &arn, what, &node))
+            let bad = if matches!(node.kind, Kind::Unresolved(_)) {
+                Some(node.clone())
+            } else if deciding.is_empty() {
+                node.first_unresolved().map(|_| node.clone())
+            } else {
+                let mut found = None;
+                for path in deciding {
+                    let items: Vec<Node> = match path.split_once("[].") {
+                        Some((list, rest)) => node
+                            .path(list)
+                            .map(|l| l.items().into_iter().cloned().collect::<Vec<_>>())
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter_map(|i| i.path(rest).cloned())
+                            .collect(),
+                        None => node.path(path).cloned().into_iter().collect(),
+                    };
+                    if let Some(n) = items
+                        .into_iter()
+                        .find(|n| matches!(n.kind, Kind::Unresolved(_)))
+                    {
+                        found = Some(n);
+                        break;
+                    }
+                }
+                found
+            }?;
+            Some(b.unresolved("s3", &arn, prop, &bad))
         };
-        let unresolved_encryption = unknown(self, "BucketEncryption", "BucketEncryption");
-        let unresolved_block = unknown(
+        let unresolved_encryption = unknown(
             self,
-            "PublicAccessBlockConfiguration",
-            "PublicAccessBlockConfiguration",
+            "BucketEncryption",
+            &[
+                "ServerSideEncryptionConfiguration",
+                "ServerSideEncryptionConfiguration[].ServerSideEncryptionByDefault.SSEAlgorithm",
+            ],
         );
-        let unresolved_ownership = unknown(self, "OwnershipControls", "OwnershipControls");
-        let unresolved_versioning =
-            unknown(self, "VersioningConfiguration", "VersioningConfiguration");
-        let unresolved_logging = unknown(self, "LoggingConfiguration", "LoggingConfiguration");
+        let unresolved_block = unknown(self, "PublicAccessBlockConfiguration", &[]);
+        let unresolved_ownership = unknown(
+            self,
+            "OwnershipControls",
+            &["Rules", "Rules[].ObjectOwnership"],
+        );
+        let unresolved_versioning = unknown(self, "VersioningConfiguration", &["Status"]);
+        let unresolved_logging = unknown(self, "LoggingConfiguration", &["-"]);
         let encryption = match unresolved_encryption {
             Some(gap) => Attr::Unavailable(gap),
             None => match t.prop(r, "BucketEncryption.ServerSideEncryptionConfiguration") {
