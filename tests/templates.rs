@@ -1522,3 +1522,39 @@ fn corpus_settings_that_cannot_be_read_are_unknown() {
         ["unknown"]
     );
 }
+
+#[test]
+fn corpus_authorizers_given_by_intrinsics_are_unknown_until_resolved() {
+    let path = fixture("corpus/intrinsic-authorizer");
+    corpus_case(
+        "intrinsic-authorizer",
+        &["F", "Api", "Http", "ServerlessRestApi", "ServerlessHttpApi"],
+    );
+    let r = report(&["--template", &path]);
+    assert_eq!(
+        statuses(
+            &r,
+            "apigateway-method-unauthenticated",
+            "(resources not read)"
+        ),
+        ["unknown", "unknown"]
+    );
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "(routes not read)"),
+        ["unknown", "unknown"]
+    );
+    let r = report(&["--template", &path, "--parameter", "Auth=AWS_IAM"]);
+    for check in [
+        "apigateway-method-unauthenticated",
+        "apigateway-route-unauthenticated",
+    ] {
+        let all: Vec<String> = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["check_id"] == check)
+            .map(|x| x["status"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(all, ["pass", "pass"], "{check}");
+    }
+}

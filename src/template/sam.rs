@@ -228,6 +228,15 @@ pub(crate) struct Transformed {
     pub(crate) conditions: Vec<(String, Node)>,
 }
 
+/// The route's `Auth.Authorizer`, else the API's `Auth.DefaultAuthorizer`, when it is an
+/// intrinsic rather than a name.
+fn intrinsic_authorizer(route: Option<&Node>, api: Option<&Node>) -> Option<Node> {
+    let given = route
+        .and_then(|a| a.get("Authorizer"))
+        .or_else(|| api.and_then(|a| a.get("DefaultAuthorizer")))?;
+    is_intrinsic(given).then(|| given.clone())
+}
+
 /// `Fn::If [Condition, A, B]` where A or B is `Ref: AWS::NoValue`: the condition, whether
 /// the NoValue is the `then` branch, and the other branch.
 fn no_value_branch(node: &Node) -> Option<(String, bool, Node)> {
@@ -913,6 +922,14 @@ impl Transform<'_> {
             if !requirement.is_empty() {
                 operation.push(("security", seq(route.pos, vec![m(route.pos, requirement)])));
             }
+            // An authorizer given by an intrinsic (SAM reads only names): what protects
+            // the method is known only if it resolves (AWS_IAM or NONE); otherwise unknown.
+            if let Some(given) = intrinsic_authorizer(route.auth.as_ref(), auth) {
+                operation.push((
+                    "x-amazon-apigateway-auth",
+                    m(route.pos, vec![("type", given)]),
+                ));
+            }
             let verb = if route.method == "any" {
                 "x-amazon-apigateway-any-method".to_owned()
             } else {
@@ -1178,10 +1195,14 @@ impl Transform<'_> {
                     ],
                 ),
             ));
+            let kind = match intrinsic_authorizer(route.auth.as_ref(), auth) {
+                Some(given) => given,
+                None => s(route.pos, kind),
+            };
             let mut r = vec![
                 ("ApiId", reference(route.pos, logical)),
                 ("RouteKey", s(route.pos, key)),
-                ("AuthorizationType", s(route.pos, kind)),
+                ("AuthorizationType", kind),
                 (
                     "Target",
                     sub(route.pos, format!("integrations/${{{integration}}}")),
