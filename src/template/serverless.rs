@@ -412,7 +412,15 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
     // The shared execution role.
     let iam = provider.get("iam");
     let role_setting = iam.and_then(|i| i.get("role")).or(provider.get("role"));
+    // `iam: ${file(...)}` or `role: ${ssm:...}` that cannot be read: the shared role is
+    // unknown (never the framework's default role with only the logging statement).
+    let unreadable = role_setting
+        .into_iter()
+        .chain(iam)
+        .find(|n| matches!(n.kind, Kind::Unresolved(_)))
+        .cloned();
     let shared_role: Node = match role_setting {
+        _ if unreadable.is_some() => unreadable.unwrap_or_else(|| unreachable!()),
         Some(r)
             if r.as_str().is_some()
                 || matches!(&r.kind, Kind::Map(e) if e.len() == 1 && e[0].0.starts_with("Fn::")) =>
