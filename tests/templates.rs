@@ -1285,3 +1285,365 @@ fn results_carry_the_template_location_in_json_table_and_html() {
         "the static summary names the file and line"
     );
 }
+
+/// A reduced real-world file (tests/fixtures/templates/corpus/NAME, each citing its origin)
+/// is read, exit 0, and every logical id in `ids` is among the inventory's sources.
+fn corpus_case(name: &str, ids: &[&str]) -> Value {
+    let path = fixture(&format!("corpus/{name}"));
+    let out = faascan(
+        &[
+            "scan",
+            "--template",
+            &path,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    // Accepted: results (0), or results of a scan that says it is incomplete (4).
+    assert!(
+        matches!(out.status.code(), Some(0 | 4)),
+        "{name}: {:?} {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inv = inventory(&["--template", &path]);
+    let found: Vec<&str> = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|s| s["logical_id"].as_str())
+        .collect();
+    for id in ids {
+        assert!(found.contains(id), "{name}: {id} not in {found:?}");
+    }
+    inv
+}
+
+#[test]
+fn corpus_flow_collection_indented_at_its_key() {
+    let inv = corpus_case("flow-indentation", &["MyFunction", "MyApi"]);
+    // Locations stay those of the original text.
+    let function = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|s| s["logical_id"] == "MyFunction")
+        .unwrap();
+    assert_eq!(function["line"], 17);
+}
+
+fn gap_messages(inv: &Value) -> Vec<String> {
+    inv["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn corpus_for_each_loops_expand_or_are_unknown() {
+    let inv = corpus_case(
+        "foreach",
+        &["UsersFunction", "OrdersFunction", "UsersFunctionRole"],
+    );
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter().any(|g| g.contains("Fn::ForEach::Later")
+            && g.contains("cannot be resolved")
+            && g.contains(":29:")),
+        "{gaps:?}"
+    );
+    let r = report(&["--template", &fixture("corpus/foreach")]);
+    assert_eq!(
+        status(&r, "lambda-function-url-unauthenticated", "-UsersFunction"),
+        "fail"
+    );
+}
+
+#[test]
+fn corpus_serverless_function_and_resource_lists_with_file_includes() {
+    let inv = corpus_case(
+        "serverless-includes",
+        &["IncludedLambdaFunction", "InlineLambdaFunction", "HttpApi"],
+    );
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("${file(./missing.yml)}") && g.contains("serverless.yml:15:")),
+        "{gaps:?}"
+    );
+    // Values from an included file are located at the include.
+    let r = report(&["--template", &fixture("corpus/serverless-includes")]);
+    assert_eq!(
+        status(
+            &r,
+            "lambda-function-url-unauthenticated",
+            ":function:includes-dev-included"
+        ),
+        "fail"
+    );
+    let bucket = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|s| s["logical_id"] == "PublicBucket")
+        .unwrap();
+    assert_eq!(bucket["line"], 20);
+}
+
+#[test]
+fn corpus_serverless_events_on_an_existing_rest_api_are_unknown() {
+    let inv = corpus_case("serverless-external-api", &["ListLambdaFunction"]);
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("a1b2c3d4e5") && g.contains("serverless.yml:9:")),
+        "{gaps:?}"
+    );
+}
+
+#[test]
+fn corpus_sam_web_function_is_read_as_a_function() {
+    let inv = corpus_case("web-function", &["MyWebFunction", "MyWebFunctionRole"]);
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("WebFunction") && g.contains("template.yaml:5:")),
+        "{gaps:?}"
+    );
+    let r = report(&["--template", &fixture("corpus/web-function")]);
+    assert_eq!(
+        status(&r, "iam-role-admin-access", "-MyWebFunctionRole"),
+        "fail"
+    );
+}
+
+#[test]
+fn corpus_serverless_resource_includes_and_empty_resources() {
+    let inv = corpus_case(
+        "serverless-resource-includes",
+        &["WorkerLambdaFunction", "Table"],
+    );
+    let gaps = gap_messages(&inv);
+    for (what, line) in [("not-here.yml", ":14:"), ("also-not-here.yml", ":15:")] {
+        assert!(
+            gaps.iter().any(|g| g.contains(what) && g.contains(line)),
+            "{what}: {gaps:?}"
+        );
+    }
+    corpus_case(
+        "serverless-empty-resources",
+        &["HelloLambdaFunction", "ApiGatewayRestApi"],
+    );
+}
+
+#[test]
+fn corpus_conditional_role_is_made_when_no_role_is_given() {
+    corpus_case("conditional-role", &["Worker", "WorkerRole"]);
+    let path = fixture("corpus/conditional-role");
+    let r = report(&["--template", &path]);
+    assert_eq!(status(&r, "iam-role-admin-access", "-WorkerRole"), "fail");
+    // Given a role, SAM makes none: the function's role is outside the template.
+    let given = "RoleArn=arn:aws:iam::123456789012:role/existing";
+    let inv = inventory(&["--template", &path, "--parameter", given]);
+    let roles = inv["iam"]["known"]["roles"].as_array().unwrap();
+    assert!(roles.is_empty(), "{roles:?}");
+    assert!(
+        gap_messages(&inv)
+            .iter()
+            .any(|g| g.contains("role/existing"))
+    );
+}
+
+#[test]
+fn corpus_api_definitions_not_in_the_template_are_unknown() {
+    corpus_case(
+        "api-definition-elsewhere/template.yaml",
+        &["Api", "Http", "Raw", "Handler"],
+    );
+    let r = report(&[
+        "--template",
+        &fixture("corpus/api-definition-elsewhere/template.yaml"),
+    ]);
+    for (check, api) in [
+        (
+            "apigateway-method-unauthenticated",
+            "-Api (resources not read)",
+        ),
+        (
+            "apigateway-method-unauthenticated",
+            "-Raw (resources not read)",
+        ),
+        (
+            "apigateway-route-unauthenticated",
+            "-Http (routes not read)",
+        ),
+    ] {
+        let found: Vec<&Value> = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| {
+                x["check_id"] == check && x["resource"]["name"].as_str().unwrap().ends_with(api)
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{check} {api}");
+        assert_eq!(found[0]["status"], "unknown", "{check} {api}");
+    }
+    let inv = corpus_case(
+        "api-definition-elsewhere/sls",
+        &["LogEventLambdaFunction", "MyHttpApi"],
+    );
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("${file(./api.json)}") && g.contains("serverless.yml:20:")),
+        "{gaps:?}"
+    );
+}
+
+/// The status of every result of `check` whose resource name ends with `suffix`.
+fn statuses(report: &Value, check: &str, suffix: &str) -> Vec<String> {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["check_id"] == check && r["resource"]["name"].as_str().unwrap().ends_with(suffix)
+        })
+        .map(|r| r["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn corpus_settings_that_cannot_be_read_are_unknown() {
+    let sls = fixture("corpus/unresolved-settings/sls");
+    corpus_case(
+        "unresolved-settings/sls",
+        &["ApiLambdaFunction", "WorkerLambdaFunction"],
+    );
+    let r = report(&["--template", &sls]);
+    for check in [
+        "lambda-function-url-unauthenticated",
+        "lambda-function-public-policy",
+        "lambda-function-env-secrets",
+    ] {
+        assert_eq!(
+            statuses(&r, check, "unresolved-dev-api"),
+            ["unknown"],
+            "{check}"
+        );
+    }
+    assert_eq!(
+        statuses(
+            &r,
+            "apigateway-method-unauthenticated",
+            "(resources not read)"
+        ),
+        ["unknown"]
+    );
+    let gaps = gap_messages(&inventory(&["--template", &sls]));
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("${file(./events.yml)}") && g.contains("serverless.yml:17:")),
+        "{gaps:?}"
+    );
+    let cfn = fixture("corpus/unresolved-settings/template.yaml");
+    let r = report(&["--template", &cfn]);
+    assert_eq!(
+        statuses(&r, "s3-bucket-public-access-block-disabled", "-bucket"),
+        ["unknown"]
+    );
+    assert_eq!(
+        statuses(
+            &r,
+            "apigateway-method-unauthenticated",
+            "(resources not read)"
+        ),
+        ["unknown"]
+    );
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "(routes not read)"),
+        ["unknown"]
+    );
+}
+
+#[test]
+fn corpus_authorizers_given_by_intrinsics_are_unknown_until_resolved() {
+    let path = fixture("corpus/intrinsic-authorizer");
+    corpus_case(
+        "intrinsic-authorizer",
+        &["F", "Api", "Http", "ServerlessRestApi", "ServerlessHttpApi"],
+    );
+    let r = report(&["--template", &path]);
+    assert_eq!(
+        statuses(
+            &r,
+            "apigateway-method-unauthenticated",
+            "(resources not read)"
+        ),
+        ["unknown", "unknown"]
+    );
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "(routes not read)"),
+        ["unknown", "unknown"]
+    );
+    let r = report(&["--template", &path, "--parameter", "Auth=AWS_IAM"]);
+    for check in [
+        "apigateway-method-unauthenticated",
+        "apigateway-route-unauthenticated",
+    ] {
+        let all: Vec<String> = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["check_id"] == check)
+            .map(|x| x["status"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(all, ["pass", "pass"], "{check}");
+    }
+}
+
+#[test]
+fn corpus_serverless_role_that_cannot_be_read_is_unknown() {
+    let path = fixture("corpus/unresolved-settings/sls-role");
+    corpus_case("unresolved-settings/sls-role", &["WorkerLambdaFunction"]);
+    let out = faascan(
+        &[
+            "scan",
+            "--template",
+            &path,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "incomplete: the role is outside"
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // No default role is made up: the role checks have no role to pass on.
+    assert!(statuses(&r, "iam-role-admin-access", "-lambdaRole").is_empty());
+    assert_eq!(
+        statuses(
+            &r,
+            "lambda-function-role-missing",
+            "unresolved-role-dev-worker"
+        ),
+        ["unknown"]
+    );
+    let gaps = gap_messages(&inventory(&["--template", &path]));
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("the execution role") && g.contains("serverless.yml:7:")),
+        "{gaps:?}"
+    );
+}

@@ -331,6 +331,17 @@ impl<'t> Builder<'t> {
 
     pub(crate) fn build(mut self) -> Collected {
         let t = self.t;
+        for (what, pos, message) in &t.notes {
+            let gap = self.gap(
+                "template",
+                what,
+                *pos,
+                GapKind::Other,
+                "Unresolved",
+                message.clone(),
+            );
+            self.out.gaps.push(gap);
+        }
         let mut later: Vec<&Resource> = Vec::new();
         for r in &t.resources {
             if t.included(r) == Some(false) {
@@ -1294,51 +1305,107 @@ impl<'t> Builder<'t> {
         }
         // New buckets: SSE-S3 by default (January 2023), Block Public Access on and ACLs
         // disabled by default (April 2023).
-        let encryption = match t.prop(r, "BucketEncryption.ServerSideEncryptionConfiguration") {
-            None => Attr::Known(Some(BucketEncryption {
-                rules: vec![BucketEncryptionRule {
-                    sse_algorithm: "AES256".to_owned(),
-                    kms_master_key_id: None,
-                    bucket_key_enabled: Some(false),
-                }],
-            })),
-            Some(rules) => {
-                let rules: Vec<BucketEncryptionRule> = rules
-                    .items()
-                    .into_iter()
-                    .filter_map(|rule| {
-                        let default = rule.get("ServerSideEncryptionByDefault")?;
-                        Some(BucketEncryptionRule {
-                            sse_algorithm: default
-                                .get("SSEAlgorithm")
-                                .map(text)
-                                .unwrap_or_else(|| "AES256".to_owned()),
-                            kms_master_key_id: default.get("KMSMasterKeyID").map(text),
-                            bucket_key_enabled: rule
-                                .get("BucketKeyEnabled")
-                                .and_then(Node::as_bool),
-                        })
-                    })
-                    .collect();
-                Attr::Known((!rules.is_empty()).then_some(BucketEncryption { rules }))
-            }
+        // A setting that cannot be resolved makes its attribute unknown, not a default. Only
+        // what decides the attribute counts: a KMS key id or a log bucket known only after
+        // apply (Terraform) leaves encryption and logging known.
+        let unknown = |b: &mut Self, prop: &str, deciding: &[&str]| -> Option<Gap> {
+            let node = t.prop(r, prop)?;
+            let bad = if matches!(node.kind, Kind::Unresolved(_)) {
+                Some(node.clone())
+            } else if deciding.is_empty() {
+                node.first_unresolved().map(|_| node.clone())
+            } else {
+                let mut found = None;
+                for path in deciding {
+                    let items: Vec<Node> = match path.split_once("[].") {
+                        Some((list, rest)) => node
+                            .path(list)
+                            .map(|l| l.items().into_iter().cloned().collect::<Vec<_>>())
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter_map(|i| i.path(rest).cloned())
+                            .collect(),
+                        None => node.path(path).cloned().into_iter().collect(),
+                    };
+                    if let Some(n) = items
+                        .into_iter()
+                        .find(|n| matches!(n.kind, Kind::Unresolved(_)))
+                    {
+                        found = Some(n);
+                        break;
+                    }
+                }
+                found
+            }?;
+            Some(b.unresolved("s3", &arn, prop, &bad))
         };
-        let public_access_block = match t.prop(r, "PublicAccessBlockConfiguration") {
-            None => Attr::Known(Some(PublicAccessBlock {
-                block_public_acls: true,
-                ignore_public_acls: true,
-                block_public_policy: true,
-                restrict_public_buckets: true,
-            })),
-            Some(c) => {
-                let flag = |k: &str| c.get(k).and_then(Node::as_bool).unwrap_or(false);
-                Attr::Known(Some(PublicAccessBlock {
-                    block_public_acls: flag("BlockPublicAcls"),
-                    ignore_public_acls: flag("IgnorePublicAcls"),
-                    block_public_policy: flag("BlockPublicPolicy"),
-                    restrict_public_buckets: flag("RestrictPublicBuckets"),
-                }))
-            }
+        let unresolved_encryption = unknown(
+            self,
+            "BucketEncryption",
+            &[
+                "ServerSideEncryptionConfiguration",
+                "ServerSideEncryptionConfiguration[].ServerSideEncryptionByDefault.SSEAlgorithm",
+            ],
+        );
+        let unresolved_block = unknown(self, "PublicAccessBlockConfiguration", &[]);
+        let unresolved_ownership = unknown(
+            self,
+            "OwnershipControls",
+            &["Rules", "Rules[].ObjectOwnership"],
+        );
+        let unresolved_versioning = unknown(self, "VersioningConfiguration", &["Status"]);
+        let unresolved_logging = unknown(self, "LoggingConfiguration", &["-"]);
+        let encryption = match unresolved_encryption {
+            Some(gap) => Attr::Unavailable(gap),
+            None => match t.prop(r, "BucketEncryption.ServerSideEncryptionConfiguration") {
+                None => Attr::Known(Some(BucketEncryption {
+                    rules: vec![BucketEncryptionRule {
+                        sse_algorithm: "AES256".to_owned(),
+                        kms_master_key_id: None,
+                        bucket_key_enabled: Some(false),
+                    }],
+                })),
+                Some(rules) => {
+                    let rules: Vec<BucketEncryptionRule> = rules
+                        .items()
+                        .into_iter()
+                        .filter_map(|rule| {
+                            let default = rule.get("ServerSideEncryptionByDefault")?;
+                            Some(BucketEncryptionRule {
+                                sse_algorithm: default
+                                    .get("SSEAlgorithm")
+                                    .map(text)
+                                    .unwrap_or_else(|| "AES256".to_owned()),
+                                kms_master_key_id: default.get("KMSMasterKeyID").map(text),
+                                bucket_key_enabled: rule
+                                    .get("BucketKeyEnabled")
+                                    .and_then(Node::as_bool),
+                            })
+                        })
+                        .collect();
+                    Attr::Known((!rules.is_empty()).then_some(BucketEncryption { rules }))
+                }
+            },
+        };
+        let public_access_block = match unresolved_block {
+            Some(gap) => Attr::Unavailable(gap),
+            None => match t.prop(r, "PublicAccessBlockConfiguration") {
+                None => Attr::Known(Some(PublicAccessBlock {
+                    block_public_acls: true,
+                    ignore_public_acls: true,
+                    block_public_policy: true,
+                    restrict_public_buckets: true,
+                })),
+                Some(c) => {
+                    let flag = |k: &str| c.get(k).and_then(Node::as_bool).unwrap_or(false);
+                    Attr::Known(Some(PublicAccessBlock {
+                        block_public_acls: flag("BlockPublicAcls"),
+                        ignore_public_acls: flag("IgnorePublicAcls"),
+                        block_public_policy: flag("BlockPublicPolicy"),
+                        restrict_public_buckets: flag("RestrictPublicBuckets"),
+                    }))
+                }
+            },
         };
         let owner = format!(
             "{:016x}{:016x}",
@@ -1387,28 +1454,37 @@ impl<'t> Builder<'t> {
                 None => Attr::Unavailable(self.unresolved("s3", &arn, "AccessControl", &n)),
             },
         };
-        let object_ownership = match t.prop(r, "OwnershipControls.Rules") {
-            Some(rules) => Attr::Known(
-                rules
-                    .items()
-                    .first()
-                    .and_then(|rule| rule.get("ObjectOwnership"))
-                    .map(text),
-            ),
-            None => Attr::Known(Some("BucketOwnerEnforced".to_owned())),
+        let object_ownership = match unresolved_ownership {
+            Some(gap) => Attr::Unavailable(gap),
+            None => match t.prop(r, "OwnershipControls.Rules") {
+                Some(rules) => Attr::Known(
+                    rules
+                        .items()
+                        .first()
+                        .and_then(|rule| rule.get("ObjectOwnership"))
+                        .map(text),
+                ),
+                None => Attr::Known(Some("BucketOwnerEnforced".to_owned())),
+            },
         };
-        let versioning = Attr::Known(BucketVersioning {
-            status: t.prop_str(r, "VersioningConfiguration.Status"),
-            mfa_delete: None,
-        });
-        let logging = Attr::Known(t.prop(r, "LoggingConfiguration").map(|l| {
-            BucketLogging {
-                target_bucket: l
-                    .get("DestinationBucketName")
-                    .map_or_else(|| physical.name.clone(), text),
-                target_prefix: l.get("LogFilePrefix").map(text).filter(|p| !p.is_empty()),
-            }
-        }));
+        let versioning = match unresolved_versioning {
+            Some(gap) => Attr::Unavailable(gap),
+            None => Attr::Known(BucketVersioning {
+                status: t.prop_str(r, "VersioningConfiguration.Status"),
+                mfa_delete: None,
+            }),
+        };
+        let logging = match unresolved_logging {
+            Some(gap) => Attr::Unavailable(gap),
+            None => Attr::Known(t.prop(r, "LoggingConfiguration").map(|l| {
+                BucketLogging {
+                    target_bucket: l
+                        .get("DestinationBucketName")
+                        .map_or_else(|| physical.name.clone(), text),
+                    target_prefix: l.get("LogFilePrefix").map(text).filter(|p| !p.is_empty()),
+                }
+            })),
+        };
         let mut tags = tags_of(t.prop(r, "Tags").as_ref());
         self.stack_tags(&r.logical, &mut tags);
         self.locate(&arn, &r.logical, r.pos, attributes);
@@ -1678,8 +1754,7 @@ impl<'t> Builder<'t> {
                     api.pos,
                     GapKind::Unsupported,
                     "DefinitionInS3",
-                    "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template"
-                        .to_owned(),
+                    definition_elsewhere(api),
                 );
                 self.out.gaps.push(gap.clone());
                 resources_attr = Some(gap);
@@ -1717,6 +1792,19 @@ impl<'t> Builder<'t> {
                 ] {
                     if let Some(n) = m.props.get(prop) {
                         attributes.insert(key.to_owned(), pos_of(n.pos));
+                    }
+                    // A method whose authorization cannot be resolved makes the API's
+                    // methods unknown (the model has no unknown for one method).
+                    if let Some(n) = t.prop(m, prop)
+                        && n.first_unresolved().is_some()
+                        && resources_attr.is_none()
+                    {
+                        resources_attr = Some(self.unresolved(
+                            "apigateway",
+                            &arn,
+                            &format!("{prop} of the method {}", m.logical),
+                            &n,
+                        ));
                     }
                 }
                 self.locate(&method_arn, &m.logical, m.pos, attributes);
@@ -2158,8 +2246,7 @@ impl<'t> Builder<'t> {
                     api.pos,
                     GapKind::Unsupported,
                     "DefinitionInS3",
-                    "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template"
-                        .to_owned(),
+                    definition_elsewhere(api),
                 );
                 self.out.gaps.push(gap.clone());
                 unavailable = Some(gap);
@@ -2227,6 +2314,19 @@ impl<'t> Builder<'t> {
                 let mut attributes = BTreeMap::new();
                 if let Some(n) = route.props.get("AuthorizationType") {
                     attributes.insert("authorization_type".to_owned(), pos_of(n.pos));
+                }
+                for prop in ["AuthorizationType", "RouteKey", "ApiKeyRequired"] {
+                    if let Some(n) = t.prop(route, prop)
+                        && n.first_unresolved().is_some()
+                        && unavailable.is_none()
+                    {
+                        unavailable = Some(self.unresolved(
+                            "apigateway",
+                            &arn,
+                            &format!("{prop} of the route {}", route.logical),
+                            &n,
+                        ));
+                    }
                 }
                 self.locate(&route_arn, &route.logical, route.pos, attributes);
                 routes.push(HttpApiRoute {
@@ -2374,6 +2474,19 @@ fn untrusted(node: &Node, in_resource: bool) -> Option<&Node> {
     }
 }
 
+/// Why an API's definition is not read: in S3 (`BodyS3Location`), or in a file SAM's
+/// `AWS::Include` names that is not beside the template.
+fn definition_elsewhere(api: &Resource) -> String {
+    match api.props.get("BodyS3Location").and_then(Node::as_str) {
+        Some(location) if !location.starts_with("s3://") => format!(
+            "the API's OpenAPI definition is included from {location}, which is not beside the template: its routes are unknown"
+        ),
+        _ => {
+            "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template".to_owned()
+        }
+    }
+}
+
 fn openapi_unresolved(body: &Node) -> Option<&Node> {
     // Unresolved integration URIs are tolerated (they only name the backend); unresolved
     // paths, methods or security are not.
@@ -2392,6 +2505,10 @@ fn openapi_unresolved(body: &Node) -> Option<&Node> {
             }),
             _ => None,
         }
+    }
+    // A whole definition that could not be read (an include, a parameter) is unknown too.
+    if matches!(body.kind, Kind::Unresolved(_)) {
+        return Some(body);
     }
     walk(body.get("paths")?, false)
 }

@@ -32,6 +32,8 @@ pub(crate) struct Template {
     /// Identifiers a source already knows (a Terraform plan of resources that exist), by
     /// logical id: they replace the made-up ones so references and known values agree.
     pub(crate) known: HashMap<String, Known>,
+    /// What could not be read, as explicit unknowns: (logical id or key, where, why).
+    pub(crate) notes: Vec<(String, Pos, String)>,
     physical: RefCell<HashMap<String, Option<Physical>>>,
     in_progress: RefCell<HashSet<String>>,
 }
@@ -127,14 +129,60 @@ impl Template {
                 message: "not a CloudFormation template: no Resources section".to_owned(),
             });
         };
-        let Some(entries) = resources.as_map() else {
-            return Err(ShapeError {
-                pos: resources.pos,
-                message: "Resources is not a mapping".to_owned(),
-            });
+        let mut notes = Vec::new();
+        let entries: &[(String, Node)] = match &resources.kind {
+            Kind::Map(entries) => entries,
+            // `Resources:` with every entry commented out (serverless.yml), or an include
+            // (`${file(...)}`, `Fn::Transform`) faascan could not read: nothing, or unknown.
+            Kind::Null => &[],
+            Kind::Unresolved(u) => {
+                notes.push((
+                    "Resources".to_owned(),
+                    resources.pos,
+                    format!(
+                        "the Resources section cannot be read ({}): what it declares is unknown",
+                        u.reason
+                    ),
+                ));
+                &[]
+            }
+            _ if resources.get("Fn::Transform").is_some() => {
+                notes.push((
+                    "Resources".to_owned(),
+                    resources.pos,
+                    "the Resources section is included by Fn::Transform at deploy time: what it declares is unknown".to_owned(),
+                ));
+                &[]
+            }
+            _ => {
+                return Err(ShapeError {
+                    pos: resources.pos,
+                    message: "Resources is not a mapping".to_owned(),
+                });
+            }
         };
         let mut list = Vec::with_capacity(entries.len());
+        let mut loops = Vec::new();
         for (logical, body) in entries {
+            if logical.starts_with("Fn::ForEach::") {
+                loops.push((logical, body));
+                continue;
+            }
+            if let Some(why) = body
+                .unresolved_reason()
+                .map(|u| u.reason.clone())
+                .or_else(|| {
+                    (body.get("Fn::Transform").is_some() && body.get("Type").is_none())
+                        .then(|| "it is included by Fn::Transform at deploy time".to_owned())
+                })
+            {
+                notes.push((
+                    logical.clone(),
+                    body.pos,
+                    format!("the resource {logical} cannot be read ({why}): it is unknown"),
+                ));
+                continue;
+            }
             let kind = body
                 .get("Type")
                 .and_then(Node::as_str)
@@ -157,6 +205,7 @@ impl Template {
             });
         }
         let mut template = Template::new(file, stack, given, region, account, list);
+        template.notes = notes;
         template.mappings = root.get("Mappings").cloned();
         if let Some(conditions) = root.get("Conditions").and_then(Node::as_map) {
             template.conditions = conditions.iter().cloned().collect();
@@ -167,7 +216,94 @@ impl Template {
                 template.parameters.insert(name.clone(), value);
             }
         }
+        if !loops.is_empty() {
+            let mut generated = Vec::new();
+            for (key, body) in loops {
+                template.for_each(key, body, &mut generated, 0);
+            }
+            for (logical, body) in generated {
+                let Some(kind) = body.get("Type").and_then(Node::as_str) else {
+                    template.notes.push((
+                        logical.clone(),
+                        body.pos,
+                        format!("the resource {logical} made by Fn::ForEach has no Type"),
+                    ));
+                    continue;
+                };
+                let resource = Resource {
+                    logical: logical.clone(),
+                    kind: kind.to_owned(),
+                    props: body
+                        .get("Properties")
+                        .cloned()
+                        .unwrap_or_else(|| Node::new(body.pos, Kind::Map(Vec::new()))),
+                    pos: body.pos,
+                    condition: body
+                        .get("Condition")
+                        .and_then(Node::as_str)
+                        .map(str::to_owned),
+                };
+                template.index.insert(logical, template.resources.len());
+                template.resources.push(resource);
+            }
+        }
         Ok(template)
+    }
+
+    /// Expands `Fn::ForEach::Name: [Identifier, Collection, {Key: Fragment}]`
+    /// (`AWS::LanguageExtensions`) into `generated`, nested loops included; a collection
+    /// that cannot be resolved leaves a note (an explicit unknown) instead of resources.
+    fn for_each(
+        &mut self,
+        key: &str,
+        body: &Node,
+        generated: &mut Vec<(String, Node)>,
+        depth: usize,
+    ) {
+        let malformed = |t: &mut Template, why: &str| {
+            t.notes
+                .push((key.to_owned(), body.pos, format!("{key}: {why}")));
+        };
+        let Some([identifier, collection, fragment]) = body.as_seq() else {
+            return malformed(self, "not a list of identifier, collection and fragment");
+        };
+        let (Some(identifier), Some(fragment)) = (identifier.as_str(), fragment.as_map()) else {
+            return malformed(self, "not a list of identifier, collection and fragment");
+        };
+        if depth > 8 {
+            return malformed(self, "Fn::ForEach nested too deeply");
+        }
+        let resolved = self.resolve(collection);
+        let items: Option<Vec<String>> = match &resolved.kind {
+            Kind::Seq(items) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+            _ => None,
+        };
+        let Some(items) = items else {
+            let reason = resolved
+                .first_unresolved()
+                .map(|(u, _)| u.reason.clone())
+                .unwrap_or_else(|| "not a list of strings".to_owned());
+            return malformed(
+                self,
+                &format!(
+                    "its collection cannot be resolved ({reason}): the resources it makes are unknown"
+                ),
+            );
+        };
+        for item in &items {
+            for (name, template) in fragment {
+                let name = substitute_loop(name, identifier, item);
+                let value = substitute_loop_node(template, identifier, item, 0);
+                if name.starts_with("Fn::ForEach::") {
+                    self.for_each(&name, &value, generated, depth + 1);
+                } else {
+                    generated.push((name, value));
+                }
+            }
+        }
     }
 
     pub(crate) fn new(
@@ -213,6 +349,7 @@ impl Template {
             resources,
             index,
             known: HashMap::new(),
+            notes: Vec::new(),
             physical: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
         }
@@ -678,6 +815,54 @@ impl Template {
             }
         }
     }
+}
+
+/// `${Identifier}` becomes the item, `&{Identifier}` the item without its non-alphanumeric
+/// characters (as `Fn::ForEach` does in keys and strings).
+fn substitute_loop(text: &str, identifier: &str, item: &str) -> String {
+    if !text.contains('{') {
+        return text.to_owned();
+    }
+    let alnum: String = item.chars().filter(char::is_ascii_alphanumeric).collect();
+    text.replace(&format!("${{{identifier}}}"), item)
+        .replace(&format!("&{{{identifier}}}"), &alnum)
+}
+
+/// The fragment of a `Fn::ForEach` for one item: the identifier substituted in keys and
+/// strings, and `Ref: Identifier` replaced by the item.
+fn substitute_loop_node(node: &Node, identifier: &str, item: &str, depth: usize) -> Node {
+    if depth > super::yaml::MAX_DEPTH {
+        return node.clone();
+    }
+    let kind = match &node.kind {
+        Kind::Str(text) => Kind::Str(substitute_loop(text, identifier, item)),
+        Kind::Seq(items) => Kind::Seq(
+            items
+                .iter()
+                .map(|n| substitute_loop_node(n, identifier, item, depth + 1))
+                .collect(),
+        ),
+        Kind::Map(entries)
+            if entries.len() == 1
+                && entries[0].0 == "Ref"
+                && entries[0].1.as_str() == Some(identifier) =>
+        {
+            Kind::Str(item.to_owned())
+        }
+        Kind::Map(entries) => Kind::Map(
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        substitute_loop(k, identifier, item),
+                        substitute_loop_node(v, identifier, item, depth + 1),
+                    )
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    Node::new(node.pos, kind)
 }
 
 /// A parameter's value: `--parameter`, else its default; unresolved for SSM-typed parameters

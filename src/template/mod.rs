@@ -239,7 +239,8 @@ fn cloudformation(
         let text = std::fs::read_to_string(&path).ok()?;
         yaml::parse(&text).ok()
     };
-    let resources = sam::transform(base.resources.clone(), root.get("Globals"), &load);
+    let transformed = sam::transform(base.resources.clone(), root.get("Globals"), &load);
+    let resources = transformed.resources;
     let mut template = cfn::Template::new(
         &f.rel,
         &base.stack,
@@ -251,6 +252,9 @@ fn cloudformation(
     template.parameters = base.parameters;
     template.mappings = base.mappings;
     template.conditions = base.conditions;
+    template.conditions.extend(transformed.conditions);
+    template.notes = base.notes;
+    template.notes.extend(transformed.notes);
     Ok(template)
 }
 

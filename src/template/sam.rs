@@ -108,6 +108,10 @@ struct Transform<'a> {
     http_routes: BTreeMap<String, Vec<Route>>,
     /// Loads a file next to the template (DefinitionUri, AWS::Include).
     load: &'a dyn Fn(&str) -> Option<Node>,
+    /// Explicit unknowns (see `Template::notes`).
+    notes: Vec<(String, Pos, String)>,
+    /// Conditions the transform adds (a role made only when `Role` is NoValue).
+    conditions: Vec<(String, Node)>,
 }
 
 /// Expands the SAM resources of a template; others pass through.
@@ -115,13 +119,15 @@ pub(crate) fn transform(
     resources: Vec<Resource>,
     globals: Option<&Node>,
     load: &dyn Fn(&str) -> Option<Node>,
-) -> Vec<Resource> {
+) -> Transformed {
     let mut t = Transform {
         out: Vec::new(),
         globals,
         rest_routes: BTreeMap::new(),
         http_routes: BTreeMap::new(),
         load,
+        notes: Vec::new(),
+        conditions: Vec::new(),
     };
     let apis: Vec<Resource> = resources
         .iter()
@@ -131,6 +137,19 @@ pub(crate) fn transform(
     for r in resources {
         match r.kind.as_str() {
             "AWS::Serverless::Function" => t.function(r),
+            // A function behind a web endpoint SAM manages: its function, role and policies
+            // are read as a function's; the endpoint it adds is not modelled (a gap says so).
+            "AWS::Serverless::WebFunction" => {
+                t.notes.push((
+                    r.logical.clone(),
+                    r.pos,
+                    format!(
+                        "{} (AWS::Serverless::WebFunction) is read as a function; the web endpoint SAM adds to it is not modelled, so its exposure is unknown",
+                        r.logical
+                    ),
+                ));
+                t.function(r);
+            }
             "AWS::Serverless::Api" | "AWS::Serverless::HttpApi" => {}
             "AWS::Serverless::LayerVersion" => t.out.push(Resource {
                 kind: "AWS::Lambda::LayerVersion".to_owned(),
@@ -193,7 +212,57 @@ pub(crate) fn transform(
             .unwrap_or_else(|| m(pos, vec![]));
         t.http_api("ServerlessHttpApi", &props, pos, None);
     }
-    t.out
+    Transformed {
+        resources: t.out,
+        notes: t.notes,
+        conditions: t.conditions,
+    }
+}
+
+/// What the SAM transform makes.
+pub(crate) struct Transformed {
+    pub(crate) resources: Vec<Resource>,
+    /// Explicit unknowns (see `Template::notes`).
+    pub(crate) notes: Vec<(String, Pos, String)>,
+    /// Conditions it adds to the template's.
+    pub(crate) conditions: Vec<(String, Node)>,
+}
+
+/// The route's `Auth.Authorizer`, else the API's `Auth.DefaultAuthorizer`, when it is an
+/// intrinsic rather than a name.
+fn intrinsic_authorizer(route: Option<&Node>, api: Option<&Node>) -> Option<Node> {
+    let given = route
+        .and_then(|a| a.get("Authorizer"))
+        .or_else(|| api.and_then(|a| a.get("DefaultAuthorizer")))?;
+    is_intrinsic(given).then(|| given.clone())
+}
+
+/// `Fn::If [Condition, A, B]` where A or B is `Ref: AWS::NoValue`: the condition, whether
+/// the NoValue is the `then` branch, and the other branch.
+fn no_value_branch(node: &Node) -> Option<(String, bool, Node)> {
+    let args = node.get("Fn::If")?.as_seq()?;
+    let [condition, then, otherwise] = args else {
+        return None;
+    };
+    let none = |n: &Node| n.get("Ref").and_then(Node::as_str) == Some("AWS::NoValue");
+    let condition = condition.as_str()?.to_owned();
+    match (none(then), none(otherwise)) {
+        (true, false) => Some((condition, true, otherwise.clone())),
+        (false, true) => Some((condition, false, then.clone())),
+        _ => None,
+    }
+}
+
+/// Where an API's definition is when it is not in the template: `DefinitionUri`, or the
+/// location of a `DefinitionBody` included with `AWS::Include` (read only when it is a
+/// file beside the template; otherwise the definition is unknown, as one in S3 is).
+fn definition_elsewhere(props: &Node) -> Option<Node> {
+    props.get("DefinitionUri").cloned().or_else(|| {
+        props
+            .get("DefinitionBody")
+            .and_then(|b| b.path("Fn::Transform.Parameters.Location"))
+            .cloned()
+    })
 }
 
 fn api_target(event: &Node, key: &str, implicit: &str) -> String {
@@ -446,11 +515,54 @@ impl Transform<'_> {
             }
         }
 
-        // The execution role, unless one is given.
-        if let Some(role) = get("Role") {
+        // The execution role, unless one is given. `Role: !If [C, Arn, !Ref AWS::NoValue]`
+        // (either branch): SAM makes the role under the condition that picks NoValue.
+        let conditional = get("Role").and_then(|r| no_value_branch(&r));
+        if let Some(role) = get("Role").filter(|_| conditional.is_none()) {
             f.push(("Role", role));
         } else {
             let role = format!("{logical}Role");
+            let mut role_condition = r.condition.clone();
+            if let Some((condition, then_is_none, other)) = &conditional {
+                let chosen = m(pos, vec![("Condition", s(pos, condition.clone()))]);
+                let when = if *then_is_none {
+                    chosen
+                } else {
+                    m(pos, vec![("Fn::Not", seq(pos, vec![chosen]))])
+                };
+                let when = match &r.condition {
+                    Some(own) => m(
+                        pos,
+                        vec![(
+                            "Fn::And",
+                            seq(
+                                pos,
+                                vec![m(pos, vec![("Condition", s(pos, own.clone()))]), when],
+                            ),
+                        )],
+                    ),
+                    None => when,
+                };
+                let name = format!("{logical}RoleCondition");
+                self.conditions.push((name.clone(), when));
+                role_condition = Some(name);
+                let made = get_att(pos, &role, "Arn");
+                let (then, otherwise) = if *then_is_none {
+                    (made, other.clone())
+                } else {
+                    (other.clone(), made)
+                };
+                f.push((
+                    "Role",
+                    m(
+                        pos,
+                        vec![(
+                            "Fn::If",
+                            seq(pos, vec![s(pos, condition.clone()), then, otherwise]),
+                        )],
+                    ),
+                ));
+            }
             let mut managed: Vec<Node> = vec![s(
                 pos,
                 "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
@@ -566,7 +678,7 @@ impl Transform<'_> {
                 rp.push(("Path", p));
             }
             self.out.push(Resource {
-                condition: r.condition.clone(),
+                condition: role_condition,
                 ..resource(
                     role.clone(),
                     "AWS::IAM::Role",
@@ -574,7 +686,9 @@ impl Transform<'_> {
                     m(pos, rp),
                 )
             });
-            f.push(("Role", get_att(pos, &role, "Arn")));
+            if conditional.is_none() {
+                f.push(("Role", get_att(pos, &role, "Arn")));
+            }
         }
 
         // Function URL.
@@ -668,7 +782,8 @@ impl Transform<'_> {
     fn rest_api(&mut self, logical: &str, props: &Node, pos: Pos, condition: Option<String>) {
         let routes = self.rest_routes.remove(logical).unwrap_or_default();
         let definition = self.definition(props);
-        let in_s3 = definition.is_none() && props.get("DefinitionUri").is_some();
+        let elsewhere = definition_elsewhere(props);
+        let in_s3 = definition.is_none() && elsewhere.is_some();
         let mut body = definition.unwrap_or_else(|| {
             m(
                 pos,
@@ -807,6 +922,14 @@ impl Transform<'_> {
             if !requirement.is_empty() {
                 operation.push(("security", seq(route.pos, vec![m(route.pos, requirement)])));
             }
+            // An authorizer given by an intrinsic (SAM reads only names): what protects
+            // the method is known only if it resolves (AWS_IAM or NONE); otherwise unknown.
+            if let Some(given) = intrinsic_authorizer(route.auth.as_ref(), auth) {
+                operation.push((
+                    "x-amazon-apigateway-auth",
+                    m(route.pos, vec![("type", given)]),
+                ));
+            }
             let verb = if route.method == "any" {
                 "x-amazon-apigateway-any-method".to_owned()
             } else {
@@ -860,13 +983,7 @@ impl Transform<'_> {
         }
         let mut api = vec![("Body", body)];
         if in_s3 {
-            api = vec![(
-                "BodyS3Location",
-                props
-                    .get("DefinitionUri")
-                    .cloned()
-                    .unwrap_or_else(|| s(pos, "")),
-            )];
+            api = vec![("BodyS3Location", elsewhere.unwrap_or_else(|| s(pos, "")))];
         }
         if let Some(name) = props.get("Name") {
             api.push(("Name", name.clone()));
@@ -1002,14 +1119,8 @@ impl Transform<'_> {
         let mut api = vec![("ProtocolType", s(pos, "HTTP"))];
         if let Some(body) = self.definition(props) {
             api.push(("Body", body));
-        } else if props.get("DefinitionUri").is_some() {
-            api.push((
-                "BodyS3Location",
-                props
-                    .get("DefinitionUri")
-                    .cloned()
-                    .unwrap_or_else(|| s(pos, "")),
-            ));
+        } else if let Some(location) = definition_elsewhere(props) {
+            api.push(("BodyS3Location", location));
         }
         for key in ["Name", "Description", "DisableExecuteApiEndpoint", "Tags"] {
             if let Some(v) = props.get(key) {
@@ -1084,10 +1195,14 @@ impl Transform<'_> {
                     ],
                 ),
             ));
+            let kind = match intrinsic_authorizer(route.auth.as_ref(), auth) {
+                Some(given) => given,
+                None => s(route.pos, kind),
+            };
             let mut r = vec![
                 ("ApiId", reference(route.pos, logical)),
                 ("RouteKey", s(route.pos, key)),
-                ("AuthorizationType", s(route.pos, kind)),
+                ("AuthorizationType", kind),
                 (
                     "Target",
                     sub(route.pos, format!("integrations/${{{integration}}}")),

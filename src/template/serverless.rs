@@ -31,6 +31,8 @@ const SOURCES: &[&str] = &[
 
 struct Vars<'a> {
     root: &'a Node,
+    /// The directory of the file, for `${file(...)}`.
+    dir: &'a std::path::Path,
     options: &'a Options<'a>,
     stage: String,
     region: String,
@@ -86,6 +88,9 @@ impl Vars<'_> {
                 _ => Err(format!("${{{main}}} needs --parameter {name}=VALUE")),
             };
         }
+        if let Some(rest) = main.strip_prefix("file(") {
+            return self.file(rest, depth);
+        }
         match main {
             "sls:stage" => return Ok(Node::str(Pos::default(), &self.stage)),
             "aws:region" => return Ok(Node::str(Pos::default(), &self.region)),
@@ -100,6 +105,43 @@ impl Vars<'_> {
             _ => {}
         }
         Err(format!("${{{main}}} is resolved only at deploy time"))
+    }
+
+    /// `${file(PATH)}` and `${file(PATH):a.b}`: a YAML or JSON file next to this one (a
+    /// `.js`/`.ts` file is code the framework runs, so unknown). Its values take the
+    /// position of the `${file(...)}` that includes them, so findings point at this file.
+    fn file(&self, rest: &str, depth: usize) -> Result<Node, String> {
+        const MAX_INCLUDE_BYTES: u64 = 4 * 1024 * 1024;
+        let Some((path, address)) = rest.split_once(')') else {
+            return Err(format!("${{file({rest}}} is malformed"));
+        };
+        let path = path.trim().trim_matches(['\'', '"']);
+        let address = address.trim().trim_start_matches(':').trim();
+        let shown = format!("${{file({path})}}");
+        if !(path.ends_with(".yml") || path.ends_with(".yaml") || path.ends_with(".json")) {
+            return Err(format!("{shown} is computed by code at deploy time"));
+        }
+        let relative = std::path::Path::new(path);
+        if relative.is_absolute() || path.contains('$') {
+            return Err(format!("{shown} is outside the scanned files"));
+        }
+        let full = self.dir.join(relative);
+        let size = std::fs::metadata(&full)
+            .map_err(|_| format!("{shown} is not beside the file"))?
+            .len();
+        if size > MAX_INCLUDE_BYTES {
+            return Err(format!("{shown} is larger than {MAX_INCLUDE_BYTES} bytes"));
+        }
+        let text = std::fs::read_to_string(&full).map_err(|e| format!("{shown}: {e}"))?;
+        let node = super::yaml::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
+        let node = if address.is_empty() {
+            node
+        } else {
+            node.path(address)
+                .cloned()
+                .ok_or_else(|| format!("{shown} has no {address}"))?
+        };
+        Ok(self.resolve(&node, depth + 1))
     }
 
     /// Resolves variables in every string inside `node`.
@@ -147,6 +189,9 @@ impl Vars<'_> {
                         && end == current.len() - 1
                         && !matches!(value.kind, Kind::Str(_)) =>
                 {
+                    if expression.trim_start().starts_with("file(") {
+                        return at(&value, pos, 0);
+                    }
                     return Node { pos, ..value };
                 }
                 Ok(value) => {
@@ -183,6 +228,22 @@ impl Vars<'_> {
             ),
         }
     }
+}
+
+/// `node` with every position set to `pos` (values included from another file).
+fn at(node: &Node, pos: Pos, depth: usize) -> Node {
+    let kind = match &node.kind {
+        _ if depth > MAX_DEPTH => node.kind.clone(),
+        Kind::Seq(items) => Kind::Seq(items.iter().map(|n| at(n, pos, depth + 1)).collect()),
+        Kind::Map(entries) => Kind::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), at(v, pos, depth + 1)))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    Node { pos, kind }
 }
 
 fn split_default(expression: &str) -> (&str, Option<&str>) {
@@ -283,8 +344,10 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             message: "only the aws provider is read".to_owned(),
         });
     }
+    let dir = f.path.parent().unwrap_or(std::path::Path::new("."));
     let first = Vars {
         root: raw,
+        dir,
         options,
         stage: "dev".to_owned(),
         region: options.region.unwrap_or("us-east-1").to_owned(),
@@ -319,6 +382,7 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
         .unwrap_or_else(|| "us-east-1".to_owned());
     let vars = Vars {
         root: raw,
+        dir,
         options,
         stage: stage.clone(),
         region: region.clone(),
@@ -348,7 +412,15 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
     // The shared execution role.
     let iam = provider.get("iam");
     let role_setting = iam.and_then(|i| i.get("role")).or(provider.get("role"));
+    // `iam: ${file(...)}` or `role: ${ssm:...}` that cannot be read: the shared role is
+    // unknown (never the framework's default role with only the logging statement).
+    let unreadable = role_setting
+        .into_iter()
+        .chain(iam)
+        .find(|n| matches!(n.kind, Kind::Unresolved(_)))
+        .cloned();
     let shared_role: Node = match role_setting {
+        _ if unreadable.is_some() => unreadable.unwrap_or_else(|| unreachable!()),
         Some(r)
             if r.as_str().is_some()
                 || matches!(&r.kind, Kind::Map(e) if e.len() == 1 && e[0].0.starts_with("Fn::")) =>
@@ -451,11 +523,9 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
     let mut rest_paths: Vec<(Node, Pos, String)> = Vec::new(); // (operation body, pos, path)
     let mut http_routes = Vec::new();
     let mut uses_rest = false;
-    let functions = root
-        .get("functions")
-        .and_then(Node::as_map)
-        .map(<[(String, Node)]>::to_vec)
-        .unwrap_or_default();
+    let mut rest_unknown: Option<Node> = None;
+    let mut notes: Vec<(String, Pos, String)> = Vec::new();
+    let functions = merged_entries(root.get("functions"), "functions", &mut notes);
     for (key, function) in &functions {
         let fpos = function.pos;
         let logical = format!("{}LambdaFunction", normalise(key));
@@ -508,7 +578,15 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             env.retain(|(e, _)| e != k);
             env.push((k.clone(), v.clone()));
         }
-        if !env.is_empty() {
+        // `environment: ${file(./env.yml)}` that cannot be read: the variables are unknown.
+        let unreadable_env = [function.get("environment"), provider.get("environment")]
+            .into_iter()
+            .flatten()
+            .find(|n| matches!(n.kind, Kind::Unresolved(_)))
+            .cloned();
+        if let Some(unknown) = unreadable_env {
+            props.push(("Environment", m(unknown.pos, vec![("Variables", unknown)])));
+        } else if !env.is_empty() {
             let epos = function
                 .get("environment")
                 .or(provider.get("environment"))
@@ -656,9 +734,36 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             } else {
                 "NONE"
             };
+            // `url: ${file(...)}` or an authorizer that cannot be read: AuthType unknown.
+            let unknown_auth = match &url.kind {
+                Kind::Unresolved(_) => Some(url.clone()),
+                _ => url
+                    .get("authorizer")
+                    .filter(|a| matches!(a.kind, Kind::Unresolved(_)))
+                    .cloned(),
+            };
+            let auth = if unknown_auth.is_some() { "" } else { auth };
+            if let Some(unknown) = &unknown_auth {
+                // Whether the framework adds the public permission of AuthType NONE is
+                // unknown too: so is who may invoke the URL.
+                out.push(resource(
+                    format!("{}LambdaPermissionFnUrl", normalise(key)),
+                    "AWS::Lambda::Permission",
+                    upos,
+                    m(
+                        upos,
+                        vec![
+                            ("FunctionName", get_att(upos, &logical, "Arn")),
+                            ("Action", s(upos, "lambda:InvokeFunctionUrl")),
+                            ("Principal", unknown.clone()),
+                            ("FunctionUrlAuthType", unknown.clone()),
+                        ],
+                    ),
+                ));
+            }
             let mut p = vec![
                 ("TargetFunctionArn", get_att(upos, &logical, "Arn")),
-                ("AuthType", s(upos, auth)),
+                ("AuthType", unknown_auth.unwrap_or_else(|| s(upos, auth))),
             ];
             if let Some(cors) = url.get("cors") {
                 let origins = match cors.as_bool() {
@@ -702,6 +807,17 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             .enumerate()
         {
             let Some((kind, body)) = event.as_map().and_then(|e| e.first()) else {
+                if !matches!(event.kind, Kind::Null) {
+                    let reason = event
+                        .first_unresolved()
+                        .map(|(u, _)| u.reason.clone())
+                        .unwrap_or_else(|| "not an event".to_owned());
+                    notes.push((
+                        logical.clone(),
+                        event.pos,
+                        format!("an event of the function {key} cannot be read ({reason}): what invokes it is unknown"),
+                    ));
+                }
                 continue;
             };
             let epos = event.pos;
@@ -722,6 +838,11 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
                 )
             };
             match kind.as_str() {
+                "http" if matches!(body.kind, Kind::Unresolved(_)) => {
+                    // An http event that cannot be read: the REST API's methods are unknown.
+                    uses_rest = true;
+                    rest_unknown.get_or_insert_with(|| body.clone());
+                }
                 "http" => {
                     uses_rest = true;
                     let (method, path) = match body.as_str() {
@@ -831,8 +952,20 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
     }
 
     if uses_rest {
-        let external = provider.path("apiGateway.restApiId").is_some();
-        if !external {
+        let external = provider.path("apiGateway.restApiId");
+        if let Some(id) = external {
+            let shown = id
+                .as_str()
+                .map_or_else(|| id.to_json().to_string(), str::to_owned);
+            notes.push((
+                "ApiGatewayRestApi".to_owned(),
+                id.pos,
+                format!(
+                    "the `http` events attach to the existing REST API {shown} (provider.apiGateway.restApiId), defined outside this file: its methods and their authorization are unknown"
+                ),
+            ));
+        }
+        if external.is_none() {
             let mut paths: Vec<(String, Node)> = Vec::new();
             let mut schemes: Vec<(String, Node)> = vec![(
                 "api_key".to_owned(),
@@ -884,7 +1017,7 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             );
             let mut api = vec![
                 ("Name", s(api_pos, format!("{stage}-{service}"))),
-                ("Body", body),
+                ("Body", rest_unknown.take().unwrap_or(body)),
             ];
             if let Some(policy) = provider.path("apiGateway.resourcePolicy") {
                 api.push((
@@ -1091,11 +1224,51 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
 
     // The file's own CloudFormation resources.
     let mut template_root = m(root.pos, vec![]);
-    if let Some(resources) = root.path("resources.Resources") {
+    // `resources:` is a mapping, or a list of them (often `${file(...)}` includes).
+    let own = root.get("resources").map(|r| match &r.kind {
+        Kind::Map(_) => r.clone(),
+        _ => {
+            // Sections of every item merged (`Resources` of each item added together).
+            let mut merged: Vec<(String, Node)> = Vec::new();
+            let items: Vec<Node> = match &r.kind {
+                Kind::Seq(items) => items.clone(),
+                _ => vec![r.clone()],
+            };
+            for item in &items {
+                let Some(sections) = item.as_map() else {
+                    if !matches!(item.kind, Kind::Null) {
+                        merged_entries(Some(item), "resources", &mut notes);
+                    }
+                    continue;
+                };
+                for (key, section) in sections {
+                    match (merged.iter_mut().find(|(k, _)| k == key), &section.kind) {
+                        (Some((_, Node { kind: Kind::Map(old), .. })), Kind::Map(new)) => {
+                            old.extend(new.iter().cloned());
+                        }
+                        (None, _) => merged.push((key.clone(), section.clone())),
+                        (Some(_), _) => {
+                            let reason = section
+                                .first_unresolved()
+                                .map(|(u, _)| u.reason.clone())
+                                .unwrap_or_else(|| "not a mapping".to_owned());
+                            notes.push((
+                                key.clone(),
+                                section.pos,
+                                format!("`resources:` has a {key} section that cannot be read ({reason}): what it declares is unknown"),
+                            ));
+                        }
+                    }
+                }
+            }
+            Node::new(r.pos, Kind::Map(merged))
+        }
+    });
+    if let Some(resources) = own.as_ref().and_then(|r| r.get("Resources")) {
         if let Kind::Map(entries) = &mut template_root.kind {
             entries.push(("Resources".to_owned(), resources.clone()));
             for key in ["Conditions", "Mappings", "Parameters"] {
-                if let Some(v) = root.path(&format!("resources.{key}")) {
+                if let Some(v) = own.as_ref().and_then(|r| r.get(key)) {
                     entries.push((key.to_owned(), v.clone()));
                 }
             }
@@ -1120,16 +1293,70 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
         template.parameters = extra.parameters;
         template.mappings = extra.mappings;
         template.conditions = extra.conditions;
+        notes.extend(extra.notes);
+        template.notes = notes;
         return Ok(template);
     }
-    Ok(Template::new(
+    let mut template = Template::new(
         &f.rel,
         &prefix,
         options.parameters,
         Some(&region),
         ACCOUNT,
         out,
-    ))
+    );
+    template.notes = notes;
+    Ok(template)
+}
+
+/// The entries of `functions:` or `resources:`: a mapping, or a list of mappings merged in
+/// order (`- ${file(./functions/a.yml)}`); an entry that cannot be read (a file include
+/// faascan does not resolve) is noted as unknown rather than silently dropped.
+fn merged_entries(
+    node: Option<&Node>,
+    what: &str,
+    notes: &mut Vec<(String, Pos, String)>,
+) -> Vec<(String, Node)> {
+    let Some(node) = node else {
+        return Vec::new();
+    };
+    let unknown = |notes: &mut Vec<(String, Pos, String)>, n: &Node| {
+        let reason = n
+            .first_unresolved()
+            .map(|(u, _)| u.reason.clone())
+            .unwrap_or_else(|| "not a mapping".to_owned());
+        notes.push((
+            what.to_owned(),
+            n.pos,
+            format!(
+                "`{what}:` has an entry that cannot be read ({reason}): what it declares is unknown"
+            ),
+        ));
+    };
+    match &node.kind {
+        Kind::Map(entries) => entries.clone(),
+        Kind::Null => Vec::new(),
+        Kind::Seq(items) => {
+            let mut out: Vec<(String, Node)> = Vec::new();
+            for item in items {
+                match &item.kind {
+                    Kind::Map(entries) => {
+                        for (k, v) in entries {
+                            out.retain(|(e, _)| e != k);
+                            out.push((k.clone(), v.clone()));
+                        }
+                    }
+                    Kind::Null => {}
+                    _ => unknown(notes, item),
+                }
+            }
+            out
+        }
+        _ => {
+            unknown(notes, node);
+            Vec::new()
+        }
+    }
 }
 
 fn stage_text(provider: &Node, parameters: &std::collections::BTreeMap<String, String>) -> String {

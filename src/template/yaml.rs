@@ -286,6 +286,24 @@ fn key_text(node: &Node) -> String {
 
 /// Parses the first document of a YAML (or JSON) text.
 pub(crate) fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let first = parse_guarded(text);
+    let Err(error) = &first else { return first };
+    // Lenient where CloudFormation's and PyYAML's loaders are: a flow collection or quoted
+    // string whose continuation lines are indented less than the block around it
+    // (`Cors: {` then `"Fn::Join": ...` at the key's column) is refused by this strict
+    // parser. Indenting those lines changes no value (whitespace there is folded), so retry
+    // once with them indented, and give the positions back in the original columns.
+    if error.message.contains("indentation")
+        && let Some((fixed, shifts)) = reindent_flow(text)
+        && let Ok(mut node) = parse_guarded(&fixed)
+    {
+        unshift(&mut node, &shifts, 0);
+        return Ok(node);
+    }
+    first
+}
+
+fn parse_guarded(text: &str) -> Result<Node, SyntaxError> {
     // The parser has had panics on hostile input in its history: never let one escape.
     match std::panic::catch_unwind(|| parse_inner(text)) {
         Ok(result) => result,
@@ -295,6 +313,117 @@ pub(crate) fn parse(text: &str) -> Result<Node, SyntaxError> {
             message: "the YAML parser failed on this input".to_owned(),
         }),
     }
+}
+
+/// Moves positions on re-indented lines back to the columns of the original text.
+fn unshift(node: &mut Node, shifts: &[u32], depth: usize) {
+    let line = node.pos.line as usize;
+    if let Some(&shift) = line.checked_sub(1).and_then(|i| shifts.get(i)) {
+        node.pos.column = node.pos.column.saturating_sub(shift).max(1);
+    }
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    match &mut node.kind {
+        Kind::Seq(items) => items.iter_mut().for_each(|n| unshift(n, shifts, depth + 1)),
+        Kind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|(_, n)| unshift(n, shifts, depth + 1)),
+        _ => {}
+    }
+}
+
+/// Whether a `{`, `[` or quote at byte `at` of `line` begins a value: nothing before it on
+/// the line but indentation, or after `:`, `-`, `?`, `,`, `[`, `{`, or a tag or anchor.
+fn starts_value(line: &str, at: usize) -> bool {
+    let before = line[..at].trim_end();
+    if before.is_empty() {
+        return true;
+    }
+    if before.ends_with([':', '-', '?', ',', '[', '{']) {
+        // `a:b` and `a-b` are parts of a plain scalar; `a: ` and `- ` are not.
+        return at > before.len() || before.ends_with([',', '[', '{']);
+    }
+    before
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|word| word.starts_with(['!', '&']))
+}
+
+/// The text with every line that begins inside a flow collection or a quoted string
+/// indented past the column where that collection or string opened, and the spaces added
+/// to each line (0-based); `None` when no line needed it.
+fn reindent_flow(text: &str) -> Option<(String, Vec<u32>)> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut shifts = Vec::new();
+    let mut depth = 0usize;
+    // Column of the outermost open flow collection or quoted string.
+    let mut opener = 0usize;
+    let mut quote: Option<char> = None;
+    // Inside a block scalar (`|`, `>`) under a line of this indentation.
+    let mut block_scalar: Option<usize> = None;
+    let mut changed = false;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        if let Some(parent) = block_scalar {
+            if content.trim().is_empty() || indent > parent {
+                shifts.push(0);
+                out.push_str(line);
+                continue;
+            }
+            block_scalar = None;
+        }
+        let mut shift = 0;
+        if (depth > 0 || quote.is_some()) && indent <= opener && !content.trim().is_empty() {
+            shift = opener + 1 - indent;
+            changed = true;
+        }
+        shifts.push(u32::try_from(shift).unwrap_or(u32::MAX));
+        out.extend(std::iter::repeat_n(' ', shift));
+        out.push_str(line);
+        let mut chars = content.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if let Some(q) = quote {
+                if c == '\\' && q == '"' {
+                    chars.next();
+                } else if c == q {
+                    if q == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                continue;
+            }
+            match c {
+                '#' if i == 0 || content[..i].ends_with([' ', '\t']) => break,
+                '"' | '\'' if starts_value(content, i) => {
+                    if depth == 0 {
+                        opener = i;
+                    }
+                    quote = Some(c);
+                }
+                '{' | '[' if depth > 0 => depth += 1,
+                '{' | '[' if starts_value(content, i) => {
+                    depth = 1;
+                    opener = i;
+                }
+                '}' | ']' if depth > 0 => depth -= 1,
+                '|' | '>' if depth == 0 && starts_value(content, i) => {
+                    let rest = content[i + 1..].trim_start_matches([
+                        '+', '-', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+                    ]);
+                    if rest.trim().is_empty() || rest.trim_start().starts_with('#') {
+                        block_scalar = Some(indent);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    changed.then_some((out, shifts))
 }
 
 fn parse_inner(text: &str) -> Result<Node, SyntaxError> {
@@ -504,6 +633,30 @@ mod tests {
             ));
         }
         assert!(parse(&laughs).is_err(), "alias expansion is bounded");
+    }
+
+    #[test]
+    fn flow_and_quoted_continuations_indented_less_than_their_block_are_read() {
+        // tests/translator/input/api_rest_paths_with_if_condition_swagger_no_value_then_case.yaml
+        // in aws/serverless-application-model: PyYAML and CloudFormation read it.
+        let text = "G:\n  Api:\n    Cors: {\n    \"Fn::Join\": [\",\", [a, b]]\n    }\n  D: \"x\n  y\"\n  E: |\n    {\n  F: 1\n";
+        let node = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let join = node
+            .path("G.Api.Cors")
+            .and_then(|c| c.get("Fn::Join"))
+            .unwrap_or_else(|| panic!("no Fn::Join"));
+        assert_eq!(
+            join.pos,
+            Pos {
+                line: 4,
+                column: 17
+            }
+        );
+        assert_eq!(node.path("G.D").and_then(Node::as_str), Some("x y"));
+        assert_eq!(node.path("G.E").and_then(Node::as_str), Some("{\n"));
+        assert_eq!(node.path("G.F").and_then(Node::as_str), Some("1"));
+        // A block indentation error is still one.
+        assert!(parse("a:\n  b: 1\n c: 2\n").is_err());
     }
 
     #[test]
