@@ -1523,6 +1523,14 @@ fn corpus_settings_that_cannot_be_read_are_unknown() {
         statuses(&r, "apigateway-route-unauthenticated", "(routes not read)"),
         ["unknown"]
     );
+    assert_eq!(
+        statuses(&r, "lambda-function-env-secrets", "-WithSecret"),
+        ["fail"]
+    );
+    assert_eq!(
+        statuses(&r, "lambda-function-env-secrets", "-WithoutSecret"),
+        ["unknown"]
+    );
 }
 
 #[test]

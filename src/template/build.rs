@@ -864,12 +864,25 @@ impl<'t> Builder<'t> {
             Some(vars) => {
                 let resolved = t.resolve(vars);
                 if resolved.first_unresolved().is_some() {
-                    Attr::Unavailable(self.unresolved(
-                        "lambda",
-                        &arn,
-                        "an environment variable",
-                        &resolved,
-                    ))
+                    let gap = self.unresolved("lambda", &arn, "an environment variable", &resolved);
+                    // The variables that are known still count: a plaintext secret among
+                    // them fails whatever the others are. Without one, the whole is unknown.
+                    let known: Vec<(String, String)> = resolved
+                        .as_map()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|(_, v)| v.first_unresolved().is_none())
+                        .map(|(k, v)| (k.clone(), text(v)))
+                        .collect();
+                    let known = self.redact(&known);
+                    if known
+                        .iter()
+                        .any(|v| v.classification == faascan_checks::model::SecretClass::Secret)
+                    {
+                        Attr::Known(known)
+                    } else {
+                        Attr::Unavailable(gap)
+                    }
                 } else {
                     let pairs: Vec<(String, String)> = resolved
                         .as_map()
