@@ -1608,3 +1608,30 @@ fn corpus_serverless_role_that_cannot_be_read_is_unknown() {
         "{gaps:?}"
     );
 }
+
+#[test]
+fn corpus_serverless_websocket_events_make_the_websockets_api() {
+    let inv = corpus_case(
+        "serverless-websocket",
+        &[
+            "WebsocketsApi",
+            "ConnectWebsocketsRoute",
+            "DefaultWebsocketsRoute",
+        ],
+    );
+    let api = &inv["regions"][0]["http_apis"]["known"][0];
+    assert_eq!(api["protocol_type"], "WEBSOCKET");
+    let routes: Vec<&str> = api["routes"]["known"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["route_key"].as_str().unwrap())
+        .collect();
+    assert_eq!(routes.len(), 3, "{routes:?}");
+    let r = report(&["--template", &fixture("corpus/serverless-websocket")]);
+    // $connect (the only route API Gateway authorizes on a WebSocket API) has an authorizer.
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "$connect"),
+        ["pass"]
+    );
+}
