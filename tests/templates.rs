@@ -1350,7 +1350,24 @@ fn corpus_serverless_function_and_resource_lists_with_file_includes() {
 
 #[test]
 fn corpus_serverless_events_on_an_existing_rest_api_are_unknown() {
-    let inv = corpus_case("serverless-external-api", &["ListLambdaFunction"]);
+    let inv = corpus_case("serverless-external-api/http", &["ListLambdaFunction"]);
+    let found: Vec<&Value> = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|s| s["logical_id"] == "HttpApi")
+        .collect();
+    assert!(found.is_empty(), "no HttpApi is made up: {found:?}");
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("abcdef1234") && g.contains("serverless.yml:8:")),
+        "{gaps:?}"
+    );
+    let inv = corpus_case(
+        "serverless-external-api/serverless.yml",
+        &["ListLambdaFunction"],
+    );
     let gaps = gap_messages(&inv);
     assert!(
         gaps.iter()

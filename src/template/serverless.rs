@@ -1238,6 +1238,23 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             ));
         }
     }
+    if let Some(id) = provider
+        .path("httpApi.id")
+        .filter(|_| !http_routes.is_empty())
+    {
+        // Routes on an existing HTTP API: the framework makes no HttpApi.
+        let shown = id
+            .as_str()
+            .map_or_else(|| id.to_json().to_string(), str::to_owned);
+        notes.push((
+            "HttpApi".to_owned(),
+            id.pos,
+            format!(
+                "the `httpApi` events attach to the existing HTTP API {shown} (provider.httpApi.id), defined outside this file: its routes and their authorization are unknown"
+            ),
+        ));
+        http_routes.clear();
+    }
     if !http_routes.is_empty() {
         let hpos = http_routes[0].3;
         let mut api = vec![
