@@ -1652,3 +1652,26 @@ fn corpus_serverless_websocket_events_make_the_websockets_api() {
         ["pass"]
     );
 }
+
+/// `serverless.json` is a Serverless Framework file too (JSON has no comments to cite the
+/// documentation from: it lists serverless.yml, serverless.yaml, serverless.json).
+#[test]
+fn corpus_serverless_json_is_read_as_serverless() {
+    let inv = corpus_case("serverless-json", &["HelloLambdaFunction", "HttpApi"]);
+    let r = report(&["--template", &fixture("corpus/serverless-json")]);
+    assert_eq!(
+        statuses(
+            &r,
+            "lambda-function-url-unauthenticated",
+            "json-service-dev-hello"
+        ),
+        ["fail"]
+    );
+    let function = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|s| s["logical_id"] == "HelloLambdaFunction")
+        .unwrap();
+    assert_eq!(function["attributes"]["function_url.auth_type"]["line"], 4);
+}

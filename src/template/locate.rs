@@ -57,7 +57,9 @@ fn head(path: &Path, bytes: usize) -> String {
 /// The format of a file from its content (and name).
 fn sniff(path: &Path, explicit: bool) -> Option<Format> {
     let name = path.file_name()?.to_string_lossy().to_lowercase();
-    if name.starts_with("serverless.") && (name.ends_with(".yml") || name.ends_with(".yaml")) {
+    if name.starts_with("serverless.")
+        && (name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".json"))
+    {
         return Some(Format::Serverless);
     }
     let text = head(path, 256 * 1024);
