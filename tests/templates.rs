@@ -1675,3 +1675,19 @@ fn corpus_serverless_json_is_read_as_serverless() {
         .unwrap();
     assert_eq!(function["attributes"]["function_url.auth_type"]["line"], 4);
 }
+
+#[test]
+fn corpus_serverless_fragments_named_serverless_yml_are_not_services() {
+    let inv = corpus_case("serverless-fragments", &["OrdersLambdaFunction"]);
+    let files: Vec<&str> = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert!(files.iter().all(|f| *f == "serverless.yml"), "{files:?}");
+    // Named explicitly, a file without `service` is still a clear error.
+    let fragment = fixture("corpus/serverless-fragments/functions/orders/serverless.yml");
+    let out = faascan(&["scan", "--template", &fragment], &[]);
+    assert_eq!(out.status.code(), Some(2));
+}
