@@ -1691,3 +1691,25 @@ fn corpus_serverless_fragments_named_serverless_yml_are_not_services() {
     let out = faascan(&["scan", "--template", &fragment], &[]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn corpus_serverless_framework_defaults_and_bare_events() {
+    let inv = corpus_case(
+        "serverless-defaults",
+        &["QueryLambdaFunction", "LuckyNumberLambdaFunction"],
+    );
+    assert_eq!(gap_messages(&inv), Vec::<String>::new());
+    let functions = inv["regions"][0]["lambda_functions"]["known"]
+        .as_array()
+        .unwrap();
+    let lucky = functions
+        .iter()
+        .find(|f| f["name"] == "graphql-api-dev-luckyNumber")
+        .unwrap();
+    assert!(
+        lucky["resource_policy"]["known"]
+            .as_str()
+            .unwrap()
+            .contains("alexa-appkit.amazon.com")
+    );
+}

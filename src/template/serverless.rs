@@ -72,9 +72,12 @@ impl Vars<'_> {
             } else {
                 self.root.path(path)
             };
-            return match node {
-                Some(n) => Ok(self.resolve(n, depth + 1)),
-                None => Err(format!("${{self:{path}}} is not set in the file")),
+            return match (node, path) {
+                (Some(n), _) => Ok(self.resolve(n, depth + 1)),
+                // The framework's defaults when the file does not set them.
+                (None, "provider.stage") => Ok(Node::str(Pos::default(), &self.stage)),
+                (None, "provider.region") => Ok(Node::str(Pos::default(), &self.region)),
+                (None, _) => Err(format!("${{self:{path}}} is not set in the file")),
             };
         }
         if let Some(name) = main
@@ -808,7 +811,14 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             .into_iter()
             .enumerate()
         {
-            let Some((kind, body)) = event.as_map().and_then(|e| e.first()) else {
+            // `- alexaSkill`: an event named without settings.
+            let bare = event
+                .as_str()
+                .map(|k| (k.to_owned(), Node::new(event.pos, Kind::Null)));
+            let Some((kind, body)) = bare
+                .as_ref()
+                .or_else(|| event.as_map().and_then(|e| e.first()))
+            else {
                 if !matches!(event.kind, Kind::Null) {
                     let reason = event
                         .first_unresolved()
