@@ -1263,12 +1263,15 @@ fn corpus_case(name: &str, ids: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     let inv = inventory(&["--template", &path]);
+    // No `sources` at all when nothing was read.
     let found: Vec<&str> = inv["sources"]
         .as_object()
-        .unwrap()
-        .values()
-        .filter_map(|s| s["logical_id"].as_str())
-        .collect();
+        .map(|s| {
+            s.values()
+                .filter_map(|s| s["logical_id"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
     for id in ids {
         assert!(found.contains(id), "{name}: {id} not in {found:?}");
     }
@@ -1711,5 +1714,33 @@ fn corpus_serverless_framework_defaults_and_bare_events() {
             .as_str()
             .unwrap()
             .contains("alexa-appkit.amazon.com")
+    );
+}
+
+#[test]
+fn corpus_resources_whose_condition_is_false_are_said_to_be_absent() {
+    let inv = corpus_case("condition-false", &[]);
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter().any(
+            |g| g.starts_with("F (AWS::Lambda::Function) is not deployed")
+                && g.contains("condition IsProd is false")
+                && g.contains("template.yaml:10:")
+        ),
+        "{gaps:?}"
+    );
+    let inv = inventory(&[
+        "--template",
+        &fixture("corpus/condition-false"),
+        "--parameter",
+        "Env=prod",
+    ]);
+    assert!(gap_messages(&inv).is_empty());
+    assert_eq!(
+        inv["regions"][0]["lambda_functions"]["known"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
     );
 }

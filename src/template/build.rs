@@ -346,6 +346,32 @@ impl<'t> Builder<'t> {
         let mut later: Vec<&Resource> = Vec::new();
         for r in &t.resources {
             if t.included(r) == Some(false) {
+                // Not deployed with these parameters: said, so that its absence from the
+                // results is explicit (other parameters may deploy it).
+                if matches!(
+                    r.kind.as_str(),
+                    "AWS::Lambda::Function"
+                        | "AWS::ApiGateway::RestApi"
+                        | "AWS::ApiGatewayV2::Api"
+                        | "AWS::S3::Bucket"
+                        | "AWS::IAM::Role"
+                        | "AWS::KMS::Key"
+                ) {
+                    let gap = self.gap(
+                        "template",
+                        &r.logical,
+                        r.pos,
+                        GapKind::Other,
+                        "ConditionFalse",
+                        format!(
+                            "{} ({}) is not deployed with these parameters: its condition {} is false",
+                            r.logical,
+                            r.kind,
+                            r.condition.as_deref().unwrap_or_default()
+                        ),
+                    );
+                    self.out.gaps.push(gap);
+                }
                 continue;
             }
             match r.kind.as_str() {
