@@ -1310,12 +1310,15 @@ fn corpus_case(name: &str, ids: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     let inv = inventory(&["--template", &path]);
+    // No `sources` at all when nothing was read.
     let found: Vec<&str> = inv["sources"]
         .as_object()
-        .unwrap()
-        .values()
-        .filter_map(|s| s["logical_id"].as_str())
-        .collect();
+        .map(|s| {
+            s.values()
+                .filter_map(|s| s["logical_id"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
     for id in ids {
         assert!(found.contains(id), "{name}: {id} not in {found:?}");
     }
@@ -1397,7 +1400,24 @@ fn corpus_serverless_function_and_resource_lists_with_file_includes() {
 
 #[test]
 fn corpus_serverless_events_on_an_existing_rest_api_are_unknown() {
-    let inv = corpus_case("serverless-external-api", &["ListLambdaFunction"]);
+    let inv = corpus_case("serverless-external-api/http", &["ListLambdaFunction"]);
+    let found: Vec<&Value> = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|s| s["logical_id"] == "HttpApi")
+        .collect();
+    assert!(found.is_empty(), "no HttpApi is made up: {found:?}");
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("abcdef1234") && g.contains("serverless.yml:8:")),
+        "{gaps:?}"
+    );
+    let inv = corpus_case(
+        "serverless-external-api/serverless.yml",
+        &["ListLambdaFunction"],
+    );
     let gaps = gap_messages(&inv);
     assert!(
         gaps.iter()
@@ -1570,6 +1590,14 @@ fn corpus_settings_that_cannot_be_read_are_unknown() {
         statuses(&r, "apigateway-route-unauthenticated", "(routes not read)"),
         ["unknown"]
     );
+    assert_eq!(
+        statuses(&r, "lambda-function-env-secrets", "-WithSecret"),
+        ["fail"]
+    );
+    assert_eq!(
+        statuses(&r, "lambda-function-env-secrets", "-WithoutSecret"),
+        ["unknown"]
+    );
 }
 
 #[test]
@@ -1645,5 +1673,121 @@ fn corpus_serverless_role_that_cannot_be_read_is_unknown() {
         gaps.iter()
             .any(|g| g.contains("the execution role") && g.contains("serverless.yml:7:")),
         "{gaps:?}"
+    );
+}
+
+#[test]
+fn corpus_serverless_websocket_events_make_the_websockets_api() {
+    let inv = corpus_case(
+        "serverless-websocket",
+        &[
+            "WebsocketsApi",
+            "ConnectWebsocketsRoute",
+            "DefaultWebsocketsRoute",
+        ],
+    );
+    let api = &inv["regions"][0]["http_apis"]["known"][0];
+    assert_eq!(api["protocol_type"], "WEBSOCKET");
+    let routes: Vec<&str> = api["routes"]["known"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["route_key"].as_str().unwrap())
+        .collect();
+    assert_eq!(routes.len(), 3, "{routes:?}");
+    let r = report(&["--template", &fixture("corpus/serverless-websocket")]);
+    // $connect (the only route API Gateway authorizes on a WebSocket API) has an authorizer.
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "$connect"),
+        ["pass"]
+    );
+}
+
+/// `serverless.json` is a Serverless Framework file too (JSON has no comments to cite the
+/// documentation from: it lists serverless.yml, serverless.yaml, serverless.json).
+#[test]
+fn corpus_serverless_json_is_read_as_serverless() {
+    let inv = corpus_case("serverless-json", &["HelloLambdaFunction", "HttpApi"]);
+    let r = report(&["--template", &fixture("corpus/serverless-json")]);
+    assert_eq!(
+        statuses(
+            &r,
+            "lambda-function-url-unauthenticated",
+            "json-service-dev-hello"
+        ),
+        ["fail"]
+    );
+    let function = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|s| s["logical_id"] == "HelloLambdaFunction")
+        .unwrap();
+    assert_eq!(function["attributes"]["function_url.auth_type"]["line"], 4);
+}
+
+#[test]
+fn corpus_serverless_fragments_named_serverless_yml_are_not_services() {
+    let inv = corpus_case("serverless-fragments", &["OrdersLambdaFunction"]);
+    let files: Vec<&str> = inv["sources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert!(files.iter().all(|f| *f == "serverless.yml"), "{files:?}");
+    // Named explicitly, a file without `service` is still a clear error.
+    let fragment = fixture("corpus/serverless-fragments/functions/orders/serverless.yml");
+    let out = faascan(&["scan", "--template", &fragment], &[]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn corpus_serverless_framework_defaults_and_bare_events() {
+    let inv = corpus_case(
+        "serverless-defaults",
+        &["QueryLambdaFunction", "LuckyNumberLambdaFunction"],
+    );
+    assert_eq!(gap_messages(&inv), Vec::<String>::new());
+    let functions = inv["regions"][0]["lambda_functions"]["known"]
+        .as_array()
+        .unwrap();
+    let lucky = functions
+        .iter()
+        .find(|f| f["name"] == "graphql-api-dev-luckyNumber")
+        .unwrap();
+    assert!(
+        lucky["resource_policy"]["known"]
+            .as_str()
+            .unwrap()
+            .contains("alexa-appkit.amazon.com")
+    );
+}
+
+#[test]
+fn corpus_resources_whose_condition_is_false_are_said_to_be_absent() {
+    let inv = corpus_case("condition-false", &[]);
+    let gaps = gap_messages(&inv);
+    assert!(
+        gaps.iter().any(
+            |g| g.starts_with("F (AWS::Lambda::Function) is not deployed")
+                && g.contains("condition IsProd is false")
+                && g.contains("template.yaml:10:")
+        ),
+        "{gaps:?}"
+    );
+    let inv = inventory(&[
+        "--template",
+        &fixture("corpus/condition-false"),
+        "--parameter",
+        "Env=prod",
+    ]);
+    assert!(gap_messages(&inv).is_empty());
+    assert_eq!(
+        inv["regions"][0]["lambda_functions"]["known"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
     );
 }

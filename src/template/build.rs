@@ -345,6 +345,32 @@ impl<'t> Builder<'t> {
         let mut later: Vec<&Resource> = Vec::new();
         for r in &t.resources {
             if t.included(r) == Some(false) {
+                // Not deployed with these parameters: said, so that its absence from the
+                // results is explicit (other parameters may deploy it).
+                if matches!(
+                    r.kind.as_str(),
+                    "AWS::Lambda::Function"
+                        | "AWS::ApiGateway::RestApi"
+                        | "AWS::ApiGatewayV2::Api"
+                        | "AWS::S3::Bucket"
+                        | "AWS::IAM::Role"
+                        | "AWS::KMS::Key"
+                ) {
+                    let gap = self.gap(
+                        "template",
+                        &r.logical,
+                        r.pos,
+                        GapKind::Other,
+                        "ConditionFalse",
+                        format!(
+                            "{} ({}) is not deployed with these parameters: its condition {} is false",
+                            r.logical,
+                            r.kind,
+                            r.condition.as_deref().unwrap_or_default()
+                        ),
+                    );
+                    self.out.gaps.push(gap);
+                }
                 continue;
             }
             match r.kind.as_str() {
@@ -864,12 +890,25 @@ impl<'t> Builder<'t> {
             Some(vars) => {
                 let resolved = t.resolve(vars);
                 if resolved.first_unresolved().is_some() {
-                    Attr::Unavailable(self.unresolved(
-                        "lambda",
-                        &arn,
-                        "an environment variable",
-                        &resolved,
-                    ))
+                    let gap = self.unresolved("lambda", &arn, "an environment variable", &resolved);
+                    // The variables that are known still count: a plaintext secret among
+                    // them fails whatever the others are. Without one, the whole is unknown.
+                    let known: Vec<(String, String)> = resolved
+                        .as_map()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter(|(_, v)| v.first_unresolved().is_none())
+                        .map(|(k, v)| (k.clone(), text(v)))
+                        .collect();
+                    let known = self.redact(&known);
+                    if known
+                        .iter()
+                        .any(|v| v.classification == faascan_checks::model::SecretClass::Secret)
+                    {
+                        Attr::Known(known)
+                    } else {
+                        Attr::Unavailable(gap)
+                    }
                 } else {
                     let pairs: Vec<(String, String)> = resolved
                         .as_map()

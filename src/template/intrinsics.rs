@@ -325,6 +325,8 @@ impl Template {
                 Some(s) => (s, Some(&items[1])),
                 None => return Node::unresolved(pos, "malformed Fn::Sub"),
             },
+            // A string that is itself unresolved (a Serverless variable inside `!Sub`).
+            Kind::Unresolved(_) => return Node { pos, ..arg.clone() },
             _ => return Node::unresolved(pos, "malformed Fn::Sub"),
         };
         let mut text = Text::new();

@@ -57,10 +57,17 @@ fn head(path: &Path, bytes: usize) -> String {
 /// The format of a file from its content (and name).
 fn sniff(path: &Path, explicit: bool) -> Option<Format> {
     let name = path.file_name()?.to_string_lossy().to_lowercase();
-    if name.starts_with("serverless.") && (name.ends_with(".yml") || name.ends_with(".yaml")) {
-        return Some(Format::Serverless);
-    }
     let text = head(path, 256 * 1024);
+    if name.starts_with("serverless.")
+        && (name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".json"))
+    {
+        // In a directory, a `serverless.yml` without `service` is a fragment another file
+        // includes (`functions: - ${file(./functions/x/serverless.yml)}`), not a service.
+        let service = text.starts_with("service:")
+            || text.contains("\nservice:")
+            || text.contains("\"service\"");
+        return (explicit || service).then_some(Format::Serverless);
+    }
     if text.contains("\"format_version\"")
         && (text.contains("\"planned_values\"") || text.contains("\"terraform_version\""))
     {

@@ -72,9 +72,12 @@ impl Vars<'_> {
             } else {
                 self.root.path(path)
             };
-            return match node {
-                Some(n) => Ok(self.resolve(n, depth + 1)),
-                None => Err(format!("${{self:{path}}} is not set in the file")),
+            return match (node, path) {
+                (Some(n), _) => Ok(self.resolve(n, depth + 1)),
+                // The framework's defaults when the file does not set them.
+                (None, "provider.stage") => Ok(Node::str(Pos::default(), &self.stage)),
+                (None, "provider.region") => Ok(Node::str(Pos::default(), &self.region)),
+                (None, _) => Err(format!("${{self:{path}}} is not set in the file")),
             };
         }
         if let Some(name) = main
@@ -522,6 +525,8 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
 
     let mut rest_paths: Vec<(Node, Pos, String)> = Vec::new(); // (operation body, pos, path)
     let mut http_routes = Vec::new();
+    // (function, route key, authorizer name, position) of `websocket` events.
+    let mut ws_routes: Vec<(String, String, Option<String>, Pos)> = Vec::new();
     let mut uses_rest = false;
     let mut rest_unknown: Option<Node> = None;
     let mut notes: Vec<(String, Pos, String)> = Vec::new();
@@ -806,7 +811,14 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             .into_iter()
             .enumerate()
         {
-            let Some((kind, body)) = event.as_map().and_then(|e| e.first()) else {
+            // `- alexaSkill`: an event named without settings.
+            let bare = event
+                .as_str()
+                .map(|k| (k.to_owned(), Node::new(event.pos, Kind::Null)));
+            let Some((kind, body)) = bare
+                .as_ref()
+                .or_else(|| event.as_map().and_then(|e| e.first()))
+            else {
                 if !matches!(event.kind, Kind::Null) {
                     let reason = event
                         .first_unresolved()
@@ -921,6 +933,27 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
                     });
                     http_routes.push((logical.clone(), key, auth, epos, i));
                     out.push(permission("apigateway.amazonaws.com", Some(sub(epos, "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/*".to_owned()))));
+                }
+                "websocket" => {
+                    // `- websocket: $connect` or `{route, authorizer}` (authorizers only on
+                    // $connect): the framework's WebsocketsApi, a route per event.
+                    let route = body
+                        .as_str()
+                        .or_else(|| body.get("route").and_then(Node::as_str))
+                        .unwrap_or("$default")
+                        .to_owned();
+                    let authorizer = body.get("authorizer").map(|a| {
+                        a.as_str()
+                            .or_else(|| a.get("name").and_then(Node::as_str))
+                            .or_else(|| a.get("arn").and_then(Node::as_str))
+                            .unwrap_or("authorizer")
+                            .rsplit(':')
+                            .next()
+                            .unwrap_or("authorizer")
+                            .to_owned()
+                    });
+                    ws_routes.push((logical.clone(), route, authorizer, epos));
+                    out.push(permission("apigateway.amazonaws.com", Some(sub(epos, "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebsocketsApi}/*".to_owned()))));
                 }
                 "sqs" | "stream" | "kafka" | "msk" | "activemq" | "rabbitmq" => {
                     let arn = body.get("arn").cloned().unwrap_or_else(|| body.clone());
@@ -1127,6 +1160,110 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
                 ));
             }
         }
+    }
+    if let Some(first) = ws_routes.first() {
+        let wpos = first.3;
+        let name = provider
+            .get("websocketsApiName")
+            .cloned()
+            .unwrap_or_else(|| s(wpos, format!("{stage}-{service}-websockets")));
+        let selection = provider
+            .get("websocketsApiRouteSelectionExpression")
+            .cloned()
+            .unwrap_or_else(|| s(wpos, "$request.body.action"));
+        out.push(resource(
+            "WebsocketsApi",
+            "AWS::ApiGatewayV2::Api",
+            wpos,
+            m(
+                wpos,
+                vec![
+                    ("Name", name),
+                    ("ProtocolType", s(wpos, "WEBSOCKET")),
+                    ("RouteSelectionExpression", selection),
+                ],
+            ),
+        ));
+        out.push(resource(
+            "WebsocketsDeploymentStage",
+            "AWS::ApiGatewayV2::Stage",
+            wpos,
+            m(
+                wpos,
+                vec![
+                    ("ApiId", reference(wpos, "WebsocketsApi")),
+                    ("StageName", s(wpos, stage.clone())),
+                ],
+            ),
+        ));
+        for (function, route, authorizer, rpos) in &ws_routes {
+            let tag = normalise(route.trim_start_matches('$'));
+            let integration = format!(
+                "{}WebsocketsIntegration",
+                function.trim_end_matches("LambdaFunction")
+            );
+            out.push(resource(
+                integration.clone(),
+                "AWS::ApiGatewayV2::Integration",
+                *rpos,
+                m(
+                    *rpos,
+                    vec![
+                        ("ApiId", reference(*rpos, "WebsocketsApi")),
+                        ("IntegrationType", s(*rpos, "AWS_PROXY")),
+                        ("IntegrationUri", get_att(*rpos, function, "Arn")),
+                    ],
+                ),
+            ));
+            let mut r = vec![
+                ("ApiId", reference(*rpos, "WebsocketsApi")),
+                ("RouteKey", s(*rpos, route.clone())),
+                (
+                    "AuthorizationType",
+                    s(
+                        *rpos,
+                        if authorizer.is_some() {
+                            "CUSTOM"
+                        } else {
+                            "NONE"
+                        },
+                    ),
+                ),
+                (
+                    "Target",
+                    sub(*rpos, format!("integrations/${{{integration}}}")),
+                ),
+            ];
+            if let Some(a) = authorizer {
+                r.push((
+                    "AuthorizerId",
+                    s(*rpos, format!("{}WebsocketsAuthorizer", normalise(a))),
+                ));
+            }
+            out.push(resource(
+                format!("{tag}WebsocketsRoute"),
+                "AWS::ApiGatewayV2::Route",
+                *rpos,
+                m(*rpos, r),
+            ));
+        }
+    }
+    if let Some(id) = provider
+        .path("httpApi.id")
+        .filter(|_| !http_routes.is_empty())
+    {
+        // Routes on an existing HTTP API: the framework makes no HttpApi.
+        let shown = id
+            .as_str()
+            .map_or_else(|| id.to_json().to_string(), str::to_owned);
+        notes.push((
+            "HttpApi".to_owned(),
+            id.pos,
+            format!(
+                "the `httpApi` events attach to the existing HTTP API {shown} (provider.httpApi.id), defined outside this file: its routes and their authorization are unknown"
+            ),
+        ));
+        http_routes.clear();
     }
     if !http_routes.is_empty() {
         let hpos = http_routes[0].3;
