@@ -1744,3 +1744,30 @@ fn corpus_resources_whose_condition_is_false_are_said_to_be_absent() {
         1
     );
 }
+
+#[test]
+fn corpus_default_authorizers_apply_to_the_definitions_methods() {
+    corpus_case("definition-default-auth", &["AppApi", "Iam", "Jwt"]);
+    let r = report(&["--template", &fixture("corpus/definition-default-auth")]);
+    assert_eq!(
+        statuses(&r, "apigateway-method-unauthenticated", "-AppApi GET /"),
+        ["pass"]
+    );
+    assert_eq!(
+        statuses(&r, "apigateway-method-unauthenticated", "-AppApi GET /open"),
+        ["fail"]
+    );
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "-Iam GET /a"),
+        ["pass"]
+    );
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "-Jwt GET /b"),
+        ["pass"]
+    );
+    // An explicit `security: []` opts a method out of the default.
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "-Jwt GET /c"),
+        ["fail"]
+    );
+}
