@@ -1389,13 +1389,16 @@ fn corpus_serverless_function_and_resource_lists_with_file_includes() {
         ),
         "fail"
     );
-    let bucket = inv["sources"]
+    let buckets: Vec<&Value> = inv["sources"]
         .as_object()
         .unwrap()
         .values()
-        .find(|s| s["logical_id"] == "PublicBucket")
-        .unwrap();
-    assert_eq!(bucket["line"], 20);
+        .filter(|s| s["logical_id"] == "PublicBucket")
+        .collect();
+    // Read once, as part of the service: the included resources.yml is not a stack of its own.
+    assert_eq!(buckets.len(), 1, "{buckets:?}");
+    assert_eq!(buckets[0]["file"], "serverless.yml");
+    assert_eq!(buckets[0]["line"], 20);
 }
 
 #[test]
@@ -1789,5 +1792,32 @@ fn corpus_resources_whose_condition_is_false_are_said_to_be_absent() {
             .unwrap()
             .len(),
         1
+    );
+}
+
+#[test]
+fn corpus_default_authorizers_apply_to_the_definitions_methods() {
+    corpus_case("definition-default-auth", &["AppApi", "Iam", "Jwt"]);
+    let r = report(&["--template", &fixture("corpus/definition-default-auth")]);
+    assert_eq!(
+        statuses(&r, "apigateway-method-unauthenticated", "-AppApi GET /"),
+        ["pass"]
+    );
+    assert_eq!(
+        statuses(&r, "apigateway-method-unauthenticated", "-AppApi GET /open"),
+        ["fail"]
+    );
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "-Iam GET /a"),
+        ["pass"]
+    );
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "-Jwt GET /b"),
+        ["pass"]
+    );
+    // An explicit `security: []` opts a method out of the default.
+    assert_eq!(
+        statuses(&r, "apigateway-route-unauthenticated", "-Jwt GET /c"),
+        ["fail"]
     );
 }

@@ -85,6 +85,25 @@ pub(crate) fn load(paths: &[PathBuf], options: &Options<'_>) -> Result<Loaded, T
     for path in paths {
         found.extend(locate::find(path)?);
     }
+    // A file a serverless.yml includes with `${file(...)}` is read as part of it; found in a
+    // directory it is not read again as a template of its own (named explicitly, it is).
+    let explicit: BTreeSet<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_file())
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    let included: BTreeSet<PathBuf> = found
+        .iter()
+        .filter(|f| f.format == Format::Serverless)
+        .flat_map(|f| serverless::includes(&f.path))
+        .collect();
+    if !included.is_empty() {
+        found.retain(|f| {
+            f.path
+                .canonicalize()
+                .map_or(true, |c| explicit.contains(&c) || !included.contains(&c))
+        });
+    }
     // Unique stack names: two `template.yaml` in directories of the same name get -2, -3.
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
     for f in &mut found {

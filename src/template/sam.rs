@@ -228,6 +228,130 @@ pub(crate) struct Transformed {
     pub(crate) conditions: Vec<(String, Node)>,
 }
 
+/// The HTTP methods of an OpenAPI path item (SAM's own extension for ANY included).
+const OPERATIONS: &[&str] = &[
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "x-amazon-apigateway-any-method",
+];
+
+/// Adds `security: [{each of requirements: []}]` to every operation of the definition that
+/// has none (`options` only with `preflight`), as SAM does with an API's defaults.
+fn default_security(body: &mut Node, requirements: &[&str], preflight: bool) {
+    if requirements.is_empty() {
+        return;
+    }
+    let Some(Node {
+        kind: Kind::Map(paths),
+        ..
+    }) = body.get("paths").cloned()
+    else {
+        return;
+    };
+    let mut changed = Vec::with_capacity(paths.len());
+    for (path, mut item) in paths {
+        if let Kind::Map(operations) = &mut item.kind {
+            for (verb, operation) in operations.iter_mut() {
+                let verb = verb.to_lowercase();
+                if !OPERATIONS.contains(&verb.as_str()) || (verb == "options" && !preflight) {
+                    continue;
+                }
+                let pos = operation.pos;
+                if let Kind::Map(fields) = &mut operation.kind
+                    && !fields.iter().any(|(k, _)| k == "security")
+                {
+                    let requirement: Vec<(&str, Node)> = requirements
+                        .iter()
+                        .map(|r| (*r, seq(pos, vec![])))
+                        .collect();
+                    fields.push(("security".to_owned(), seq(pos, vec![m(pos, requirement)])));
+                }
+            }
+        }
+        changed.push((path, item));
+    }
+    let pos = body.pos;
+    set(body, "paths", Node::new(pos, Kind::Map(changed)));
+}
+
+/// An HTTP API's default authorizer on the operations of its definition: `AWS_IAM` as API
+/// Gateway's `x-amazon-apigateway-auth`, a JWT or Lambda authorizer as a security scheme.
+fn http_default_auth(body: &mut Node, auth: Option<&Node>, pos: Pos) {
+    let Some(name) = auth
+        .and_then(|a| a.get("DefaultAuthorizer"))
+        .and_then(Node::as_str)
+        .filter(|a| *a != "NONE")
+    else {
+        return;
+    };
+    if name == "AWS_IAM" {
+        let scheme = m(
+            pos,
+            vec![
+                ("type", s(pos, "apiKey")),
+                ("name", s(pos, "Authorization")),
+                ("in", s(pos, "header")),
+                ("x-amazon-apigateway-authtype", s(pos, "awsSigv4")),
+            ],
+        );
+        add_scheme(body, name, scheme, pos);
+    } else {
+        let jwt = auth
+            .and_then(|a| a.path(&format!("Authorizers.{name}.JwtConfiguration")))
+            .is_some();
+        let scheme = m(
+            pos,
+            vec![
+                ("type", s(pos, if jwt { "oauth2" } else { "apiKey" })),
+                (
+                    "x-amazon-apigateway-authorizer",
+                    m(
+                        pos,
+                        vec![("type", s(pos, if jwt { "jwt" } else { "request" }))],
+                    ),
+                ),
+            ],
+        );
+        add_scheme(body, name, scheme, pos);
+    }
+    default_security(body, &[name], false);
+}
+
+/// Adds a security scheme to an OpenAPI 3 (`components.securitySchemes`) or Swagger 2
+/// (`securityDefinitions`) definition, unless one of that name is there.
+fn add_scheme(body: &mut Node, name: &str, scheme: Node, pos: Pos) {
+    if body.get("swagger").is_some() {
+        let mut defs = body
+            .get("securityDefinitions")
+            .cloned()
+            .unwrap_or_else(|| m(pos, vec![]));
+        if defs.get(name).is_none() {
+            set(&mut defs, name, scheme);
+        }
+        set(body, "securityDefinitions", defs);
+        return;
+    }
+    let mut components = body
+        .get("components")
+        .cloned()
+        .unwrap_or_else(|| m(pos, vec![]));
+    let mut schemes = components
+        .get("securitySchemes")
+        .cloned()
+        .unwrap_or_else(|| m(pos, vec![]));
+    if schemes.get(name).is_none() {
+        set(&mut schemes, name, scheme);
+    }
+    set(&mut components, "securitySchemes", schemes);
+    set(body, "components", components);
+}
+
 /// The route's `Auth.Authorizer`, else the API's `Auth.DefaultAuthorizer`, when it is an
 /// intrinsic rather than a name.
 fn intrinsic_authorizer(route: Option<&Node>, api: Option<&Node>) -> Option<Node> {
@@ -894,6 +1018,18 @@ impl Transform<'_> {
                 .and_then(|a| a.get("ApiKeyRequired"))
                 .and_then(Node::as_bool)
                 .unwrap_or(api_key_default);
+            let explicit_none = route
+                .auth
+                .as_ref()
+                .and_then(|a| a.get("Authorizer"))
+                .and_then(Node::as_str)
+                == Some("NONE")
+                || route
+                    .auth
+                    .as_ref()
+                    .and_then(|a| a.get("ApiKeyRequired"))
+                    .and_then(Node::as_bool)
+                    == Some(false);
             let mut requirement: Vec<(&str, Node)> = Vec::new();
             if let Some(a) = &authorizer {
                 requirement.push((a.as_str(), seq(route.pos, vec![])));
@@ -921,6 +1057,9 @@ impl Transform<'_> {
             let mut operation = vec![("x-amazon-apigateway-integration", integration)];
             if !requirement.is_empty() {
                 operation.push(("security", seq(route.pos, vec![m(route.pos, requirement)])));
+            } else if explicit_none {
+                // `Authorizer: NONE`: no security, and no default put on it later.
+                operation.push(("security", seq(route.pos, vec![])));
             }
             // An authorizer given by an intrinsic (SAM reads only names): what protects
             // the method is known only if it resolves (AWS_IAM or NONE); otherwise unknown.
@@ -948,6 +1087,20 @@ impl Transform<'_> {
                 ]),
             ));
         }
+        // SAM sets the API's default authorizer and API-key requirement on every method of
+        // the definition that has no security of its own, not only on the events' routes.
+        let mut defaults: Vec<&str> = Vec::new();
+        if let Some(a) = default_authorizer.as_deref().filter(|a| *a != "NONE") {
+            defaults.push(a);
+        }
+        if api_key_default {
+            defaults.push("api_key");
+        }
+        let preflight = auth
+            .and_then(|a| a.get("AddDefaultAuthorizerToCorsPreflight"))
+            .and_then(Node::as_bool)
+            .unwrap_or(true);
+        default_security(&mut body, &defaults, preflight);
         let defs_key = if body.get("openapi").is_some() {
             "components"
         } else {
@@ -1117,7 +1270,8 @@ impl Transform<'_> {
     fn http_api(&mut self, logical: &str, props: &Node, pos: Pos, condition: Option<String>) {
         let routes = self.http_routes.remove(logical).unwrap_or_default();
         let mut api = vec![("ProtocolType", s(pos, "HTTP"))];
-        if let Some(body) = self.definition(props) {
+        if let Some(mut body) = self.definition(props) {
+            http_default_auth(&mut body, props.get("Auth"), pos);
             api.push(("Body", body));
         } else if let Some(location) = definition_elsewhere(props) {
             api.push(("BodyS3Location", location));

@@ -233,6 +233,27 @@ impl Vars<'_> {
     }
 }
 
+/// The files a Serverless file includes with `${file(PATH)}` (literal paths only), as
+/// canonical paths; for leaving them out of a directory scan.
+pub(crate) fn includes(path: &std::path::Path) -> Vec<std::path::PathBuf> {
+    const MAX_BYTES: u64 = 4 * 1024 * 1024;
+    if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_BYTES) {
+        return Vec::new();
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    text.match_indices("${file(")
+        .filter_map(|(at, open)| {
+            let rest = &text[at + open.len()..];
+            let inner = rest.split_once(')')?.0.trim().trim_matches(['\'', '"']);
+            (!inner.contains('$') && !inner.is_empty()).then(|| dir.join(inner))
+        })
+        .filter_map(|p| p.canonicalize().ok())
+        .collect()
+}
+
 /// `node` with every position set to `pos` (values included from another file).
 fn at(node: &Node, pos: Pos, depth: usize) -> Node {
     let kind = match &node.kind {
