@@ -28,10 +28,16 @@ fn render(html: &Path, fragment: &str) -> (String, String) {
 }
 
 fn render_with(html: &Path, fragment: &str, extra: &[&str]) -> (String, String) {
+    // One profile per Chromium run: tests render in parallel, and a profile left by an
+    // earlier process with the same id must not be reused (Chromium refuses a locked one).
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let profile = std::env::temp_dir().join(format!(
-        "faascan-chromium-{}-{}",
+        "faascan-chromium-{}-{}-{}",
         std::process::id(),
-        fragment.len()
+        RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
     ));
     let out = Command::new(chromium())
         .args([
