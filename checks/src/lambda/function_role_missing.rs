@@ -20,6 +20,10 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
+    // Looked up once: the same for every function.
+    let iam_partly_listed = cx
+        .inventory
+        .listing_gap(&crate::model::listing::IAM_PRINCIPALS, None);
     crate::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         match &cx.inventory.iam {
@@ -30,9 +34,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 }
                 Attr::Known(_) if cx.role(&f.role_arn).is_some() => meta.pass(resource),
                 // A partly read IAM listing cannot prove a role absent.
-                Attr::Known(_) if cx.inventory.listing_gap(&crate::model::listing::IAM_PRINCIPALS, None).is_some() => {
-                    let gap = cx.inventory.listing_gap(&crate::model::listing::IAM_PRINCIPALS, None);
-                    meta.unknown(resource, format!("the role {} was not among the roles listed, but IAM could not be listed completely", f.role_arn), gap)
+                Attr::Known(_) if iam_partly_listed.is_some() => {
+                    meta.unknown(resource, format!("the role {} was not among the roles listed, but IAM could not be listed completely", f.role_arn), iam_partly_listed)
                 }
                 Attr::Known(_) => meta.fail_one(
                     resource,
