@@ -22,6 +22,8 @@ const RELATED_SAMPLE: usize = 10;
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
+    // Whether every function was listed: the same answer for each of them.
+    let unlisted = crate::walk::unlisted_functions(cx);
     crate::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         let siblings: Vec<&str> = cx
@@ -31,7 +33,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             .map(|o| o.arn.as_str())
             .collect();
         if siblings.is_empty() {
-            match crate::walk::unlisted_functions(cx) {
+            match unlisted {
                 Some(gap) => meta.unknown(
                     resource,
                     format!(
