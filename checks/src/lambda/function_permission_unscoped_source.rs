@@ -1,4 +1,4 @@
-use super::function_public_policy::invoke_access;
+use crate::analysis::invoke::invoke_access;
 use crate::check::*;
 use crate::context::Context;
 
@@ -18,11 +18,8 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::invocables(
-        cx,
-        meta,
-        meta.resource_kind,
-        |q, resource| match invoke_access(cx, q.resource_policy) {
+    crate::analysis::walk::invocables(cx, meta, meta.resource_kind, |q, resource| {
+        match invoke_access(cx, q.resource_policy) {
             Err(reason) => meta.unknown(resource, reason, q.resource_policy.gap()),
             Ok(Some(access)) => {
                 let unscoped: Vec<&String> = access
@@ -46,6 +43,6 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 }
             }
             Ok(None) => meta.pass(resource),
-        },
-    )
+        }
+    })
 }

@@ -18,7 +18,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let today = cx.options.now.date();
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         // Container images carry their own runtime: nothing to judge here.
         let runtime = f.runtime.as_deref()?;
         let resource = cx.function_ref(f);

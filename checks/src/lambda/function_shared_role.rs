@@ -23,8 +23,8 @@ const RELATED_SAMPLE: usize = 10;
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     // Whether every function was listed: the same answer for each of them.
-    let unlisted = crate::walk::unlisted_functions(cx);
-    crate::walk::functions(cx, meta, |f| {
+    let unlisted = crate::analysis::walk::unlisted_functions(cx);
+    crate::analysis::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         let siblings: Vec<&str> = cx
             .functions_of_role(&f.role_arn)

@@ -20,9 +20,10 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::layer_versions(cx, meta, |layer, version, resource| {
+    crate::analysis::walk::layer_versions(cx, meta, |layer, version, resource| {
         let name = format!("{}:{}", layer.name, version.version);
-        let access = match cx.policy_access(
+        let access = match crate::analysis::resource_policy::access_or_unknown(
+            cx,
             meta,
             &resource,
             &version.policy,
@@ -45,7 +46,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     .collect(),
             );
         }
-        cx.judge_outside_accounts(
+        crate::analysis::resource_policy::outside_accounts(
+            cx,
             meta,
             resource,
             &access.accounts,

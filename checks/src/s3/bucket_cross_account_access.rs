@@ -21,7 +21,13 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_bucket(cx, meta, |b, resource| {
-        let access = match cx.policy_access(meta, &resource, &b.policy, &["s3:*"]) {
+        let access = match crate::analysis::resource_policy::access_or_unknown(
+            cx,
+            meta,
+            &resource,
+            &b.policy,
+            &["s3:*"],
+        ) {
             Err(unknown) => return *unknown,
             Ok(None) => return meta.pass(resource),
             Ok(Some(access)) => access,
@@ -32,7 +38,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             .iter()
             .cloned()
             .partition(|a| elb_log_delivery_region(a).is_some());
-        let result = cx.judge_outside_accounts(
+        let result = crate::analysis::resource_policy::outside_accounts(
+            cx,
             meta,
             resource,
             &others,

@@ -21,7 +21,13 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_bucket(cx, meta, |b, resource| {
-        let access = match cx.policy_access(meta, &resource, &b.policy, &["s3:*"]) {
+        let access = match crate::analysis::resource_policy::access_or_unknown(
+            cx,
+            meta,
+            &resource,
+            &b.policy,
+            &["s3:*"],
+        ) {
             Err(unknown) => return *unknown,
             Ok(None) => return meta.pass(resource),
             Ok(Some(access)) => access,

@@ -2,17 +2,17 @@
 //! NONE, a public resource policy, or an unauthenticated REST method / HTTP route whose
 //! integration targets the function (aliases and versions resolve to the function).
 
-use crate::apigateway::common::{
-    Served, deployed_only, deployed_open, is_private, method_throttle, plan_throttles, served,
-    usage_plans_for,
+use crate::analysis::apigateway::{
+    Served, deployed_only, deployed_open, is_private, is_websocket, method_throttle,
+    plan_throttles, served, usage_plans_for,
 };
+use crate::analysis::invoke::{invoke_access, url_public};
+use crate::analysis::walk::Invocable;
 use crate::context::Context;
-use crate::lambda::function_public_policy::{invoke_access, url_public};
 use crate::model::listing::{self, Listing};
 use crate::model::{
-    Attr, Gap, HttpApi, HttpApiRoute, LambdaFunction, RegionInventory, RestApi, RestApiStage,
+    Arn, Attr, Gap, HttpApiRoute, LambdaFunction, RegionInventory, RestApi, RestApiStage,
 };
-use crate::walk::Invocable;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]
@@ -118,14 +118,17 @@ pub(crate) fn integration_target(uri: &str) -> Option<(String, Option<String>)> 
     if arn.contains("${") {
         return None;
     }
-    let parts: Vec<&str> = arn.split(':').collect();
-    (parts.len() >= 7 && parts[5] == "function")
-        .then(|| (parts[..7].join(":"), parts.get(7).map(|q| (*q).to_owned())))
+    let parsed = Arn::parse(arn).ok()?;
+    let name_and_qualifier = parsed.resource.strip_prefix("function:")?;
+    let mut rest = name_and_qualifier.split(':');
+    let name = rest.next()?;
+    let function = &arn[..arn.len() - name_and_qualifier.len() + name.len()];
+    Some((function.to_owned(), rest.next().map(str::to_owned)))
 }
 
 /// Entries per function ARN, computed once per evaluation.
-pub(crate) fn entries<'c>(cx: &'c Context<'_>) -> &'c Entries {
-    cx.entries.get_or_init(|| compute(cx))
+pub(crate) fn entries(cx: &Context<'_>) -> std::sync::Arc<Entries> {
+    cx.memo(|| compute(cx))
 }
 
 fn blind(hop: String, gap: &Gap) -> BlindSpot {
@@ -482,10 +485,6 @@ fn deleted_method(
             request_id: None,
         },
     }
-}
-
-pub(crate) fn is_websocket(api: &HttpApi) -> bool {
-    api.protocol_type.as_deref() == Some("WEBSOCKET")
 }
 
 /// Whether the function has any credential-free entry (for severity adjustments).

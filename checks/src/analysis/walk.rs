@@ -6,7 +6,6 @@
 //! Adding a resource kind is one function here: its lists, its listing (from
 //! `model::listing`) and its placeholder ARN.
 
-use crate::check::{CheckMeta, CheckResult, ResourceKind, ResourceRef};
 use crate::context::Context;
 use crate::model::listing::{self, Listing};
 use crate::model::{
@@ -15,6 +14,7 @@ use crate::model::{
     RegionInventory, RestApi, RestApiMethod, RestApiResource, RestApiStage, S3AccessPoint,
     S3Bucket, S3MultiRegionAccessPoint,
 };
+use crate::result::{CheckMeta, CheckResult, ResourceKind, ResourceRef};
 
 /// What a judge yields for one resource: one result, none (the check does not apply), or
 /// several.
@@ -642,7 +642,7 @@ pub(crate) fn rest_deployed_only<'a, Y: Yield>(
     let mut out = Vec::new();
     for api in cx.inventory.rest_apis() {
         for stage in api.stages.known().into_iter().flatten() {
-            for (path, verb, method) in crate::apigateway::common::deployed_only(api, stage) {
+            for (path, verb, method) in crate::analysis::apigateway::deployed_only(api, stage) {
                 judge(api, stage, path, verb, method).push_into(&mut out);
             }
         }
