@@ -448,3 +448,68 @@ fn render(results: &[CheckResult]) -> String {
     }
     out
 }
+
+/// The serialized size of every check's findings, notes and reasons on `n` functions that
+/// share one role, per check.
+fn evidence_bytes_on_shared_role(n: usize) -> std::collections::BTreeMap<&'static str, usize> {
+    let functions: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "name": format!("bad-shared-{i:05}"),
+                "role_arn": "arn:aws:iam::123456789012:role/shared"
+            })
+        })
+        .collect();
+    let inventory = fixtures::inventory(&serde_json::json!({ "lambda_functions": functions }));
+    let options = Options {
+        now: time::macros::datetime!(2026-11-22 12:00 UTC),
+        ..Options::default()
+    };
+    let results = crate::evaluate::evaluate(&inventory, &options, REGISTRY);
+    let mut bytes = std::collections::BTreeMap::new();
+    for r in &results {
+        let size = serde_json::to_string(&r.findings).unwrap().len()
+            + r.note.as_deref().map_or(0, str::len)
+            + r.unknown_reason.as_deref().map_or(0, str::len);
+        *bytes
+            .entry(
+                REGISTRY
+                    .iter()
+                    .find(|c| c.meta.id == r.check_id)
+                    .unwrap()
+                    .meta
+                    .id,
+            )
+            .or_insert(0) += size;
+    }
+    bytes
+}
+
+/// 2,000 functions on one role: what every check says grows with the functions, not with
+/// their square (a shared role once listed every sibling on every result: 4 M entries).
+#[test]
+fn evidence_grows_linearly_with_functions_sharing_a_role() {
+    let (small, large) = (
+        evidence_bytes_on_shared_role(1_000),
+        evidence_bytes_on_shared_role(2_000),
+    );
+    let mut failures = Vec::new();
+    for (id, bytes) in &large {
+        let before = small.get(id).copied().unwrap_or(0);
+        // Twice the functions: at most about twice the text (names gain a digit or so).
+        if *bytes > before * 21 / 10 + 1_000 {
+            failures.push(format!(
+                "{id}: {before} bytes for 1,000 functions, {bytes} for 2,000"
+            ));
+        }
+    }
+    let total: usize = large.values().sum();
+    eprintln!("evidence on 2,000 functions sharing a role: {total} bytes; {large:?}");
+    assert!(total < 2_000 * 2_000, "{total} bytes for 2,000 functions");
+    assert!(
+        large["lambda-function-shared-role"] < 2_000 * 1_000,
+        "{} bytes",
+        large["lambda-function-shared-role"]
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

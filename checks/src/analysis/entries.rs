@@ -308,11 +308,7 @@ fn compute(cx: &Context<'_>) -> Entries {
                         } else {
                             ", no API key"
                         },
-                        serving
-                            .iter()
-                            .map(|(s, _)| s.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        bounded_list(serving.iter().map(|(s, _)| s.name.as_str()))
                     ),
                     throttled: served_throttled(cx, region, api, (path, verb), &serving),
                 });
@@ -412,6 +408,18 @@ fn compute(cx: &Context<'_>) -> Entries {
     Entries {
         by_function: map,
         blind: unread,
+    }
+}
+
+/// At most ten names, then how many more: an entry's description stays bounded however many
+/// stages serve it.
+fn bounded_list<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 10;
+    let total = names.len();
+    let shown: Vec<&str> = names.take(SHOWN).collect();
+    match total.saturating_sub(SHOWN) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
     }
 }
 
