@@ -2,9 +2,11 @@
 //! `lambda:InvokeFunction` and function-URL invocation.
 
 use super::resource_policy::{Unreadable, access};
+use super::walk::{Invocable, invocables};
 use crate::context::Context;
 use crate::model::Attr;
 use crate::policy::ResourceAccess;
+use crate::result::{CheckMeta, CheckResult, ResourceRef};
 
 /// Why a function's policy could not be judged, for people.
 fn reason(why: Unreadable<'_>) -> String {
@@ -28,6 +30,24 @@ pub(crate) fn invoke_access<'a>(
         &["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"],
     )
     .map_err(reason)
+}
+
+/// One result per function and alias, judged on who may invoke it (`None`: no policy); unknown
+/// when its policy could not be read or parsed.
+pub(crate) fn each_invoke_access<'a>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    judge: impl Fn(Invocable<'a>, Option<ResourceAccess>, ResourceRef) -> CheckResult,
+) -> Vec<CheckResult> {
+    invocables(
+        cx,
+        meta,
+        meta.resource_kind,
+        |q, resource| match invoke_access(cx, q.resource_policy) {
+            Err(reason) => meta.unknown(resource, reason, q.resource_policy.gap()),
+            Ok(access) => judge(q, access, resource),
+        },
+    )
 }
 
 /// Whether a resource policy lets anyone call the URL of its qualifier: with AuthType NONE,

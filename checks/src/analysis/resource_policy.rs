@@ -67,6 +67,23 @@ pub(crate) fn access_or_unknown<'a>(
     })
 }
 
+/// Judges a resource by its policy: unknown when the policy could not be read or parsed, a pass
+/// when there is none, else `judge` on what it lets others do with `actions`.
+pub(crate) fn judge_access<'a>(
+    cx: &Context<'a>,
+    meta: &CheckMeta,
+    resource: ResourceRef,
+    policy: &'a Attr<Option<String>>,
+    actions: &[&str],
+    judge: impl FnOnce(ResourceAccess, ResourceRef) -> CheckResult,
+) -> CheckResult {
+    match access_or_unknown(cx, meta, &resource, policy, actions) {
+        Err(unknown) => *unknown,
+        Ok(None) => meta.pass(resource),
+        Ok(Some(access)) => judge(access, resource),
+    }
+}
+
 /// The accounts of a resource policy that are neither the scanned one nor trusted, or a pass:
 /// the shared judgement of the cross-account checks.
 pub(crate) fn outside_accounts(

@@ -1,4 +1,4 @@
-use crate::analysis::invoke::invoke_access;
+use crate::analysis::invoke::each_invoke_access;
 use crate::check::*;
 use crate::context::Context;
 
@@ -20,10 +20,9 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::analysis::walk::invocables(cx, meta, meta.resource_kind, |q, resource| {
-        match invoke_access(cx, q.resource_policy) {
-            Err(reason) => meta.unknown(resource, reason, q.resource_policy.gap()),
-            Ok(Some(access)) if access.is_public() => meta.fail_one(
+    each_invoke_access(cx, meta, |q, access, resource| {
+        match access {
+            Some(access) if access.is_public() => meta.fail_one(
                 resource,
                 format!(
                     "the resource policy of {} lets any principal invoke it without a restricting condition",
@@ -36,7 +35,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     .chain([evidence("arn", q.arn)])
                     .collect(),
             ),
-            Ok(_) => meta.pass(resource),
+            _ => meta.pass(resource),
         }
     })
 }

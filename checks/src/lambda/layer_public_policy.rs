@@ -1,3 +1,4 @@
+use crate::analysis::resource_policy::judge_access;
 use crate::check::*;
 use crate::context::Context;
 
@@ -22,19 +23,16 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     crate::analysis::walk::layer_versions(cx, meta, |layer, version, resource| {
         let name = format!("{}:{}", layer.name, version.version);
-        let access = match crate::analysis::resource_policy::access_or_unknown(
+        let actions = ["lambda:GetLayerVersion"];
+        judge_access(
             cx,
             meta,
-            &resource,
+            resource,
             &version.policy,
-            &["lambda:GetLayerVersion"],
-        ) {
-            Err(unknown) => return *unknown,
-            Ok(None) => return meta.pass(resource),
-            Ok(Some(access)) => access,
-        };
-        if access.is_public() {
-            return meta.fail_one(
+            &actions,
+            |access, resource| {
+                if access.is_public() {
+                    return meta.fail_one(
                 resource,
                 format!(
                     "layer version {name} lets any AWS account download it (lambda:GetLayerVersion to *, no organization condition)"
@@ -45,14 +43,16 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     .map(|s| evidence("policy.statement", s))
                     .collect(),
             );
-        }
-        crate::analysis::resource_policy::outside_accounts(
-            cx,
-            meta,
-            resource,
-            &access.accounts,
-            &format!("layer version {name} may be downloaded by"),
-            "policy.principal.account",
+                }
+                crate::analysis::resource_policy::outside_accounts(
+                    cx,
+                    meta,
+                    resource,
+                    &access.accounts,
+                    &format!("layer version {name} may be downloaded by"),
+                    "policy.principal.account",
+                )
+            },
         )
     })
 }
