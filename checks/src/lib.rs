@@ -1,9 +1,9 @@
 //! faascan's pure core: the inventory model every other part speaks, the secret classifiers
 //! the collector applies before a value is dropped, the IAM policy engine, and the check
 //! catalogue. No AWS SDK, no I/O.
-
 //!
-//! Layers, each using only those above it in this list (no module imports one below it):
+//! Layers: a module uses only its own layer and those before it in this list, never one after
+//! it, and no check uses another check (what checks share goes to `analysis`):
 //!
 //! 1. `model`: the inventory as collected, and `Arn`.
 //! 2. `policy` (the IAM policy engine) and `secrets` (the secret classifiers).
@@ -16,7 +16,8 @@
 //!    one file each under their service (`apigateway`, `iam`, `kms`, `lambda`, `path`, `s3`).
 //! 8. `registry` (the sorted list) and `evaluate` (selection and parallel evaluation).
 //!
-//! `checks/tests/layers.rs` fails if a module imports one of a lower layer.
+//! `checks/tests/layers.rs` fails on a use against this order, a check using another check, or
+//! any cycle among the files.
 
 pub mod model;
 
