@@ -402,4 +402,91 @@ mod tests {
         assert_eq!((report.expired.len(), report.stale.len()), (1, 1));
         assert!(results.iter().all(|r| r.status != Status::Muted));
     }
+
+    /// Step 4: incomplete (4) wins over findings and over `--fail-on none`.
+    #[test]
+    fn incomplete_wins_over_findings_and_fail_on_none() {
+        let demo_inventory = demo;
+        use faascan_checks::model::{Attr, Gap, GapKind};
+        let report_of = |inventory: &Inventory| {
+            let checks = Selection::default()
+                .resolve()
+                .unwrap_or_else(|e| panic!("{e}"));
+            let results = evaluate(inventory, &faascan_checks::Options::default(), &checks);
+            Report::new(inventory, results, checks.len(), faascan_checks::evaluate::catalogue_version())
+        };
+        let exit = |r: &Report, fail_on: Option<FailOn>, strict| {
+            exit_code(Some(r), &r.coverage, fail_on.unwrap_or(FailOn::High), strict)
+        };
+
+        // The demo: high findings, and four attribute-level gaps (partial S3).
+        let demo = report_of(&demo_inventory());
+        assert!(demo.incomplete && demo.coverage.scan_complete);
+        assert_eq!(exit(&demo, None, false), Exit::Findings);
+        assert_eq!(exit(&demo, Some(FailOn::None), false), Exit::Clean);
+        assert_eq!(exit(&demo, Some(FailOn::None), true), Exit::Incomplete);
+        assert_eq!(exit(&demo, None, true), Exit::Incomplete);
+
+        // Gaps that touch no selected check: --strict does not fail on them (the report still
+        // says it is incomplete).
+        let selected = |inventory: &Inventory| {
+            let checks = Selection {
+                checks: vec![
+                    "kms-key-disabled".to_owned(),
+                    "iam-role-admin-access".to_owned(),
+                ],
+                ..Selection::default()
+            }
+            .resolve()
+            .unwrap_or_else(|e| panic!("{e}"));
+            let results = evaluate(inventory, &faascan_checks::Options::default(), &checks);
+            Report::new(inventory, results, checks.len(), faascan_checks::evaluate::catalogue_version())
+        };
+        let untouched = selected(&demo_inventory());
+        assert!(
+            untouched.incomplete,
+            "the demo's S3 gaps are still reported"
+        );
+        assert_eq!(exit(&untouched, Some(FailOn::None), true), Exit::Clean);
+        assert_eq!(exit(&untouched, None, true), Exit::Findings);
+
+        // No gap at all: --strict changes nothing.
+        let mut clean = demo_inventory();
+        clean.gaps.clear();
+        let clean = selected(&clean);
+        assert!(!clean.incomplete);
+        assert_eq!(exit(&clean, Some(FailOn::None), true), Exit::Clean);
+        assert_eq!(exit(&clean, None, true), Exit::Findings);
+
+        // A listing that failed wholly: 4 over findings and over --fail-on none.
+        let mut lost = demo_inventory();
+        lost.regions[0].lambda_functions = Attr::Unavailable(Gap {
+            service: "lambda".to_owned(),
+            region: Some("us-east-1".to_owned()),
+            operation: "ListFunctions".to_owned(),
+            resource: None,
+            kind: GapKind::AccessDenied,
+            error_code: "AccessDeniedException".to_owned(),
+            message: "denied".to_owned(),
+            request_id: None,
+        });
+        let lost = report_of(&lost);
+        assert_eq!(exit(&lost, None, false), Exit::Incomplete);
+        assert_eq!(exit(&lost, Some(FailOn::None), false), Exit::Incomplete);
+
+        // The summary-only path has no report, only the coverage.
+        assert_eq!(
+            exit_code(None, &lost.coverage, FailOn::None, false),
+            Exit::Incomplete
+        );
+        assert_eq!(exit_code(None, &demo.coverage, FailOn::High, false), Exit::Clean);
+
+        // An account that could not be scanned.
+        let combined = Report::combine(
+            vec![clean],
+            vec![("222222222222".to_owned(), "AccessDenied".to_owned())],
+        )
+        .unwrap_or_else(|| panic!("one account was scanned"));
+        assert_eq!(exit(&combined, Some(FailOn::None), false), Exit::Incomplete);
+    }
 }
