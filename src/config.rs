@@ -109,7 +109,7 @@ pub(crate) enum ConfigError {
 }
 
 /// A validated configuration: typed, every default filled in.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Config {
     pub(crate) path: Option<PathBuf>,
     pub(crate) enable: Vec<String>,
@@ -123,22 +123,6 @@ pub(crate) struct Config {
     pub(crate) suppressions: Vec<Suppression>,
     /// Accounts of a multi-account scan scanned at once (`[scan] account_concurrency`).
     pub(crate) account_concurrency: Option<u16>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            path: None,
-            enable: Vec::new(),
-            disable: Vec::new(),
-            severity: BTreeMap::new(),
-            options: Options::default(),
-            regions: Vec::new(),
-            output: OutputConfig::default(),
-            suppressions: Vec::new(),
-            account_concurrency: None,
-        }
-    }
 }
 
 /// The file's output settings, typed.
@@ -348,8 +332,10 @@ pub(crate) const MAX_ACCOUNT_CONCURRENCY: u16 = 16;
 
 /// The check options: the defaults, overridden by the file (ranges already checked).
 fn check_options(o: &RawOptions) -> Result<Options, String> {
-    let mut options = Options::default();
-    options.trusted_accounts = o.trusted_accounts.clone().unwrap_or_default();
+    let mut options = Options {
+        trusted_accounts: o.trusted_accounts.clone().unwrap_or_default(),
+        ..Options::default()
+    };
     macro_rules! set {
         ($($field:ident),*) => { $( if let Some(v) = o.$field { options.$field = v; } )* };
     }
@@ -363,8 +349,8 @@ fn check_options(o: &RawOptions) -> Result<Options, String> {
         runtime_warning_days
     );
     for r in &o.runtimes {
-        let deprecated =
-            parse_date(&r.deprecated).map_err(|e| format!("options.runtimes: {}: {e}", r.runtime))?;
+        let deprecated = parse_date(&r.deprecated)
+            .map_err(|e| format!("options.runtimes: {}: {e}", r.runtime))?;
         // The checks' table names runtimes with `&'static str`: a runtime it knows keeps its
         // name; one it does not know (newer than this faascan) is named once, here, for the
         // process's lifetime (bounded by the file's size).
@@ -512,7 +498,10 @@ mod tests {
         let concurrency = parse("[scan]\naccount_concurrency = 0\n")
             .err()
             .unwrap_or_default();
-        assert!(concurrency.contains("scan.account_concurrency = 0"), "{concurrency}");
+        assert!(
+            concurrency.contains("scan.account_concurrency = 0"),
+            "{concurrency}"
+        );
     }
 
     #[test]
@@ -531,7 +520,10 @@ mod tests {
                 .map(|r| (r.deprecated.to_string(), r.source))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(of("python3.12"), [("2030-01-02".to_owned(), "faascan.toml")]);
+        assert_eq!(
+            of("python3.12"),
+            [("2030-01-02".to_owned(), "faascan.toml")]
+        );
         assert_eq!(of("python9.9"), [("2031-01-01".to_owned(), "faascan.toml")]);
         let bad = parse("[[options.runtimes]]\nruntime = \"x\"\ndeprecated = \"soon\"\n")
             .err()

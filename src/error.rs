@@ -111,7 +111,9 @@ mod tests {
             Exit::ScanFailed
         );
         assert_eq!(
-            exit(Failure::of_collect(FatalError::BadTarget("no region".into()))),
+            exit(Failure::of_collect(FatalError::BadTarget(
+                "no region".into()
+            ))),
             Exit::Usage
         );
         assert_eq!(

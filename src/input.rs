@@ -108,16 +108,19 @@ pub(crate) fn read_json(
     schema_version: u32,
 ) -> Result<serde_json::Value, Failure> {
     let text = read_text(path, what, MAX_JSON_BYTES).map_err(Failure::Usage)?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Failure::Usage(format!("{} is not JSON: {e}", path.display()))
-    })?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::Usage(format!("{} is not JSON: {e}", path.display())))?;
     check_schema_version(&value, path, what, schema_version).map_err(Failure::Usage)?;
     Ok(value)
 }
 
 /// A saved JSON report (`--baseline`, `faascan diff`).
 pub(crate) fn load_report(path: &Path) -> Result<faascan_reports::diff::SavedReport, Failure> {
-    let value = read_json(path, "report", faascan_reports::report::REPORT_SCHEMA_VERSION)?;
+    let value = read_json(
+        path,
+        "report",
+        faascan_reports::report::REPORT_SCHEMA_VERSION,
+    )?;
     serde_json::from_value(value).map_err(|e| {
         Failure::Usage(format!(
             "{} is not a faascan JSON report: {}",

@@ -439,9 +439,8 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
         .collect::<Vec<_>>()
         .join(",");
     merged.accounts = outcomes;
-    merged.suppressions = suppressions.map(|s| {
-        serde_json::json!({"applied": s.applied, "expired": s.expired, "stale": s.stale})
-    });
+    merged.suppressions = suppressions
+        .map(|s| serde_json::json!({"applied": s.applied, "expired": s.expired, "stale": s.stale}));
     merged.selected_checks = parameters
         .as_ref()
         .and_then(|p| p.get("checks"))
@@ -508,7 +507,9 @@ mod tests {
         let results = evaluate(&inventory, &faascan_checks::Options::default(), &checks);
         let mut report = Report::new(&inventory, results, checks.len(), catalogue_version());
         report.parameters = Some(match shard {
-            Some(s) => serde_json::json!({"shard": {"index": s.index, "count": s.count}, "checks": ["kms-key-disabled"]}),
+            Some(s) => {
+                serde_json::json!({"shard": {"index": s.index, "count": s.count}, "checks": ["kms-key-disabled"]})
+            }
             None => serde_json::json!({}),
         });
         serde_json::from_str(&report.to_json()).unwrap_or_else(|e| panic!("{e}"))
@@ -567,15 +568,25 @@ mod tests {
             merged
                 .gaps
                 .iter()
-                .any(|g| g.error_code == "ShardMissing" && g.resource.as_deref() == Some("shard 1/3"))
+                .any(|g| g.error_code == "ShardMissing"
+                    && g.resource.as_deref() == Some("shard 1/3"))
         );
-        assert!(merged.coverage.rows.iter().any(|r| r.account == "shard 1/3"));
+        assert!(
+            merged
+                .coverage
+                .rows
+                .iter()
+                .any(|r| r.account == "shard 1/3")
+        );
         assert_eq!(
             crate::stage::exit_code(Some(&merged), &merged.coverage, FailOn::None, false),
             Exit::Incomplete
         );
         let parameters = merged.parameters.clone().unwrap_or_default();
-        assert_eq!(parameters["merged"]["missing_shards"], serde_json::json!([1]));
+        assert_eq!(
+            parameters["merged"]["missing_shards"],
+            serde_json::json!([1])
+        );
         assert!(parameters.get("shard").is_none());
         assert_eq!(
             merged.selected_checks.as_deref(),
@@ -590,17 +601,32 @@ mod tests {
             other => panic!("{:?}", other.map(|r| r.account)),
         };
         let twice = message(vec![
-            input("a.json", report_of("111111111111", Some(Shard { index: 0, count: 2 }))),
-            input("b.json", report_of("222222222222", Some(Shard { index: 0, count: 2 }))),
+            input(
+                "a.json",
+                report_of("111111111111", Some(Shard { index: 0, count: 2 })),
+            ),
+            input(
+                "b.json",
+                report_of("222222222222", Some(Shard { index: 0, count: 2 })),
+            ),
         ]);
         assert!(twice.contains("given twice"), "{twice}");
         let counts = message(vec![
-            input("a.json", report_of("111111111111", Some(Shard { index: 0, count: 2 }))),
-            input("b.json", report_of("222222222222", Some(Shard { index: 1, count: 3 }))),
+            input(
+                "a.json",
+                report_of("111111111111", Some(Shard { index: 0, count: 2 })),
+            ),
+            input(
+                "b.json",
+                report_of("222222222222", Some(Shard { index: 1, count: 3 })),
+            ),
         ]);
         assert!(counts.contains("shards of 2"), "{counts}");
         let mixed = message(vec![
-            input("a.json", report_of("111111111111", Some(Shard { index: 0, count: 2 }))),
+            input(
+                "a.json",
+                report_of("111111111111", Some(Shard { index: 0, count: 2 })),
+            ),
             input("b.json", report_of("222222222222", None)),
         ]);
         assert!(mixed.contains("not a shard's report"), "{mixed}");
@@ -620,7 +646,14 @@ mod tests {
             attempts: n,
             failed_attempts: 0,
         };
-        let summed = sum_calls(vec![count("ListFunctions", 2), count("GetPolicy", 5), count("ListFunctions", 3)]);
-        assert_eq!(summed, vec![count("ListFunctions", 5), count("GetPolicy", 5)]);
+        let summed = sum_calls(vec![
+            count("ListFunctions", 2),
+            count("GetPolicy", 5),
+            count("ListFunctions", 3),
+        ]);
+        assert_eq!(
+            summed,
+            vec![count("ListFunctions", 5), count("GetPolicy", 5)]
+        );
     }
 }

@@ -206,7 +206,11 @@ mod tests {
         let (inventories, _) =
             run(&target(&[]), &ids, 3, &collect).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(inventories.len(), 9);
-        assert_eq!(most.load(Ordering::SeqCst), 3, "three at once, not more, not fewer");
+        assert_eq!(
+            most.load(Ordering::SeqCst),
+            3,
+            "three at once, not more, not fewer"
+        );
     }
 
     #[test]

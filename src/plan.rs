@@ -51,7 +51,7 @@ pub(crate) enum Input {
         region: Option<String>,
     },
     /// The live account or accounts.
-    Live(LivePlan),
+    Live(Box<LivePlan>),
 }
 
 /// A live scan: one account, or several through an audit role.
@@ -132,7 +132,8 @@ impl ScanPlan {
     /// Reads the configuration file and resolves the command line against it; every error is
     /// a usage error, found before any AWS call.
     pub(crate) fn resolve(args: &ScanArgs, quiet: bool) -> Result<ScanPlan, Failure> {
-        let config = Config::load(args.config.as_deref()).map_err(|e| Failure::usage(e.to_string()))?;
+        let config =
+            Config::load(args.config.as_deref()).map_err(|e| Failure::usage(e.to_string()))?;
         ScanPlan::with_config(args, config, quiet)
     }
 
@@ -198,7 +199,10 @@ impl ScanPlan {
         Ok(ScanPlan {
             input,
             output,
-            fail_on: args.fail_on.or(config.output.fail_on).unwrap_or(FailOn::High),
+            fail_on: args
+                .fail_on
+                .or(config.output.fail_on)
+                .unwrap_or(FailOn::High),
             strict: args.strict,
             checks,
             options,
@@ -412,12 +416,12 @@ fn input_plan(args: &ScanArgs, config: &Config) -> Result<Input, Failure> {
     } else {
         target.services.clone()
     };
-    Ok(Input::Live(LivePlan {
+    Ok(Input::Live(Box::new(LivePlan {
         target,
         services,
         accounts,
         account_concurrency: usize::from(account_concurrency).max(1),
-    }))
+    })))
 }
 
 /// The evidence bundle's signing key: small, readable, an Ed25519 PKCS#8 key.
@@ -463,8 +467,8 @@ fn aws_files() -> [(PathBuf, bool); 2] {
     let home = std::env::var_os("HOME")
         .map(PathBuf::from)
         .unwrap_or_default();
-    let config = std::env::var_os("AWS_CONFIG_FILE")
-        .map_or_else(|| home.join(".aws/config"), PathBuf::from);
+    let config =
+        std::env::var_os("AWS_CONFIG_FILE").map_or_else(|| home.join(".aws/config"), PathBuf::from);
     let credentials = std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
         .map_or_else(|| home.join(".aws/credentials"), PathBuf::from);
     [(config, true), (credentials, false)]
@@ -601,7 +605,10 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(from_cli.output.formats, [Format::Sarif]);
-        assert_eq!(from_cli.output.dir, None, "--output replaces the file's directory");
+        assert_eq!(
+            from_cli.output.dir, None,
+            "--output replaces the file's directory"
+        );
         assert_eq!(from_cli.fail_on, FailOn::Critical);
         assert_eq!(from_cli.min_severity, Some(Severity::Medium));
         let Input::Live(live) = &from_cli.input else {
@@ -645,7 +652,11 @@ mod tests {
     fn bad_plans_are_usage_errors_before_any_call() {
         for (args, file, says) in [
             (&["--checks", "kms-key-disabeld"][..], "", "did you mean"),
-            (&["--format", "json", "--format", "csv"], "", "need --output-dir"),
+            (
+                &["--format", "json", "--format", "csv"],
+                "",
+                "need --output-dir",
+            ),
             (&["--output", "report.pdf"], "", "cannot tell the format"),
             (&["--trusted-account", "12"], "", "12-digit"),
             (&["--compliance", "iso"], "", "no such framework"),
@@ -677,20 +688,17 @@ mod tests {
     #[test]
     fn a_shard_is_recorded_in_the_report_parameters() {
         let sharded = plan(
-            &[
-                "--organization",
-                "--role-name",
-                "audit",
-                "--shard",
-                "1/3",
-            ],
+            &["--organization", "--role-name", "audit", "--shard", "1/3"],
             "",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(sharded.shard(), Some(Shard { index: 1, count: 3 }));
         assert!(sharded.multi_account());
         let parameters = sharded.parameters(&sharded.options);
-        assert_eq!(parameters["shard"], serde_json::json!({"index": 1, "count": 3}));
+        assert_eq!(
+            parameters["shard"],
+            serde_json::json!({"index": 1, "count": 3})
+        );
         let whole = plan(&[], "").unwrap_or_else(|e| panic!("{e}"));
         assert!(whole.parameters(&whole.options).get("shard").is_none());
     }

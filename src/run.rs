@@ -4,7 +4,9 @@
 //! validated once), `org` (several accounts), `stage` (the results stage and the exit code),
 //! `output` (rendering and writing), `merge` (joining shard reports), `error` (exit codes).
 
-use crate::cli::{CatalogueFormat, Cli, Command, DiffFormat, Format, PermissionsFormat, TargetArgs};
+use crate::cli::{
+    CatalogueFormat, Cli, Command, DiffFormat, Format, PermissionsFormat, TargetArgs,
+};
 use crate::collect::{self, Service, Target};
 use crate::error::{Exit, Failure};
 use crate::org::AccountFailure;
@@ -18,9 +20,9 @@ use faascan_checks::REGISTRY;
 use faascan_checks::evaluate::{Selection, catalogue_version, evaluate};
 use faascan_checks::model::Inventory;
 use faascan_reports::catalogue;
-use faascan_reports::text::multiline;
 use faascan_reports::coverage::Coverage;
 use faascan_reports::report::Report;
+use faascan_reports::text::multiline;
 use futures::future::BoxFuture;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -286,8 +288,8 @@ pub(crate) fn run(cli: Cli) -> Result<Exit> {
 /// remain, or whether the scan is incomplete.
 fn scan(plan: &ScanPlan, messages: Messages) -> Result<Exit> {
     let (inventories, failures) = gather(plan, messages)?;
-    let needs_report = plan.output.evidence.is_some()
-        || plan.output.formats.iter().any(|f| *f != Format::Summary);
+    let needs_report =
+        plan.output.evidence.is_some() || plan.output.formats.iter().any(|f| *f != Format::Summary);
     let report = needs_report
         .then(|| build_report(plan, &inventories, &failures))
         .transpose()?;
@@ -380,7 +382,10 @@ fn collect_several(
             messages.info(
                 &format!("shard {shard}: {} of {} account(s)", mine.len(), ids.len()),
                 &[
-                    ("shard", serde_json::json!({"index": shard.index, "count": shard.count})),
+                    (
+                        "shard",
+                        serde_json::json!({"index": shard.index, "count": shard.count}),
+                    ),
                     ("accounts", serde_json::json!(mine)),
                 ],
             );
@@ -398,18 +403,16 @@ fn collect_several(
     }
     let services = live.services.clone();
     let concurrency = usize::from(live.target.concurrency);
-    let collect_one = move |target: Target| -> BoxFuture<'static, Result<Inventory, collect::FatalError>> {
-        let services = services.clone();
-        Box::pin(async move {
-            let inventory = collect::collect(&target, &services, concurrency).await?;
-            collected(messages, &inventory);
-            Ok(inventory)
-        })
-    };
-    let progress = ProgressLine::start(
-        messages,
-        format!("collecting {} account(s)", ids.len()),
-    );
+    let collect_one =
+        move |target: Target| -> BoxFuture<'static, Result<Inventory, collect::FatalError>> {
+            let services = services.clone();
+            Box::pin(async move {
+                let inventory = collect::collect(&target, &services, concurrency).await?;
+                collected(messages, &inventory);
+                Ok(inventory)
+            })
+        };
+    let progress = ProgressLine::start(messages, format!("collecting {} account(s)", ids.len()));
     let outcome = runtime::block_on(crate::org::collect_accounts(
         &live.target,
         &ids,
@@ -589,4 +592,3 @@ fn load_templates(
     );
     Ok(loaded.inventory)
 }
-

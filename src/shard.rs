@@ -73,7 +73,9 @@ mod tests {
     use super::*;
 
     fn accounts(n: u64) -> Vec<String> {
-        (0..n).map(|i| format!("{:012}", 100_000_000_000 + i * 7919)).collect()
+        (0..n)
+            .map(|i| format!("{:012}", 100_000_000_000 + i * 7919))
+            .collect()
     }
 
     #[test]

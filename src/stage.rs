@@ -376,7 +376,9 @@ mod tests {
             .next()
             .unwrap_or_default();
         assert_eq!(
-            tags.get(&stage_arn).and_then(|t| t.get("team")).map(String::as_str),
+            tags.get(&stage_arn)
+                .and_then(|t| t.get("team"))
+                .map(String::as_str),
             Some("data")
         );
     }
@@ -413,10 +415,20 @@ mod tests {
                 .resolve()
                 .unwrap_or_else(|e| panic!("{e}"));
             let results = evaluate(inventory, &faascan_checks::Options::default(), &checks);
-            Report::new(inventory, results, checks.len(), faascan_checks::evaluate::catalogue_version())
+            Report::new(
+                inventory,
+                results,
+                checks.len(),
+                faascan_checks::evaluate::catalogue_version(),
+            )
         };
         let exit = |r: &Report, fail_on: Option<FailOn>, strict| {
-            exit_code(Some(r), &r.coverage, fail_on.unwrap_or(FailOn::High), strict)
+            exit_code(
+                Some(r),
+                &r.coverage,
+                fail_on.unwrap_or(FailOn::High),
+                strict,
+            )
         };
 
         // The demo: high findings, and four attribute-level gaps (partial S3).
@@ -440,7 +452,12 @@ mod tests {
             .resolve()
             .unwrap_or_else(|e| panic!("{e}"));
             let results = evaluate(inventory, &faascan_checks::Options::default(), &checks);
-            Report::new(inventory, results, checks.len(), faascan_checks::evaluate::catalogue_version())
+            Report::new(
+                inventory,
+                results,
+                checks.len(),
+                faascan_checks::evaluate::catalogue_version(),
+            )
         };
         let untouched = selected(&demo_inventory());
         assert!(
@@ -479,7 +496,10 @@ mod tests {
             exit_code(None, &lost.coverage, FailOn::None, false),
             Exit::Incomplete
         );
-        assert_eq!(exit_code(None, &demo.coverage, FailOn::High, false), Exit::Clean);
+        assert_eq!(
+            exit_code(None, &demo.coverage, FailOn::High, false),
+            Exit::Clean
+        );
 
         // An account that could not be scanned.
         let combined = Report::combine(

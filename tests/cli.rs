@@ -1505,7 +1505,12 @@ reason = "matches nothing"
     let muted = find("s3-bucket-logging-disabled", "demo-access-logs");
     assert_eq!(muted["status"], "muted");
     assert_eq!(muted["muted"]["was"], "fail");
-    assert!(muted["muted"]["reason"].as_str().unwrap().starts_with("the log bucket"));
+    assert!(
+        muted["muted"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("the log bucket")
+    );
     assert_eq!(muted["muted"]["owner"], "platform");
     assert!(muted.get("note").is_none(), "no prose note: {muted}");
     assert_eq!(
