@@ -592,3 +592,73 @@ fn load_templates(
     );
     Ok(loaded.inventory)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn plan(extra: &[&str], config: &str) -> ScanPlan {
+        let mut argv = vec![
+            "faascan",
+            "scan",
+            "--inventory",
+            "mocks/demo/inventory.json",
+        ];
+        argv.extend(extra);
+        let Ok(Command::Scan(args)) = Cli::try_parse_from(argv).map(|c| c.command) else {
+            panic!("scan arguments")
+        };
+        let raw: crate::config::RawConfig =
+            toml::from_str(config).unwrap_or_else(|e| panic!("{e}"));
+        let config = crate::config::Config::validate(raw).unwrap_or_else(|e| panic!("{e}"));
+        ScanPlan::with_config(&args, config, true).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The whole path from plan to report: a configuration that lowers a high check to low
+    /// and raises a low one to critical, with `--min-severity high`, keeps the raised check
+    /// and drops the lowered one (the remap runs first).
+    #[test]
+    fn a_remapped_severity_meets_min_severity_in_the_report() {
+        let inventory: Inventory =
+            serde_json::from_str(include_str!("../mocks/demo/inventory.json"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let plain = build_report(&plan(&[], ""), std::slice::from_ref(&inventory), &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let failing = |severity: faascan_checks::Severity| {
+            plain
+                .results
+                .iter()
+                .find(|r| r.status == faascan_checks::Status::Fail && r.severity == severity)
+                .map(|r| r.check_id.to_string())
+                .unwrap_or_else(|| panic!("a {severity:?} failure in the demo"))
+        };
+        let (low, high) = (
+            failing(faascan_checks::Severity::Low),
+            failing(faascan_checks::Severity::High),
+        );
+        let config = format!("[checks.severity]\n\"{low}\" = \"critical\"\n\"{high}\" = \"low\"\n");
+        let report = build_report(
+            &plan(&["--min-severity", "high"], &config),
+            std::slice::from_ref(&inventory),
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            report
+                .results
+                .iter()
+                .any(|r| *r.check_id == *low && r.severity == faascan_checks::Severity::Critical)
+        );
+        assert!(!report.results.iter().any(|r| *r.check_id == *high));
+        assert!(
+            report
+                .results
+                .iter()
+                .all(|r| r.severity >= faascan_checks::Severity::High)
+        );
+        let parameters = report.parameters.unwrap_or_default();
+        assert_eq!(parameters["min_severity"], "high");
+        assert_eq!(parameters["severity_overrides"][&low], "critical");
+    }
+}
