@@ -535,7 +535,7 @@ assert all(r["title"] and r["documentation"].startswith("https://") for r in res
 assert all(m["muted"]["was"] == "fail" and "public website by design" in m["muted"]["reason"] for m in muted)
 assert set(report["checks"]) == {r["check_id"] for r in results}
 assert report["parameters"]["options"]["access_key_max_age_days"] == 90
-assert muted and all(r["note"].startswith("muted (fail): public website by design") for r in muted), muted
+assert muted and all("note" not in r and r["muted"]["reason"].startswith("public website by design") for r in muted), muted
 shortfalls = [r for r in report["coverage"]["rows"] if r["status"] not in ("complete", "not_selected")]
 assert report["incomplete"] == bool(shortfalls), report["coverage"]
 
@@ -1508,15 +1508,18 @@ reason = "matches nothing"
             .find(|r| r["check_id"] == check && r["resource"]["name"] == name)
             .unwrap_or_else(|| panic!("{check} {name}"))
     };
-    // Muted by check glob + resource, with the real status and reason kept in the note.
+    // Muted by check glob + resource, with the real status, reason and owner typed.
     let muted = find("s3-bucket-logging-disabled", "demo-access-logs");
     assert_eq!(muted["status"], "muted");
+    assert_eq!(muted["muted"]["was"], "fail");
     assert!(
-        muted["note"]
+        muted["muted"]["reason"]
             .as_str()
             .unwrap()
-            .starts_with("muted (fail): the log bucket; owner platform")
+            .starts_with("the log bucket")
     );
+    assert_eq!(muted["muted"]["owner"], "platform");
+    assert!(muted.get("note").is_none(), "no prose note: {muted}");
     assert_eq!(
         find("s3-bucket-logging-disabled", "demo-public-website")["status"],
         "fail",

@@ -5,6 +5,8 @@
 mod common;
 #[path = "live/faults.rs"]
 mod faults;
+#[path = "live/shard.rs"]
+mod shard;
 
 use aws_sdk_apigateway::types::{
     EndpointConfiguration, EndpointType, Op, PatchOperation, SecurityPolicy,
