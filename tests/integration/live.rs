@@ -1,9 +1,6 @@
 //! Live tests against moto: scenario accounts built through the SDK, the real binary run
 //! against them, and the inventory asserted field by field. Each test uses its own account.
-#![allow(clippy::unwrap_used, clippy::print_stderr)]
 
-mod common;
-#[path = "live/faults.rs"]
 mod faults;
 
 use aws_sdk_apigateway::types::{
@@ -18,7 +15,7 @@ use aws_sdk_s3::types::{
     PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
     ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging,
 };
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const SECRET_VALUES: &[&str] = &[

@@ -37,7 +37,7 @@
 //! (keyed by access key) of scans running in parallel do not meet. Each faulted scan runs
 //! once and is shared by the tests that need it (three at a time).
 //!
-//! Run: `cargo test --test live faults` (about a minute). With
+//! Run: `cargo test --test integration live::faults` (about a minute). With
 //! `FAASCAN_FAULT_REPORTS=DIR` every scan's report, stderr and proxy counters are kept in DIR.
 
 use crate::common::*;
@@ -890,7 +890,7 @@ async fn seed() -> (String, String) {
 
     // An access point with a policy, and a Multi-Region Access Point (the s3control reads).
     // moto's answers to these writes have XML roots the SDK rejects; the state is there.
-    let s3control = crate::moto_s3control(&sdk);
+    let s3control = super::moto_s3control(&sdk);
     let _ = s3control
         .create_access_point()
         .account_id(ACCOUNT)
