@@ -40,8 +40,8 @@
 //! Run: `cargo test --test integration live::faults` (about a minute). With
 //! `FAASCAN_FAULT_REPORTS=DIR` every scan's report, stderr and proxy counters are kept in DIR.
 
+use super::scenario::Seed;
 use crate::common::*;
-use aws_sdk_lambda::primitives::Blob;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -346,14 +346,6 @@ fn incomplete(run: &Run) -> Vec<String> {
     violations
 }
 
-fn creds_env(c: &AccountCredentials) -> [(&'static str, String); 3] {
-    [
-        ("AWS_ACCESS_KEY_ID", c.access_key_id.clone()),
-        ("AWS_SECRET_ACCESS_KEY", c.secret_access_key.clone()),
-        ("AWS_SESSION_TOKEN", c.session_token.clone()),
-    ]
-}
-
 /// Scans the scenario account through the proxy as a fresh identity, with `rules` (each
 /// scoped to that identity's access key) in force, and the default flags of these tests
 /// overridden or extended by `extra`.
@@ -394,8 +386,7 @@ fn scan(label: &str, rules: &[Value], extra: &[&str]) -> Run {
         args.extend(["--max-attempts", "2"]);
     }
     args.extend(extra);
-    let env = creds_env(&creds);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let env = creds.env();
     let out = {
         let _slot = SCAN_SLOTS.acquire();
         faascan_within(&args, &env, SCAN_LIMIT)
@@ -469,29 +460,6 @@ fn parallel<T: Sync, R: Send>(items: &[T], workers: usize, job: impl Fn(&T) -> R
     out.into_iter().map(|(_, r)| r).collect()
 }
 
-/// `faascan permissions --format calls`: (service, operation) in order.
-fn published_calls() -> Vec<(String, String)> {
-    let out = faascan(&["permissions", "--format", "calls"], &[]);
-    assert!(out.status.success(), "faascan permissions failed");
-    let text = String::from_utf8(out.stdout).unwrap();
-    let calls: Vec<(String, String)> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let mut cols = l.split('\t');
-            (
-                cols.next().unwrap_or_default().trim().to_owned(),
-                cols.next().unwrap_or_default().trim().to_owned(),
-            )
-        })
-        .collect();
-    assert!(
-        calls.len() > 20 && calls.iter().all(|(s, o)| !s.is_empty() && !o.is_empty()),
-        "unexpected `permissions --format calls` output:\n{text}"
-    );
-    calls
-}
-
 /// The operations a single-region scan makes, from the published list.
 fn region_scan_operations() -> Vec<(String, String)> {
     published_calls()
@@ -546,319 +514,138 @@ fn scenario() -> &'static Scenario {
 /// public by policy), two keys, a REST API with a stage, API key, usage plan and domain, an
 /// HTTP API with a stage. Returns the ARNs of the functions behind the REST and HTTP APIs.
 async fn seed() -> (String, String) {
-    use aws_sdk_lambda::types::{FunctionCode, FunctionUrlAuthType, Runtime};
-    let seed = assume_into(ACCOUNT, "seed").await;
-    let sdk = seed.sdk(REGION).await;
-    let iam = aws_sdk_iam::Client::new(&sdk);
-    let lambda = aws_sdk_lambda::Client::new(&sdk);
-    let kms = aws_sdk_kms::Client::new(&sdk);
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&sdk)
-            .force_path_style(true)
-            .build(),
-    );
-    let apig = aws_sdk_apigateway::Client::new(&sdk);
-    let v2 = aws_sdk_apigatewayv2::Client::new(&sdk);
+    use aws_sdk_lambda::types::FunctionUrlAuthType;
+    let seed = Seed::new(ACCOUNT, REGION).await;
 
     // IAM: an admin execution role, a narrow one with an AWS-managed policy used only as its
     // permission boundary (the scan reads that with iam:GetPolicy), a user with a key.
-    let mut roles = BTreeMap::new();
-    for name in ["fx-admin-role", "fx-app-role"] {
-        let arn = iam
-            .create_role()
-            .role_name(name)
-            .assume_role_policy_document(lambda_trust())
-            .send()
-            .await
-            .unwrap()
-            .role()
-            .unwrap()
-            .arn()
-            .to_owned();
-        roles.insert(name, arn);
-    }
-    iam.attach_role_policy()
-        .role_name("fx-admin-role")
-        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
-        .send()
-        .await
-        .unwrap();
-    iam.put_role_policy()
-        .role_name("fx-app-role")
-        .policy_name("read-orders")
-        .policy_document(format!(
+    let admin = seed.lambda_role("fx-admin-role").await;
+    seed.attach(
+        "fx-admin-role",
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+    )
+    .await;
+    let app = seed.lambda_role("fx-app-role").await;
+    seed.inline_policy(
+        "fx-app-role",
+        "read-orders",
+        &format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["s3:GetObject","dynamodb:GetItem"],"Resource":["arn:aws:s3:::fx-private-{ACCOUNT}/*","arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/orders"]}}]}}"#
-        ))
-        .send()
-        .await
-        .unwrap();
-    iam.attach_role_policy()
-        .role_name("fx-app-role")
-        .policy_arn("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
-        .send()
-        .await
-        .unwrap();
-    iam.put_role_permissions_boundary()
-        .role_name("fx-app-role")
-        .permissions_boundary("arn:aws:iam::aws:policy/AWSLambdaExecute")
-        .send()
-        .await
-        .unwrap();
-    iam.create_user()
-        .user_name("fx-deployer")
-        .send()
-        .await
-        .unwrap();
-    iam.attach_user_policy()
-        .user_name("fx-deployer")
-        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
-        .send()
-        .await
-        .unwrap();
-    iam.create_access_key()
-        .user_name("fx-deployer")
-        .send()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
+    seed.attach(
+        "fx-app-role",
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    )
+    .await;
+    seed.boundary("fx-app-role", "arn:aws:iam::aws:policy/AWSLambdaExecute")
+        .await;
+    seed.user(
+        "fx-deployer",
+        &["arn:aws:iam::aws:policy/AdministratorAccess"],
+        1,
+    )
+    .await;
 
     // Lambda
-    let mut functions = BTreeMap::new();
-    for (name, role) in [
-        ("fx-url-fn", "fx-app-role"),
-        ("fx-rest-fn", "fx-admin-role"),
-        ("fx-http-fn", "fx-admin-role"),
-    ] {
-        let arn = lambda
-            .create_function()
-            .function_name(name)
-            .runtime(Runtime::Python312)
-            .role(&roles[role])
-            .handler("app.handler")
-            .timeout(30)
-            .memory_size(512)
-            .code(
-                FunctionCode::builder()
-                    .zip_file(Blob::new(empty_zip()))
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap()
-            .function_arn()
-            .unwrap()
-            .to_owned();
-        functions.insert(name, arn);
-    }
-    lambda
-        .create_function_url_config()
-        .function_name("fx-url-fn")
-        .auth_type(FunctionUrlAuthType::None)
-        .send()
-        .await
-        .unwrap();
-    lambda
-        .add_permission()
-        .function_name("fx-url-fn")
-        .statement_id("public-url")
-        .action("lambda:InvokeFunctionUrl")
-        .principal("*")
-        .function_url_auth_type(FunctionUrlAuthType::None)
-        .send()
-        .await
-        .unwrap();
+    let url_fn = seed.function("fx-url-fn", &app).memory(512).create().await;
+    let rest_fn = seed
+        .function("fx-rest-fn", &admin)
+        .memory(512)
+        .create()
+        .await;
+    let http_fn = seed
+        .function("fx-http-fn", &admin)
+        .memory(512)
+        .create()
+        .await;
+    seed.function_url(&url_fn, FunctionUrlAuthType::None, None)
+        .await;
+    seed.public_url_permission(&url_fn, "public-url").await;
 
     // An alias on a published version, with its own policy (ListAliases, the qualified
     // GetPolicy and GetFunctionUrlConfig, and GetFunctionConfiguration of the version).
-    let version = lambda
-        .publish_version()
-        .function_name("fx-url-fn")
-        .send()
-        .await
-        .unwrap()
-        .version()
-        .unwrap()
-        .to_owned();
-    lambda
-        .create_alias()
-        .function_name("fx-url-fn")
-        .name("live")
-        .function_version(&version)
-        .send()
-        .await
-        .unwrap();
-    lambda
-        .add_permission()
-        .function_name("fx-url-fn")
-        .qualifier("live")
-        .statement_id("partner-alias")
-        .action("lambda:InvokeFunction")
-        .principal("999999999999")
-        .send()
-        .await
-        .unwrap();
+    seed.alias(&url_fn, "live").await;
+    seed.permission(
+        &url_fn,
+        "partner-alias",
+        "lambda:InvokeFunction",
+        "999999999999",
+    )
+    .qualifier("live")
+    .send()
+    .await
+    .unwrap();
 
     // S3: one bucket public by policy, one private and encrypted.
     let public = format!("fx-public-{ACCOUNT}");
     let private = format!("fx-private-{ACCOUNT}");
     for bucket in [&public, &private] {
-        s3.create_bucket().bucket(bucket).send().await.unwrap();
+        seed.bucket(bucket).await;
     }
-    s3.put_bucket_policy()
-        .bucket(&public)
-        .policy(format!(
+    seed.bucket_policy(
+        &public,
+        &format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{public}/*"}}]}}"#
-        ))
-        .send()
-        .await
-        .unwrap();
-    {
-        use aws_sdk_s3::types::{
-            ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
-            ServerSideEncryptionRule,
-        };
-        s3.put_bucket_encryption()
-            .bucket(&private)
-            .server_side_encryption_configuration(
-                ServerSideEncryptionConfiguration::builder()
-                    .rules(
-                        ServerSideEncryptionRule::builder()
-                            .apply_server_side_encryption_by_default(
-                                ServerSideEncryptionByDefault::builder()
-                                    .sse_algorithm(ServerSideEncryption::Aes256)
-                                    .build()
-                                    .unwrap(),
-                            )
-                            .build(),
-                    )
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
-    }
+        ),
+    )
+    .await;
+    seed.bucket_encryption(
+        &private,
+        aws_sdk_s3::types::ServerSideEncryption::Aes256,
+        None,
+    )
+    .await;
 
     // KMS: one rotating key with an alias, one not rotating.
-    let rotating = kms
-        .create_key()
-        .description("fx rotating")
-        .send()
-        .await
-        .unwrap()
-        .key_metadata()
-        .unwrap()
-        .key_id()
-        .to_owned();
-    kms.enable_key_rotation()
-        .key_id(&rotating)
-        .send()
-        .await
-        .unwrap();
-    kms.create_alias()
-        .alias_name("alias/fx-rotating")
-        .target_key_id(&rotating)
-        .send()
-        .await
-        .unwrap();
-    kms.create_key()
-        .description("fx static")
-        .send()
-        .await
-        .unwrap();
+    let rotating = seed.key(Some("fx rotating"), None).await;
+    seed.rotate(&rotating).await;
+    seed.key_alias(&rotating, "alias/fx-rotating").await;
+    seed.key(Some("fx static"), None).await;
 
     // REST API: GET /pay, no authorization, proxying to fx-rest-fn; stage prod.
-    let api = apig
-        .create_rest_api()
-        .name("fx-rest")
-        .send()
-        .await
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
-    let root = apig
-        .get_resources()
-        .rest_api_id(&api)
-        .send()
-        .await
-        .unwrap()
-        .items()[0]
-        .id()
-        .unwrap()
-        .to_owned();
-    let pay = apig
-        .create_resource()
-        .rest_api_id(&api)
-        .parent_id(&root)
-        .path_part("pay")
-        .send()
-        .await
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
-    apig.put_method()
-        .rest_api_id(&api)
-        .resource_id(&pay)
-        .http_method("GET")
-        .authorization_type("NONE")
-        .send()
-        .await
-        .unwrap();
-    apig.put_integration()
-        .rest_api_id(&api)
-        .resource_id(&pay)
-        .http_method("GET")
-        .r#type(aws_sdk_apigateway::types::IntegrationType::AwsProxy)
-        .integration_http_method("POST")
-        .uri(format!(
-            "arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{}/invocations",
-            functions["fx-rest-fn"]
-        ))
-        .send()
-        .await
-        .unwrap();
-    apig.create_deployment()
-        .rest_api_id(&api)
-        .stage_name("prod")
-        .send()
-        .await
-        .unwrap();
-    lambda
-        .add_permission()
-        .function_name("fx-rest-fn")
-        .statement_id("apigateway")
-        .action("lambda:InvokeFunction")
-        .principal("apigateway.amazonaws.com")
-        .source_arn(format!(
-            "arn:aws:execute-api:{REGION}:{ACCOUNT}:{api}/*/GET/pay"
-        ))
-        .send()
-        .await
-        .unwrap();
-    apig.create_api_key()
+    let api = seed.rest_api("fx-rest", None).await;
+    seed.rest_get(&api, Some("pay"), "NONE", false, Some(&rest_fn))
+        .await;
+    seed.rest_stage(&api, "prod", &[]).await;
+    seed.permission(
+        &rest_fn,
+        "apigateway",
+        "lambda:InvokeFunction",
+        "apigateway.amazonaws.com",
+    )
+    .source_arn(format!(
+        "arn:aws:execute-api:{REGION}:{ACCOUNT}:{}/*/GET/pay",
+        api.id
+    ))
+    .send()
+    .await
+    .unwrap();
+    seed.apig
+        .create_api_key()
         .name("fx-partner-key")
         .enabled(true)
         .send()
         .await
         .unwrap();
-    apig.create_usage_plan()
+    seed.apig
+        .create_usage_plan()
         .name("fx-plan")
         .send()
         .await
         .unwrap();
-    apig.create_domain_name()
-        .domain_name("fx-api.example.com")
-        .security_policy(aws_sdk_apigateway::types::SecurityPolicy::Tls10)
-        .regional_certificate_arn(format!("arn:aws:acm:{REGION}:{ACCOUNT}:certificate/fx"))
-        .send()
-        .await
-        .unwrap();
+    seed.rest_domain(
+        "fx-api.example.com",
+        aws_sdk_apigateway::types::SecurityPolicy::Tls10,
+    )
+    .await;
 
     // The REST API under the custom domain (GetBasePathMappings).
-    apig.create_base_path_mapping()
+    seed.apig
+        .create_base_path_mapping()
         .domain_name("fx-api.example.com")
-        .rest_api_id(&api)
+        .rest_api_id(&api.id)
         .stage("prod")
         .send()
         .await
@@ -866,31 +653,11 @@ async fn seed() -> (String, String) {
 
     // A layer version shared with another account (ListLayers, ListLayerVersions,
     // GetLayerVersionPolicy).
-    lambda
-        .publish_layer_version()
-        .layer_name("fx-layer")
-        .content(
-            aws_sdk_lambda::types::LayerVersionContentInput::builder()
-                .zip_file(Blob::new(empty_zip()))
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    lambda
-        .add_layer_version_permission()
-        .layer_name("fx-layer")
-        .version_number(1)
-        .statement_id("partner")
-        .action("lambda:GetLayerVersion")
-        .principal("999999999999")
-        .send()
-        .await
-        .unwrap();
+    seed.layer("fx-layer", None, Some("999999999999")).await;
 
     // An access point with a policy, and a Multi-Region Access Point (the s3control reads).
     // moto's answers to these writes have XML roots the SDK rejects; the state is there.
-    let s3control = super::moto_s3control(&sdk);
+    let s3control = seed.s3control();
     let _ = s3control
         .create_access_point()
         .account_id(ACCOUNT)
@@ -927,21 +694,13 @@ async fn seed() -> (String, String) {
         .await;
 
     // HTTP API: GET /buy, no authorization, AWS_PROXY to fx-http-fn; stage live.
-    let http = v2
-        .create_api()
-        .name("fx-http")
-        .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http)
-        .send()
-        .await
-        .unwrap()
-        .api_id()
-        .unwrap()
-        .to_owned();
+    let v2 = &seed.v2;
+    let http = seed.http_api("fx-http").await;
     let integration = v2
         .create_integration()
         .api_id(&http)
         .integration_type(aws_sdk_apigatewayv2::types::IntegrationType::AwsProxy)
-        .integration_uri(&functions["fx-http-fn"])
+        .integration_uri(&http_fn)
         .payload_format_version("2.0")
         .send()
         .await
@@ -964,18 +723,11 @@ async fn seed() -> (String, String) {
         .await
         .unwrap();
     // A v2 custom domain serving it (GetDomainNames v2, GetApiMappings).
-    v2.create_domain_name()
-        .domain_name("fx-http.example.com")
-        .domain_name_configurations(
-            aws_sdk_apigatewayv2::types::DomainNameConfiguration::builder()
-                .certificate_arn(format!("arn:aws:acm:{REGION}:{ACCOUNT}:certificate/fx2"))
-                .endpoint_type(aws_sdk_apigatewayv2::types::EndpointType::Regional)
-                .security_policy(aws_sdk_apigatewayv2::types::SecurityPolicy::Tls12)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    seed.http_domain(
+        "fx-http.example.com",
+        aws_sdk_apigatewayv2::types::SecurityPolicy::Tls12,
+    )
+    .await;
     v2.create_api_mapping()
         .domain_name("fx-http.example.com")
         .api_id(&http)
@@ -984,10 +736,7 @@ async fn seed() -> (String, String) {
         .await
         .unwrap();
 
-    (
-        functions["fx-rest-fn"].clone(),
-        functions["fx-http-fn"].clone(),
-    )
+    (rest_fn, http_fn)
 }
 
 /// Reports all violations at once: what was faulted -> what went wrong.
@@ -1127,26 +876,7 @@ fn the_fault_proxy_answers_in_each_protocols_error_shape() {
     // Another key's rule must not touch this key's requests.
     proxy.add(&json!({"operation": "*", "action": "deny", "access_key": "AKIAOTHERSCAN0000000"}));
     block_on(async {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .http_client(
-                aws_smithy_http_client::Builder::new()
-                    .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                        aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-                    ))
-                    .build_https(),
-            )
-            .endpoint_url(&proxy.endpoint)
-            .region(aws_config::Region::new(REGION))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                creds.access_key_id.clone(),
-                creds.secret_access_key.clone(),
-                Some(creds.session_token.clone()),
-                None,
-                "proxy-test",
-            ))
-            .retry_config(aws_config::retry::RetryConfig::disabled())
-            .load()
-            .await;
+        let sdk = creds.sdk_at(&proxy.endpoint, REGION).await;
 
         // JSON protocol
         let err = aws_sdk_kms::Client::new(&sdk)
