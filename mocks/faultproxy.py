@@ -318,30 +318,14 @@ class Rules:
                 self.unidentified = {k: v for k, v in self.unidentified.items() if k[0] != access_key}
 
 
-# (status, error code) of each fault as AWS answers it in each wire protocol.
+# (status, error code) of each fault as AWS answers it, per wire protocol.
 FAULT_CODES = {
-    "deny": {
-        "query": (403, "AccessDenied"),
-        "json": (403, "AccessDeniedException"),
-        "rest-json": (403, "AccessDeniedException"),
-        "rest-xml": (403, "AccessDenied"),
-        "rest-xml-wrapped": (403, "AccessDenied"),
-    },
-    "throttle": {
-        "query": (400, "Throttling"),
-        "json": (400, "ThrottlingException"),
-        "rest-json": (429, "TooManyRequestsException"),
-        "rest-xml": (503, "SlowDown"),
-        "rest-xml-wrapped": (503, "SlowDown"),
-    },
-    "error": {
-        "query": (500, "InternalFailure"),
-        "json": (500, "InternalFailure"),
-        "rest-json": (500, "InternalFailure"),
-        "rest-xml": (500, "InternalError"),
-        "rest-xml-wrapped": (500, "InternalError"),
-    },
+    "query": {"deny": (403, "AccessDenied"), "throttle": (400, "Throttling"), "error": (500, "InternalFailure")},
+    "json": {"deny": (403, "AccessDeniedException"), "throttle": (400, "ThrottlingException"), "error": (500, "InternalFailure")},
+    "rest-json": {"deny": (403, "AccessDeniedException"), "throttle": (429, "TooManyRequestsException"), "error": (500, "InternalFailure")},
+    "rest-xml": {"deny": (403, "AccessDenied"), "throttle": (503, "SlowDown"), "error": (500, "InternalError")},
 }
+FAULT_CODES["rest-xml-wrapped"] = FAULT_CODES["rest-xml"]
 FAULT_MESSAGES = {
     "deny": "User is not authorized to perform this {service} operation (denied by faultproxy)",
     "throttle": "Rate exceeded (throttled by faultproxy)",
@@ -352,7 +336,7 @@ FAULT_MESSAGES = {
 def error_response(action, service):
     """(status, headers, body) of the fault in the service's own protocol."""
     protocol = PROTOCOL.get(service, "rest-json")
-    status, code = FAULT_CODES[action][protocol]
+    status, code = FAULT_CODES[protocol][action]
     message = FAULT_MESSAGES[action].format(service=service)
     request_id = str(uuid.uuid4())
     if protocol == "rest-xml":

@@ -7,7 +7,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -105,20 +105,11 @@ kill "$m" 2>/dev/null"#;
             .stderr(std::fs::File::create(dir.join("moto.log")).unwrap())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if http_request(port, "GET", "/moto-api/", None)
+        wait_for("moto", &dir, Duration::from_secs(60), || {
+            http_request(port, "GET", "/moto-api/", None)
                 .is_some_and(|(status, _)| status == 200)
-            {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "moto did not start; see {}",
-                dir.display()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+                .then_some(())
+        });
         Moto {
             endpoint: format!("http://127.0.0.1:{port}"),
             port,
@@ -369,21 +360,11 @@ pub(crate) fn fault_proxy() -> &'static FaultProxy {
             .stderr(std::fs::File::create(dir.join("faultproxy.log")).unwrap())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let port = loop {
-            if let Some(port) = std::fs::read_to_string(&port_file)
+        let port = wait_for("the fault proxy", &dir, Duration::from_secs(30), || {
+            std::fs::read_to_string(&port_file)
                 .ok()
                 .and_then(|p| p.trim().parse::<u16>().ok())
-            {
-                break port;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the fault proxy did not start; see {}",
-                dir.display()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        });
         FaultProxy {
             endpoint: format!("http://127.0.0.1:{port}"),
             port,
@@ -422,6 +403,23 @@ impl FaultProxy {
         .unwrap();
         assert_eq!(status, 200, "{body}");
         serde_json::from_str(&body).unwrap()
+    }
+}
+
+/// Polls `ready` until it gives a value; fails the test after `limit`, pointing at the logs in
+/// `dir`.
+fn wait_for<T>(what: &str, dir: &Path, limit: Duration, mut ready: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = ready() {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start; see {}",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

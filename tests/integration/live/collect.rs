@@ -79,11 +79,10 @@ struct SeededIam {
 }
 
 async fn seed_iam(seed: &Seed) -> SeededIam {
-    let role = seed
-        .iam
-        .create_role()
+    let role = seed.lambda_role("app-role").await;
+    seed.iam
+        .tag_role()
         .role_name("app-role")
-        .assume_role_policy_document(super::scenario::lambda_trust())
         .tags(
             aws_sdk_iam::types::Tag::builder()
                 .key("team")
@@ -93,11 +92,7 @@ async fn seed_iam(seed: &Seed) -> SeededIam {
         )
         .send()
         .await
-        .unwrap()
-        .role()
-        .unwrap()
-        .arn()
-        .to_owned();
+        .unwrap();
     seed.inline_policy(
         "app-role",
         "read-table",

@@ -2,7 +2,8 @@
 //! which denies, throttles, resets or hangs chosen operations, and each faulted report is
 //! compared with the clean report of the same account (issue 9, "Unknown is never silence").
 //!
-//! What each test proves:
+//! The comparison of two reports is in `faults/contract.rs`, the proxy's own test in
+//! `faults/proxy.rs`. What each test proves:
 //! - `the_fault_proxy_answers_in_each_protocols_error_shape`: the harness itself. A denied or
 //!   throttled operation reaches the SDK with the status, error code and request id AWS
 //!   would send (JSON, query, REST-JSON and REST-XML protocols), `after`/`times` count
@@ -40,8 +41,14 @@
 //! Run: `cargo test --test integration live::faults` (about a minute). With
 //! `FAASCAN_FAULT_REPORTS=DIR` every scan's report, stderr and proxy counters are kept in DIR.
 
+mod contract;
+mod proxy;
+
 use super::scenario::Seed;
 use crate::common::*;
+use contract::{
+    Run, assert_no_violations, compare, debug_excerpts, glob, incomplete, results, tail,
+};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -78,15 +85,6 @@ const NOT_IN_A_REGION_SCAN: &[(&str, &str)] = &[
 /// Operations the seeded account cannot make the scan call (moto cannot hold the state
 /// that triggers them). Keep this short; each entry needs its reason.
 const NOT_EXERCISED: &[(&str, &str, &str)] = &[];
-
-/// Debug renderings of SDK errors that must never reach a person.
-const DEBUG_TEXT: &[&str] = &[
-    "StartEl",
-    "ErrorMetadata",
-    "Error {",
-    "Some(",
-    "DispatchFailure",
-];
 
 const SCAN_LIMIT: Duration = Duration::from_secs(150);
 
@@ -131,176 +129,6 @@ struct Scenario {
     clean: Run,
 }
 
-/// One scan through the proxy.
-struct Run {
-    label: String,
-    out: TimedOutput,
-    report: Option<Value>,
-    /// The proxy's counters for this scan's access key.
-    stats: Value,
-}
-
-impl Run {
-    fn report(&self) -> &Value {
-        self.report.as_ref().unwrap_or_else(|| {
-            panic!(
-                "{}: no JSON report (exit {:?})\nstderr: {}\nstdout: {}",
-                self.label,
-                self.out.code,
-                tail(&self.out.stderr),
-                tail(&self.out.stdout)
-            )
-        })
-    }
-
-    /// (check id, resource ARN) -> status.
-    fn results(&self) -> BTreeMap<(String, String), String> {
-        results(self.report())
-    }
-
-    /// How often the proxy saw `operation` of `service` from this scan.
-    fn requests(&self, service: &str, operation: &str) -> u64 {
-        self.stats["operations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| r["service"] == service && r["operation"] == operation)
-            .map(|r| r["requests"].as_u64().unwrap())
-            .sum()
-    }
-
-    fn faulted(&self, service: &str, operation: &str) -> u64 {
-        self.stats["operations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| r["service"] == service && r["operation"] == operation)
-            .map(|r| r["faulted"].as_u64().unwrap())
-            .sum()
-    }
-}
-
-fn tail(s: &str) -> &str {
-    let start = s.len().saturating_sub(3000);
-    let start = (start..=s.len())
-        .find(|&i| s.is_char_boundary(i))
-        .unwrap_or(s.len());
-    &s[start..]
-}
-
-fn results(report: &Value) -> BTreeMap<(String, String), String> {
-    report["results"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no results[] in the report"))
-        .iter()
-        .map(|r| {
-            (
-                (
-                    r["check_id"].as_str().unwrap_or_default().to_owned(),
-                    r["resource"]["arn"].as_str().unwrap_or_default().to_owned(),
-                ),
-                r["status"].as_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect()
-}
-
-/// `pattern` with `*` matching any run of characters (none included) matches `text`.
-fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && p[pi] != '*' && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
-/// The contract between a clean and a faulted report: nothing became `pass` that was `fail`
-/// or `unknown`, and nothing vanished without an `unknown` of its check whose ARN pattern
-/// covers it.
-fn compare(clean: &Run, faulted: &Run) -> Vec<String> {
-    let before = clean.results();
-    let after = faulted.results();
-    let unknowns: Vec<(&str, &str)> = after
-        .iter()
-        .filter(|(_, status)| *status == "unknown")
-        .map(|((check, arn), _)| (check.as_str(), arn.as_str()))
-        .collect();
-    let mut violations = Vec::new();
-    let mut passed: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
-    let mut vanished: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for ((check, arn), status) in &before {
-        match after.get(&(check.clone(), arn.clone())) {
-            Some(now) if now == "pass" && (status == "fail" || status == "unknown") => {
-                passed.entry((check, status)).or_default().push(arn);
-            }
-            Some(_) => {}
-            None => {
-                let covered = unknowns
-                    .iter()
-                    .any(|(c, pattern)| c == check && pattern.contains('*') && glob(pattern, arn));
-                if !covered {
-                    vanished.entry(check).or_default().push(arn);
-                }
-            }
-        }
-    }
-    for ((check, status), arns) in passed {
-        violations.push(format!(
-            "{check}: {} result(s) {status} -> pass ({})",
-            arns.len(),
-            arns.join(", ")
-        ));
-    }
-    for (check, arns) in vanished {
-        violations.push(format!(
-            "{check}: {} clean result(s) vanished without a covering unknown ({})",
-            arns.len(),
-            arns.join(", ")
-        ));
-    }
-    violations
-}
-
-/// Every Rust debug rendering in the run's output, as "pattern in stream: ...excerpt...".
-fn debug_excerpts(run: &Run) -> Vec<String> {
-    let mut found = Vec::new();
-    for (stream, text) in [("stdout", &run.out.stdout), ("stderr", &run.out.stderr)] {
-        for pattern in DEBUG_TEXT {
-            for (at, _) in text.match_indices(pattern).take(20) {
-                let from = text[..at]
-                    .char_indices()
-                    .rev()
-                    .nth(60)
-                    .map_or(0, |(i, _)| i);
-                let excerpt: String = text[from..].chars().take(140).collect();
-                let line = format!(
-                    "debug text {pattern:?} in {stream}: ...{}...",
-                    excerpt.replace('\n', " ")
-                );
-                if !found.contains(&line) {
-                    found.push(line);
-                }
-            }
-        }
-    }
-    found
-}
-
 /// Debug text in a faulted run that the clean run does not already show (that is reported
 /// once, for the clean run), first occurrence per pattern and stream.
 fn debug_text(run: &Run) -> Vec<String> {
@@ -313,37 +141,6 @@ fn debug_text(run: &Run) -> Vec<String> {
         .filter(|line| !clean.contains(line))
         .filter(|line| seen.insert(line.split(": ...").next().unwrap_or_default().to_owned()))
         .collect()
-}
-
-/// The report says it is incomplete: the flag, at least one gap, a coverage row that is not
-/// `complete`.
-fn incomplete(run: &Run) -> Vec<String> {
-    let mut violations = Vec::new();
-    let Some(report) = &run.report else {
-        return vec![format!(
-            "no JSON report on stdout (exit {:?}; stderr: {})",
-            run.out.code,
-            tail(&run.out.stderr).trim()
-        )];
-    };
-    if report["incomplete"] != true {
-        violations.push(format!(
-            "`incomplete` is {} (want true)",
-            report["incomplete"]
-        ));
-    }
-    if report["gaps"].as_array().is_none_or(Vec::is_empty) {
-        violations.push("`gaps` is empty".to_owned());
-    }
-    match report["coverage"]["rows"].as_array() {
-        None => violations.push("no `coverage.rows` array".to_owned()),
-        Some(rows) => {
-            if !rows.iter().any(|r| r["status"] != "complete") {
-                violations.push("every `coverage.rows` row says complete".to_owned());
-            }
-        }
-    }
-    violations
 }
 
 /// Scans the scenario account through the proxy as a fresh identity, with `rules` (each
@@ -737,233 +534,6 @@ async fn seed() -> (String, String) {
         .unwrap();
 
     (rest_fn, http_fn)
-}
-
-/// Reports all violations at once: what was faulted -> what went wrong.
-fn assert_no_violations(what: &str, violations: &BTreeMap<String, Vec<String>>) {
-    let bad: Vec<String> = violations
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}:\n    - {}", v.join("\n    - ")))
-        .collect();
-    assert!(
-        bad.is_empty(),
-        "{what}: {} of {} faulted scans broke the contract\n{}",
-        bad.len(),
-        violations.len(),
-        bad.join("\n")
-    );
-}
-
-// ---------------------------------------------------------------------------------------
-// The harness itself
-// ---------------------------------------------------------------------------------------
-
-/// A run made of a report, for testing the contract checks themselves.
-fn synthetic(results: &[(&str, &str, &str)], extra: Value) -> Run {
-    let mut report = json!({
-        "results": results
-            .iter()
-            .map(|(check, arn, status)| {
-                json!({"check_id": check, "status": status, "resource": {"arn": arn}})
-            })
-            .collect::<Vec<_>>(),
-    });
-    for (k, v) in extra.as_object().into_iter().flatten() {
-        report[k] = v.clone();
-    }
-    Run {
-        label: "synthetic".to_owned(),
-        out: TimedOutput {
-            code: Some(0),
-            stdout: report.to_string(),
-            stderr: String::new(),
-            elapsed: Duration::ZERO,
-            timed_out: false,
-        },
-        report: Some(report),
-        stats: json!({"operations": [], "unidentified": []}),
-    }
-}
-
-#[test]
-fn the_contract_checks_accept_placeholders_and_catch_losses() {
-    assert!(glob(
-        "arn:aws:lambda:us-east-1:1:function:*",
-        "arn:aws:lambda:us-east-1:1:function:a"
-    ));
-    assert!(glob(
-        "arn:aws:apigateway:us-east-1::/restapis/*",
-        "arn:aws:apigateway:us-east-1::/restapis/x/stages/prod"
-    ));
-    assert!(glob(
-        "arn:aws:apigateway:us-east-1::/restapis/x/stages/*",
-        "arn:aws:apigateway:us-east-1::/restapis/x/stages/prod"
-    ));
-    assert!(!glob(
-        "arn:aws:apigateway:us-east-1::/restapis/x/stages/*",
-        "arn:aws:apigateway:us-east-1::/restapis/y/stages/prod"
-    ));
-    assert!(!glob("arn:aws:s3:::*", "arn:aws:iam::1:role/r"));
-    assert!(glob("a*b*c", "abc") && glob("a*b*c", "a-b-b-c") && !glob("a*b*c", "a-c-b"));
-
-    let clean = synthetic(
-        &[
-            ("lambda-x", "arn:aws:lambda:us-east-1:1:function:a", "fail"),
-            ("lambda-x", "arn:aws:lambda:us-east-1:1:function:b", "pass"),
-            ("s3-y", "arn:aws:s3:::b1", "unknown"),
-            ("s3-y", "arn:aws:s3:::b2", "fail"),
-        ],
-        json!({}),
-    );
-    // A listing placeholder covers the functions; a bucket became unknown; fine.
-    let good = synthetic(
-        &[
-            (
-                "lambda-x",
-                "arn:aws:lambda:us-east-1:1:function:*",
-                "unknown",
-            ),
-            ("s3-y", "arn:aws:s3:::b1", "unknown"),
-            ("s3-y", "arn:aws:s3:::b2", "unknown"),
-        ],
-        json!({"incomplete": true, "gaps": [{"operation": "ListFunctions"}],
-               "coverage": {"rows": [{"service": "lambda", "region": "us-east-1", "status": "not_read"}]}}),
-    );
-    assert_eq!(compare(&clean, &good), Vec::<String>::new());
-    assert_eq!(incomplete(&good), Vec::<String>::new());
-    // fail -> pass, unknown -> pass, a result lost, a placeholder of another check or without
-    // a wildcard covering nothing.
-    let bad = synthetic(
-        &[
-            ("lambda-x", "arn:aws:lambda:us-east-1:1:function:a", "pass"),
-            ("s3-y", "arn:aws:s3:::b1", "pass"),
-            ("s3-z", "arn:aws:s3:::*", "unknown"),
-            ("lambda-x", "arn:aws:lambda:us-east-1:1", "unknown"),
-        ],
-        json!({"incomplete": false, "gaps": [],
-               "coverage": {"rows": [{"service": "s3", "region": "us-east-1", "status": "complete"}]}}),
-    );
-    let violations = compare(&clean, &bad);
-    assert_eq!(violations.len(), 4, "{violations:#?}");
-    assert!(violations[0].contains("lambda-x") && violations[0].contains("fail -> pass"));
-    assert!(violations[1].contains("s3-y") && violations[1].contains("unknown -> pass"));
-    assert!(violations[2].contains("lambda-x") && violations[2].contains("function:b"));
-    assert!(violations[3].contains("s3-y") && violations[3].contains("arn:aws:s3:::b2"));
-    assert_eq!(incomplete(&bad).len(), 3, "{:?}", incomplete(&bad));
-
-    let mut noisy = synthetic(&[], json!({}));
-    noisy.out.stderr = "error: AccessDenied: Error { code: \"AccessDenied\" } Some(1)".to_owned();
-    assert_eq!(debug_excerpts(&noisy).len(), 2);
-}
-
-#[test]
-fn the_fault_proxy_answers_in_each_protocols_error_shape() {
-    use aws_sdk_kms::error::ProvideErrorMetadata;
-    use aws_sdk_kms::operation::RequestId;
-    let proxy = fault_proxy();
-    let creds = block_on(assume_into(PROXY_TEST_ACCOUNT, "proxy-test"));
-    let key = creds.access_key_id.clone();
-    proxy.add(&json!([
-        {"service": "KMS", "operation": "ListKeys", "action": "deny", "access_key": key},
-        {"service": "IAM", "operation": "ListUsers", "action": "deny", "access_key": key},
-        {"service": "S3", "operation": "ListBuckets", "action": "deny", "access_key": key},
-        {"service": "Lambda", "operation": "ListFunctions", "action": "throttle",
-         "after": 1, "times": 1, "access_key": key},
-        {"service": "API Gateway", "operation": "GetRestApis", "action": "error", "access_key": key},
-        {"service": "ApiGatewayV2", "operation": "GetApis", "action": "reset", "access_key": key},
-    ]));
-    // Another key's rule must not touch this key's requests.
-    proxy.add(&json!({"operation": "*", "action": "deny", "access_key": "AKIAOTHERSCAN0000000"}));
-    block_on(async {
-        let sdk = creds.sdk_at(&proxy.endpoint, REGION).await;
-
-        // JSON protocol
-        let err = aws_sdk_kms::Client::new(&sdk)
-            .list_keys()
-            .send()
-            .await
-            .unwrap_err();
-        assert_eq!(err.raw_response().unwrap().status().as_u16(), 403);
-        assert_eq!(err.code(), Some("AccessDeniedException"));
-        assert!(err.message().unwrap().contains("not authorized"));
-        assert!(err.request_id().is_some_and(|id| !id.is_empty()));
-        // Query protocol
-        let err = aws_sdk_iam::Client::new(&sdk)
-            .list_users()
-            .send()
-            .await
-            .unwrap_err();
-        assert_eq!(err.raw_response().unwrap().status().as_u16(), 403);
-        assert_eq!(err.code(), Some("AccessDenied"));
-        assert!(err.request_id().is_some());
-        // REST-XML
-        let s3 = aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::config::Builder::from(&sdk)
-                .force_path_style(true)
-                .build(),
-        );
-        let err = s3.list_buckets().send().await.unwrap_err();
-        assert_eq!(err.raw_response().unwrap().status().as_u16(), 403);
-        assert_eq!(err.code(), Some("AccessDenied"));
-        assert!(err.request_id().is_some());
-        // REST-JSON: the first call passes (after 1), the second is throttled (times 1), the
-        // third passes again.
-        let lambda = aws_sdk_lambda::Client::new(&sdk);
-        lambda.list_functions().send().await.unwrap();
-        let err = lambda.list_functions().send().await.unwrap_err();
-        assert_eq!(err.raw_response().unwrap().status().as_u16(), 429);
-        assert_eq!(err.code(), Some("TooManyRequestsException"));
-        assert!(err.request_id().is_some());
-        lambda.list_functions().send().await.unwrap();
-        // 5xx
-        let err = aws_sdk_apigateway::Client::new(&sdk)
-            .get_rest_apis()
-            .send()
-            .await
-            .unwrap_err();
-        assert_eq!(err.raw_response().unwrap().status().as_u16(), 500);
-        assert_eq!(err.code(), Some("InternalFailure"));
-        // Reset: no response at all.
-        let err = aws_sdk_apigatewayv2::Client::new(&sdk)
-            .get_apis()
-            .send()
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                aws_sdk_apigatewayv2::error::SdkError::DispatchFailure(_)
-            ),
-            "a reset is a transport failure: {err:?}"
-        );
-        // Unfaulted operations pass through to moto.
-        aws_sdk_sts::Client::new(&sdk)
-            .get_caller_identity()
-            .send()
-            .await
-            .unwrap();
-    });
-
-    let stats = proxy.stats(&key);
-    let row = |service: &str, operation: &str| {
-        stats["operations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["service"] == service && r["operation"] == operation)
-            .cloned()
-            .unwrap_or_else(|| panic!("no stats for {service} {operation}: {stats}"))
-    };
-    assert_eq!(row("KMS", "ListKeys")["requests"], 1);
-    assert_eq!(row("KMS", "ListKeys")["faulted"], 1);
-    assert_eq!(row("Lambda", "ListFunctions")["requests"], 3);
-    assert_eq!(row("Lambda", "ListFunctions")["faulted"], 1);
-    assert_eq!(row("ApiGatewayV2", "GetApis")["faulted"], 1);
-    assert_eq!(row("STS", "GetCallerIdentity")["faulted"], 0);
-    assert_eq!(stats["unidentified"], json!([]), "{stats}");
-    proxy.clear(Some(&key));
-    proxy.clear(Some("AKIAOTHERSCAN0000000"));
 }
 
 // ---------------------------------------------------------------------------------------
