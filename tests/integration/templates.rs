@@ -2,11 +2,8 @@
 //! resources, asserting statuses through the JSON report and locations through the
 //! inventory's `sources`; unresolvable values are unknown, never pass; malformed files exit 2
 //! naming the file and line; unsupported resource types are listed as gaps.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{faascan, repo_root};
+use crate::common::{faascan, repo_root};
 use serde_json::Value;
 
 fn fixture(name: &str) -> String {

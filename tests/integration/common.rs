@@ -2,7 +2,6 @@
 //! pinned virtualenv in mocks/, created when missing), stopped when the test process exits;
 //! scenario accounts kept apart by the credentials moto's STS issues; the real binary run with
 //! a scrubbed environment.
-#![allow(dead_code, clippy::unwrap_used, clippy::print_stderr, unreachable_pub)]
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
@@ -13,17 +12,17 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-pub struct Moto {
-    pub endpoint: String,
-    pub port: u16,
-    pub recording: PathBuf,
+pub(crate) struct Moto {
+    pub(crate) endpoint: String,
+    pub(crate) port: u16,
+    pub(crate) recording: PathBuf,
     /// The watchdog shell; kept so the process handle is owned (it exits with the test process).
     _watchdog: std::process::Child,
 }
 
 static MOTO: OnceLock<Moto> = OnceLock::new();
 
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -37,7 +36,7 @@ fn moto_server_binary() -> PathBuf {
 static VENV: OnceLock<PathBuf> = OnceLock::new();
 
 /// The pinned Python tools (moto, jsonschema) in mocks/.venv, installed on first use.
-pub fn venv() -> PathBuf {
+pub(crate) fn venv() -> PathBuf {
     VENV.get_or_init(|| {
         let venv = repo_root().join("mocks/.venv");
         let ready = venv.join("bin/moto_server").exists()
@@ -76,7 +75,7 @@ pub fn venv() -> PathBuf {
     .clone()
 }
 
-pub fn moto() -> &'static Moto {
+pub(crate) fn moto() -> &'static Moto {
     MOTO.get_or_init(|| {
         let server = moto_server_binary();
         let port = TcpListener::bind("127.0.0.1:0")
@@ -106,18 +105,11 @@ kill "$m" 2>/dev/null"#;
             .stderr(std::fs::File::create(dir.join("moto.log")).unwrap())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if http_get(port, "/moto-api/").is_some() {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "moto did not start; see {}",
-                dir.display()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_for("moto", &dir, Duration::from_secs(60), || {
+            http_request(port, "GET", "/moto-api/", None)
+                .is_some_and(|(status, _)| status == 200)
+                .then_some(())
+        });
         Moto {
             endpoint: format!("http://127.0.0.1:{port}"),
             port,
@@ -127,34 +119,19 @@ kill "$m" 2>/dev/null"#;
     })
 }
 
-/// A minimal HTTP GET on loopback (no client crate needed for the harness).
-pub fn http_get(port: u16, path: &str) -> Option<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    response.starts_with("HTTP/1.1 200").then_some(response)
-}
-
 /// Static credentials that land in `account` on moto: it assigns an access key that its own
 /// STS issued to the account of the assumed role.
 #[derive(Clone, Debug)]
-pub struct AccountCredentials {
-    pub account: String,
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+pub(crate) struct AccountCredentials {
+    pub(crate) account: String,
+    pub(crate) access_key_id: String,
+    pub(crate) secret_access_key: String,
+    pub(crate) session_token: String,
 }
 
-pub async fn assume_into(account: &str, session: &str) -> AccountCredentials {
+pub(crate) async fn assume_into(account: &str, session: &str) -> AccountCredentials {
     let sdk = sdk_config(
+        &moto().endpoint,
         "us-east-1",
         Credentials::new("testing", "testing", None, None, "static"),
     )
@@ -176,7 +153,13 @@ pub async fn assume_into(account: &str, session: &str) -> AccountCredentials {
     }
 }
 
-pub async fn sdk_config(region: &str, credentials: Credentials) -> SdkConfig {
+/// An SDK configuration for `endpoint` (moto, or the fault proxy in front of it), without
+/// retries so that a test sees every error.
+pub(crate) async fn sdk_config(
+    endpoint: &str,
+    region: &str,
+    credentials: Credentials,
+) -> SdkConfig {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
@@ -184,7 +167,7 @@ pub async fn sdk_config(region: &str, credentials: Credentials) -> SdkConfig {
         .build_https();
     aws_config::defaults(BehaviorVersion::latest())
         .http_client(http)
-        .endpoint_url(&moto().endpoint)
+        .endpoint_url(endpoint)
         .region(Region::new(region.to_owned()))
         .credentials_provider(credentials)
         .retry_config(aws_config::retry::RetryConfig::disabled())
@@ -193,24 +176,35 @@ pub async fn sdk_config(region: &str, credentials: Credentials) -> SdkConfig {
 }
 
 impl AccountCredentials {
-    pub async fn sdk(&self, region: &str) -> SdkConfig {
-        sdk_config(
-            region,
-            Credentials::new(
-                self.access_key_id.clone(),
-                self.secret_access_key.clone(),
-                Some(self.session_token.clone()),
-                None,
-                "assumed",
-            ),
-        )
-        .await
+    /// An SDK configuration for moto in `region`, as this identity.
+    pub(crate) async fn sdk(&self, region: &str) -> SdkConfig {
+        self.sdk_at(&moto().endpoint, region).await
+    }
+
+    pub(crate) async fn sdk_at(&self, endpoint: &str, region: &str) -> SdkConfig {
+        let credentials = Credentials::new(
+            self.access_key_id.clone(),
+            self.secret_access_key.clone(),
+            Some(self.session_token.clone()),
+            None,
+            "assumed",
+        );
+        sdk_config(endpoint, region, credentials).await
+    }
+
+    /// The environment that makes the binary this identity.
+    pub(crate) fn env(&self) -> [(&'static str, &str); 3] {
+        [
+            ("AWS_ACCESS_KEY_ID", &self.access_key_id),
+            ("AWS_SECRET_ACCESS_KEY", &self.secret_access_key),
+            ("AWS_SESSION_TOKEN", &self.session_token),
+        ]
     }
 }
 
-/// Runs the real binary with a scrubbed environment: no ambient AWS settings, no home
-/// directory, no instance metadata.
-pub fn faascan(args: &[&str], env: &[(&str, &str)]) -> Output {
+/// The real binary with a scrubbed environment: no ambient AWS settings, no home directory,
+/// no instance metadata; `env` on top.
+fn faascan_command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let home = std::env::temp_dir().join("faascan-test-home");
     std::fs::create_dir_all(&home).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_faascan"));
@@ -221,17 +215,20 @@ pub fn faascan(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .args(args)
         .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
+    cmd
+}
+
+/// Runs the real binary with a scrubbed environment (see [`faascan_command`]).
+pub(crate) fn faascan(args: &[&str], env: &[(&str, &str)]) -> Output {
+    faascan_command(args, env).output().unwrap()
 }
 
 /// Runs `faascan inventory` against moto as `creds` and returns the parsed inventory with
 /// the process output.
-pub fn inventory(
+pub(crate) fn inventory(
     creds: &AccountCredentials,
     regions: &[&str],
     extra: &[&str],
@@ -242,14 +239,7 @@ pub fn inventory(
         args.extend(["--region", region]);
     }
     args.extend(extra);
-    let out = faascan(
-        &args,
-        &[
-            ("AWS_ACCESS_KEY_ID", &creds.access_key_id),
-            ("AWS_SECRET_ACCESS_KEY", &creds.secret_access_key),
-            ("AWS_SESSION_TOKEN", &creds.session_token),
-        ],
-    );
+    let out = faascan(&args, &creds.env());
     assert!(
         out.status.success(),
         "faascan inventory failed: {}\n{}",
@@ -260,19 +250,64 @@ pub fn inventory(
     (json, out)
 }
 
+/// `faascan permissions --format calls`: (service, operation) in order.
+pub(crate) fn published_calls() -> Vec<(String, String)> {
+    let out = faascan(&["permissions", "--format", "calls"], &[]);
+    assert!(out.status.success(), "faascan permissions failed");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let calls: Vec<(String, String)> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut cols = l.split('\t');
+            (
+                cols.next().unwrap_or_default().trim().to_owned(),
+                cols.next().unwrap_or_default().trim().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        calls.len() > 20 && calls.iter().all(|(s, o)| !s.is_empty() && !o.is_empty()),
+        "unexpected `permissions --format calls` output:\n{text}"
+    );
+    calls
+}
+
+/// Runs `faascan scan --format json` against moto with `env` (the credentials) and `extra`,
+/// findings not failing it, and returns the parsed report with the process output.
+pub(crate) fn scan_report(env: &[(&str, &str)], extra: &[&str]) -> (serde_json::Value, Output) {
+    let endpoint = &moto().endpoint;
+    let mut args = vec![
+        "scan",
+        "--fail-on",
+        "none",
+        "--endpoint-url",
+        endpoint.as_str(),
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    let out = faascan(&args, env);
+    assert!(
+        out.status.success(),
+        "faascan scan failed: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = serde_json::from_slice(&out.stdout).unwrap();
+    (json, out)
+}
+
 /// A valid empty zip archive: moto stores the code but never runs it.
-pub fn empty_zip() -> Vec<u8> {
+pub(crate) fn empty_zip() -> Vec<u8> {
     let mut zip = b"PK\x05\x06".to_vec();
     zip.extend([0u8; 18]);
     zip
 }
 
-pub fn lambda_trust() -> String {
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#.to_owned()
-}
-
-/// Every resource in the inventory named `name` under `path` (e.g. `lambda_functions`).
-pub fn known<'a>(value: &'a serde_json::Value, pointer: &str) -> &'a serde_json::Value {
+/// The known value of the inventory attribute at `pointer` (e.g. `/s3/buckets`); panics on a
+/// gap.
+pub(crate) fn known<'a>(value: &'a serde_json::Value, pointer: &str) -> &'a serde_json::Value {
     let attr = value
         .pointer(pointer)
         .unwrap_or_else(|| panic!("no {pointer}"));
@@ -280,7 +315,12 @@ pub fn known<'a>(value: &'a serde_json::Value, pointer: &str) -> &'a serde_json:
         .unwrap_or_else(|| panic!("{pointer} is not known: {attr}"))
 }
 
-pub fn find<'a>(list: &'a serde_json::Value, key: &str, name: &str) -> &'a serde_json::Value {
+/// The item of `list` whose `key` is `name`.
+pub(crate) fn find<'a>(
+    list: &'a serde_json::Value,
+    key: &str,
+    name: &str,
+) -> &'a serde_json::Value {
     list.as_array()
         .unwrap_or_else(|| panic!("not a list: {list}"))
         .iter()
@@ -288,22 +328,18 @@ pub fn find<'a>(list: &'a serde_json::Value, key: &str, name: &str) -> &'a serde
         .unwrap_or_else(|| panic!("no item with {key} = {name}"))
 }
 
-pub fn path_exists(p: &Path) -> bool {
-    p.exists()
-}
-
 /// The fault-injecting proxy (mocks/faultproxy.py) in front of this binary's moto: one per
 /// test binary, stopped when the test process exits (it watches our pid). Rules are keyed
 /// by access key id so that scans running in parallel do not see each other's faults.
-pub struct FaultProxy {
-    pub endpoint: String,
-    pub port: u16,
+pub(crate) struct FaultProxy {
+    pub(crate) endpoint: String,
+    pub(crate) port: u16,
     _child: std::process::Child,
 }
 
 static FAULT_PROXY: OnceLock<FaultProxy> = OnceLock::new();
 
-pub fn fault_proxy() -> &'static FaultProxy {
+pub(crate) fn fault_proxy() -> &'static FaultProxy {
     FAULT_PROXY.get_or_init(|| {
         let upstream = &moto().endpoint;
         let dir = std::env::temp_dir().join(format!(
@@ -324,21 +360,11 @@ pub fn fault_proxy() -> &'static FaultProxy {
             .stderr(std::fs::File::create(dir.join("faultproxy.log")).unwrap())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let port = loop {
-            if let Some(port) = std::fs::read_to_string(&port_file)
+        let port = wait_for("the fault proxy", &dir, Duration::from_secs(30), || {
+            std::fs::read_to_string(&port_file)
                 .ok()
                 .and_then(|p| p.trim().parse::<u16>().ok())
-            {
-                break port;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the fault proxy did not start; see {}",
-                dir.display()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        });
         FaultProxy {
             endpoint: format!("http://127.0.0.1:{port}"),
             port,
@@ -349,14 +375,14 @@ pub fn fault_proxy() -> &'static FaultProxy {
 
 impl FaultProxy {
     /// Adds one rule (a JSON object) or several (an array); see mocks/faultproxy.py.
-    pub fn add(&self, rules: &serde_json::Value) {
+    pub(crate) fn add(&self, rules: &serde_json::Value) {
         let (status, body) =
             http_request(self.port, "POST", "/__faults", Some(&rules.to_string())).unwrap();
         assert_eq!(status, 200, "the fault proxy refused {rules}: {body}");
     }
 
     /// Removes the rules of one access key (all rules with `None`).
-    pub fn clear(&self, access_key: Option<&str>) {
+    pub(crate) fn clear(&self, access_key: Option<&str>) {
         let path = access_key.map_or_else(
             || "/__faults".to_owned(),
             |k| format!("/__faults?access_key={k}"),
@@ -367,7 +393,7 @@ impl FaultProxy {
 
     /// `{"operations": [{access_key, service, operation, requests, faulted}], "unidentified":
     /// [{access_key, service, requests: ["GET /path", ...]}]}` for one access key.
-    pub fn stats(&self, access_key: &str) -> serde_json::Value {
+    pub(crate) fn stats(&self, access_key: &str) -> serde_json::Value {
         let (status, body) = http_request(
             self.port,
             "GET",
@@ -380,8 +406,25 @@ impl FaultProxy {
     }
 }
 
+/// Polls `ready` until it gives a value; fails the test after `limit`, pointing at the logs in
+/// `dir`.
+fn wait_for<T>(what: &str, dir: &Path, limit: Duration, mut ready: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = ready() {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start; see {}",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// A minimal HTTP/1.1 request on loopback: (status, body).
-pub fn http_request(
+pub(crate) fn http_request(
     port: u16,
     method: &str,
     path: &str,
@@ -409,7 +452,7 @@ pub fn http_request(
 }
 
 /// Runs a future to completion on a runtime of its own, for tests that are not async.
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -420,32 +463,17 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// Like [`faascan`], but the process is killed after `limit` (the output then carries what
 /// it wrote so far and `timed_out` is true), so a hanging scan fails its test instead of
 /// hanging the test run.
-pub struct TimedOutput {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-    pub elapsed: Duration,
-    pub timed_out: bool,
+pub(crate) struct TimedOutput {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) elapsed: Duration,
+    pub(crate) timed_out: bool,
 }
 
-pub fn faascan_within(args: &[&str], env: &[(&str, &str)], limit: Duration) -> TimedOutput {
-    let home = std::env::temp_dir().join("faascan-test-home");
-    std::fs::create_dir_all(&home).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_faascan"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", &home)
-        .env("AWS_CONFIG_FILE", home.join("no-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
+pub(crate) fn faascan_within(args: &[&str], env: &[(&str, &str)], limit: Duration) -> TimedOutput {
+    let mut cmd = faascan_command(args, env);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let started = Instant::now();
     let mut child = cmd.spawn().unwrap();
     let drain = |mut pipe: Box<dyn Read + Send>| {

@@ -8,6 +8,7 @@
 //! - a merge with one shard's report left out exits 4 and names the missing shard in a gap
 //!   and a coverage row.
 
+use super::scenario::Seed;
 use crate::common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -21,34 +22,11 @@ const ACCOUNTS: [&str; 5] = [
 ];
 
 async fn seed(account: &str) {
-    let seed = assume_into(account, "seed").await;
-    let sdk = seed.sdk("us-east-1").await;
-    let iam = aws_sdk_iam::Client::new(&sdk);
-    let role = iam
-        .create_role()
-        .role_name("shard-role")
-        .assume_role_policy_document(lambda_trust())
-        .send()
-        .await
-        .unwrap()
-        .role()
-        .unwrap()
-        .arn()
-        .to_owned();
-    aws_sdk_lambda::Client::new(&sdk)
-        .create_function()
-        .function_name(format!("shard-fn-{account}"))
-        .runtime(aws_sdk_lambda::types::Runtime::Python312)
-        .role(role)
-        .handler("app.handler")
-        .code(
-            aws_sdk_lambda::types::FunctionCode::builder()
-                .zip_file(aws_sdk_lambda::primitives::Blob::new(empty_zip()))
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let seed = Seed::new(account, "us-east-1").await;
+    let role = seed.lambda_role("shard-role").await;
+    seed.function(&format!("shard-fn-{account}"), &role)
+        .create()
+        .await;
 }
 
 /// `faascan scan` of the five accounts (or a shard of them) into `output`.

@@ -1,11 +1,8 @@
 //! The HTML report in headless Chromium: it renders, the filters change what is shown, and a
 //! report built from an account whose names, descriptions and tags hold script, markup and ANSI
 //! payloads runs no injected script and shows the payloads as text.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{faascan, repo_root};
+use crate::common::{faascan, repo_root};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;

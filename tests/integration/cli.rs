@@ -1,10 +1,7 @@
 //! The binary's behaviour without AWS: the demo inventory, permissions, and the exit codes and
 //! messages for the usual failures.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{faascan, repo_root};
+use crate::common::{faascan, repo_root};
 use std::time::{Duration, Instant};
 
 #[test]
@@ -661,7 +658,7 @@ bad = json.loads(json.dumps(sarif)); bad["runs"][0]["results"][0]["level"] = "ca
 assert list(jsonschema.Draft4Validator(sarif_schema).iter_errors(bad)), "the SARIF schema bites"
 print("ok", len(results))
 "#;
-    let check = std::process::Command::new(common::venv().join("bin/python"))
+    let check = std::process::Command::new(crate::common::venv().join("bin/python"))
         .args(["-c", script])
         .arg(repo_root().join("docs/report.schema.json"))
         .arg(files.to_string())
@@ -710,7 +707,7 @@ print("ok", len(results))
 /// severity and types from `FindingProviderFields`, suppressed results with their note.
 #[test]
 fn asff_batches_import_into_security_hub() {
-    let moto = common::moto();
+    let moto = crate::common::moto();
     let dir = std::env::temp_dir().join(format!("faascan-asff-{}", std::process::id()));
     let config = formats_config("asff");
     let demo = repo_root().join("mocks/demo/inventory.json");
@@ -768,7 +765,7 @@ suppressed = [f for f in got.values() if f["Workflow"]["Status"] == "SUPPRESSED"
 assert suppressed and all("public website by design" in f["Note"]["Text"] for f in suppressed)
 print("ok", len(lines), len(got))
 "#;
-    let check = std::process::Command::new(common::venv().join("bin/python"))
+    let check = std::process::Command::new(crate::common::venv().join("bin/python"))
         .args(["-c", script])
         .arg(&moto.endpoint)
         .arg(written(&dir, "asff.jsonl"))
