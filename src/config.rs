@@ -351,13 +351,9 @@ fn check_options(o: &RawOptions) -> Result<Options, String> {
     for r in &o.runtimes {
         let deprecated = parse_date(&r.deprecated)
             .map_err(|e| format!("options.runtimes: {}: {e}", r.runtime))?;
-        // The checks' table names runtimes with `&'static str`: a runtime it knows keeps its
-        // name; one it does not know (newer than this faascan) is named once, here, for the
-        // process's lifetime (bounded by the file's size).
-        let runtime = match options.runtimes.iter().position(|x| x.runtime == r.runtime) {
-            Some(i) => options.runtimes.remove(i).runtime,
-            None => String::leak(r.runtime.clone()),
-        };
+        // The file's entry replaces the built-in one of the same runtime.
+        options.runtimes.retain(|x| x.runtime != r.runtime.as_str());
+        let runtime = std::borrow::Cow::Owned(r.runtime.clone());
         options.runtimes.push(RuntimeDeprecation {
             runtime,
             deprecated,

@@ -2,13 +2,16 @@
 //! deprecation date and its source. The configuration overrides or adds entries through
 //! `Options::runtimes`.
 
+use std::borrow::Cow;
+
 use time::Date;
 use time::macros::date;
 
 /// A Lambda runtime's deprecation date and where that date comes from.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RuntimeDeprecation {
-    pub runtime: &'static str,
+    /// Borrowed for the built-in table, owned for a runtime named in the configuration.
+    pub runtime: Cow<'static, str>,
     pub deprecated: Date,
     pub source: &'static str,
 }
@@ -19,7 +22,7 @@ const LAMBDA_RUNTIMES_DOC: &str =
 macro_rules! runtime {
     ($name:literal, $date:expr) => {
         RuntimeDeprecation {
-            runtime: $name,
+            runtime: Cow::Borrowed($name),
             deprecated: $date,
             source: LAMBDA_RUNTIMES_DOC,
         }
