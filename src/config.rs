@@ -25,6 +25,9 @@ pub(crate) struct RawConfig {
     pub(crate) output: RawOutput,
     #[serde(default)]
     pub(crate) suppressions: Vec<RawSuppression>,
+    /// Raised API quotas by quota group (see src/collect/quotas.tsv).
+    #[serde(default)]
+    pub(crate) quotas: crate::collect::pacing::QuotaOverrides,
 }
 
 /// Output settings used when the command line names none.
@@ -114,6 +117,7 @@ pub(crate) struct Config {
     pub(crate) regions: Vec<String>,
     pub(crate) output: RawOutput,
     pub(crate) suppressions: Vec<Suppression>,
+    pub(crate) quotas: crate::collect::pacing::QuotaOverrides,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -278,6 +282,7 @@ impl Config {
             <crate::cli::FailOn as clap::ValueEnum>::from_str(fail_on, false)
                 .map_err(|_| format!("output.fail_on: `{fail_on}` is not a severity or none"))?;
         }
+        raw.quotas.validate()?;
         Ok(Config {
             output: raw.output,
             path: None,
@@ -287,6 +292,7 @@ impl Config {
             options: raw.options,
             regions: raw.scan.regions,
             suppressions,
+            quotas: raw.quotas,
         })
     }
 

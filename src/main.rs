@@ -5,6 +5,7 @@ mod collect;
 mod config;
 mod input;
 mod permissions;
+mod progress;
 mod run;
 mod template;
 

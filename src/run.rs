@@ -96,54 +96,6 @@ pub(crate) fn log(
     let _ = writeln!(stderr, "{line}");
 }
 
-/// A live progress line on a terminal (calls made so far), redrawn in place; nothing when
-/// stderr is not a terminal, with --quiet, or with JSON logs.
-struct ProgressLine {
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    handle: Option<std::thread::JoinHandle<()>>,
-}
-
-impl ProgressLine {
-    fn start(messages: Messages, label: String) -> ProgressLine {
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let live = messages.enabled && messages.format == crate::cli::LogFormat::Text;
-        let handle = live.then(|| {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                use std::sync::atomic::Ordering;
-                let spinner = ['|', '/', '-', '\\'];
-                let mut tick = 0usize;
-                while !stop.load(Ordering::Relaxed) {
-                    let calls = crate::collect::calls::OPERATIONS_STARTED.load(Ordering::Relaxed);
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(
-                        err,
-                        "\r{} faascan: {label} · {calls} calls ",
-                        spinner[tick % 4]
-                    );
-                    let _ = err.flush();
-                    drop(err);
-                    tick += 1;
-                    std::thread::sleep(Duration::from_millis(150));
-                }
-                let mut err = std::io::stderr().lock();
-                let _ = write!(err, "\r\x1b[2K");
-                let _ = err.flush();
-            })
-        });
-        ProgressLine { stop, handle }
-    }
-}
-
-impl Drop for ProgressLine {
-    fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        if let Some(handle) = self.handle.take() {
-            let _ = handle.join();
-        }
-    }
-}
-
 /// Where progress goes: a terminal (text) or a scheduler (JSON lines), never with --quiet.
 #[derive(Clone, Copy)]
 pub(crate) struct Messages {
@@ -499,6 +451,8 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
             Vec::new(),
         ),
         None => {
+            // Raised quotas from `[quotas]` pace every account of this scan.
+            crate::collect::pacing::configure(&config.quotas).map_err(UsageError)?;
             let mut target = args.target.clone();
             if target.regions.is_empty() {
                 target.regions = config.regions.clone();
@@ -1116,7 +1070,10 @@ fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let progress = ProgressLine::start(messages, format!("collecting {}", names.join(", ")));
+    let progress = crate::progress::ProgressLine::start(
+        messages.enabled && messages.format == crate::cli::LogFormat::Text,
+        format!("collecting {}", names.join(", ")),
+    );
     let inventory = runtime.block_on(collect::collect(
         &target,
         &services,
@@ -1132,9 +1089,10 @@ fn collect_live(args: &TargetArgs, messages: Messages) -> Result<Inventory> {
     })?;
     messages.info(
         &format!(
-            "collected: {} calls, {} gaps",
+            "collected: {} calls, {} gaps{}",
             inventory.calls.operations,
-            inventory.gaps.len()
+            inventory.gaps.len(),
+            crate::progress::pacing_summary(&inventory.calls)
         ),
         &[
             ("account", serde_json::json!(inventory.account.id)),

@@ -5,6 +5,8 @@
 mod common;
 #[path = "live/faults.rs"]
 mod faults;
+#[path = "live/pacing.rs"]
+mod pacing;
 
 use aws_sdk_apigateway::types::{
     EndpointConfiguration, EndpointType, Op, PatchOperation, SecurityPolicy,
