@@ -329,11 +329,38 @@ fn clean() -> &'static Scan {
     })
 }
 
-/// No gap, exit 0, and the clean scan's results exactly.
+/// The gaps as comparable lines (request ids differ from scan to scan).
+fn gaps(report: &Value) -> Vec<String> {
+    let mut lines: Vec<String> = report["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {} {} {}",
+                g["service"], g["operation"], g["resource"], g["error_code"]
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Only the clean scan's gaps (moto answers `GetBucketVersioning` in a shape the SDK cannot
+/// parse, with or without a proxy), none about throttling; the clean scan's exit code and
+/// its results exactly.
 fn assert_complete_and_equal(label: &str, scan: &Scan) {
-    let gaps = scan.report["gaps"].as_array().unwrap();
-    assert!(gaps.is_empty(), "{label}: gaps: {gaps:#?}\n{}", scan.stderr);
-    assert_eq!(scan.code, Some(0), "{label}: {}", scan.stderr);
+    assert_eq!(
+        gaps(&scan.report),
+        gaps(&clean().report),
+        "{label}: gaps beyond the clean scan's\n{}",
+        scan.stderr
+    );
+    assert!(
+        !scan.report["gaps"].as_array().unwrap().iter().any(|g| g["kind"] == "throttled"),
+        "{label}: a throttle became a gap"
+    );
+    assert_eq!(scan.code, clean().code, "{label}: {}", scan.stderr);
     assert_eq!(
         results(&scan.report),
         results(&clean().report),
@@ -500,7 +527,7 @@ fn a_throttled_first_call_costs_well_under_two_seconds() {
     ]));
     let throttled = scan("first", &proxy.endpoint, "", &["--services", "lambda"]);
     assert_eq!(throttled.code, Some(0), "{}", throttled.stderr);
-    assert!(throttled.report["gaps"].as_array().unwrap().is_empty());
+    assert_eq!(gaps(&throttled.report), gaps(&base.report));
     assert!(
         throttled.elapsed < base.elapsed + Duration::from_secs(2),
         "{:?} with a throttled first call against {:?} without",
