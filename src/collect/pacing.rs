@@ -26,11 +26,12 @@ pub(crate) struct Rate {
 }
 
 impl Rate {
-    /// The limiter's quota: the documented rate, with a bucket a fifth smaller than the
-    /// service's, so a little jitter on the way to it never meets an empty bucket there.
+    /// The limiter's quota: the documented rate, with a bucket half the service's, so calls
+    /// that reach AWS a little later or earlier than their slot (queued behind calls in
+    /// flight, then sent together) still find tokens there.
     fn quota(&self) -> Option<Quota> {
         let period = Duration::from_secs_f64(self.seconds / f64::from(self.requests.max(1)));
-        let margin = (self.burst / 5).max(1);
+        let margin = (self.burst / 2).max(1);
         let burst = NonZeroU32::new(self.burst.saturating_sub(margin).max(1))?;
         Quota::with_period(period).map(|q| q.allow_burst(burst))
     }
@@ -138,7 +139,9 @@ impl QuotaTable {
                     self.rates.keys().cloned().collect::<Vec<_>>().join(", ")
                 ));
             };
-            *rate = over.rate(*rate).map_err(|e| format!("quotas.{group}: {e}"))?;
+            *rate = over
+                .rate(*rate)
+                .map_err(|e| format!("quotas.{group}: {e}"))?;
         }
         Ok(table)
     }
@@ -393,7 +396,11 @@ impl Pacer {
         Pacer::with_table(account, table_in_force(), BackoffPolicy::default())
     }
 
-    pub(crate) fn with_table(account: &str, table: Arc<QuotaTable>, policy: BackoffPolicy) -> Pacer {
+    pub(crate) fn with_table(
+        account: &str,
+        table: Arc<QuotaTable>,
+        policy: BackoffPolicy,
+    ) -> Pacer {
         Pacer {
             account: account.to_owned(),
             table,
@@ -404,7 +411,11 @@ impl Pacer {
 
     /// Not paced at all, but still backing off after throttles of unknown groups (tests).
     pub(crate) fn unpaced() -> Pacer {
-        Pacer::with_table("", Arc::new(QuotaTable::default()), BackoffPolicy::default())
+        Pacer::with_table(
+            "",
+            Arc::new(QuotaTable::default()),
+            BackoffPolicy::default(),
+        )
     }
 
     #[cfg(test)]
@@ -414,11 +425,14 @@ impl Pacer {
     }
 
     /// Waits until every group of the call has a slot and none is pausing after a throttle.
+    /// `retrying_throttle`: the call was just throttled, and a throttled request spent no
+    /// token on AWS's side, so it is sent again on the slot it already had (after the pause).
     pub(crate) async fn admit(
         &self,
         service: Service,
         region: Option<&str>,
         operation: &str,
+        retrying_throttle: bool,
     ) -> Admission {
         let started = Instant::now();
         let region = region.unwrap_or("global");
@@ -438,7 +452,7 @@ impl Pacer {
                     let _backing_off = progress.backing_off();
                     tokio::time::sleep_until(until).await;
                 }
-                if group.limiter.check().is_err() {
+                if !retrying_throttle && group.limiter.check().is_err() {
                     let _waiting = progress.waiting();
                     group.limiter.until_ready().await;
                 }
@@ -585,13 +599,18 @@ mod tests {
             Some(50.0)
         );
         assert_eq!(
-            raised.rate("apigateway-get-resources").map(|r| r.per_second()),
+            raised
+                .rate("apigateway-get-resources")
+                .map(|r| r.per_second()),
             Some(5.0)
         );
         let unknown: QuotaOverrides =
             toml::from_str("lambda-contrl = 50").unwrap_or_else(|e| panic!("{e}"));
         let err = unknown.validate().err().unwrap_or_default();
-        assert!(err.contains("lambda-contrl") && err.contains("lambda-control"), "{err}");
+        assert!(
+            err.contains("lambda-contrl") && err.contains("lambda-control"),
+            "{err}"
+        );
         let zero: QuotaOverrides = toml::from_str("iam = 0").unwrap_or_else(|e| panic!("{e}"));
         assert!(zero.validate().is_err());
         assert!(toml::from_str::<QuotaOverrides>("iam = { requests = 5, per = 1 }").is_err());
@@ -605,7 +624,10 @@ mod tests {
         assert_eq!(pause(&policy, 2, 0.5), Duration::from_millis(300));
         for level in 1..40 {
             let p = pause(&policy, level, fastrand::f64());
-            assert!(p <= policy.cap && p >= Duration::from_millis(100), "{level}: {p:?}");
+            assert!(
+                p <= policy.cap && p >= Duration::from_millis(100),
+                "{level}: {p:?}"
+            );
         }
     }
 
@@ -621,18 +643,12 @@ mod tests {
             assert!(!b.throttled(&policy, sent, now, 0.0));
         }
         assert_eq!(b.level(), 1);
-        assert_eq!(
-            b.paused_until(now),
-            Some(now + Duration::from_millis(100))
-        );
+        assert_eq!(b.paused_until(now), Some(now + Duration::from_millis(100)));
         assert_eq!(b.paused_until(now + Duration::from_millis(100)), None);
         // Throttles continue after the pause: the next one is longer.
         assert!(b.throttled(&policy, b.epoch(), now, 0.0));
         assert_eq!(b.level(), 2);
-        assert_eq!(
-            b.paused_until(now),
-            Some(now + Duration::from_millis(200))
-        );
+        assert_eq!(b.paused_until(now), Some(now + Duration::from_millis(200)));
         // Successes of calls sent before the pause say nothing; later ones decay it.
         b.succeeded(&policy, sent);
         assert_eq!(b.level(), 2);
@@ -663,10 +679,10 @@ mod tests {
     async fn calls_are_paced_at_the_groups_rate() {
         let pacer = Pacer::with_table("pace-test-1", small_table(), BackoffPolicy::default());
         let started = Instant::now();
-        // A bucket of 4 (5 less a fifth), then 20 ms apart: 4 + 10 calls take about 200 ms.
-        for _ in 0..14 {
+        // A bucket of 3 (half of 5, rounded up), then 20 ms apart: 3 + 10 calls take 200 ms.
+        for _ in 0..13 {
             pacer
-                .admit(Service::Lambda, Some("us-east-1"), "ListFunctions")
+                .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
                 .await;
         }
         let took = started.elapsed();
@@ -676,15 +692,19 @@ mod tests {
         );
         // Another region, another account, another service: their own buckets.
         let other = Instant::now();
-        for _ in 0..4 {
+        for _ in 0..3 {
             pacer
-                .admit(Service::Lambda, Some("eu-west-1"), "ListFunctions")
+                .admit(Service::Lambda, Some("eu-west-1"), "ListFunctions", false)
                 .await;
             Pacer::with_table("pace-test-2", small_table(), BackoffPolicy::default())
-                .admit(Service::Lambda, Some("us-east-1"), "ListFunctions")
+                .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
                 .await;
         }
-        assert!(other.elapsed() < Duration::from_millis(50), "{:?}", other.elapsed());
+        assert!(
+            other.elapsed() < Duration::from_millis(50),
+            "{:?}",
+            other.elapsed()
+        );
         let stats = pacer.stats();
         assert_eq!(stats.len(), 1);
         assert_eq!(stats[0].service, "lambda");
@@ -698,20 +718,21 @@ mod tests {
             cap: Duration::from_millis(80),
             decay_after: 2,
         };
-        let pacer =
-            Pacer::with_table("pace-test-3", small_table(), policy).with_policy(policy);
+        let pacer = Pacer::with_table("pace-test-3", small_table(), policy).with_policy(policy);
         let admission = pacer
-            .admit(Service::Lambda, Some("us-east-1"), "ListFunctions")
+            .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
             .await;
         pacer.throttled(Service::Lambda, &admission).await;
         // KMS is not held up by Lambda's pause.
         let started = Instant::now();
-        pacer.admit(Service::Kms, Some("us-east-1"), "ListKeys").await;
+        pacer
+            .admit(Service::Kms, Some("us-east-1"), "ListKeys", false)
+            .await;
         assert!(started.elapsed() < Duration::from_millis(15));
         // Lambda waits the pause out (20 to 40 ms), no longer.
         let started = Instant::now();
         let next = pacer
-            .admit(Service::Lambda, Some("us-east-1"), "ListFunctions")
+            .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
             .await;
         let waited = started.elapsed();
         assert!(
@@ -735,7 +756,7 @@ mod tests {
             decay_after: 1,
         };
         let pacer = Pacer::unpaced().with_policy(policy);
-        let admission = pacer.admit(Service::Iam, None, "ListRoles").await;
+        let admission = pacer.admit(Service::Iam, None, "ListRoles", false).await;
         let started = Instant::now();
         pacer.throttled(Service::Iam, &admission).await;
         let waited = started.elapsed();

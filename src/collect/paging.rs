@@ -138,20 +138,19 @@ mod mocked {
     use std::time::Duration;
 
     fn cx() -> Ctx {
-        Ctx::new(4, Fingerprinter::new(b"0123456789abcdef")).with_retry(RetryPolicy {
-            initial: Duration::from_millis(2),
-            cap: Duration::from_millis(10),
-            ..RetryPolicy::default()
-        })
-        .with_pacer(
-            crate::collect::pacing::Pacer::unpaced().with_policy(
+        Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"))
+            .with_retry(RetryPolicy {
+                initial: Duration::from_millis(2),
+                cap: Duration::from_millis(10),
+                ..RetryPolicy::default()
+            })
+            .with_pacer(crate::collect::pacing::Pacer::unpaced().with_policy(
                 crate::collect::pacing::BackoffPolicy {
                     base: Duration::from_millis(2),
                     cap: Duration::from_millis(4),
                     decay_after: 1,
                 },
-            ),
-        )
+            ))
     }
 
     fn page(names: &[&str], next: Option<&str>) -> ListFunctionsOutput {

@@ -230,21 +230,23 @@ impl Ctx {
     async fn call<T>(
         &self,
         site: Site<'_>,
+        retrying_throttle: bool,
         fut: impl Future<Output = T>,
     ) -> Result<(Admission, T), Stop> {
         if let Some(stop) = self.stopped() {
             return Err(stop);
         }
         let work = async {
-            // The rate first, the concurrency permits after: a call waiting for its quota
-            // must not hold a permit another service's call could use.
+            // The semaphores are never closed, so acquiring cannot fail; if it somehow did,
+            // the call still runs rather than being lost. The quota slot is taken between
+            // the two: a call waiting for its slot holds only its own service's permit (never
+            // one another service could use), and once it has the slot it waits only for a
+            // call in flight to end, so it reaches AWS close to when its slot was due.
+            let _service = self.limits.of(site.service).acquire().await;
             let admission = self
                 .pacer
-                .admit(site.service, site.region, site.operation)
+                .admit(site.service, site.region, site.operation, retrying_throttle)
                 .await;
-            // The semaphores are never closed, so acquiring cannot fail; if it somehow did,
-            // the call still runs rather than being lost.
-            let _service = self.limits.of(site.service).acquire().await;
             let _global = self.limits.global.acquire().await;
             crate::progress::service(site.service).sent();
             (admission, fut.await)
@@ -285,7 +287,9 @@ impl Ctx {
             }
             // Boxed: an SDK call's future is several kilobytes, and every layer that holds it
             // inline (here, `call`, the select) grows the stack a debug build polls it on.
-            let (admission, err) = match self.call(site, Box::pin(make())).await {
+            let retrying_throttle = throttles > 0;
+            let (admission, err) = match self.call(site, retrying_throttle, Box::pin(make())).await
+            {
                 Err(stop) => return Err(CallError::Stopped(stop)),
                 Ok((admission, Ok(output))) => {
                     self.breaker.answered();
@@ -346,8 +350,8 @@ mod tests {
 #[cfg(test)]
 mod stops {
     use super::*;
-    use crate::collect::Service;
     use crate::collect::Fingerprinter;
+    use crate::collect::Service;
     use aws_sdk_lambda::operation::get_policy::GetPolicyError;
     use aws_smithy_runtime_api::client::result::ConnectorError;
     use faascan_checks::model::Attr;
@@ -355,20 +359,19 @@ mod stops {
     type Result = SdkResult<(), GetPolicyError>;
 
     fn cx() -> Ctx {
-        Ctx::new(8, Fingerprinter::new(b"0123456789abcdef")).with_retry(RetryPolicy {
-            initial: Duration::from_millis(2),
-            cap: Duration::from_millis(10),
-            ..RetryPolicy::default()
-        })
-        .with_pacer(
-            crate::collect::pacing::Pacer::unpaced().with_policy(
+        Ctx::new(8, Fingerprinter::new(b"0123456789abcdef"))
+            .with_retry(RetryPolicy {
+                initial: Duration::from_millis(2),
+                cap: Duration::from_millis(10),
+                ..RetryPolicy::default()
+            })
+            .with_pacer(crate::collect::pacing::Pacer::unpaced().with_policy(
                 crate::collect::pacing::BackoffPolicy {
                     base: Duration::from_millis(2),
                     cap: Duration::from_millis(4),
                     decay_after: 1,
                 },
-            ),
-        )
+            ))
     }
 
     fn site() -> Site<'static> {

@@ -51,10 +51,8 @@ impl Drop for QuotaProxy {
 
 impl QuotaProxy {
     fn start(label: &str, args: &[&str]) -> QuotaProxy {
-        let dir = std::env::temp_dir().join(format!(
-            "faascan-quotaproxy-{}-{label}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("faascan-quotaproxy-{}-{label}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let port_file = dir.join("port");
         let _ = std::fs::remove_file(&port_file);
@@ -284,7 +282,11 @@ fn scan(label: &str, endpoint: &str, config: &str, extra: &[&str]) -> Scan {
         ],
         SCAN_LIMIT,
     );
-    assert!(!out.timed_out, "{label}: the scan did not finish: {}", out.stderr);
+    assert!(
+        !out.timed_out,
+        "{label}: the scan did not finish: {}",
+        out.stderr
+    );
     let report: Value = serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("{label}: no JSON report ({e}): {}", out.stderr));
     Scan {
@@ -305,7 +307,10 @@ fn results(report: &Value) -> Vec<String> {
         .map(|r| {
             format!(
                 "{} {} {}",
-                r["check_id"].as_str().or(r["check"].as_str()).unwrap_or("?"),
+                r["check_id"]
+                    .as_str()
+                    .or(r["check"].as_str())
+                    .unwrap_or("?"),
                 r["resource"]["arn"].as_str().unwrap_or("?"),
                 r["status"].as_str().unwrap_or("?")
             )
@@ -357,7 +362,11 @@ fn assert_complete_and_equal(label: &str, scan: &Scan) {
         scan.stderr
     );
     assert!(
-        !scan.report["gaps"].as_array().unwrap().iter().any(|g| g["kind"] == "throttled"),
+        !scan.report["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["kind"] == "throttled"),
         "{label}: a throttle became a gap"
     );
     assert_eq!(scan.code, clean().code, "{label}: {}", scan.stderr);
@@ -370,7 +379,10 @@ fn assert_complete_and_equal(label: &str, scan: &Scan) {
 
 /// The summary's pacing figures: (throttled, waited ms) over services.
 fn pacing_totals(report: &Value) -> (u64, u64) {
-    let pacing = report["calls"]["pacing"].as_array().cloned().unwrap_or_default();
+    let pacing = report["calls"]["pacing"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     pacing.iter().fold((0, 0), |(t, w), p| {
         (
             t + p["throttled"].as_u64().unwrap(),
@@ -440,7 +452,10 @@ fn the_quota_proxy_throttles_in_each_protocols_shape_and_counts() {
         );
     }
     let floor = stats["floor_seconds"].as_f64().unwrap();
-    assert!((floor - 10.0).abs() < 1e-6, "one call at 1 per 10 s: {stats}");
+    assert!(
+        (floor - 10.0).abs() < 1e-6,
+        "one call at 1 per 10 s: {stats}"
+    );
 }
 
 /// Lambda's control plane and API Gateway at a fifth of their documented quotas (both sides).
@@ -468,7 +483,11 @@ fn a_low_quota_scan_is_complete_paced_and_equal_to_the_clean_scan() {
     );
     let (throttled, waited) = pacing_totals(&scan.report);
     assert_eq!(throttled, 0);
-    assert!(waited > 0, "waiting on the low quotas is reported: {}", scan.report["calls"]);
+    assert!(
+        waited > 0,
+        "waiting on the low quotas is reported: {}",
+        scan.report["calls"]
+    );
     // Paced, not slowed down further: within the quota floor and a few seconds.
     let floor = stats["floor_seconds"].as_f64().unwrap();
     assert!(floor >= 2.0, "the quotas bind: {stats}");
@@ -518,7 +537,12 @@ fn competing_traffic_loses_nothing() {
 fn a_throttled_first_call_costs_well_under_two_seconds() {
     clean();
     let unthrottled_proxy = QuotaProxy::start("first-base", &[]);
-    let base = scan("first-base", &unthrottled_proxy.endpoint, "", &["--services", "lambda"]);
+    let base = scan(
+        "first-base",
+        &unthrottled_proxy.endpoint,
+        "",
+        &["--services", "lambda"],
+    );
     assert_eq!(base.code, Some(0), "{}", base.stderr);
     let proxy = QuotaProxy::start("first", &[]);
     proxy.faults(&json!([
@@ -535,5 +559,9 @@ fn a_throttled_first_call_costs_well_under_two_seconds() {
         base.elapsed
     );
     let (count, _) = pacing_totals(&throttled.report);
-    assert_eq!(count, 1, "the ListFunctions throttle is counted: {}", throttled.report["calls"]);
+    assert_eq!(
+        count, 1,
+        "the ListFunctions throttle is counted: {}",
+        throttled.report["calls"]
+    );
 }
