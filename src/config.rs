@@ -28,6 +28,9 @@ pub(crate) struct RawConfig {
     pub(crate) output: RawOutput,
     #[serde(default)]
     pub(crate) suppressions: Vec<RawSuppression>,
+    /// Raised API quotas by quota group (see src/collect/quotas.tsv).
+    #[serde(default)]
+    pub(crate) quotas: crate::collect::pacing::QuotaOverrides,
 }
 
 /// Output settings used when the command line names none.
@@ -123,6 +126,8 @@ pub(crate) struct Config {
     pub(crate) suppressions: Vec<Suppression>,
     /// Accounts of a multi-account scan scanned at once (`[scan] account_concurrency`).
     pub(crate) account_concurrency: Option<u16>,
+    /// Raised quotas (`[quotas]`), applied to the collector's limiters.
+    pub(crate) quotas: crate::collect::pacing::QuotaOverrides,
 }
 
 /// The file's output settings, typed.
@@ -309,6 +314,7 @@ impl Config {
                     .map_err(|_| format!("output.fail_on: `{fail_on}` is not a severity or none"))
             })
             .transpose()?;
+        raw.quotas.validate()?;
         Ok(Config {
             output: OutputConfig {
                 formats,
@@ -323,6 +329,7 @@ impl Config {
             regions: raw.scan.regions,
             suppressions,
             account_concurrency: raw.scan.account_concurrency,
+            quotas: raw.quotas,
         })
     }
 }

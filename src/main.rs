@@ -11,6 +11,7 @@ mod org;
 mod output;
 mod permissions;
 mod plan;
+mod progress;
 mod run;
 mod runtime;
 mod shard;

@@ -62,6 +62,8 @@ pub(crate) struct LivePlan {
     pub(crate) accounts: Accounts,
     /// Accounts scanned at once (several accounts only).
     pub(crate) account_concurrency: usize,
+    /// Raised quotas from the file's `[quotas]`.
+    pub(crate) quotas: crate::collect::pacing::QuotaOverrides,
 }
 
 pub(crate) enum Accounts {
@@ -421,6 +423,7 @@ fn input_plan(args: &ScanArgs, config: &Config) -> Result<Input, Failure> {
         services,
         accounts,
         account_concurrency: usize::from(account_concurrency).max(1),
+        quotas: config.quotas.clone(),
     })))
 }
 

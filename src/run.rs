@@ -25,7 +25,6 @@ use faascan_reports::report::Report;
 use faascan_reports::text::multiline;
 use futures::future::BoxFuture;
 use std::io::{IsTerminal, Write};
-use std::time::Duration;
 
 /// A message on stderr: text for people, or one JSON object per line for schedulers. Errors
 /// always go out; progress only when asked for (see `Messages`).
@@ -63,54 +62,6 @@ pub(crate) fn log(
     let _ = writeln!(stderr, "{line}");
 }
 
-/// A live progress line on a terminal (calls made so far), redrawn in place; nothing when
-/// stderr is not a terminal, with --quiet, or with JSON logs.
-struct ProgressLine {
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    handle: Option<std::thread::JoinHandle<()>>,
-}
-
-impl ProgressLine {
-    fn start(messages: Messages, label: String) -> ProgressLine {
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let live = messages.enabled && messages.format == crate::cli::LogFormat::Text;
-        let handle = live.then(|| {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                use std::sync::atomic::Ordering;
-                let spinner = ['|', '/', '-', '\\'];
-                let mut tick = 0usize;
-                while !stop.load(Ordering::Relaxed) {
-                    let calls = crate::collect::calls::OPERATIONS_STARTED.load(Ordering::Relaxed);
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(
-                        err,
-                        "\r{} faascan: {label} · {calls} calls ",
-                        spinner[tick % 4]
-                    );
-                    let _ = err.flush();
-                    drop(err);
-                    tick += 1;
-                    std::thread::sleep(Duration::from_millis(150));
-                }
-                let mut err = std::io::stderr().lock();
-                let _ = write!(err, "\r\x1b[2K");
-                let _ = err.flush();
-            })
-        });
-        ProgressLine { stop, handle }
-    }
-}
-
-impl Drop for ProgressLine {
-    fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        if let Some(handle) = self.handle.take() {
-            let _ = handle.join();
-        }
-    }
-}
-
 /// Where progress goes: a terminal (text) or a scheduler (JSON lines), never with --quiet.
 #[derive(Clone, Copy)]
 pub(crate) struct Messages {
@@ -134,6 +85,11 @@ impl Messages {
             enabled,
         }
     }
+    /// A progress line redrawn in place: text messages to a terminal only.
+    fn live_line(self) -> bool {
+        self.enabled && self.format == crate::cli::LogFormat::Text
+    }
+
     pub(crate) fn info(self, message: &str, fields: &[(&str, serde_json::Value)]) {
         if self.enabled {
             log(self.format, "info", message, fields);
@@ -346,7 +302,21 @@ fn gather(
             vec![load_templates(templates, region.as_deref(), messages)?],
             Vec::new(),
         )),
-        Input::Live(live) => match &live.accounts {
+        Input::Live(live) => {
+            // Raised quotas from `[quotas]` pace every account of this scan.
+            crate::collect::pacing::configure(&live.quotas).map_err(Failure::usage)?;
+            gather_live(live, messages)
+        }
+    }
+}
+
+/// The live account(s) of the plan.
+fn gather_live(
+    live: &LivePlan,
+    messages: Messages,
+) -> Result<(Vec<Inventory>, Vec<AccountFailure>), Failure> {
+    {
+        match &live.accounts {
             Accounts::One => Ok((
                 vec![collect_live(&live.target, &live.services, messages)?],
                 Vec::new(),
@@ -364,7 +334,7 @@ fn gather(
                 );
                 collect_several(live, &ids, role_name, *shard, messages)
             }
-        },
+        }
     }
 }
 
@@ -412,7 +382,10 @@ fn collect_several(
                 Ok(inventory)
             })
         };
-    let progress = ProgressLine::start(messages, format!("collecting {} account(s)", ids.len()));
+    let progress = crate::progress::ProgressLine::start(
+        messages.live_line(),
+        format!("collecting {} account(s)", ids.len()),
+    );
     let outcome = runtime::block_on(crate::org::collect_accounts(
         &live.target,
         &ids,
@@ -525,7 +498,10 @@ fn collect_live(
         &format!("collecting {}", names.join(", ")),
         &[("services", serde_json::json!(names))],
     );
-    let progress = ProgressLine::start(messages, format!("collecting {}", names.join(", ")));
+    let progress = crate::progress::ProgressLine::start(
+        messages.live_line(),
+        format!("collecting {}", names.join(", ")),
+    );
     let inventory = runtime::block_on(collect::collect(
         &target,
         services,
@@ -541,9 +517,10 @@ fn collect_live(
 fn collected(messages: Messages, inventory: &Inventory) {
     messages.info(
         &format!(
-            "collected: {} calls, {} gaps",
+            "collected: {} calls, {} gaps{}",
             inventory.calls.operations,
-            inventory.gaps.len()
+            inventory.gaps.len(),
+            crate::progress::pacing_summary(&inventory.calls)
         ),
         &[
             ("account", serde_json::json!(inventory.account.id)),

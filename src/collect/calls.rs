@@ -56,6 +56,7 @@ impl CallCounter {
             attempts: by_operation.iter().map(|c| c.attempts).sum(),
             failed_attempts: by_operation.iter().map(|c| c.failed_attempts).sum(),
             by_operation,
+            pacing: Vec::new(),
         }
     }
 }

@@ -10,6 +10,12 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_http_client::{Builder as HttpBuilder, tls};
+use aws_smithy_runtime::client::retries::RetryPartition;
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryClassifierPriority, RetryReason,
+};
+use aws_smithy_types::retry::ErrorKind;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -53,6 +59,8 @@ pub(crate) struct Clients {
     pub(crate) home_region: String,
     /// Set when the default region discovery failed and only the configured region is scanned.
     pub(crate) region_gap: Option<faascan_checks::model::Gap>,
+    /// The account's retry partition, for clients made later (S3 per region, S3 Control).
+    partition: RetryPartition,
 }
 
 /// Who is scanning.
@@ -138,11 +146,13 @@ impl Clients {
         let credentials = chain.build().await;
 
         // Standard, not adaptive: adaptive's client-side rate limiter stalls every later call
-        // for many seconds after one throttle, which used to run past the operation timeout
-        // and drop whole listings. Pages are retried on their own by the collector.
+        // for many seconds after one throttle. Pacing is the collector's own (`pacing.rs`):
+        // on the collector's clients the SDK leaves throttles to it (see `ThrottlesToThePacer`),
+        // and elsewhere (the identity check, region discovery) its backoff stays short.
         let retry = RetryConfig::standard()
             .with_max_attempts(target.max_attempts.max(1))
-            .with_initial_backoff(Duration::from_millis(200));
+            .with_initial_backoff(Duration::from_millis(200))
+            .with_max_backoff(Duration::from_secs(1));
         let timeouts = TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(3))
             .operation_attempt_timeout(target.call_timeout)
@@ -179,6 +189,16 @@ impl Clients {
                 .build();
         }
 
+        // Each account has its own retry token bucket: one throttled account must not make
+        // the calls of another (scanned in the same process) fail fast.
+        let partition = |who: &str| RetryPartition::new(format!("faascan-{who}"));
+        let preflight_partition = partition(
+            target
+                .role_arn
+                .as_deref()
+                .or(target.profile.as_deref())
+                .unwrap_or("default"),
+        );
         let counter = Arc::new(CallCounter::default());
         let guard = ReadOnlyGuard {
             counter: counter.clone(),
@@ -188,6 +208,7 @@ impl Clients {
         let sts = aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::config::Builder::from(&sdk)
                 .interceptor(guard.clone())
+                .retry_partition(preflight_partition.clone())
                 .build(),
         );
         let identity = identity(&sts).await?;
@@ -196,6 +217,7 @@ impl Clients {
             let account = aws_sdk_account::Client::from_conf(
                 aws_sdk_account::config::Builder::from(&sdk)
                     .interceptor(guard.clone())
+                    .retry_partition(preflight_partition.clone())
                     .build(),
             );
             match enabled_regions(&account).await {
@@ -234,6 +256,7 @@ impl Clients {
                 "no region left to scan after --exclude-region".to_owned(),
             ));
         }
+        let account_partition = partition(&identity.account);
         let regional = regions
             .iter()
             .map(|region| RegionalClients {
@@ -242,31 +265,41 @@ impl Clients {
                     aws_sdk_lambda::config::Builder::from(&sdk)
                         .region(Region::new(region.clone()))
                         .interceptor(guard.clone())
+                        .retry_partition(account_partition.clone())
+                        .retry_classifier(ThrottlesToThePacer)
                         .build(),
                 ),
                 apigateway: aws_sdk_apigateway::Client::from_conf(
                     aws_sdk_apigateway::config::Builder::from(&sdk)
                         .region(Region::new(region.clone()))
                         .interceptor(guard.clone())
+                        .retry_partition(account_partition.clone())
+                        .retry_classifier(ThrottlesToThePacer)
                         .build(),
                 ),
                 apigatewayv2: aws_sdk_apigatewayv2::Client::from_conf(
                     aws_sdk_apigatewayv2::config::Builder::from(&sdk)
                         .region(Region::new(region.clone()))
                         .interceptor(guard.clone())
+                        .retry_partition(account_partition.clone())
+                        .retry_classifier(ThrottlesToThePacer)
                         .build(),
                 ),
                 kms: aws_sdk_kms::Client::from_conf(
                     aws_sdk_kms::config::Builder::from(&sdk)
                         .region(Region::new(region.clone()))
                         .interceptor(guard.clone())
+                        .retry_partition(account_partition.clone())
+                        .retry_classifier(ThrottlesToThePacer)
                         .build(),
                 ),
             })
             .collect();
 
-        let mut s3control =
-            aws_sdk_s3control::config::Builder::from(&sdk).interceptor(guard.clone());
+        let mut s3control = aws_sdk_s3control::config::Builder::from(&sdk)
+            .interceptor(guard.clone())
+            .retry_partition(account_partition.clone())
+            .retry_classifier(ThrottlesToThePacer);
         if let Some(endpoint) = &target.endpoint_url {
             // The endpoint rules prefix the account id to the host, which no emulator serves.
             s3control = s3control.endpoint_resolver(FixedEndpoint(endpoint.clone()));
@@ -276,6 +309,8 @@ impl Clients {
             iam: aws_sdk_iam::Client::from_conf(
                 aws_sdk_iam::config::Builder::from(&sdk)
                     .interceptor(guard.clone())
+                    .retry_partition(account_partition.clone())
+                    .retry_classifier(ThrottlesToThePacer)
                     .build(),
             ),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
@@ -287,6 +322,7 @@ impl Clients {
             sdk,
             guard,
             counter,
+            partition: account_partition,
         };
         Ok((clients, identity))
     }
@@ -334,7 +370,9 @@ impl Clients {
     pub(crate) fn s3control_in(&self, region: &str) -> aws_sdk_s3control::Client {
         let mut config = aws_sdk_s3control::config::Builder::from(&self.sdk)
             .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone());
+            .interceptor(self.guard.clone())
+            .retry_partition(self.partition.clone())
+            .retry_classifier(ThrottlesToThePacer);
         if let Some(endpoint) = &self.endpoint_url {
             config = config.endpoint_resolver(FixedEndpoint(endpoint.clone()));
             if let Some(http) = self.sdk.http_client() {
@@ -358,10 +396,43 @@ impl Clients {
                         // Emulators on loopback have no per-bucket DNS names.
                         .force_path_style(self.endpoint_url.is_some())
                         .interceptor(self.guard.clone())
+                        .retry_partition(self.partition.clone())
+                        .retry_classifier(ThrottlesToThePacer)
                         .build(),
                 )
             })
             .clone()
+    }
+}
+
+/// Runs after the SDK's own classifiers: what they judged a throttle is not retried by the
+/// SDK (whose backoff would stall the call, blind to the quota group) but handed back to
+/// `Ctx::send`, which pauses the call's quota group and sends it again.
+#[derive(Debug)]
+struct ThrottlesToThePacer;
+
+impl ClassifyRetry for ThrottlesToThePacer {
+    fn classify_retry(&self, _: &InterceptorContext) -> RetryAction {
+        RetryAction::NoActionIndicated
+    }
+
+    fn classify_retry_v2(&self, _: &InterceptorContext, previous: &RetryAction) -> RetryAction {
+        match previous {
+            RetryAction::RetryIndicated(RetryReason::RetryableError {
+                kind: ErrorKind::ThrottlingError,
+                ..
+            }) => RetryAction::RetryForbidden,
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "ThrottlesToThePacer"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        // Last: after the HTTP status, modeled-error and transient-error classifiers.
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
     }
 }
 

@@ -11,6 +11,7 @@ mod fingerprint;
 mod iam;
 mod kms;
 mod lambda;
+pub(crate) mod pacing;
 mod paging;
 mod raw;
 pub(crate) mod retry;
@@ -104,6 +105,8 @@ pub(crate) struct Ctx {
     deadline: Option<tokio::time::Instant>,
     breaker: std::sync::Arc<retry::Breaker>,
     retry: retry::RetryPolicy,
+    /// The account's quota groups: every call waits for its slot here.
+    pacer: pacing::Pacer,
 }
 
 /// What a call was for, to name it in a gap.
@@ -175,7 +178,14 @@ impl Ctx {
             deadline: None,
             breaker: Default::default(),
             retry: retry::RetryPolicy::default(),
+            pacer: pacing::Pacer::unpaced(),
         }
+    }
+
+    /// Paces every call by the account's quota groups.
+    pub(crate) fn with_pacer(mut self, pacer: pacing::Pacer) -> Self {
+        self.pacer = pacer;
+        self
     }
 
     /// Calls still running at `deadline` are abandoned, later ones never sent.
@@ -246,7 +256,7 @@ impl Ctx {
         Fut: Future<Output = SdkResult<O, E>>,
         E: ProvideErrorMetadata + StdError + 'static,
     {
-        match self.send(site.service, retry::Retry::Detail, make).await {
+        match self.send(site, retry::Retry::Detail, make).await {
             Ok(output) => Attr::Known(convert(output)),
             Err(err) => Attr::Unavailable(self.gap(site, &err)),
         }
@@ -265,7 +275,7 @@ impl Ctx {
         Fut: Future<Output = SdkResult<O, E>>,
         E: ProvideErrorMetadata + StdError + 'static,
     {
-        match self.send(site.service, retry::Retry::Detail, make).await {
+        match self.send(site, retry::Retry::Detail, make).await {
             Ok(output) => Attr::Known(convert(output)),
             Err(CallError::Sdk(err))
                 if error::error_code(&err).is_some_and(|c| absent_codes.contains(&c)) =>
@@ -360,26 +370,30 @@ pub(crate) async fn collect(
     let (clients, identity) = connect(target).await?;
     let cx = Ctx::new(concurrency, fingerprints)
         .with_deadline(clients.deadline())
-        .with_breaker(clients.breaker());
+        .with_breaker(clients.breaker())
+        .with_pacer(pacing::Pacer::new(&identity.account));
     let wants = |s: Service| services.contains(&s);
     let (identity, cx_ref, wants_ref, clients_ref) = (&identity, &cx, &wants, &clients);
 
     let iam = async {
         if wants(Service::Iam) {
-            Box::pin(iam::collect(&cx, &clients.iam)).await
+            crate::progress::service(Service::Iam)
+                .part(Box::pin(iam::collect(&cx, &clients.iam)))
+                .await
         } else {
             skipped(Service::Iam, None)
         }
     };
     let s3 = async {
         if wants(Service::S3) {
-            Box::pin(s3::collect(
-                &cx,
-                &clients,
-                &identity.account,
-                &identity.partition,
-            ))
-            .await
+            crate::progress::service(Service::S3)
+                .part(Box::pin(s3::collect(
+                    &cx,
+                    &clients,
+                    &identity.account,
+                    &identity.partition,
+                )))
+                .await
         } else {
             faascan_checks::model::S3Inventory {
                 buckets: skipped(Service::S3, None),
@@ -396,7 +410,9 @@ pub(crate) async fn collect(
             let region = regional.region.as_str();
             let lambda = async {
                 if wants(Service::Lambda) {
-                    Box::pin(lambda::collect(cx, &regional.lambda, region)).await
+                    crate::progress::service(Service::Lambda)
+                        .part(Box::pin(lambda::collect(cx, &regional.lambda, region)))
+                        .await
                 } else {
                     skipped(Service::Lambda, Some(region))
                 }
@@ -404,13 +420,14 @@ pub(crate) async fn collect(
             let rest = async {
                 if wants(Service::Apigateway) {
                     Some(
-                        Box::pin(apigateway::collect(
-                            cx,
-                            &regional.apigateway,
-                            region,
-                            &identity.partition,
-                        ))
-                        .await,
+                        crate::progress::service(Service::Apigateway)
+                            .part(Box::pin(apigateway::collect(
+                                cx,
+                                &regional.apigateway,
+                                region,
+                                &identity.partition,
+                            )))
+                            .await,
                     )
                 } else {
                     None
@@ -418,27 +435,32 @@ pub(crate) async fn collect(
             };
             let http = async {
                 if wants(Service::Apigateway) {
-                    Box::pin(apigatewayv2::collect(
-                        cx,
-                        &regional.apigatewayv2,
-                        region,
-                        &identity.partition,
-                    ))
-                    .await
+                    crate::progress::service(Service::Apigateway)
+                        .part(Box::pin(apigatewayv2::collect(
+                            cx,
+                            &regional.apigatewayv2,
+                            region,
+                            &identity.partition,
+                        )))
+                        .await
                 } else {
                     skipped(Service::Apigateway, Some(region))
                 }
             };
             let kms = async {
                 if wants(Service::Kms) {
-                    Box::pin(kms::collect(cx, &regional.kms, region)).await
+                    crate::progress::service(Service::Kms)
+                        .part(Box::pin(kms::collect(cx, &regional.kms, region)))
+                        .await
                 } else {
                     skipped(Service::Kms, Some(region))
                 }
             };
             let layers = async {
                 if wants(Service::Lambda) {
-                    Box::pin(lambda::layers(cx, &regional.lambda, region)).await
+                    crate::progress::service(Service::Lambda)
+                        .part(Box::pin(lambda::layers(cx, &regional.lambda, region)))
+                        .await
                 } else {
                     skipped(Service::Lambda, Some(region))
                 }
@@ -518,7 +540,10 @@ pub(crate) async fn collect(
         s3,
         regions,
         gaps,
-        calls: clients.counter.stats(),
+        calls: faascan_checks::model::CallStats {
+            pacing: cx.pacer.stats(),
+            ..clients.counter.stats()
+        },
         sources: Default::default(),
     })
 }

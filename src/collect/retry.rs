@@ -5,7 +5,8 @@
 //! silent absence.
 
 use super::error::{self, CallFailure};
-use super::{Ctx, SdkResult, Service, Site};
+use super::pacing::Admission;
+use super::{Ctx, SdkResult, Site};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -50,8 +51,11 @@ pub(crate) struct RetryPolicy {
     pub(crate) cap: Duration,
     /// Extra tries of a page after a retryable failure.
     pub(crate) page_retries: u32,
-    /// Extra tries of a detail call after throttling.
+    /// Extra tries of a detail call after a retryable failure other than throttling.
     pub(crate) detail_retries: u32,
+    /// Extra tries of any call after a throttle, each after its quota group's pause: a
+    /// throttle says "not now", not "no", so it is tried well past the other failures.
+    pub(crate) throttle_retries: u32,
 }
 
 impl Default for RetryPolicy {
@@ -61,6 +65,7 @@ impl Default for RetryPolicy {
             cap: Duration::from_secs(5),
             page_retries: 4,
             detail_retries: 1,
+            throttle_retries: 16,
         }
     }
 }
@@ -219,18 +224,32 @@ impl Ctx {
         }
     }
 
-    /// Runs `fut` under the global and the service's limit, unless the budget or the breaker
-    /// ends it first (then it is dropped, which abandons the request).
-    async fn call<T>(&self, service: Service, fut: impl Future<Output = T>) -> Result<T, Stop> {
+    /// Runs `fut` once its quota groups let it through (see `pacing.rs`) and under the
+    /// global and the service's concurrency limit, unless the budget or the breaker ends it
+    /// first (then it is dropped, which abandons the request).
+    async fn call<T>(
+        &self,
+        site: Site<'_>,
+        retrying_throttle: bool,
+        fut: impl Future<Output = T>,
+    ) -> Result<(Admission, T), Stop> {
         if let Some(stop) = self.stopped() {
             return Err(stop);
         }
         let work = async {
             // The semaphores are never closed, so acquiring cannot fail; if it somehow did,
-            // the call still runs rather than being lost.
-            let _service = self.limits.of(service).acquire().await;
+            // the call still runs rather than being lost. The quota slot is taken between
+            // the two: a call waiting for its slot holds only its own service's permit (never
+            // one another service could use), and once it has the slot it waits only for a
+            // call in flight to end, so it reaches AWS close to when its slot was due.
+            let _service = self.limits.of(site.service).acquire().await;
+            let admission = self
+                .pacer
+                .admit(site.service, site.region, site.operation, retrying_throttle)
+                .await;
             let _global = self.limits.global.acquire().await;
-            fut.await
+            crate::progress::service(site.service).sent();
+            (admission, fut.await)
         };
         let deadline = async {
             match self.deadline {
@@ -246,11 +265,13 @@ impl Ctx {
         }
     }
 
-    /// One SDK call (`make` builds and sends it), retried as `retry` allows with jittered
-    /// exponential backoff, never past the time budget.
+    /// One SDK call (`make` builds and sends it), paced by its quota groups. A throttle
+    /// pauses its groups briefly and the same request is sent again (up to
+    /// `throttle_retries` times); other failures are retried as `retry` allows with jittered
+    /// exponential backoff; never past the time budget.
     pub(crate) async fn send<O, E, Fut>(
         &self,
-        service: Service,
+        site: Site<'_>,
         retry: Retry,
         mut make: impl FnMut() -> Fut,
     ) -> Result<O, CallError<E>>
@@ -259,25 +280,38 @@ impl Ctx {
         E: ProvideErrorMetadata + StdError + 'static,
     {
         let mut retries = 0;
+        let mut throttles = 0;
         loop {
             if let Some(stop) = self.stopped() {
                 return Err(CallError::Stopped(stop));
             }
             // Boxed: an SDK call's future is several kilobytes, and every layer that holds it
             // inline (here, `call`, the select) grows the stack a debug build polls it on.
-            let err = match self.call(service, Box::pin(make())).await {
+            let retrying_throttle = throttles > 0;
+            let (admission, err) = match self.call(site, retrying_throttle, Box::pin(make())).await
+            {
                 Err(stop) => return Err(CallError::Stopped(stop)),
-                Ok(Ok(output)) => {
+                Ok((admission, Ok(output))) => {
                     self.breaker.answered();
+                    self.pacer.succeeded(&admission);
                     return Ok(output);
                 }
-                Ok(Err(err)) => err,
+                Ok((admission, Err(err))) => (admission, err),
             };
             let failure = error::classify(&err);
             if failure.endpoint_silent() {
                 self.breaker.silent_call(&failure);
             } else if failure.kind != GapKind::NotAttempted {
                 self.breaker.answered();
+            }
+            if failure.kind == GapKind::Throttled {
+                // The next admission waits out the group's pause; nothing else waits here.
+                self.pacer.throttled(site.service, &admission).await;
+                if throttles < self.retry.throttle_retries && self.stopped().is_none() {
+                    throttles += 1;
+                    continue;
+                }
+                return Err(CallError::Sdk(Box::new(err)));
             }
             if !self.retry.allows(retry, &failure, retries) || self.stopped().is_some() {
                 return Err(CallError::Sdk(Box::new(err)));
@@ -317,6 +351,7 @@ mod tests {
 mod stops {
     use super::*;
     use crate::collect::Fingerprinter;
+    use crate::collect::Service;
     use aws_sdk_lambda::operation::get_policy::GetPolicyError;
     use aws_smithy_runtime_api::client::result::ConnectorError;
     use faascan_checks::model::Attr;
@@ -324,11 +359,19 @@ mod stops {
     type Result = SdkResult<(), GetPolicyError>;
 
     fn cx() -> Ctx {
-        Ctx::new(8, Fingerprinter::new(b"0123456789abcdef")).with_retry(RetryPolicy {
-            initial: Duration::from_millis(2),
-            cap: Duration::from_millis(10),
-            ..RetryPolicy::default()
-        })
+        Ctx::new(8, Fingerprinter::new(b"0123456789abcdef"))
+            .with_retry(RetryPolicy {
+                initial: Duration::from_millis(2),
+                cap: Duration::from_millis(10),
+                ..RetryPolicy::default()
+            })
+            .with_pacer(crate::collect::pacing::Pacer::unpaced().with_policy(
+                crate::collect::pacing::BackoffPolicy {
+                    base: Duration::from_millis(2),
+                    cap: Duration::from_millis(4),
+                    decay_after: 1,
+                },
+            ))
     }
 
     fn site() -> Site<'static> {

@@ -7,6 +7,7 @@ mod accounts;
 mod budget;
 mod collect;
 mod faults;
+mod pacing;
 mod readonly;
 mod regions;
 mod scan;

@@ -109,6 +109,22 @@ pub struct CallStats {
     pub attempts: u64,
     pub failed_attempts: u64,
     pub by_operation: Vec<CallCount>,
+    /// Client-side pacing per service: throttled responses and time spent waiting on quotas.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pacing: Vec<ServicePacing>,
+}
+
+/// How one service's calls were paced during the scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePacing {
+    pub service: String,
+    /// Responses that said "throttled" (each call was then sent again).
+    pub throttled: u64,
+    /// Pauses of a quota group after a throttle.
+    pub backoffs: u64,
+    /// Time calls spent waiting for a quota's slot or a pause, summed over calls.
+    pub waited_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,768 @@
+//! Client-side pacing: every call waits for a slot in its quota groups' rate limiters (one per
+//! account, region and group, at the rates of `quotas.tsv`) before it is sent, so the scan does
+//! not cause its own throttles. A throttle it did not cause (another client spending the same
+//! quota) pauses that group only, briefly and with jitter, growing while throttles continue and
+//! shrinking again after successes; the call is then sent again.
+
+use super::{Service, service_name};
+use faascan_checks::model::ServicePacing;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::num::NonZeroU32;
+use std::sync::{Arc, LazyLock, Mutex, RwLock};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The table faascan ships with (also read by mocks/quotaproxy.py).
+pub(crate) const QUOTAS_TSV: &str = include_str!("quotas.tsv");
+
+/// A group's documented rate: `requests` per `seconds`, at most `burst` at once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Rate {
+    pub(crate) requests: u32,
+    pub(crate) seconds: f64,
+    pub(crate) burst: u32,
+}
+
+impl Rate {
+    /// The limiter's quota: the documented rate, with a bucket half the service's, so calls
+    /// that reach AWS a little later or earlier than their slot (queued behind calls in
+    /// flight, then sent together) still find tokens there.
+    fn quota(&self) -> Option<Quota> {
+        let period = Duration::from_secs_f64(self.seconds / f64::from(self.requests.max(1)));
+        let margin = (self.burst / 2).max(1);
+        let burst = NonZeroU32::new(self.burst.saturating_sub(margin).max(1))?;
+        Quota::with_period(period).map(|q| q.allow_burst(burst))
+    }
+
+    #[cfg(test)]
+    pub(crate) fn per_second(&self) -> f64 {
+        f64::from(self.requests) / self.seconds
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    service: String,
+    operation: String,
+    group: String,
+}
+
+/// The quota table: which groups each operation spends, and each group's rate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct QuotaTable {
+    rows: Vec<Row>,
+    rates: BTreeMap<String, Rate>,
+}
+
+impl QuotaTable {
+    /// Parses the TSV (see the header of `quotas.tsv`).
+    pub(crate) fn parse(text: &str) -> Result<QuotaTable, String> {
+        let mut table = QuotaTable::default();
+        let lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+            .skip(1);
+        for (n, line) in lines {
+            let at = |m: &str| format!("quotas.tsv line {}: {m}", n + 1);
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [service, operation, group, requests, seconds, burst, source] = cols[..] else {
+                return Err(at("expected 7 tab-separated columns"));
+            };
+            let requests: u32 = requests
+                .parse()
+                .ok()
+                .filter(|r| *r > 0)
+                .ok_or_else(|| at("requests is not a positive integer"))?;
+            let seconds: f64 = seconds
+                .parse()
+                .ok()
+                .filter(|s: &f64| s.is_finite() && *s > 0.0)
+                .ok_or_else(|| at("seconds is not a positive number"))?;
+            let burst: u32 = burst
+                .parse()
+                .ok()
+                .filter(|b| *b > 0)
+                .ok_or_else(|| at("burst is not a positive integer"))?;
+            if source.trim().is_empty() {
+                return Err(at("every row needs its source"));
+            }
+            let rate = Rate {
+                requests,
+                seconds,
+                burst,
+            };
+            match table.rates.get(group) {
+                Some(known) if *known != rate => {
+                    return Err(at(&format!("group {group} is given two rates")));
+                }
+                _ => {
+                    table.rates.insert(group.to_owned(), rate);
+                }
+            }
+            table.rows.push(Row {
+                service: service.to_owned(),
+                operation: operation.to_owned(),
+                group: group.to_owned(),
+            });
+        }
+        Ok(table)
+    }
+
+    /// The groups an operation spends: its own rows, else its service's `*` rows.
+    pub(crate) fn groups_of(&self, service: &str, operation: &str) -> Vec<(&str, Rate)> {
+        let pick = |op: &str| -> Vec<(&str, Rate)> {
+            self.rows
+                .iter()
+                .filter(|r| r.service == service && r.operation == op)
+                .filter_map(|r| Some((r.group.as_str(), *self.rates.get(&r.group)?)))
+                .collect()
+        };
+        let own = pick(operation);
+        if own.is_empty() { pick("*") } else { own }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn rate(&self, group: &str) -> Option<Rate> {
+        self.rates.get(group).copied()
+    }
+
+    /// The table with the configuration's raised (or lowered) quotas.
+    pub(crate) fn with(&self, overrides: &QuotaOverrides) -> Result<QuotaTable, String> {
+        let mut table = self.clone();
+        for (group, over) in &overrides.0 {
+            let Some(rate) = table.rates.get_mut(group) else {
+                return Err(format!(
+                    "quotas.{group}: no such quota group (known: {})",
+                    self.rates.keys().cloned().collect::<Vec<_>>().join(", ")
+                ));
+            };
+            *rate = over
+                .rate(*rate)
+                .map_err(|e| format!("quotas.{group}: {e}"))?;
+        }
+        Ok(table)
+    }
+}
+
+/// `[quotas]` in faascan.toml: a group's raised quota, as requests per second
+/// (`lambda-control = 50`) or in full (`apigateway-get-resources = { requests = 10,
+/// seconds = 2, burst = 10 }`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct QuotaOverrides(pub(crate) BTreeMap<String, QuotaOverride>);
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum QuotaOverride {
+    PerSecond(u32),
+    Full(FullOverride),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FullOverride {
+    requests: u32,
+    seconds: Option<f64>,
+    burst: Option<u32>,
+}
+
+impl QuotaOverride {
+    fn rate(&self, documented: Rate) -> Result<Rate, String> {
+        let (requests, seconds, burst) = match self {
+            QuotaOverride::PerSecond(n) => (*n, 1.0, None),
+            QuotaOverride::Full(f) => (f.requests, f.seconds.unwrap_or(1.0), f.burst),
+        };
+        if !(1..=1_000_000).contains(&requests) {
+            return Err(format!("requests = {requests}: give 1 to 1000000"));
+        }
+        if !(seconds.is_finite() && (0.001..=3600.0).contains(&seconds)) {
+            return Err(format!("seconds = {seconds}: give 0.001 to 3600"));
+        }
+        // Without a burst, the bucket keeps the documented one's shape: one period's requests.
+        let burst = burst.unwrap_or(if requests == documented.requests {
+            documented.burst
+        } else {
+            requests
+        });
+        if burst == 0 {
+            return Err("burst = 0: give at least 1".to_owned());
+        }
+        Ok(Rate {
+            requests,
+            seconds,
+            burst,
+        })
+    }
+}
+
+impl QuotaOverrides {
+    /// Unknown groups and out-of-range values are configuration errors.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        builtin().with(self).map(|_| ())
+    }
+}
+
+static BUILTIN: LazyLock<QuotaTable> =
+    // The built-in table is tested to parse; were it ever broken, the scan runs unpaced.
+    LazyLock::new(|| QuotaTable::parse(QUOTAS_TSV).unwrap_or_default());
+
+fn builtin() -> &'static QuotaTable {
+    &BUILTIN
+}
+
+/// The table in force: the built-in one with the configuration's overrides.
+static CONFIGURED: RwLock<Option<Arc<QuotaTable>>> = RwLock::new(None);
+
+/// Applies `[quotas]` from the configuration to every later scan in this process.
+pub(crate) fn configure(overrides: &QuotaOverrides) -> Result<(), String> {
+    let table = Arc::new(builtin().with(overrides)?);
+    if let Ok(mut configured) = CONFIGURED.write() {
+        *configured = Some(table);
+    }
+    Ok(())
+}
+
+fn table_in_force() -> Arc<QuotaTable> {
+    CONFIGURED
+        .read()
+        .ok()
+        .and_then(|c| c.clone())
+        .unwrap_or_else(|| Arc::new(builtin().clone()))
+}
+
+/// How a group backs off after a throttle it did not cause.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BackoffPolicy {
+    /// The first pause (before jitter halves it at most).
+    pub(crate) base: Duration,
+    /// The longest pause.
+    pub(crate) cap: Duration,
+    /// Successes after a pause that take the pause one step back down.
+    pub(crate) decay_after: u32,
+}
+
+impl Default for BackoffPolicy {
+    fn default() -> Self {
+        BackoffPolicy {
+            base: Duration::from_millis(200),
+            cap: Duration::from_millis(1600),
+            decay_after: 3,
+        }
+    }
+}
+
+/// One group's throttle state. `epoch` counts pauses: a throttle of a request sent before
+/// the current pause began belongs to the same wave and does not lengthen it.
+#[derive(Debug, Default)]
+pub(crate) struct Backoff {
+    level: u32,
+    epoch: u64,
+    until: Option<Instant>,
+    successes: u32,
+}
+
+impl Backoff {
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// The end of the pause, if one is running at `now`.
+    pub(crate) fn paused_until(&self, now: Instant) -> Option<Instant> {
+        self.until.filter(|u| *u > now)
+    }
+
+    /// A request sent at `sent_epoch` was throttled: a new pause (one step longer) unless
+    /// this wave already started one. `jitter` is in [0, 1]. Returns whether a pause began.
+    pub(crate) fn throttled(
+        &mut self,
+        policy: &BackoffPolicy,
+        sent_epoch: u64,
+        now: Instant,
+        jitter: f64,
+    ) -> bool {
+        if sent_epoch != self.epoch {
+            return false;
+        }
+        self.level = self.level.saturating_add(1);
+        self.epoch += 1;
+        self.successes = 0;
+        self.until = Some(now + pause(policy, self.level, jitter));
+        true
+    }
+
+    /// A request sent after the last pause was answered: every `decay_after` of them take
+    /// the next pause one step back down.
+    pub(crate) fn succeeded(&mut self, policy: &BackoffPolicy, sent_epoch: u64) {
+        if self.level == 0 || sent_epoch != self.epoch {
+            return;
+        }
+        self.successes += 1;
+        if self.successes >= policy.decay_after.max(1) {
+            self.successes = 0;
+            self.level -= 1;
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn level(&self) -> u32 {
+        self.level
+    }
+}
+
+/// Exponential from `base`, capped, with "equal jitter" (half fixed, half random) so groups of
+/// callers throttled together do not come back together.
+pub(crate) fn pause(policy: &BackoffPolicy, level: u32, jitter: f64) -> Duration {
+    let step = policy
+        .base
+        .saturating_mul(2u32.saturating_pow(level.saturating_sub(1)))
+        .min(policy.cap);
+    let half = step / 2;
+    half + half.mul_f64(jitter.clamp(0.0, 1.0))
+}
+
+/// One quota group of one account and region.
+struct Group {
+    limiter: DefaultDirectRateLimiter,
+    backoff: Mutex<Backoff>,
+}
+
+impl Group {
+    fn paused_until(&self) -> Option<Instant> {
+        self.backoff
+            .lock()
+            .ok()
+            .and_then(|b| b.paused_until(Instant::now()))
+    }
+
+    fn epoch(&self) -> u64 {
+        self.backoff.lock().map(|b| b.epoch()).unwrap_or_default()
+    }
+}
+
+/// Every group in this process, by account, region, group and rate: accounts scanned side by
+/// side each have their own, and two scans of one account share one.
+type GroupKey = (String, String, String, String);
+static GROUPS: LazyLock<Mutex<HashMap<GroupKey, Arc<Group>>>> = LazyLock::new(Default::default);
+
+fn group(account: &str, region: &str, name: &str, rate: Rate) -> Option<Arc<Group>> {
+    let quota = rate.quota()?;
+    let key = (
+        account.to_owned(),
+        region.to_owned(),
+        name.to_owned(),
+        format!("{rate:?}"),
+    );
+    let mut groups = GROUPS.lock().ok()?;
+    Some(
+        groups
+            .entry(key)
+            .or_insert_with(|| {
+                Arc::new(Group {
+                    limiter: RateLimiter::direct(quota),
+                    backoff: Mutex::default(),
+                })
+            })
+            .clone(),
+    )
+}
+
+/// What a call was let through under: its groups, and the pause count of each when it went.
+pub(crate) struct Admission {
+    groups: Vec<(Arc<Group>, u64)>,
+}
+
+/// Per service: throttled responses, pauses and time spent waiting for slots or pauses.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    throttled: u64,
+    backoffs: u64,
+    waited: Duration,
+}
+
+/// The pacing of one scan of one account.
+pub(crate) struct Pacer {
+    account: String,
+    table: Arc<QuotaTable>,
+    policy: BackoffPolicy,
+    tallies: Mutex<BTreeMap<Service, Tally>>,
+}
+
+impl Pacer {
+    /// Paced by the table in force (built in, with the configuration's overrides).
+    pub(crate) fn new(account: &str) -> Pacer {
+        Pacer::with_table(account, table_in_force(), BackoffPolicy::default())
+    }
+
+    pub(crate) fn with_table(
+        account: &str,
+        table: Arc<QuotaTable>,
+        policy: BackoffPolicy,
+    ) -> Pacer {
+        Pacer {
+            account: account.to_owned(),
+            table,
+            policy,
+            tallies: Mutex::default(),
+        }
+    }
+
+    /// Not paced at all, but still backing off after throttles of unknown groups (tests).
+    pub(crate) fn unpaced() -> Pacer {
+        Pacer::with_table(
+            "",
+            Arc::new(QuotaTable::default()),
+            BackoffPolicy::default(),
+        )
+    }
+
+    #[cfg(test)]
+    pub(crate) fn with_policy(mut self, policy: BackoffPolicy) -> Pacer {
+        self.policy = policy;
+        self
+    }
+
+    /// Waits until every group of the call has a slot and none is pausing after a throttle.
+    /// `retrying_throttle`: the call was just throttled, and a throttled request spent no
+    /// token on AWS's side, so it is sent again on the slot it already had (after the pause).
+    pub(crate) async fn admit(
+        &self,
+        service: Service,
+        region: Option<&str>,
+        operation: &str,
+        retrying_throttle: bool,
+    ) -> Admission {
+        let started = Instant::now();
+        let region = region.unwrap_or("global");
+        let groups: Vec<Arc<Group>> = self
+            .table
+            .groups_of(service_name(service), operation)
+            .into_iter()
+            .filter_map(|(name, rate)| group(&self.account, region, name, rate))
+            .collect();
+        let progress = crate::progress::service(service);
+        let mut admitted = Vec::with_capacity(groups.len());
+        for group in groups {
+            // A pause that starts while this call waits for its slot is waited out too (at
+            // most a few times, so a stream of throttles cannot hold one call for ever).
+            for _ in 0..4 {
+                if let Some(until) = group.paused_until() {
+                    let _backing_off = progress.backing_off();
+                    tokio::time::sleep_until(until).await;
+                }
+                if !retrying_throttle && group.limiter.check().is_err() {
+                    let _waiting = progress.waiting();
+                    group.limiter.until_ready().await;
+                }
+                if group.paused_until().is_none() {
+                    break;
+                }
+            }
+            let epoch = group.epoch();
+            admitted.push((group, epoch));
+        }
+        let waited = started.elapsed();
+        if waited >= Duration::from_millis(1)
+            && let Ok(mut tallies) = self.tallies.lock()
+        {
+            tallies.entry(service).or_default().waited += waited;
+        }
+        Admission { groups: admitted }
+    }
+
+    /// The call was throttled: its groups pause (once per wave). Without any group (an
+    /// operation the table does not know), the caller pauses on its own for the first step.
+    pub(crate) async fn throttled(&self, service: Service, admission: &Admission) {
+        let now = Instant::now();
+        let mut began = 0;
+        for (group, epoch) in &admission.groups {
+            if let Ok(mut backoff) = group.backoff.lock()
+                && backoff.throttled(&self.policy, *epoch, now, fastrand::f64())
+            {
+                began += 1;
+            }
+        }
+        if let Ok(mut tallies) = self.tallies.lock() {
+            let tally = tallies.entry(service).or_default();
+            tally.throttled += 1;
+            tally.backoffs += began;
+        }
+        if admission.groups.is_empty() {
+            let wait = pause(&self.policy, 1, fastrand::f64());
+            let _backing_off = crate::progress::service(service).backing_off();
+            tokio::time::sleep(wait).await;
+            if let Ok(mut tallies) = self.tallies.lock() {
+                tallies.entry(service).or_default().waited += wait;
+            }
+        }
+    }
+
+    pub(crate) fn succeeded(&self, admission: &Admission) {
+        for (group, epoch) in &admission.groups {
+            if let Ok(mut backoff) = group.backoff.lock() {
+                backoff.succeeded(&self.policy, *epoch);
+            }
+        }
+    }
+
+    /// The summary's figures, per service with anything to report.
+    pub(crate) fn stats(&self) -> Vec<ServicePacing> {
+        let tallies = self.tallies.lock().map(|t| t.clone()).unwrap_or_default();
+        tallies
+            .into_iter()
+            .map(|(service, t)| ServicePacing {
+                service: service_name(service).to_owned(),
+                throttled: t.throttled,
+                backoffs: t.backoffs,
+                waited_ms: u64::try_from(t.waited.as_millis()).unwrap_or(u64::MAX),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_table_parses_and_names_a_source_per_row() {
+        let table = QuotaTable::parse(QUOTAS_TSV).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(*builtin(), table);
+        let groups = |s, o| {
+            table
+                .groups_of(s, o)
+                .into_iter()
+                .map(|(g, r)| (g.to_owned(), r.per_second()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            groups("lambda", "GetFunction"),
+            [("lambda-get-function".to_owned(), 100.0)]
+        );
+        assert_eq!(
+            groups("lambda", "GetPolicy"),
+            [("lambda-get-policy".to_owned(), 15.0)]
+        );
+        assert_eq!(
+            groups("lambda", "ListFunctions"),
+            [("lambda-control".to_owned(), 15.0)]
+        );
+        assert_eq!(
+            groups("apigateway", "GetResources"),
+            [
+                ("apigateway-get-resources".to_owned(), 2.5),
+                ("apigateway-control".to_owned(), 10.0)
+            ],
+            "GetResources spends its own quota and the account's total"
+        );
+        assert_eq!(
+            groups("apigateway", "GetApis"),
+            [("apigateway-control".to_owned(), 10.0)]
+        );
+        for service in ["lambda", "iam", "s3", "apigateway", "kms", "sts"] {
+            assert!(
+                !table.groups_of(service, "AnyOperation").is_empty(),
+                "{service} has a default group"
+            );
+        }
+    }
+
+    #[test]
+    fn a_broken_table_is_refused() {
+        let header = "service\toperation\tgroup\trequests\tseconds\tburst\tsource\n";
+        for bad in [
+            "lambda\t*\tg\t0\t1\t1\thttps://x",
+            "lambda\t*\tg\t1\t0\t1\thttps://x",
+            "lambda\t*\tg\t1\t1\t1\t ",
+            "lambda\t*\tg\t1\t1",
+            "lambda\ta\tg\t1\t1\t1\thttps://x\nlambda\tb\tg\t2\t1\t1\thttps://x",
+        ] {
+            assert!(
+                QuotaTable::parse(&format!("{header}{bad}\n")).is_err(),
+                "{bad:?} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn overrides_raise_a_group_and_unknown_groups_are_errors() {
+        let table = builtin();
+        let parsed: QuotaOverrides = toml::from_str(
+            "lambda-control = 50\napigateway-get-resources = { requests = 10, seconds = 2 }",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let raised = table.with(&parsed).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            raised.rate("lambda-control").map(|r| r.per_second()),
+            Some(50.0)
+        );
+        assert_eq!(
+            raised
+                .rate("apigateway-get-resources")
+                .map(|r| r.per_second()),
+            Some(5.0)
+        );
+        let unknown: QuotaOverrides =
+            toml::from_str("lambda-contrl = 50").unwrap_or_else(|e| panic!("{e}"));
+        let err = unknown.validate().err().unwrap_or_default();
+        assert!(
+            err.contains("lambda-contrl") && err.contains("lambda-control"),
+            "{err}"
+        );
+        let zero: QuotaOverrides = toml::from_str("iam = 0").unwrap_or_else(|e| panic!("{e}"));
+        assert!(zero.validate().is_err());
+        assert!(toml::from_str::<QuotaOverrides>("iam = { requests = 5, per = 1 }").is_err());
+    }
+
+    #[test]
+    fn a_pause_is_hundreds_of_ms_grows_with_jitter_and_is_capped() {
+        let policy = BackoffPolicy::default();
+        assert_eq!(pause(&policy, 1, 0.0), Duration::from_millis(100));
+        assert_eq!(pause(&policy, 1, 1.0), Duration::from_millis(200));
+        assert_eq!(pause(&policy, 2, 0.5), Duration::from_millis(300));
+        for level in 1..40 {
+            let p = pause(&policy, level, fastrand::f64());
+            assert!(
+                p <= policy.cap && p >= Duration::from_millis(100),
+                "{level}: {p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_wave_of_throttles_is_one_pause_and_successes_bring_it_back_down() {
+        let policy = BackoffPolicy::default();
+        let now = Instant::now();
+        let mut b = Backoff::default();
+        let sent = b.epoch();
+        // Four calls in flight, throttled together: one pause, not four.
+        assert!(b.throttled(&policy, sent, now, 0.0));
+        for _ in 0..3 {
+            assert!(!b.throttled(&policy, sent, now, 0.0));
+        }
+        assert_eq!(b.level(), 1);
+        assert_eq!(b.paused_until(now), Some(now + Duration::from_millis(100)));
+        assert_eq!(b.paused_until(now + Duration::from_millis(100)), None);
+        // Throttles continue after the pause: the next one is longer.
+        assert!(b.throttled(&policy, b.epoch(), now, 0.0));
+        assert_eq!(b.level(), 2);
+        assert_eq!(b.paused_until(now), Some(now + Duration::from_millis(200)));
+        // Successes of calls sent before the pause say nothing; later ones decay it.
+        b.succeeded(&policy, sent);
+        assert_eq!(b.level(), 2);
+        for _ in 0..policy.decay_after {
+            b.succeeded(&policy, b.epoch());
+        }
+        assert_eq!(b.level(), 1);
+        for _ in 0..policy.decay_after * 5 {
+            b.succeeded(&policy, b.epoch());
+        }
+        assert_eq!(b.level(), 0, "never below zero");
+        assert!(b.throttled(&policy, b.epoch(), now, 0.0));
+        assert_eq!(b.level(), 1, "a throttle after recovery starts short again");
+    }
+
+    fn small_table() -> Arc<QuotaTable> {
+        Arc::new(
+            QuotaTable::parse(
+                "service\toperation\tgroup\trequests\tseconds\tburst\tsource\n\
+                 lambda\t*\tlambda-control\t50\t1\t5\ttest\n\
+                 kms\t*\tkms-other\t1000\t1\t1000\ttest\n",
+            )
+            .unwrap_or_else(|e| panic!("{e}")),
+        )
+    }
+
+    #[tokio::test]
+    async fn calls_are_paced_at_the_groups_rate() {
+        let pacer = Pacer::with_table("pace-test-1", small_table(), BackoffPolicy::default());
+        let started = Instant::now();
+        // A bucket of 3 (half of 5, rounded up), then 20 ms apart: 3 + 10 calls take 200 ms.
+        for _ in 0..13 {
+            pacer
+                .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
+                .await;
+        }
+        let took = started.elapsed();
+        assert!(
+            took >= Duration::from_millis(180) && took < Duration::from_millis(600),
+            "{took:?}"
+        );
+        // Another region, another account, another service: their own buckets.
+        let other = Instant::now();
+        for _ in 0..3 {
+            pacer
+                .admit(Service::Lambda, Some("eu-west-1"), "ListFunctions", false)
+                .await;
+            Pacer::with_table("pace-test-2", small_table(), BackoffPolicy::default())
+                .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
+                .await;
+        }
+        assert!(
+            other.elapsed() < Duration::from_millis(50),
+            "{:?}",
+            other.elapsed()
+        );
+        let stats = pacer.stats();
+        assert_eq!(stats.len(), 1);
+        assert_eq!(stats[0].service, "lambda");
+        assert!(stats[0].waited_ms >= 150, "{stats:?}");
+    }
+
+    #[tokio::test]
+    async fn a_throttle_pauses_only_its_group_briefly() {
+        let policy = BackoffPolicy {
+            base: Duration::from_millis(40),
+            cap: Duration::from_millis(80),
+            decay_after: 2,
+        };
+        let pacer = Pacer::with_table("pace-test-3", small_table(), policy).with_policy(policy);
+        let admission = pacer
+            .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
+            .await;
+        pacer.throttled(Service::Lambda, &admission).await;
+        // KMS is not held up by Lambda's pause.
+        let started = Instant::now();
+        pacer
+            .admit(Service::Kms, Some("us-east-1"), "ListKeys", false)
+            .await;
+        assert!(started.elapsed() < Duration::from_millis(15));
+        // Lambda waits the pause out (20 to 40 ms), no longer.
+        let started = Instant::now();
+        let next = pacer
+            .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
+            .await;
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(15) && waited < Duration::from_millis(200),
+            "{waited:?}"
+        );
+        pacer.succeeded(&next);
+        let stats = pacer.stats();
+        let lambda = stats
+            .iter()
+            .find(|s| s.service == "lambda")
+            .unwrap_or_else(|| panic!("{stats:?}"));
+        assert_eq!((lambda.throttled, lambda.backoffs), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn an_operation_without_a_group_still_backs_off_once() {
+        let policy = BackoffPolicy {
+            base: Duration::from_millis(20),
+            cap: Duration::from_millis(20),
+            decay_after: 1,
+        };
+        let pacer = Pacer::unpaced().with_policy(policy);
+        let admission = pacer.admit(Service::Iam, None, "ListRoles", false).await;
+        let started = Instant::now();
+        pacer.throttled(Service::Iam, &admission).await;
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(10) && waited < Duration::from_millis(200),
+            "{waited:?}"
+        );
+    }
+}
