@@ -232,7 +232,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             let checks: Vec<_> = REGISTRY.to_vec();
             let text = match args.format {
                 CatalogueFormat::Table => catalogue::to_table(&checks, terminal_width()),
-                CatalogueFormat::Json => catalogue::to_json(&checks) + "\n",
+                CatalogueFormat::Json => catalogue::to_json(&checks)? + "\n",
                 CatalogueFormat::Markdown => catalogue::to_markdown(&checks),
             };
             write_output(None, &text)?;
@@ -255,14 +255,14 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
                 let drift = drift::drift(template, live);
                 match args.format {
                     DiffFormat::Text => drift.to_text(),
-                    DiffFormat::Json => drift.to_json(),
+                    DiffFormat::Json => drift.to_json()?,
                 }
             } else {
                 let diff = faascan_reports::diff::diff(&old.results, &new.results);
                 new_failures = diff.new_failures;
                 match args.format {
                     DiffFormat::Text => diff.to_text(),
-                    DiffFormat::Json => diff.to_json(),
+                    DiffFormat::Json => diff.to_json()?,
                 }
             };
             write_output(None, &text)?;
@@ -606,8 +606,8 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
             ],
         );
     }
-    let render = |format: Format| -> String {
-        match (format, &report) {
+    let render = |format: Format, out: &mut dyn Write| -> Result<()> {
+        let text = match (format, &report) {
             (Format::Summary, _) | (_, None) => {
                 let mut text: String = inventories
                     .iter()
@@ -622,7 +622,6 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
                 }
                 text
             }
-            (Format::Json, Some(r)) => r.to_json() + "\n",
             (Format::Table, Some(r)) => table::render(
                 r,
                 &table::Options {
@@ -636,14 +635,17 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
                     compliance: args.compliance.as_deref(),
                 },
             ),
-            (Format::Csv, Some(r)) => faascan_reports::csv::render(r),
-            (Format::Junit, Some(r)) => faascan_reports::junit::render(r),
-            (Format::Markdown, Some(r)) => faascan_reports::markdown::render(r),
-            (Format::Html, Some(r)) => faascan_reports::html::render(r),
-            (Format::Ocsf, Some(r)) => faascan_reports::ocsf::render(r),
-            (Format::Asff, Some(r)) => faascan_reports::asff::render(r),
-            (Format::Sarif, Some(r)) => faascan_reports::sarif::render(r),
-        }
+            // The report formats are written as they are rendered.
+            (Format::Json, Some(r)) => return Ok(r.write_json(out)?),
+            (Format::Csv, Some(r)) => return Ok(faascan_reports::csv::write(r, out)?),
+            (Format::Junit, Some(r)) => return Ok(faascan_reports::junit::write(r, out)?),
+            (Format::Markdown, Some(r)) => return Ok(faascan_reports::markdown::write(r, out)?),
+            (Format::Html, Some(r)) => return Ok(faascan_reports::html::write(r, out)?),
+            (Format::Ocsf, Some(r)) => return Ok(faascan_reports::ocsf::write(r, out)?),
+            (Format::Asff, Some(r)) => return Ok(faascan_reports::asff::write(r, out)?),
+            (Format::Sarif, Some(r)) => return Ok(faascan_reports::sarif::write(r, out)?),
+        };
+        Ok(out.write_all(text.as_bytes())?)
     };
     if let (Some(dir), Some(report)) = (&args.evidence, &report) {
         // One inventory as an object; several (one per account) as a list.
@@ -654,7 +656,7 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
         }
         .context("serialising the inventory")?
             + "\n";
-        for file in faascan_reports::evidence::bundle(report, &inventory_json, signer.as_ref()) {
+        for file in faascan_reports::evidence::bundle(report, &inventory_json, signer.as_ref())? {
             let path = dir.join(&file.path);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)
@@ -671,7 +673,7 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
             let mut written = String::new();
             for format in &args.format {
                 let path = dir.join(format!("{stem}.{}", extension(*format)));
-                write_output(Some(&path), &render(*format))?;
+                write_rendered(Some(&path), |out| render(*format, out))?;
                 written.push_str(&sanitize(&path.display().to_string()));
                 written.push('\n');
             }
@@ -682,7 +684,7 @@ fn scan(args: &ScanArgs, messages: Messages, quiet: bool) -> Result<ExitCode> {
         }
         // --quiet: nothing on stdout; a file named with --output is still written.
         None if quiet && args.output.is_none() => {}
-        None => write_output(args.output.as_deref(), &render(args.format[0]))?,
+        None => write_rendered(args.output.as_deref(), |out| render(args.format[0], out))?,
     }
     Ok(scan_exit(report.as_ref(), &coverage, args.fail_on, args.strict).into())
 }
@@ -842,7 +844,7 @@ fn scan_exit(
         Some(r) => r.results.iter().any(|x| {
             x.status == faascan_checks::Status::Unknown
                 || faascan_reports::context::muted(x)
-                    .is_some_and(|m| m.status == faascan_checks::Status::Unknown)
+                    .is_some_and(|m| m.was == faascan_checks::Status::Unknown)
         }),
         None => !coverage.complete,
     };
@@ -1283,6 +1285,38 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
             match written {
                 // `faascan scan | head`: the reader has what it wanted; end quietly.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    Err(anyhow::Error::new(PipeClosed))
+                }
+                other => other.context("writing to stdout"),
+            }
+        }
+    }
+}
+
+/// Writes one output as it is rendered, through a buffer: to the file, or to stdout.
+fn write_rendered(
+    path: Option<&Path>,
+    render: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    match path {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("writing {}", path.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            render(&mut out)
+                .and_then(|()| Ok(out.flush()?))
+                .with_context(|| format!("writing {}", path.display()))
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match render(&mut out).and_then(|()| Ok(out.flush()?)) {
+                // `faascan scan | head`: the reader has what it wanted; end quietly.
+                Err(e)
+                    if e.chain().any(|c| {
+                        c.downcast_ref::<std::io::Error>()
+                            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                    }) =>
+                {
                     Err(anyhow::Error::new(PipeClosed))
                 }
                 other => other.context("writing to stdout"),
