@@ -318,28 +318,27 @@ class Rules:
                 self.unidentified = {k: v for k, v in self.unidentified.items() if k[0] != access_key}
 
 
+# (status, error code) of each fault as AWS answers it, per wire protocol.
+FAULT_CODES = {
+    "query": {"deny": (403, "AccessDenied"), "throttle": (400, "Throttling"), "error": (500, "InternalFailure")},
+    "json": {"deny": (403, "AccessDeniedException"), "throttle": (400, "ThrottlingException"), "error": (500, "InternalFailure")},
+    "rest-json": {"deny": (403, "AccessDeniedException"), "throttle": (429, "TooManyRequestsException"), "error": (500, "InternalFailure")},
+    "rest-xml": {"deny": (403, "AccessDenied"), "throttle": (503, "SlowDown"), "error": (500, "InternalError")},
+}
+FAULT_CODES["rest-xml-wrapped"] = FAULT_CODES["rest-xml"]
+FAULT_MESSAGES = {
+    "deny": "User is not authorized to perform this {service} operation (denied by faultproxy)",
+    "throttle": "Rate exceeded (throttled by faultproxy)",
+    "error": "We encountered an internal error. Please try again. (faultproxy)",
+}
+
+
 def error_response(action, service):
     """(status, headers, body) of the fault in the service's own protocol."""
     protocol = PROTOCOL.get(service, "rest-json")
+    status, code = FAULT_CODES[protocol][action]
+    message = FAULT_MESSAGES[action].format(service=service)
     request_id = str(uuid.uuid4())
-    if action == "deny":
-        status = 403
-        code = "AccessDenied" if protocol in ("query", "rest-xml", "rest-xml-wrapped") else "AccessDeniedException"
-        message = f"User is not authorized to perform this {service} operation (denied by faultproxy)"
-    elif action == "throttle":
-        if protocol in ("rest-xml", "rest-xml-wrapped"):
-            status, code = 503, "SlowDown"
-        elif protocol == "query":
-            status, code = 400, "Throttling"
-        elif protocol == "json":
-            status, code = 400, "ThrottlingException"
-        else:
-            status, code = 429, "TooManyRequestsException"
-        message = "Rate exceeded (throttled by faultproxy)"
-    else:
-        status = 500
-        code = "InternalError" if protocol in ("rest-xml", "rest-xml-wrapped") else "InternalFailure"
-        message = "We encountered an internal error. Please try again. (faultproxy)"
     if protocol == "rest-xml":
         body = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'

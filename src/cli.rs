@@ -69,6 +69,49 @@ pub(crate) enum Command {
     /// Print a check's full documentation.
     #[command(after_help = "Example:\n  faascan explain lambda-function-url-unauthenticated")]
     Explain(ExplainArgs),
+    /// Merge JSON reports (the shards of an organisation scan, `scan --shard I/N --format
+    /// json`) into one report, rendered in any format: results deduplicated, summaries
+    /// recomputed, incompleteness carried; a shard with no report makes the merge incomplete.
+    #[command(
+        after_help = "Examples:\n  faascan merge shard-*.json --format json --output org.json\n  faascan merge shard-*.json --format html --format sarif --output-dir reports\n\nExit codes as faascan scan: 0 clean · 1 findings at or above --fail-on · 2 usage (an unreadable or malformed report) · 4 incomplete (a report is incomplete, or a shard is missing)"
+    )]
+    Merge(Box<MergeArgs>),
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct MergeArgs {
+    /// The JSON reports to merge (`faascan scan --format json`), one per shard.
+    #[arg(value_name = "REPORT.json", required = true)]
+    pub(crate) reports: Vec<PathBuf>,
+    /// Output format; repeat (with --output-dir) for several. Default: from the extension of
+    /// --output, else table. `summary` needs the inventories and is not available here.
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub(crate) format: Vec<Format>,
+    /// Write to FILE instead of stdout (one format).
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        conflicts_with = "output_dir",
+        help_heading = "Output"
+    )]
+    pub(crate) output: Option<PathBuf>,
+    /// Write one file per format into DIR and print the paths written.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub(crate) output_dir: Option<PathBuf>,
+    /// Show every unknown result and gap in the table, and each finding's evidence.
+    #[arg(long, short, help_heading = "Output")]
+    pub(crate) verbose: bool,
+    /// Group the table's failures under each resource or under each check.
+    #[arg(long, value_enum, default_value_t = GroupBy::Resource, help_heading = "Output")]
+    pub(crate) group_by: GroupBy,
+    /// Exit 1 when an unmuted failure at or above this severity remains (default: high).
+    #[arg(long, value_enum, help_heading = "Exit code")]
+    pub(crate) fail_on: Option<FailOn>,
+    /// Unknown results at or above --fail-on count as failures (exit 1); an unknown result
+    /// makes the merge incomplete (exit 4).
+    #[arg(long, help_heading = "Exit code")]
+    pub(crate) strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -230,6 +273,11 @@ pub(crate) struct ScanArgs {
         help_heading = "Checks"
     )]
     pub(crate) trusted_accounts: Vec<String>,
+    /// Scan only shard I of N of the accounts (--organization or --accounts), numbered from
+    /// 0: an account is in shard hash(account id) mod N, so adding an account moves no other.
+    /// N machines run shards 0/N … N-1/N; `faascan merge` joins their JSON reports.
+    #[arg(long, value_name = "I/N", value_parser = crate::shard::Shard::parse, help_heading = "Target")]
+    pub(crate) shard: Option<crate::shard::Shard>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -350,9 +398,11 @@ pub(crate) struct TargetArgs {
     /// The audit role to assume in each of --accounts (or the organization's accounts).
     #[arg(long, value_name = "NAME", help_heading = "Target")]
     pub(crate) role_name: Option<String>,
-    /// Accounts scanned at once (small, to stay clear of API throttling).
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16), help_heading = "Target")]
-    pub(crate) account_concurrency: u16,
+    /// Accounts scanned at once with --accounts or --organization, each with its own
+    /// limits (small: accounts of one organisation can share quotas). Default: the
+    /// configuration file's scan.account_concurrency, else 4.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=16), help_heading = "Target")]
+    pub(crate) account_concurrency: Option<u16>,
     /// Assume this role before scanning (cross-account audit).
     #[arg(long, value_name = "ARN", help_heading = "Target")]
     pub(crate) role_arn: Option<String>,

@@ -1,8 +1,11 @@
 //! `faascan.toml`: read raw (every table `deny_unknown_fields`), then validated against the
 //! check registry (cargo-deny's two stages): unknown keys, unknown check ids and bad globs are
-//! errors with a suggestion. Suppressions mute matching results with a mandatory reason.
+//! errors with a suggestion. The validated [`Config`] holds typed values only (check options,
+//! formats, dates): nothing is parsed again after `validate`. Suppressions mute matching
+//! results with a mandatory reason (applied by the results stage, `stage.rs`).
 
-use faascan_checks::check::{CheckResult, Severity, Status};
+use crate::cli::{FailOn, Format};
+use faascan_checks::check::Severity;
 use faascan_checks::context::{Options, RuntimeDeprecation};
 use faascan_checks::registry::REGISTRY;
 use serde::{Deserialize, Serialize};
@@ -77,6 +80,8 @@ pub(crate) struct RawRuntime {
 pub(crate) struct RawScan {
     #[serde(default)]
     pub(crate) regions: Vec<String>,
+    /// Accounts scanned at once in a multi-account scan (`--account-concurrency` wins).
+    pub(crate) account_concurrency: Option<u16>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -103,17 +108,29 @@ pub(crate) enum ConfigError {
     Invalid { path: String, message: String },
 }
 
-/// A validated configuration.
+/// A validated configuration: typed, every default filled in.
 #[derive(Debug, Default)]
 pub(crate) struct Config {
     pub(crate) path: Option<PathBuf>,
     pub(crate) enable: Vec<String>,
     pub(crate) disable: Vec<String>,
     pub(crate) severity: BTreeMap<String, Severity>,
-    pub(crate) options: RawOptions,
+    /// The check options: the defaults, overridden by the file's `[options]` (the command
+    /// line's trusted accounts are added by the scan plan).
+    pub(crate) options: Options,
     pub(crate) regions: Vec<String>,
-    pub(crate) output: RawOutput,
+    pub(crate) output: OutputConfig,
     pub(crate) suppressions: Vec<Suppression>,
+    /// Accounts of a multi-account scan scanned at once (`[scan] account_concurrency`).
+    pub(crate) account_concurrency: Option<u16>,
+}
+
+/// The file's output settings, typed.
+#[derive(Debug, Default)]
+pub(crate) struct OutputConfig {
+    pub(crate) formats: Vec<Format>,
+    pub(crate) output_dir: Option<PathBuf>,
+    pub(crate) fail_on: Option<FailOn>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -222,9 +239,13 @@ impl Config {
                 ));
             }
         }
-        for r in &raw.options.runtimes {
-            parse_date(&r.deprecated)
-                .map_err(|e| format!("options.runtimes: {}: {e}", r.runtime))?;
+        let options = check_options(&raw.options)?;
+        if let Some(n) = raw.scan.account_concurrency
+            && !(1..=MAX_ACCOUNT_CONCURRENCY).contains(&n)
+        {
+            return Err(format!(
+                "scan.account_concurrency = {n} is out of range: give a value from 1 to {MAX_ACCOUNT_CONCURRENCY}"
+            ));
         }
         let mut suppressions = Vec::new();
         for (i, s) in raw.suppressions.into_iter().enumerate() {
@@ -269,131 +290,86 @@ impl Config {
                 expires_text: s.expires,
             });
         }
-        for format in &raw.output.formats {
-            <crate::cli::Format as clap::ValueEnum>::from_str(format, false).map_err(|_| {
-                format!("output.formats: `{format}` is not a format (see faascan scan --help)")
-            })?;
-        }
-        if let Some(fail_on) = &raw.output.fail_on {
-            <crate::cli::FailOn as clap::ValueEnum>::from_str(fail_on, false)
-                .map_err(|_| format!("output.fail_on: `{fail_on}` is not a severity or none"))?;
-        }
+        let formats = raw
+            .output
+            .formats
+            .iter()
+            .map(|format| {
+                <Format as clap::ValueEnum>::from_str(format, false).map_err(|_| {
+                    format!("output.formats: `{format}` is not a format (see faascan scan --help)")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let fail_on = raw
+            .output
+            .fail_on
+            .as_deref()
+            .map(|fail_on| {
+                <FailOn as clap::ValueEnum>::from_str(fail_on, false)
+                    .map_err(|_| format!("output.fail_on: `{fail_on}` is not a severity or none"))
+            })
+            .transpose()?;
         Ok(Config {
-            output: raw.output,
+            output: OutputConfig {
+                formats,
+                output_dir: raw.output.output_dir,
+                fail_on,
+            },
             path: None,
             enable: raw.checks.enable,
             disable: raw.checks.disable,
             severity: raw.checks.severity,
-            options: raw.options,
+            options,
             regions: raw.scan.regions,
             suppressions,
+            account_concurrency: raw.scan.account_concurrency,
         })
     }
+}
 
-    /// The check options, defaults overridden by the file.
-    pub(crate) fn options(&self, cli_trusted: &[String]) -> Options {
-        let mut options = Options::default();
-        let o = &self.options;
-        options.trusted_accounts = o.trusted_accounts.clone().unwrap_or_default();
-        options.trusted_accounts.extend(cli_trusted.iter().cloned());
-        macro_rules! set {
-            ($($field:ident),*) => { $( if let Some(v) = o.$field { options.$field = v; } )* };
-        }
-        set!(
-            role_unused_days,
-            access_key_max_age_days,
-            access_key_unused_days,
-            kms_key_material_max_age_days,
-            api_key_max_age_days,
-            lambda_timeout_threshold_seconds,
-            runtime_warning_days
-        );
-        for r in &o.runtimes {
-            if let Ok(date) = parse_date(&r.deprecated) {
-                options.runtimes.retain(|x| x.runtime != r.runtime);
-                options.runtimes.push(RuntimeDeprecation {
-                    runtime: Box::leak(r.runtime.clone().into_boxed_str()),
-                    deprecated: date,
-                    source: "faascan.toml",
-                });
-            }
-        }
-        options
+/// The most accounts a multi-account scan reads at once.
+pub(crate) const MAX_ACCOUNT_CONCURRENCY: u16 = 16;
+
+/// The check options: the defaults, overridden by the file (ranges already checked).
+fn check_options(o: &RawOptions) -> Result<Options, String> {
+    let mut options = Options {
+        trusted_accounts: o.trusted_accounts.clone().unwrap_or_default(),
+        ..Options::default()
+    };
+    macro_rules! set {
+        ($($field:ident),*) => { $( if let Some(v) = o.$field { options.$field = v; } )* };
     }
+    set!(
+        role_unused_days,
+        access_key_max_age_days,
+        access_key_unused_days,
+        kms_key_material_max_age_days,
+        api_key_max_age_days,
+        lambda_timeout_threshold_seconds,
+        runtime_warning_days
+    );
+    for r in &o.runtimes {
+        let deprecated = parse_date(&r.deprecated)
+            .map_err(|e| format!("options.runtimes: {}: {e}", r.runtime))?;
+        // The checks' table names runtimes with `&'static str`: a runtime it knows keeps its
+        // name; one it does not know (newer than this faascan) is named once, here, for the
+        // process's lifetime (bounded by the file's size).
+        let runtime = match options.runtimes.iter().position(|x| x.runtime == r.runtime) {
+            Some(i) => options.runtimes.remove(i).runtime,
+            None => String::leak(r.runtime.clone()),
+        };
+        options.runtimes.push(RuntimeDeprecation {
+            runtime,
+            deprecated,
+            source: "faascan.toml",
+        });
+    }
+    Ok(options)
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(text, &format).map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD)"))
-}
-
-/// What happened to the suppressions in one scan.
-#[derive(Debug, Default, Serialize)]
-pub(crate) struct SuppressionReport {
-    pub(crate) applied: usize,
-    pub(crate) expired: Vec<Suppression>,
-    pub(crate) stale: Vec<Suppression>,
-}
-
-/// Mutes the results that an active suppression matches (their real status is kept in the
-/// note), and reports expired and stale suppressions.
-pub(crate) fn apply(
-    suppressions: &[Suppression],
-    results: &mut [CheckResult],
-    tags_of: &dyn Fn(&str) -> Option<BTreeMap<String, String>>,
-    today: Date,
-) -> SuppressionReport {
-    use faascan_checks::policy::catalogue::glob_match;
-    let mut out = SuppressionReport::default();
-    for s in suppressions {
-        if s.expires.is_some_and(|d| d < today) {
-            out.expired.push(s.clone());
-            continue;
-        }
-        let mut matched = 0;
-        for r in results.iter_mut() {
-            let hit = glob_match(&s.check, &r.check_id)
-                && s.resource
-                    .as_deref()
-                    .is_none_or(|g| glob_match(g, &r.resource.arn))
-                && s.account
-                    .as_deref()
-                    .is_none_or(|a| a == &*r.resource.account)
-                && s.region
-                    .as_deref()
-                    .is_none_or(|g| glob_match(g, &r.resource.region))
-                && (s.tags.is_empty()
-                    || tags_of(&r.resource.arn).is_some_and(|tags| {
-                        s.tags
-                            .iter()
-                            .all(|(k, v)| tags.get(k).is_some_and(|actual| glob_match(v, actual)))
-                    }));
-            if !hit {
-                continue;
-            }
-            matched += 1;
-            if r.status != Status::Muted {
-                r.note = Some(faascan_reports::context::muted_note(
-                    r.status,
-                    &s.reason,
-                    s.owner.as_deref(),
-                    s.expires_text.as_deref(),
-                ));
-                r.muted = Some(Box::new(faascan_checks::check::MutedBy {
-                    was: r.status,
-                    reason: s.reason.clone(),
-                    owner: s.owner.clone(),
-                    expires: s.expires_text.clone(),
-                }));
-                r.status = Status::Muted;
-            }
-        }
-        if matched == 0 {
-            out.stale.push(s.clone());
-        }
-        out.applied += matched;
-    }
-    out
 }
 
 /// The starting configuration `faascan init` writes.
@@ -428,6 +404,8 @@ runtime_warning_days = 90
 [scan]
 # Regions to scan when --region is not given (empty: every enabled region).
 regions = []
+# Accounts scanned at once with --accounts or --organization (--account-concurrency wins).
+# account_concurrency = 4
 
 [output]
 # Formats and directory when the command line gives none, e.g. ["json", "html"] and "reports".
@@ -517,5 +495,39 @@ mod tests {
             );
         }
         assert!(parse("[options]\naccess_key_max_age_days = 45\n").is_ok());
+        let concurrency = parse("[scan]\naccount_concurrency = 0\n")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            concurrency.contains("scan.account_concurrency = 0"),
+            "{concurrency}"
+        );
+    }
+
+    #[test]
+    fn options_are_typed_once_with_runtime_overrides() {
+        let config = parse(
+            "[options]\nrole_unused_days = 30\n[[options.runtimes]]\nruntime = \"python3.12\"\ndeprecated = \"2030-01-02\"\n[[options.runtimes]]\nruntime = \"python9.9\"\ndeprecated = \"2031-01-01\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.options.role_unused_days, 30);
+        let of = |name: &str| {
+            config
+                .options
+                .runtimes
+                .iter()
+                .filter(|r| r.runtime == name)
+                .map(|r| (r.deprecated.to_string(), r.source))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            of("python3.12"),
+            [("2030-01-02".to_owned(), "faascan.toml")]
+        );
+        assert_eq!(of("python9.9"), [("2031-01-01".to_owned(), "faascan.toml")]);
+        let bad = parse("[[options.runtimes]]\nruntime = \"x\"\ndeprecated = \"soon\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(bad.contains("options.runtimes: x:"), "{bad}");
     }
 }

@@ -2,6 +2,8 @@
 //! bounded in size (`/dev/zero` is an error, not an exhausted machine), a UTF-8 byte-order mark
 //! accepted, and schema versions checked with a message that says what was found.
 
+use crate::error::Failure;
+use faascan_checks::model::{INVENTORY_SCHEMA_VERSION, Inventory};
 use std::io::Read;
 use std::path::Path;
 
@@ -82,10 +84,62 @@ pub(crate) fn check_schema_version(
         )),
         Some(other) => Err(format!(
             "{shown} has schema_version {} (a {}); this faascan reads {what} schema version {expected}, a number",
-            crate::run::shorten_for_message(&other.to_string()),
+            shorten_for_message(&other.to_string()),
             kind(other)
         )),
     }
+}
+
+/// Values echoed in a message (serde quotes the offending value) stay short.
+pub(crate) fn shorten_for_message(text: &str) -> String {
+    const MAX: usize = 300;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        text.chars().take(MAX).collect::<String>() + "…"
+    }
+}
+
+/// A JSON file faascan wrote (`what` names it in messages): bounded in size, JSON, and of
+/// the schema version this faascan reads. Every refusal is a usage error.
+pub(crate) fn read_json(
+    path: &Path,
+    what: &str,
+    schema_version: u32,
+) -> Result<serde_json::Value, Failure> {
+    let text = read_text(path, what, MAX_JSON_BYTES).map_err(Failure::Usage)?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::Usage(format!("{} is not JSON: {e}", path.display())))?;
+    check_schema_version(&value, path, what, schema_version).map_err(Failure::Usage)?;
+    Ok(value)
+}
+
+/// A saved JSON report (`--baseline`, `faascan diff`).
+pub(crate) fn load_report(path: &Path) -> Result<faascan_reports::diff::SavedReport, Failure> {
+    let value = read_json(
+        path,
+        "report",
+        faascan_reports::report::REPORT_SCHEMA_VERSION,
+    )?;
+    serde_json::from_value(value).map_err(|e| {
+        Failure::Usage(format!(
+            "{} is not a faascan JSON report: {}",
+            path.display(),
+            shorten_for_message(&e.to_string())
+        ))
+    })
+}
+
+/// A saved inventory (`scan --inventory`).
+pub(crate) fn load_inventory(path: &Path) -> Result<Inventory, Failure> {
+    let value = read_json(path, "inventory", INVENTORY_SCHEMA_VERSION)?;
+    serde_json::from_value(value).map_err(|e| {
+        Failure::Usage(format!(
+            "{} is not a faascan inventory: {}",
+            path.display(),
+            shorten_for_message(&e.to_string())
+        ))
+    })
 }
 
 fn kind(value: &serde_json::Value) -> &'static str {

@@ -3,9 +3,18 @@
 mod cli;
 mod collect;
 mod config;
+mod error;
 mod input;
+mod manual;
+mod merge;
+mod org;
+mod output;
 mod permissions;
+mod plan;
 mod run;
+mod runtime;
+mod shard;
+mod stage;
 mod template;
 
 use clap::Parser;
@@ -19,12 +28,12 @@ fn main() -> ExitCode {
     };
     let log_format = cli.log_format;
     match run::run(cli) {
-        Ok(code) => code,
-        Err(err) if err.downcast_ref::<run::PipeClosed>().is_some() => ExitCode::SUCCESS,
+        Ok(exit) => exit.into(),
+        Err(err) if error::is_pipe_closed(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let code = run::exit_code_for(&err);
+            let exit = error::exit_for(&err);
             run::log(log_format, "error", &format!("{err:#}"), &[]);
-            code
+            exit.into()
         }
     }
 }

@@ -1,123 +1,19 @@
-//! What every check receives: the inventory, validated options, and shared lookups (a
-//! function's role, a role's functions, a principal's effective permissions) so no check
-//! rebuilds an index.
+//! What every check receives: the inventory, validated options, and indexes built once so no
+//! check rebuilds one (a function's role, a role's functions, resource references, parsed
+//! policy documents, a principal's effective permissions), plus a memo for what the shared
+//! analysis computes once per evaluation (`Context::memo`).
 
-use crate::check::{ResourceKind, ResourceRef};
 use crate::model::{Attr, Gap, IamRole, IamUser, Inventory, LambdaFunction};
+pub use crate::options::{Options, RuntimeDeprecation, default_runtime_table};
 use crate::policy::{
     AnalysedPolicy, Permissions, Policy, PolicyError, SourceError, analyse_policy, combine,
 };
+use crate::result::{ResourceKind, ResourceRef};
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
-use std::sync::OnceLock;
-use time::macros::date;
-use time::{Date, OffsetDateTime};
-
-/// A Lambda runtime's deprecation date and where that date comes from.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct RuntimeDeprecation {
-    pub runtime: &'static str,
-    pub deprecated: Date,
-    pub source: &'static str,
-}
-
-const LAMBDA_RUNTIMES_DOC: &str =
-    "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html";
-
-macro_rules! runtime {
-    ($name:literal, $date:expr) => {
-        RuntimeDeprecation {
-            runtime: $name,
-            deprecated: $date,
-            source: LAMBDA_RUNTIMES_DOC,
-        }
-    };
-}
-
-/// Deprecation dates of Lambda-managed runtimes, from the AWS Lambda runtimes page (deprecated
-/// and scheduled; checked against it in November 2026). Overridable through `Options::runtimes`.
-pub fn default_runtime_table() -> Vec<RuntimeDeprecation> {
-    vec![
-        runtime!("nodejs22.x", date!(2027 - 04 - 30)),
-        runtime!("nodejs20.x", date!(2026 - 04 - 30)),
-        runtime!("nodejs18.x", date!(2025 - 09 - 01)),
-        runtime!("nodejs16.x", date!(2024 - 06 - 12)),
-        runtime!("nodejs14.x", date!(2023 - 12 - 04)),
-        runtime!("nodejs12.x", date!(2023 - 03 - 31)),
-        runtime!("nodejs10.x", date!(2021 - 07 - 30)),
-        runtime!("nodejs8.10", date!(2020 - 03 - 06)),
-        runtime!("nodejs6.10", date!(2019 - 08 - 12)),
-        runtime!("nodejs4.3", date!(2020 - 03 - 05)),
-        runtime!("nodejs4.3-edge", date!(2020 - 03 - 05)),
-        runtime!("nodejs", date!(2016 - 10 - 31)),
-        runtime!("python3.13", date!(2029 - 06 - 30)),
-        runtime!("python3.12", date!(2028 - 10 - 31)),
-        runtime!("python3.11", date!(2026 - 06 - 30)),
-        runtime!("python3.10", date!(2026 - 06 - 30)),
-        runtime!("python3.9", date!(2025 - 12 - 15)),
-        runtime!("python3.8", date!(2024 - 10 - 14)),
-        runtime!("python3.7", date!(2023 - 12 - 04)),
-        runtime!("python3.6", date!(2022 - 07 - 18)),
-        runtime!("python2.7", date!(2021 - 07 - 15)),
-        runtime!("java21", date!(2029 - 06 - 30)),
-        runtime!("java17", date!(2026 - 06 - 30)),
-        runtime!("java11", date!(2026 - 06 - 30)),
-        runtime!("java8.al2", date!(2026 - 06 - 30)),
-        runtime!("java8", date!(2024 - 01 - 08)),
-        runtime!("dotnet8", date!(2026 - 11 - 10)),
-        runtime!("dotnet7", date!(2024 - 05 - 14)),
-        runtime!("dotnet6", date!(2024 - 11 - 12)),
-        runtime!("dotnet5.0", date!(2022 - 05 - 10)),
-        runtime!("dotnetcore3.1", date!(2023 - 04 - 03)),
-        runtime!("dotnetcore2.1", date!(2022 - 01 - 05)),
-        runtime!("dotnetcore2.0", date!(2019 - 05 - 30)),
-        runtime!("dotnetcore1.0", date!(2019 - 07 - 27)),
-        runtime!("ruby3.3", date!(2027 - 03 - 31)),
-        runtime!("ruby3.2", date!(2026 - 03 - 31)),
-        runtime!("ruby2.7", date!(2023 - 11 - 27)),
-        runtime!("ruby2.5", date!(2021 - 07 - 30)),
-        runtime!("provided.al2023", date!(2029 - 06 - 30)),
-        runtime!("provided.al2", date!(2026 - 06 - 30)),
-        runtime!("provided", date!(2024 - 01 - 08)),
-        runtime!("go1.x", date!(2024 - 01 - 08)),
-    ]
-}
-
-/// Check options, with the defaults CHECKS.md states.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Accounts outside the scanned one that are trusted (cross-account checks ignore them).
-    pub trusted_accounts: Vec<String>,
-    /// The evaluation time (injectable so ages are testable).
-    pub now: OffsetDateTime,
-    pub role_unused_days: i64,
-    pub access_key_max_age_days: i64,
-    pub access_key_unused_days: i64,
-    pub kms_key_material_max_age_days: i64,
-    pub api_key_max_age_days: i64,
-    pub lambda_timeout_threshold_seconds: i32,
-    /// Days before a runtime's deprecation date at which it is reported (medium severity).
-    pub runtime_warning_days: i64,
-    pub runtimes: Vec<RuntimeDeprecation>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            trusted_accounts: Vec::new(),
-            now: OffsetDateTime::now_utc(),
-            role_unused_days: 90,
-            access_key_max_age_days: 90,
-            access_key_unused_days: 90,
-            kms_key_material_max_age_days: 365,
-            api_key_max_age_days: 365,
-            lambda_timeout_threshold_seconds: 900,
-            runtime_warning_days: 90,
-            runtimes: default_runtime_table(),
-        }
-    }
-}
+use std::sync::{Arc, Mutex, OnceLock};
+use time::OffsetDateTime;
 
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
@@ -135,10 +31,13 @@ pub struct Context<'a> {
     parsed: std::sync::Mutex<HashMap<&'a str, Arc<Result<Policy, PolicyError>>>>,
     /// Analysed inline policies by text (generated stacks repeat them across roles).
     inline: std::sync::Mutex<HashMap<(String, &'a str), Arc<AnalysedPolicy>>>,
-    /// Credential-free entries per function, computed once for the checks that need them.
-    pub(crate) entries: OnceLock<crate::path::entries::Entries>,
+    /// What the shared analysis computes once per evaluation, by type (see `memo`).
+    memos: Mutex<HashMap<TypeId, Arc<MemoCell>>>,
     role_permissions: HashMap<&'a str, OnceLock<Result<Permissions, Unresolved>>>,
 }
+
+/// One memoised value, of the type its key names.
+type MemoCell = OnceLock<Arc<dyn Any + Send + Sync>>;
 
 /// Why a principal's permissions could not be computed.
 #[derive(Debug, Clone)]
@@ -257,7 +156,7 @@ impl<'a> Context<'a> {
             kms_keys_by_arn,
             parsed: std::sync::Mutex::new(HashMap::new()),
             inline: std::sync::Mutex::new(HashMap::new()),
-            entries: OnceLock::new(),
+            memos: Mutex::new(HashMap::new()),
             role_permissions,
         }
     }
@@ -289,59 +188,19 @@ impl<'a> Context<'a> {
         parsed
     }
 
-    /// The accounts of a resource policy that are neither the scanned one nor trusted, or a
-    /// pass: the shared judgement of the cross-account checks.
-    pub fn judge_outside_accounts(
-        &self,
-        meta: &crate::check::CheckMeta,
-        resource: ResourceRef,
-        accounts: &std::collections::BTreeSet<String>,
-        subject: &str,
-        evidence_path: &str,
-    ) -> crate::check::CheckResult {
-        let outside: Vec<&str> = accounts
-            .iter()
-            .map(String::as_str)
-            .filter(|a| !self.is_trusted_account(a))
-            .collect();
-        if outside.is_empty() {
-            return meta.pass(resource);
-        }
-        meta.fail_one(
-            resource,
-            format!(
-                "{subject} account(s) outside the trusted list: {}",
-                outside.join(", ")
-            ),
-            outside
-                .iter()
-                .map(|a| crate::check::evidence(evidence_path, *a))
-                .collect(),
-        )
-    }
-
-    /// What a resource policy lets others do (`actions` as in `policy::analyze`): `None` when
-    /// there is no policy, or the unknown result that replaces a verdict when the policy could
-    /// not be read or parsed.
-    pub fn policy_access(
-        &self,
-        meta: &crate::check::CheckMeta,
-        resource: &ResourceRef,
-        policy: &'a Attr<Option<String>>,
-        actions: &[&str],
-    ) -> Result<Option<crate::policy::ResourceAccess>, Box<crate::check::CheckResult>> {
-        match policy {
-            Attr::Unavailable(gap) => Err(Box::new(meta.unknown_gap(resource.clone(), gap))),
-            Attr::Known(None) => Ok(None),
-            Attr::Known(Some(text)) => match self.parsed(text).as_ref() {
-                Ok(parsed) => Ok(Some(crate::policy::analyze(parsed, actions))),
-                Err(e) => Err(Box::new(meta.unknown(
-                    resource.clone(),
-                    format!("the policy is malformed: {e}"),
-                    None,
-                ))),
-            },
-        }
+    /// A value of type `T` computed once per evaluation however many checks ask, in parallel
+    /// or not (the shared analysis keeps its results here without the context knowing them).
+    pub(crate) fn memo<T: Any + Send + Sync>(&self, compute: impl Fn() -> T) -> Arc<T> {
+        let cell = match self.memos.lock() {
+            Ok(mut memos) => memos.entry(TypeId::of::<T>()).or_default().clone(),
+            // A check panicked while holding the lock: compute without the memo.
+            Err(_) => Arc::new(OnceLock::new()),
+        };
+        let value: Arc<dyn Any + Send + Sync> = cell.get_or_init(|| Arc::new(compute())).clone();
+        // Keyed by `T`'s type id, the value is a `T`; were it not, compute afresh.
+        value
+            .downcast::<T>()
+            .unwrap_or_else(|_| Arc::new(compute()))
     }
 
     pub fn kms_key(&self, arn: &str) -> Option<&'a crate::model::KmsKey> {

@@ -2,7 +2,7 @@
 //! the fixture-driven test of every check.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::print_stderr)]
 
-use crate::check::Status;
+use crate::check::{CheckResult, Status};
 use crate::context::{Context, Options};
 use crate::fixtures;
 use crate::registry::REGISTRY;
@@ -43,16 +43,11 @@ fn ids_are_unique_sorted_and_match_their_files() {
     }
 }
 
+/// Additions and removals show up in review as a diff of this snapshot.
 #[test]
 fn the_id_list_matches_its_snapshot() {
-    // Additions and removals show up in review as a diff of this file.
-    let snapshot = std::fs::read_to_string(root().join("ids.txt")).unwrap();
     let ids: Vec<&str> = REGISTRY.iter().map(|c| c.meta.id).collect();
-    assert_eq!(
-        snapshot.lines().collect::<Vec<_>>(),
-        ids,
-        "update checks/ids.txt"
-    );
+    snapshots().bind(|| insta::assert_snapshot!("check-ids", ids.join("\n")));
 }
 
 #[test]
@@ -114,25 +109,29 @@ fn every_check_is_documented() {
     }
 }
 
-fn run_fixture(id: &str) -> Vec<(String, Status)> {
+/// A fixture's scenarios: one, or a list of them (account-wide settings need several).
+fn scenarios(id: &str) -> Vec<serde_json::Value> {
     let (service, stem) = location(id);
     let path = root().join(format!("fixtures/{service}/{stem}.json"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|_| panic!("{id}: fixture {} missing", path.display()));
     let document: serde_json::Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
-    // A fixture is one scenario, or a list of them (account-wide settings need several).
-    let scenarios = match document {
+    match document {
         serde_json::Value::Array(list) => list,
         single => vec![single],
-    };
-    scenarios
+    }
+}
+
+fn run_fixture(id: &str) -> Vec<(String, Status)> {
+    scenarios(id)
         .iter()
-        .flat_map(|fixture| run_scenario(id, fixture))
+        .flat_map(|fixture| judge_scenario(id, fixture, &evaluate_scenario(id, fixture)))
         .collect()
 }
 
-fn run_scenario(id: &str, fixture: &serde_json::Value) -> Vec<(String, Status)> {
+/// The check's results on one scenario, at the fixtures' fixed time.
+fn evaluate_scenario(id: &str, fixture: &serde_json::Value) -> Vec<CheckResult> {
     let inventory = fixtures::inventory(fixture);
     let options = Options {
         now: time::macros::datetime!(2026-11-22 12:00 UTC),
@@ -144,10 +143,18 @@ fn run_scenario(id: &str, fixture: &serde_json::Value) -> Vec<(String, Status)> 
     };
     let cx = Context::new(&inventory, &options);
     let check = REGISTRY.iter().find(|c| c.meta.id == id).unwrap();
-    let results = (check.run)(&cx);
+    (check.run)(&cx)
+}
+
+/// Checks the results against the fixture's `bad-`/`ok-`/`unknown-` names and expectations.
+fn judge_scenario(
+    id: &str,
+    fixture: &serde_json::Value,
+    results: &[CheckResult],
+) -> Vec<(String, Status)> {
     let expect = fixture.get("expect").cloned().unwrap_or_default();
     let mut seen = Vec::new();
-    for r in &results {
+    for r in results {
         assert_eq!(r.check_id, id);
         let expected = match expect.get(&*r.resource.name).and_then(|v| v.as_str()) {
             Some("pass") => Status::Pass,
@@ -358,13 +365,151 @@ fn the_generated_catalogue_is_current() {
     let generated = crate::registry::catalogue_markdown();
     let path = root().join("../docs/checks.md");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    if committed != generated {
-        if std::env::var_os("FAASCAN_BLESS").is_some() {
-            std::fs::write(&path, &generated).unwrap();
-        } else {
-            panic!(
-                "docs/checks.md is out of date: run `FAASCAN_BLESS=1 cargo test -p faascan-checks catalogue`"
+    assert!(
+        committed == generated,
+        "docs/checks.md is out of date: run `{}`",
+        crate::registry::CATALOGUE_COMMAND
+    );
+}
+
+/// One snapshot per check of its results on its fixture: status, severity, resource, message,
+/// evidence, note and unknown reason. Review a change with `cargo insta review` (see
+/// `checks/README.md`).
+#[test]
+fn every_check_matches_its_snapshot() {
+    snapshots().bind(|| {
+        for check in REGISTRY {
+            let id = check.meta.id;
+            let text: Vec<String> = scenarios(id)
+                .iter()
+                .enumerate()
+                .map(|(n, fixture)| {
+                    format!(
+                        "# scenario {}\n{}",
+                        n + 1,
+                        render(&evaluate_scenario(id, fixture))
+                    )
+                })
+                .collect();
+            insta::assert_snapshot!(id, text.join("\n"));
+        }
+    });
+}
+
+/// Snapshots live in `checks/tests/snapshots/`, named by check id.
+fn snapshots() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path("../tests/snapshots");
+    settings
+}
+
+/// Results as reviewable text, one block per result.
+fn render(results: &[CheckResult]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for r in results {
+        let status = serde_json::to_value(r.status).unwrap();
+        let _ = writeln!(
+            out,
+            "{} {} {} ({}, {}, {:016x})",
+            status.as_str().unwrap(),
+            r.severity.as_str(),
+            r.resource.name,
+            r.resource.arn,
+            r.resource.region,
+            r.fingerprint
+        );
+        if let Some(note) = &r.note {
+            let _ = writeln!(out, "  note: {note}");
+        }
+        if let Some(reason) = &r.unknown_reason {
+            let _ = writeln!(out, "  unknown: {reason}");
+        }
+        if let Some(gap) = &r.gap {
+            let _ = writeln!(
+                out,
+                "  gap: {} {} {}",
+                gap.service, gap.operation, gap.error_code
             );
         }
+        if let Some(muted) = &r.muted {
+            let _ = writeln!(out, "  muted: {muted:?}");
+        }
+        for f in &r.findings {
+            let _ = writeln!(out, "  finding: {}", f.message);
+            for e in &f.evidence {
+                let _ = writeln!(out, "    {} = {}", e.path, e.value);
+            }
+            for related in &f.related {
+                let _ = writeln!(out, "    related: {related}");
+            }
+        }
     }
+    out
+}
+
+/// The serialized size of every check's findings, notes and reasons on `n` functions that
+/// share one role, per check.
+fn evidence_bytes_on_shared_role(n: usize) -> std::collections::BTreeMap<&'static str, usize> {
+    let functions: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "name": format!("bad-shared-{i:05}"),
+                "role_arn": "arn:aws:iam::123456789012:role/shared"
+            })
+        })
+        .collect();
+    let inventory = fixtures::inventory(&serde_json::json!({ "lambda_functions": functions }));
+    let options = Options {
+        now: time::macros::datetime!(2026-11-22 12:00 UTC),
+        ..Options::default()
+    };
+    let results = crate::evaluate::evaluate(&inventory, &options, REGISTRY);
+    let mut bytes = std::collections::BTreeMap::new();
+    for r in &results {
+        let size = serde_json::to_string(&r.findings).unwrap().len()
+            + r.note.as_deref().map_or(0, str::len)
+            + r.unknown_reason.as_deref().map_or(0, str::len);
+        *bytes
+            .entry(
+                REGISTRY
+                    .iter()
+                    .find(|c| c.meta.id == r.check_id)
+                    .unwrap()
+                    .meta
+                    .id,
+            )
+            .or_insert(0) += size;
+    }
+    bytes
+}
+
+/// 2,000 functions on one role: what every check says grows with the functions, not with
+/// their square (a shared role once listed every sibling on every result: 4 M entries).
+#[test]
+fn evidence_grows_linearly_with_functions_sharing_a_role() {
+    let (small, large) = (
+        evidence_bytes_on_shared_role(1_000),
+        evidence_bytes_on_shared_role(2_000),
+    );
+    let mut failures = Vec::new();
+    for (id, bytes) in &large {
+        let before = small.get(id).copied().unwrap_or(0);
+        // Twice the functions: at most about twice the text (names gain a digit or so).
+        if *bytes > before * 21 / 10 + 1_000 {
+            failures.push(format!(
+                "{id}: {before} bytes for 1,000 functions, {bytes} for 2,000"
+            ));
+        }
+    }
+    let total: usize = large.values().sum();
+    eprintln!("evidence on 2,000 functions sharing a role: {total} bytes; {large:?}");
+    assert!(total < 2_000 * 2_000, "{total} bytes for 2,000 functions");
+    assert!(
+        large["lambda-function-shared-role"] < 2_000 * 1_000,
+        "{} bytes",
+        large["lambda-function-shared-role"]
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -20,7 +20,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let max = cx.options.api_key_max_age_days;
-    crate::walk::api_keys(cx, meta, |key| {
+    crate::analysis::walk::api_keys(cx, meta, |key| {
         if !key.enabled {
             return None;
         }

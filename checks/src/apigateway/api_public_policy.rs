@@ -1,6 +1,6 @@
+use crate::analysis::resource_policy::document_access;
 use crate::check::*;
 use crate::context::Context;
-use crate::policy::analyze;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -20,14 +20,13 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::rest_apis(cx, meta, ResourceKind::RestApi, |_, api| {
+    crate::analysis::walk::rest_apis(cx, meta, ResourceKind::RestApi, |_, api| {
         let resource = cx.resource(ResourceKind::RestApi, &api.arn, &api.name, &api.region);
         vec![match &api.policy {
             None => meta.pass(resource),
-            Some(text) => match cx.parsed(text).as_ref() {
+            Some(text) => match document_access(cx, text, &["execute-api:*"]) {
                 Err(e) => meta.unknown(resource, format!("the API policy is malformed: {e}"), None),
-                Ok(policy) => {
-                    let access = analyze(policy, &["execute-api:*"]);
+                Ok(access) => {
                     if access.is_public() {
                         meta.fail_one(
                                 resource,

@@ -1,4 +1,4 @@
-use super::common::is_private;
+use crate::analysis::apigateway::is_private;
 use crate::check::*;
 use crate::context::Context;
 use crate::model::listing;
@@ -23,21 +23,22 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    let mut out = crate::walk::rest_apis(cx, meta, ResourceKind::RestApi, |region, api| {
-        // A private API's default endpoint is reachable only through VPC endpoints.
-        if is_private(api) {
-            return None;
-        }
-        let resource = cx.resource(ResourceKind::RestApi, &api.arn, &api.name, &api.region);
-        let mappings = mapped_under(cx, region, &api.id, true);
-        Some(judge(
-            resource,
-            &api.name,
-            api.disable_execute_api_endpoint,
-            mappings,
-        ))
-    });
-    out.extend(crate::walk::http_apis(
+    let mut out =
+        crate::analysis::walk::rest_apis(cx, meta, ResourceKind::RestApi, |region, api| {
+            // A private API's default endpoint is reachable only through VPC endpoints.
+            if is_private(api) {
+                return None;
+            }
+            let resource = cx.resource(ResourceKind::RestApi, &api.arn, &api.name, &api.region);
+            let mappings = mapped_under(cx, region, &api.id, true);
+            Some(judge(
+                resource,
+                &api.name,
+                api.disable_execute_api_endpoint,
+                mappings,
+            ))
+        });
+    out.extend(crate::analysis::walk::http_apis(
         cx,
         meta,
         ResourceKind::HttpApi,

@@ -1,4 +1,5 @@
-use super::common::{each_http_stage, throttle_text};
+use super::common::each_http_stage;
+use crate::analysis::apigateway::throttle_text;
 use crate::check::*;
 use crate::context::Context;
 

@@ -1,4 +1,4 @@
-use super::common::{Served, deployed_open, is_private, served};
+use crate::analysis::apigateway::{Served, deployed_open, is_private, served};
 use crate::check::*;
 use crate::context::Context;
 use crate::model::{Attr, Gap, RestApi, RestApiMethod};
@@ -21,7 +21,7 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    let mut out = crate::walk::rest_methods(cx, meta, |api, r, m, resource| {
+    let mut out = crate::analysis::walk::rest_methods(cx, meta, |api, r, m, resource| {
         // CORS preflight must stay open.
         if m.http_method == "OPTIONS" {
             return None;
@@ -32,7 +32,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         Some(judge(api, &r.path, m, resource))
     });
     // Methods a stage still serves that the draft no longer has.
-    out.extend(crate::walk::rest_deployed_only(cx, |api, stage, path, verb, deployed| {
+    out.extend(crate::analysis::walk::rest_deployed_only(cx, |api, stage, path, verb, deployed| {
         if verb == "OPTIONS" || is_private(api) || !deployed_open(deployed) {
             return None;
         }

@@ -19,13 +19,13 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::http_routes(cx, meta, |api, route, resource| {
+    crate::analysis::walk::http_routes(cx, meta, |api, route, resource| {
         if route.route_key.starts_with("OPTIONS ") {
             return None;
         }
         // A WebSocket API authorizes only at `$connect`; its other routes carry no authorizer
         // by design (apigateway-websocket-api-control-access.html).
-        if crate::path::entries::is_websocket(api) && route.route_key != "$connect" {
+        if crate::analysis::apigateway::is_websocket(api) && route.route_key != "$connect" {
             return None;
         }
         let auth = route.authorization_type.as_deref().unwrap_or("NONE");

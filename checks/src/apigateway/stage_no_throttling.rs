@@ -1,6 +1,6 @@
-use super::common::{
-    each_rest_stage, keyless_methods, plan_throttles, stage_throttle, throttle_text,
-    usage_plans_for,
+use super::common::each_rest_stage;
+use crate::analysis::apigateway::{
+    keyless_methods, plan_throttles, stage_throttle, throttle_text, usage_plans_for,
 };
 use crate::check::*;
 use crate::context::Context;

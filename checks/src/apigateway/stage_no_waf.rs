@@ -1,4 +1,5 @@
-use super::common::{each_rest_stage, is_private};
+use super::common::each_rest_stage;
+use crate::analysis::apigateway::is_private;
 use crate::check::*;
 use crate::context::Context;
 

@@ -16,7 +16,7 @@ pub(crate) fn each_role_permissions(
     meta: &CheckMeta,
     judge: impl Fn(&IamRole, &Permissions) -> Option<Vec<Finding>>,
 ) -> Vec<CheckResult> {
-    crate::walk::roles(cx, meta, |role| {
+    crate::analysis::walk::roles(cx, meta, |role| {
         let resource = cx.role_ref(role);
         let result = match cx.role_permissions(role) {
             Err(why) => meta.unknown(resource, why.reason, why.gap.as_deref()),
@@ -44,7 +44,7 @@ pub(crate) fn each_role_trust(
     on_managed: OnManagedRoles,
     judge: impl Fn(&IamRole, &[super::trust::TrustEntry]) -> Option<Vec<Finding>>,
 ) -> Vec<CheckResult> {
-    crate::walk::roles(cx, meta, |role| {
+    crate::analysis::walk::roles(cx, meta, |role| {
         let resource = cx.role_ref(role);
         let result = match super::trust::trust_entries(cx, role) {
             Err(reason) => meta.unknown(resource, reason, None),
@@ -66,7 +66,7 @@ pub(crate) fn each_user<'a>(
     meta: &CheckMeta,
     judge: impl Fn(&'a IamUser) -> CheckResultOr,
 ) -> Vec<CheckResult> {
-    crate::walk::users(cx, meta, |user| {
+    crate::analysis::walk::users(cx, meta, |user| {
         let resource = cx.resource(ResourceKind::IamUser, &user.arn, &user.name, "global");
         match judge(user) {
             CheckResultOr::Pass => meta.pass(resource),

@@ -3,7 +3,7 @@
 //! list gets the classification agreed for it, each with the reason.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::print_stderr)]
 
-use super::analysis::{
+use crate::analysis::permissions::{
     escalation_methods, exfiltration_actions, exposure_actions, is_admin, wildcard_services,
 };
 use crate::policy::{Permissions, SourcePolicy, effective_permissions};

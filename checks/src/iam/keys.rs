@@ -12,7 +12,7 @@ pub(crate) fn each_active_key(
         &AccessKey,
     ) -> Result<Option<Finding>, (String, Option<Box<crate::model::Gap>>)>,
 ) -> Vec<CheckResult> {
-    crate::walk::users(cx, meta, |user| {
+    crate::analysis::walk::users(cx, meta, |user| {
         let mut out = Vec::new();
         let keys = match &user.access_keys {
             Attr::Known(keys) => keys,

@@ -1,6 +1,5 @@
 //! iam checks, one per file, each with its documentation beside it.
 
-pub(crate) mod analysis;
 pub(crate) mod common;
 #[cfg(test)]
 mod corpus_tests;

@@ -1,5 +1,5 @@
-use super::analysis::{ADMIN_SHARE, is_admin};
 use super::common::{each_role_permissions, finding};
+use crate::analysis::permissions::{ADMIN_SHARE, is_admin};
 use crate::check::*;
 use crate::context::Context;
 

@@ -1,5 +1,5 @@
-use super::analysis::{exfiltration_actions, granted_by};
 use super::common::{each_role_permissions, finding};
+use crate::analysis::permissions::{exfiltration_actions, granted_by};
 use crate::check::*;
 use crate::context::Context;
 

@@ -1,5 +1,5 @@
-use super::analysis::{escalations, granted_by};
 use super::common::{each_role_permissions, finding};
+use crate::analysis::permissions::{escalations, granted_by};
 use crate::check::*;
 use crate::context::Context;
 

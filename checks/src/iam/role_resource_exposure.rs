@@ -1,5 +1,5 @@
-use super::analysis::{by_service, exposure_actions, exposure_set};
 use super::common::{each_role_permissions, finding};
+use crate::analysis::permissions::{by_service, exposure_actions, exposure_set};
 use crate::check::*;
 use crate::context::Context;
 

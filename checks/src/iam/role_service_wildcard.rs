@@ -1,5 +1,5 @@
-use super::analysis::{is_admin, wildcard_services};
 use super::common::{each_role_permissions, finding};
+use crate::analysis::permissions::{is_admin, wildcard_services};
 use crate::check::*;
 use crate::context::Context;
 

@@ -22,7 +22,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     // No AWS-managed role trusts an OIDC provider by design: managed roles keep the severity.
-    crate::walk::roles(cx, meta, |role| {
+    crate::analysis::walk::roles(cx, meta, |role| {
         let resource = cx.role_ref(role);
         match super::trust::web_identity_trusts(cx, role) {
             Err(reason) => meta.unknown(resource, reason, None),

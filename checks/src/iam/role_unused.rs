@@ -20,7 +20,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let days = cx.options.role_unused_days;
-    crate::walk::roles(cx, meta, |role| {
+    crate::analysis::walk::roles(cx, meta, |role| {
         let result = {
             let resource = cx.role_ref(role);
             let last = role.last_used.as_ref().and_then(|u| u.date);

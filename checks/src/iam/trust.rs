@@ -1,7 +1,10 @@
 //! Reading a role's trust policy: who may assume it, and under which conditions.
 
 use crate::model::IamRole;
-use crate::policy::{Effect, Principal, conditions::principal_restrictions, principal_account};
+use crate::policy::{
+    Effect, Policy, PolicyError, Principal, Statement, conditions::principal_restrictions,
+    principal_account,
+};
 
 pub(crate) struct TrustEntry {
     pub(crate) statement: String,
@@ -16,6 +19,36 @@ pub(crate) enum Who {
     Account(String),
 }
 
+/// A role's trust policy as parsed once per evaluation (the parser's error is the caller's to
+/// report).
+fn trust_policy<'a>(
+    cx: &crate::context::Context<'a>,
+    role: &'a IamRole,
+) -> Result<std::sync::Arc<Result<Policy, PolicyError>>, String> {
+    let text = role
+        .trust_policy
+        .as_deref()
+        .ok_or("the trust policy is missing")?;
+    Ok(cx.parsed(text))
+}
+
+/// The Allow statements of a policy, each with its name (its Sid, or its position).
+fn allow_statements(policy: &Policy) -> impl Iterator<Item = (String, &Statement)> {
+    policy
+        .statements
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.effect == Effect::Allow)
+        .map(|(i, s)| {
+            let name = s
+                .sid
+                .clone()
+                .filter(|x| !x.is_empty())
+                .unwrap_or_else(|| format!("statement #{}", i + 1));
+            (name, s)
+        })
+}
+
 const ASSUME_ACTIONS: &[&str] = &[
     "sts:AssumeRole",
     "sts:AssumeRoleWithWebIdentity",
@@ -26,17 +59,10 @@ pub(crate) fn trust_entries<'a>(
     cx: &crate::context::Context<'a>,
     role: &'a IamRole,
 ) -> Result<Vec<TrustEntry>, String> {
-    let text = role
-        .trust_policy
-        .as_deref()
-        .ok_or("the trust policy is missing")?;
-    let parsed = cx.parsed(text);
+    let parsed = trust_policy(cx, role)?;
     let policy = parsed.as_ref().as_ref().map_err(|e| e.to_string())?;
     let mut out = Vec::new();
-    for (i, s) in policy.statements.iter().enumerate() {
-        if s.effect != Effect::Allow {
-            continue;
-        }
+    for (statement, s) in allow_statements(policy) {
         let assumes = s.actions.patterns.iter().any(|p| {
             let p = p.to_ascii_lowercase();
             p == "*"
@@ -52,11 +78,6 @@ pub(crate) fn trust_entries<'a>(
         let external_id_or_mfa = restrictions
             .iter()
             .any(|c| c.key == "sts:externalid" || c.key == "aws:multifactorauthpresent");
-        let statement = s
-            .sid
-            .clone()
-            .filter(|x| !x.is_empty())
-            .unwrap_or_else(|| format!("statement #{}", i + 1));
         let mut push = |who| {
             out.push(TrustEntry {
                 statement: statement.clone(),
@@ -181,17 +202,10 @@ pub(crate) fn web_identity_trusts<'a>(
     cx: &crate::context::Context<'a>,
     role: &'a IamRole,
 ) -> Result<Vec<WebIdentityTrust>, String> {
-    let text = role
-        .trust_policy
-        .as_deref()
-        .ok_or("the trust policy is missing")?;
-    let parsed = cx.parsed(text);
+    let parsed = trust_policy(cx, role)?;
     let policy = parsed.as_ref().as_ref().map_err(|e| e.to_string())?;
     let mut out = Vec::new();
-    for (i, s) in policy.statements.iter().enumerate() {
-        if s.effect != Effect::Allow {
-            continue;
-        }
+    for (statement, s) in allow_statements(policy) {
         let reaches = s.actions.patterns.iter().any(|p| {
             crate::policy::catalogue::glob_match_ci(p, "sts:AssumeRoleWithWebIdentity") || p == "*"
         }) != s.actions.negated;
@@ -206,11 +220,6 @@ pub(crate) fn web_identity_trusts<'a>(
         if !reaches {
             continue;
         }
-        let statement = s
-            .sid
-            .clone()
-            .filter(|x| !x.is_empty())
-            .unwrap_or_else(|| format!("statement #{}", i + 1));
         for principal in federated {
             let Some(provider) = oidc_provider(principal) else {
                 continue;

@@ -1,5 +1,5 @@
-use super::analysis::is_admin;
 use super::common::{CheckResultOr, each_user, finding};
+use crate::analysis::permissions::is_admin;
 use crate::check::*;
 use crate::context::Context;
 

@@ -22,7 +22,7 @@ pub(crate) fn each_key<'a>(
     meta: &CheckMeta,
     judge: impl Fn(&'a KmsKey, &'a KmsKeyMetadata, ResourceRef) -> Option<CheckResult>,
 ) -> Vec<CheckResult> {
-    crate::walk::keys(cx, meta, |key| {
+    crate::analysis::walk::keys(cx, meta, |key| {
         let resource = key_ref(cx, key);
         match &key.metadata {
             Attr::Unavailable(gap) => Some(meta.unknown_gap(resource, gap)),

@@ -25,10 +25,17 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             return None;
         }
         Some(
-            match cx.policy_access(meta, &resource, &key.policy, &["kms:*"]) {
+            match crate::analysis::resource_policy::access_or_unknown(
+                cx,
+                meta,
+                &resource,
+                &key.policy,
+                &["kms:*"],
+            ) {
                 Err(unknown) => *unknown,
                 Ok(None) => meta.unknown(resource, "no key policy was returned", None),
-                Ok(Some(access)) => cx.judge_outside_accounts(
+                Ok(Some(access)) => crate::analysis::resource_policy::outside_accounts(
+                    cx,
                     meta,
                     resource,
                     &access.accounts,

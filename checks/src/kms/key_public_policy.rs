@@ -24,7 +24,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         if !m.customer_managed() {
             return None;
         }
-        Some(match cx.policy_access(meta, &resource, &key.policy, &["kms:*"]) {
+        Some(match crate::analysis::resource_policy::access_or_unknown(cx, meta, &resource, &key.policy, &["kms:*"]) {
             Err(unknown) => *unknown,
             Ok(None) => meta.unknown(resource, "no key policy was returned", None),
             Ok(Some(access)) if access.is_public() => meta.fail_one(

@@ -1,6 +1,6 @@
 use crate::check::*;
 use crate::context::Context;
-use crate::model::{Attr, Gap, LambdaFunction};
+use crate::model::{Arn, Attr, Gap, LambdaFunction};
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -67,13 +67,12 @@ fn endpoints(f: &LambdaFunction) -> (Vec<(&'static str, &str)>, Option<&Gap>) {
 /// The account of an ARN (`arn:partition:service:region:account:...`); none for ARNs that
 /// carry no account (S3 buckets) and for values that are not ARNs (self-managed Kafka).
 fn account_of(arn: &str) -> Option<&str> {
-    let account = arn.strip_prefix("arn:")?.split(':').nth(3)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+    Arn::parse(arn).ok()?.account_id()
 }
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         let (found, unread) = endpoints(f);
         let foreign: Vec<Evidence> = found

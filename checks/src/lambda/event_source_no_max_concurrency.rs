@@ -1,6 +1,6 @@
 use crate::check::*;
 use crate::context::Context;
-use crate::model::Attr;
+use crate::model::{Arn, Attr};
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -19,7 +19,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let partition = &cx.inventory.account.partition;
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let mut out = Vec::new();
         let mappings = match &f.event_source_mappings {
             Attr::Known(m) => m,
@@ -34,7 +34,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         for m in mappings.iter().filter(|m| {
             m.event_source_arn
                 .as_deref()
-                .is_some_and(|a| a.split(':').nth(2) == Some("sqs"))
+                .is_some_and(|a| Arn::parse(a).is_ok_and(|a| a.service == "sqs"))
         }) {
             let arn = format!(
                 "arn:{partition}:lambda:{}:{}:event-source-mapping:{}",

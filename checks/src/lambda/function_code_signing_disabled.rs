@@ -20,7 +20,7 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         // Code signing applies to .zip packages only.
         if f.package_type.as_deref() == Some("Image") {
             return None;

@@ -1,4 +1,4 @@
-use super::function_public_policy::invoke_access;
+use crate::analysis::invoke::each_invoke_access;
 use crate::check::*;
 use crate::context::Context;
 
@@ -20,20 +20,15 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::invocables(
-        cx,
-        meta,
-        meta.resource_kind,
-        |q, resource| match invoke_access(cx, q.resource_policy) {
-            Err(reason) => meta.unknown(resource, reason, q.resource_policy.gap()),
-            Ok(Some(access)) => cx.judge_outside_accounts(
-                meta,
-                resource,
-                &access.accounts,
-                &format!("{} may be invoked by", q.name()),
-                "resource_policy.principal.account",
-            ),
-            Ok(None) => meta.pass(resource),
-        },
-    )
+    each_invoke_access(cx, meta, |q, access, resource| match access {
+        Some(access) => crate::analysis::resource_policy::outside_accounts(
+            cx,
+            meta,
+            resource,
+            &access.accounts,
+            &format!("{} may be invoked by", q.name()),
+            "resource_policy.principal.account",
+        ),
+        None => meta.pass(resource),
+    })
 }

@@ -1,5 +1,6 @@
 use crate::check::*;
 use crate::context::Context;
+use crate::model::Arn;
 use crate::policy::principal_account;
 
 pub(crate) static CHECK: Check = Check {
@@ -24,9 +25,8 @@ const AWS_LAYER_PUBLISHERS: &str = include_str!("../../data/aws-layer-publishers
 /// The AWS publisher behind a layer ARN's (partition, account), if AWS publishes it: the same
 /// twelve digits in another partition are another account.
 fn aws_publisher(layer_arn: &str) -> Option<&'static str> {
-    let mut parts = layer_arn.split(':');
-    let partition = parts.nth(1)?;
-    let account = parts.nth(2)?;
+    let arn = Arn::parse(layer_arn).ok()?;
+    let (partition, account) = (arn.partition, arn.account);
     AWS_LAYER_PUBLISHERS
         .lines()
         .filter(|l| !l.starts_with('#') && !l.starts_with("account\t"))
@@ -37,7 +37,7 @@ fn aws_publisher(layer_arn: &str) -> Option<&'static str> {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         let foreign: Vec<&String> = f
             .layers

@@ -20,7 +20,7 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         // Nothing to encrypt without variables (an unreadable environment may have some).
         if f.environment.known().is_some_and(Vec::is_empty) {
             return None;

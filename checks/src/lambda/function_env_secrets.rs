@@ -37,7 +37,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 .collect()
         })
         .unwrap_or_default();
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         let environment = match &f.environment {
             Attr::Known(environment) => environment,

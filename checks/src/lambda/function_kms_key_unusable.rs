@@ -1,6 +1,6 @@
 use crate::check::*;
 use crate::context::Context;
-use crate::model::Attr;
+use crate::model::{Arn, Attr};
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -20,12 +20,13 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let key_arn = f.kms_key_arn.as_deref()?;
         let resource = cx.function_ref(f);
-        let region = key_arn.split(':').nth(3).unwrap_or_default();
+        let arn = Arn::parse(key_arn).ok();
+        let region = arn.map_or("", |a| a.region);
         // A key of another account is not in this inventory: its absence proves nothing.
-        let owner = key_arn.split(':').nth(4).unwrap_or_default();
+        let owner = arn.map_or("", |a| a.account);
         if owner != cx.account() {
             return Some(if cx.is_trusted_account(owner) {
                 meta.pass_with_note(

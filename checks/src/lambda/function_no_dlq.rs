@@ -20,7 +20,7 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         if let Some(dlq) = &f.dead_letter_target_arn {
             return meta.pass_with_note(resource, format!("dead-letter target {dlq}"));

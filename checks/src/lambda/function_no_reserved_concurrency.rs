@@ -1,7 +1,7 @@
+use crate::analysis::entries::{entries, publicly_invocable};
 use crate::check::*;
 use crate::context::Context;
 use crate::model::Attr;
-use crate::path::entries::{entries, publicly_invocable};
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -22,7 +22,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let entries = entries(cx);
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         match &f.reserved_concurrency {
             Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
@@ -30,7 +30,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 meta.pass_with_note(resource, format!("reserved concurrency {n}"))
             }
             Attr::Known(None) => {
-                let public = publicly_invocable(entries, f);
+                let public = publicly_invocable(&entries, f);
                 let result = meta.fail_one(
                     resource,
                     format!(

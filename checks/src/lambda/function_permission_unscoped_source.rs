@@ -1,4 +1,4 @@
-use super::function_public_policy::invoke_access;
+use crate::analysis::invoke::each_invoke_access;
 use crate::check::*;
 use crate::context::Context;
 
@@ -18,23 +18,18 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::invocables(
-        cx,
-        meta,
-        meta.resource_kind,
-        |q, resource| match invoke_access(cx, q.resource_policy) {
-            Err(reason) => meta.unknown(resource, reason, q.resource_policy.gap()),
-            Ok(Some(access)) => {
-                let unscoped: Vec<&String> = access
-                    .services
-                    .iter()
-                    .filter(|(_, narrowed)| !narrowed)
-                    .map(|(s, _)| s)
-                    .collect();
-                if unscoped.is_empty() {
-                    meta.pass(resource)
-                } else {
-                    meta.fail_one(
+    each_invoke_access(cx, meta, |q, access, resource| match access {
+        Some(access) => {
+            let unscoped: Vec<&String> = access
+                .services
+                .iter()
+                .filter(|(_, narrowed)| !narrowed)
+                .map(|(s, _)| s)
+                .collect();
+            if unscoped.is_empty() {
+                meta.pass(resource)
+            } else {
+                meta.fail_one(
                             resource,
                             format!(
                                 "{} may be invoked by {} with no aws:SourceArn or aws:SourceAccount condition",
@@ -43,9 +38,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                             ),
                             unscoped.iter().map(|s| evidence("resource_policy.principal.service", s.as_str())).collect(),
                         )
-                }
             }
-            Ok(None) => meta.pass(resource),
-        },
-    )
+        }
+        None => meta.pass(resource),
+    })
 }

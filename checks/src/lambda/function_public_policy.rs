@@ -1,7 +1,6 @@
+use crate::analysis::invoke::each_invoke_access;
 use crate::check::*;
 use crate::context::Context;
-use crate::model::Attr;
-use crate::policy::{ResourceAccess, analyze};
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -19,55 +18,11 @@ pub(crate) static CHECK: Check = Check {
     run,
 };
 
-/// What a resource policy (a function's, or an alias's) lets others do with
-/// `lambda:InvokeFunction` (and URL invocation), or why it cannot be known.
-pub(crate) fn invoke_access<'a>(
-    cx: &Context<'a>,
-    policy: &'a Attr<Option<String>>,
-) -> Result<Option<ResourceAccess>, String> {
-    match policy {
-        Attr::Unavailable(gap) => Err(format!(
-            "the resource policy could not be read ({})",
-            gap.error_code
-        )),
-        Attr::Known(None) => Ok(None),
-        Attr::Known(Some(text)) => match cx.parsed(text).as_ref() {
-            Ok(p) => Ok(Some(analyze(
-                p,
-                &["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"],
-            ))),
-            Err(e) => Err(e.to_string()),
-        },
-    }
-}
-
-/// Whether a resource policy lets anyone call the URL of its qualifier: with AuthType NONE,
-/// AWS still requires `lambda:InvokeFunctionUrl` granted to `*` (on the alias, for an alias's
-/// URL), or the URL answers 403 (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-/// `Err` when the policy could not be read or parsed.
-pub(crate) fn url_public<'a>(
-    cx: &Context<'a>,
-    policy: &'a Attr<Option<String>>,
-) -> Result<bool, String> {
-    match policy {
-        Attr::Unavailable(gap) => Err(format!(
-            "the resource policy could not be read ({})",
-            gap.error_code
-        )),
-        Attr::Known(None) => Ok(false),
-        Attr::Known(Some(text)) => match cx.parsed(text).as_ref() {
-            Ok(p) => Ok(analyze(p, &["lambda:InvokeFunctionUrl"]).is_public()),
-            Err(e) => Err(e.to_string()),
-        },
-    }
-}
-
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::invocables(cx, meta, meta.resource_kind, |q, resource| {
-        match invoke_access(cx, q.resource_policy) {
-            Err(reason) => meta.unknown(resource, reason, q.resource_policy.gap()),
-            Ok(Some(access)) if access.is_public() => meta.fail_one(
+    each_invoke_access(cx, meta, |q, access, resource| {
+        match access {
+            Some(access) if access.is_public() => meta.fail_one(
                 resource,
                 format!(
                     "the resource policy of {} lets any principal invoke it without a restricting condition",
@@ -80,7 +35,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     .chain([evidence("arn", q.arn)])
                     .collect(),
             ),
-            Ok(_) => meta.pass(resource),
+            _ => meta.pass(resource),
         }
     })
 }

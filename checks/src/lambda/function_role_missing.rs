@@ -24,7 +24,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let iam_partly_listed = cx
         .inventory
         .listing_gap(&crate::model::listing::IAM_PRINCIPALS, None);
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         match &cx.inventory.iam {
                 Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),

@@ -18,16 +18,27 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let today = cx.options.now.date();
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         // Container images carry their own runtime: nothing to judge here.
         let runtime = f.runtime.as_deref()?;
         let resource = cx.function_ref(f);
         let entry = cx.options.runtimes.iter().find(|r| r.runtime == runtime);
-        Some(match entry {
-            Some(r) if r.deprecated <= today => meta.fail_one(
+        let Some(r) = entry else {
+            return Some(meta.pass(resource));
+        };
+        // Reported once deprecated (high), or within the warning days before (medium).
+        let (when, severity) = if r.deprecated <= today {
+            ("since", meta.severity)
+        } else if (r.deprecated - today).whole_days() <= cx.options.runtime_warning_days {
+            ("on", Severity::Medium)
+        } else {
+            return Some(meta.pass(resource));
+        };
+        Some(
+            meta.fail_one(
                 resource,
                 format!(
-                    "{} runs on {runtime}, deprecated since {}",
+                    "{} runs on {runtime}, deprecated {when} {}",
                     f.name, r.deprecated
                 ),
                 vec![
@@ -35,23 +46,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     evidence("deprecated", r.deprecated.to_string()),
                     evidence("source", r.source),
                 ],
-            ),
-            Some(r) if (r.deprecated - today).whole_days() <= cx.options.runtime_warning_days => {
-                meta.fail_one(
-                    resource,
-                    format!(
-                        "{} runs on {runtime}, deprecated on {}",
-                        f.name, r.deprecated
-                    ),
-                    vec![
-                        evidence("runtime", runtime),
-                        evidence("deprecated", r.deprecated.to_string()),
-                        evidence("source", r.source),
-                    ],
-                )
-                .with_severity(Severity::Medium)
-            }
-            _ => meta.pass(resource),
-        })
+            )
+            .with_severity(severity),
+        )
     })
 }

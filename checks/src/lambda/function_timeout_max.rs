@@ -18,7 +18,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let threshold = cx.options.lambda_timeout_threshold_seconds;
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         match f.timeout_seconds {
             None => meta.unknown(resource, "the timeout was not reported", None),

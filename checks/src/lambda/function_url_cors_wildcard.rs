@@ -20,7 +20,7 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::invocables(cx, meta, ResourceKind::FunctionUrl, |q, resource| {
+    crate::analysis::walk::invocables(cx, meta, ResourceKind::FunctionUrl, |q, resource| {
         let mut out = Vec::new();
         match q.function_url {
             Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),

@@ -1,6 +1,6 @@
+use crate::analysis::invoke::url_public;
 use crate::check::*;
 use crate::context::Context;
-use crate::lambda::function_public_policy::url_public;
 use crate::model::Attr;
 
 pub(crate) static CHECK: Check = Check {
@@ -19,7 +19,7 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::invocables(cx, meta, ResourceKind::FunctionUrl, |q, resource| {
+    crate::analysis::walk::invocables(cx, meta, ResourceKind::FunctionUrl, |q, resource| {
         let mut out = Vec::new();
         match q.function_url {
             Attr::Unavailable(gap) => out.push(meta.unknown_gap(resource, gap)),

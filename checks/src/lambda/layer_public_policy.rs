@@ -1,3 +1,4 @@
+use crate::analysis::resource_policy::judge_access;
 use crate::check::*;
 use crate::context::Context;
 
@@ -20,20 +21,18 @@ pub(crate) static CHECK: Check = Check {
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    crate::walk::layer_versions(cx, meta, |layer, version, resource| {
+    crate::analysis::walk::layer_versions(cx, meta, |layer, version, resource| {
         let name = format!("{}:{}", layer.name, version.version);
-        let access = match cx.policy_access(
+        let actions = ["lambda:GetLayerVersion"];
+        judge_access(
+            cx,
             meta,
-            &resource,
+            resource,
             &version.policy,
-            &["lambda:GetLayerVersion"],
-        ) {
-            Err(unknown) => return *unknown,
-            Ok(None) => return meta.pass(resource),
-            Ok(Some(access)) => access,
-        };
-        if access.is_public() {
-            return meta.fail_one(
+            &actions,
+            |access, resource| {
+                if access.is_public() {
+                    return meta.fail_one(
                 resource,
                 format!(
                     "layer version {name} lets any AWS account download it (lambda:GetLayerVersion to *, no organization condition)"
@@ -44,13 +43,16 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     .map(|s| evidence("policy.statement", s))
                     .collect(),
             );
-        }
-        cx.judge_outside_accounts(
-            meta,
-            resource,
-            &access.accounts,
-            &format!("layer version {name} may be downloaded by"),
-            "policy.principal.account",
+                }
+                crate::analysis::resource_policy::outside_accounts(
+                    cx,
+                    meta,
+                    resource,
+                    &access.accounts,
+                    &format!("layer version {name} may be downloaded by"),
+                    "policy.principal.account",
+                )
+            },
         )
     })
 }

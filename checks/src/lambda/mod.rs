@@ -20,3 +20,4 @@ pub(crate) mod function_tracing_disabled;
 pub(crate) mod function_url_cors_wildcard;
 pub(crate) mod function_url_unauthenticated;
 pub(crate) mod layer_public_policy;
+pub(crate) mod runtimes;

@@ -14,12 +14,6 @@ pub struct IamInventory {
     pub managed_policies: BTreeMap<String, ManagedPolicy>,
 }
 
-impl IamInventory {
-    pub fn role_by_arn(&self, arn: &str) -> Option<&IamRole> {
-        self.roles.iter().find(|role| role.arn == arn)
-    }
-}
-
 /// A policy document as JSON text, already URL-decoded. Parsing is the policy engine's job,
 /// so a malformed document survives collection and becomes an `unknown` result later.
 pub type PolicyDocument = String;

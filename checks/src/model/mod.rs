@@ -4,6 +4,7 @@
 
 mod account;
 mod apigateway;
+mod arn;
 mod common;
 mod iam;
 mod kms;
@@ -14,6 +15,7 @@ mod source;
 
 pub use account::*;
 pub use apigateway::*;
+pub use arn::{Arn, ArnError, is_account_id};
 pub use common::*;
 pub use iam::*;
 pub use kms::*;

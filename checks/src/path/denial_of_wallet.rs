@@ -1,4 +1,4 @@
-use super::entries::{Throttled, entries};
+use crate::analysis::entries::{Throttled, entries};
 use crate::check::*;
 use crate::context::Context;
 use crate::model::Attr;
@@ -22,7 +22,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let entries = entries(cx);
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         let found = entries.of(f);
         let open: Vec<_> = found

@@ -1,7 +1,7 @@
-use super::entries::{Entry, entries};
+use crate::analysis::entries::{Entry, entries};
+use crate::analysis::permissions::{escalation_methods, exfiltration_actions, is_admin};
 use crate::check::*;
 use crate::context::Context;
-use crate::iam::analysis::{escalation_methods, exfiltration_actions, is_admin};
 use crate::policy::Permissions;
 use std::collections::BTreeMap;
 
@@ -24,7 +24,7 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     let entries = entries(cx);
-    crate::walk::functions(cx, meta, |f| {
+    crate::analysis::walk::functions(cx, meta, |f| {
         let resource = cx.function_ref(f);
         let found = entries.of(f);
         if found.is_empty() {

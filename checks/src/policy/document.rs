@@ -314,25 +314,13 @@ fn statement(value: &Value) -> Result<Statement, PolicyError> {
     })
 }
 
-/// Percent-decoding only (`+` is a literal plus in a policy, not a space).
+/// Percent-decoding only (`+` is a literal plus in a policy, not a space). A `%` not followed
+/// by two hex digits stays as it is (the JSON parser then says what is wrong).
 fn percent_decode(text: &str) -> Result<String, PolicyError> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .ok_or_else(|| malformed("truncated percent-encoding"))?;
-            let hex = std::str::from_utf8(hex).map_err(|_| malformed("bad percent-encoding"))?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| malformed("bad percent-encoding"))?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| malformed("percent-encoded text is not UTF-8"))
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| malformed("percent-encoded text is not UTF-8"))
 }
 
 #[cfg(test)]

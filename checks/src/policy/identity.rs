@@ -6,6 +6,7 @@
 use super::catalogue::{ActionSet, CATALOGUE};
 use super::conditions::{deny_leaves_only_restricted, identity_restrictions};
 use super::document::{Effect, Policy, PolicyError, Statement};
+use crate::model::Arn;
 use std::sync::Arc;
 
 /// One policy attached to a principal, with a name for evidence.
@@ -127,10 +128,12 @@ fn actions_on_every_resource(statement: &Statement, actions: &ActionSet) -> Acti
 fn every_resource_of(statement: &Statement, service: &str) -> bool {
     covers_all_resources(statement)
         || statement.resources.patterns.iter().any(|p| {
-            let fields: Vec<&str> = p.splitn(6, ':').collect();
-            matches!(fields.as_slice(), ["arn", _, s, region, account, resource]
-                if s.eq_ignore_ascii_case(service)
-                    && [region, account, resource].iter().all(|f| f.chars().all(|c| c == '*')))
+            Arn::parse(p).is_ok_and(|arn| {
+                arn.service.eq_ignore_ascii_case(service)
+                    && [arn.region, arn.account, arn.resource]
+                        .iter()
+                        .all(|f| f.chars().all(|c| c == '*'))
+            })
         })
 }
 

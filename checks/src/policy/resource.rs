@@ -4,6 +4,7 @@
 use super::catalogue::glob_match_ci;
 use super::conditions::principal_restrictions;
 use super::document::{Effect, PatternSet, Policy, Principal, Statement};
+use crate::model::{Arn, is_account_id};
 use std::collections::BTreeSet;
 
 /// What a resource policy lets others do, for the actions a check cares about.
@@ -57,12 +58,11 @@ fn reaches(set: &PatternSet, wanted: &[&str]) -> bool {
 /// user ARN), if any.
 pub fn principal_account(principal: &str) -> Option<String> {
     let candidate = if principal.starts_with("arn:") {
-        principal.split(':').nth(4)?
+        Arn::parse(principal).ok()?.account
     } else {
         principal
     };
-    (candidate.len() == 12 && candidate.chars().all(|c| c.is_ascii_digit()))
-        .then(|| candidate.to_owned())
+    is_account_id(candidate).then(|| candidate.to_owned())
 }
 
 fn statement_name(statement: &Statement, index: usize) -> String {

@@ -57,7 +57,13 @@ fn judge<'a>(
     aws_says_public: Option<bool>,
 ) -> CheckResult {
     let meta = &CHECK.meta;
-    let public = match cx.policy_access(meta, &resource, policy, &["s3:*"]) {
+    let public = match crate::analysis::resource_policy::access_or_unknown(
+        cx,
+        meta,
+        &resource,
+        policy,
+        &["s3:*"],
+    ) {
         Ok(access) => Ok(access.map(|a| a.public_statements).unwrap_or_default()),
         Err(unknown) => Err(unknown),
     };
@@ -94,7 +100,7 @@ fn judge<'a>(
 
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
-    let mut out = crate::walk::access_points(cx, meta, |ap, resource| {
+    let mut out = crate::analysis::walk::access_points(cx, meta, |ap, resource| {
         let own = match &ap.public_access_block {
             Attr::Known(pab) => Ok(*pab),
             Attr::Unavailable(gap) => Err(gap),
@@ -108,7 +114,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             ap.policy_is_public.known().copied().flatten(),
         )
     });
-    out.extend(crate::walk::multi_region_access_points(
+    out.extend(crate::analysis::walk::multi_region_access_points(
         cx,
         meta,
         |mrap, resource| {

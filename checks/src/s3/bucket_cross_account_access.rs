@@ -1,4 +1,5 @@
 use super::common::{each_bucket, elb_log_delivery_region};
+use crate::analysis::resource_policy::judge_access;
 use crate::check::*;
 use crate::context::Context;
 
@@ -21,37 +22,42 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_bucket(cx, meta, |b, resource| {
-        let access = match cx.policy_access(meta, &resource, &b.policy, &["s3:*"]) {
-            Err(unknown) => return *unknown,
-            Ok(None) => return meta.pass(resource),
-            Ok(Some(access)) => access,
-        };
-        // ELB's log-delivery accounts are AWS's documented way to receive access logs.
-        let (elb, others): (std::collections::BTreeSet<String>, _) = access
-            .accounts
-            .iter()
-            .cloned()
-            .partition(|a| elb_log_delivery_region(a).is_some());
-        let result = cx.judge_outside_accounts(
+        judge_access(
+            cx,
             meta,
             resource,
-            &others,
-            &format!("the policy of {} grants", b.name),
-            "policy.principal.account",
-        );
-        if result.status == Status::Pass && !elb.is_empty() {
-            let accounts: Vec<String> = elb
-                .iter()
-                .map(|a| format!("{a} ({})", elb_log_delivery_region(a).unwrap_or("?")))
-                .collect();
-            return CheckResult {
-                note: Some(format!(
-                    "grants only Elastic Load Balancing's log-delivery account(s) {}",
-                    accounts.join(", ")
-                )),
-                ..result
-            };
-        }
-        result
+            &b.policy,
+            &["s3:*"],
+            |access, resource| {
+                // ELB's log-delivery accounts are AWS's documented way to receive access logs.
+                let (elb, others): (std::collections::BTreeSet<String>, _) = access
+                    .accounts
+                    .iter()
+                    .cloned()
+                    .partition(|a| elb_log_delivery_region(a).is_some());
+                let result = crate::analysis::resource_policy::outside_accounts(
+                    cx,
+                    meta,
+                    resource,
+                    &others,
+                    &format!("the policy of {} grants", b.name),
+                    "policy.principal.account",
+                );
+                if result.status == Status::Pass && !elb.is_empty() {
+                    let accounts: Vec<String> = elb
+                        .iter()
+                        .map(|a| format!("{a} ({})", elb_log_delivery_region(a).unwrap_or("?")))
+                        .collect();
+                    return CheckResult {
+                        note: Some(format!(
+                            "grants only Elastic Load Balancing's log-delivery account(s) {}",
+                            accounts.join(", ")
+                        )),
+                        ..result
+                    };
+                }
+                result
+            },
+        )
     })
 }

@@ -1,4 +1,5 @@
 use super::common::{each_bucket, effective_bpa};
+use crate::analysis::resource_policy::judge_access;
 use crate::check::*;
 use crate::context::Context;
 
@@ -21,15 +22,17 @@ pub(crate) static CHECK: Check = Check {
 fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_bucket(cx, meta, |b, resource| {
-        let access = match cx.policy_access(meta, &resource, &b.policy, &["s3:*"]) {
-            Err(unknown) => return *unknown,
-            Ok(None) => return meta.pass(resource),
-            Ok(Some(access)) => access,
-        };
-        if !access.is_public() {
-            return meta.pass(resource);
-        }
-        match effective_bpa(cx, b) {
+        judge_access(
+            cx,
+            meta,
+            resource,
+            &b.policy,
+            &["s3:*"],
+            |access, resource| {
+                if !access.is_public() {
+                    return meta.pass(resource);
+                }
+                match effective_bpa(cx, b) {
             Err(gap) => meta.unknown(resource, "the policy is public and Block Public Access could not be read", Some(gap)),
             Ok(bpa) if bpa.restrict_public_buckets => meta.pass_with_note(
                 resource,
@@ -41,5 +44,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 access.public_statements.iter().map(|s| evidence("policy.statement", s)).collect(),
             ),
         }
+            },
+        )
     })
 }

@@ -17,7 +17,7 @@ pub(crate) fn each_bucket<'a>(
     meta: &CheckMeta,
     judge: impl Fn(&'a S3Bucket, ResourceRef) -> CheckResult,
 ) -> Vec<CheckResult> {
-    crate::walk::buckets(cx, meta, |b| judge(b, bucket_ref(cx, b)))
+    crate::analysis::walk::buckets(cx, meta, |b| judge(b, bucket_ref(cx, b)))
 }
 
 /// The Block Public Access in force for a bucket: each flag on at either level.
