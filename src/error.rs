@@ -52,6 +52,9 @@ pub(crate) enum Failure {
         #[source]
         source: std::io::Error,
     },
+    /// A report could not be rendered or written (exit 3).
+    #[error(transparent)]
+    Render(faascan_reports::RenderError),
     /// Stdout was closed by its reader (`faascan scan | head`): not an error, exit 0 quietly.
     #[error("stdout was closed")]
     PipeClosed,
@@ -79,7 +82,8 @@ impl Failure {
             Failure::CouldNotRun(_)
             | Failure::OrganizationUnlisted(_)
             | Failure::NoAccountScanned(_)
-            | Failure::Write { .. } => Exit::ScanFailed,
+            | Failure::Write { .. }
+            | Failure::Render(_) => Exit::ScanFailed,
             Failure::PipeClosed => Exit::Clean,
         }
     }

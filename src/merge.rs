@@ -512,7 +512,8 @@ mod tests {
             }
             None => serde_json::json!({}),
         });
-        serde_json::from_str(&report.to_json()).unwrap_or_else(|e| panic!("{e}"))
+        serde_json::from_str(&report.to_json().unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn input(name: &str, value: serde_json::Value) -> Input {

@@ -42,8 +42,8 @@ pub(crate) fn write_reports(plan: &OutputPlan, what: &Rendered<'_>) -> Result<()
     };
     // Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
     let colour = on_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let render = |format: Format| -> String {
-        match (format, what.report) {
+    let render = |format: Format, out: &mut dyn Write| -> Result<(), Failure> {
+        let text = match (format, what.report) {
             (Format::Summary, _) | (_, None) => {
                 let mut text: String = what
                     .inventories
@@ -59,7 +59,6 @@ pub(crate) fn write_reports(plan: &OutputPlan, what: &Rendered<'_>) -> Result<()
                 }
                 text
             }
-            (Format::Json, Some(r)) => r.to_json() + "\n",
             (Format::Table, Some(r)) => table::render(
                 r,
                 &table::Options {
@@ -73,14 +72,33 @@ pub(crate) fn write_reports(plan: &OutputPlan, what: &Rendered<'_>) -> Result<()
                     compliance: plan.compliance.as_deref(),
                 },
             ),
-            (Format::Csv, Some(r)) => faascan_reports::csv::render(r),
-            (Format::Junit, Some(r)) => faascan_reports::junit::render(r),
-            (Format::Markdown, Some(r)) => faascan_reports::markdown::render(r),
-            (Format::Html, Some(r)) => faascan_reports::html::render(r),
-            (Format::Ocsf, Some(r)) => faascan_reports::ocsf::render(r),
-            (Format::Asff, Some(r)) => faascan_reports::asff::render(r),
-            (Format::Sarif, Some(r)) => faascan_reports::sarif::render(r),
-        }
+            // The report formats are written as they are rendered.
+            (format, Some(r)) => {
+                return match format {
+                    Format::Json => r.write_json(out),
+                    Format::Csv => faascan_reports::csv::write(r, out),
+                    Format::Junit => faascan_reports::junit::write(r, out),
+                    Format::Markdown => faascan_reports::markdown::write(r, out),
+                    Format::Html => faascan_reports::html::write(r, out),
+                    Format::Ocsf => faascan_reports::ocsf::write(r, out),
+                    Format::Asff => faascan_reports::asff::write(r, out),
+                    Format::Sarif => faascan_reports::sarif::write(r, out),
+                    Format::Summary | Format::Table => Ok(()),
+                }
+                .map_err(|e| match e.io_kind() {
+                    Some(std::io::ErrorKind::BrokenPipe) => Failure::PipeClosed,
+                    _ => Failure::Render(e),
+                });
+            }
+        };
+        out.write_all(text.as_bytes())
+            .map_err(|source| match source.kind() {
+                std::io::ErrorKind::BrokenPipe => Failure::PipeClosed,
+                _ => Failure::Write {
+                    what: "writing the output".to_owned(),
+                    source,
+                },
+            })
     };
     match &plan.dir {
         Some(dir) => {
@@ -92,7 +110,7 @@ pub(crate) fn write_reports(plan: &OutputPlan, what: &Rendered<'_>) -> Result<()
             let mut written = String::new();
             for format in &plan.formats {
                 let path = dir.join(format!("{stem}.{}", extension(*format)));
-                write_output(Some(&path), &render(*format))?;
+                write_rendered(Some(&path), |out| render(*format, out))?;
                 written.push_str(&sanitize(&path.display().to_string()));
                 written.push('\n');
             }
@@ -105,7 +123,7 @@ pub(crate) fn write_reports(plan: &OutputPlan, what: &Rendered<'_>) -> Result<()
         None if plan.quiet && plan.file.is_none() => {}
         None => {
             let format = plan.formats.first().copied().unwrap_or(Format::Table);
-            write_output(plan.file.as_deref(), &render(format))?;
+            write_rendered(plan.file.as_deref(), |out| render(format, out))?;
         }
     }
     Ok(())
@@ -132,6 +150,38 @@ pub(crate) fn write_output(path: Option<&Path>, text: &str) -> Result<(), Failur
                 }),
                 Ok(()) => Ok(()),
             }
+        }
+    }
+}
+
+/// Writes one output as it is rendered, through a buffer: to the file, or to stdout.
+fn write_rendered(
+    path: Option<&Path>,
+    render: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let flushed = |result: Result<(), Failure>, flush: std::io::Result<()>, what: String| {
+        result?;
+        flush.map_err(|source| match source.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::PipeClosed,
+            _ => Failure::Write { what, source },
+        })
+    };
+    match path {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|source| Failure::Write {
+                what: format!("writing {}", path.display()),
+                source,
+            })?;
+            let mut out = std::io::BufWriter::new(file);
+            let result = render(&mut out);
+            let flush = out.flush();
+            flushed(result, flush, format!("writing {}", path.display()))
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let result = render(&mut out);
+            let flush = out.flush();
+            flushed(result, flush, "writing to stdout".to_owned())
         }
     }
 }

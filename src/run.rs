@@ -178,7 +178,9 @@ pub(crate) fn run(cli: Cli) -> Result<Exit> {
             let checks: Vec<_> = REGISTRY.to_vec();
             let text = match args.format {
                 CatalogueFormat::Table => catalogue::to_table(&checks, terminal_width()),
-                CatalogueFormat::Json => catalogue::to_json(&checks) + "\n",
+                CatalogueFormat::Json => {
+                    catalogue::to_json(&checks).map_err(Failure::Render)? + "\n"
+                }
                 CatalogueFormat::Markdown => catalogue::to_markdown(&checks),
             };
             write_output(None, &text)?;
@@ -201,14 +203,14 @@ pub(crate) fn run(cli: Cli) -> Result<Exit> {
                 let drift = drift::drift(template, live);
                 match args.format {
                     DiffFormat::Text => drift.to_text(),
-                    DiffFormat::Json => drift.to_json(),
+                    DiffFormat::Json => drift.to_json().map_err(Failure::Render)?,
                 }
             } else {
                 let diff = faascan_reports::diff::diff(&old.results, &new.results);
                 new_failures = diff.new_failures;
                 match args.format {
                     DiffFormat::Text => diff.to_text(),
-                    DiffFormat::Json => diff.to_json(),
+                    DiffFormat::Json => diff.to_json().map_err(Failure::Render)?,
                 }
             };
             write_output(None, &text)?;
@@ -467,7 +469,9 @@ fn write_evidence(
     }
     .context("serialising the inventory")?
         + "\n";
-    for file in faascan_reports::evidence::bundle(report, &inventory_json, plan.signer.as_ref()) {
+    for file in faascan_reports::evidence::bundle(report, &inventory_json, plan.signer.as_ref())
+        .map_err(Failure::Render)?
+    {
         let path = dir.join(&file.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|source| Failure::Write {

@@ -177,7 +177,7 @@ pub(crate) fn exit_code(
     let gaps_matter = match report {
         Some(r) => r.results.iter().any(|x| {
             x.status == Status::Unknown
-                || faascan_reports::context::muted(x).is_some_and(|m| m.status == Status::Unknown)
+                || faascan_reports::context::muted(x).is_some_and(|m| m.was == Status::Unknown)
         }),
         None => !coverage.complete,
     };

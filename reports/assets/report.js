@@ -26,6 +26,8 @@
     reason: r[5] || "",
     note: r[6] || "",
     isNew: r[7] === 1,
+    // A muted result's suppression: {was, reason, owner?, expires?}.
+    muted: r[8] || null,
   }));
 
   // A safe link: only http(s), opened without a referrer or opener.
@@ -184,6 +186,11 @@
       if (f[2] && f[2].length) td.append(el("pre", null, "related: " + f[2].join(", ")));
     }
     if (r.reason) td.append(el("pre", null, "unknown: " + r.reason));
+    if (r.muted) {
+      const m = r.muted;
+      td.append(el("pre", "muted", "muted: was " + m.was + " · reason: " + m.reason +
+        (m.owner ? " · owner: " + m.owner : "") + (m.expires ? " · expires: " + m.expires : "")));
+    }
     if (r.note) td.append(el("pre", null, "note: " + r.note));
     if (c.compliance.length) td.append(el("p", null, "Compliance: " + c.compliance.join(", ")));
     if (c.remediation) {
@@ -210,7 +217,7 @@
     for (const r of list.slice(start, end)) {
       const tr = el("tr", "result");
       tr.dataset.status = r.status;
-      const message = r.findings.length ? r.findings[0][0] : r.reason || r.note;
+      const message = r.findings.length ? r.findings[0][0] : r.reason || (r.muted ? "muted: " + r.muted.reason : r.note);
       const status = el("td", "st-" + r.status, r.status);
       if (r.isNew) status.append(el("span", "new", "new"));
       tr.append(el("td", "sev sev-" + r.severity, r.severity), status,

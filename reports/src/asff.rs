@@ -2,14 +2,18 @@
 //! never uploads): JSON Lines of batches of at most 100 findings, one region per batch. One
 //! finding per result: failures NEW and ACTIVE with compliance FAILED, passes PASSED, RESOLVED
 //! and ARCHIVED, unknowns NOT_AVAILABLE, muted results SUPPRESSED (compliance from their real
-//! status, the suppression's reason in `Note`). Severity and types are also in
+//! status, the suppression's reason, owner and expiry in `Note` and typed in `ProductFields`
+//! `faascan/muted_was`, `muted_reason`, `muted_owner`, `muted_expires`). Severity and types are also in
 //! `FindingProviderFields`, which Security Hub takes as the provider's own values.
 //! `ProductFields` say whether the scan was incomplete and where.
 
 use crate::context;
+use crate::error::RenderError;
 use crate::report::Report;
-use faascan_checks::check::{CheckResult, Severity, Status};
+use faascan_checks::check::{CheckResult, MutedBy, Severity, Status};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::io::Write;
 
 fn label(s: Severity) -> &'static str {
     match s {
@@ -68,7 +72,7 @@ fn record(report: &Report, r: &CheckResult, coverage: &str) -> Value {
     let muted = context::muted(r);
     let region = region_of(report, r);
     let account = &*r.resource.account;
-    let real = muted.as_ref().map_or(r.status, |m| m.status);
+    let real = muted.as_ref().map_or(r.status, |m| m.was);
     let compliance = match real {
         Status::Fail => "FAILED",
         Status::Pass => "PASSED",
@@ -118,7 +122,7 @@ fn record(report: &Report, r: &CheckResult, coverage: &str) -> Value {
             "Url": ctx.map_or_else(|| context::doc_url(&r.check_id), |c| c.doc_url.clone()),
         }},
         "SourceUrl": ctx.map_or_else(|| context::doc_url(&r.check_id), |c| c.doc_url.clone()),
-        "ProductFields": product_fields(report, r, coverage),
+        "ProductFields": product_fields(report, r, muted.as_deref(), coverage),
         "Resources": [{
             "Type": resource_type(r.resource.kind),
             "Id": limit(&r.resource.arn, 512),
@@ -130,8 +134,19 @@ fn record(report: &Report, r: &CheckResult, coverage: &str) -> Value {
         "RecordState": record_state,
     });
     if let Some(m) = muted {
+        let mut text = format!(
+            "Suppressed in faascan.toml ({} before muting): {}",
+            context::status_name(m.was),
+            m.reason
+        );
+        if let Some(owner) = &m.owner {
+            text.push_str(&format!("; owner {owner}"));
+        }
+        if let Some(expires) = &m.expires {
+            text.push_str(&format!("; until {expires}"));
+        }
         finding["Note"] = json!({
-            "Text": limit(&format!("Suppressed in faascan.toml ({} before muting): {}", context::status_name(m.status), m.reason), 512),
+            "Text": limit(&text, 512),
             "UpdatedBy": "faascan",
             "UpdatedAt": report.scan_finished,
         });
@@ -141,7 +156,12 @@ fn record(report: &Report, r: &CheckResult, coverage: &str) -> Value {
 
 /// Security Hub's ProductFields: strings only, values up to 2048 characters. Every record says
 /// whether the scan behind it read everything, and what it missed.
-fn product_fields(report: &Report, r: &CheckResult, coverage: &str) -> Value {
+fn product_fields(
+    report: &Report,
+    r: &CheckResult,
+    muted: Option<&MutedBy>,
+    coverage: &str,
+) -> Value {
     let mut fields = json!({
         "faascan/check_id": &*r.check_id,
         "faascan/status": format!("{:?}", r.status).to_lowercase(),
@@ -155,6 +175,17 @@ fn product_fields(report: &Report, r: &CheckResult, coverage: &str) -> Value {
     if report.is_new_failure(r) {
         fields["faascan/new_since_baseline"] = Value::from("true");
     }
+    // The suppression, typed, beside the Note a person reads.
+    if let Some(m) = muted {
+        fields["faascan/muted_was"] = Value::from(context::status_name(m.was));
+        fields["faascan/muted_reason"] = Value::from(limit(&m.reason, 2048));
+        if let Some(owner) = &m.owner {
+            fields["faascan/muted_owner"] = Value::from(limit(owner, 2048));
+        }
+        if let Some(expires) = &m.expires {
+            fields["faascan/muted_expires"] = Value::from(limit(expires, 2048));
+        }
+    }
     fields
 }
 
@@ -164,25 +195,28 @@ pub const BATCH: usize = 100;
 /// JSON Lines: one `{"Findings": [...]}` batch per line, at most 100 findings each, every
 /// finding of a batch in the same region (a batch is imported in the region of its product
 /// ARN). Each line is ready for `aws securityhub batch-import-findings --region R
-/// --cli-input-json "$line"` (the README shows the loop).
-pub fn render(report: &Report) -> String {
+/// --cli-input-json "$line"` (the README shows the loop). Written a batch at a time.
+pub fn write(report: &Report, out: &mut dyn Write) -> Result<(), RenderError> {
     let coverage = report
         .coverage
         .shortfall_tags(!report.accounts.is_empty())
         .join("; ");
-    let mut by_region: std::collections::BTreeMap<String, Vec<Value>> = Default::default();
+    let mut by_region: BTreeMap<String, Vec<&CheckResult>> = BTreeMap::new();
     for r in &report.results {
-        by_region
-            .entry(region_of(report, r))
-            .or_default()
-            .push(record(report, r, &coverage));
+        by_region.entry(region_of(report, r)).or_default().push(r);
     }
-    let mut out = String::new();
-    for findings in by_region.values() {
-        for batch in findings.chunks(BATCH) {
-            out.push_str(&serde_json::to_string(&json!({"Findings": batch})).unwrap_or_default());
-            out.push('\n');
+    for results in by_region.values() {
+        for batch in results.chunks(BATCH) {
+            let findings: Vec<Value> = batch.iter().map(|r| record(report, r, &coverage)).collect();
+            serde_json::to_writer(&mut *out, &json!({"Findings": findings}))
+                .map_err(RenderError::json("asff"))?;
+            out.write_all(b"\n").map_err(RenderError::io("asff"))?;
         }
     }
-    out
+    Ok(())
+}
+
+/// `write` into a string.
+pub fn render(report: &Report) -> Result<String, RenderError> {
+    crate::error::to_string("asff", |out| write(report, out))
 }

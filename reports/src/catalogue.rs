@@ -4,7 +4,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use faascan_checks::Check;
 use serde_json::json;
 
-pub fn to_json(checks: &[&Check]) -> String {
+pub fn to_json(checks: &[&Check]) -> Result<String, crate::RenderError> {
     let list: Vec<_> = checks
         .iter()
         .map(|c| {
@@ -16,7 +16,7 @@ pub fn to_json(checks: &[&Check]) -> String {
             })
         })
         .collect();
-    serde_json::to_string_pretty(&list).unwrap_or_default()
+    serde_json::to_string_pretty(&list).map_err(crate::RenderError::json("catalogue"))
 }
 
 pub fn to_table(checks: &[&Check], width: Option<u16>) -> String {

@@ -17,6 +17,11 @@ pub struct MutedResource {
     /// What the result would have been.
     pub status: &'static str,
     pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The suppression's expiry (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,11 +135,14 @@ pub fn controls(report: &Report, framework: &str) -> Vec<Control> {
                     *entry = r.status;
                 }
                 if let Some(m) = context::muted(r) {
+                    let m = m.into_owned();
                     muted_resources.push(MutedResource {
                         arn: r.resource.arn.to_string(),
                         check_id: r.check_id.to_string(),
-                        status: context::status_name(m.status),
+                        status: context::status_name(m.was),
                         reason: m.reason,
+                        owner: m.owner,
+                        expires: m.expires,
                     });
                 }
             }

@@ -2,9 +2,10 @@
 //! check's title, description, risk, remediation, documentation link and compliance controls
 //! (taken from its documentation), and a muted result's real status and reason.
 
-use faascan_checks::check::{CheckResult, Severity, Status};
+use faascan_checks::check::{CheckResult, MutedBy, Severity, Status};
 use faascan_checks::registry::REGISTRY;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -111,16 +112,10 @@ pub fn of(check_id: &str) -> Option<&'static CheckContext> {
     all().get(check_id)
 }
 
-/// A muted result: the status it would have had, and why it is muted (reason, owner, expiry).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Muted {
-    pub status: Status,
-    pub reason: String,
-}
-
 const MUTED_PREFIX: &str = "muted (";
 
-/// The note a suppression writes on the result it mutes; `muted` reads it back.
+/// The note suppressions wrote on the results they muted before suppressions were typed
+/// (`muted (fail): reason; owner X; until Y`); `muted` still reads it from older reports.
 pub fn muted_note(real: Status, reason: &str, owner: Option<&str>, until: Option<&str>) -> String {
     format!(
         "{MUTED_PREFIX}{}): {reason}{}{}",
@@ -130,36 +125,63 @@ pub fn muted_note(real: Status, reason: &str, owner: Option<&str>, until: Option
     )
 }
 
-pub fn muted(r: &CheckResult) -> Option<Muted> {
+/// A muted result's suppression: the typed `muted` the scan writes, or for a report written
+/// before suppressions were typed, the same read back from its note. `None` for a result that
+/// is not muted.
+pub fn muted(r: &CheckResult) -> Option<Cow<'_, MutedBy>> {
     if r.status != Status::Muted {
         return None;
     }
     if let Some(by) = &r.muted {
-        return Some(Muted {
-            status: by.was,
-            reason: by.reason.clone(),
-        });
+        return Some(Cow::Borrowed(by));
     }
-    // Reports written before suppressions were typed carry them in the note.
     let note = r.note.as_deref().unwrap_or_default();
-    let parsed = note.strip_prefix(MUTED_PREFIX).and_then(|rest| {
-        let (status, reason) = rest.split_once("): ")?;
-        let status = match status {
-            "pass" => Status::Pass,
-            "fail" => Status::Fail,
-            "unknown" => Status::Unknown,
-            _ => return None,
-        };
-        Some(Muted {
-            status,
-            reason: reason.to_owned(),
-        })
-    });
-    // A muted result without a readable note (an older report) is taken as a muted failure.
-    Some(parsed.unwrap_or(Muted {
-        status: Status::Fail,
+    // A muted result without a readable note is taken as a muted failure.
+    Some(Cow::Owned(parse_note(note).unwrap_or_else(|| MutedBy {
+        was: Status::Fail,
         reason: note.to_owned(),
-    }))
+        owner: None,
+        expires: None,
+    })))
+}
+
+fn parse_note(note: &str) -> Option<MutedBy> {
+    let rest = note.strip_prefix(MUTED_PREFIX)?;
+    let (status, rest) = rest.split_once("): ")?;
+    let was = match status {
+        "pass" => Status::Pass,
+        "fail" => Status::Fail,
+        "unknown" => Status::Unknown,
+        _ => return None,
+    };
+    // The note put the owner, then the expiry, after the reason.
+    let (rest, expires) = match rest.rsplit_once("; until ") {
+        Some((rest, until)) => (rest, Some(until.to_owned())),
+        None => (rest, None),
+    };
+    let (reason, owner) = match rest.rsplit_once("; owner ") {
+        Some((reason, owner)) => (reason, Some(owner.to_owned())),
+        None => (rest, None),
+    };
+    Some(MutedBy {
+        was,
+        reason: reason.to_owned(),
+        owner,
+        expires,
+    })
+}
+
+/// `was=fail; reason: ...; owner: ...; expires: ...`: a suppression on one line, for the text
+/// formats.
+pub fn muted_line(m: &MutedBy) -> String {
+    let mut line = format!("was={}; reason: {}", status_name(m.was), m.reason);
+    if let Some(owner) = &m.owner {
+        line.push_str(&format!("; owner: {owner}"));
+    }
+    if let Some(expires) = &m.expires {
+        line.push_str(&format!("; expires: {expires}"));
+    }
+    line
 }
 
 pub fn status_name(s: Status) -> &'static str {
@@ -213,5 +235,20 @@ mod tests {
         );
         let rest = note.strip_prefix(MUTED_PREFIX).unwrap_or_default();
         assert!(rest.starts_with("fail): "));
+        let back = parse_note(&note).unwrap_or_else(|| panic!("{note}"));
+        assert_eq!(
+            back,
+            MutedBy {
+                was: Status::Fail,
+                reason: "accepted risk".to_owned(),
+                owner: Some("team".to_owned()),
+                expires: Some("2027-01-01".to_owned()),
+            }
+        );
+        let bare = parse_note("muted (unknown): no owner; no expiry").unwrap_or_else(|| panic!());
+        assert_eq!(
+            (bare.was, bare.reason.as_str(), bare.owner, bare.expires),
+            (Status::Unknown, "no owner; no expiry", None, None)
+        );
     }
 }

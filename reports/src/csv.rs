@@ -1,5 +1,6 @@
 //! CSV: one row per result, for spreadsheets, with the check's title, description, risk,
-//! remediation, documentation link and compliance controls, a muted result's reason, and
+//! remediation, documentation link and compliance controls, a muted result's suppression
+//! typed (`muted_reason`, and appended `muted_was`, `muted_owner`, `muted_expires`), and
 //! (with `--baseline`) whether a failure is new. Cells carry no control bytes, are quoted as
 //! RFC 4180 requires, and cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
 //! tab, CR) are prefixed with `'`.
@@ -8,10 +9,12 @@
 //! `resource_name` / `region` / `account`, and what was not read in `unknown_reason`.
 
 use crate::context;
+use crate::error::RenderError;
 use crate::report::Report;
 use crate::text::one_line;
+use std::io::Write;
 
-const HEADER: [&str; 19] = [
+const HEADER: [&str; 22] = [
     "check_id",
     "status",
     "severity",
@@ -31,6 +34,10 @@ const HEADER: [&str; 19] = [
     "compliance",
     "muted_reason",
     "new_since_baseline",
+    // Appended, so that columns read by position keep their place.
+    "muted_was",
+    "muted_owner",
+    "muted_expires",
 ];
 
 /// One cell: no control bytes (ESC, BEL, NUL, C1; line breaks and tabs become spaces, other
@@ -49,25 +56,31 @@ fn cell(value: &str) -> String {
     }
 }
 
-pub fn render(report: &Report) -> String {
-    let mut out = HEADER.join(",") + "\r\n";
+fn write_row(out: &mut dyn Write, row: &[String]) -> Result<(), RenderError> {
+    let io = RenderError::io;
+    for (i, value) in row.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",").map_err(io("csv"))?;
+        }
+        out.write_all(cell(value).as_bytes()).map_err(io("csv"))?;
+    }
+    out.write_all(b"\r\n").map_err(io("csv"))
+}
+
+/// The header, one row per result, then one per area not read in full, written a row at a
+/// time.
+pub fn write(report: &Report, out: &mut dyn Write) -> Result<(), RenderError> {
+    write_row(out, &HEADER.map(str::to_owned))?;
     for r in &report.results {
-        let kind = serde_json::to_value(r.resource.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let status = serde_json::to_value(r.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
         let message: Vec<&str> = r.findings.iter().map(|f| f.message.as_str()).collect();
         let ctx = context::of(&r.check_id);
+        let muted = context::muted(r);
         let row = [
             r.check_id.to_string(),
-            status,
+            context::status_name(r.status).to_owned(),
             r.severity.as_str().to_owned(),
             r.resource.arn.to_string(),
-            kind,
+            kind_name(r.resource.kind),
             r.resource.name.to_string(),
             r.resource.region.to_string(),
             r.resource.account.to_string(),
@@ -80,44 +93,54 @@ pub fn render(report: &Report) -> String {
             ctx.map_or_else(String::new, |c| c.remediation_text.replace('\n', " | ")),
             ctx.map_or_else(String::new, |c| c.doc_url.clone()),
             ctx.map_or_else(String::new, |c| c.compliance.join("; ")),
-            context::muted(r).map_or_else(String::new, |m| {
-                format!("({}) {}", context::status_name(m.status), m.reason)
-            }),
+            muted
+                .as_ref()
+                .map_or_else(String::new, |m| m.reason.clone()),
             if report.diff.is_some() {
                 report.is_new_failure(r).to_string()
             } else {
                 String::new()
             },
+            muted
+                .as_ref()
+                .map_or_else(String::new, |m| context::status_name(m.was).to_owned()),
+            muted
+                .as_ref()
+                .and_then(|m| m.owner.clone())
+                .unwrap_or_default(),
+            muted
+                .as_ref()
+                .and_then(|m| m.expires.clone())
+                .unwrap_or_default(),
         ];
-        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        write_row(out, &row)?;
     }
     for r in report.coverage.shortfalls() {
-        let row = [
-            "coverage".to_owned(),
-            "incomplete".to_owned(),
-            String::new(),
-            String::new(),
-            "coverage".to_owned(),
-            r.service.clone(),
-            r.region.clone(),
-            r.account.clone(),
-            format!("{}: {}", r.status.label(), r.operations.join(", ")),
-            r.unread.clone(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-        ];
-        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        let mut row: [String; HEADER.len()] = Default::default();
+        row[0] = "coverage".to_owned();
+        row[1] = "incomplete".to_owned();
+        row[4] = "coverage".to_owned();
+        row[5] = r.service.clone();
+        row[6] = r.region.clone();
+        row[7] = r.account.clone();
+        row[8] = format!("{}: {}", r.status.label(), r.operations.join(", "));
+        row[9] = r.unread.clone();
+        write_row(out, &row)?;
     }
-    out
+    Ok(())
+}
+
+/// `write` into a string.
+pub fn render(report: &Report) -> Result<String, RenderError> {
+    crate::error::to_string("csv", |out| write(report, out))
+}
+
+/// The kind as the JSON report spells it (`lambda-function`).
+fn kind_name(kind: faascan_checks::check::ResourceKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -189,7 +189,9 @@ impl Diff {
         out
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    pub fn to_json(&self) -> Result<String, crate::RenderError> {
+        serde_json::to_string_pretty(self)
+            .map(|text| text + "\n")
+            .map_err(crate::RenderError::json("diff"))
     }
 }

@@ -10,6 +10,7 @@
 
 use crate::compliance;
 use crate::context;
+use crate::error::RenderError;
 use crate::mappings;
 use crate::report::Report;
 use faascan_checks::check::Status;
@@ -172,13 +173,22 @@ fn markdown_summary(summary: &Value) -> String {
                     .flatten()
                     .map(|v| match v {
                         Value::String(arn) => md(arn),
-                        other => format!(
-                            "{} — {} (would be {}): {}",
-                            md(&s(&other["arn"])),
-                            md(&s(&other["check_id"])),
-                            s(&other["status"]),
-                            md(&s(&other["reason"]))
-                        ),
+                        other => {
+                            let mut item = format!(
+                                "{} — {} (would be {}): {}",
+                                md(&s(&other["arn"])),
+                                md(&s(&other["check_id"])),
+                                s(&other["status"]),
+                                md(&s(&other["reason"]))
+                            );
+                            if let Some(owner) = other["owner"].as_str() {
+                                item.push_str(&format!("; owner {}", md(owner)));
+                            }
+                            if let Some(expires) = other["expires"].as_str() {
+                                item.push_str(&format!("; until {}", md(expires)));
+                            }
+                            item
+                        }
                     })
                     .collect();
                 (!items.is_empty()).then(|| (s(&c["control"]), items))
@@ -334,8 +344,19 @@ review's notes. metadata.json: the run's parameters and the coverage statement. 
 every muted result with its real status and reason.
 ";
 
+/// Pretty JSON and a newline.
+fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, RenderError> {
+    let mut out = serde_json::to_vec_pretty(value).map_err(RenderError::json("evidence"))?;
+    out.push(b'\n');
+    Ok(out)
+}
+
 /// Every file of the bundle, the manifest (and its signature) last.
-pub fn bundle(report: &Report, inventory_json: &str, signer: Option<&Signer>) -> Vec<BundleFile> {
+pub fn bundle(
+    report: &Report,
+    inventory_json: &str,
+    signer: Option<&Signer>,
+) -> Result<Vec<BundleFile>, RenderError> {
     let mut files = vec![
         BundleFile {
             path: "inventory.json".to_owned(),
@@ -343,11 +364,11 @@ pub fn bundle(report: &Report, inventory_json: &str, signer: Option<&Signer>) ->
         },
         BundleFile {
             path: "report.json".to_owned(),
-            contents: (report.to_json() + "\n").into_bytes(),
+            contents: report.to_json()?.into_bytes(),
         },
         BundleFile {
             path: "report.html".to_owned(),
-            contents: crate::html::render(report).into_bytes(),
+            contents: crate::html::render(report)?.into_bytes(),
         },
         BundleFile {
             path: "VERIFY.txt".to_owned(),
@@ -359,8 +380,7 @@ pub fn bundle(report: &Report, inventory_json: &str, signer: Option<&Signer>) ->
         let name = slug(framework);
         files.push(BundleFile {
             path: format!("compliance/{name}.json"),
-            contents: (serde_json::to_string_pretty(summary).unwrap_or_default() + "\n")
-                .into_bytes(),
+            contents: pretty(summary)?,
         });
         files.push(BundleFile {
             path: format!("compliance/{name}.md"),
@@ -372,19 +392,26 @@ pub fn bundle(report: &Report, inventory_json: &str, signer: Option<&Signer>) ->
         .iter()
         .filter_map(|r| {
             let m = context::muted(r)?;
-            Some(json!({
+            let mut item = json!({
                 "check_id": &*r.check_id,
                 "resource": &*r.resource.arn,
                 "severity": r.severity.as_str(),
-                "status": context::status_name(m.status),
+                "status": context::status_name(m.was),
                 "reason": m.reason,
                 "fingerprint": format!("{:016x}", r.fingerprint),
-            }))
+            });
+            if let Some(owner) = &m.owner {
+                item["owner"] = json!(owner);
+            }
+            if let Some(expires) = &m.expires {
+                item["expires"] = json!(expires);
+            }
+            Some(item)
         })
         .collect();
     files.push(BundleFile {
         path: "muted.json".to_owned(),
-        contents: (serde_json::to_string_pretty(&muted).unwrap_or_default() + "\n").into_bytes(),
+        contents: pretty(&muted)?,
     });
     let metadata = json!({
         "tool": "faascan",
@@ -414,7 +441,7 @@ pub fn bundle(report: &Report, inventory_json: &str, signer: Option<&Signer>) ->
     });
     files.push(BundleFile {
         path: "metadata.json".to_owned(),
-        contents: (serde_json::to_string_pretty(&metadata).unwrap_or_default() + "\n").into_bytes(),
+        contents: pretty(&metadata)?,
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest: String = files
@@ -435,7 +462,7 @@ pub fn bundle(report: &Report, inventory_json: &str, signer: Option<&Signer>) ->
         path: "MANIFEST.sha256".to_owned(),
         contents: manifest.into_bytes(),
     });
-    files
+    Ok(files)
 }
 
 /// The statuses of a framework's controls reconcile with their resources (a test helper,

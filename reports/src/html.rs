@@ -3,12 +3,15 @@
 //! only, a page at a time, so 100,000 results stay usable. A strict Content-Security-Policy
 //! allows exactly the page's own script and style (by hash) and nothing from the network.
 
+use crate::error::RenderError;
 use crate::report::Report;
 use crate::{compliance, context, mappings};
 use faascan_checks::check::{Category, CheckResult, Severity, Status};
 use faascan_checks::registry::REGISTRY;
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::io::Write;
 
 const SCRIPT: &str = include_str!("../assets/report.js");
 const STYLE: &str = include_str!("../assets/report.css");
@@ -39,15 +42,50 @@ fn csp_hash(content: &str) -> String {
     format!("'sha256-{}'", base64(digest.as_ref()))
 }
 
-/// JSON that is safe inside `<script type="application/json">`: nothing in it can close the
-/// element or start markup.
-pub fn embed_json(value: &Value) -> String {
-    let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_owned());
-    text.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+/// JSON that is safe inside `<script type="application/json">`: inside strings (the only place
+/// they can occur) `<`, `>`, `&`, U+2028 and U+2029 are written as `\uXXXX` escapes, so
+/// nothing in it can close the element or start markup. Compact otherwise.
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            let escaped = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            writer.write_all(&fragment.as_bytes()[start..i])?;
+            writer.write_all(escaped.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// Writes `value` as JSON that is safe inside `<script type="application/json">`, as it is
+/// serialised.
+pub fn write_embedded_json<T: Serialize + ?Sized>(
+    value: &T,
+    out: &mut dyn Write,
+) -> Result<(), RenderError> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, ScriptSafe);
+    value
+        .serialize(&mut serializer)
+        .map_err(RenderError::json("html"))
+}
+
+/// `write_embedded_json` into a string.
+pub fn embed_json<T: Serialize + ?Sized>(value: &T) -> Result<String, RenderError> {
+    crate::error::to_string("html", |out| write_embedded_json(value, out))
 }
 
 fn status_index(s: Status) -> u8 {
@@ -59,8 +97,70 @@ fn status_index(s: Status) -> u8 {
     }
 }
 
-/// The compact data the page renders.
-pub fn data(report: &Report) -> Value {
+/// The compact data the page renders: resources once each, results as short arrays that
+/// point at their check and resource. `resources` and `results` are serialised one element at
+/// a time as the page is written.
+#[derive(Serialize)]
+struct Data<'a> {
+    meta: Value,
+    coverage: &'a [crate::coverage::CoverageRow],
+    checks: Vec<Value>,
+    resources: Resources<'a>,
+    results: Rows<'a>,
+    gaps: &'a [faascan_checks::model::Gap],
+    compliance: Vec<Value>,
+}
+
+/// Each resource once, in the order the results first name it.
+struct Resources<'a> {
+    report: &'a Report,
+    first: Vec<&'a CheckResult>,
+}
+
+impl Serialize for Resources<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.first.iter().map(|r| {
+            let kind = serde_json::to_value(r.resource.kind).unwrap_or(Value::Null);
+            // Template-declared resources carry where they are declared (`file:line:column`).
+            let at = self
+                .report
+                .sources
+                .get(&*r.resource.arn)
+                .map(|s| format!("{}:{}:{}", s.file, s.line, s.column));
+            json!([
+                &*r.resource.arn,
+                kind,
+                &*r.resource.name,
+                &*r.resource.region,
+                &*r.resource.account,
+                at
+            ])
+        }))
+    }
+}
+
+struct Rows<'a> {
+    report: &'a Report,
+    check_index: HashMap<&'static str, usize>,
+    resource_index: HashMap<&'a str, usize>,
+}
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.report.results.iter().filter_map(|r| {
+            let check = *self.check_index.get(&*r.check_id)?;
+            let resource = *self.resource_index.get(&*r.resource.arn)?;
+            Some(result_row(
+                r,
+                check,
+                resource,
+                self.report.is_new_failure(r),
+            ))
+        }))
+    }
+}
+
+fn data(report: &Report) -> Data<'_> {
     let checks: Vec<Value> = REGISTRY
         .iter()
         .map(|c| {
@@ -78,37 +178,21 @@ pub fn data(report: &Report) -> Value {
             })
         })
         .collect();
-    let check_index: HashMap<&str, usize> = REGISTRY
+    let check_index: HashMap<&'static str, usize> = REGISTRY
         .iter()
         .enumerate()
         .map(|(i, c)| (c.meta.id, i))
         .collect();
     let mut resource_index: HashMap<&str, usize> = HashMap::new();
-    let mut resources: Vec<Value> = Vec::new();
-    let mut results: Vec<Value> = Vec::with_capacity(report.results.len());
+    let mut first = Vec::new();
     for r in &report.results {
-        let Some(&check) = check_index.get(&*r.check_id) else {
+        if !check_index.contains_key(&*r.check_id) {
             continue;
-        };
-        let next = resources.len();
-        let resource = *resource_index.entry(&r.resource.arn).or_insert_with(|| {
-            let kind = serde_json::to_value(r.resource.kind).unwrap_or(Value::Null);
-            // Template-declared resources carry where they are declared (`file:line:column`).
-            let at = report
-                .sources
-                .get(&*r.resource.arn)
-                .map(|s| format!("{}:{}:{}", s.file, s.line, s.column));
-            resources.push(json!([
-                &*r.resource.arn,
-                kind,
-                &*r.resource.name,
-                &*r.resource.region,
-                &*r.resource.account,
-                at
-            ]));
-            next
+        }
+        resource_index.entry(&r.resource.arn).or_insert_with(|| {
+            first.push(r);
+            first.len() - 1
         });
-        results.push(result_row(r, check, resource, report.is_new_failure(r)));
     }
     let compliance: Vec<Value> = compliance::frameworks()
         .into_iter()
@@ -122,21 +206,25 @@ pub fn data(report: &Report) -> Value {
             json!({"framework": framework, "source": mappings::framework_source(framework), "controls": controls})
         })
         .collect();
-    json!({
-        "meta": {
+    Data {
+        meta: json!({
             "account": report.account, "regions": report.regions, "caller_arn": report.caller_arn,
             "scan_started": report.scan_started, "scan_finished": report.scan_finished,
             "tool_version": report.tool_version, "catalogue_version": report.catalogue_version,
             "incomplete": report.incomplete, "scan_complete": report.coverage.scan_complete,
             "baseline": report.diff.as_ref().map(|d| json!({"new_failures": d.new_failures, "resolved_failures": d.resolved_failures})),
+        }),
+        coverage: &report.coverage.rows,
+        checks,
+        resources: Resources { report, first },
+        results: Rows {
+            report,
+            check_index,
+            resource_index,
         },
-        "coverage": report.coverage.rows,
-        "checks": checks,
-        "resources": resources,
-        "results": results,
-        "gaps": report.gaps,
-        "compliance": compliance,
-    })
+        gaps: &report.gaps,
+        compliance,
+    }
 }
 
 const SEVERITIES: [Severity; 5] = [
@@ -298,6 +386,17 @@ fn result_row(r: &CheckResult, check: usize, resource: usize, new: bool) -> Valu
             .as_ref()
             .map_or(Value::from(0), |s| Value::from(s.as_str())),
         Value::from(u8::from(new)),
+        // The suppression, typed (the page shows who muted it, why, and until when).
+        context::muted(r).map_or(Value::from(0), |m| {
+            let mut muted = json!({"was": context::status_name(m.was), "reason": m.reason});
+            if let Some(owner) = &m.owner {
+                muted["owner"] = json!(owner);
+            }
+            if let Some(expires) = &m.expires {
+                muted["expires"] = json!(expires);
+            }
+            muted
+        }),
     ];
     let keep = tail
         .iter()
@@ -342,13 +441,16 @@ fn incomplete_banner(report: &Report) -> String {
     )
 }
 
-pub fn render(report: &Report) -> String {
+/// The page, written in three parts: the markup up to the data, the data (streamed), then
+/// the script.
+pub fn write(report: &Report, out: &mut dyn Write) -> Result<(), RenderError> {
+    let io = RenderError::io;
     let csp = format!(
         "default-src 'none'; script-src {}; style-src {}; img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'",
         csp_hash(SCRIPT),
         csp_hash(STYLE)
     );
-    format!(
+    let head = format!(
         r#"<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -402,12 +504,7 @@ pub fn render(report: &Report) -> String {
 </section>
 </div>
 </main>
-<script id="faascan-data" type="application/json">{data}</script>
-<script>{SCRIPT}</script>
-</body>
-</html>
-"#,
-        data = embed_json(&data(report)),
+<script id="faascan-data" type="application/json">"#,
         banner = incomplete_banner(report),
         summary = static_summary(report),
         account = html_escape(&crate::text::display(&report.account, 200)),
@@ -421,7 +518,16 @@ pub fn render(report: &Report) -> String {
             ),
             600
         ))
-    )
+    );
+    out.write_all(head.as_bytes()).map_err(io("html"))?;
+    write_embedded_json(&data(report), out)?;
+    let tail = format!("</script>\n<script>{SCRIPT}</script>\n</body>\n</html>\n");
+    out.write_all(tail.as_bytes()).map_err(io("html"))
+}
+
+/// `write` into a string.
+pub fn render(report: &Report) -> Result<String, RenderError> {
+    crate::error::to_string("html", |out| write(report, out))
 }
 
 #[cfg(test)]
@@ -448,7 +554,7 @@ mod tests {
     #[test]
     fn embedded_json_cannot_close_its_script() {
         let hostile = json!({"name": "</script><script>alert(1)</script><!--", "x": "\u{2028}&"});
-        let embedded = embed_json(&hostile);
+        let embedded = embed_json(&hostile).unwrap_or_default();
         assert!(!embedded.contains('<') && !embedded.contains('>') && !embedded.contains('&'));
         let back: Value = serde_json::from_str(&embedded).unwrap_or_default();
         assert_eq!(back, hostile, "the escaping is lossless");

@@ -1,14 +1,16 @@
 //! JUnit XML for CI dashboards, valid against the strict Ant JUnit schema: one test suite per
 //! check, one test case per resource; failures are failures (with the evidence, remediation and
 //! documentation link), unknown results are skipped with the reason, muted results are skipped
-//! with the suppression's reason.
+//! with the suppression typed (`type="muted"`, its real status, reason, owner and expiry).
 //! A scan that did not read everything adds a `coverage` suite: one test case per area not
 //! read in full, with an `<error>`, so CI shows it.
 
 use crate::context;
+use crate::error::RenderError;
 use crate::report::Report;
-use faascan_checks::check::Status;
+use faascan_checks::check::{CheckResult, Status};
 use std::collections::BTreeMap;
+use std::io::Write;
 
 /// Escapes text for XML content and attributes, dropping characters XML 1.0 cannot carry.
 pub fn xml_escape(text: &str) -> String {
@@ -40,16 +42,6 @@ fn timestamp(rfc3339: &str) -> String {
         .unwrap_or_else(|| "1970-01-01T00:00:00".to_owned())
 }
 
-struct Suite<'a> {
-    name: &'a str,
-    tests: usize,
-    failures: usize,
-    errors: usize,
-    skipped: usize,
-    properties: Vec<(&'static str, String)>,
-    cases: String,
-}
-
 fn property(name: &str, value: &str) -> String {
     format!(
         "      <property name=\"{}\" value=\"{}\"/>\n",
@@ -58,16 +50,144 @@ fn property(name: &str, value: &str) -> String {
     )
 }
 
-/// Renders the suites; valid against the strict Ant JUnit schema (`reports/tests/schemas/
-/// JUnit.xsd`): `testsuites` has no attributes, each suite has `package`, `id`, `timestamp`,
-/// `hostname`, `time`, the counts, `properties`, `system-out` and `system-err`; each case has
-/// a `time`.
-pub fn render(report: &Report) -> String {
-    let mut by_check: BTreeMap<&str, Vec<&faascan_checks::CheckResult>> = BTreeMap::new();
+/// A suite's opening: its attributes and properties.
+struct SuiteHead<'a> {
+    id: usize,
+    name: &'a str,
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+    properties: &'a [(&'static str, String)],
+}
+
+struct Writer<'a> {
+    out: &'a mut dyn Write,
+    stamp: String,
+    host: String,
+}
+
+impl Writer<'_> {
+    fn put(&mut self, text: &str) -> Result<(), RenderError> {
+        self.out
+            .write_all(text.as_bytes())
+            .map_err(RenderError::io("junit"))
+    }
+
+    fn open(&mut self, suite: &SuiteHead<'_>) -> Result<(), RenderError> {
+        let head = format!(
+            "  <testsuite name=\"{}\" package=\"faascan\" id=\"{}\" timestamp=\"{}\" hostname=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\">\n    <properties>\n",
+            xml_escape(suite.name),
+            suite.id,
+            self.stamp,
+            xml_escape(&self.host),
+            suite.tests,
+            suite.failures,
+            suite.errors,
+            suite.skipped,
+        );
+        self.put(&head)?;
+        for (name, value) in suite.properties {
+            self.put(&property(name, value))?;
+        }
+        self.put("    </properties>\n")
+    }
+
+    fn close(&mut self) -> Result<(), RenderError> {
+        self.put("    <system-out></system-out>\n    <system-err></system-err>\n  </testsuite>\n")
+    }
+}
+
+/// One test case: a failure with its evidence, a skip with the unknown reason or the
+/// suppression (typed: `type="muted"`, the message `muted (<was>): <reason>`, and `was`,
+/// `reason`, `owner`, `expires` one per line in its body), or a pass.
+fn case(report: &Report, r: &CheckResult, ctx: Option<&context::CheckContext>) -> String {
+    let mut case = format!(
+        "    <testcase classname=\"{}\" name=\"{}\" time=\"0\">",
+        xml_escape(&r.check_id),
+        xml_escape(&r.resource.arn)
+    );
+    match r.status {
+        Status::Pass => {}
+        Status::Fail => {
+            let message = r
+                .findings
+                .first()
+                .map(|f| f.message.as_str())
+                .unwrap_or_default();
+            let new = if report.is_new_failure(r) {
+                "NEW since the baseline: "
+            } else {
+                ""
+            };
+            let mut details: Vec<String> = r
+                .findings
+                .iter()
+                .flat_map(|f| {
+                    f.evidence
+                        .iter()
+                        .map(|e| format!("{} = {}", e.path, e.value))
+                })
+                .collect();
+            if let Some(c) = ctx {
+                details.push(String::new());
+                details.push(format!("Remediation:\n{}", c.remediation_text));
+                details.push(format!("Documentation: {}", c.doc_url));
+            }
+            case.push_str(&format!(
+                "\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    ",
+                r.severity.as_str(),
+                xml_escape(&format!("{new}{message}")),
+                xml_escape(&details.join("\n"))
+            ));
+        }
+        Status::Unknown | Status::Muted => match context::muted(r) {
+            Some(m) => {
+                let mut body =
+                    format!("was: {}\nreason: {}", context::status_name(m.was), m.reason);
+                if let Some(owner) = &m.owner {
+                    body.push_str(&format!("\nowner: {owner}"));
+                }
+                if let Some(expires) = &m.expires {
+                    body.push_str(&format!("\nexpires: {expires}"));
+                }
+                case.push_str(&format!(
+                    "\n      <skipped type=\"muted\" message=\"{}\">{}</skipped>\n    ",
+                    xml_escape(&format!(
+                        "muted ({}): {}",
+                        context::status_name(m.was),
+                        m.reason
+                    )),
+                    xml_escape(&body)
+                ));
+            }
+            None => {
+                let reason = r
+                    .unknown_reason
+                    .clone()
+                    .or_else(|| r.note.clone())
+                    .unwrap_or_default();
+                case.push_str(&format!(
+                    "\n      <skipped message=\"{}\"/>\n    ",
+                    xml_escape(&reason)
+                ));
+            }
+        },
+    }
+    case.push_str("</testcase>\n");
+    case
+}
+
+/// Writes the suites, a test case at a time; valid against the strict Ant JUnit schema
+/// (`reports/tests/schemas/JUnit.xsd`): `testsuites` has no attributes, each suite has
+/// `package`, `id`, `timestamp`, `hostname`, `time`, the counts, `properties`, `system-out`
+/// and `system-err`; each case has a `time`.
+pub fn write(report: &Report, out: &mut dyn Write) -> Result<(), RenderError> {
+    // The results of each check (references only): a suite's counts come before its cases.
+    let mut by_check: BTreeMap<&str, Vec<&CheckResult>> = BTreeMap::new();
     for r in &report.results {
         by_check.entry(&r.check_id).or_default().push(r);
     }
-    let stamp = timestamp(&report.scan_started);
     let host = if report.account.trim().is_empty() {
         "localhost".to_owned()
     } else {
@@ -84,95 +204,39 @@ pub fn render(report: &Report) -> String {
             report.coverage.scan_complete.to_string(),
         ),
     ];
-    let mut suites: Vec<Suite> = Vec::new();
+    let mut w = Writer {
+        out,
+        stamp: timestamp(&report.scan_started),
+        host,
+    };
+    w.put("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n")?;
+    let mut id = 0;
     let shortfalls = report.coverage.shortfalls();
     if !shortfalls.is_empty() {
         let with_account = !report.accounts.is_empty();
-        let mut cases = String::new();
-        for r in &shortfalls {
-            cases.push_str(&format!(
-                "    <testcase classname=\"coverage\" name=\"coverage {}\" time=\"0\">\n      <error type=\"{}\" message=\"{}\">{}</error>\n    </testcase>\n",
-                xml_escape(&r.place(with_account)),
-                r.status.as_str(),
-                xml_escape(&format!("{}: {}", r.status.label(), r.operations.join(", "))),
-                xml_escape(&r.unread)
-            ));
-        }
-        suites.push(Suite {
+        w.open(&SuiteHead {
+            id,
             name: "coverage",
             tests: shortfalls.len(),
             failures: 0,
             errors: shortfalls.len(),
             skipped: 0,
-            properties: run_properties.clone(),
-            cases,
-        });
+            properties: &run_properties,
+        })?;
+        id += 1;
+        for r in &shortfalls {
+            w.put(&format!(
+                "    <testcase classname=\"coverage\" name=\"coverage {}\" time=\"0\">\n      <error type=\"{}\" message=\"{}\">{}</error>\n    </testcase>\n",
+                xml_escape(&r.place(with_account)),
+                r.status.as_str(),
+                xml_escape(&format!("{}: {}", r.status.label(), r.operations.join(", "))),
+                xml_escape(&r.unread)
+            ))?;
+        }
+        w.close()?;
     }
     for (check, results) in by_check {
         let ctx = context::of(check);
-        let mut cases = String::new();
-        let (mut failures, mut skipped) = (0, 0);
-        for r in &results {
-            cases.push_str(&format!(
-                "    <testcase classname=\"{}\" name=\"{}\" time=\"0\">",
-                xml_escape(check),
-                xml_escape(&r.resource.arn)
-            ));
-            match r.status {
-                Status::Pass => {}
-                Status::Fail => {
-                    failures += 1;
-                    let message = r
-                        .findings
-                        .first()
-                        .map(|f| f.message.as_str())
-                        .unwrap_or_default();
-                    let new = if report.is_new_failure(r) {
-                        "NEW since the baseline: "
-                    } else {
-                        ""
-                    };
-                    let mut details: Vec<String> = r
-                        .findings
-                        .iter()
-                        .flat_map(|f| {
-                            f.evidence
-                                .iter()
-                                .map(|e| format!("{} = {}", e.path, e.value))
-                        })
-                        .collect();
-                    if let Some(c) = ctx {
-                        details.push(String::new());
-                        details.push(format!("Remediation:\n{}", c.remediation_text));
-                        details.push(format!("Documentation: {}", c.doc_url));
-                    }
-                    cases.push_str(&format!(
-                        "\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    ",
-                        r.severity.as_str(),
-                        xml_escape(&format!("{new}{message}")),
-                        xml_escape(&details.join("\n"))
-                    ));
-                }
-                Status::Unknown | Status::Muted => {
-                    skipped += 1;
-                    let reason = match context::muted(r) {
-                        Some(m) => {
-                            format!("muted ({}): {}", context::status_name(m.status), m.reason)
-                        }
-                        None => r
-                            .unknown_reason
-                            .clone()
-                            .or_else(|| r.note.clone())
-                            .unwrap_or_default(),
-                    };
-                    cases.push_str(&format!(
-                        "\n      <skipped message=\"{}\"/>\n    ",
-                        xml_escape(&reason)
-                    ));
-                }
-            }
-            cases.push_str("</testcase>\n");
-        }
         let mut properties = vec![];
         if let Some(c) = ctx {
             properties.push(("check.title", c.title.to_owned()));
@@ -183,38 +247,28 @@ pub fn render(report: &Report) -> String {
             }
         }
         properties.extend(run_properties.iter().cloned());
-        suites.push(Suite {
+        let count = |s: Status| results.iter().filter(|r| r.status == s).count();
+        w.open(&SuiteHead {
+            id,
             name: check,
             tests: results.len(),
-            failures,
+            failures: count(Status::Fail),
             errors: 0,
-            skipped,
-            properties,
-            cases,
-        });
-    }
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-    for (id, suite) in suites.iter().enumerate() {
-        out.push_str(&format!(
-            "  <testsuite name=\"{}\" package=\"faascan\" id=\"{id}\" timestamp=\"{stamp}\" hostname=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"0\">\n    <properties>\n",
-            xml_escape(suite.name),
-            xml_escape(&host),
-            suite.tests,
-            suite.failures,
-            suite.errors,
-            suite.skipped,
-        ));
-        for (name, value) in &suite.properties {
-            out.push_str(&property(name, value));
+            skipped: count(Status::Unknown) + count(Status::Muted),
+            properties: &properties,
+        })?;
+        id += 1;
+        for r in &results {
+            w.put(&case(report, r, ctx))?;
         }
-        out.push_str("    </properties>\n");
-        out.push_str(&suite.cases);
-        out.push_str(
-            "    <system-out></system-out>\n    <system-err></system-err>\n  </testsuite>\n",
-        );
+        w.close()?;
     }
-    out.push_str("</testsuites>\n");
-    out
+    w.put("</testsuites>\n")
+}
+
+/// `write` into a string.
+pub fn render(report: &Report) -> Result<String, RenderError> {
+    crate::error::to_string("junit", |out| write(report, out))
 }
 
 #[cfg(test)]

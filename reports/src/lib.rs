@@ -1,5 +1,7 @@
-//! faascan's renderers. Each format reads a report or an inventory and returns text; none of
-//! them does I/O or decides anything.
+//! faascan's renderers. Each format reads a report or an inventory and writes it to a
+//! `std::io::Write` as it goes (a 100,000-result report is never held as one string or JSON
+//! tree), returning a `RenderError` when it cannot; none of them opens files or decides
+//! anything.
 
 pub mod asff;
 pub mod catalogue;
@@ -8,6 +10,7 @@ pub mod context;
 pub mod coverage;
 pub mod csv;
 pub mod diff;
+pub mod error;
 pub mod evidence;
 pub mod html;
 pub mod junit;
@@ -19,3 +22,5 @@ pub mod sarif;
 pub mod summary;
 pub mod table;
 pub mod text;
+
+pub use error::RenderError;

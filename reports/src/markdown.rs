@@ -1,9 +1,12 @@
-//! Markdown: a summary for a pull-request comment or a ticket. Account strings are escaped so
+//! Markdown: a summary for a pull-request comment or a ticket, with the failures and the muted
+//! results (each suppression typed: was, reason, owner, expires). Account strings are escaped so
 //! they cannot inject markup, links or HTML into the rendered comment.
 
+use crate::error::RenderError;
 use crate::report::Report;
 use crate::text::sanitize;
 use faascan_checks::check::{Severity, Status};
+use std::io::Write;
 
 /// Escapes Markdown and inline HTML in table cells.
 pub fn md_escape(text: &str) -> String {
@@ -26,7 +29,19 @@ pub fn md_escape(text: &str) -> String {
 
 const SHOWN: usize = 50;
 
-pub fn render(report: &Report) -> String {
+/// The summary as Markdown. Its length is bounded (at most 50 rows per table), so it is
+/// built in memory and written once.
+pub fn write(report: &Report, out: &mut dyn Write) -> Result<(), RenderError> {
+    out.write_all(text(report).as_bytes())
+        .map_err(RenderError::io("markdown"))
+}
+
+/// `write` into a string.
+pub fn render(report: &Report) -> Result<String, RenderError> {
+    Ok(text(report))
+}
+
+fn text(report: &Report) -> String {
     let mut out = format!(
         "## faascan: account {} ({})\n\n",
         md_escape(&report.account),
@@ -138,6 +153,7 @@ pub fn render(report: &Report) -> String {
             ));
         }
     }
+    muted_section(report, &mut out);
     if !report.gaps.is_empty() {
         out.push_str(&format!(
             "\n{} call(s) could not be completed; {} result(s) are unknown, not passed.\n",
@@ -146,6 +162,48 @@ pub fn render(report: &Report) -> String {
         ));
     }
     out
+}
+
+/// The muted results with their suppressions, typed: the status each would have, the reason,
+/// the owner and the expiry.
+fn muted_section(report: &Report, out: &mut String) {
+    let muted: Vec<_> = report
+        .results
+        .iter()
+        .filter_map(|r| Some((r, crate::context::muted(r)?)))
+        .collect();
+    if muted.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "\n### Muted ({})\n\n| severity | check | resource | was | reason | owner | expires |\n|---|---|---|---|---|---|---|\n",
+        muted.len()
+    ));
+    for (r, m) in muted.iter().take(SHOWN) {
+        out.push_str(&format!(
+            "| {} | [`{}`]({}) | {} | {} | {} | {} | {} |\n",
+            r.severity.as_str(),
+            md_escape(&r.check_id),
+            crate::context::doc_url(&r.check_id),
+            md_escape(&crate::text::display(&r.resource.arn, 300)),
+            crate::context::status_name(m.was),
+            md_escape(&crate::text::display(&m.reason, 500)),
+            md_escape(&crate::text::display(
+                m.owner.as_deref().unwrap_or("-"),
+                200
+            )),
+            md_escape(&crate::text::display(
+                m.expires.as_deref().unwrap_or("-"),
+                100
+            )),
+        ));
+    }
+    if muted.len() > SHOWN {
+        out.push_str(&format!(
+            "\n…and {} more; see the JSON report's `muted` fields.\n",
+            muted.len() - SHOWN
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -2,13 +2,18 @@
 //! and muted results included, valid against the official 1.3.0 schema (the test validates
 //! every record against `reports/tests/schemas/`): `status_code` carries the check outcome, `status_id` the finding state
 //! (fail: New, pass: Resolved, muted: Suppressed, unknown: Other). Each record's `unmapped`
-//! carries `incomplete`, `scan_complete` and the areas the scan did not read in full.
+//! carries `incomplete`, `scan_complete` and the areas the scan did not read in full, and a
+//! muted record's suppression typed: `muted_status` (its real status), `muted_reason`,
+//! `muted_owner`, `muted_expires`.
 
 use crate::context;
+use crate::error::RenderError;
 use crate::report::Report;
 use faascan_checks::check::{CheckResult, Severity, Status};
 use faascan_checks::registry::REGISTRY;
+use serde::Serialize;
 use serde_json::{Value, json};
+use std::io::Write;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -109,7 +114,7 @@ fn record(report: &Report, r: &CheckResult, time_ms: i64, coverage: &[String]) -
         "status_id": status_id,
         "status": status_name,
         "status_code": status_code,
-        "status_detail": r.unknown_reason.clone().or_else(|| muted.as_ref().map(|m| format!("muted ({}): {}", context::status_name(m.status), m.reason))).or_else(|| r.note.clone()),
+        "status_detail": r.unknown_reason.clone().or_else(|| muted.as_ref().map(|m| format!("muted ({}): {}", context::status_name(m.was), m.reason))).or_else(|| r.note.clone()),
         "message": message,
         "metadata": {
             "version": OCSF_VERSION,
@@ -145,8 +150,12 @@ fn record(report: &Report, r: &CheckResult, time_ms: i64, coverage: &[String]) -
         })),
         "unmapped": {
             "compliance": ctx.map(|c| c.compliance.clone()),
+            // The suppression, typed: OCSF 1.3.0 has a Suppressed state but no object for who
+            // suppressed it, why and until when.
             "muted_reason": muted.as_ref().map(|m| m.reason.clone()),
-            "muted_status": muted.as_ref().map(|m| context::status_name(m.status)),
+            "muted_status": muted.as_ref().map(|m| context::status_name(m.was)),
+            "muted_owner": muted.as_ref().and_then(|m| m.owner.clone()),
+            "muted_expires": muted.as_ref().and_then(|m| m.expires.clone()),
             "new_since_baseline": report.diff.as_ref().map(|_| report.is_new_failure(r)),
             // Every record says whether the scan behind it read everything, and what it missed.
             "incomplete": report.incomplete,
@@ -159,7 +168,8 @@ fn record(report: &Report, r: &CheckResult, time_ms: i64, coverage: &[String]) -
 /// OCSF string attributes hold at most 65,535 characters.
 fn clamp(value: Value) -> Value {
     match value {
-        Value::String(s) if s.chars().count() > MAX_STRING => {
+        // A string of at most MAX_STRING bytes has at most as many characters: not counted.
+        Value::String(s) if s.len() > MAX_STRING && s.chars().count() > MAX_STRING => {
             Value::String(s.chars().take(MAX_STRING - 1).collect::<String>() + "…")
         }
         Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, clamp(v))).collect()),
@@ -184,16 +194,41 @@ fn strip_nulls(value: Value) -> Value {
     }
 }
 
-/// One JSON array of records.
-pub fn render(report: &Report) -> String {
+/// The records, built and serialised one at a time as the array is written.
+struct Records<'a> {
+    report: &'a Report,
+    time_ms: i64,
+    coverage: Vec<String>,
+}
+
+impl Serialize for Records<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.report.results.iter().map(|r| {
+            clamp(strip_nulls(record(
+                self.report,
+                r,
+                self.time_ms,
+                &self.coverage,
+            )))
+        }))
+    }
+}
+
+/// One JSON array of records, pretty-printed, written to `out` a record at a time.
+pub fn write(report: &Report, out: &mut dyn Write) -> Result<(), RenderError> {
     let time_ms = OffsetDateTime::parse(&report.scan_finished, &Rfc3339)
         .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
         .unwrap_or_default();
-    let coverage = report.coverage.shortfall_tags(!report.accounts.is_empty());
-    let records: Vec<Value> = report
-        .results
-        .iter()
-        .map(|r| clamp(strip_nulls(record(report, r, time_ms, &coverage))))
-        .collect();
-    serde_json::to_string_pretty(&records).unwrap_or_default() + "\n"
+    let records = Records {
+        report,
+        time_ms,
+        coverage: report.coverage.shortfall_tags(!report.accounts.is_empty()),
+    };
+    serde_json::to_writer_pretty(&mut *out, &records).map_err(RenderError::json("ocsf"))?;
+    out.write_all(b"\n").map_err(RenderError::io("ocsf"))
+}
+
+/// `write` into a string.
+pub fn render(report: &Report) -> Result<String, RenderError> {
+    crate::error::to_string("ocsf", |out| write(report, out))
 }

@@ -2,11 +2,14 @@
 //! summary. Its JSON form is the frozen, versioned `faascan scan --format json` output.
 
 use crate::coverage::Coverage;
+use crate::error::RenderError;
 use crate::summary::{InventorySummary, SummaryRow};
-use faascan_checks::check::{CheckResult, Severity, Status};
+use faascan_checks::check::{CheckResult, MutedBy, Severity, Status};
 use faascan_checks::model::{CallStats, Gap, Inventory, SourceLocation};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
 
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
@@ -69,14 +72,28 @@ pub struct Report {
 struct ReportOut<'a> {
     #[serde(flatten)]
     report: &'a Report,
-    results: Vec<ResultOut<'a>>,
+    /// Written one at a time as the report is serialised, never collected.
+    results: Results<'a>,
     checks: BTreeMap<&'a str, &'static crate::context::CheckContext>,
+}
+
+struct Results<'a>(&'a Report);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.results.iter().map(|r| report.result_out(r)))
+    }
 }
 
 #[derive(Serialize)]
 struct ResultOut<'a> {
     #[serde(flatten)]
     result: &'a CheckResult,
+    /// A result of an older report that carried its suppression in the note: the same,
+    /// typed (a typed result writes its own `muted`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    muted: Option<MutedBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -290,49 +307,59 @@ impl Report {
         r.status == Status::Fail && self.new_failures.contains(&r.fingerprint)
     }
 
-    /// The frozen JSON report: every field above, then `results` (each with its check's
-    /// `title` and `documentation`, a muted result's `muted` {was, reason, owner, expires} (from the result itself), and with a
-    /// baseline `new_since_baseline`), then `checks`: per check that has results, its title,
-    /// description, risk, remediation, documentation link, references and compliance.
-    pub fn to_json(&self) -> String {
+    fn result_out<'a>(&'a self, r: &'a CheckResult) -> ResultOut<'a> {
+        let ctx = crate::context::of(&r.check_id);
+        ResultOut {
+            result: r,
+            muted: match crate::context::muted(r) {
+                Some(Cow::Owned(m)) => Some(m),
+                _ => None,
+            },
+            title: ctx.map(|c| c.title),
+            documentation: ctx.map(|c| c.doc_url.as_str()),
+            new_since_baseline: self.diff.as_ref().map(|_| self.is_new_failure(r)),
+            location: self.sources.get(&*r.resource.arn).map(|s| {
+                let evidence = r
+                    .findings
+                    .first()
+                    .and_then(|f| f.evidence.first())
+                    .map_or("", |e| e.path.as_str());
+                let p = s.position_for(evidence);
+                ResultLocation {
+                    file: &s.file,
+                    line: p.line,
+                    column: p.column,
+                    logical_id: &s.logical_id,
+                }
+            }),
+        }
+    }
+
+    /// The frozen JSON report, written as it is serialised (the results are never collected
+    /// into one tree or string): every field above, then `results` (each with its check's
+    /// `title` and `documentation`, a muted result's `muted` {was, reason, owner, expires},
+    /// and with a baseline `new_since_baseline`), then `checks`: per check that has results,
+    /// its title, description, risk, remediation, documentation link, references and
+    /// compliance. Ends with a newline.
+    pub fn write_json(&self, out: &mut dyn Write) -> Result<(), RenderError> {
         let mut ids: Vec<&str> = self.results.iter().map(|r| &*r.check_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let out = ReportOut {
+        let report = ReportOut {
             report: self,
-            results: self
-                .results
-                .iter()
-                .map(|r| {
-                    let ctx = crate::context::of(&r.check_id);
-                    ResultOut {
-                        result: r,
-                        title: ctx.map(|c| c.title),
-                        documentation: ctx.map(|c| c.doc_url.as_str()),
-                        new_since_baseline: self.diff.as_ref().map(|_| self.is_new_failure(r)),
-                        location: self.sources.get(&*r.resource.arn).map(|s| {
-                            let evidence = r
-                                .findings
-                                .first()
-                                .and_then(|f| f.evidence.first())
-                                .map_or("", |e| e.path.as_str());
-                            let p = s.position_for(evidence);
-                            ResultLocation {
-                                file: &s.file,
-                                line: p.line,
-                                column: p.column,
-                                logical_id: &s.logical_id,
-                            }
-                        }),
-                    }
-                })
-                .collect(),
+            results: Results(self),
             checks: ids
                 .into_iter()
                 .filter_map(|id| crate::context::of(id).map(|c| (id, c)))
                 .collect(),
         };
-        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        serde_json::to_writer_pretty(&mut *out, &report).map_err(RenderError::json("json"))?;
+        out.write_all(b"\n").map_err(RenderError::io("json"))
+    }
+
+    /// `write_json` into a string.
+    pub fn to_json(&self) -> Result<String, RenderError> {
+        crate::error::to_string("json", |out| self.write_json(out))
     }
 
     pub fn count(&self, status: Status, severity: Option<Severity>) -> usize {

@@ -1,6 +1,8 @@
 //! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers: one rule per check and one
-//! result per failing resource (muted failures included, with a `suppressions` entry that
-//! carries the reason, so GitHub shows them as dismissed instead of closing them as fixed).
+//! result per failing resource (muted failures included, with a typed `suppressions` entry:
+//! `external`, `accepted`, the reason as its justification and the owner, expiry and real
+//! status as its properties, so GitHub shows them as dismissed instead of closing them as
+//! fixed; their level is that of the failure they would be).
 //!
 //! GitHub only displays results that have a `physicalLocation` with an
 //! `artifactLocation.uri`. A cloud resource has no file, so each result gets a stable,
@@ -12,10 +14,13 @@
 //! account and regions, so scans of several accounts or regions can be uploaded for one commit.
 
 use crate::context;
+use crate::error::RenderError;
 use crate::report::Report;
 use faascan_checks::check::{Category, CheckResult, Severity, Status};
 use faascan_checks::registry::REGISTRY;
+use serde::Serialize;
 use serde_json::{Value, json};
+use std::io::Write;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -24,6 +29,17 @@ fn level(s: Severity) -> &'static str {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
         Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// A result's level: from its severity when it fails, or when it is muted and would fail (its
+/// real status); `none` otherwise (SARIF: a result that is not a failure has level `none`).
+fn result_level(r: &CheckResult) -> &'static str {
+    let real = context::muted(r).map_or(r.status, |m| m.was);
+    if real == Status::Fail {
+        level(r.severity)
+    } else {
+        "none"
     }
 }
 
@@ -193,7 +209,7 @@ fn result(report: &Report, r: &CheckResult, index: usize) -> Value {
     let mut out = json!({
         "ruleId": &*r.check_id,
         "ruleIndex": index,
-        "level": level(r.severity),
+        "level": result_level(r),
         "message": {"text": message},
         "locations": [location(report, r)],
         "partialFingerprints": {"faascan/v1": format!("{:016x}", r.fingerprint)},
@@ -226,10 +242,21 @@ fn result(report: &Report, r: &CheckResult, index: usize) -> Value {
         }
     }
     if let Some(muted) = context::muted(r) {
+        // SARIF 2.1.0 §3.35: a suppression the configuration file applied, accepted, with its
+        // reason; the owner, expiry and real status as its properties.
+        let mut properties = serde_json::Map::new();
+        properties.insert("was".to_owned(), json!(context::status_name(muted.was)));
+        if let Some(owner) = &muted.owner {
+            properties.insert("owner".to_owned(), json!(owner));
+        }
+        if let Some(expires) = &muted.expires {
+            properties.insert("expires".to_owned(), json!(expires));
+        }
         out["suppressions"] = json!([{
             "kind": "external",
             "status": "accepted",
             "justification": muted.reason,
+            "properties": properties,
         }]);
     }
     if report.is_new_failure(r) {
@@ -288,19 +315,51 @@ pub fn automation_id(report: &Report) -> String {
     )
 }
 
-pub fn render(report: &Report) -> String {
+/// The failures and the muted failures, serialised one at a time as the document is written.
+struct Results<'a>(&'a Report);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(
+            report
+                .results
+                .iter()
+                .filter(|r| {
+                    r.status == Status::Fail
+                        || context::muted(r).is_some_and(|m| m.was == Status::Fail)
+                })
+                .filter_map(|r| {
+                    let index = REGISTRY.iter().position(|c| c.meta.id == r.check_id)?;
+                    Some(result(report, r, index))
+                }),
+        )
+    }
+}
+
+/// The document, in the order SARIF consumers read it; `results` is streamed.
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    automation_details: Value,
+    invocations: Value,
+    column_kind: &'static str,
+    results: Results<'a>,
+    properties: Value,
+}
+
+/// SARIF 2.1.0, pretty-printed, written to `out` as it is serialised.
+pub fn write(report: &Report, out: &mut dyn Write) -> Result<(), RenderError> {
     let rules: Vec<Value> = REGISTRY.iter().map(|c| rule(c)).collect();
-    let results: Vec<Value> = report
-        .results
-        .iter()
-        .filter(|r| {
-            r.status == Status::Fail || context::muted(r).is_some_and(|m| m.status == Status::Fail)
-        })
-        .filter_map(|r| {
-            let index = REGISTRY.iter().position(|c| c.meta.id == r.check_id)?;
-            Some(result(report, r, index))
-        })
-        .collect();
     // One notification per area not read in full, so a SARIF viewer shows what the results
     // do not cover; the invocation fails when resources may be missing.
     let with_account = !report.accounts.is_empty();
@@ -330,36 +389,42 @@ pub fn render(report: &Report) -> String {
             })
         })
         .collect();
-    let sarif = json!({
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+    let document = Document {
+        schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": {
                 "name": "faascan",
                 "version": report.tool_version,
                 "semanticVersion": report.tool_version,
                 "informationUri": "https://github.com/faascan/faascan",
                 "rules": rules,
-            }},
-            "automationDetails": {
+            }}),
+            automation_details: json!({
                 "id": automation_id(report),
                 "description": {"text": format!("faascan scan of account {} in {}", report.account, report.regions.join(", "))},
-            },
-            "invocations": [{
+            }),
+            invocations: json!([{
                 "executionSuccessful": report.coverage.scan_complete,
                 "startTimeUtc": report.scan_started,
                 "endTimeUtc": report.scan_finished,
                 "toolExecutionNotifications": notifications,
-            }],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {
+            }]),
+            column_kind: "unicodeCodePoints",
+            results: Results(report),
+            properties: json!({
                 "account": report.account, "regions": report.regions, "catalogue_version": report.catalogue_version,
                 "incomplete": report.incomplete, "scan_complete": report.coverage.scan_complete,
-            },
+            }),
         }],
-    });
-    serde_json::to_string_pretty(&sarif).unwrap_or_default() + "\n"
+    };
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(RenderError::json("sarif"))?;
+    out.write_all(b"\n").map_err(RenderError::io("sarif"))
+}
+
+/// `write` into a string.
+pub fn render(report: &Report) -> Result<String, RenderError> {
+    crate::error::to_string("sarif", |out| write(report, out))
 }
 
 #[cfg(test)]

@@ -140,8 +140,8 @@ impl InventorySummary {
         }
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    pub fn to_json(&self) -> Result<String, crate::RenderError> {
+        serde_json::to_string_pretty(self).map_err(crate::RenderError::json("summary"))
     }
 
     /// A plain table; `width` fits it to a terminal.

@@ -590,11 +590,16 @@ fn suppressions(out: &mut Out<'_>, report: &Report) {
         let lead = format!(
             "{} ({})  ",
             display(&r.check_id, out.id_width()),
-            m.as_ref()
-                .map_or("fail", |m| context::status_name(m.status))
+            m.as_ref().map_or("fail", |m| context::status_name(m.was))
         );
         out.fitted(2, &lead, &r.resource.arn);
         out.fitted(6, "reason: ", m.as_ref().map_or("", |m| m.reason.as_str()));
+        if let Some(owner) = m.as_ref().and_then(|m| m.owner.as_deref()) {
+            out.fitted(6, "owner: ", owner);
+        }
+        if let Some(expires) = m.as_ref().and_then(|m| m.expires.as_deref()) {
+            out.fitted(6, "expires: ", expires);
+        }
     }
     if shown < muted.len() {
         out.line(&format!("  … {} more (use --verbose)", muted.len() - shown));

@@ -145,27 +145,27 @@ fn render_everything(report: &Report) {
         },
     );
     assert_terminal_safe("the table by check", &by_check);
-    let csv = faascan_reports::csv::render(report);
+    let csv = faascan_reports::csv::render(report).unwrap();
     for row in csv.split("\r\n") {
         assert!(
             !row.chars().any(char::is_control),
             "a CSV row carries a control character"
         );
     }
-    let _: Value = serde_json::from_str(&report.to_json()).unwrap();
-    let _: Value = serde_json::from_str(&faascan_reports::sarif::render(report)).unwrap();
-    let _: Value = serde_json::from_str(&faascan_reports::ocsf::render(report)).unwrap();
-    for line in faascan_reports::asff::render(report).lines() {
+    let _: Value = serde_json::from_str(&report.to_json().unwrap()).unwrap();
+    let _: Value = serde_json::from_str(&faascan_reports::sarif::render(report).unwrap()).unwrap();
+    let _: Value = serde_json::from_str(&faascan_reports::ocsf::render(report).unwrap()).unwrap();
+    for line in faascan_reports::asff::render(report).unwrap().lines() {
         let batch: Value = serde_json::from_str(line).unwrap();
         assert!(batch["Findings"].as_array().unwrap().len() <= 100);
     }
-    let junit = faascan_reports::junit::render(report);
+    let junit = faascan_reports::junit::render(report).unwrap();
     assert!(!junit.contains('\u{1b}') && !junit.contains('\u{0}'));
-    let md = faascan_reports::markdown::render(report);
+    let md = faascan_reports::markdown::render(report).unwrap();
     assert!(!md.contains("<script>"));
-    let html = faascan_reports::html::render(report);
+    let html = faascan_reports::html::render(report).unwrap();
     assert!(!html.contains("<script>alert"));
-    let _ = faascan_reports::evidence::bundle(report, "{}", None);
+    let _ = faascan_reports::evidence::bundle(report, "{}", None).unwrap();
 }
 
 #[test]
@@ -192,7 +192,7 @@ fn mutated_inventories_and_baselines_never_panic_hang_or_leak_controls() {
         let results = evaluate(&inventory, &options, &checks);
         Report::new(&inventory, results, checks.len(), catalogue_version())
     };
-    let clean_json = clean.to_json();
+    let clean_json = clean.to_json().unwrap();
     let (mut parsed, mut rejected) = (0, 0);
     for case in 0..cases {
         let start = Instant::now();
@@ -218,7 +218,7 @@ fn mutated_inventories_and_baselines_never_panic_hang_or_leak_controls() {
                     let diff = faascan_reports::diff::diff(&saved.results, &report.results);
                     assert_terminal_safe("the diff", &diff.to_text());
                     let current: faascan_reports::diff::SavedReport =
-                        serde_json::from_str(&report.to_json()).unwrap();
+                        serde_json::from_str(&report.to_json().unwrap()).unwrap();
                     let drift = faascan_reports::diff::drift::drift(&saved, &current);
                     assert_terminal_safe("the drift", &drift.to_text());
                     report.set_diff(diff);
@@ -266,7 +266,7 @@ fn a_huge_unbroken_string_renders_in_linear_time() {
     let spent = start.elapsed();
     assert!(spent < Duration::from_secs(5), "the table took {spent:?}");
     assert!(table.lines().all(|l| faascan_reports::text::width(l) <= 80));
-    let json = report.to_json();
+    let json = report.to_json().unwrap();
     assert!(
         json.contains(&"N".repeat(200_000)),
         "JSON keeps the full text"

@@ -106,34 +106,34 @@ fn snapshot(name: &str, actual: &str) {
 }
 
 fn snapshots(stem: &str, report: &Report) {
-    snapshot(&format!("{stem}.json"), &(report.to_json() + "\n"));
+    snapshot(&format!("{stem}.json"), &(report.to_json().unwrap()));
     snapshot(
         &format!("{stem}.txt"),
         &faascan_reports::table::render(report, &table_options(100)),
     );
     snapshot(
         &format!("{stem}.csv"),
-        &faascan_reports::csv::render(report),
+        &faascan_reports::csv::render(report).unwrap(),
     );
     snapshot(
         &format!("{stem}.junit.xml"),
-        &faascan_reports::junit::render(report),
+        &faascan_reports::junit::render(report).unwrap(),
     );
     snapshot(
         &format!("{stem}.md"),
-        &faascan_reports::markdown::render(report),
+        &faascan_reports::markdown::render(report).unwrap(),
     );
     snapshot(
         &format!("{stem}.sarif"),
-        &faascan_reports::sarif::render(report),
+        &faascan_reports::sarif::render(report).unwrap(),
     );
     snapshot(
         &format!("{stem}.ocsf.json"),
-        &faascan_reports::ocsf::render(report),
+        &faascan_reports::ocsf::render(report).unwrap(),
     );
     snapshot(
         &format!("{stem}.asff.jsonl"),
-        &faascan_reports::asff::render(report),
+        &faascan_reports::asff::render(report).unwrap(),
     );
 }
 
@@ -199,15 +199,15 @@ fn an_incomplete_scan_says_so_and_where_in_every_format() {
         "no raw escape reaches the terminal"
     );
 
-    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&report.to_json().unwrap()).unwrap();
     assert_eq!(json["incomplete"], true);
     assert_eq!(json["coverage"]["scan_complete"], false);
 
-    let md = faascan_reports::markdown::render(&report);
+    let md = faascan_reports::markdown::render(&report).unwrap();
     assert!(md.starts_with("## faascan") && md.contains("> [!WARNING]"));
     assert!(!md.contains("<script>"));
 
-    let html = faascan_reports::html::render(&report);
+    let html = faascan_reports::html::render(&report).unwrap();
     let start = html.find("<section class=\"incomplete\"").unwrap();
     let banner = &html[start..start + html[start..].find("</section>").unwrap()];
     assert!(banner.contains("lambda us-east-1: not read (ListFunctions)"));
@@ -215,7 +215,7 @@ fn an_incomplete_scan_says_so_and_where_in_every_format() {
     assert!(!banner.contains('\u{1b}'));
 
     let sarif: serde_json::Value =
-        serde_json::from_str(&faascan_reports::sarif::render(&report)).unwrap();
+        serde_json::from_str(&faascan_reports::sarif::render(&report).unwrap()).unwrap();
     let invocation = &sarif["runs"][0]["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], false);
     let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
@@ -223,12 +223,12 @@ fn an_incomplete_scan_says_so_and_where_in_every_format() {
     assert_eq!(notes[0]["level"], "error");
     assert_eq!(notes[2]["level"], "warning", "partial reads are warnings");
 
-    let junit = faascan_reports::junit::render(&report);
+    let junit = faascan_reports::junit::render(&report).unwrap();
     assert_eq!(junit.matches("<error type=").count(), 3);
     assert!(junit.contains("name=\"coverage lambda us-east-1\""));
     assert!(!junit.contains("<script>"));
 
-    let csv = faascan_reports::csv::render(&report);
+    let csv = faascan_reports::csv::render(&report).unwrap();
     assert_eq!(
         csv.lines()
             .filter(|l| l.starts_with("coverage,incomplete,"))
@@ -237,10 +237,11 @@ fn an_incomplete_scan_says_so_and_where_in_every_format() {
     );
 
     let ocsf: Vec<serde_json::Value> =
-        serde_json::from_str(&faascan_reports::ocsf::render(&report)).unwrap();
+        serde_json::from_str(&faascan_reports::ocsf::render(&report).unwrap()).unwrap();
     assert!(ocsf.iter().all(|r| r["unmapped"]["incomplete"] == true
         && r["unmapped"]["coverage"][0] == "lambda us-east-1: not_read (ListFunctions)"));
     let asff: Vec<serde_json::Value> = faascan_reports::asff::render(&report)
+        .unwrap()
         .lines()
         .flat_map(|line| {
             let batch: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -252,7 +253,7 @@ fn an_incomplete_scan_says_so_and_where_in_every_format() {
             .all(|r| r["ProductFields"]["faascan/scan_complete"] == "false")
     );
 
-    let bundle = faascan_reports::evidence::bundle(&report, "{}", None);
+    let bundle = faascan_reports::evidence::bundle(&report, "{}", None).unwrap();
     let metadata = bundle.iter().find(|f| f.path == "metadata.json").unwrap();
     let metadata: serde_json::Value = serde_json::from_slice(&metadata.contents).unwrap();
     assert_eq!(metadata["scan_complete"], false);

@@ -361,7 +361,7 @@ fn the_html_report_stays_usable_at_100k_results() {
     let dir = std::env::temp_dir().join(format!("faascan-html-100k-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let html = dir.join("report.html");
-    std::fs::write(&html, faascan_reports::html::render(&report)).unwrap();
+    std::fs::write(&html, faascan_reports::html::render(&report).unwrap()).unwrap();
     let start = std::time::Instant::now();
     let (dom, log) = render(&html, "");
     assert!(
