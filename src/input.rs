@@ -114,32 +114,61 @@ pub(crate) fn read_json(
     Ok(value)
 }
 
-/// A saved JSON report (`--baseline`, `faascan diff`).
-pub(crate) fn load_report(path: &Path) -> Result<faascan_reports::diff::SavedReport, Failure> {
-    let value = read_json(
-        path,
-        "report",
-        faascan_reports::report::REPORT_SCHEMA_VERSION,
-    )?;
-    serde_json::from_value(value).map_err(|e| {
+/// A JSON file faascan wrote, read straight into its type: the schema version is checked
+/// on a probe that keeps nothing else, so a 200 MB inventory is never also held as a
+/// `serde_json::Value` tree (that tree took four times the typed model's memory).
+fn read_typed<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+    kind_name: &str,
+    schema_version: u32,
+) -> Result<T, Failure> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        schema_version: Option<serde_json::Value>,
+    }
+    let text = read_text(path, what, MAX_JSON_BYTES).map_err(Failure::Usage)?;
+    match serde_json::from_str::<Probe>(&text) {
+        Ok(probe) => {
+            let mut object = serde_json::Map::new();
+            if let Some(version) = probe.schema_version {
+                object.insert("schema_version".to_owned(), version);
+            }
+            check_schema_version(&object.into(), path, what, schema_version)
+                .map_err(Failure::Usage)?;
+        }
+        // Not an object, or not JSON: the full parse says which (only on this error path).
+        Err(_) => {
+            read_json(path, what, schema_version)?;
+        }
+    }
+    serde_json::from_str(&text).map_err(|e| {
         Failure::Usage(format!(
-            "{} is not a faascan JSON report: {}",
+            "{} is not a {kind_name}: {}",
             path.display(),
             shorten_for_message(&e.to_string())
         ))
     })
 }
 
+/// A saved JSON report (`--baseline`, `faascan diff`).
+pub(crate) fn load_report(path: &Path) -> Result<faascan_reports::diff::SavedReport, Failure> {
+    read_typed(
+        path,
+        "report",
+        "faascan JSON report",
+        faascan_reports::report::REPORT_SCHEMA_VERSION,
+    )
+}
+
 /// A saved inventory (`scan --inventory`).
 pub(crate) fn load_inventory(path: &Path) -> Result<Inventory, Failure> {
-    let value = read_json(path, "inventory", INVENTORY_SCHEMA_VERSION)?;
-    serde_json::from_value(value).map_err(|e| {
-        Failure::Usage(format!(
-            "{} is not a faascan inventory: {}",
-            path.display(),
-            shorten_for_message(&e.to_string())
-        ))
-    })
+    read_typed(
+        path,
+        "inventory",
+        "faascan inventory",
+        INVENTORY_SCHEMA_VERSION,
+    )
 }
 
 fn kind(value: &serde_json::Value) -> &'static str {
