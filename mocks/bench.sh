@@ -4,14 +4,15 @@
 # calls per service and per operation, and the report's size.
 #   mocks/bench.sh [seed_bench.py options: --functions N --buckets N --roles N --keys N --apis N
 #                   --shared-role-functions N]
-# Environment: RUNS (default 3) runs of each command; NO_BUILD=1 reuses target/release/faascan;
+# Environment: RUNS (default 3) runs of each command; NO_BUILD=1 reuses target/release/faascan
+# (or BIN=PATH, another binary);
 # PORT (default 5177) for moto; KEEP=1 leaves moto running (for mocks/bench-prowler.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 port=${PORT:-5177}
 runs=${RUNS:-3}
-bin="$root/target/release/faascan"
+bin=${BIN:-$root/target/release/faascan}
 if [ -z "${NO_BUILD:-}" ]; then
   cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 fi

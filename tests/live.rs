@@ -2,6 +2,8 @@
 //! against them, and the inventory asserted field by field. Each test uses its own account.
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
+#[path = "live/calls.rs"]
+mod calls;
 mod common;
 #[path = "live/faults.rs"]
 mod faults;
