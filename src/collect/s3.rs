@@ -38,14 +38,13 @@ pub(super) async fn collect(
         },
     );
     let buckets = async {
-        let (listed, owner) = list_buckets(cx, &clients.s3(&clients.home_region)).await;
+        let listed = list_buckets(cx, &clients.s3(&clients.home_region)).await;
         let listed: Vec<Bucket> = match listed {
             Attr::Known(listed) => listed,
             Attr::Unavailable(gap) => return Attr::Unavailable(gap),
         };
-        let owner = owner.as_deref();
         let mut buckets: Vec<S3Bucket> = stream::iter(listed)
-            .map(|b| bucket(cx, clients, partition, owner, b))
+            .map(|b| bucket(cx, clients, partition, b))
             .buffer_unordered(cx.fanout())
             .collect()
             .await;
@@ -71,32 +70,20 @@ const BUCKET_PAGE: i32 = 10_000;
 /// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/BucketRestrictions.html,
 /// https://docs.aws.amazon.com/AmazonS3/latest/userguide/list-buckets.html). Some emulators
 /// truncate at `MaxBuckets` without a token; at 10,000 that never bites a test account.
-/// Also gives the buckets' owner (the account's canonical user id), which every page names.
-async fn list_buckets(
-    cx: &Ctx,
-    client: &aws_sdk_s3::Client,
-) -> (Attr<Vec<Bucket>>, Option<String>) {
-    let mut owner = None;
-    let listed = cx
-        .pages(
-            Site::global(Service::S3, "ListBuckets"),
-            |token| {
-                client
-                    .list_buckets()
-                    .max_buckets(BUCKET_PAGE)
-                    .set_continuation_token(token)
-                    .send()
-            },
-            |page| {
-                if owner.is_none() {
-                    owner = page.owner().and_then(|o| o.id()).map(str::to_owned);
-                }
-                (page.buckets.unwrap_or_default(), page.continuation_token)
-            },
-        )
-        .await
-        .listing(cx, "buckets");
-    (listed, owner)
+async fn list_buckets(cx: &Ctx, client: &aws_sdk_s3::Client) -> Attr<Vec<Bucket>> {
+    cx.pages(
+        Site::global(Service::S3, "ListBuckets"),
+        |token| {
+            client
+                .list_buckets()
+                .max_buckets(BUCKET_PAGE)
+                .set_continuation_token(token)
+                .send()
+        },
+        |page| (page.buckets.unwrap_or_default(), page.continuation_token),
+    )
+    .await
+    .listing(cx, "buckets")
 }
 
 /// The region `ListBuckets` gave the bucket, if it did.
@@ -104,13 +91,7 @@ fn listed_region(listed: &Bucket) -> Option<&str> {
     listed.bucket_region().filter(|r| !r.is_empty())
 }
 
-async fn bucket(
-    cx: &Ctx,
-    clients: &Clients,
-    partition: &str,
-    owner: Option<&str>,
-    listed: Bucket,
-) -> S3Bucket {
+async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) -> S3Bucket {
     let name = listed.name().unwrap_or_default().to_owned();
     let arn = format!("arn:{partition}:s3:::{name}");
     let site = Site::global(Service::S3, "").on(&arn);
@@ -221,47 +202,45 @@ async fn bucket(
         };
         (policy, status)
     };
-    let read_acl = || {
-        cx.known(
-            Site {
-                operation: "GetBucketAcl",
-                ..site
-            },
-            || client.get_bucket_acl().bucket(&name).send(),
-            |out| BucketAcl {
-                owner_id: out.owner().and_then(|o| o.id()).map(str::to_owned),
-                grants: out.grants().iter().map(acl_grant).collect(),
-            },
-        )
-    };
-    let ownership_and_acl = async {
-        let ownership = cx
-            .optional(
-                Site {
-                    operation: "GetBucketOwnershipControls",
-                    ..site
-                },
-                &["OwnershipControlsNotFoundError"],
-                || client.get_bucket_ownership_controls().bucket(&name).send(),
-                |out| {
-                    out.ownership_controls()
-                        .and_then(|c| c.rules().first())
-                        .map(|r| r.object_ownership().as_str().to_owned())
-                },
-            )
-            .await;
-        // With ACLs disabled (BucketOwnerEnforced, AWS's default for new buckets) S3 keeps
-        // the bucket ACL at the owner's full control, refuses any other, and ignores ACLs
-        // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html):
-        // the answer is known from the listing's owner, so it is not asked.
-        let acl = match (&ownership, owner) {
-            (Attr::Known(Some(o)), Some(owner)) if o == "BucketOwnerEnforced" => {
-                Attr::Known(owner_only_acl(owner))
-            }
-            _ => read_acl().await,
-        };
-        (ownership, acl)
-    };
+    let acl = cx.known(
+        Site {
+            operation: "GetBucketAcl",
+            ..site
+        },
+        || client.get_bucket_acl().bucket(&name).send(),
+        |out| BucketAcl {
+            owner_id: out.owner().and_then(|o| o.id()).map(str::to_owned),
+            grants: out
+                .grants()
+                .iter()
+                .map(|g| AclGrant {
+                    grantee_type: g
+                        .grantee()
+                        .map(|e| e.r#type().as_str().to_owned())
+                        .unwrap_or_default(),
+                    grantee_id: g.grantee().and_then(|e| e.id()).map(str::to_owned),
+                    grantee_uri: g.grantee().and_then(|e| e.uri()).map(str::to_owned),
+                    permission: g
+                        .permission()
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        },
+    );
+    let ownership = cx.optional(
+        Site {
+            operation: "GetBucketOwnershipControls",
+            ..site
+        },
+        &["OwnershipControlsNotFoundError"],
+        || client.get_bucket_ownership_controls().bucket(&name).send(),
+        |out| {
+            out.ownership_controls()
+                .and_then(|c| c.rules().first())
+                .map(|r| r.object_ownership().as_str().to_owned())
+        },
+    );
     let versioning = cx.known(
         Site {
             operation: "GetBucketVersioning",
@@ -307,7 +286,8 @@ async fn bucket(
         encryption,
         public_access_block,
         (policy, policy_is_public),
-        (object_ownership, acl),
+        acl,
+        object_ownership,
         versioning,
         logging,
         tags,
@@ -315,7 +295,8 @@ async fn bucket(
         encryption,
         public_access_block,
         policy_and_status,
-        ownership_and_acl,
+        acl,
+        ownership,
         versioning,
         logging,
         tags
@@ -337,34 +318,6 @@ async fn bucket(
             Attr::Known(tags) => Attr::Known(tags.unwrap_or_default()),
             Attr::Unavailable(gap) => Attr::Unavailable(gap),
         },
-    }
-}
-
-fn acl_grant(g: &aws_sdk_s3::types::Grant) -> AclGrant {
-    AclGrant {
-        grantee_type: g
-            .grantee()
-            .map(|e| e.r#type().as_str().to_owned())
-            .unwrap_or_default(),
-        grantee_id: g.grantee().and_then(|e| e.id()).map(str::to_owned),
-        grantee_uri: g.grantee().and_then(|e| e.uri()).map(str::to_owned),
-        permission: g
-            .permission()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_default(),
-    }
-}
-
-/// What `GetBucketAcl` answers for a bucket whose ACLs are disabled: the owner's full control.
-fn owner_only_acl(owner: &str) -> BucketAcl {
-    BucketAcl {
-        owner_id: Some(owner.to_owned()),
-        grants: vec![AclGrant {
-            grantee_type: "CanonicalUser".to_owned(),
-            grantee_id: Some(owner.to_owned()),
-            grantee_uri: None,
-            permission: "FULL_CONTROL".to_owned(),
-        }],
     }
 }
 
@@ -483,9 +436,8 @@ mod mocked {
             |b| b.retry_config(RetryConfig::disabled())
         );
         let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
-        let (listed, owner) = list_buckets(&cx, &client).await;
+        let listed = list_buckets(&cx, &client).await;
         let listed = listed.known().unwrap_or_else(|| panic!("{listed:?}"));
-        assert_eq!(owner.as_deref(), Some("AIDACKCEVSQ6C2EXAMPLE"));
         assert_eq!(unpaginated.num_calls(), 0, "no request without MaxBuckets");
         assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
         let named: Vec<(&str, Option<&str>)> = listed
