@@ -82,6 +82,8 @@ REST_ROUTES = {
         ("GET", rf"/2021-10-31/functions/{SEG}/url", "GetFunctionUrlConfig"),
         ("GET", rf"/2021-10-31/functions/{SEG}/urls", "ListFunctionUrlConfigs"),
         ("GET", rf"/2020-06-30/functions/{SEG}/code-signing-config", "GetFunctionCodeSigningConfig"),
+        ("GET", r"/2020-04-22/code-signing-configs/.+/functions/?", "ListFunctionsByCodeSigningConfig"),
+        ("GET", r"/2020-04-22/code-signing-configs/?", "ListCodeSigningConfigs"),
         ("GET", rf"/2019-09-25/functions/{SEG}/event-invoke-config/list", "ListFunctionEventInvokeConfigs"),
         ("GET", rf"/2019-09-25/functions/{SEG}/event-invoke-config", "GetFunctionEventInvokeConfig"),
         ("GET", rf"/2019-09-30/functions/{SEG}/concurrency", "GetFunctionConcurrency"),

@@ -2,8 +2,10 @@
 """Seeds a large account into a running moto for the benchmark (loopback only).
 
     python mocks/seed_bench.py --endpoint URL [--functions 1000 --buckets 300 --roles 200 --keys 100 --apis 20]
+                                              [--shared-role-functions N]
 
-Resources are split over us-east-1 and eu-west-1.
+Resources are split over us-east-1 and eu-west-1. `--shared-role-functions N` gives the first
+N functions one role (bench-role-0), the others keep one role per function modulo --roles.
 """
 import argparse
 import io
@@ -33,6 +35,7 @@ def main():
     p.add_argument("--roles", type=int, default=200)
     p.add_argument("--keys", type=int, default=100)
     p.add_argument("--apis", type=int, default=20)
+    p.add_argument("--shared-role-functions", type=int, default=0)
     a = p.parse_args()
     if urllib.parse.urlparse(a.endpoint).hostname not in ("127.0.0.1", "localhost"):
         sys.exit("refusing to seed a non-loopback endpoint")
@@ -56,7 +59,7 @@ def main():
 
     def function(i):
         r = REGIONS[i % 2]
-        lambdas[r].create_function(FunctionName=f"bench-fn-{i}", Runtime="python3.12", Role=arns[i % len(arns)],
+        lambdas[r].create_function(FunctionName=f"bench-fn-{i}", Runtime="python3.12", Role=arns[0] if i < a.shared_role_functions else arns[i % len(arns)],
                                    Handler="app.handler", Code={"ZipFile": code},
                                    Environment={"Variables": {"TABLE": f"t{i}", "API_TOKEN": f"tok-{i}-x9Zq2Lm4Np7Rs"}})
         if i % 3 == 0:

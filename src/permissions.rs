@@ -76,9 +76,21 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
     ),
     call(
         "Lambda",
+        "ListCodeSigningConfigs",
+        "lambda:ListCodeSigningConfigs",
+        "code signing, once per region",
+    ),
+    call(
+        "Lambda",
+        "ListFunctionsByCodeSigningConfig",
+        "lambda:ListFunctionsByCodeSigningConfig",
+        "code signing: the functions each config is attached to",
+    ),
+    call(
+        "Lambda",
         "GetFunctionCodeSigningConfig",
         "lambda:GetFunctionCodeSigningConfig",
-        "code signing",
+        "code signing, per function where the endpoint lacks the listing",
     ),
     call(
         "Lambda",

@@ -14,7 +14,7 @@ use faascan_checks::model::{
     LambdaVersionConfig, LambdaVpcConfig,
 };
 use futures::{StreamExt, stream};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 
@@ -46,14 +46,103 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec
         Attr::Known(functions) => functions,
         Attr::Unavailable(gap) => return Attr::Unavailable(gap),
     };
-    let mappings = event_source_mappings(cx, client, region).await;
+    let (mappings, code_signing) = tokio::join!(
+        event_source_mappings(cx, client, region),
+        code_signing(cx, client, region)
+    );
+    let region_wide = RegionWide {
+        mappings,
+        code_signing,
+    };
     let mut collected: Vec<LambdaFunction> = stream::iter(functions)
-        .map(|f| function(cx, client, region, f, &mappings))
+        .map(|f| function(cx, client, region, f, &region_wide))
         .buffer_unordered(cx.fanout())
         .collect()
         .await;
     collected.sort_by(|a, b| a.name.cmp(&b.name));
     Attr::Known(collected)
+}
+
+/// What is read once per region and cut into each function's attributes.
+struct RegionWide {
+    mappings: Attr<Vec<EventSourceMapping>>,
+    code_signing: CodeSigning,
+}
+
+/// Which functions of a region have a code signing config, read through the account-level
+/// `ListCodeSigningConfigs` + `ListFunctionsByCodeSigningConfig` (a few calls per region)
+/// instead of `GetFunctionCodeSigningConfig` per function.
+#[derive(Debug)]
+enum CodeSigning {
+    /// Unqualified function ARN → the config's ARN; a function absent here has none.
+    Listed(HashMap<String, String>),
+    /// The endpoint does not implement the listing (emulators): each function is asked.
+    PerFunction,
+    /// The listing failed: whether any function has code signing is unknown.
+    Unavailable(Gap),
+}
+
+async fn code_signing(cx: &Ctx, client: &Client, region: &str) -> CodeSigning {
+    let site = Site::new(Service::Lambda, region, "ListCodeSigningConfigs");
+    let configs = cx
+        .pages(
+            site,
+            |marker| client.list_code_signing_configs().set_marker(marker).send(),
+            |page| {
+                (
+                    page.code_signing_configs.unwrap_or_default(),
+                    page.next_marker,
+                )
+            },
+        )
+        .await;
+    let unimplemented = configs.pages == 0
+        && configs
+            .failure
+            .as_ref()
+            .is_some_and(|gap| gap.kind == GapKind::Unsupported);
+    if unimplemented {
+        return CodeSigning::PerFunction;
+    }
+    let configs = match configs.whole(cx) {
+        Attr::Known(configs) => configs,
+        Attr::Unavailable(gap) => return CodeSigning::Unavailable(gap),
+    };
+    let listed: Vec<(String, Attr<Vec<String>>)> = stream::iter(configs)
+        .map(|config| async move {
+            let config_arn = config.code_signing_config_arn().to_owned();
+            let functions = cx
+                .pages(
+                    site.op("ListFunctionsByCodeSigningConfig").on(&config_arn),
+                    |marker| {
+                        client
+                            .list_functions_by_code_signing_config()
+                            .code_signing_config_arn(&config_arn)
+                            .set_marker(marker)
+                            .send()
+                    },
+                    |page| (page.function_arns.unwrap_or_default(), page.next_marker),
+                )
+                .await
+                .whole(cx);
+            (config_arn, functions)
+        })
+        .buffer_unordered(4)
+        .collect()
+        .await;
+    let mut by_function = HashMap::new();
+    for (config_arn, functions) in listed {
+        match functions {
+            Attr::Known(functions) => {
+                for function in functions {
+                    by_function.insert(unqualified(&function).to_owned(), config_arn.clone());
+                }
+            }
+            // One config's functions unread: any function may be among them.
+            Attr::Unavailable(gap) => return CodeSigning::Unavailable(gap),
+        }
+    }
+    CodeSigning::Listed(by_function)
 }
 
 /// Mappings are a region-wide list that every function's attribute is cut from: a partial
@@ -407,8 +496,9 @@ async fn function(
     client: &Client,
     region: &str,
     (f, page_request_id): Listed,
-    mappings: &Attr<Vec<EventSourceMapping>>,
+    region_wide: &RegionWide,
 ) -> LambdaFunction {
+    let mappings = &region_wide.mappings;
     let name = f.function_name().unwrap_or_default().to_owned();
     let arn = f.function_arn().unwrap_or_default().to_owned();
     let site = Site::new(Service::Lambda, region, "").on(&arn);
@@ -455,21 +545,27 @@ async fn function(
         || client.get_function_url_config().function_name(&arn).send(),
         |out| Some(function_url(&out)),
     );
-    let code_signing = cx.optional(
-        Site {
-            operation: "GetFunctionCodeSigningConfig",
-            ..site
-        },
-        NOT_FOUND,
-        || {
-            client
-                .get_function_code_signing_config()
-                .function_name(&arn)
-                .send()
-        },
-        // An empty ARN means none is attached (seen on emulators).
-        |out| Some(out.code_signing_config_arn().to_owned()).filter(|a| !a.is_empty()),
-    );
+    let code_signing = async {
+        match &region_wide.code_signing {
+            CodeSigning::Listed(by_function) => Attr::Known(by_function.get(&arn).cloned()),
+            CodeSigning::Unavailable(gap) => Attr::Unavailable(gap.clone()),
+            CodeSigning::PerFunction => {
+                cx.optional(
+                    site.op("GetFunctionCodeSigningConfig"),
+                    NOT_FOUND,
+                    || {
+                        client
+                            .get_function_code_signing_config()
+                            .function_name(&arn)
+                            .send()
+                    },
+                    // An empty ARN means none is attached (seen on emulators).
+                    |out| Some(out.code_signing_config_arn().to_owned()).filter(|a| !a.is_empty()),
+                )
+                .await
+            }
+        }
+    };
     let invoke_configs = async {
         cx.pages(
             site.op("ListFunctionEventInvokeConfigs"),
@@ -771,6 +867,33 @@ mod mocked {
             .build()
     }
 
+    /// The account has no code signing config (AWS's answer when none was ever created).
+    fn no_code_signing_configs() -> aws_smithy_mocks::Rule {
+        mock!(aws_sdk_lambda::Client::list_code_signing_configs)
+            .sequence()
+            .http_response(|| json(200, r#"{"CodeSigningConfigs":[]}"#.to_owned()))
+            .repeatedly()
+            .build()
+    }
+
+    /// What an emulator without the account-level listing answers (moto: a 404 page).
+    fn code_signing_listing_unimplemented() -> aws_smithy_mocks::Rule {
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::http::StatusCode;
+        mock!(aws_sdk_lambda::Client::list_code_signing_configs)
+            .sequence()
+            .http_response(|| {
+                HttpResponse::new(
+                    StatusCode::try_from(404).unwrap_or_else(|_| unreachable!()),
+                    aws_smithy_types::body::SdkBody::from(
+                        "<!doctype html><title>404 Not Found</title><h1>Not Found</h1>",
+                    ),
+                )
+            })
+            .repeatedly()
+            .build()
+    }
+
     fn config(name: &str) -> FunctionConfiguration {
         FunctionConfiguration::builder()
             .function_name(name)
@@ -882,11 +1005,13 @@ mod mocked {
             .repeatedly()
             .build();
         let aliases = no_aliases();
+        let unimplemented = code_signing_listing_unimplemented();
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
             &[
                 &aliases,
+                &unimplemented,
                 &page1,
                 &page2,
                 &mappings,
@@ -923,6 +1048,11 @@ mod mocked {
             "not found is a known absence"
         );
         assert_eq!(a.code_signing_config_arn, Attr::Known(None));
+        assert_eq!(
+            (unimplemented.num_calls(), signing.num_calls()),
+            (1, 3),
+            "without the account-level listing each function is asked"
+        );
         assert_eq!(
             a.event_source_mappings.known().map(Vec::len),
             Some(1),
@@ -1044,11 +1174,13 @@ mod mocked {
             .repeatedly()
             .build();
         let aliases = no_aliases();
+        let csc = no_code_signing_configs();
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
             &[
                 &aliases,
+                &csc,
                 &listed,
                 &mappings,
                 &get_function,
@@ -1206,6 +1338,7 @@ mod mocked {
             });
         let invoke = mock!(aws_sdk_lambda::Client::list_function_event_invoke_configs)
             .then_output(|| ListFunctionEventInvokeConfigsOutput::builder().build());
+        let csc = no_code_signing_configs();
         let client = mock_client!(
             aws_sdk_lambda,
             RuleMode::MatchAny,
@@ -1213,6 +1346,7 @@ mod mocked {
                 &listed,
                 &mappings,
                 &aliases,
+                &csc,
                 &function_policy,
                 &blue_policy,
                 &live_policy,
@@ -1283,6 +1417,212 @@ mod mocked {
             Ok(vec!["arn:aws:iam::123456789012:role/latest-role"])
         );
         assert!(cx.take_gaps().is_empty());
+    }
+
+    /// Code signing read for the whole region: two configs, one attached to a function, paged
+    /// as AWS pages them, and no per-function call. Bodies shaped as the Lambda API reference
+    /// shows them (https://docs.aws.amazon.com/lambda/latest/api/API_ListCodeSigningConfigs.html,
+    /// https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctionsByCodeSigningConfig.html).
+    #[tokio::test]
+    async fn code_signing_is_read_once_per_region() {
+        const SIGNED: &str =
+            "arn:aws:lambda:us-west-2:123456789012:code-signing-config:csc-0d2b0e35c0f85d2ec";
+        const OTHER: &str =
+            "arn:aws:lambda:us-west-2:123456789012:code-signing-config:csc-0e6f7a8b9c0d1e2f3";
+        let config = |arn: &str, id: &str| {
+            format!(
+                r#"{{"AllowedPublishers":{{"SigningProfileVersionArns":["arn:aws:signer:us-west-2:123456789012:/signing-profiles/my_profile/abcdef1234"]}},"CodeSigningConfigArn":"{arn}","CodeSigningConfigId":"{id}","CodeSigningPolicies":{{"UntrustedArtifactOnDeployment":"Enforce"}},"Description":"","LastModified":"2020-11-20T18:25:47.574+0000"}}"#
+            )
+        };
+        let listed = mock!(aws_sdk_lambda::Client::list_functions).then_output(|| {
+            ListFunctionsOutput::builder()
+                .functions(
+                    FunctionConfiguration::builder()
+                        .function_name("signed")
+                        .function_arn("arn:aws:lambda:us-west-2:123456789012:function:signed")
+                        .build(),
+                )
+                .functions(
+                    FunctionConfiguration::builder()
+                        .function_name("plain")
+                        .function_arn("arn:aws:lambda:us-west-2:123456789012:function:plain")
+                        .build(),
+                )
+                .build()
+        });
+        let first_page = mock!(aws_sdk_lambda::Client::list_code_signing_configs)
+            .match_requests(|r| r.marker().is_none())
+            .then_http_response(move || {
+                json(
+                    200,
+                    format!(
+                        r#"{{"CodeSigningConfigs":[{}],"NextMarker":"page2"}}"#,
+                        config(SIGNED, "csc-0d2b0e35c0f85d2ec")
+                    ),
+                )
+            });
+        let second_page = mock!(aws_sdk_lambda::Client::list_code_signing_configs)
+            .match_requests(|r| r.marker() == Some("page2"))
+            .then_http_response(move || {
+                json(
+                    200,
+                    format!(
+                        r#"{{"CodeSigningConfigs":[{}]}}"#,
+                        config(OTHER, "csc-0e6f7a8b9c0d1e2f3")
+                    ),
+                )
+            });
+        let signed_functions = mock!(aws_sdk_lambda::Client::list_functions_by_code_signing_config)
+            .match_requests(|r| r.code_signing_config_arn() == Some(SIGNED))
+            .then_http_response(|| {
+                json(
+                    200,
+                    r#"{"FunctionArns":["arn:aws:lambda:us-west-2:123456789012:function:signed"]}"#
+                        .to_owned(),
+                )
+            });
+        let other_functions = mock!(aws_sdk_lambda::Client::list_functions_by_code_signing_config)
+            .match_requests(|r| r.code_signing_config_arn() == Some(OTHER))
+            .then_http_response(|| json(200, r#"{"FunctionArns":[]}"#.to_owned()));
+        let per_function = mock!(aws_sdk_lambda::Client::get_function_code_signing_config)
+            .sequence()
+            .error(|| {
+                aws_sdk_lambda::operation::get_function_code_signing_config::GetFunctionCodeSigningConfigError::unhandled("must not be called")
+            })
+            .repeatedly()
+            .build();
+        let rest = details_without_findings();
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            &[
+                &listed,
+                &first_page,
+                &second_page,
+                &signed_functions,
+                &other_functions,
+                &per_function,
+                &rest[0],
+                &rest[1],
+                &rest[2],
+                &rest[3],
+                &rest[4],
+                &rest[5]
+            ],
+            |b| b.retry_config(aws_sdk_lambda::config::retry::RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let functions = collect(&cx, &client, "us-west-2").await;
+        let functions = functions.known().unwrap_or_else(|| panic!("{functions:?}"));
+        let signing: Vec<(&str, &Attr<Option<String>>)> = functions
+            .iter()
+            .map(|f| (f.name.as_str(), &f.code_signing_config_arn))
+            .collect();
+        assert_eq!(
+            signing,
+            [
+                ("plain", &Attr::Known(None)),
+                ("signed", &Attr::Known(Some(SIGNED.to_owned())))
+            ]
+        );
+        assert_eq!(
+            second_page.num_calls(),
+            1,
+            "the configs are paged to the end"
+        );
+        assert_eq!(other_functions.num_calls(), 1);
+        assert_eq!(per_function.num_calls(), 0, "no call per function");
+        assert!(cx.take_gaps().is_empty());
+    }
+
+    /// A listing AWS refuses leaves every function's code signing unknown (one gap), never
+    /// "no code signing".
+    #[tokio::test]
+    async fn a_denied_code_signing_listing_is_unknown_not_absent() {
+        let listed = mock!(aws_sdk_lambda::Client::list_functions).then_output(|| {
+            ListFunctionsOutput::builder()
+                .functions(config("a"))
+                .functions(config("b"))
+                .build()
+        });
+        let denied = mock!(aws_sdk_lambda::Client::list_code_signing_configs)
+            .sequence()
+            .http_response(|| {
+                let mut response = json(
+                    403,
+                    r#"{"Message":"User: arn:aws:sts::111122223333:assumed-role/audit/s is not authorized to perform: lambda:ListCodeSigningConfigs"}"#.to_owned(),
+                );
+                response
+                    .headers_mut()
+                    .insert("x-amzn-errortype", "AccessDeniedException");
+                response
+            })
+            .repeatedly()
+            .build();
+        let rest = details_without_findings();
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            &[
+                &listed, &denied, &rest[0], &rest[1], &rest[2], &rest[3], &rest[4], &rest[5]
+            ],
+            |b| b.retry_config(aws_sdk_lambda::config::retry::RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let functions = collect(&cx, &client, "us-east-1").await;
+        let functions = functions.known().unwrap_or_else(|| panic!("{functions:?}"));
+        for f in functions {
+            let gap = f
+                .code_signing_config_arn
+                .gap()
+                .unwrap_or_else(|| panic!("{}: {:?}", f.name, f.code_signing_config_arn));
+            assert_eq!(gap.kind, GapKind::AccessDenied);
+            assert_eq!(gap.operation, "ListCodeSigningConfigs");
+            assert!(f.resource_policy.is_known(), "the rest stays complete");
+        }
+        let gaps = cx.take_gaps();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+    }
+
+    /// Every other per-function read answering "nothing configured".
+    fn details_without_findings() -> [aws_smithy_mocks::Rule; 6] {
+        let not_found = || {
+            ResourceNotFoundException::builder()
+                .meta(
+                    ErrorMetadata::builder()
+                        .code("ResourceNotFoundException")
+                        .build(),
+                )
+                .build()
+        };
+        [
+            mock!(aws_sdk_lambda::Client::list_event_source_mappings)
+                .sequence()
+                .output(|| ListEventSourceMappingsOutput::builder().build())
+                .repeatedly()
+                .build(),
+            mock!(aws_sdk_lambda::Client::get_function)
+                .sequence()
+                .output(|| GetFunctionOutput::builder().build())
+                .repeatedly()
+                .build(),
+            mock!(aws_sdk_lambda::Client::get_policy)
+                .sequence()
+                .error(move || GetPolicyError::ResourceNotFoundException(not_found()))
+                .repeatedly()
+                .build(),
+            mock!(aws_sdk_lambda::Client::get_function_url_config)
+                .sequence()
+                .error(move || GetFunctionUrlConfigError::ResourceNotFoundException(not_found()))
+                .repeatedly()
+                .build(),
+            mock!(aws_sdk_lambda::Client::list_function_event_invoke_configs)
+                .sequence()
+                .output(|| ListFunctionEventInvokeConfigsOutput::builder().build())
+                .repeatedly()
+                .build(),
+            no_aliases(),
+        ]
     }
 
     /// The account's layers with every version's permissions. Bodies shaped as the Lambda API

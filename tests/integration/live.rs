@@ -5,6 +5,7 @@
 
 mod accounts;
 mod budget;
+mod calls;
 mod collect;
 mod faults;
 mod pacing;

@@ -92,9 +92,17 @@ async fn every_request_the_binary_sends_is_a_published_read() {
             other => panic!("request to an unexpected service {other}: {method} {url}"),
         }
     }
-    // Every attempt the binary counted reached the server and was checked here.
+    // Every attempt the binary counted reached the server and was checked here, but for
+    // the ListCodeSigningConfigs moto has no route for (its 404 is not recorded).
+    let unrouted: u64 = inv["calls"]["by_operation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["operation"] == "ListCodeSigningConfigs")
+        .map(|c| c["attempts"].as_u64().unwrap())
+        .sum();
     assert_eq!(
-        seen,
+        seen + unrouted,
         inv["calls"]["attempts"].as_u64().unwrap(),
         "recorded requests vs counted attempts"
     );
