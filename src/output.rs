@@ -154,6 +154,28 @@ pub(crate) fn write_output(path: Option<&Path>, text: &str) -> Result<(), Failur
     }
 }
 
+/// Writes `value` as pretty JSON while it is serialised (a 10,000-function inventory is never
+/// also held as one string): to the file, or to stdout.
+pub(crate) fn write_json<T: serde::Serialize>(
+    path: Option<&Path>,
+    value: &T,
+    what: &str,
+) -> Result<(), Failure> {
+    let target = path.map_or("stdout".to_owned(), |p| p.display().to_string());
+    write_rendered(path, |out| {
+        serde_json::to_writer_pretty(&mut *out, value)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(|source| match source.kind() {
+                std::io::ErrorKind::BrokenPipe => Failure::PipeClosed,
+                _ => Failure::Write {
+                    what: format!("writing the {what} to {target}"),
+                    source,
+                },
+            })
+    })
+}
+
 /// Writes one output as it is rendered, through a buffer: to the file, or to stdout.
 fn write_rendered(
     path: Option<&Path>,

@@ -142,10 +142,7 @@ pub(crate) fn run(cli: Cli) -> Result<Exit> {
                     messages,
                 )?
             };
-            let json = serde_json::to_string_pretty(&inventory)
-                .context("serialising the inventory")?
-                + "\n";
-            write_output(args.output.as_deref(), &json)?;
+            crate::output::write_json(args.output.as_deref(), &inventory, "inventory")?;
         }
         Command::Scan(args) => {
             let plan = ScanPlan::resolve(&args, quiet)?;
