@@ -258,26 +258,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
 pub struct Signer(ring::signature::Ed25519KeyPair);
 
 fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let mut buffer = 0u32;
-    let mut bits = 0;
-    for c in text
-        .bytes()
-        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-    {
-        let value = ALPHABET
-            .iter()
-            .position(|a| *a == c)
-            .ok_or_else(|| "the key is not valid base64".to_owned())?;
-        buffer = buffer << 6 | value as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits & 0xff) as u8);
-        }
-    }
-    Ok(out)
+    use base64::Engine as _;
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .map_err(|_| "the key is not valid base64".to_owned())
 }
 
 impl Signer {

@@ -76,8 +76,11 @@ pub(crate) struct ReadOnlyGuard {
 pub(crate) static OPERATIONS_STARTED: std::sync::atomic::AtomicU64 =
     std::sync::atomic::AtomicU64::new(0);
 
-/// The marker the error classifier looks for.
-pub(crate) const BUDGET_EXHAUSTED: &str = "faascan time budget exhausted: call not attempted";
+/// A call refused because `--timeout` ran out; the error classifier finds it by type in the
+/// SDK's error chain.
+#[derive(Debug, thiserror::Error)]
+#[error("faascan time budget exhausted: call not attempted")]
+pub(crate) struct BudgetExhausted;
 
 impl Intercept for ReadOnlyGuard {
     fn name(&self) -> &'static str {
@@ -110,7 +113,7 @@ impl Intercept for ReadOnlyGuard {
                 .deadline
                 .is_some_and(|d| std::time::Instant::now() >= d)
         {
-            return Err(BUDGET_EXHAUSTED.into());
+            return Err(Box::new(BudgetExhausted));
         }
         self.counter.bump(metadata, |c| c.operations += 1);
         OPERATIONS_STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -230,15 +230,11 @@ where
                 response.raw().status().as_u16()
             )),
         ),
-        SdkError::ConstructionFailure(_)
-            if full_chain(err).contains(super::calls::BUDGET_EXHAUSTED) =>
-        {
-            (
-                GapKind::NotAttempted,
-                "TimeBudgetExceeded".to_owned(),
-                BUDGET_MESSAGE.to_owned(),
-            )
-        }
+        SdkError::ConstructionFailure(_) if caused_by::<super::calls::BudgetExhausted>(err) => (
+            GapKind::NotAttempted,
+            "TimeBudgetExceeded".to_owned(),
+            BUDGET_MESSAGE.to_owned(),
+        ),
         SdkError::ConstructionFailure(_) => (
             GapKind::Other,
             "RequestNotBuilt".to_owned(),
@@ -362,6 +358,18 @@ fn credential_hint(chain: &str) -> Option<FatalError> {
 }
 
 /// Every source's text, untruncated, for recognising causes (never shown as is).
+/// Whether an error of type `E` is anywhere in `err`'s chain of sources.
+fn caused_by<E: StdError + 'static>(err: &(dyn StdError + 'static)) -> bool {
+    let mut current: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = current {
+        if e.is::<E>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
 fn full_chain(err: &(dyn StdError + 'static)) -> String {
     let mut parts = Vec::new();
     let mut current: Option<&(dyn StdError + 'static)> = Some(err);
