@@ -114,6 +114,39 @@ pub(crate) fn read_json(
     Ok(value)
 }
 
+/// The top level of a JSON object with every member but `schema_version` skipped unread.
+/// (A derived `Deserialize` would also accept an array, taking its first element.)
+struct Probe {
+    schema_version: Option<serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Probe {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectOnly;
+        impl<'de> serde::de::Visitor<'de> for ObjectOnly {
+            type Value = Probe;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Probe, A::Error> {
+                let mut schema_version = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "schema_version" {
+                        schema_version = Some(map.next_value()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Probe { schema_version })
+            }
+        }
+        deserializer.deserialize_map(ObjectOnly)
+    }
+}
+
 /// A JSON file faascan wrote, read straight into its type: the schema version is checked
 /// on a probe that keeps nothing else, so a 200 MB inventory is never also held as a
 /// `serde_json::Value` tree (that tree took four times the typed model's memory).
@@ -123,32 +156,59 @@ fn read_typed<T: serde::de::DeserializeOwned>(
     kind_name: &str,
     schema_version: u32,
 ) -> Result<T, Failure> {
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        schema_version: Option<serde_json::Value>,
-    }
-    let text = read_text(path, what, MAX_JSON_BYTES).map_err(Failure::Usage)?;
-    match serde_json::from_str::<Probe>(&text) {
-        Ok(probe) => {
-            let mut object = serde_json::Map::new();
-            if let Some(version) = probe.schema_version {
-                object.insert("schema_version".to_owned(), version);
-            }
-            check_schema_version(&object.into(), path, what, schema_version)
-                .map_err(Failure::Usage)?;
-        }
-        // Not an object, or not JSON: the full parse says which (only on this error path).
-        Err(_) => {
-            read_json(path, what, schema_version)?;
-        }
-    }
-    serde_json::from_str(&text).map_err(|e| {
+    let not_a = |e: serde_json::Error| {
         Failure::Usage(format!(
             "{} is not a {kind_name}: {}",
             path.display(),
             shorten_for_message(&e.to_string())
         ))
-    })
+    };
+    let schema_checked = |probe: Result<Probe, serde_json::Error>| -> Result<(), Failure> {
+        match probe {
+            Ok(probe) => {
+                let mut object = serde_json::Map::new();
+                if let Some(version) = probe.schema_version {
+                    object.insert("schema_version".to_owned(), version);
+                }
+                check_schema_version(&object.into(), path, what, schema_version)
+                    .map_err(Failure::Usage)
+            }
+            // Not an object, or not JSON: the full parse says which (only on this error path).
+            Err(_) => read_json(path, what, schema_version).map(drop),
+        }
+    };
+    // A regular file within the limit is parsed from the file itself, twice (the probe, then
+    // the model), so the text is never held whole beside the model; anything else (a pipe, a
+    // device) is read bounded into memory first.
+    if let Some(file) = regular_file_within(path, MAX_JSON_BYTES) {
+        schema_checked(serde_json::from_reader(json_reader(file)))?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| Failure::Usage(format!("reading the {what} {}: {e}", path.display())))?;
+        return serde_json::from_reader(json_reader(file)).map_err(not_a);
+    }
+    let text = read_text(path, what, MAX_JSON_BYTES).map_err(Failure::Usage)?;
+    schema_checked(serde_json::from_str::<Probe>(&text))?;
+    serde_json::from_str(&text).map_err(not_a)
+}
+
+/// The file, when `path` is a regular file no larger than `limit`.
+fn regular_file_within(path: &Path, limit: u64) -> Option<std::fs::File> {
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    (meta.is_file() && meta.len() <= limit).then_some(file)
+}
+
+/// A buffered reader of a JSON file, past a UTF-8 byte-order mark if there is one.
+fn json_reader(file: std::fs::File) -> impl Read {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    if reader
+        .fill_buf()
+        .is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF"))
+    {
+        reader.consume(3);
+    }
+    reader
 }
 
 /// A saved JSON report (`--baseline`, `faascan diff`).
@@ -220,6 +280,34 @@ mod tests {
             "{err}"
         );
         let _ = std::fs::remove_file(&bad);
+    }
+
+    #[test]
+    fn an_inventory_file_is_read_typed_with_or_without_a_bom_and_refused_clearly() {
+        let demo = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mocks/demo/inventory.json"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let plain = temp("inv-plain", &demo);
+        let with_bom = temp("inv-bom", &[b"\xEF\xBB\xBF".as_slice(), &demo].concat());
+        let a = load_inventory(&plain).unwrap_or_else(|e| panic!("{e}"));
+        let b = load_inventory(&with_bom).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.account.id, b.account.id);
+        let message = |bytes: &[u8], name: &str| match load_inventory(&temp(name, bytes)) {
+            Err(Failure::Usage(m)) => m,
+            other => panic!(
+                "{name}: expected a usage error, got {:?}",
+                other.map(|_| ())
+            ),
+        };
+        assert!(message(b"[1]", "inv-array").contains("not an object"));
+        assert!(message(b"{\"schema_version\": 1}", "inv-old").contains("schema version 1"));
+        assert!(message(b"{\"schema_version\": 2", "inv-cut").contains("not JSON"));
+        assert!(message(b"\xff\xfe", "inv-utf16").contains("not UTF-8"));
+        assert!(
+            message(b"{\"schema_version\": 2, \"account\": 7}", "inv-shape")
+                .contains("is not a faascan inventory")
+        );
     }
 
     #[test]
