@@ -126,8 +126,8 @@ impl<T> Paged<T> {
 #[cfg(test)]
 mod mocked {
     use super::*;
+    use crate::collect::Service;
     use crate::collect::retry::RetryPolicy;
-    use crate::collect::{Fingerprinter, Service};
     use aws_sdk_lambda::Client;
     use aws_sdk_lambda::config::retry::RetryConfig;
     use aws_sdk_lambda::operation::list_functions::{ListFunctionsError, ListFunctionsOutput};
@@ -135,22 +135,9 @@ mod mocked {
     use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
     use aws_smithy_types::error::ErrorMetadata;
     use faascan_checks::model::GapKind;
-    use std::time::Duration;
 
     fn cx() -> Ctx {
-        Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"))
-            .with_retry(RetryPolicy {
-                initial: Duration::from_millis(2),
-                cap: Duration::from_millis(10),
-                ..RetryPolicy::default()
-            })
-            .with_pacer(crate::collect::pacing::Pacer::unpaced().with_policy(
-                crate::collect::pacing::BackoffPolicy {
-                    base: Duration::from_millis(2),
-                    cap: Duration::from_millis(4),
-                    decay_after: 1,
-                },
-            ))
+        crate::collect::retry::fast_ctx(4)
     }
 
     fn page(names: &[&str], next: Option<&str>) -> ListFunctionsOutput {

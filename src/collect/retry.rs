@@ -331,6 +331,27 @@ impl Ctx {
     }
 }
 
+/// A context for unit tests: unpaced, with retries and pauses of milliseconds.
+#[cfg(test)]
+pub(crate) fn fast_ctx(concurrency: usize) -> Ctx {
+    Ctx::new(
+        concurrency,
+        crate::collect::fingerprint::Fingerprinter::new(b"0123456789abcdef"),
+    )
+    .with_retry(RetryPolicy {
+        initial: std::time::Duration::from_millis(2),
+        cap: std::time::Duration::from_millis(10),
+        ..RetryPolicy::default()
+    })
+    .with_pacer(crate::collect::pacing::Pacer::unpaced().with_policy(
+        crate::collect::pacing::BackoffPolicy {
+            base: std::time::Duration::from_millis(2),
+            cap: std::time::Duration::from_millis(4),
+            decay_after: 1,
+        },
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,7 +371,6 @@ mod tests {
 #[cfg(test)]
 mod stops {
     use super::*;
-    use crate::collect::Fingerprinter;
     use crate::collect::Service;
     use aws_sdk_lambda::operation::get_policy::GetPolicyError;
     use aws_smithy_runtime_api::client::result::ConnectorError;
@@ -359,19 +379,7 @@ mod stops {
     type Result = SdkResult<(), GetPolicyError>;
 
     fn cx() -> Ctx {
-        Ctx::new(8, Fingerprinter::new(b"0123456789abcdef"))
-            .with_retry(RetryPolicy {
-                initial: Duration::from_millis(2),
-                cap: Duration::from_millis(10),
-                ..RetryPolicy::default()
-            })
-            .with_pacer(crate::collect::pacing::Pacer::unpaced().with_policy(
-                crate::collect::pacing::BackoffPolicy {
-                    base: Duration::from_millis(2),
-                    cap: Duration::from_millis(4),
-                    decay_after: 1,
-                },
-            ))
+        fast_ctx(8)
     }
 
     fn site() -> Site<'static> {
