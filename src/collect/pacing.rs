@@ -255,14 +255,23 @@ impl Default for BackoffPolicy {
 }
 
 /// One group's throttle state. `epoch` counts pauses: a throttle of a request sent before
-/// the current pause began belongs to the same wave and does not lengthen it.
+/// the current pause began belongs to the same wave and does not lengthen it. `recent` holds
+/// the group's last `WINDOW` answers (a bit set per throttle): the limiter already keeps the
+/// scan at the documented rate, so a throttle among mostly answered calls (another client's
+/// burst, a transient) is retried without pausing the group; the group pauses when at least
+/// half of its recent answers are throttles (the quota really is taken).
 #[derive(Debug, Default)]
 pub(crate) struct Backoff {
     level: u32,
     epoch: u64,
     until: Option<Instant>,
     successes: u32,
+    recent: u16,
+    seen: u32,
 }
+
+/// Answers remembered per group to tell an isolated throttle from an exhausted quota.
+const WINDOW: u32 = 16;
 
 impl Backoff {
     pub(crate) fn epoch(&self) -> u64 {
@@ -283,7 +292,12 @@ impl Backoff {
         now: Instant,
         jitter: f64,
     ) -> bool {
+        self.remember(true);
         if sent_epoch != self.epoch {
+            return false;
+        }
+        let throttles = self.recent.count_ones();
+        if throttles * 2 < self.seen.min(WINDOW) {
             return false;
         }
         self.level = self.level.saturating_add(1);
@@ -296,6 +310,7 @@ impl Backoff {
     /// A request sent after the last pause was answered: every `decay_after` of them take
     /// the next pause one step back down.
     pub(crate) fn succeeded(&mut self, policy: &BackoffPolicy, sent_epoch: u64) {
+        self.remember(false);
         if self.level == 0 || sent_epoch != self.epoch {
             return;
         }
@@ -304,6 +319,11 @@ impl Backoff {
             self.successes = 0;
             self.level -= 1;
         }
+    }
+
+    fn remember(&mut self, throttled: bool) {
+        self.recent = self.recent << 1 | u16::from(throttled);
+        self.seen = self.seen.saturating_add(1);
     }
 
     #[cfg(test)]
@@ -660,8 +680,38 @@ mod tests {
             b.succeeded(&policy, b.epoch());
         }
         assert_eq!(b.level(), 0, "never below zero");
-        assert!(b.throttled(&policy, b.epoch(), now, 0.0));
+        // After a run of answers, one throttle is retried without pausing the group...
+        let later = now + Duration::from_secs(1);
+        assert!(!b.throttled(&policy, b.epoch(), later, 0.0));
+        assert_eq!(b.paused_until(later), None);
+        // ...and throttles that become half of the recent answers pause it, starting short.
+        let mut paused = false;
+        for _ in 0..WINDOW {
+            paused |= b.throttled(&policy, b.epoch(), now, 0.0);
+            if paused {
+                break;
+            }
+        }
+        assert!(paused);
         assert_eq!(b.level(), 1, "a throttle after recovery starts short again");
+    }
+
+    #[test]
+    fn one_throttle_in_five_never_pauses_the_group() {
+        let policy = BackoffPolicy::default();
+        let now = Instant::now();
+        let mut b = Backoff::default();
+        for _ in 0..WINDOW {
+            b.succeeded(&policy, b.epoch());
+        }
+        for i in 0..200 {
+            if i % 5 == 0 {
+                assert!(!b.throttled(&policy, b.epoch(), now, 0.5), "call {i}");
+            } else {
+                b.succeeded(&policy, b.epoch());
+            }
+        }
+        assert_eq!(b.level(), 0);
     }
 
     fn small_table() -> Arc<QuotaTable> {
