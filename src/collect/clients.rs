@@ -445,9 +445,9 @@ async fn identity(sts: &aws_sdk_sts::Client) -> Result<Identity, FatalError> {
         .map_err(|e| error::fatal(&e))?;
     let arn = output.arn().unwrap_or_default().to_owned();
     let account = output.account().unwrap_or_default().to_owned();
-    let partition = arn
-        .split(':')
-        .nth(1)
+    let partition = faascan_checks::Arn::parse(&arn)
+        .ok()
+        .map(|arn| arn.partition)
         .filter(|p| !p.is_empty())
         .unwrap_or("aws")
         .to_owned();

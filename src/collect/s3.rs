@@ -592,8 +592,8 @@ pub(super) async fn access_points(
         // region belongs to that region's listing (emulators list every region's everywhere).
         Attr::Known(listed) => listed.into_iter().filter(|ap| {
             ap.access_point_arn()
-                .and_then(|arn| arn.split(':').nth(3))
-                .is_none_or(|r| r.is_empty() || r == region)
+                .and_then(|arn| faascan_checks::Arn::parse(arn).ok())
+                .is_none_or(|arn| arn.region.is_empty() || arn.region == region)
         }),
         Attr::Unavailable(gap) => return Attr::Unavailable(gap),
     };
