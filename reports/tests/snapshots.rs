@@ -1,7 +1,8 @@
 //! Snapshot tests: every renderer on one canonical report (the demo inventory, six checks, a
 //! fixed evaluation time). A change in output shows up as a diff of the files under
-//! `tests/snapshots/`; after reviewing it, `FAASCAN_BLESS=1 cargo test -p faascan-reports`
-//! rewrites them. Re-recording the demo inventory changes them too.
+//! `tests/snapshots/` (`insta`): `cargo insta review` shows each difference to accept or reject
+//! (without cargo-insta: `INSTA_UPDATE=always cargo test -p faascan-reports` and `git diff`).
+//! Re-recording the demo inventory changes them too.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use faascan_checks::Options;
@@ -81,28 +82,16 @@ fn table_options(width: usize) -> faascan_reports::table::Options<'static> {
     }
 }
 
+/// One renderer's output as an `insta` snapshot, `tests/snapshots/<name>.snap` (the name keeps
+/// the format's extension, so a reviewer sees which output moved).
 fn snapshot(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("FAASCAN_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        panic!(
-            "{name} changed (first difference at line {}):\n- {}\n+ {}\nreview, then FAASCAN_BLESS=1 cargo test -p faascan-reports",
-            line + 1,
-            expected.lines().nth(line).unwrap_or("<end>"),
-            actual.lines().nth(line).unwrap_or("<end>")
-        );
-    }
+    insta::with_settings!({
+        snapshot_path => "snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, actual);
+    });
 }
 
 fn snapshots(stem: &str, report: &Report) {
