@@ -432,13 +432,7 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
     merged.summary.gaps = merged.gaps.len();
     merged.summary.duration_seconds = duration;
     merged.calls.by_operation = sum_calls(std::mem::take(&mut merged.calls.by_operation));
-    merged.account = outcomes
-        .iter()
-        .filter(|o| o.status == "scanned")
-        .map(|o| o.account.as_str())
-        .collect::<Vec<_>>()
-        .join(",");
-    merged.accounts = outcomes;
+    merged.set_accounts(outcomes);
     merged.suppressions = suppressions
         .map(|s| serde_json::json!({"applied": s.applied, "expired": s.expired, "stale": s.stale}));
     merged.selected_checks = parameters

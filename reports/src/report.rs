@@ -276,13 +276,7 @@ impl Report {
                 error: Some(error),
             });
         }
-        merged.account = outcomes
-            .iter()
-            .filter(|o| o.status == "scanned")
-            .map(|o| o.account.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
-        merged.accounts = outcomes;
+        merged.set_accounts(outcomes);
         let duration = merged.summary.duration_seconds;
         let (mut summary, results) = Report::summarise(
             std::mem::take(&mut merged.results),
@@ -294,6 +288,18 @@ impl Report {
         merged.summary = summary;
         merged.results = results;
         Some(merged)
+    }
+
+    /// The accounts of a combined report, and `account` as the scanned ones' ids joined by
+    /// commas (the one place that derives it).
+    pub fn set_accounts(&mut self, outcomes: Vec<AccountOutcome>) {
+        self.account = outcomes
+            .iter()
+            .filter(|o| o.status == "scanned")
+            .map(|o| o.account.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        self.accounts = outcomes;
     }
 
     /// Records the comparison with a baseline, and which failures it says are new.
