@@ -7,7 +7,9 @@
 # Environment: PROWLER (default /work/prowler-venv/bin/prowler; install Prowler 5.x with
 #   python3 -m venv /work/prowler-venv && /work/prowler-venv/bin/pip install prowler),
 #   BIN (default target/release/faascan, built if missing), ENDPOINT=URL to reuse an
-#   already seeded moto (mocks/bench.sh with KEEP=1), PORT (default 5187) for a new one.
+#   already seeded moto (mocks/bench.sh with KEEP=1), PORT (default 5187) for a new one,
+#   QUOTAS=MS to put both behind mocks/quotaproxy.py (AWS's documented quotas, MS per call)
+#   instead of the plain counting proxy.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -26,8 +28,15 @@ if [ -z "${ENDPOINT:-}" ]; then
   "$here/.venv/bin/python" "$here/seed_bench.py" --endpoint "$ENDPOINT" "$@"
 fi
 rm -f "$tmp/bench-proxy.port"
-"$here/.venv/bin/python" "$here/faultproxy.py" --upstream "$ENDPOINT" \
-  --port-file "$tmp/bench-proxy.port" > /dev/null &
+if [ -n "${QUOTAS:-}" ]; then
+  # Both tools behind AWS's documented quotas (src/collect/quotas.tsv) with QUOTAS ms per
+  # call; each access key has its own buckets, so the runs do not share a quota.
+  "$here/.venv/bin/python" "$here/quotaproxy.py" --upstream "$ENDPOINT" \
+    --latency-ms "$QUOTAS" --port-file "$tmp/bench-proxy.port" > /dev/null &
+else
+  "$here/.venv/bin/python" "$here/faultproxy.py" --upstream "$ENDPOINT" \
+    --port-file "$tmp/bench-proxy.port" > /dev/null &
+fi
 pids+=($!)
 for _ in $(seq 1 100); do [ -s "$tmp/bench-proxy.port" ] && break; sleep 0.1; done
 proxy="http://127.0.0.1:$(cat "$tmp/bench-proxy.port")"
@@ -48,6 +57,17 @@ AWS_ACCESS_KEY_ID=prowlerbench AWS_ENDPOINT_URL="$proxy" \
   > "$tmp/bench-prowler.log" 2>&1 || echo "  prowler exited $? (log: $tmp/bench-prowler.log)"
 echo "  prowler findings: $(python3 -c 'import json,glob,sys; print(sum(len(json.load(open(f))) for f in glob.glob(sys.argv[1] + "/*.ocsf.json")))' "$tmp/bench-prowler-out")"
 
+if [ -n "${QUOTAS:-}" ]; then
+  for key in faascanbench prowlerbench; do
+    echo "$key at the quota proxy: $(curl -sf "$proxy/__quota?access_key=$key" | python3 -c '
+import json, sys
+q = json.load(sys.stdin)
+ops = q.get("operations", [])
+floor = max((g["floor_seconds"] for g in q.get("groups", [])), default=0.0)
+print(sum(o.get("throttled", 0) for o in ops), "throttled,", sum(o.get("passed", 0) for o in ops),
+      "passed, quota floor %.1f s" % floor)')"
+  done
+fi
 curl -sf "$proxy/__stats" > "$tmp/bench-proxy-stats.json"
 python3 - "$tmp/bench-proxy-stats.json" <<'PY'
 import json, sys, collections

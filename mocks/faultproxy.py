@@ -50,6 +50,7 @@ SERVICES = {
     "apigateway": "API Gateway",
     "account": "Account",
     "organizations": "Organizations",
+    "tagging": "Resource Groups Tagging API",
 }
 
 # Wire protocol per service, for the error shapes.
@@ -58,6 +59,7 @@ PROTOCOL = {
     "IAM": "query",
     "KMS": "json",
     "Organizations": "json",
+    "Resource Groups Tagging API": "json",
     "Lambda": "rest-json",
     "API Gateway": "rest-json",
     "ApiGatewayV2": "rest-json",
@@ -328,6 +330,11 @@ FAULT_CODES = {
     "rest-xml": {"deny": (403, "AccessDenied"), "throttle": (503, "SlowDown"), "error": (500, "InternalError")},
 }
 FAULT_CODES["rest-xml-wrapped"] = FAULT_CODES["rest-xml"]
+# Services whose own error code differs from their protocol's usual one.
+SERVICE_FAULT_CODES = {
+    # https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html
+    ("Resource Groups Tagging API", "throttle"): (400, "ThrottledException"),
+}
 FAULT_MESSAGES = {
     "deny": "User is not authorized to perform this {service} operation (denied by faultproxy)",
     "throttle": "Rate exceeded (throttled by faultproxy)",
@@ -338,7 +345,7 @@ FAULT_MESSAGES = {
 def error_response(action, service):
     """(status, headers, body) of the fault in the service's own protocol."""
     protocol = PROTOCOL.get(service, "rest-json")
-    status, code = FAULT_CODES[protocol][action]
+    status, code = SERVICE_FAULT_CODES.get((service, action), FAULT_CODES[protocol][action])
     message = FAULT_MESSAGES[action].format(service=service)
     request_id = str(uuid.uuid4())
     if protocol == "rest-xml":

@@ -54,6 +54,7 @@ TABLE_SERVICE = {
     "STS": "sts",
     "Account": "account",
     "Organizations": "organizations",
+    "Resource Groups Tagging API": "tagging",
 }
 
 

@@ -172,7 +172,12 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "access key last use",
     ),
     // S3
-    call("S3", "ListBuckets", "s3:ListAllMyBuckets", "buckets"),
+    call(
+        "S3",
+        "ListBuckets",
+        "s3:ListAllMyBuckets",
+        "buckets (and, where the listing names no region, the buckets of each scanned region)",
+    ),
     call(
         "S3",
         "GetBucketLocation",
@@ -222,7 +227,12 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "s3:GetBucketLogging",
         "server access logging",
     ),
-    call("S3", "GetBucketTagging", "s3:GetBucketTagging", "tags"),
+    call(
+        "S3",
+        "GetBucketTagging",
+        "s3:GetBucketTagging",
+        "tags, where the region's tag index is not readable",
+    ),
     call(
         "S3 Control",
         "GetPublicAccessBlock",
@@ -375,7 +385,19 @@ pub(crate) const ALLOWED_CALLS: &[AllowedCall] = &[
         "last rotation",
     ),
     call("KMS", "GetKeyPolicy", "kms:GetKeyPolicy", "key policy"),
-    call("KMS", "ListResourceTags", "kms:ListResourceTags", "tags"),
+    call(
+        "KMS",
+        "ListResourceTags",
+        "kms:ListResourceTags",
+        "tags, where the region's tag index is not readable",
+    ),
+    // Resource Groups Tagging API
+    call(
+        "Resource Groups Tagging API",
+        "GetResources",
+        "tag:GetResources",
+        "tags of the region's buckets and keys, a page per 100 tagged resources",
+    ),
 ];
 
 pub(crate) fn find(sdk_service: &str, operation: &str) -> Option<&'static AllowedCall> {

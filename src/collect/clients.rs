@@ -44,6 +44,8 @@ pub(crate) struct RegionalClients {
     pub(crate) apigateway: aws_sdk_apigateway::Client,
     pub(crate) apigatewayv2: aws_sdk_apigatewayv2::Client,
     pub(crate) kms: aws_sdk_kms::Client,
+    /// Tags of the region's buckets and keys in a few calls (see `tagging.rs`).
+    pub(crate) tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
 pub(crate) struct Clients {
@@ -287,6 +289,14 @@ impl Clients {
                 ),
                 kms: aws_sdk_kms::Client::from_conf(
                     aws_sdk_kms::config::Builder::from(&sdk)
+                        .region(Region::new(region.clone()))
+                        .interceptor(guard.clone())
+                        .retry_partition(account_partition.clone())
+                        .retry_classifier(ThrottlesToThePacer)
+                        .build(),
+                ),
+                tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
+                    aws_sdk_resourcegroupstagging::config::Builder::from(&sdk)
                         .region(Region::new(region.clone()))
                         .interceptor(guard.clone())
                         .retry_partition(account_partition.clone())

@@ -8,8 +8,21 @@ use aws_sdk_kms::types::{AliasListEntry, KeyListEntry, KeyManagerType};
 use faascan_checks::model::{Attr, KmsKey, KmsKeyMetadata, KmsKeyRotation, Timestamp};
 use futures::{StreamExt, stream};
 
-pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec<KmsKey>> {
+/// `tagging`, when given, reads the region's key tags in a few calls (`tagging.rs`); keys it
+/// cannot cover are read with `ListResourceTags`.
+pub(super) async fn collect(
+    cx: &Ctx,
+    client: &Client,
+    tagging: Option<&aws_sdk_resourcegroupstagging::Client>,
+    region: &str,
+) -> Attr<Vec<KmsKey>> {
     let site = Site::new(Service::Kms, region, "");
+    let tag_index = async {
+        match tagging {
+            Some(tagging) => super::tagging::index(cx, tagging, site, "kms:key").await,
+            None => None,
+        }
+    };
     let keys = async {
         cx.pages(
             site.op("ListKeys"),
@@ -36,7 +49,8 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec
         .await
         .whole(cx)
     };
-    let (keys, aliases) = tokio::join!(keys, aliases);
+    let (keys, aliases, tag_index) = tokio::join!(keys, aliases, tag_index);
+    let tag_index = tag_index.as_ref();
     let keys: Vec<KeyListEntry> = match keys {
         Attr::Known(keys) => keys,
         Attr::Unavailable(gap) => return Attr::Unavailable(gap),
@@ -59,7 +73,7 @@ pub(super) async fn collect(cx: &Ctx, client: &Client, region: &str) -> Attr<Vec
                 }
                 Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
             };
-            detail(cx, client, region, id, arn, key_aliases).await
+            detail(cx, client, region, (id, arn), key_aliases, tag_index).await
         })
         .buffer_unordered(cx.fanout())
         .collect()
@@ -72,9 +86,9 @@ async fn detail(
     cx: &Ctx,
     client: &Client,
     region: &str,
-    id: String,
-    arn: String,
+    (id, arn): (String, String),
     aliases: Attr<Vec<String>>,
+    tag_index: Option<&super::tagging::TagIndex>,
 ) -> KmsKey {
     let site = Site::new(Service::Kms, region, "").on(&arn);
     let metadata = cx
@@ -195,6 +209,9 @@ async fn detail(
                 |out| out.policy().map(str::to_owned),
             );
             let tags = async {
+                if let Some(index) = tag_index {
+                    return Attr::Known(index.tags_of(&arn));
+                }
                 cx.pages(
                     site.op("ListResourceTags"),
                     |marker| {
@@ -319,7 +336,7 @@ mod mocked {
         let client = mock_client!(aws_sdk_kms, RuleMode::MatchAny, rules, |b| b
             .retry_config(RetryConfig::disabled()));
         let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
-        let keys = collect(&cx, &client, "us-east-1").await;
+        let keys = collect(&cx, &client, None, "us-east-1").await;
         (keys, cx.take_gaps())
     }
 

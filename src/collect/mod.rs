@@ -16,6 +16,7 @@ mod paging;
 mod raw;
 pub(crate) mod retry;
 mod s3;
+mod tagging;
 
 pub(crate) use clients::{Clients, Target};
 pub(crate) use error::FatalError;
@@ -450,7 +451,12 @@ pub(crate) async fn collect(
             let kms = async {
                 if wants(Service::Kms) {
                     crate::progress::service(Service::Kms)
-                        .part(Box::pin(kms::collect(cx, &regional.kms, region)))
+                        .part(Box::pin(kms::collect(
+                            cx,
+                            &regional.kms,
+                            Some(&regional.tagging),
+                            region,
+                        )))
                         .await
                 } else {
                     skipped(Service::Kms, Some(region))

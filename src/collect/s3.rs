@@ -1,6 +1,9 @@
 //! S3: one bucket listing, the per-bucket configuration calls concurrently (against each
-//! bucket's own region), and the account-level Block Public Access once.
+//! bucket's own region), and the account-level Block Public Access once. Bucket regions and
+//! tags come from region-wide reads where the endpoint has them (`BucketRegion` in the
+//! listing, else a listing per region; `tagging.rs`), per bucket otherwise.
 
+use super::tagging::{self, TagIndex};
 use super::{Clients, Ctx, Service, Site, to_time};
 use aws_sdk_s3::types::Bucket;
 use faascan_checks::model::{
@@ -9,6 +12,7 @@ use faascan_checks::model::{
     S3MultiRegionAccessPoint,
 };
 use futures::{StreamExt, stream};
+use std::collections::HashMap;
 
 pub(super) async fn collect(
     cx: &Ctx,
@@ -43,8 +47,24 @@ pub(super) async fn collect(
             Attr::Known(listed) => listed,
             Attr::Unavailable(gap) => return Attr::Unavailable(gap),
         };
+        let scanned: Vec<&str> = clients.regions.iter().map(|r| r.region.as_str()).collect();
+        let home = clients.s3(&clients.home_region);
+        let (regions, tags) = tokio::join!(
+            regions_by_listing(cx, &home, &scanned, &listed),
+            tag_indexes(cx, clients)
+        );
+        let (regions, tags) = (&regions, &tags);
         let mut buckets: Vec<S3Bucket> = stream::iter(listed)
-            .map(|b| bucket(cx, clients, partition, b))
+            .map(|b| {
+                let region = listed_region(&b)
+                    .or_else(|| {
+                        regions
+                            .get(b.name().unwrap_or_default())
+                            .map(String::as_str)
+                    })
+                    .map(str::to_owned);
+                bucket(cx, clients, partition, b, region, tags)
+            })
             .buffer_unordered(cx.fanout())
             .collect()
             .await;
@@ -91,13 +111,88 @@ fn listed_region(listed: &Bucket) -> Option<&str> {
     listed.bucket_region().filter(|r| !r.is_empty())
 }
 
-async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) -> S3Bucket {
+/// A region no scan names, asked too: an endpoint that ignores the `bucket-region` filter
+/// answers it with the same buckets as the scanned regions, which gives it away.
+const CONTROL_REGIONS: [&str; 2] = ["ap-southeast-2", "sa-east-1"];
+
+/// Where the listing gave no `BucketRegion` (emulators; AWS sends it on paginated listings),
+/// the buckets of each scanned region through `ListBuckets` filtered by `bucket-region`
+/// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html): a call per region
+/// instead of `GetBucketLocation` per bucket. Trusted only when the regions' answers are
+/// disjoint, a control region's included; a bucket not placed here is located on its own.
+async fn regions_by_listing(
+    cx: &Ctx,
+    home: &aws_sdk_s3::Client,
+    scanned: &[&str],
+    listed: &[Bucket],
+) -> HashMap<String, String> {
+    let unplaced = listed.iter().filter(|b| listed_region(b).is_none()).count();
+    let mut asked: Vec<&str> = scanned.to_vec();
+    if let Some(control) = CONTROL_REGIONS.iter().find(|c| !asked.contains(c)) {
+        asked.push(control);
+    }
+    if unplaced <= asked.len() {
+        return HashMap::new();
+    }
+    let answers = futures::future::join_all(asked.iter().map(|region| async move {
+        let paged = cx
+            .pages(
+                Site::global(Service::S3, "ListBuckets"),
+                |token| {
+                    home.list_buckets()
+                        .bucket_region(*region)
+                        .max_buckets(BUCKET_PAGE)
+                        .set_continuation_token(token)
+                        .send()
+                },
+                |page| (page.buckets.unwrap_or_default(), page.continuation_token),
+            )
+            .await;
+        (*region, paged)
+    }))
+    .await;
+    let mut placed = HashMap::new();
+    for (region, paged) in answers {
+        // A region whose listing failed is skipped: its buckets are located one by one.
+        if paged.failure.is_some() {
+            continue;
+        }
+        for b in paged.items {
+            let Some(name) = b.name() else { continue };
+            if placed.insert(name.to_owned(), region.to_owned()).is_some() {
+                // One bucket in two regions: the filter was not applied; trust none of it.
+                return HashMap::new();
+            }
+        }
+    }
+    placed
+}
+
+/// One tag index per scanned region, for the buckets located there.
+async fn tag_indexes(cx: &Ctx, clients: &Clients) -> HashMap<String, TagIndex> {
+    let indexes = futures::future::join_all(clients.regions.iter().map(|regional| async move {
+        let site = Site::new(Service::S3, &regional.region, "");
+        let index = tagging::index(cx, &regional.tagging, site, "s3:bucket").await;
+        index.map(|index| (regional.region.clone(), index))
+    }))
+    .await;
+    indexes.into_iter().flatten().collect()
+}
+
+async fn bucket(
+    cx: &Ctx,
+    clients: &Clients,
+    partition: &str,
+    listed: Bucket,
+    placed: Option<String>,
+    tag_indexes: &HashMap<String, TagIndex>,
+) -> S3Bucket {
     let name = listed.name().unwrap_or_default().to_owned();
     let arn = format!("arn:{partition}:s3:::{name}");
     let site = Site::global(Service::S3, "").on(&arn);
 
-    let region = match listed_region(&listed) {
-        Some(region) => Attr::Known(region.to_owned()),
+    let region = match placed {
+        Some(region) => Attr::Known(region),
         None => {
             let home = clients.s3(&clients.home_region);
             cx.known(
@@ -265,22 +360,29 @@ async fn bucket(cx: &Ctx, clients: &Clients, partition: &str, listed: Bucket) ->
             })
         },
     );
-    let tags = cx.optional(
-        Site {
-            operation: "GetBucketTagging",
-            ..site
-        },
-        &["NoSuchTagSet"],
-        || client.get_bucket_tagging().bucket(&name).send(),
-        |out| {
-            Some(
-                out.tag_set()
-                    .iter()
-                    .map(|t| (t.key().to_owned(), t.value().to_owned()))
-                    .collect(),
-            )
-        },
-    );
+    let indexed = region.known().and_then(|r| tag_indexes.get(r));
+    let tags = async {
+        if let Some(index) = indexed {
+            return Attr::Known(Some(index.tags_of(&arn)));
+        }
+        cx.optional(
+            Site {
+                operation: "GetBucketTagging",
+                ..site
+            },
+            &["NoSuchTagSet"],
+            || client.get_bucket_tagging().bucket(&name).send(),
+            |out| {
+                Some(
+                    out.tag_set()
+                        .iter()
+                        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                        .collect(),
+                )
+            },
+        )
+        .await
+    };
 
     let (
         encryption,
@@ -452,6 +554,105 @@ mod mocked {
             ]
         );
         assert!(cx.take_gaps().is_empty());
+    }
+
+    /// A ListBuckets answer without `BucketRegion`, as emulators send it.
+    fn unplaced(names: &[&str]) -> HttpResponse {
+        let buckets: String = names
+            .iter()
+            .map(|n| {
+                format!("<Bucket><CreationDate>2019-12-11T23:32:47+00:00</CreationDate><Name>{n}</Name></Bucket>")
+            })
+            .collect();
+        xml_body(format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Buckets>{buckets}</Buckets><Owner><DisplayName>Account+Name</DisplayName><ID>AIDACKCEVSQ6C2EXAMPLE</ID></Owner></ListAllMyBucketsResult>"#
+        ))
+    }
+
+    fn listed(names: &[&str]) -> Vec<Bucket> {
+        names
+            .iter()
+            .map(|n| Bucket::builder().name(*n).build())
+            .collect()
+    }
+
+    const ALL: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
+
+    #[tokio::test]
+    async fn a_listing_per_region_places_buckets_when_the_filter_is_honoured() {
+        let by_region = |region: &'static str, names: &'static [&'static str]| {
+            mock!(aws_sdk_s3::Client::list_buckets)
+                .match_requests(move |r| {
+                    r.bucket_region() == Some(region) && r.max_buckets().is_some()
+                })
+                .then_http_response(move || unplaced(names))
+        };
+        let east = by_region("us-east-1", &["a", "b"]);
+        let west = by_region("eu-west-1", &["c"]);
+        let control = by_region("ap-southeast-2", &["d"]);
+        let client = mock_client!(
+            aws_sdk_s3,
+            RuleMode::MatchAny,
+            &[&east, &west, &control],
+            |b| b.retry_config(RetryConfig::disabled())
+        );
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let placed =
+            regions_by_listing(&cx, &client, &["us-east-1", "eu-west-1"], &listed(&ALL)).await;
+        let mut placed: Vec<(String, String)> = placed.into_iter().collect();
+        placed.sort();
+        let expected: Vec<(String, String)> = [
+            ("a", "us-east-1"),
+            ("b", "us-east-1"),
+            ("c", "eu-west-1"),
+            ("d", "ap-southeast-2"),
+        ]
+        .iter()
+        .map(|(n, r)| ((*n).to_owned(), (*r).to_owned()))
+        .collect();
+        // e and f are in regions not asked: GetBucketLocation places them.
+        assert_eq!(placed, expected);
+        assert_eq!(
+            (east.num_calls(), west.num_calls(), control.num_calls()),
+            (1, 1, 1)
+        );
+        assert!(cx.take_gaps().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_that_ignores_the_region_filter_places_nothing() {
+        let everything = mock!(aws_sdk_s3::Client::list_buckets)
+            .match_requests(|r| r.bucket_region().is_some())
+            .then_http_response(|| unplaced(&ALL));
+        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[&everything], |b| b
+            .retry_config(RetryConfig::disabled()));
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        // One scanned region: only the control region's answer gives the endpoint away.
+        let placed = regions_by_listing(&cx, &client, &["us-east-1"], &listed(&ALL)).await;
+        assert!(placed.is_empty(), "{placed:?}");
+        assert_eq!(everything.num_calls(), 2);
+    }
+
+    #[tokio::test]
+    async fn few_unplaced_buckets_are_located_one_by_one() {
+        let any = mock!(aws_sdk_s3::Client::list_buckets).then_http_response(|| unplaced(&["a"]));
+        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[&any], |b| b
+            .retry_config(RetryConfig::disabled()));
+        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let placed = regions_by_listing(
+            &cx,
+            &client,
+            &["us-east-1", "eu-west-1"],
+            &listed(&["a", "b"]),
+        )
+        .await;
+        assert!(placed.is_empty());
+        assert_eq!(
+            any.num_calls(),
+            0,
+            "two buckets cost less located one by one"
+        );
     }
 
     fn xml_body(body: String) -> HttpResponse {

@@ -84,11 +84,25 @@ const NOT_IN_A_REGION_SCAN: &[(&str, &str)] = &[
 
 /// Operations the seeded account cannot make the scan call (moto cannot hold the state
 /// that triggers them). Keep this short; each entry needs its reason.
-const NOT_EXERCISED: &[(&str, &str, &str)] = &[(
-    "Lambda",
-    "ListFunctionsByCodeSigningConfig",
-    "moto has no ListCodeSigningConfigs (404), so no config is listed to ask about",
-)];
+const NOT_EXERCISED: &[(&str, &str, &str)] = &[
+    (
+        "Lambda",
+        "ListFunctionsByCodeSigningConfig",
+        "moto has no ListCodeSigningConfigs (404), so no config is listed to ask about",
+    ),
+    (
+        "S3",
+        "GetBucketTagging",
+        "not called in a clean scan: tags come from the region's tag listing (Tagging API \
+         GetResources); the per-resource fallback is tested in live::calls",
+    ),
+    (
+        "KMS",
+        "ListResourceTags",
+        "not called in a clean scan: tags come from the region's tag listing (Tagging API \
+         GetResources); the per-resource fallback is tested in live::calls",
+    ),
+];
 
 const SCAN_LIMIT: Duration = Duration::from_secs(150);
 
