@@ -50,11 +50,12 @@ echo "  faascan report: $(stat -c %s "$tmp/bench-faascan.json") bytes"
 
 rm -rf "$tmp/bench-prowler-out"
 AWS_ACCESS_KEY_ID=prowlerbench AWS_ENDPOINT_URL="$proxy" \
-  /usr/bin/time -f "prowler: wall %e s, peak RSS %M KiB" \
+  /usr/bin/time -o "$tmp/bench-prowler.time" -f "prowler: wall %e s, peak RSS %M KiB" \
   "$prowler" aws --services awslambda iam s3 apigateway apigatewayv2 kms \
   --region us-east-1 eu-west-1 --output-formats json-ocsf \
   --output-directory "$tmp/bench-prowler-out" --no-banner --ignore-exit-code-3 \
   > "$tmp/bench-prowler.log" 2>&1 || echo "  prowler exited $? (log: $tmp/bench-prowler.log)"
+cat "$tmp/bench-prowler.time"
 echo "  prowler findings: $(python3 -c 'import json,glob,sys; print(sum(len(json.load(open(f))) for f in glob.glob(sys.argv[1] + "/*.ocsf.json")))' "$tmp/bench-prowler-out")"
 
 if [ -n "${QUOTAS:-}" ]; then

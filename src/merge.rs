@@ -18,7 +18,7 @@ use crate::input::shorten_for_message;
 use crate::plan::OutputPlan;
 use crate::shard::Shard;
 use faascan_checks::check::CheckResult;
-use faascan_checks::model::{CallCount, CallStats, Gap, GapKind};
+use faascan_checks::model::{CallStats, Gap, GapKind};
 use faascan_reports::coverage::{Coverage, CoverageRow, CoverageStatus};
 use faascan_reports::report::{AccountOutcome, REPORT_SCHEMA_VERSION, Report};
 use faascan_reports::summary::SummaryRow;
@@ -431,7 +431,6 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
     merged.coverage = coverage;
     merged.summary.gaps = merged.gaps.len();
     merged.summary.duration_seconds = duration;
-    merged.calls.by_operation = sum_calls(std::mem::take(&mut merged.calls.by_operation));
     merged.set_accounts(outcomes);
     merged.suppressions = suppressions
         .map(|s| serde_json::json!({"applied": s.applied, "expired": s.expired, "stale": s.stale}));
@@ -451,32 +450,6 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
     }
     merged.parameters = parameters;
     Ok(merged)
-}
-
-/// Calls per operation, the shards' counts of one operation added up.
-fn sum_calls(counts: Vec<CallCount>) -> Vec<CallCount> {
-    let mut order: Vec<(String, String)> = Vec::new();
-    let mut sums: BTreeMap<(String, String), CallCount> = BTreeMap::new();
-    for c in counts {
-        let key = (c.service.clone(), c.operation.clone());
-        match sums.get_mut(&key) {
-            Some(sum) => {
-                sum.operations += c.operations;
-                sum.attempts += c.attempts;
-                sum.failed_attempts += c.failed_attempts;
-            }
-            None => {
-                order.push(key.clone());
-                sums.insert(key, c);
-            }
-        }
-    }
-    let mut seen = BTreeSet::new();
-    order
-        .into_iter()
-        .filter(|k| seen.insert(k.clone()))
-        .filter_map(|k| sums.remove(&k))
-        .collect()
 }
 
 #[cfg(test)]
@@ -630,25 +603,5 @@ mod tests {
         assert!(shard_of(&bad).is_err());
         bad["parameters"] = serde_json::json!({"shard": "0/2"});
         assert!(shard_of(&bad).is_err());
-    }
-
-    #[test]
-    fn calls_of_one_operation_are_added_up() {
-        let count = |op: &str, n| CallCount {
-            service: "lambda".to_owned(),
-            operation: op.to_owned(),
-            operations: n,
-            attempts: n,
-            failed_attempts: 0,
-        };
-        let summed = sum_calls(vec![
-            count("ListFunctions", 2),
-            count("GetPolicy", 5),
-            count("ListFunctions", 3),
-        ]);
-        assert_eq!(
-            summed,
-            vec![count("ListFunctions", 5), count("GetPolicy", 5)]
-        );
     }
 }

@@ -262,10 +262,7 @@ impl Report {
             merged.scan_started = merged.scan_started.clone().min(r.scan_started);
             merged.scan_finished = merged.scan_finished.clone().max(r.scan_finished);
             coverages.push(r.coverage);
-            merged.calls.operations += r.calls.operations;
-            merged.calls.attempts += r.calls.attempts;
-            merged.calls.failed_attempts += r.calls.failed_attempts;
-            merged.calls.by_operation.extend(r.calls.by_operation);
+            merged.calls.absorb(r.calls);
         }
         merged.coverage = Coverage::combine(coverages, &failures);
         merged.incomplete = !merged.coverage.complete;

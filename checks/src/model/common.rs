@@ -114,6 +114,40 @@ pub struct CallStats {
     pub pacing: Vec<ServicePacing>,
 }
 
+impl CallStats {
+    /// Adds another scan's calls (another account, another shard): the totals, each
+    /// operation's counts and each service's pacing added up, in the order first seen.
+    pub fn absorb(&mut self, other: CallStats) {
+        self.operations += other.operations;
+        self.attempts += other.attempts;
+        self.failed_attempts += other.failed_attempts;
+        for count in other.by_operation {
+            match self
+                .by_operation
+                .iter_mut()
+                .find(|c| c.service == count.service && c.operation == count.operation)
+            {
+                Some(sum) => {
+                    sum.operations += count.operations;
+                    sum.attempts += count.attempts;
+                    sum.failed_attempts += count.failed_attempts;
+                }
+                None => self.by_operation.push(count),
+            }
+        }
+        for paced in other.pacing {
+            match self.pacing.iter_mut().find(|p| p.service == paced.service) {
+                Some(sum) => {
+                    sum.throttled += paced.throttled;
+                    sum.backoffs += paced.backoffs;
+                    sum.waited_ms += paced.waited_ms;
+                }
+                None => self.pacing.push(paced),
+            }
+        }
+    }
+}
+
 /// How one service's calls were paced during the scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,3 +177,68 @@ pub struct CallCount {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Timestamp(#[serde(with = "time::serde::rfc3339")] pub time::OffsetDateTime);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(operation: &str, n: u64) -> CallCount {
+        CallCount {
+            service: "Lambda".to_owned(),
+            operation: operation.to_owned(),
+            operations: n,
+            attempts: n + 1,
+            failed_attempts: 1,
+        }
+    }
+
+    fn paced(service: &str, throttled: u64, waited_ms: u64) -> ServicePacing {
+        ServicePacing {
+            service: service.to_owned(),
+            throttled,
+            backoffs: throttled / 2,
+            waited_ms,
+        }
+    }
+
+    #[test]
+    fn absorbed_calls_add_up_per_operation_and_per_service() {
+        let mut total = CallStats {
+            operations: 7,
+            attempts: 9,
+            failed_attempts: 2,
+            by_operation: vec![count("ListFunctions", 2), count("GetPolicy", 5)],
+            pacing: vec![paced("lambda", 4, 300)],
+        };
+        total.absorb(CallStats {
+            operations: 4,
+            attempts: 6,
+            failed_attempts: 2,
+            by_operation: vec![count("ListFunctions", 3), count("ListAliases", 1)],
+            pacing: vec![paced("lambda", 2, 100), paced("kms", 1, 10)],
+        });
+        assert_eq!(
+            (total.operations, total.attempts, total.failed_attempts),
+            (11, 15, 4)
+        );
+        let mut listed = count("ListFunctions", 5);
+        listed.attempts = 7;
+        listed.failed_attempts = 2;
+        assert_eq!(
+            total.by_operation,
+            vec![listed, count("GetPolicy", 5), count("ListAliases", 1)]
+        );
+        assert_eq!(
+            total.pacing,
+            vec![
+                ServicePacing {
+                    service: "lambda".to_owned(),
+                    throttled: 6,
+                    backoffs: 3,
+                    waited_ms: 400,
+                },
+                paced("kms", 1, 10),
+            ]
+        );
+    }
+}
