@@ -6,11 +6,15 @@ use crate::common::*;
 use serde_json::Value;
 
 fn operations(inv: &Value, operation: &str) -> u64 {
+    operations_where(inv, |c| c["operation"] == operation)
+}
+
+fn operations_where(inv: &Value, pick: impl Fn(&Value) -> bool) -> u64 {
     inv["calls"]["by_operation"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["operation"] == operation)
+        .filter(|c| pick(c))
         .map(|c| c["operations"].as_u64().unwrap())
         .sum()
 }
@@ -146,15 +150,9 @@ async fn tags_and_bucket_regions_are_read_region_wide_with_a_per_resource_fallba
     let (inv, _) = inventory(&scanner, &["us-east-1"], &[]);
     check(&inv, "region-wide");
     // One tag listing for buckets and one for keys in the one scanned region.
-    let tag_listings: u64 = inv["calls"]["by_operation"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| {
-            c["service"] == "Resource Groups Tagging API" && c["operation"] == "GetResources"
-        })
-        .map(|c| c["operations"].as_u64().unwrap())
-        .sum();
+    let tag_listings = operations_where(&inv, |c| {
+        c["service"] == "Resource Groups Tagging API" && c["operation"] == "GetResources"
+    });
     assert_eq!(tag_listings, 2, "{}", inv["calls"]);
     // The eu-west-1 buckets are in a region this scan has no tag listing of.
     assert_eq!(operations(&inv, "GetBucketTagging"), 2);
