@@ -164,6 +164,10 @@ pub(crate) struct InventoryArgs {
     /// Write to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     pub(crate) output: Option<PathBuf>,
+    /// Configuration file whose `[quotas]` pace the collection (default: ./faascan.toml when
+    /// present; its other sections are for `scan`).
+    #[arg(long, value_name = "FILE", help_heading = "Target")]
+    pub(crate) config: Option<PathBuf>,
 }
 
 /// Templates instead of the live account (no AWS calls).

@@ -129,6 +129,10 @@ pub(crate) fn run(cli: Cli) -> Result<Exit> {
         Command::Inventory(args) => {
             let inventory = if args.templates.templates.is_empty() {
                 crate::plan::validate_target(&args.target)?;
+                // Raised quotas pace `inventory` as they pace `scan`.
+                let config = crate::config::Config::load(args.config.as_deref())
+                    .map_err(|e| Failure::usage(e.to_string()))?;
+                crate::collect::pacing::configure(&config.quotas).map_err(Failure::usage)?;
                 let services = if args.target.services.is_empty() {
                     Service::ALL.to_vec()
                 } else {

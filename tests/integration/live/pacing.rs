@@ -186,6 +186,14 @@ struct Scan {
 /// One scan of the seeded account through `endpoint` as a fresh identity (its own access
 /// key, so the proxy's buckets and counters are its own), with `config` as faascan.toml.
 fn scan(label: &str, endpoint: &str, config: &str, extra: &[&str]) -> Scan {
+    let mut args = vec!["--format", "json", "--fail-on", "none"];
+    args.extend(extra);
+    run("scan", label, endpoint, config, &args)
+}
+
+/// `faascan COMMAND` (scan or inventory) of the seeded account, as `scan` describes; the
+/// `report` is the command's JSON output.
+fn run(command: &str, label: &str, endpoint: &str, config: &str, extra: &[&str]) -> Scan {
     seeded();
     let creds = block_on(assume_into(ACCOUNT, &format!("pacing-{label}")));
     let dir = std::env::temp_dir().join(format!("faascan-pacing-{}-{label}", std::process::id()));
@@ -194,15 +202,11 @@ fn scan(label: &str, endpoint: &str, config: &str, extra: &[&str]) -> Scan {
     std::fs::write(&config_path, config).unwrap();
     let config_arg = config_path.to_string_lossy().into_owned();
     let mut args = vec![
-        "scan",
+        command,
         "--endpoint-url",
         endpoint,
         "--region",
         REGION,
-        "--format",
-        "json",
-        "--fail-on",
-        "none",
         "--config",
         config_arg.as_str(),
     ];
@@ -403,6 +407,31 @@ const LOW_QUOTAS: &[&str] = &[
     "apigateway-control=4/1/4",
 ];
 const LOW_CONFIG: &str = "[quotas]\nlambda-control = { requests = 4, burst = 4 }\nlambda-get-policy = { requests = 4, burst = 4 }\napigateway-control = { requests = 4, burst = 4 }\n";
+
+/// `faascan inventory` reads `[quotas]` as `scan` does: at the lowered quotas it causes no
+/// throttle of its own (at the default rates it would overrun the proxy's).
+#[test]
+fn an_inventory_is_paced_by_the_configured_quotas_too() {
+    let proxy = QuotaProxy::start("inventory-low", LOW_QUOTAS);
+    let inventory = run(
+        "inventory",
+        "inventory-low",
+        &proxy.endpoint,
+        LOW_CONFIG,
+        &[],
+    );
+    assert_eq!(inventory.code, Some(0), "{}", inventory.stderr);
+    assert_eq!(inventory.report["account"]["incomplete"], false);
+    let stats = proxy.stats(&inventory.access_key);
+    assert_eq!(
+        proxy_throttles(&stats, &[]),
+        (0, 0),
+        "the inventory caused throttles of its own: {stats}"
+    );
+    let (throttled, waited) = pacing_totals(&inventory.report);
+    assert_eq!(throttled, 0);
+    assert!(waited > 0, "{}", inventory.report["calls"]);
+}
 
 #[test]
 fn a_low_quota_scan_is_complete_paced_and_equal_to_the_clean_scan() {
