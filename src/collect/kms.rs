@@ -19,7 +19,7 @@ pub(super) async fn collect(
     let site = Site::new(Service::Kms, region, "");
     let tag_index = async {
         match tagging {
-            Some(tagging) => super::tagging::index(cx, tagging, site, "kms:key").await,
+            Some(tagging) => super::tagging::index(cx, tagging, site, "kms").await,
             None => None,
         }
     };

@@ -172,7 +172,7 @@ async fn regions_by_listing(
 async fn tag_indexes(cx: &Ctx, clients: &Clients) -> HashMap<String, TagIndex> {
     let indexes = futures::future::join_all(clients.regions.iter().map(|regional| async move {
         let site = Site::new(Service::S3, &regional.region, "");
-        let index = tagging::index(cx, &regional.tagging, site, "s3:bucket").await;
+        let index = tagging::index(cx, &regional.tagging, site, "s3").await;
         index.map(|index| (regional.region.clone(), index))
     }))
     .await;

@@ -31,7 +31,9 @@ impl TagIndex {
     }
 }
 
-/// One region's index of `resource_type` (`s3:bucket`, `kms:key`), or `None` when the listing
+/// One region's index of a service's resources (`s3`, `kms`: a filter is the service and
+/// resource type as the ARN spells them, and bucket ARNs name no type, so the service alone
+/// is asked; other types' ARNs never match a bucket's or a key's), or `None` when the listing
 /// could not be read whole and each resource's own tag read must be used.
 pub(crate) async fn index(
     cx: &Ctx,
@@ -106,7 +108,7 @@ mod mocked {
         let first = mock!(Client::get_resources)
             .match_requests(|r| {
                 r.pagination_token().is_none()
-                    && r.resource_type_filters() == ["s3:bucket"]
+                    && r.resource_type_filters() == ["s3"]
                     && r.resources_per_page() == Some(100)
             })
             .then_output(|| {
@@ -134,14 +136,9 @@ mod mocked {
             |c| c.retry_config(RetryConfig::disabled())
         );
         let cx = fast_ctx(4);
-        let index = index(
-            &cx,
-            &client,
-            Site::new(Service::S3, "us-east-1", ""),
-            "s3:bucket",
-        )
-        .await
-        .expect("an index");
+        let index = index(&cx, &client, Site::new(Service::S3, "us-east-1", ""), "s3")
+            .await
+            .expect("an index");
         assert_eq!(
             index
                 .tags_of("arn:aws:s3:::billing")
@@ -183,7 +180,7 @@ mod mocked {
             &cx,
             &client,
             Site::new(Service::Kms, "us-east-1", ""),
-            "kms:key",
+            "kms",
         )
         .await;
         assert!(
