@@ -477,7 +477,7 @@ mod tests {
 
         // A listing that failed wholly: 4 over findings and over --fail-on none.
         let mut lost = demo_inventory();
-        lost.regions[0].lambda_functions = Attr::Unavailable(Gap {
+        lost.regions[0].lambda_functions = Attr::Unavailable(Box::new(Gap {
             service: "lambda".to_owned(),
             region: Some("us-east-1".to_owned()),
             operation: "ListFunctions".to_owned(),
@@ -486,7 +486,7 @@ mod tests {
             error_code: "AccessDeniedException".to_owned(),
             message: "denied".to_owned(),
             request_id: None,
-        });
+        }));
         let lost = report_of(&lost);
         assert_eq!(exit(&lost, None, false), Exit::Incomplete);
         assert_eq!(exit(&lost, Some(FailOn::None), false), Exit::Incomplete);

@@ -276,7 +276,7 @@ impl<'a> Context<'a> {
                     .map_err(malformed),
                 Some(Attr::Unavailable(gap)) => Err(Unresolved {
                     reason: format!("the document of {arn} could not be read"),
-                    gap: Some(Box::new(gap.clone())),
+                    gap: Some(gap.clone()),
                 }),
                 None => Err(Unresolved {
                     reason: format!("the managed policy {arn} is not in the inventory"),

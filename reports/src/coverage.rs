@@ -630,7 +630,7 @@ mod tests {
     fn a_settings_gap_is_partial() {
         let mut inventory = clean();
         let g = gap("apigateway", Some("eu-west-1"), "GetAccount", None);
-        inventory.regions[1].apigateway_account = Attr::Unavailable(g.clone());
+        inventory.regions[1].apigateway_account = Attr::Unavailable(Box::new(g.clone()));
         inventory.gaps.push(g);
         let c = Coverage::of(&inventory, &[]);
         let row = find(&c, "apigateway", "eu-west-1");
@@ -667,8 +667,12 @@ mod tests {
     fn a_listing_that_failed_wholly_is_not_read() {
         let mut inventory = clean();
         // Not in `gaps` on purpose: an inventory edited by hand still counts.
-        inventory.regions[0].lambda_functions =
-            Attr::Unavailable(gap("lambda", Some("us-east-1"), "ListFunctions", None));
+        inventory.regions[0].lambda_functions = Attr::Unavailable(Box::new(gap(
+            "lambda",
+            Some("us-east-1"),
+            "ListFunctions",
+            None,
+        )));
         let c = Coverage::of(&inventory, &[]);
         let row = find(&c, "lambda", "us-east-1");
         assert_eq!(row.status, CoverageStatus::NotRead);
@@ -688,7 +692,7 @@ mod tests {
         // One of several API Gateway listings failing: the others were read.
         let mut inventory = clean();
         let g = gap("apigateway", Some("us-east-1"), "GetRestApis", None);
-        inventory.regions[0].rest_apis = Attr::Unavailable(g.clone());
+        inventory.regions[0].rest_apis = Attr::Unavailable(Box::new(g.clone()));
         inventory.gaps.push(g);
         let c = Coverage::of(&inventory, &[]);
         let row = find(&c, "apigateway", "us-east-1");
@@ -703,7 +707,7 @@ mod tests {
         let mut g = gap("kms", Some("us-east-1"), "*", None);
         g.kind = GapKind::NotAttempted;
         g.error_code = "ServiceNotSelected".to_owned();
-        inventory.regions[0].kms_keys = Attr::Unavailable(g.clone());
+        inventory.regions[0].kms_keys = Attr::Unavailable(Box::new(g.clone()));
         inventory.gaps.push(g);
         let c = Coverage::of(&inventory, &[]);
         let row = find(&c, "kms", "us-east-1");

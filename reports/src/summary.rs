@@ -269,7 +269,7 @@ mod tests {
         assert_eq!(row(&summary, "iam", "global", "roles"), Some(8));
 
         let gap = inventory.gaps[0].clone();
-        inventory.regions[0].lambda_functions = Attr::Unavailable(gap);
+        inventory.regions[0].lambda_functions = Attr::Unavailable(Box::new(gap));
         let summary = InventorySummary::new(&inventory);
         assert_eq!(row(&summary, "lambda", "us-east-1", "functions"), None);
         let table = summary.to_table(None, false);

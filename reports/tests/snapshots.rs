@@ -35,7 +35,7 @@ fn incomplete_inventory() -> Inventory {
         message: "User is not authorized to perform lambda:ListFunctions".to_owned(),
         request_id: Some("0f1e2d3c".to_owned()),
     };
-    inventory.regions[0].lambda_functions = Attr::Unavailable(denied.clone());
+    inventory.regions[0].lambda_functions = Attr::Unavailable(Box::new(denied.clone()));
     inventory.gaps.push(denied);
     inventory.gaps.push(Gap {
         service: "kms".to_owned(),

@@ -40,11 +40,11 @@ impl RegionalRest {
             request_id: None,
         };
         RegionalRest {
-            rest_apis: Attr::Unavailable(gap.clone()),
-            usage_plans: Attr::Unavailable(gap.clone()),
-            api_keys: Attr::Unavailable(gap.clone()),
-            domain_names: Attr::Unavailable(gap.clone()),
-            account: Attr::Unavailable(gap),
+            rest_apis: Attr::Unavailable(Box::new(gap.clone())),
+            usage_plans: Attr::Unavailable(Box::new(gap.clone())),
+            api_keys: Attr::Unavailable(Box::new(gap.clone())),
+            domain_names: Attr::Unavailable(Box::new(gap.clone())),
+            account: Attr::Unavailable(Box::new(gap)),
         }
     }
 }

@@ -109,12 +109,12 @@ pub(super) async fn collect(cx: &Ctx, client: &Client) -> Attr<IamInventory> {
                 .map(decode_policy);
             let document = match document {
                 Some(doc) => Attr::Known(doc),
-                None => Attr::Unavailable(cx.record(malformed(
+                None => Attr::Unavailable(Box::new(cx.record(malformed(
                     "GetAccountAuthorizationDetails",
                     arn,
                     "MissingPolicyDocument",
                     "the policy's default version document was not in the response",
-                ))),
+                )))),
             };
             inventory.managed_policies.insert(
                 arn.to_owned(),
@@ -308,12 +308,12 @@ async fn aws_managed_policies(
                 // not a malformed authorization-details response).
                 let document = match &version {
                     Attr::Unavailable(gap) => Attr::Unavailable(gap.clone()),
-                    Attr::Known(None) => Attr::Unavailable(cx.record(malformed(
+                    Attr::Known(None) => Attr::Unavailable(Box::new(cx.record(malformed(
                         "GetPolicy",
                         &arn,
                         "MissingDefaultVersion",
                         "GetPolicy returned no default version id",
-                    ))),
+                    )))),
                     Attr::Known(Some(version)) => {
                         let site = Site::global(Service::Iam, "GetPolicyVersion").on(&arn);
                         let document = cx
@@ -335,12 +335,12 @@ async fn aws_managed_policies(
                             .await;
                         match document {
                             Attr::Known(Some(doc)) => Attr::Known(doc),
-                            Attr::Known(None) => Attr::Unavailable(cx.record(malformed(
+                            Attr::Known(None) => Attr::Unavailable(Box::new(cx.record(malformed(
                                 "GetPolicyVersion",
                                 &arn,
                                 "MissingPolicyDocument",
                                 "GetPolicyVersion returned no document",
-                            ))),
+                            )))),
                             Attr::Unavailable(gap) => Attr::Unavailable(gap),
                         }
                     }

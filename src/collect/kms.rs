@@ -122,7 +122,7 @@ async fn detail(
         .await;
     let metadata = match metadata {
         Attr::Known(Some(m)) => Attr::Known(m),
-        Attr::Known(None) => Attr::Unavailable(cx_missing(&arn, region)),
+        Attr::Known(None) => Attr::Unavailable(Box::new(cx_missing(&arn, region))),
         Attr::Unavailable(gap) => Attr::Unavailable(gap),
     };
 

@@ -106,7 +106,7 @@ async fn code_signing(cx: &Ctx, client: &Client, region: &str) -> CodeSigning {
     }
     let configs = match configs.whole(cx) {
         Attr::Known(configs) => configs,
-        Attr::Unavailable(gap) => return CodeSigning::Unavailable(gap),
+        Attr::Unavailable(gap) => return CodeSigning::Unavailable(*gap),
     };
     let listed: Vec<(String, Attr<Vec<String>>)> = stream::iter(configs)
         .map(|config| async move {
@@ -139,7 +139,7 @@ async fn code_signing(cx: &Ctx, client: &Client, region: &str) -> CodeSigning {
                 }
             }
             // One config's functions unread: any function may be among them.
-            Attr::Unavailable(gap) => return CodeSigning::Unavailable(gap),
+            Attr::Unavailable(gap) => return CodeSigning::Unavailable(*gap),
         }
     }
     CodeSigning::Listed(by_function)
@@ -448,7 +448,7 @@ async fn versions(
                                 .and_then(|t| t.mode())
                                 .map(|m| m.as_str().to_owned()),
                             environment: match environment {
-                                Some(gap) => Attr::Unavailable(gap),
+                                Some(gap) => Attr::Unavailable(Box::new(gap)),
                                 None => Attr::Known(
                                     cx.redact(
                                         c.environment()
@@ -548,7 +548,7 @@ async fn function(
     let code_signing = async {
         match &region_wide.code_signing {
             CodeSigning::Listed(by_function) => Attr::Known(by_function.get(&arn).cloned()),
-            CodeSigning::Unavailable(gap) => Attr::Unavailable(gap.clone()),
+            CodeSigning::Unavailable(gap) => Attr::Unavailable(Box::new(gap.clone())),
             CodeSigning::PerFunction => {
                 cx.optional(
                     site.op("GetFunctionCodeSigningConfig"),
@@ -641,7 +641,7 @@ async fn function(
                 .error()
                 .map(|e| environment_gap(site, "ListFunctions", e, page_request_id.clone()));
             match gap {
-                Some(gap) => Attr::Unavailable(cx.record(gap)),
+                Some(gap) => Attr::Unavailable(Box::new(cx.record(gap))),
                 None => Attr::Known(Vec::new()),
             }
         }

@@ -259,7 +259,7 @@ impl Ctx {
     {
         match self.send(site, retry::Retry::Detail, make).await {
             Ok(output) => Attr::Known(convert(output)),
-            Err(err) => Attr::Unavailable(self.gap(site, &err)),
+            Err(err) => Attr::Unavailable(Box::new(self.gap(site, &err))),
         }
     }
 
@@ -283,7 +283,7 @@ impl Ctx {
             {
                 Attr::Known(None)
             }
-            Err(err) => Attr::Unavailable(self.gap(site, &err)),
+            Err(err) => Attr::Unavailable(Box::new(self.gap(site, &err))),
         }
     }
 
@@ -347,7 +347,7 @@ pub(crate) fn service_name(service: Service) -> &'static str {
 
 /// A gap for a service the user chose not to scan: the data is unknown, not empty.
 fn skipped<T>(service: Service, region: Option<&str>) -> Attr<T> {
-    Attr::Unavailable(Gap {
+    Attr::Unavailable(Box::new(Gap {
         service: service_name(service).to_owned(),
         region: region.map(str::to_owned),
         operation: "*".to_owned(),
@@ -356,7 +356,7 @@ fn skipped<T>(service: Service, region: Option<&str>) -> Attr<T> {
         error_code: "ServiceNotSelected".to_owned(),
         message: "not collected: the service was excluded with --services".to_owned(),
         request_id: None,
-    })
+    }))
 }
 
 /// Collects the whole inventory. Fails only when the scan cannot run at all.

@@ -81,7 +81,7 @@ impl<T> Paged<T> {
     pub(crate) fn listing_with(self, cx: &Ctx, what: impl FnOnce(&[T]) -> String) -> Attr<Vec<T>> {
         match self.failure {
             None => Attr::Known(self.items),
-            Some(gap) if self.pages == 0 => Attr::Unavailable(cx.record(gap)),
+            Some(gap) if self.pages == 0 => Attr::Unavailable(Box::new(cx.record(gap))),
             Some(mut gap) => {
                 gap.message = one_line(&format!(
                     "page {} failed: {}; {} read on the {} page(s) before it are kept, the rest are unread",
@@ -107,7 +107,7 @@ impl<T> Paged<T> {
     pub(crate) fn whole(self, cx: &Ctx) -> Attr<Vec<T>> {
         match self.failure {
             None => Attr::Known(self.items),
-            Some(gap) if self.pages == 0 => Attr::Unavailable(cx.record(gap)),
+            Some(gap) if self.pages == 0 => Attr::Unavailable(Box::new(cx.record(gap))),
             Some(mut gap) => {
                 gap.message = one_line(&format!(
                     "page {} failed: {}; the {} page(s) read before it are not used, since a partial list would look complete",
@@ -115,7 +115,7 @@ impl<T> Paged<T> {
                     gap.message,
                     self.pages
                 ));
-                Attr::Unavailable(cx.record(gap))
+                Attr::Unavailable(Box::new(cx.record(gap)))
             }
         }
     }

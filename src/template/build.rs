@@ -461,7 +461,7 @@ impl<'t> Builder<'t> {
                 name: name.to_owned(),
                 aws_managed: false,
                 default_version_id: None,
-                document: Attr::Unavailable(gap),
+                document: Attr::Unavailable(Box::new(gap)),
                 attachment_count: Some(1),
             },
         );
@@ -536,7 +536,7 @@ impl<'t> Builder<'t> {
                         name: arn.rsplit('/').next().unwrap_or(&arn).to_owned(),
                         aws_managed: true,
                         default_version_id: None,
-                        document: Attr::Unavailable(gap),
+                        document: Attr::Unavailable(Box::new(gap)),
                         attachment_count: None,
                     }
                 }
@@ -712,9 +712,12 @@ impl<'t> Builder<'t> {
         let arn = physical.arn.clone().unwrap_or_default();
         let document = match r.props.get("PolicyDocument").map(|d| self.document(d)) {
             Some(Ok(doc)) => Attr::Known(doc),
-            Some(Err(bad)) => {
-                Attr::Unavailable(self.unresolved("iam", &arn, "the policy document", &bad))
-            }
+            Some(Err(bad)) => Attr::Unavailable(Box::new(self.unresolved(
+                "iam",
+                &arn,
+                "the policy document",
+                &bad,
+            ))),
             None => Attr::Known("{\"Version\":\"2012-10-17\",\"Statement\":[]}".to_owned()),
         };
         self.out.managed_policies.insert(
@@ -907,7 +910,7 @@ impl<'t> Builder<'t> {
                     {
                         Attr::Known(known)
                     } else {
-                        Attr::Unavailable(gap)
+                        Attr::Unavailable(Box::new(gap))
                     }
                 } else {
                     let pairs: Vec<(String, String)> = resolved
@@ -924,21 +927,24 @@ impl<'t> Builder<'t> {
             None => Attr::Known(None),
             Some(n) => match n.as_i64().and_then(|v| i32::try_from(v).ok()) {
                 Some(v) => Attr::Known(Some(v)),
-                None => Attr::Unavailable(self.unresolved(
+                None => Attr::Unavailable(Box::new(self.unresolved(
                     "lambda",
                     &arn,
                     "ReservedConcurrentExecutions",
                     &n,
-                )),
+                ))),
             },
         };
         let code_signing = match t.prop(r, "CodeSigningConfigArn") {
             None => Attr::Known(None),
             Some(n) => match n.as_str() {
                 Some(s) => Attr::Known(Some(s.to_owned())),
-                None => {
-                    Attr::Unavailable(self.unresolved("lambda", &arn, "CodeSigningConfigArn", &n))
-                }
+                None => Attr::Unavailable(Box::new(self.unresolved(
+                    "lambda",
+                    &arn,
+                    "CodeSigningConfigArn",
+                    &n,
+                ))),
             },
         };
         let package_type = t.prop_str(r, "PackageType").unwrap_or_else(|| {
@@ -1064,7 +1070,7 @@ impl<'t> Builder<'t> {
                 &format!("the permission {}", r.logical),
                 &bad,
             );
-            self.functions[index].1.resource_policy = Attr::Unavailable(gap);
+            self.functions[index].1.resource_policy = Attr::Unavailable(Box::new(gap));
             return;
         };
         let principal_json = if principal == "*" {
@@ -1154,12 +1160,12 @@ impl<'t> Builder<'t> {
             }
             None => {
                 let bad = auth.unwrap_or_else(|| Node::unresolved(r.pos, "AuthType is missing"));
-                Attr::Unavailable(self.unresolved(
+                Attr::Unavailable(Box::new(self.unresolved(
                     "lambda",
                     &function_arn,
                     "the function URL's AuthType",
                     &bad,
-                ))
+                )))
             }
         };
         let auth_pos = r.props.get("AuthType").map_or(r.pos, |n| n.pos);
@@ -1306,7 +1312,7 @@ impl<'t> Builder<'t> {
                     arn,
                     aws_managed: false,
                     default_version_id: None,
-                    document: Attr::Unavailable(gap),
+                    document: Attr::Unavailable(Box::new(gap)),
                     attachment_count: None,
                 },
             );
@@ -1395,7 +1401,7 @@ impl<'t> Builder<'t> {
         let unresolved_versioning = unknown(self, "VersioningConfiguration", &["Status"]);
         let unresolved_logging = unknown(self, "LoggingConfiguration", &["-"]);
         let encryption = match unresolved_encryption {
-            Some(gap) => Attr::Unavailable(gap),
+            Some(gap) => Attr::Unavailable(Box::new(gap)),
             None => match t.prop(r, "BucketEncryption.ServerSideEncryptionConfiguration") {
                 None => Attr::Known(Some(BucketEncryption {
                     rules: vec![BucketEncryptionRule {
@@ -1427,7 +1433,7 @@ impl<'t> Builder<'t> {
             },
         };
         let public_access_block = match unresolved_block {
-            Some(gap) => Attr::Unavailable(gap),
+            Some(gap) => Attr::Unavailable(Box::new(gap)),
             None => match t.prop(r, "PublicAccessBlockConfiguration") {
                 None => Attr::Known(Some(PublicAccessBlock {
                     block_public_acls: true,
@@ -1490,11 +1496,13 @@ impl<'t> Builder<'t> {
                         grants,
                     })
                 }
-                None => Attr::Unavailable(self.unresolved("s3", &arn, "AccessControl", &n)),
+                None => {
+                    Attr::Unavailable(Box::new(self.unresolved("s3", &arn, "AccessControl", &n)))
+                }
             },
         };
         let object_ownership = match unresolved_ownership {
-            Some(gap) => Attr::Unavailable(gap),
+            Some(gap) => Attr::Unavailable(Box::new(gap)),
             None => match t.prop(r, "OwnershipControls.Rules") {
                 Some(rules) => Attr::Known(
                     rules
@@ -1507,14 +1515,14 @@ impl<'t> Builder<'t> {
             },
         };
         let versioning = match unresolved_versioning {
-            Some(gap) => Attr::Unavailable(gap),
+            Some(gap) => Attr::Unavailable(Box::new(gap)),
             None => Attr::Known(BucketVersioning {
                 status: t.prop_str(r, "VersioningConfiguration.Status"),
                 mfa_delete: None,
             }),
         };
         let logging = match unresolved_logging {
-            Some(gap) => Attr::Unavailable(gap),
+            Some(gap) => Attr::Unavailable(Box::new(gap)),
             None => Attr::Known(t.prop(r, "LoggingConfiguration").map(|l| {
                 BucketLogging {
                     target_bucket: l
@@ -1559,9 +1567,12 @@ impl<'t> Builder<'t> {
         let arn = self.out.buckets[index].arn.clone();
         let policy = match r.props.get("PolicyDocument").map(|d| self.document(d)) {
             Some(Ok(doc)) => Attr::Known(Some(doc)),
-            Some(Err(bad)) => {
-                Attr::Unavailable(self.unresolved("s3", &arn, "the bucket policy", &bad))
-            }
+            Some(Err(bad)) => Attr::Unavailable(Box::new(self.unresolved(
+                "s3",
+                &arn,
+                "the bucket policy",
+                &bad,
+            ))),
             None => return,
         };
         if let Some(location) = self.out.sources.get_mut(&arn) {
@@ -1609,31 +1620,35 @@ impl<'t> Builder<'t> {
             created: Some(self.now),
             deletion_date: None,
         };
-        let rotation = if spec == "SYMMETRIC_DEFAULT" && origin == "AWS_KMS" {
-            match t.prop(r, "EnableKeyRotation") {
-                Some(n) if n.as_bool().is_none() => {
-                    Attr::Unavailable(self.unresolved("kms", &arn, "EnableKeyRotation", &n))
+        let rotation =
+            if spec == "SYMMETRIC_DEFAULT" && origin == "AWS_KMS" {
+                match t.prop(r, "EnableKeyRotation") {
+                    Some(n) if n.as_bool().is_none() => Attr::Unavailable(Box::new(
+                        self.unresolved("kms", &arn, "EnableKeyRotation", &n),
+                    )),
+                    n => {
+                        let enabled = n.and_then(|n| n.as_bool()).unwrap_or(false);
+                        Attr::Known(Some(KmsKeyRotation {
+                            enabled,
+                            period_days: enabled.then(|| {
+                                int(t.prop(r, "RotationPeriodInDays").as_ref()).unwrap_or(365)
+                            }),
+                            next_rotation: None,
+                            last_rotation: Attr::Known(None),
+                        }))
+                    }
                 }
-                n => {
-                    let enabled = n.and_then(|n| n.as_bool()).unwrap_or(false);
-                    Attr::Known(Some(KmsKeyRotation {
-                        enabled,
-                        period_days: enabled.then(|| {
-                            int(t.prop(r, "RotationPeriodInDays").as_ref()).unwrap_or(365)
-                        }),
-                        next_rotation: None,
-                        last_rotation: Attr::Known(None),
-                    }))
-                }
-            }
-        } else {
-            Attr::Known(None)
-        };
+            } else {
+                Attr::Known(None)
+            };
         let policy = match r.props.get("KeyPolicy").map(|d| self.document(d)) {
             Some(Ok(doc)) => Attr::Known(Some(doc)),
-            Some(Err(bad)) => {
-                Attr::Unavailable(self.unresolved("kms", &arn, "the key policy", &bad))
-            }
+            Some(Err(bad)) => Attr::Unavailable(Box::new(self.unresolved(
+                "kms",
+                &arn,
+                "the key policy",
+                &bad,
+            ))),
             // The default key policy: the account (through IAM) may use and manage the key.
             None => Attr::Known(Some(
                 serde_json::json!({"Version": "2012-10-17", "Id": "key-default-1", "Statement": [{
@@ -1988,7 +2003,7 @@ impl<'t> Builder<'t> {
                     tags,
                     stages: Attr::Known(stages),
                     resources: match resources_attr {
-                        Some(gap) => Attr::Unavailable(gap),
+                        Some(gap) => Attr::Unavailable(Box::new(gap)),
                         None => Attr::Known(resource_list),
                     },
                     authorizers: Attr::Known(authorizers),
@@ -2100,7 +2115,7 @@ impl<'t> Builder<'t> {
                         .or_else(|| t.prop_str(d, "CertificateArn")),
                     // Base path mappings are not read from templates: which APIs the domain
                     // serves is unknown, not "none".
-                    base_path_mappings: Attr::Unavailable(Gap {
+                    base_path_mappings: Attr::Unavailable(Box::new(Gap {
                         service: "apigateway".to_owned(),
                         region: Some(t.region.clone()),
                         operation: "template".to_owned(),
@@ -2109,7 +2124,7 @@ impl<'t> Builder<'t> {
                         error_code: "NotReadFromTemplates".to_owned(),
                         message: "base path mappings are not read from templates".to_owned(),
                         request_id: None,
-                    }),
+                    })),
                 });
         }
     }
@@ -2453,7 +2468,10 @@ impl<'t> Builder<'t> {
             self.stack_tags(&api.logical, &mut tags);
             self.locate(&arn, &api.logical, api.pos, BTreeMap::new());
             let (routes, integrations) = match unavailable {
-                Some(gap) => (Attr::Unavailable(gap.clone()), Attr::Unavailable(gap)),
+                Some(gap) => (
+                    Attr::Unavailable(Box::new(gap.clone())),
+                    Attr::Unavailable(Box::new(gap)),
+                ),
                 None => (Attr::Known(routes), Attr::Known(integrations)),
             };
             self.out

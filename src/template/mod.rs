@@ -434,7 +434,7 @@ fn unread_unless_absent<T>(
     if found.is_empty() {
         return Attr::Known(Vec::new());
     }
-    Attr::Unavailable(Gap {
+    Attr::Unavailable(Box::new(Gap {
         service: service.to_owned(),
         region: Some(region.to_owned()),
         operation: "template".to_owned(),
@@ -443,5 +443,5 @@ fn unread_unless_absent<T>(
         error_code: "NotReadFromTemplates".to_owned(),
         message: format!("{} are not read from templates", found.join(", ")),
         request_id: None,
-    })
+    }))
 }

@@ -26,7 +26,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             Attr::Unavailable(gap) => {
                 return Err((
                     "the key's last use could not be read".to_owned(),
-                    Some(Box::new(gap.clone())),
+                    Some(gap.clone()),
                 ));
             }
             Attr::Known(used) => used.as_ref().and_then(|u| u.date),

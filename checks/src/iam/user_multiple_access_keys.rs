@@ -23,7 +23,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     each_user(cx, &CHECK.meta, |user| match &user.access_keys {
         Attr::Unavailable(gap) => CheckResultOr::Unknown(
             "the user's access keys could not be listed".to_owned(),
-            Some(Box::new(gap.clone())),
+            Some(gap.clone()),
         ),
         Attr::Known(keys) => {
             let active: Vec<&str> = keys

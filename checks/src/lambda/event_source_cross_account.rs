@@ -61,7 +61,7 @@ fn endpoints(f: &LambdaFunction) -> (Vec<(&'static str, &str)>, Option<&Gap>) {
         }
         Attr::Unavailable(gap) => unread = unread.or(Some(gap)),
     }
-    (found, unread)
+    (found, unread.map(|v| &**v))
 }
 
 /// The account of an ARN (`arn:partition:service:region:account:...`); none for ARNs that

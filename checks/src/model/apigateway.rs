@@ -206,10 +206,10 @@ pub struct DomainName {
 }
 
 fn base_path_mappings_not_recorded() -> Attr<Vec<BasePathMapping>> {
-    Attr::Unavailable(super::lambda::not_recorded(
+    Attr::Unavailable(Box::new(super::lambda::not_recorded(
         "apigateway",
         "GetBasePathMappings",
-    ))
+    )))
 }
 
 /// A REST API stage served under a custom domain (API Gateway v1).

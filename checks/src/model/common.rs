@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "snake_case")]
 pub enum Attr<T> {
     Known(T),
-    Unavailable(Gap),
+    Unavailable(Box<Gap>),
 }
 
 impl<T> Attr<T> {

@@ -71,11 +71,11 @@ pub(crate) fn not_recorded(service: &str, operation: &str) -> Gap {
 }
 
 fn aliases_not_recorded() -> Attr<Vec<LambdaAlias>> {
-    Attr::Unavailable(not_recorded("lambda", "ListAliases"))
+    Attr::Unavailable(Box::new(not_recorded("lambda", "ListAliases")))
 }
 
 fn versions_not_recorded() -> Attr<Vec<LambdaVersion>> {
-    Attr::Unavailable(not_recorded("lambda", "GetFunctionConfiguration"))
+    Attr::Unavailable(Box::new(not_recorded("lambda", "GetFunctionConfiguration")))
 }
 
 /// A function alias: a name for a published version (or `$LATEST`), invocable as its own

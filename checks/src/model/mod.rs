@@ -73,15 +73,18 @@ pub struct RegionInventory {
 }
 
 fn domain_names_v2_not_recorded() -> Attr<Vec<DomainNameV2>> {
-    Attr::Unavailable(lambda::not_recorded("apigateway", "GetDomainNames"))
+    Attr::Unavailable(Box::new(lambda::not_recorded(
+        "apigateway",
+        "GetDomainNames",
+    )))
 }
 
 fn lambda_layers_not_recorded() -> Attr<Vec<LambdaLayer>> {
-    Attr::Unavailable(lambda::not_recorded("lambda", "ListLayers"))
+    Attr::Unavailable(Box::new(lambda::not_recorded("lambda", "ListLayers")))
 }
 
 fn access_points_not_recorded() -> Attr<Vec<S3AccessPoint>> {
-    Attr::Unavailable(lambda::not_recorded("s3", "ListAccessPoints"))
+    Attr::Unavailable(Box::new(lambda::not_recorded("s3", "ListAccessPoints")))
 }
 
 impl Inventory {

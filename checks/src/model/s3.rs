@@ -15,10 +15,10 @@ pub struct S3Inventory {
 }
 
 fn mraps_not_recorded() -> Attr<Vec<S3MultiRegionAccessPoint>> {
-    Attr::Unavailable(super::lambda::not_recorded(
+    Attr::Unavailable(Box::new(super::lambda::not_recorded(
         "s3",
         "ListMultiRegionAccessPoints",
-    ))
+    )))
 }
 
 /// An S3 access point: a named network endpoint to a bucket with its own policy and its own

@@ -109,7 +109,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             cx,
             resource,
             &format!("access point {}", ap.name),
-            own,
+            own.map_err(|g| &**g),
             &ap.policy,
             ap.policy_is_public.known().copied().flatten(),
         )
