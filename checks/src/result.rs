@@ -132,11 +132,12 @@ pub struct ResourceRef {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
-    pub path: String,
+    /// Nearly always a literal: borrowed, so a 100k-result scan does not allocate each one.
+    pub path: Cow<'static, str>,
     pub value: String,
 }
 
-pub fn evidence(path: impl Into<String>, value: impl Into<String>) -> Evidence {
+pub fn evidence(path: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Evidence {
     Evidence {
         path: path.into(),
         value: value.into(),
@@ -147,8 +148,9 @@ pub fn evidence(path: impl Into<String>, value: impl Into<String>) -> Evidence {
 pub struct Finding {
     pub message: String,
     pub evidence: Vec<Evidence>,
+    /// Related resources' ARNs, shared with the inventory's references where possible.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<String>,
+    pub related: Vec<Arc<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

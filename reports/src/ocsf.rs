@@ -95,7 +95,7 @@ fn record(report: &Report, r: &CheckResult, time_ms: i64, coverage: &[String]) -
     let related: Vec<&str> = r
         .findings
         .iter()
-        .flat_map(|f| f.related.iter().map(String::as_str))
+        .flat_map(|f| f.related.iter().map(|a| &**a))
         .collect();
     json!({
         "activity_id": 1,

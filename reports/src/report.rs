@@ -326,7 +326,7 @@ impl Report {
                     .findings
                     .first()
                     .and_then(|f| f.evidence.first())
-                    .map_or("", |e| e.path.as_str());
+                    .map_or("", |e| &*e.path);
                 let p = s.position_for(evidence);
                 ResultLocation {
                     file: &s.file,

@@ -158,7 +158,7 @@ fn location(report: &Report, r: &CheckResult) -> Value {
             &r.resource.arn,
             &r.resource.account,
             &r.resource.region,
-            r.findings.first().and_then(|f| f.evidence.first()).map(|e| e.path.as_str()),
+            r.findings.first().and_then(|f| f.evidence.first()).map(|e| &*e.path),
         ),
         "logicalLocations": [{
             "fullyQualifiedName": &*r.resource.arn,
@@ -225,7 +225,7 @@ fn result(report: &Report, r: &CheckResult, index: usize) -> Value {
     let related: Vec<&str> = r
         .findings
         .iter()
-        .flat_map(|f| f.related.iter().map(String::as_str))
+        .flat_map(|f| f.related.iter().map(|a| &**a))
         .take(1000)
         .collect();
     if !related.is_empty() {

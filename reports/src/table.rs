@@ -770,7 +770,7 @@ fn location(report: &Report, r: &CheckResult) -> Option<String> {
         .findings
         .first()
         .and_then(|f| f.evidence.first())
-        .map_or("", |e| e.path.as_str());
+        .map_or("", |e| &*e.path);
     let p = at.position_for(evidence);
     Some(format!("{}:{}:{}", at.file, p.line, p.column))
 }

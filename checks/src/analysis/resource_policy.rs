@@ -92,7 +92,7 @@ pub(crate) fn outside_accounts(
     resource: ResourceRef,
     accounts: &BTreeSet<String>,
     subject: &str,
-    evidence_path: &str,
+    evidence_path: &'static str,
 ) -> CheckResult {
     let outside: Vec<&str> = accounts
         .iter()

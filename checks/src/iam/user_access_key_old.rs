@@ -31,7 +31,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 key.access_key_id, user.name
             ),
             evidence: vec![evidence("access_keys.created", created.date().to_string())],
-            related: vec![user.arn.clone()],
+            related: vec![user.arn.as_str().into()],
         }))
     })
 }

@@ -47,7 +47,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 key.access_key_id, user.name
             ),
             evidence: vec![evidence("access_keys.last_used", since)],
-            related: vec![user.arn.clone()],
+            related: vec![user.arn.as_str().into()],
         }))
     })
 }

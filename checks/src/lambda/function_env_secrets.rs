@@ -57,7 +57,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     // An access key id is matched to its owner by fingerprint, never by value.
                     if let Some((user, key)) = keys.iter().find(|(_, k)| k.fingerprint == v.fingerprint) {
                         evidence.push(evidence_owner(&user.arn, key));
-                        related.push(user.arn.clone());
+                        related.push(user.arn.as_str().into());
                     }
                     Finding {
                         message: format!("environment variable {} of {} looks like a secret ({detector}); its value is not shown", v.name, f.name),

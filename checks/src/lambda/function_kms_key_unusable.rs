@@ -81,7 +81,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     vec![Finding {
                         message: format!("{} uses the KMS key {key_arn}, which is {}: the function cannot decrypt its environment", f.name, m.state),
                         evidence: vec![evidence("kms_key_arn", key_arn), evidence("kms_key.state", &m.state)],
-                        related: vec![key.arn.clone()],
+                        related: vec![key.arn.as_str().into()],
                     }],
                 ),
             })

@@ -1,6 +1,7 @@
 use crate::check::*;
 use crate::context::Context;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub(crate) static CHECK: Check = Check {
     meta: CheckMeta {
@@ -22,15 +23,16 @@ pub(crate) static CHECK: Check = Check {
 const RELATED_SAMPLE: usize = 10;
 
 /// Each role's functions, by ARN in order, for a sample that is the same whatever order the
-/// functions were listed in.
-fn sorted_by_role<'a>(cx: &Context<'a>) -> HashMap<&'a str, Vec<&'a str>> {
-    let mut by_role: HashMap<&str, Vec<&str>> = HashMap::new();
+/// functions were listed in. The ARNs are the results' own shared references: a sample names
+/// them without copying.
+fn sorted_by_role<'a>(cx: &Context<'a>) -> HashMap<&'a str, Vec<Arc<str>>> {
+    let mut by_role: HashMap<&str, Vec<Arc<str>>> = HashMap::new();
     for f in cx.inventory.lambda_functions() {
         by_role.entry(f.role_arn.as_str()).or_insert_with(|| {
-            let mut arns: Vec<&str> = cx
+            let mut arns: Vec<Arc<str>> = cx
                 .functions_of_role(&f.role_arn)
                 .iter()
-                .map(|o| o.arn.as_str())
+                .map(|o| cx.function_ref(o).arn)
                 .collect();
             arns.sort_unstable();
             arns
@@ -52,8 +54,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             .get(f.role_arn.as_str())
             .map_or(&[][..], Vec::as_slice);
         // The function's own ARN, found by bisection: counting by scan is quadratic in time.
-        let own = same_role.partition_point(|arn| *arn <= f.arn.as_str())
-            - same_role.partition_point(|arn| *arn < f.arn.as_str());
+        let own = same_role.partition_point(|arn| **arn <= *f.arn)
+            - same_role.partition_point(|arn| **arn < *f.arn);
         let others = same_role.len() - own;
         if others == 0 {
             match unlisted {
@@ -81,9 +83,9 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                     ],
                     related: same_role
                         .iter()
-                        .filter(|arn| **arn != f.arn)
+                        .filter(|arn| ***arn != *f.arn)
                         .take(RELATED_SAMPLE)
-                        .map(|arn| (*arn).to_owned())
+                        .cloned()
                         .collect(),
                 }],
             )

@@ -75,7 +75,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                         vec![Finding {
                             message: format!("anyone can invoke {} without limit: no throttle in front, no reserved concurrency", f.name),
                             evidence: lines,
-                            related: open.iter().map(|e| e.arn.clone()).collect(),
+                            related: open.iter().map(|e| e.arn.as_str().into()).collect(),
                         }],
                     )
             }

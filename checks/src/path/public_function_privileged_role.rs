@@ -117,8 +117,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
                 evidence: lines,
                 related: entries
                     .iter()
-                    .map(|e| e.arn.clone())
-                    .chain([role.arn.clone()])
+                    .map(|e| e.arn.as_str().into())
+                    .chain([role.arn.as_str().into()])
                     .collect(),
             });
         }
