@@ -5,6 +5,7 @@ mod collect;
 mod config;
 mod error;
 mod input;
+mod malloc;
 mod manual;
 mod merge;
 mod org;
@@ -23,6 +24,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    malloc::tune();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(&err),
