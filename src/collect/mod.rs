@@ -114,6 +114,9 @@ pub(crate) struct Ctx {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Site<'a> {
     pub(crate) service: Service,
+    /// The API the call is sent to, as the quota table names it: the service's own unless
+    /// the call goes through another API for it (the Tagging API's `GetResources`).
+    pub(crate) api: &'static str,
     pub(crate) region: Option<&'a str>,
     pub(crate) operation: &'static str,
     pub(crate) resource: Option<&'a str>,
@@ -123,6 +126,7 @@ impl<'a> Site<'a> {
     pub(crate) fn new(service: Service, region: &'a str, operation: &'static str) -> Self {
         Site {
             service,
+            api: service_name(service),
             region: Some(region),
             operation,
             resource: None,
@@ -131,6 +135,7 @@ impl<'a> Site<'a> {
     pub(crate) fn global(service: Service, operation: &'static str) -> Self {
         Site {
             service,
+            api: service_name(service),
             region: None,
             operation,
             resource: None,
@@ -144,6 +149,10 @@ impl<'a> Site<'a> {
     }
     pub(crate) fn op(self, operation: &'static str) -> Self {
         Site { operation, ..self }
+    }
+    /// The call is sent to `api` on this service's behalf (paced by that API's quotas).
+    pub(crate) fn via(self, api: &'static str) -> Self {
+        Site { api, ..self }
     }
 
     /// A gap at this site (not recorded).

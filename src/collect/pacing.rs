@@ -447,9 +447,12 @@ impl Pacer {
     /// Waits until every group of the call has a slot and none is pausing after a throttle.
     /// `retrying_throttle`: the call was just throttled, and a throttled request spent no
     /// token on AWS's side, so it is sent again on the slot it already had (after the pause).
+    /// `api` is the API the call is sent to (its quota table rows), `service` the scanned
+    /// service it serves (its progress line).
     pub(crate) async fn admit(
         &self,
         service: Service,
+        api: &str,
         region: Option<&str>,
         operation: &str,
         retrying_throttle: bool,
@@ -458,7 +461,7 @@ impl Pacer {
         let region = region.unwrap_or("global");
         let groups: Vec<Arc<Group>> = self
             .table
-            .groups_of(service_name(service), operation)
+            .groups_of(api, operation)
             .into_iter()
             .filter_map(|(name, rate)| group(&self.account, region, name, rate))
             .collect();
@@ -732,7 +735,13 @@ mod tests {
         // A bucket of 3 (half of 5, rounded up), then 20 ms apart: 3 + 10 calls take 200 ms.
         for _ in 0..13 {
             pacer
-                .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
+                .admit(
+                    Service::Lambda,
+                    "lambda",
+                    Some("us-east-1"),
+                    "ListFunctions",
+                    false,
+                )
                 .await;
         }
         let took = started.elapsed();
@@ -744,10 +753,22 @@ mod tests {
         let other = Instant::now();
         for _ in 0..3 {
             pacer
-                .admit(Service::Lambda, Some("eu-west-1"), "ListFunctions", false)
+                .admit(
+                    Service::Lambda,
+                    "lambda",
+                    Some("eu-west-1"),
+                    "ListFunctions",
+                    false,
+                )
                 .await;
             Pacer::with_table("pace-test-2", small_table(), BackoffPolicy::default())
-                .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
+                .admit(
+                    Service::Lambda,
+                    "lambda",
+                    Some("us-east-1"),
+                    "ListFunctions",
+                    false,
+                )
                 .await;
         }
         assert!(
@@ -761,6 +782,27 @@ mod tests {
         assert!(stats[0].waited_ms >= 150, "{stats:?}");
     }
 
+    #[test]
+    fn a_call_is_paced_by_the_api_it_is_sent_to() {
+        let groups = |site: crate::collect::Site<'_>| -> Vec<String> {
+            builtin()
+                .groups_of(site.api, site.operation)
+                .into_iter()
+                .map(|(group, _)| group.to_owned())
+                .collect()
+        };
+        // The Tagging API's listing serves KMS and S3 but spends the Tagging API's quota.
+        let listing = crate::collect::Site::new(Service::Kms, "us-east-1", "GetResources");
+        assert_eq!(groups(listing.via("tagging")), ["tagging-get-resources"]);
+        assert_eq!(
+            groups(
+                crate::collect::Site::new(Service::S3, "us-east-1", "GetResources").via("tagging")
+            ),
+            ["tagging-get-resources"]
+        );
+        assert_eq!(groups(listing.op("GetKeyPolicy")), ["kms-get-key-policy"]);
+    }
+
     #[tokio::test]
     async fn a_throttle_pauses_only_its_group_briefly() {
         let policy = BackoffPolicy {
@@ -770,19 +812,31 @@ mod tests {
         };
         let pacer = Pacer::with_table("pace-test-3", small_table(), policy).with_policy(policy);
         let admission = pacer
-            .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
+            .admit(
+                Service::Lambda,
+                "lambda",
+                Some("us-east-1"),
+                "ListFunctions",
+                false,
+            )
             .await;
         pacer.throttled(Service::Lambda, &admission).await;
         // KMS is not held up by Lambda's pause.
         let started = Instant::now();
         pacer
-            .admit(Service::Kms, Some("us-east-1"), "ListKeys", false)
+            .admit(Service::Kms, "kms", Some("us-east-1"), "ListKeys", false)
             .await;
         assert!(started.elapsed() < Duration::from_millis(15));
         // Lambda waits the pause out (20 to 40 ms), no longer.
         let started = Instant::now();
         let next = pacer
-            .admit(Service::Lambda, Some("us-east-1"), "ListFunctions", false)
+            .admit(
+                Service::Lambda,
+                "lambda",
+                Some("us-east-1"),
+                "ListFunctions",
+                false,
+            )
             .await;
         let waited = started.elapsed();
         assert!(
@@ -806,7 +860,9 @@ mod tests {
             decay_after: 1,
         };
         let pacer = Pacer::unpaced().with_policy(policy);
-        let admission = pacer.admit(Service::Iam, None, "ListRoles", false).await;
+        let admission = pacer
+            .admit(Service::Iam, "iam", None, "ListRoles", false)
+            .await;
         let started = Instant::now();
         pacer.throttled(Service::Iam, &admission).await;
         let waited = started.elapsed();

@@ -245,7 +245,13 @@ impl Ctx {
             let _service = self.limits.of(site.service).acquire().await;
             let admission = self
                 .pacer
-                .admit(site.service, site.region, site.operation, retrying_throttle)
+                .admit(
+                    site.service,
+                    site.api,
+                    site.region,
+                    site.operation,
+                    retrying_throttle,
+                )
                 .await;
             let _global = self.limits.global.acquire().await;
             crate::progress::service(site.service).sent();

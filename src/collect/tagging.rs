@@ -43,7 +43,7 @@ pub(crate) async fn index(
 ) -> Option<TagIndex> {
     let paged = cx
         .pages(
-            site.op("GetResources"),
+            site.via("tagging").op("GetResources"),
             |token| {
                 client
                     .get_resources()
