@@ -8,7 +8,7 @@ pub use crate::options::{Options, RuntimeDeprecation, default_runtime_table};
 use crate::policy::{
     AnalysedPolicy, Permissions, Policy, PolicyError, SourceError, analyse_policy, combine,
 };
-use crate::result::{ResourceKind, ResourceRef};
+use crate::result::{Resource, ResourceKind, ResourceRef};
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -95,12 +95,14 @@ impl<'a> Context<'a> {
                 .cloned()
                 .unwrap_or_else(|| Arc::from(name))
         };
-        let reference = |kind, arn: &str, name: &str, region: Arc<str>| ResourceRef {
-            arn: Arc::from(arn),
-            kind,
-            name: Arc::from(name),
-            region,
-            account: account.clone(),
+        let reference = |kind, arn: &str, name: &str, region: Arc<str>| {
+            ResourceRef::new(Resource {
+                arn: Arc::from(arn),
+                kind,
+                name: Arc::from(name),
+                region,
+                account: account.clone(),
+            })
         };
         let mut refs: HashMap<usize, ResourceRef, BuildHasherDefault<AddressHasher>> =
             HashMap::default();
@@ -327,13 +329,13 @@ impl<'a> Context<'a> {
     }
 
     pub fn resource(&self, kind: ResourceKind, arn: &str, name: &str, region: &str) -> ResourceRef {
-        ResourceRef {
+        ResourceRef::new(Resource {
             arn: Arc::from(arn),
             kind,
             name: Arc::from(name),
             region: self.region(region),
             account: self.account.clone(),
-        }
+        })
     }
 
     /// Region names, shared.
@@ -354,10 +356,7 @@ impl<'a> Context<'a> {
 
     /// The function's ARN and name under another kind (its URL, its mappings).
     pub fn function_ref_as(&self, f: &LambdaFunction, kind: ResourceKind) -> ResourceRef {
-        ResourceRef {
-            kind,
-            ..self.function_ref(f)
-        }
+        self.function_ref(f).as_kind(kind)
     }
 
     pub fn role_ref(&self, r: &IamRole) -> ResourceRef {

@@ -118,10 +118,34 @@ pub enum Status {
     Muted,
 }
 
-/// The resource a result is about. Shared strings: a resource is referenced by the results of
-/// many checks, and a large account yields a million results.
+/// The resource a result is about, shared: a resource is referenced by the results of many
+/// checks, and a large account yields a million results, so each holds one pointer (not five).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResourceRef {
+#[serde(transparent)]
+pub struct ResourceRef(Arc<Resource>);
+
+impl ResourceRef {
+    pub fn new(resource: Resource) -> Self {
+        ResourceRef(Arc::new(resource))
+    }
+    /// The same resource under another kind (a function's URL, its mappings).
+    pub fn as_kind(&self, kind: ResourceKind) -> Self {
+        ResourceRef::new(Resource {
+            kind,
+            ..(*self.0).clone()
+        })
+    }
+}
+
+impl std::ops::Deref for ResourceRef {
+    type Target = Resource;
+    fn deref(&self) -> &Resource {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
     pub arn: Arc<str>,
     pub kind: ResourceKind,
     pub name: Arc<str>,

@@ -720,13 +720,13 @@ mod tests {
     fn a_crashed_check_makes_the_scan_incomplete() {
         let inventory = clean();
         let check = &faascan_checks::REGISTRY[0].meta;
-        let resource = faascan_checks::check::ResourceRef {
+        let resource = faascan_checks::check::ResourceRef::new(faascan_checks::check::Resource {
             arn: "arn:aws:iam::123456789012:root".into(),
             kind: faascan_checks::check::ResourceKind::Account,
             name: "123456789012".into(),
             region: "global".into(),
             account: "123456789012".into(),
-        };
+        });
         let crash = Gap {
             service: "faascan".to_owned(),
             region: None,

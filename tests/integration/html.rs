@@ -309,7 +309,9 @@ fn the_html_report_renders_filters_and_runs_no_injected_script() {
 /// 100,000 results: the page loads, filters and pages within the browser's time budget.
 #[test]
 fn the_html_report_stays_usable_at_100k_results() {
-    use faascan_checks::check::{CheckResult, ResourceKind, ResourceRef, Severity, Status};
+    use faascan_checks::check::{
+        CheckResult, Resource, ResourceKind, ResourceRef, Severity, Status,
+    };
     let demo: faascan_checks::model::Inventory = serde_json::from_str(
         &std::fs::read_to_string(repo_root().join("mocks/demo/inventory.json")).unwrap(),
     )
@@ -333,13 +335,13 @@ fn the_html_report_stays_usable_at_100k_results() {
                     Severity::Critical,
                     Severity::Medium,
                 ][i % 4],
-                resource: ResourceRef {
+                resource: ResourceRef::new(Resource {
                     arn: arn.clone().into(),
                     kind: ResourceKind::LambdaFunction,
                     name: arn.rsplit(':').next().unwrap().into(),
                     region: "us-east-1".into(),
                     account: account.clone(),
-                },
+                }),
                 findings: if status == Status::Fail {
                     vec![faascan_checks::check::Finding {
                         message: format!("finding {i}"),

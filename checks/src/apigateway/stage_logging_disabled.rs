@@ -53,8 +53,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             ),
         })
     });
-    out.extend(each_http_stage(cx, meta, |api, stage, mut resource| {
-        resource.kind = ResourceKind::HttpApiStage;
+    out.extend(each_http_stage(cx, meta, |api, stage, resource| {
+        let resource = resource.as_kind(ResourceKind::HttpApiStage);
         match stage
             .access_log
             .as_ref()

@@ -32,7 +32,7 @@ fn sorted_by_role<'a>(cx: &Context<'a>) -> HashMap<&'a str, Vec<Arc<str>>> {
             let mut arns: Vec<Arc<str>> = cx
                 .functions_of_role(&f.role_arn)
                 .iter()
-                .map(|o| cx.function_ref(o).arn)
+                .map(|o| cx.function_ref(o).arn.clone())
                 .collect();
             arns.sort_unstable();
             arns
