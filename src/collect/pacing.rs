@@ -549,6 +549,19 @@ impl Pacer {
 mod tests {
     use super::*;
 
+    /// A Lambda `ListFunctions` admission in `region`.
+    async fn list_functions(pacer: &Pacer, region: &str) -> Admission {
+        pacer
+            .admit(
+                Service::Lambda,
+                "lambda",
+                Some(region),
+                "ListFunctions",
+                false,
+            )
+            .await
+    }
+
     #[test]
     fn the_shipped_table_parses_and_names_a_source_per_row() {
         let table = QuotaTable::parse(QUOTAS_TSV).unwrap_or_else(|e| panic!("{e}"));
@@ -734,15 +747,7 @@ mod tests {
         let started = Instant::now();
         // A bucket of 3 (half of 5, rounded up), then 20 ms apart: 3 + 10 calls take 200 ms.
         for _ in 0..13 {
-            pacer
-                .admit(
-                    Service::Lambda,
-                    "lambda",
-                    Some("us-east-1"),
-                    "ListFunctions",
-                    false,
-                )
-                .await;
+            list_functions(&pacer, "us-east-1").await;
         }
         let took = started.elapsed();
         assert!(
@@ -752,24 +757,12 @@ mod tests {
         // Another region, another account, another service: their own buckets.
         let other = Instant::now();
         for _ in 0..3 {
-            pacer
-                .admit(
-                    Service::Lambda,
-                    "lambda",
-                    Some("eu-west-1"),
-                    "ListFunctions",
-                    false,
-                )
-                .await;
-            Pacer::with_table("pace-test-2", small_table(), BackoffPolicy::default())
-                .admit(
-                    Service::Lambda,
-                    "lambda",
-                    Some("us-east-1"),
-                    "ListFunctions",
-                    false,
-                )
-                .await;
+            list_functions(&pacer, "eu-west-1").await;
+            list_functions(
+                &Pacer::with_table("pace-test-2", small_table(), BackoffPolicy::default()),
+                "us-east-1",
+            )
+            .await;
         }
         assert!(
             other.elapsed() < Duration::from_millis(50),
@@ -811,15 +804,7 @@ mod tests {
             decay_after: 2,
         };
         let pacer = Pacer::with_table("pace-test-3", small_table(), policy).with_policy(policy);
-        let admission = pacer
-            .admit(
-                Service::Lambda,
-                "lambda",
-                Some("us-east-1"),
-                "ListFunctions",
-                false,
-            )
-            .await;
+        let admission = list_functions(&pacer, "us-east-1").await;
         pacer.throttled(Service::Lambda, &admission).await;
         // KMS is not held up by Lambda's pause.
         let started = Instant::now();
@@ -829,15 +814,7 @@ mod tests {
         assert!(started.elapsed() < Duration::from_millis(15));
         // Lambda waits the pause out (20 to 40 ms), no longer.
         let started = Instant::now();
-        let next = pacer
-            .admit(
-                Service::Lambda,
-                "lambda",
-                Some("us-east-1"),
-                "ListFunctions",
-                false,
-            )
-            .await;
+        let next = list_functions(&pacer, "us-east-1").await;
         let waited = started.elapsed();
         assert!(
             waited >= Duration::from_millis(15) && waited < Duration::from_millis(200),
