@@ -27,7 +27,6 @@ pub struct Catalogue {
     short_lower: Vec<String>,
     /// Lower-cased service prefix -> range of indices.
     services: HashMap<String, (usize, usize)>,
-    by_name: HashMap<String, usize>,
     /// Per action: its resource types (indices into `templates`) and whether each is required.
     resources: Vec<Vec<(usize, bool)>>,
     /// Resource types' ARN formats (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`).
@@ -159,7 +158,6 @@ impl Catalogue {
             .collect();
         entries.sort_by_key(|(name, _, _)| name.to_ascii_lowercase());
         let mut services: HashMap<String, (usize, usize)> = HashMap::new();
-        let mut by_name = HashMap::with_capacity(entries.len());
         for (i, (name, _, _)) in entries.iter().enumerate() {
             let service = name
                 .split(':')
@@ -170,7 +168,6 @@ impl Catalogue {
                 .entry(service)
                 .and_modify(|r| r.1 = i + 1)
                 .or_insert((i, i + 1));
-            by_name.insert(name.to_ascii_lowercase(), i);
         }
         let mut names = Vec::with_capacity(entries.len());
         let mut levels = Vec::with_capacity(entries.len());
@@ -193,7 +190,6 @@ impl Catalogue {
             levels,
             short_lower,
             services,
-            by_name,
             resources,
             templates,
             cache: Mutex::new(HashMap::new()),
@@ -239,7 +235,14 @@ impl Catalogue {
         self.levels[i]
     }
     pub fn index(&self, action: &str) -> Option<usize> {
-        self.by_name.get(&action.to_ascii_lowercase()).copied()
+        // `names` is sorted case-insensitively: a binary search, no map of every name.
+        self.names
+            .binary_search_by(|name| {
+                name.bytes()
+                    .map(|b| b.to_ascii_lowercase())
+                    .cmp(action.bytes().map(|b| b.to_ascii_lowercase()))
+            })
+            .ok()
     }
     pub fn service_range(&self, service: &str) -> Option<(usize, usize)> {
         self.services.get(&service.to_ascii_lowercase()).copied()
@@ -259,8 +262,8 @@ impl Catalogue {
             set = ActionSet::full(self.len());
         } else if !key.contains(['*', '?']) {
             // An exact action name: one lookup, no scan.
-            if let Some(i) = self.by_name.get(&key) {
-                set.insert(*i);
+            if let Some(i) = self.index(&key) {
+                set.insert(i);
             }
         } else if let Some((service, action)) = key.split_once(':') {
             let ranges: Vec<(usize, usize)> = if service.contains(['*', '?']) {
