@@ -181,7 +181,7 @@ fn changes_access(action: &str) -> bool {
 /// `*:AddPermission`, `kms:CreateGrant`, `*:PutResourcePolicy`, ...), as Cloudsplaining's
 /// ResourceExposure, plus the few writes above.
 static EXPOSURE_SET: LazyLock<ActionSet> = LazyLock::new(|| {
-    let mut set = ActionSet::empty(CATALOGUE.len());
+    let mut set = ActionSet::empty();
     for i in 0..CATALOGUE.len() {
         let name = CATALOGUE.name(i);
         if CATALOGUE.level(i) == AccessLevel::PermissionsManagement

@@ -47,8 +47,7 @@ pub struct ActionSet {
 }
 
 impl ActionSet {
-    /// The empty set (`len`, the catalogue size, is kept for symmetry with `full`).
-    pub fn empty(_len: usize) -> Self {
+    pub fn empty() -> Self {
         ActionSet::default()
     }
     pub fn full(len: usize) -> Self {
@@ -257,7 +256,7 @@ impl Catalogue {
         if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return hit;
         }
-        let mut set = ActionSet::empty(self.len());
+        let mut set = ActionSet::empty();
         if key == "*" || key == "*:*" {
             set = ActionSet::full(self.len());
         } else if !key.contains(['*', '?']) {
@@ -292,7 +291,7 @@ impl Catalogue {
 
     /// The union of several patterns' expansions.
     pub fn expand_all<'a>(&self, patterns: impl IntoIterator<Item = &'a String>) -> ActionSet {
-        let mut set = ActionSet::empty(self.len());
+        let mut set = ActionSet::empty();
         for pattern in patterns {
             set.union_with(&self.expand(pattern));
         }

@@ -110,7 +110,7 @@ fn actions_on_every_resource(statement: &Statement, actions: &ActionSet) -> Acti
     if covers_all_resources(statement) {
         return actions.clone();
     }
-    let mut out = ActionSet::empty(CATALOGUE.len());
+    let mut out = ActionSet::empty();
     let patterns = &statement.resources.patterns;
     // Patterns that name one resource (no wildcard) never reach every resource of a type.
     if patterns.iter().any(|p| p.contains(['*', '?'])) {
@@ -139,18 +139,17 @@ fn every_resource_of(statement: &Statement, service: &str) -> bool {
 
 /// Parses and expands one document.
 pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, SourceError> {
-    let n = CATALOGUE.len();
     let parsed = Policy::parse(document).map_err(|error| SourceError {
         policy: source.to_owned(),
         error,
     })?;
     let mut out = AnalysedPolicy {
         source: source.to_owned(),
-        allow_unscoped: ActionSet::empty(n),
-        allow_unscoped_wildcard: ActionSet::empty(n),
-        allow_any: ActionSet::empty(n),
-        deny: ActionSet::empty(n),
-        deny_unless: ActionSet::empty(n),
+        allow_unscoped: ActionSet::empty(),
+        allow_unscoped_wildcard: ActionSet::empty(),
+        allow_any: ActionSet::empty(),
+        deny: ActionSet::empty(),
+        deny_unless: ActionSet::empty(),
         grants: Vec::new(),
     };
     for statement in &parsed.statements {
@@ -163,7 +162,7 @@ pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, So
                 let unscoped = if unconditioned {
                     everywhere
                 } else {
-                    ActionSet::empty(n)
+                    ActionSet::empty()
                 };
                 let mut wildcard = wildcard_actions(statement, &actions);
                 wildcard.intersect_with(&unscoped);
@@ -208,14 +207,13 @@ pub fn analyse_policy(source: &str, document: &str) -> Result<AnalysedPolicy, So
 /// Effective permissions from analysed identity policies and an optional boundary: Allow minus
 /// explicit Deny (in any of them), capped by the boundary's allows.
 pub fn combine(policies: &[Arc<AnalysedPolicy>], boundary: Option<&AnalysedPolicy>) -> Permissions {
-    let n = CATALOGUE.len();
     let (mut unscoped, mut any, mut denied, mut wildcard) = (
-        ActionSet::empty(n),
-        ActionSet::empty(n),
-        ActionSet::empty(n),
-        ActionSet::empty(n),
+        ActionSet::empty(),
+        ActionSet::empty(),
+        ActionSet::empty(),
+        ActionSet::empty(),
     );
-    let mut demoted = ActionSet::empty(n);
+    let mut demoted = ActionSet::empty();
     for p in policies {
         unscoped.union_with(&p.allow_unscoped);
         wildcard.union_with(&p.allow_unscoped_wildcard);
