@@ -597,7 +597,7 @@ mod mocked {
             &[&east, &west, &control],
             |b| b.retry_config(RetryConfig::disabled())
         );
-        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let cx = crate::collect::retry::fast_ctx(4);
         let placed =
             regions_by_listing(&cx, &client, &["us-east-1", "eu-west-1"], &listed(&ALL)).await;
         let mut placed: Vec<(String, String)> = placed.into_iter().collect();
@@ -627,7 +627,7 @@ mod mocked {
             .then_http_response(|| unplaced(&ALL));
         let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[&everything], |b| b
             .retry_config(RetryConfig::disabled()));
-        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let cx = crate::collect::retry::fast_ctx(4);
         // One scanned region: only the control region's answer gives the endpoint away.
         let placed = regions_by_listing(&cx, &client, &["us-east-1"], &listed(&ALL)).await;
         assert!(placed.is_empty(), "{placed:?}");
@@ -639,7 +639,7 @@ mod mocked {
         let any = mock!(aws_sdk_s3::Client::list_buckets).then_http_response(|| unplaced(&["a"]));
         let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[&any], |b| b
             .retry_config(RetryConfig::disabled()));
-        let cx = Ctx::new(4, Fingerprinter::new(b"0123456789abcdef"));
+        let cx = crate::collect::retry::fast_ctx(4);
         let placed = regions_by_listing(
             &cx,
             &client,
