@@ -9,7 +9,8 @@
 #   BIN (default target/release/faascan, built if missing), ENDPOINT=URL to reuse an
 #   already seeded moto (mocks/bench.sh with KEEP=1), PORT (default 5187) for a new one,
 #   QUOTAS=MS to put both behind mocks/quotaproxy.py (AWS's documented quotas, MS per call)
-#   instead of the plain counting proxy.
+#   instead of the plain counting proxy, PROXY_ARGS="..." for more of its options (e.g.
+#   "--compete lambda-control=0.3333" or "--random-throttle 0.2 --seed 11").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -32,7 +33,7 @@ if [ -n "${QUOTAS:-}" ]; then
   # Both tools behind AWS's documented quotas (src/collect/quotas.tsv) with QUOTAS ms per
   # call; each access key has its own buckets, so the runs do not share a quota.
   "$here/.venv/bin/python" "$here/quotaproxy.py" --upstream "$ENDPOINT" \
-    --latency-ms "$QUOTAS" --port-file "$tmp/bench-proxy.port" > /dev/null &
+    --latency-ms "$QUOTAS" ${PROXY_ARGS:-} --port-file "$tmp/bench-proxy.port" > /dev/null &
 else
   "$here/.venv/bin/python" "$here/faultproxy.py" --upstream "$ENDPOINT" \
     --port-file "$tmp/bench-proxy.port" > /dev/null &

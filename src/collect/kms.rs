@@ -8,18 +8,18 @@ use aws_sdk_kms::types::{AliasListEntry, KeyListEntry, KeyManagerType};
 use faascan_checks::model::{Attr, KmsKey, KmsKeyMetadata, KmsKeyRotation, Timestamp};
 use futures::{StreamExt, stream};
 
-/// `tagging`, when given, reads the region's key tags in a few calls (`tagging.rs`); keys it
-/// cannot cover are read with `ListResourceTags`.
+/// `tags`, when given, is the region's shared tag listing (`tagging.rs`); keys it cannot
+/// cover are read with `ListResourceTags`.
 pub(super) async fn collect(
     cx: &Ctx,
     client: &Client,
-    tagging: Option<&aws_sdk_resourcegroupstagging::Client>,
+    tags: Option<&super::tagging::TagListing>,
     region: &str,
 ) -> Attr<Vec<KmsKey>> {
     let site = Site::new(Service::Kms, region, "");
     let tag_index = async {
-        match tagging {
-            Some(tagging) => super::tagging::index(cx, tagging, site, "kms").await,
+        match tags {
+            Some(listing) => listing.index(cx).await,
             None => None,
         }
     };
@@ -50,7 +50,6 @@ pub(super) async fn collect(
         .whole(cx)
     };
     let (keys, aliases, tag_index) = tokio::join!(keys, aliases, tag_index);
-    let tag_index = tag_index.as_ref();
     let keys: Vec<KeyListEntry> = match keys {
         Attr::Known(keys) => keys,
         Attr::Unavailable(gap) => return Attr::Unavailable(gap),

@@ -383,7 +383,14 @@ pub(crate) async fn collect(
         .with_breaker(clients.breaker())
         .with_pacer(pacing::Pacer::new(&identity.account));
     let wants = |s: Service| services.contains(&s);
+    // One tag listing per region, shared by the services that read tags from it.
+    let tag_listings: Vec<tagging::TagListing> = clients
+        .regions
+        .iter()
+        .filter_map(|r| tagging::TagListing::new(&r.tagging, &r.region, services))
+        .collect();
     let (identity, cx_ref, wants_ref, clients_ref) = (&identity, &cx, &wants, &clients);
+    let tag_listings_ref = &tag_listings;
 
     let iam = async {
         if wants(Service::Iam) {
@@ -400,6 +407,7 @@ pub(crate) async fn collect(
                 .part(Box::pin(s3::collect(
                     &cx,
                     &clients,
+                    &tag_listings,
                     &identity.account,
                     &identity.partition,
                 )))
@@ -416,6 +424,9 @@ pub(crate) async fn collect(
     // overflows on a thread's default 2 MiB (each account of a multi-account scan has one).
     let regions = join_all(clients.regions.iter().map(move |regional| {
         let (cx, wants, clients_ref) = (cx_ref, wants_ref, clients_ref);
+        let tags = tag_listings_ref
+            .iter()
+            .find(|l| l.region() == regional.region);
         async move {
             let region = regional.region.as_str();
             let lambda = async {
@@ -460,12 +471,7 @@ pub(crate) async fn collect(
             let kms = async {
                 if wants(Service::Kms) {
                     crate::progress::service(Service::Kms)
-                        .part(Box::pin(kms::collect(
-                            cx,
-                            &regional.kms,
-                            Some(&regional.tagging),
-                            region,
-                        )))
+                        .part(Box::pin(kms::collect(cx, &regional.kms, tags, region)))
                         .await
                 } else {
                     skipped(Service::Kms, Some(region))

@@ -3,7 +3,7 @@
 //! tags come from region-wide reads where the endpoint has them (`BucketRegion` in the
 //! listing, else a listing per region; `tagging.rs`), per bucket otherwise.
 
-use super::tagging::{self, TagIndex};
+use super::tagging::{TagIndex, TagListing};
 use super::{Clients, Ctx, Service, Site, to_time};
 use aws_sdk_s3::types::Bucket;
 use faascan_checks::model::{
@@ -14,9 +14,11 @@ use faascan_checks::model::{
 use futures::{StreamExt, stream};
 use std::collections::HashMap;
 
+/// `tag_listings`: the scanned regions' shared tag listings (`tagging.rs`).
 pub(super) async fn collect(
     cx: &Ctx,
     clients: &Clients,
+    tag_listings: &[TagListing],
     account: &str,
     partition: &str,
 ) -> S3Inventory {
@@ -51,7 +53,7 @@ pub(super) async fn collect(
         let home = clients.s3(&clients.home_region);
         let (regions, tags) = tokio::join!(
             regions_by_listing(cx, &home, &scanned, &listed),
-            tag_indexes(cx, clients)
+            tag_indexes(cx, tag_listings)
         );
         let (regions, tags) = (&regions, &tags);
         let mut buckets: Vec<S3Bucket> = stream::iter(listed)
@@ -169,12 +171,15 @@ async fn regions_by_listing(
 }
 
 /// One tag index per scanned region, for the buckets located there.
-async fn tag_indexes(cx: &Ctx, clients: &Clients) -> HashMap<String, TagIndex> {
-    let indexes = futures::future::join_all(clients.regions.iter().map(|regional| async move {
-        let site = Site::new(Service::S3, &regional.region, "");
-        let index = tagging::index(cx, &regional.tagging, site, "s3").await;
-        index.map(|index| (regional.region.clone(), index))
-    }))
+async fn tag_indexes<'a>(
+    cx: &Ctx,
+    tag_listings: &'a [TagListing],
+) -> HashMap<&'a str, &'a TagIndex> {
+    let indexes = futures::future::join_all(
+        tag_listings
+            .iter()
+            .map(|listing| async move { Some((listing.region(), listing.index(cx).await?)) }),
+    )
     .await;
     indexes.into_iter().flatten().collect()
 }
@@ -185,7 +190,7 @@ async fn bucket(
     partition: &str,
     listed: Bucket,
     placed: Option<String>,
-    tag_indexes: &HashMap<String, TagIndex>,
+    tag_indexes: &HashMap<&str, &TagIndex>,
 ) -> S3Bucket {
     let name = listed.name().unwrap_or_default().to_owned();
     let arn = format!("arn:{partition}:s3:::{name}");
@@ -360,7 +365,7 @@ async fn bucket(
             })
         },
     );
-    let indexed = region.known().and_then(|r| tag_indexes.get(r));
+    let indexed = region.known().and_then(|r| tag_indexes.get(r.as_str()));
     let tags = async {
         if let Some(index) = indexed {
             return Attr::Known(Some(index.tags_of(&arn)));

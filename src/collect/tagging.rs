@@ -4,16 +4,20 @@
 //! (https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html):
 //! a few calls per region where `GetBucketTagging` or `ListResourceTags` cost one per resource.
 //!
+//! One listing per region serves every collector that reads tags from it (S3 buckets, KMS
+//! keys): `TagListing` sends it once, filtered by all their services, whichever asks first.
+//!
 //! The index is all or nothing. A listing that is denied (a policy written before faascan used
 //! `tag:GetResources`), not served by the endpoint, throttled out or cut short gives no index,
 //! and the caller reads each resource's tags itself: a resource missing from an index therefore
 //! always means "no tags", never "not read". The failure is not a gap, because nothing is
 //! missing once the per-resource reads have run.
 
-use super::{Ctx, Site};
+use super::{Ctx, Service, Site};
 use aws_sdk_resourcegroupstagging::Client;
 use faascan_checks::model::Tags;
 use std::collections::HashMap;
+use tokio::sync::OnceCell;
 
 /// `ResourcesPerPage` at its maximum.
 const PAGE: i32 = 100;
@@ -31,15 +35,68 @@ impl TagIndex {
     }
 }
 
-/// One region's index of a service's resources (`s3`, `kms`: a filter is the service and
-/// resource type as the ARN spells them, and bucket ARNs name no type, so the service alone
-/// is asked; other types' ARNs never match a bucket's or a key's), or `None` when the listing
-/// could not be read whole and each resource's own tag read must be used.
-pub(crate) async fn index(
+/// One region's tag listing, read once for the services that share it.
+pub(crate) struct TagListing {
+    client: Client,
+    region: String,
+    /// The services it is counted and paced under (the first) and filters by (all).
+    services: Vec<Service>,
+    index: OnceCell<Option<TagIndex>>,
+}
+
+impl TagListing {
+    /// The listing of `services`' tagged resources in `region`; `None` when no service
+    /// reads its tags this way.
+    pub(crate) fn new(client: &Client, region: &str, services: &[Service]) -> Option<Self> {
+        let services: Vec<Service> = services
+            .iter()
+            .copied()
+            .filter(|s| filter_of(*s).is_some())
+            .collect();
+        (!services.is_empty()).then(|| TagListing {
+            client: client.clone(),
+            region: region.to_owned(),
+            services,
+            index: OnceCell::new(),
+        })
+    }
+
+    pub(crate) fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The region's index, listed on the first call and shared by every later one.
+    pub(crate) async fn index(&self, cx: &Ctx) -> Option<&TagIndex> {
+        self.index
+            .get_or_init(|| {
+                let filters: Vec<&'static str> =
+                    self.services.iter().filter_map(|s| filter_of(*s)).collect();
+                let site = Site::new(self.services[0], &self.region, "");
+                index(cx, &self.client, site, filters)
+            })
+            .await
+            .as_ref()
+    }
+}
+
+/// The `ResourceTypeFilters` entry of a service whose resources' tags come from the listing: a
+/// filter is the service and resource type as the ARN spells them, and bucket ARNs name no
+/// type, so the service alone is asked (other types' ARNs never match a bucket's or a key's).
+fn filter_of(service: Service) -> Option<&'static str> {
+    match service {
+        Service::S3 => Some("s3"),
+        Service::Kms => Some("kms"),
+        Service::Lambda | Service::Iam | Service::Apigateway => None,
+    }
+}
+
+/// One region's index of the resources of `resource_types` (`s3`, `kms`), or `None` when the
+/// listing could not be read whole and each resource's own tag read must be used.
+async fn index(
     cx: &Ctx,
     client: &Client,
     site: Site<'_>,
-    resource_type: &str,
+    resource_types: Vec<&'static str>,
 ) -> Option<TagIndex> {
     let paged = cx
         .pages(
@@ -47,7 +104,9 @@ pub(crate) async fn index(
             |token| {
                 client
                     .get_resources()
-                    .resource_type_filters(resource_type)
+                    .set_resource_type_filters(Some(
+                        resource_types.iter().map(|t| (*t).to_owned()).collect(),
+                    ))
                     .resources_per_page(PAGE)
                     .set_pagination_token(token)
                     .send()
@@ -136,9 +195,14 @@ mod mocked {
             |c| c.retry_config(RetryConfig::disabled())
         );
         let cx = fast_ctx(4);
-        let index = index(&cx, &client, Site::new(Service::S3, "us-east-1", ""), "s3")
-            .await
-            .expect("an index");
+        let index = index(
+            &cx,
+            &client,
+            Site::new(Service::S3, "us-east-1", ""),
+            vec!["s3"],
+        )
+        .await
+        .expect("an index");
         assert_eq!(
             index
                 .tags_of("arn:aws:s3:::billing")
@@ -150,6 +214,43 @@ mod mocked {
         assert!(index.tags_of("arn:aws:s3:::never-tagged").is_empty());
         assert_eq!(first.num_calls() + second.num_calls(), 2);
         assert!(cx.take_gaps().is_empty(), "an index read records no gap");
+    }
+
+    #[tokio::test]
+    async fn one_listing_serves_buckets_and_keys_however_many_ask() {
+        let both = mock!(Client::get_resources)
+            .match_requests(|r| r.resource_type_filters() == ["s3", "kms"])
+            .then_output(|| {
+                GetResourcesOutput::builder()
+                    .resource_tag_mapping_list(mapping("arn:aws:s3:::billing", &[("team", "a")]))
+                    .resource_tag_mapping_list(mapping(
+                        "arn:aws:kms:us-east-1:111122223333:key/1",
+                        &[("team", "b")],
+                    ))
+                    .build()
+            });
+        let client = mock_client!(
+            aws_sdk_resourcegroupstagging,
+            RuleMode::MatchAny,
+            [&both],
+            |c| c.retry_config(RetryConfig::disabled())
+        );
+        let cx = fast_ctx(4);
+        let listing = TagListing::new(
+            &client,
+            "us-east-1",
+            &[Service::Lambda, Service::S3, Service::Kms],
+        )
+        .expect("S3 and KMS read tags from the listing");
+        let (for_buckets, for_keys) = tokio::join!(listing.index(&cx), listing.index(&cx));
+        let (for_buckets, for_keys) = (for_buckets.expect("index"), for_keys.expect("index"));
+        assert_eq!(for_buckets.tags_of("arn:aws:s3:::billing").len(), 1);
+        assert_eq!(
+            for_keys.tags_of("arn:aws:kms:us-east-1:111122223333:key/1")["team"],
+            "b"
+        );
+        assert_eq!(both.num_calls(), 1, "the second caller waits for the first");
+        assert!(TagListing::new(&client, "us-east-1", &[Service::Lambda]).is_none());
     }
 
     #[tokio::test]
@@ -180,7 +281,7 @@ mod mocked {
             &cx,
             &client,
             Site::new(Service::Kms, "us-east-1", ""),
-            "kms",
+            vec!["kms"],
         )
         .await;
         assert!(

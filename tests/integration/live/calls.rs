@@ -53,9 +53,9 @@ async fn code_signing_falls_back_per_function_where_the_listing_is_missing() {
     }
 }
 
-/// Tags of buckets and keys come from one Tagging API listing per region, and bucket regions
-/// from one filtered `ListBuckets` per region; where the listing is denied (a policy from
-/// before `tag:GetResources`), each resource is read on its own, with the same answer.
+/// Tags of buckets and keys come from one Tagging API listing per region (one for both), and
+/// bucket regions from one filtered `ListBuckets` per region; where the listing is denied (a
+/// policy from before `tag:GetResources`), each resource is read on its own, same answer.
 #[tokio::test(flavor = "multi_thread")]
 async fn tags_and_bucket_regions_are_read_region_wide_with_a_per_resource_fallback() {
     use aws_sdk_s3::types::{Tag, Tagging};
@@ -149,11 +149,11 @@ async fn tags_and_bucket_regions_are_read_region_wide_with_a_per_resource_fallba
     let scanner = assume_into(account, "scan").await;
     let (inv, _) = inventory(&scanner, &["us-east-1"], &[]);
     check(&inv, "region-wide");
-    // One tag listing for buckets and one for keys in the one scanned region.
+    // One tag listing, for buckets and keys together, in the one scanned region.
     let tag_listings = operations_where(&inv, |c| {
         c["service"] == "Resource Groups Tagging API" && c["operation"] == "GetResources"
     });
-    assert_eq!(tag_listings, 2, "{}", inv["calls"]);
+    assert_eq!(tag_listings, 1, "{}", inv["calls"]);
     // The eu-west-1 buckets are in a region this scan has no tag listing of.
     assert_eq!(operations(&inv, "GetBucketTagging"), 2);
     assert_eq!(operations(&inv, "ListResourceTags"), 0);
