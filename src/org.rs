@@ -6,7 +6,7 @@
 use crate::cli::TargetArgs;
 use crate::collect::{FatalError, Target};
 use crate::error::Failure;
-use crate::plan::{partition_of, target_of};
+use crate::plan::target_of;
 use crate::run::Messages;
 use faascan_checks::model::Inventory;
 use futures::StreamExt;
@@ -19,27 +19,43 @@ pub(crate) type AccountFailure = (String, String);
 pub(crate) type CollectOne<'a> =
     &'a (dyn Fn(Target) -> BoxFuture<'static, Result<Inventory, FatalError>> + Sync);
 
-/// The organization's active accounts, listed with the base credentials.
-pub(crate) async fn organization_accounts(base: &TargetArgs) -> Result<Vec<String>, Failure> {
-    let mut base = base.clone();
-    base.organization = false;
-    base.accounts.clear();
-    crate::collect::organization_accounts(&target_of(&base))
+/// The organization's active accounts, listed with the base credentials, and the base
+/// identity's partition.
+pub(crate) async fn organization_accounts(
+    base: &TargetArgs,
+) -> Result<(String, Vec<String>), Failure> {
+    crate::collect::organization_accounts(&target_of(&only_base(base)))
         .await
         .map_err(Failure::OrganizationUnlisted)
 }
 
-/// Scans `accounts` through `role` in each, at most `concurrency` at once; the inventories in
-/// the order of `accounts`, and the accounts that failed. Fails only when none was scanned.
+/// The base identity's partition, which the audit roles' ARNs are built in (asked of STS, not
+/// guessed from `--region`, which may be unset with the region in `AWS_REGION` or a profile).
+pub(crate) async fn base_partition(base: &TargetArgs) -> Result<String, Failure> {
+    crate::collect::caller_partition(&target_of(&only_base(base)))
+        .await
+        .map_err(Failure::of_collect)
+}
+
+/// The base credentials' own target: no accounts to fan out to.
+fn only_base(base: &TargetArgs) -> TargetArgs {
+    let mut base = base.clone();
+    base.organization = false;
+    base.accounts.clear();
+    base
+}
+
+/// Scans `accounts` through `role` in each (an ARN in `partition`, the base identity's), at
+/// most `concurrency` at once; the inventories in the order of `accounts`, and the accounts
+/// that failed. Fails only when none was scanned.
 pub(crate) async fn collect_accounts(
     base: &TargetArgs,
-    accounts: &[String],
+    (accounts, partition): (&[String], &str),
     role: &str,
     concurrency: usize,
     messages: Messages,
     collect_one: CollectOne<'_>,
 ) -> Result<(Vec<Inventory>, Vec<AccountFailure>), Failure> {
-    let partition = partition_of(base.regions.first().map(String::as_str));
     let outcomes: Vec<(String, Result<Inventory, String>)> =
         futures::stream::iter(accounts.iter().cloned())
             .map(|account| {
@@ -139,7 +155,7 @@ mod tests {
         let accounts: Vec<String> = accounts.iter().map(|a| (*a).to_owned()).collect();
         crate::runtime::block_on(collect_accounts(
             args,
-            &accounts,
+            (&accounts, "aws"),
             "audit",
             concurrency,
             QUIET,
@@ -214,13 +230,8 @@ mod tests {
     }
 
     #[test]
-    fn the_audit_role_arn_takes_the_partition_of_the_regions() {
-        for (region, partition) in [
-            ("cn-north-1", "arn:aws-cn:"),
-            ("us-gov-west-1", "arn:aws-us-gov:"),
-            ("eu-west-1", "arn:aws:"),
-        ] {
-            let args = target(&["--region", region]);
+    fn the_audit_role_arn_is_in_the_base_identitys_partition() {
+        for partition in ["aws-cn", "aws-us-gov", "aws"] {
             let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
             let record = seen.clone();
             let collect = move |t: Target| -> BoxFuture<'static, Result<Inventory, FatalError>> {
@@ -229,9 +240,23 @@ mod tests {
                 }
                 Box::pin(async { Ok(inventory_of("111111111111")) })
             };
-            run(&args, &["111111111111"], 1, &collect).unwrap_or_else(|e| panic!("{e}"));
+            let accounts = ["111111111111".to_owned()];
+            crate::runtime::block_on(collect_accounts(
+                // No --region: the partition must not come from it.
+                &target(&[]),
+                (&accounts, partition),
+                "audit",
+                1,
+                QUIET,
+                &collect,
+            ))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
             let arns = seen.lock().map(|s| s.clone()).unwrap_or_default();
-            assert!(arns[0].starts_with(partition), "{region}: {arns:?}");
+            assert_eq!(
+                arns,
+                [format!("arn:{partition}:iam::111111111111:role/audit")]
+            );
         }
     }
 

@@ -397,8 +397,16 @@ fn input_plan(args: &ScanArgs, config: &Config) -> Result<Input, Failure> {
                 )));
             }
         }
+        // An account named twice is scanned once (twice would repeat its results).
+        let mut named = std::collections::HashSet::new();
+        let ids = target
+            .accounts
+            .iter()
+            .filter(|a| named.insert(a.as_str()))
+            .cloned()
+            .collect();
         Accounts::Listed {
-            ids: target.accounts.clone(),
+            ids,
             role_name: role_name()?,
             shard: args.shard,
         }
@@ -529,18 +537,6 @@ pub(crate) fn target_of(args: &TargetArgs) -> Target {
         max_attempts: args.max_attempts,
         call_timeout: Duration::from_secs(args.call_timeout),
         time_budget: args.timeout.map(Duration::from_secs),
-    }
-}
-
-/// The partition a region belongs to (`aws-cn` for China, `aws-us-gov` for GovCloud), for the
-/// ARNs faascan builds before it has asked who it is.
-pub(crate) fn partition_of(region: Option<&str>) -> &'static str {
-    match region {
-        Some(r) if r.starts_with("cn-") => "aws-cn",
-        Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
-        Some(r) if r.starts_with("us-iso-") => "aws-iso",
-        Some(r) if r.starts_with("us-isob-") => "aws-iso-b",
-        _ => "aws",
     }
 }
 
@@ -686,6 +682,27 @@ mod tests {
             let err = parsed.err().map(|e| e.exit_code());
             assert_eq!(err, Some(2), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_account_named_twice_is_scanned_once() {
+        let listed = plan(
+            &[
+                "--accounts",
+                "111111111111,222222222222,111111111111",
+                "--role-name",
+                "audit",
+            ],
+            "",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let Input::Live(live) = &listed.input else {
+            panic!("not a live scan")
+        };
+        let Accounts::Listed { ids, .. } = &live.accounts else {
+            panic!("not a list of accounts")
+        };
+        assert_eq!(ids, &["111111111111", "222222222222"]);
     }
 
     #[test]

@@ -328,23 +328,26 @@ fn gather_live(
                 ids,
                 role_name,
                 shard,
-            } => collect_several(live, ids, role_name, *shard, messages),
+            } => collect_several(live, (ids, None), role_name, *shard, messages),
             Accounts::Organization { role_name, shard } => {
-                let ids = runtime::block_on(crate::org::organization_accounts(&live.target))??;
+                let (partition, ids) =
+                    runtime::block_on(crate::org::organization_accounts(&live.target))??;
                 messages.info(
                     &format!("organization: {} active account(s)", ids.len()),
                     &[("accounts", serde_json::json!(ids))],
                 );
-                collect_several(live, &ids, role_name, *shard, messages)
+                collect_several(live, (&ids, Some(partition)), role_name, *shard, messages)
             }
         }
     }
 }
 
 /// Several accounts (this shard's share, with `--shard`), on the process's runtime.
+/// `partition` is the base identity's when it is already known (asked of STS otherwise, once
+/// there is an account to scan).
 fn collect_several(
     live: &LivePlan,
-    ids: &[String],
+    (ids, partition): (&[String], Option<String>),
     role_name: &str,
     shard: Option<Shard>,
     messages: Messages,
@@ -374,6 +377,10 @@ fn collect_several(
             None => Err(Failure::NoAccountScanned("no account to scan".to_owned())),
         };
     }
+    let partition = match partition {
+        Some(partition) => partition,
+        None => runtime::block_on(crate::org::base_partition(&live.target))??,
+    };
     let services = live.services.clone();
     let concurrency = usize::from(live.target.concurrency);
     let collect_one =
@@ -391,7 +398,7 @@ fn collect_several(
     );
     let outcome = runtime::block_on(crate::org::collect_accounts(
         &live.target,
-        &ids,
+        (&ids, &partition),
         role_name,
         live.account_concurrency,
         messages,

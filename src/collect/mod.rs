@@ -597,10 +597,21 @@ fn leaves_scan_incomplete(gap: &Gap) -> bool {
         )
 }
 
-/// The organization's active accounts, as the scanning identity sees them.
-pub(crate) async fn organization_accounts(target: &Target) -> Result<Vec<String>, FatalError> {
-    let (clients, _) = Clients::connect(target).await?;
-    clients.organization_accounts().await
+/// The organization's active accounts, as the scanning identity sees them, and that
+/// identity's partition (the member accounts' audit roles are in the same one).
+pub(crate) async fn organization_accounts(
+    target: &Target,
+) -> Result<(String, Vec<String>), FatalError> {
+    let (clients, identity) = Clients::connect(target).await?;
+    Ok((identity.partition, clients.organization_accounts().await?))
+}
+
+/// The partition of the scanning identity (`aws`, `aws-cn`, `aws-us-gov`, ...), from
+/// `GetCallerIdentity`: the region may come from the environment or a profile, and the
+/// credentials decide the partition anyway.
+pub(crate) async fn caller_partition(target: &Target) -> Result<String, FatalError> {
+    let (_, identity) = Clients::connect(target).await?;
+    Ok(identity.partition)
 }
 
 /// SDK timestamps into the model's.

@@ -40,7 +40,8 @@ pub(crate) enum Retry {
     /// A page of a listing: losing it loses every resource on it (and after it), so any
     /// retryable failure is tried again a few times.
     Page,
-    /// One resource's attribute: one more try after throttling.
+    /// One resource's attribute: one more try after a retryable answer such as a 5xx
+    /// (throttles are tried again separately, see `throttle_retries`).
     Detail,
 }
 
@@ -51,7 +52,7 @@ pub(crate) struct RetryPolicy {
     pub(crate) cap: Duration,
     /// Extra tries of a page after a retryable failure.
     pub(crate) page_retries: u32,
-    /// Extra tries of a detail call after a retryable failure other than throttling.
+    /// Extra tries of a detail call after a retryable answer other than a throttle.
     pub(crate) detail_retries: u32,
     /// Extra tries of any call after a throttle, each after its quota group's pause: a
     /// throttle says "not now", not "no", so it is tried well past the other failures.
@@ -86,7 +87,12 @@ impl RetryPolicy {
     fn allows(&self, retry: Retry, failure: &CallFailure, done: u32) -> bool {
         match retry {
             Retry::Page => failure.retryable && done < self.page_retries,
-            Retry::Detail => failure.kind == GapKind::Throttled && done < self.detail_retries,
+            // Throttles never get here (`send` sends them again itself). Silence (no
+            // connection, timeouts) is not tried again per resource: the SDK's attempts
+            // already were, and the breaker must see a dead endpoint after a few calls.
+            Retry::Detail => {
+                failure.retryable && !failure.endpoint_silent() && done < self.detail_retries
+            }
         }
     }
 }
@@ -548,5 +554,75 @@ mod stops {
             .await;
         assert_eq!(tries, 2);
         assert!(attr.is_known());
+    }
+
+    fn failing(status: u16, code: &'static str) -> Result {
+        Err(SdkError::service_error(
+            GetPolicyError::generic(
+                aws_smithy_types::error::ErrorMetadata::builder()
+                    .code(code)
+                    .build(),
+            ),
+            HttpResponse::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(status)
+                    .unwrap_or_else(|_| unreachable!()),
+                aws_smithy_types::body::SdkBody::empty(),
+            ),
+        ))
+    }
+
+    /// A server error on one resource's read is tried once more (after the SDK's own
+    /// attempts) before it becomes a gap; a refusal is not.
+    #[tokio::test]
+    async fn a_detail_call_gets_one_more_try_after_a_server_error_but_not_after_a_refusal() {
+        let cx = cx();
+        let mut tries = 0;
+        let attr = cx
+            .known(
+                site(),
+                || {
+                    tries += 1;
+                    let first = tries == 1;
+                    async move {
+                        if first {
+                            failing(500, "ServiceException")
+                        } else {
+                            Ok(())
+                        }
+                    }
+                },
+                |()| (),
+            )
+            .await;
+        assert_eq!(tries, 2);
+        assert!(attr.is_known());
+
+        let mut tries = 0;
+        let attr = cx
+            .known(
+                site(),
+                || {
+                    tries += 1;
+                    async { failing(403, "AccessDeniedException") }
+                },
+                |()| (),
+            )
+            .await;
+        assert_eq!(tries, 1, "a refusal is an answer, not a blip");
+        assert_eq!(attr.gap().map(|g| g.kind), Some(GapKind::AccessDenied));
+
+        let mut tries = 0;
+        let attr = cx
+            .known(
+                site(),
+                || {
+                    tries += 1;
+                    async { failing(503, "ServiceException") }
+                },
+                |()| (),
+            )
+            .await;
+        assert_eq!(tries, 2, "one more try, then the gap");
+        assert!(attr.gap().is_some());
     }
 }
