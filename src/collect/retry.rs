@@ -556,7 +556,7 @@ mod stops {
         assert!(attr.is_known());
     }
 
-    fn failing(status: u16, code: &'static str) -> Result {
+    async fn failing(status: u16, code: &'static str) -> Result {
         Err(SdkError::service_error(
             GetPolicyError::generic(
                 aws_smithy_types::error::ErrorMetadata::builder()
@@ -585,7 +585,7 @@ mod stops {
                     let first = tries == 1;
                     async move {
                         if first {
-                            failing(500, "ServiceException")
+                            failing(500, "ServiceException").await
                         } else {
                             Ok(())
                         }
@@ -603,7 +603,7 @@ mod stops {
                 site(),
                 || {
                     tries += 1;
-                    async { failing(403, "AccessDeniedException") }
+                    failing(403, "AccessDeniedException")
                 },
                 |()| (),
             )
@@ -617,7 +617,7 @@ mod stops {
                 site(),
                 || {
                     tries += 1;
-                    async { failing(503, "ServiceException") }
+                    failing(503, "ServiceException")
                 },
                 |()| (),
             )
