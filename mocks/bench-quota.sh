@@ -49,7 +49,7 @@ run() { # run NAME SETTINGS-JSON
   local name=$1 settings=$2
   curl -sf -X POST "$proxy/__quota" -d "$settings" > /dev/null
   curl -sf -X DELETE "$proxy/__quota" > /dev/null
-  sleep 2 # the buckets start full, and the competitors are already spending
+  sleep 2 # the competitors are already spending: buckets start with (1 - share) of their burst
   /usr/bin/time -f "%e %M" -o "$work/$name.time" "$bin" inventory --endpoint-url "$proxy" \
     --region us-east-1 --region eu-west-1 --output "$work/$name.json" 2> "$work/$name.stderr" || true
   curl -sf "$proxy/__quota?access_key=testing" > "$work/$name.quota.json"

@@ -23,7 +23,8 @@ Admin endpoints on the proxy itself (never forwarded):
                       (over quota) and random (thrown at random); per group: passed and the
                       quota floor (passed / the rate left after competitors), ?access_key=AKID
     POST   /__quota   change settings: {"latency_ms", "random_throttle", "compete": {GROUP:
-                      SHARE}, "set": {GROUP: [REQUESTS, SECONDS, BURST]}}; buckets restart full
+                      SHARE}, "set": {GROUP: [REQUESTS, SECONDS, BURST]}}; buckets restart
+                      with (1 - SHARE) of their burst
     DELETE /__quota   forget the counters (and the buckets)
 The fault rules of mocks/faultproxy.py (/__faults, /__stats) work here too.
 """
@@ -89,15 +90,16 @@ def parse_set(text):
 
 
 class Bucket:
-    """A token bucket that starts full. Competitors (share s of the refill, served first)
-    leave (1 - s) of the rate to the scan once the bucket runs dry."""
+    """A token bucket. Competitors (share s of the refill, served first) leave (1 - s) of
+    the rate to the scan, and have been spending since before its first request: the bucket
+    starts with only (1 - s) of its burst."""
 
     def __init__(self, rate, share):
         requests, seconds, burst = rate
         self.capacity = float(burst)
         self.refill = requests / seconds
         self.share = share
-        self.tokens = self.capacity
+        self.tokens = self.capacity * (1.0 - share)
         self.last = time.monotonic()
 
     def take(self, now):

@@ -5,8 +5,9 @@
 //! What each test proves:
 //! - `the_quota_proxy_throttles_in_each_protocols_shape_and_counts`: the harness itself: over
 //!   a quota of 1 request per 10 s, the second call of an operation is throttled with the
-//!   protocol's own error (Lambda 429 `TooManyRequestsException`, KMS 400
-//!   `ThrottlingException`, IAM 400 `Throttling`), and the admin endpoint counts it.
+//!   protocol's own error (Lambda and API Gateway 429 `TooManyRequestsException`, KMS 400
+//!   `ThrottlingException`, IAM and STS 400 `Throttling`, S3 503 `SlowDown`), and the admin
+//!   endpoint counts it.
 //! - `a_low_quota_scan_is_complete_paced_and_equal_to_the_clean_scan`: with Lambda's and API
 //!   Gateway's quotas lowered in the proxy and in `[quotas]` alike, the scan has no gap, the
 //!   clean scan's results exactly, and the proxy throttled nothing (the scan did not cause its
@@ -18,7 +19,7 @@
 //! - `a_throttled_first_call_costs_well_under_two_seconds`: `GetCallerIdentity` and the first
 //!   `ListFunctions` throttled once each: the scan takes less than 2 s longer than unthrottled.
 //!
-//! Run: `cargo test --test live pacing` (a debug build; each scan takes a few seconds).
+//! Run: `cargo test --test integration pacing` (a debug build; each scan takes a few seconds).
 
 use super::scenario::Seed;
 use crate::common::*;
@@ -341,6 +342,12 @@ fn the_quota_proxy_throttles_in_each_protocols_shape_and_counts() {
             "kms-list-keys=1/10/1",
             "--set",
             "iam=1/10/1",
+            "--set",
+            "sts=1/10/1",
+            "--set",
+            "s3-bucket=1/10/1",
+            "--set",
+            "apigateway-control=1/10/1",
         ],
     );
     let creds = block_on(assume_into(ACCOUNT, "pacing-shapes"));
@@ -372,6 +379,34 @@ fn the_quota_proxy_throttles_in_each_protocols_shape_and_counts() {
             aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
             Some("Throttling")
         );
+        let sts = aws_sdk_sts::Client::new(&sdk);
+        assert!(sts.get_caller_identity().send().await.is_ok());
+        let err = sts.get_caller_identity().send().await.unwrap_err();
+        assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
+        assert_eq!(
+            aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
+            Some("Throttling")
+        );
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&sdk)
+                .force_path_style(true)
+                .build(),
+        );
+        assert!(s3.list_buckets().send().await.is_ok());
+        let err = s3.list_buckets().send().await.unwrap_err();
+        assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(503));
+        assert_eq!(
+            aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
+            Some("SlowDown")
+        );
+        let apigateway = aws_sdk_apigateway::Client::new(&sdk);
+        assert!(apigateway.get_rest_apis().send().await.is_ok());
+        let err = apigateway.get_rest_apis().send().await.unwrap_err();
+        assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(429));
+        assert_eq!(
+            aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
+            Some("TooManyRequestsException")
+        );
     });
     let stats = proxy.stats(&creds.access_key_id);
     let op = |name: &str| {
@@ -383,7 +418,14 @@ fn the_quota_proxy_throttles_in_each_protocols_shape_and_counts() {
             .cloned()
             .unwrap_or_else(|| panic!("{name} not counted: {stats}"))
     };
-    for name in ["ListFunctions", "ListKeys", "ListRoles"] {
+    for name in [
+        "ListFunctions",
+        "ListKeys",
+        "ListRoles",
+        "GetCallerIdentity",
+        "ListBuckets",
+        "GetRestApis",
+    ] {
         assert_eq!(
             (op(name)["passed"].as_u64(), op(name)["throttled"].as_u64()),
             (Some(1), Some(1)),
