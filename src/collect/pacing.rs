@@ -495,8 +495,11 @@ impl Pacer {
         Admission { groups: admitted }
     }
 
-    /// The call was throttled: its groups pause (once per wave). Without any group (an
-    /// operation the table does not know), the caller pauses on its own for the first step.
+    /// The call was throttled: its groups pause (once per wave) when throttles are half of
+    /// their recent answers (the quota is really taken). Otherwise (an isolated throttle:
+    /// another client's burst, a blip; or an operation the table does not know) only this
+    /// call backs off, for the first step (100-200 ms, jittered), before it is sent again:
+    /// pausing the whole group for one throttle would slow every call behind it.
     pub(crate) async fn throttled(&self, service: Service, admission: &Admission) {
         let now = Instant::now();
         let mut began = 0;
@@ -512,7 +515,12 @@ impl Pacer {
             tally.throttled += 1;
             tally.backoffs += began;
         }
-        if admission.groups.is_empty() {
+        // A running pause is waited out at the next admission; without one, wait here.
+        let group_paused = admission
+            .groups
+            .iter()
+            .any(|(group, _)| group.paused_until().is_some());
+        if !group_paused {
             let wait = pause(&self.policy, 1, fastrand::f64());
             let _backing_off = crate::progress::service(service).backing_off();
             tokio::time::sleep(wait).await;
@@ -827,6 +835,47 @@ mod tests {
             .find(|s| s.service == "lambda")
             .unwrap_or_else(|| panic!("{stats:?}"));
         assert_eq!((lambda.throttled, lambda.backoffs), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn an_isolated_throttle_backs_off_the_call_not_its_group() {
+        let policy = BackoffPolicy {
+            base: Duration::from_millis(40),
+            cap: Duration::from_millis(80),
+            decay_after: 2,
+        };
+        let pacer = Pacer::with_table("pace-test-5", small_table(), policy).with_policy(policy);
+        // A run of answers first: one throttle among them is not the quota running out.
+        for _ in 0..WINDOW {
+            let answered = list_functions(&pacer, "us-east-1").await;
+            pacer.succeeded(&answered);
+        }
+        let admission = list_functions(&pacer, "us-east-1").await;
+        let started = Instant::now();
+        pacer.throttled(Service::Lambda, &admission).await;
+        let backed_off = started.elapsed();
+        assert!(
+            backed_off >= Duration::from_millis(15) && backed_off < Duration::from_millis(200),
+            "the throttled call waits a jittered first step: {backed_off:?}"
+        );
+        // The group itself was not paused: the next Lambda call goes at once.
+        let started = Instant::now();
+        pacer
+            .admit(
+                Service::Lambda,
+                "lambda",
+                Some("us-east-1"),
+                "ListFunctions",
+                true,
+            )
+            .await;
+        assert!(started.elapsed() < Duration::from_millis(15));
+        let stats = pacer.stats();
+        let lambda = stats
+            .iter()
+            .find(|s| s.service == "lambda")
+            .unwrap_or_else(|| panic!("{stats:?}"));
+        assert_eq!((lambda.throttled, lambda.backoffs), (1, 0));
     }
 
     #[tokio::test]
