@@ -129,14 +129,33 @@ impl QuotaTable {
         self.rates.get(group).copied()
     }
 
+    /// Whether the collector paces the calls of `group` (the start-up calls are not paced).
+    fn paces(&self, group: &str) -> bool {
+        self.rows
+            .iter()
+            .any(|r| r.group == group && !UNPACED_APIS.contains(&r.service.as_str()))
+    }
+
     /// The table with the configuration's raised (or lowered) quotas.
     pub(crate) fn with(&self, overrides: &QuotaOverrides) -> Result<QuotaTable, String> {
         let mut table = self.clone();
         for (group, over) in &overrides.0 {
+            if self.rates.contains_key(group) && !self.paces(group) {
+                return Err(format!(
+                    "quotas.{group}: faascan sends only its start-up calls (a few per account) \
+                     to this API and does not pace them; the row is there for the quota harness"
+                ));
+            }
             let Some(rate) = table.rates.get_mut(group) else {
+                let known: Vec<&str> = self
+                    .rates
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|g| self.paces(g))
+                    .collect();
                 return Err(format!(
                     "quotas.{group}: no such quota group (known: {})",
-                    self.rates.keys().cloned().collect::<Vec<_>>().join(", ")
+                    known.join(", ")
                 ));
             };
             *rate = over
@@ -146,6 +165,12 @@ impl QuotaTable {
         Ok(table)
     }
 }
+
+/// APIs the table has rows for that faascan does not pace: its start-up calls (who am I, which
+/// regions, which accounts, the audit role) are a handful per account, sent before the
+/// account's pacer exists. The rows still tell the quota harness (`mocks/quotaproxy.py`) what
+/// AWS enforces.
+const UNPACED_APIS: [&str; 3] = ["sts", "account", "organizations"];
 
 /// `[quotas]` in faascan.toml: a group's raised quota, as requests per second
 /// (`lambda-control = 50`) or in full (`apigateway-get-resources = { requests = 10,
@@ -655,6 +680,13 @@ mod tests {
             err.contains("lambda-contrl") && err.contains("lambda-control"),
             "{err}"
         );
+        assert!(
+            !err.contains("sts"),
+            "an unpaced group is not offered: {err}"
+        );
+        let unpaced: QuotaOverrides = toml::from_str("sts = 200").unwrap_or_else(|e| panic!("{e}"));
+        let err = unpaced.validate().err().unwrap_or_default();
+        assert!(err.contains("does not pace"), "{err}");
         let zero: QuotaOverrides = toml::from_str("iam = 0").unwrap_or_else(|e| panic!("{e}"));
         assert!(zero.validate().is_err());
         assert!(toml::from_str::<QuotaOverrides>("iam = { requests = 5, per = 1 }").is_err());
