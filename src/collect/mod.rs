@@ -381,7 +381,7 @@ pub(crate) async fn collect(
     let cx = Ctx::new(concurrency, fingerprints)
         .with_deadline(clients.deadline())
         .with_breaker(clients.breaker())
-        .with_pacer(pacing::Pacer::new(&identity.account));
+        .with_pacer(pacing::Pacer::new());
     let wants = |s: Service| services.contains(&s);
     // One tag listing per region, shared by the services that read tags from it.
     let tag_listings: Vec<tagging::TagListing> = clients

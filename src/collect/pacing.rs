@@ -387,32 +387,10 @@ impl Group {
     }
 }
 
-/// Every group in this process, by account, region, group and rate: accounts scanned side by
-/// side each have their own, and two scans of one account share one.
-type GroupKey = (String, String, String, String);
-static GROUPS: LazyLock<Mutex<HashMap<GroupKey, Arc<Group>>>> = LazyLock::new(Default::default);
-
-fn group(account: &str, region: &str, name: &str, rate: Rate) -> Option<Arc<Group>> {
-    let quota = rate.quota()?;
-    let key = (
-        account.to_owned(),
-        region.to_owned(),
-        name.to_owned(),
-        format!("{rate:?}"),
-    );
-    let mut groups = GROUPS.lock().ok()?;
-    Some(
-        groups
-            .entry(key)
-            .or_insert_with(|| {
-                Arc::new(Group {
-                    limiter: RateLimiter::direct(quota),
-                    backoff: Mutex::default(),
-                })
-            })
-            .clone(),
-    )
-}
+/// A pacer's groups, by region and group name: made on a group's first call and dropped with
+/// the pacer when its account's scan ends (an organisation's thousands of accounts never
+/// pile up), looked up without allocating.
+type Groups = HashMap<String, HashMap<String, Arc<Group>>>;
 
 /// What a call was let through under: its groups, and the pause count of each when it went.
 pub(crate) struct Admission {
@@ -427,40 +405,50 @@ struct Tally {
     waited: Duration,
 }
 
-/// The pacing of one scan of one account.
+/// The pacing of one scan of one account: accounts scanned side by side each have their own
+/// groups.
 pub(crate) struct Pacer {
-    account: String,
     table: Arc<QuotaTable>,
     policy: BackoffPolicy,
+    groups: Mutex<Groups>,
     tallies: Mutex<BTreeMap<Service, Tally>>,
 }
 
 impl Pacer {
     /// Paced by the table in force (built in, with the configuration's overrides).
-    pub(crate) fn new(account: &str) -> Pacer {
-        Pacer::with_table(account, table_in_force(), BackoffPolicy::default())
+    pub(crate) fn new() -> Pacer {
+        Pacer::with_table(table_in_force(), BackoffPolicy::default())
     }
 
-    pub(crate) fn with_table(
-        account: &str,
-        table: Arc<QuotaTable>,
-        policy: BackoffPolicy,
-    ) -> Pacer {
+    pub(crate) fn with_table(table: Arc<QuotaTable>, policy: BackoffPolicy) -> Pacer {
         Pacer {
-            account: account.to_owned(),
             table,
             policy,
+            groups: Mutex::default(),
             tallies: Mutex::default(),
         }
     }
 
+    /// The account's group `name` in `region`, made on its first call.
+    fn group(&self, region: &str, name: &str, rate: Rate) -> Option<Arc<Group>> {
+        let mut groups = self.groups.lock().ok()?;
+        if let Some(group) = groups.get(region).and_then(|g| g.get(name)) {
+            return Some(group.clone());
+        }
+        let made = Arc::new(Group {
+            limiter: RateLimiter::direct(rate.quota()?),
+            backoff: Mutex::default(),
+        });
+        groups
+            .entry(region.to_owned())
+            .or_default()
+            .insert(name.to_owned(), made.clone());
+        Some(made)
+    }
+
     /// Not paced at all, but still backing off after throttles of unknown groups (tests).
     pub(crate) fn unpaced() -> Pacer {
-        Pacer::with_table(
-            "",
-            Arc::new(QuotaTable::default()),
-            BackoffPolicy::default(),
-        )
+        Pacer::with_table(Arc::new(QuotaTable::default()), BackoffPolicy::default())
     }
 
     #[cfg(test)]
@@ -488,7 +476,7 @@ impl Pacer {
             .table
             .groups_of(api, operation)
             .into_iter()
-            .filter_map(|(name, rate)| group(&self.account, region, name, rate))
+            .filter_map(|(name, rate)| self.group(region, name, rate))
             .collect();
         let progress = crate::progress::service(service);
         let mut admitted = Vec::with_capacity(groups.len());
@@ -783,7 +771,7 @@ mod tests {
 
     #[tokio::test]
     async fn calls_are_paced_at_the_groups_rate() {
-        let pacer = Pacer::with_table("pace-test-1", small_table(), BackoffPolicy::default());
+        let pacer = Pacer::with_table(small_table(), BackoffPolicy::default());
         let started = Instant::now();
         // A bucket of 3 (half of 5, rounded up), then 20 ms apart: 3 + 10 calls take 200 ms.
         for _ in 0..13 {
@@ -794,12 +782,12 @@ mod tests {
             took >= Duration::from_millis(180) && took < Duration::from_millis(600),
             "{took:?}"
         );
-        // Another region, another account, another service: their own buckets.
+        // Another region, another account (its own pacer), another service: their own buckets.
         let other = Instant::now();
         for _ in 0..3 {
             list_functions(&pacer, "eu-west-1").await;
             list_functions(
-                &Pacer::with_table("pace-test-2", small_table(), BackoffPolicy::default()),
+                &Pacer::with_table(small_table(), BackoffPolicy::default()),
                 "us-east-1",
             )
             .await;
@@ -843,7 +831,7 @@ mod tests {
             cap: Duration::from_millis(80),
             decay_after: 2,
         };
-        let pacer = Pacer::with_table("pace-test-3", small_table(), policy).with_policy(policy);
+        let pacer = Pacer::with_table(small_table(), policy).with_policy(policy);
         let admission = list_functions(&pacer, "us-east-1").await;
         pacer.throttled(Service::Lambda, &admission).await;
         // KMS is not held up by Lambda's pause.
@@ -876,7 +864,7 @@ mod tests {
             cap: Duration::from_millis(80),
             decay_after: 2,
         };
-        let pacer = Pacer::with_table("pace-test-5", small_table(), policy).with_policy(policy);
+        let pacer = Pacer::with_table(small_table(), policy).with_policy(policy);
         // A run of answers first: one throttle among them is not the quota running out.
         for _ in 0..WINDOW {
             let answered = list_functions(&pacer, "us-east-1").await;
