@@ -180,24 +180,10 @@ impl Drop for ProgressLine {
 /// The pacing part of the "collected" message: throttled responses and time waited, per
 /// service with any ("" when there is nothing to say).
 pub(crate) fn pacing_summary(calls: &faascan_checks::model::CallStats) -> String {
-    let services: Vec<String> = calls
-        .pacing
-        .iter()
-        .filter(|p| p.throttled > 0 || p.waited_ms >= 1000)
-        .map(|p| {
-            format!(
-                "{} {} throttled, {:.1} s waiting",
-                p.service,
-                p.throttled,
-                p.waited_ms as f64 / 1000.0
-            )
-        })
-        .collect();
-    if services.is_empty() {
-        String::new()
-    } else {
-        format!("; {}", services.join(", "))
-    }
+    calls
+        .pacing_summary()
+        .map(|s| format!("; {s}"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -554,6 +554,7 @@ fn collected(messages: Messages, inventory: &Inventory) {
                 "incomplete",
                 serde_json::json!(inventory.account.incomplete),
             ),
+            ("pacing", serde_json::json!(inventory.calls.pacing)),
         ],
     );
 }

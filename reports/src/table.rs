@@ -336,6 +336,9 @@ fn summary(out: &mut Out<'_>, report: &Report) {
             report.summary.duration_seconds
         ),
     );
+    if let Some(pacing) = report.calls.pacing_summary() {
+        out.wrapped(2, &format!("quotas: {pacing}"));
+    }
     out.blank();
     out.line(&format!(
         "  {:<10}{:>7}{:>7}{:>9}{:>7}",

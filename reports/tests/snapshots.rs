@@ -272,3 +272,21 @@ fn a_failed_account_is_in_the_combined_coverage() {
     );
     assert!(table.contains("123456789012 s3 global: partially read"));
 }
+
+#[test]
+fn the_table_says_what_the_quotas_cost() {
+    let quiet = faascan_reports::table::render(&canonical(), &table_options(100));
+    assert!(!quiet.contains("quotas:"), "nothing to say: {quiet}");
+    let mut inventory = demo();
+    inventory.calls.pacing = vec![faascan_checks::model::ServicePacing {
+        service: "lambda".to_owned(),
+        throttled: 12,
+        backoffs: 3,
+        waited_ms: 40_100,
+    }];
+    let table = faascan_reports::table::render(&report_of(&inventory), &table_options(100));
+    assert!(
+        table.contains("quotas: lambda 12 throttled, 40.1 s waiting"),
+        "{table}"
+    );
+}

@@ -115,6 +115,25 @@ pub struct CallStats {
 }
 
 impl CallStats {
+    /// The services that were throttled or waited a second or more on their quotas, as
+    /// "lambda 12 throttled, 40.1 s waiting"; `None` when pacing cost nothing worth saying.
+    pub fn pacing_summary(&self) -> Option<String> {
+        let services: Vec<String> = self
+            .pacing
+            .iter()
+            .filter(|p| p.throttled > 0 || p.waited_ms >= 1000)
+            .map(|p| {
+                format!(
+                    "{} {} throttled, {:.1} s waiting",
+                    p.service,
+                    p.throttled,
+                    p.waited_ms as f64 / 1000.0
+                )
+            })
+            .collect();
+        (!services.is_empty()).then(|| services.join(", "))
+    }
+
     /// Adds another scan's calls (another account, another shard): the totals, each
     /// operation's counts and each service's pacing added up, in the order first seen.
     pub fn absorb(&mut self, other: CallStats) {
@@ -239,6 +258,21 @@ mod tests {
                 },
                 paced("kms", 1, 10),
             ]
+        );
+    }
+
+    #[test]
+    fn the_pacing_summary_names_only_services_pacing_cost_something() {
+        let mut calls = CallStats::default();
+        assert_eq!(calls.pacing_summary(), None);
+        calls.pacing = vec![
+            paced("lambda", 0, 40_100),
+            paced("s3", 0, 999),
+            paced("kms", 3, 0),
+        ];
+        assert_eq!(
+            calls.pacing_summary().as_deref(),
+            Some("lambda 0 throttled, 40.1 s waiting, kms 3 throttled, 0.0 s waiting")
         );
     }
 }
