@@ -1,9 +1,11 @@
 //! `faascan merge REPORT.json...`: the JSON reports of an organisation's shards (or of any
 //! scans) joined into one report, which every output format renders as a scan's would.
 //!
-//! - results: one per check, resource ARN and account (the first report's copy wins);
-//! - summaries recomputed from the merged results; coverage rows, gaps, inventory rows,
-//!   accounts and calls concatenated (calls summed per operation);
+//! - one run: the reports must agree on the scan's parameters (shard index aside), and no
+//!   account may be in two of them, so every row is counted once and the merged report's
+//!   parameters are true of all of it;
+//! - summaries recomputed from the merged results; results, coverage rows, gaps, inventory
+//!   rows, accounts and calls concatenated (calls summed per operation);
 //! - incompleteness carried: an incomplete report makes the merge incomplete, and one whose
 //!   scan may have missed resources makes it exit 4, as that scan did;
 //! - shards checked: reports written with `--shard I/N` must agree on N, and a shard with no
@@ -219,6 +221,141 @@ fn missing_shards(inputs: &[Input]) -> Result<Vec<Shard>, Failure> {
         .collect())
 }
 
+/// How one field of `parameters` is compared between the reports of a merge.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Compared {
+    Always,
+    /// Only between shards: the shards of one run split the same account list.
+    BetweenShards,
+    Never,
+}
+
+/// Whether a `parameters` field defines the run (see `ScanPlan::parameters`).
+fn compared(field: &str) -> Compared {
+    match field {
+        // How the accounts were judged: reports that differ here are not one run's, and the
+        // merged report would claim the first one's parameters for all of them.
+        "tool_version" | "catalogue_version" | "regions_requested" | "regions_excluded"
+        | "services" | "checks" | "min_severity" | "severity_overrides" | "options"
+        | "suppressions" => Compared::Always,
+        // Which accounts: shards of one run partition one list (or one organisation), so a
+        // different list means overlapping or forgotten accounts. Plain reports of different
+        // accounts differ here by design; an account in two reports is refused on its own.
+        "accounts_requested" | "organization" => Compared::BetweenShards,
+        // Not how anything was judged: where the accounts were read from (`input`); where the
+        // configuration and baseline were read from (paths: the configuration's content that
+        // judges is compared above as checks, overrides, options and suppressions; a merge
+        // drops the baseline comparison); how the exit code was chosen (`fail_on`, `strict`:
+        // the merge has its own). `shard` is checked on its own (same N, each I once) and
+        // `merged` is a merge's own record.
+        "input" | "config" | "baseline" | "fail_on" | "strict" | "shard" | "merged" => {
+            Compared::Never
+        }
+        // A field this faascan does not know: run-defining until someone says otherwise.
+        _ => Compared::Always,
+    }
+}
+
+/// A report's `parameters` as an object (none is an empty one); `None` when not an object.
+fn parameters_of<'a>(
+    report: &'a SavedReport,
+    empty: &'a serde_json::Map<String, serde_json::Value>,
+) -> Option<&'a serde_json::Map<String, serde_json::Value>> {
+    match &report.parameters {
+        Some(serde_json::Value::Object(o)) => Some(o),
+        None => Some(empty),
+        Some(_) => None,
+    }
+}
+
+/// The first run-defining difference between two reports: the field and both values.
+fn differing_parameter(
+    a: &SavedReport,
+    b: &SavedReport,
+    shards: bool,
+) -> Option<(String, serde_json::Value, serde_json::Value)> {
+    if a.tool_version != b.tool_version {
+        return Some((
+            "tool_version".to_owned(),
+            a.tool_version.clone().into(),
+            b.tool_version.clone().into(),
+        ));
+    }
+    let empty = serde_json::Map::new();
+    let (Some(pa), Some(pb)) = (parameters_of(a, &empty), parameters_of(b, &empty)) else {
+        let value = |r: &SavedReport| r.parameters.clone().unwrap_or_default();
+        return Some(("parameters".to_owned(), value(a), value(b)));
+    };
+    // The clock each scan judged ages by: shards of one run start at different times.
+    let comparable = |field: &str, value: Option<&serde_json::Value>| {
+        let mut value = value.cloned().unwrap_or_default();
+        if field == "options"
+            && let Some(options) = value.as_object_mut()
+        {
+            options.remove("evaluated_at");
+        }
+        value
+    };
+    pa.keys()
+        .chain(pb.keys().filter(|k| !pa.contains_key(*k)))
+        .filter(|field| match compared(field) {
+            Compared::Always => true,
+            Compared::BetweenShards => shards,
+            Compared::Never => false,
+        })
+        .find_map(|field| {
+            let (va, vb) = (
+                comparable(field, pa.get(field)),
+                comparable(field, pb.get(field)),
+            );
+            (va != vb).then(|| (format!("parameters.{field}"), va, vb))
+        })
+}
+
+/// Refuses reports that are not of one run: a differing parameter, or an account in two.
+fn check_one_run(inputs: &[Input]) -> Result<(), Failure> {
+    let Some(first) = inputs.first() else {
+        return Ok(());
+    };
+    let shards = first.shard.is_some();
+    for input in &inputs[1..] {
+        if let Some((field, a, b)) = differing_parameter(&first.report, &input.report, shards) {
+            return Err(Failure::usage(format!(
+                "{} and {} are not reports of one run: their {field} differ ({} and {}): merge the reports of one scan",
+                first.path.display(),
+                input.path.display(),
+                shorten_for_message(&a.to_string()),
+                shorten_for_message(&b.to_string())
+            )));
+        }
+    }
+    // Shards of one run never share an account; a shared one would count its inventory and
+    // calls twice.
+    let mut owner: BTreeMap<&str, &Path> = BTreeMap::new();
+    for input in inputs {
+        let report = &input.report;
+        let accounts: BTreeSet<&str> = if report.accounts.is_empty() {
+            Some(report.account.as_str())
+                .filter(|a| !a.is_empty())
+                .into_iter()
+                .collect()
+        } else {
+            report.accounts.iter().map(|o| o.account.as_str()).collect()
+        };
+        for account in accounts {
+            if let Some(other) = owner.insert(account, &input.path) {
+                return Err(Failure::usage(format!(
+                    "account {} is in two reports, {} and {}: merge reports of different accounts (the shards of one scan never share one)",
+                    shorten_for_message(account),
+                    other.display(),
+                    input.path.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A report with no account in it (a shard that selected none), complete.
 pub(crate) fn empty_report(checks_run: usize) -> Report {
     let now = time::OffsetDateTime::now_utc()
@@ -304,6 +441,7 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
         )));
     }
     let missing = missing_shards(&inputs)?;
+    check_one_run(&inputs)?;
     let checks_run = first.report.summary.checks_run;
     let mut parameters = first.report.parameters.clone();
     let shard_count = first.shard.map(|s| s.count);
@@ -312,7 +450,6 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
         .map(|i| i.report.summary.duration_seconds)
         .fold(0.0, f64::max);
 
-    let mut seen: HashSet<(String, String, String)> = HashSet::new();
     let mut outcomes: Vec<AccountOutcome> = Vec::new();
     let mut coverages = Vec::new();
     let mut suppressions: Option<SavedSuppressions> = None;
@@ -321,17 +458,7 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
     for input in inputs {
         let mut saved = input.report;
         incomplete |= saved.incomplete;
-        // Results: one per check, resource and account.
-        let results: Vec<CheckResult> = std::mem::take(&mut saved.results)
-            .into_iter()
-            .filter(|r| {
-                seen.insert((
-                    r.check_id.to_string(),
-                    r.resource.arn.to_string(),
-                    r.resource.account.to_string(),
-                ))
-            })
-            .collect();
+        let results = std::mem::take(&mut saved.results);
         // Accounts: a multi-account report lists them; a one-account report is its account.
         if saved.accounts.is_empty() {
             if !saved.account.is_empty() {
@@ -403,30 +530,6 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
             request_id: None,
         });
     }
-    // The same account in two reports (a shard given twice over): its rows and gaps once.
-    let mut places = HashSet::new();
-    coverage
-        .rows
-        .retain(|r| places.insert((r.account.clone(), r.service.clone(), r.region.clone())));
-    let mut gaps = BTreeSet::new();
-    merged.gaps.retain(|g| gaps.insert(g.clone()));
-    let mut accounts = BTreeMap::new();
-    for o in &outcomes {
-        let scanned = accounts.entry(o.account.clone()).or_insert(false);
-        *scanned |= o.status == "scanned";
-    }
-    // An account scanned by one report and failed in another was scanned.
-    outcomes.retain(|o| match accounts.get_mut(&o.account) {
-        Some(keep) if o.status == "scanned" && *keep => {
-            accounts.remove(&o.account);
-            true
-        }
-        Some(false) => {
-            accounts.remove(&o.account);
-            true
-        }
-        _ => false,
-    });
     merged.incomplete = incomplete || !coverage.complete;
     merged.coverage = coverage;
     merged.summary.gaps = merged.gaps.len();
@@ -491,22 +594,25 @@ mod tests {
         }
     }
 
+    fn refusal(inputs: Vec<Input>) -> String {
+        match merge(inputs) {
+            Err(Failure::Usage(m)) => m,
+            other => panic!("{:?}", other.map(|r| r.account)),
+        }
+    }
+
     #[test]
-    fn results_are_deduplicated_and_summaries_recomputed() {
+    fn results_are_joined_and_summaries_recomputed() {
         let a = report_of("111111111111", None);
         let b = report_of("222222222222", None);
-        let (na, nb) = (
-            a["results"].as_array().map_or(0, Vec::len),
-            b["results"].as_array().map_or(0, Vec::len),
-        );
-        // `a` twice: its results count once.
-        let merged = merge(vec![
-            input("a.json", a.clone()),
-            input("b.json", b),
-            input("a-again.json", a),
-        ])
-        .unwrap_or_else(|e| panic!("{e}"));
+        let count = |r: &serde_json::Value, field: &str| r[field].as_array().map_or(0, Vec::len);
+        let (na, nb) = (count(&a, "results"), count(&b, "results"));
+        let (ga, gb) = (count(&a, "gaps"), count(&b, "gaps"));
+        let merged =
+            merge(vec![input("a.json", a), input("b.json", b)]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(merged.results.len(), na + nb);
+        // Each account's gaps are its own, however alike: none is dropped.
+        assert_eq!(merged.gaps.len(), ga + gb);
         let total: usize = merged.summary.by_status.values().sum();
         assert_eq!(total, na + nb, "the summary counts the merged results");
         assert_eq!(
@@ -563,11 +669,122 @@ mod tests {
     }
 
     #[test]
-    fn shards_of_different_scans_or_twice_the_same_shard_are_refused() {
-        let message = |inputs: Vec<Input>| match merge(inputs) {
-            Err(Failure::Usage(m)) => m,
-            other => panic!("{:?}", other.map(|r| r.account)),
+    fn an_account_in_two_reports_is_refused() {
+        let a = report_of("111111111111", None);
+        let b = report_of("222222222222", None);
+        let twice = refusal(vec![
+            input("a.json", a.clone()),
+            input("b.json", b),
+            input("a-again.json", a),
+        ]);
+        assert!(
+            twice.contains("account 111111111111 is in two reports, a.json and a-again.json"),
+            "{twice}"
+        );
+        // Shards that share an account (a hand-edited list, say) are refused as well.
+        let shard = |index| Some(Shard { index, count: 2 });
+        let shared = refusal(vec![
+            input("0.json", report_of("111111111111", shard(0))),
+            input("1.json", report_of("111111111111", shard(1))),
+        ]);
+        assert!(shared.contains("0.json and 1.json"), "{shared}");
+    }
+
+    #[test]
+    fn reports_of_different_runs_are_refused() {
+        let with = |account: &str, shard: Option<Shard>, field: &str, value: serde_json::Value| {
+            let mut report = report_of(account, shard);
+            report["parameters"][field] = value;
+            report
         };
+        let regions = refusal(vec![
+            input("a.json", report_of("111111111111", None)),
+            input(
+                "b.json",
+                with(
+                    "222222222222",
+                    None,
+                    "regions_requested",
+                    serde_json::json!(["eu-west-1"]),
+                ),
+            ),
+        ]);
+        assert!(
+            regions.contains("a.json and b.json are not reports of one run")
+                && regions.contains("parameters.regions_requested"),
+            "{regions}"
+        );
+        let version = {
+            let mut b = report_of("222222222222", None);
+            b["tool_version"] = serde_json::json!("0.0.1");
+            refusal(vec![
+                input("a.json", report_of("111111111111", None)),
+                input("b.json", b),
+            ])
+        };
+        assert!(version.contains("tool_version"), "{version}");
+        // Shards of one run split one account list; plain reports name their own accounts.
+        let shard = |index| Some(Shard { index, count: 2 });
+        let lists = refusal(vec![
+            input(
+                "0.json",
+                with(
+                    "111111111111",
+                    shard(0),
+                    "accounts_requested",
+                    serde_json::json!(["111111111111"]),
+                ),
+            ),
+            input(
+                "1.json",
+                with(
+                    "222222222222",
+                    shard(1),
+                    "accounts_requested",
+                    serde_json::json!(["222222222222"]),
+                ),
+            ),
+        ]);
+        assert!(lists.contains("parameters.accounts_requested"), "{lists}");
+        merge(vec![
+            input(
+                "a.json",
+                with(
+                    "111111111111",
+                    None,
+                    "accounts_requested",
+                    serde_json::json!(["111111111111"]),
+                ),
+            ),
+            input(
+                "b.json",
+                with(
+                    "222222222222",
+                    None,
+                    "accounts_requested",
+                    serde_json::json!(["222222222222"]),
+                ),
+            ),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        // Each scan's clock and exit-code settings are its own.
+        let mut late = with(
+            "222222222222",
+            shard(1),
+            "fail_on",
+            serde_json::json!("none"),
+        );
+        late["parameters"]["options"] = serde_json::json!({"evaluated_at": "2031-01-01T00:00:00Z"});
+        let mut early = report_of("111111111111", shard(0));
+        early["parameters"]["options"] =
+            serde_json::json!({"evaluated_at": "2030-01-01T00:00:00Z"});
+        merge(vec![input("0.json", early), input("1.json", late)])
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn shards_of_different_scans_or_twice_the_same_shard_are_refused() {
+        let message = refusal;
         let twice = message(vec![
             input(
                 "a.json",

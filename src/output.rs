@@ -132,9 +132,12 @@ pub(crate) fn write_reports(plan: &OutputPlan, what: &Rendered<'_>) -> Result<()
 /// Results go to stdout or a file; nothing else writes there.
 pub(crate) fn write_output(path: Option<&Path>, text: &str) -> Result<(), Failure> {
     match path {
-        Some(path) => std::fs::write(path, text).map_err(|source| Failure::Write {
-            what: format!("writing {}", path.display()),
-            source,
+        Some(path) => write_file(path, |out| {
+            out.write_all(text.as_bytes())
+                .map_err(|source| Failure::Write {
+                    what: format!("writing {}", path.display()),
+                    source,
+                })
         }),
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -189,16 +192,7 @@ fn write_rendered(
         })
     };
     match path {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|source| Failure::Write {
-                what: format!("writing {}", path.display()),
-                source,
-            })?;
-            let mut out = std::io::BufWriter::new(file);
-            let result = render(&mut out);
-            let flush = out.flush();
-            flushed(result, flush, format!("writing {}", path.display()))
-        }
+        Some(path) => write_file(path, render),
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let result = render(&mut out);
@@ -206,6 +200,53 @@ fn write_rendered(
             flushed(result, flush, "writing to stdout".to_owned())
         }
     }
+}
+
+/// Writes a file through a temporary file in its directory, renamed over PATH once complete:
+/// a reader polling for PATH (the merge step of a sharded run on a shared volume) never sees
+/// half a report, and a failed render leaves neither PATH nor the temporary file (dropping
+/// it deletes it).
+fn write_file(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let failed = |source| Failure::Write {
+        what: format!("writing {}", path.display()),
+        source,
+    };
+    // A device or a pipe (`--output /dev/stdout`) cannot be replaced by a rename, nor has a
+    // directory to hold a temporary file: written in place, as it is read.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(failed)?);
+        render(&mut out)?;
+        return out.flush().map_err(|source| match source.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::PipeClosed,
+            _ => failed(source),
+        });
+    }
+    // A symlink stays, and the file it points to is replaced (as writing through it did).
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    // The mode a plain create gives (0666 less the umask), not the temporary file's 0600: a
+    // merge step running as another user reads the shards.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let temp = builder.tempfile_in(dir).map_err(failed)?;
+    let mut out = std::io::BufWriter::new(temp);
+    render(&mut out)?;
+    let temp = out.into_inner().map_err(|e| failed(e.into_error()))?;
+    // On a network volume, written data may reach the server only at close: synced before
+    // the rename, so a reader on another machine never finds the name before the content.
+    temp.as_file().sync_all().map_err(failed)?;
+    temp.persist(&target).map_err(|e| failed(e.error))?;
+    Ok(())
 }
 
 /// The file extension of each format (with --output-dir).
@@ -289,4 +330,116 @@ fn output_stem(report: Option<&Report>, inventories: &[Inventory]) -> String {
         },
         stamp
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("faascan-output-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        dir
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Half a report, then a render error: nothing at PATH (or the old file intact), and no
+    /// temporary file left beside it.
+    #[test]
+    fn a_failed_render_leaves_no_partial_file() {
+        let dir = scratch("failed");
+        let path = dir.join("shard-0.json");
+        let half = |out: &mut dyn Write| -> Result<(), Failure> {
+            out.write_all(&[b'x'; 100_000])
+                .and_then(|()| out.flush())
+                .unwrap_or_else(|e| panic!("{e}"));
+            Err(Failure::usage("the render failed"))
+        };
+        assert!(matches!(
+            write_rendered(Some(&path), half),
+            Err(Failure::Usage(_))
+        ));
+        assert!(!path.exists(), "no half-written file at PATH");
+        assert_eq!(
+            entries(&dir),
+            Vec::<String>::new(),
+            "no temporary file left"
+        );
+
+        // A previous report at PATH is kept whole, not truncated.
+        write_output(Some(&path), "{\"previous\": true}\n").unwrap_or_else(|e| panic!("{e}"));
+        assert!(write_rendered(Some(&path), half).is_err());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap_or_default(),
+            "{\"previous\": true}\n"
+        );
+        assert_eq!(entries(&dir), ["shard-0.json"]);
+
+        // A complete render replaces it, and only PATH is left.
+        write_rendered(Some(&path), |out| {
+            out.write_all(b"{}\n").map_err(|source| Failure::Write {
+                what: "test".to_owned(),
+                source,
+            })
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), "{}\n");
+        assert_eq!(entries(&dir), ["shard-0.json"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_unwritable_place_is_a_write_failure_naming_the_path() {
+        let path = scratch("missing").join("no-such-dir").join("report.json");
+        match write_output(Some(&path), "{}") {
+            Err(Failure::Write { what, .. }) => {
+                assert_eq!(what, format!("writing {}", path.display()));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// `--output /dev/stdout` and the like: a device is written in place, not renamed over.
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_in_place() {
+        write_output(Some(Path::new("/dev/null")), "{}\n").unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// The report gets the mode a plain create gives (the umask's), not a temporary file's 0600.
+    #[cfg(unix)]
+    #[test]
+    fn the_report_has_a_plain_files_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scratch("mode");
+        let (probe, path) = (dir.join("probe"), dir.join("report.json"));
+        std::fs::File::create(&probe).unwrap_or_else(|e| panic!("{e}"));
+        write_output(Some(&path), "{}").unwrap_or_else(|e| panic!("{e}"));
+        let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode()).ok();
+        assert_eq!(mode(&path), mode(&probe));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A symlink at PATH stays a symlink; the file it points to gets the report.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_kept() {
+        let dir = scratch("link");
+        let (real, link) = (dir.join("real.json"), dir.join("link.json"));
+        std::fs::write(&real, "old").unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(&real, &link).unwrap_or_else(|e| panic!("{e}"));
+        write_output(Some(&link), "new").unwrap_or_else(|e| panic!("{e}"));
+        assert!(std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()));
+        assert_eq!(std::fs::read_to_string(&real).unwrap_or_default(), "new");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -2077,3 +2077,118 @@ fn the_console_fits_an_80_column_terminal() {
     assert!(plain.find("ATTACK PATHS").unwrap() < plain.find("FAILURES").unwrap());
     assert!(!run(true).contains("\u{1b}["), "NO_COLOR is honoured");
 }
+
+/// A scratch directory for one test's reports.
+fn merge_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("faascan-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The demo inventory as another account's (its ARNs too), written into `dir`.
+fn demo_of_account(dir: &std::path::Path, account: &str) -> std::path::PathBuf {
+    let demo = std::fs::read_to_string(repo_root().join("mocks/demo/inventory.json")).unwrap();
+    let path = dir.join(format!("inventory-{account}.json"));
+    std::fs::write(&path, demo.replace("123456789012", account)).unwrap();
+    path
+}
+
+/// `faascan scan --inventory INVENTORY --format json --output OUTPUT` with `extra` arguments.
+fn scan_to(inventory: &std::path::Path, output: &std::path::Path, extra: &[&str]) -> Option<i32> {
+    let mut args = vec![
+        "scan",
+        "--fail-on",
+        "none",
+        "--inventory",
+        inventory.to_str().unwrap(),
+        "--format",
+        "json",
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let out = faascan(&args, &[]);
+    assert!(output.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.status.code()
+}
+
+fn merge_of(reports: &[&std::path::Path]) -> std::process::Output {
+    let mut args = vec!["merge", "--fail-on", "none", "--format", "json"];
+    args.extend(reports.iter().map(|p| p.to_str().unwrap()));
+    faascan(&args, &[])
+}
+
+/// Reports scanned with different parameters (here: the whole catalogue and three checks) are
+/// not one run's: the merge is refused, naming both files and the field, while reports of two
+/// accounts scanned alike merge.
+#[test]
+fn merge_refuses_reports_of_different_runs() {
+    let dir = merge_dir("merge-runs");
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let other = demo_of_account(&dir, "210000000077");
+    let (all, also_all, three) = (
+        dir.join("all.json"),
+        dir.join("other-all.json"),
+        dir.join("other-three.json"),
+    );
+    let scanned = scan_to(&demo, &all, &[]);
+    scan_to(&other, &also_all, &[]);
+    scan_to(
+        &other,
+        &three,
+        &[
+            "--checks",
+            "kms-key-disabled,kms-key-pending-deletion,kms-key-public-policy",
+        ],
+    );
+
+    let refused = merge_of(&[&all, &three]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(all.to_str().unwrap())
+            && stderr.contains(three.to_str().unwrap())
+            && stderr.contains("parameters.checks"),
+        "{stderr}"
+    );
+    assert!(refused.stdout.is_empty());
+
+    // The same parameters, another account: merged, each account's rows once.
+    let merged = merge_of(&[&all, &also_all]);
+    assert_eq!(
+        merged.status.code(),
+        scanned,
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let merged: serde_json::Value = serde_json::from_slice(&merged.stdout).unwrap();
+    let one: serde_json::Value = serde_json::from_slice(&std::fs::read(&all).unwrap()).unwrap();
+    let rows = |r: &serde_json::Value| r["inventory"].as_array().unwrap().len();
+    assert_eq!(rows(&merged), 2 * rows(&one));
+    assert_eq!(merged["account"], "123456789012,210000000077");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An account in two reports would have its inventory and calls counted twice: refused,
+/// naming the account and both files (the same report under two names, or twice over).
+#[test]
+fn merge_refuses_an_account_in_two_reports() {
+    let dir = merge_dir("merge-twice");
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let (first, again) = (dir.join("first.json"), dir.join("again.json"));
+    scan_to(&demo, &first, &[]);
+    scan_to(&demo, &again, &[]);
+    for (a, b) in [(&first, &again), (&first, &first)] {
+        let refused = merge_of(&[a, b]);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("account 123456789012 is in two reports")
+                && stderr.contains(&format!("{} and {}", a.display(), b.display())),
+            "{stderr}"
+        );
+        assert!(refused.stdout.is_empty());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
