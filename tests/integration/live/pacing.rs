@@ -331,6 +331,29 @@ fn pacing_totals(report: &Value) -> (u64, u64) {
     })
 }
 
+/// The call was refused with the protocol's own throttle: this HTTP status and error code.
+fn throttled_as<T: std::fmt::Debug, E>(
+    answer: Result<
+        T,
+        aws_smithy_runtime_api::client::result::SdkError<E, aws_smithy_runtime_api::http::Response>,
+    >,
+    status: u16,
+    code: &str,
+) where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::fmt::Debug,
+{
+    let err = answer.expect_err("over the quota");
+    assert_eq!(
+        err.raw_response().map(|r| r.status().as_u16()),
+        Some(status),
+        "{err:?}"
+    );
+    assert_eq!(
+        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
+        Some(code)
+    );
+}
+
 #[test]
 fn the_quota_proxy_throttles_in_each_protocols_shape_and_counts() {
     let proxy = QuotaProxy::start(
@@ -354,58 +377,36 @@ fn the_quota_proxy_throttles_in_each_protocols_shape_and_counts() {
     block_on(async {
         let sdk = creds.sdk(REGION).await;
         let sdk = sdk.into_builder().endpoint_url(&proxy.endpoint).build();
+        // Each client's first call passes; its second is over the quota of 1 per 10 s.
         let lambda = aws_sdk_lambda::Client::new(&sdk);
         assert!(lambda.list_functions().send().await.is_ok());
-        let err = lambda.list_functions().send().await.unwrap_err();
-        let raw = err.raw_response().map(|r| r.status().as_u16());
-        assert_eq!(raw, Some(429));
-        assert_eq!(
-            aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
-            Some("TooManyRequestsException")
+        throttled_as(
+            lambda.list_functions().send().await,
+            429,
+            "TooManyRequestsException",
         );
         let kms = aws_sdk_kms::Client::new(&sdk);
         assert!(kms.list_keys().send().await.is_ok());
-        let err = kms.list_keys().send().await.unwrap_err();
-        assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
-        assert_eq!(
-            aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
-            Some("ThrottlingException")
-        );
+        throttled_as(kms.list_keys().send().await, 400, "ThrottlingException");
         let iam = aws_sdk_iam::Client::new(&sdk);
         assert!(iam.list_roles().send().await.is_ok());
-        let err = iam.list_roles().send().await.unwrap_err();
-        assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
-        assert_eq!(
-            aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
-            Some("Throttling")
-        );
+        throttled_as(iam.list_roles().send().await, 400, "Throttling");
         let sts = aws_sdk_sts::Client::new(&sdk);
         assert!(sts.get_caller_identity().send().await.is_ok());
-        let err = sts.get_caller_identity().send().await.unwrap_err();
-        assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
-        assert_eq!(
-            aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
-            Some("Throttling")
-        );
+        throttled_as(sts.get_caller_identity().send().await, 400, "Throttling");
         let s3 = aws_sdk_s3::Client::from_conf(
             aws_sdk_s3::config::Builder::from(&sdk)
                 .force_path_style(true)
                 .build(),
         );
         assert!(s3.list_buckets().send().await.is_ok());
-        let err = s3.list_buckets().send().await.unwrap_err();
-        assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(503));
-        assert_eq!(
-            aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
-            Some("SlowDown")
-        );
+        throttled_as(s3.list_buckets().send().await, 503, "SlowDown");
         let apigateway = aws_sdk_apigateway::Client::new(&sdk);
         assert!(apigateway.get_rest_apis().send().await.is_ok());
-        let err = apigateway.get_rest_apis().send().await.unwrap_err();
-        assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(429));
-        assert_eq!(
-            aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&err),
-            Some("TooManyRequestsException")
+        throttled_as(
+            apigateway.get_rest_apis().send().await,
+            429,
+            "TooManyRequestsException",
         );
     });
     let stats = proxy.stats(&creds.access_key_id);
