@@ -532,18 +532,7 @@ mod stops {
                     let first = tries == 1;
                     async move {
                         if first {
-                            Err(SdkError::service_error(
-                                GetPolicyError::generic(
-                                    aws_smithy_types::error::ErrorMetadata::builder()
-                                        .code("TooManyRequestsException")
-                                        .build(),
-                                ),
-                                HttpResponse::new(
-                                    aws_smithy_runtime_api::http::StatusCode::try_from(429)
-                                        .unwrap_or_else(|_| unreachable!()),
-                                    aws_smithy_types::body::SdkBody::empty(),
-                                ),
-                            ))
+                            failing(429, "TooManyRequestsException").await
                         } else {
                             Ok(())
                         }
