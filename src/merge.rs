@@ -221,6 +221,32 @@ fn missing_shards(inputs: &[Input]) -> Result<Vec<Shard>, Failure> {
         .collect())
 }
 
+/// Every report's `parameters.accounts_requested`, in order and once each; `None` when no
+/// report has the list (an account list read from an organisation or a single account).
+fn requested_accounts(inputs: &[Input]) -> Option<Vec<String>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut any = false;
+    let mut accounts = Vec::new();
+    for input in inputs {
+        let Some(list) = input
+            .report
+            .parameters
+            .as_ref()
+            .and_then(|p| p.get("accounts_requested"))
+            .and_then(|l| l.as_array())
+        else {
+            continue;
+        };
+        any = true;
+        for account in list.iter().filter_map(|a| a.as_str()) {
+            if seen.insert(account) {
+                accounts.push(account.to_owned());
+            }
+        }
+    }
+    any.then_some(accounts)
+}
+
 /// How one field of `parameters` is compared between the reports of a merge.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Compared {
@@ -445,6 +471,11 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
     let checks_run = first.report.summary.checks_run;
     let mut parameters = first.report.parameters.clone();
     let shard_count = first.shard.map(|s| s.count);
+    // Shards of one run requested one list (compared above); plain reports each requested
+    // their own accounts, and the merged report requested all of them, not the first's.
+    let requested = (shard_count.is_none())
+        .then(|| requested_accounts(&inputs))
+        .flatten();
     let duration = inputs
         .iter()
         .map(|i| i.report.summary.duration_seconds)
@@ -543,6 +574,9 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
         .and_then(|c| serde_json::from_value(c.clone()).ok());
     if let Some(object) = parameters.as_mut().and_then(|p| p.as_object_mut()) {
         object.remove("shard");
+        if let Some(requested) = requested {
+            object.insert("accounts_requested".to_owned(), requested.into());
+        }
         object.insert(
             "merged".to_owned(),
             serde_json::json!({
@@ -746,7 +780,7 @@ mod tests {
             ),
         ]);
         assert!(lists.contains("parameters.accounts_requested"), "{lists}");
-        merge(vec![
+        let plain = merge(vec![
             input(
                 "a.json",
                 with(
@@ -762,11 +796,16 @@ mod tests {
                     "222222222222",
                     None,
                     "accounts_requested",
-                    serde_json::json!(["222222222222"]),
+                    serde_json::json!(["222222222222", "111111111111"]),
                 ),
             ),
         ])
         .unwrap_or_else(|e| panic!("{e}"));
+        // The merged report requested every report's accounts, once each.
+        assert_eq!(
+            plain.parameters.unwrap_or_default()["accounts_requested"],
+            serde_json::json!(["111111111111", "222222222222"])
+        );
         // Each scan's clock and exit-code settings are its own.
         let mut late = with(
             "222222222222",

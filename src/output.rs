@@ -206,7 +206,7 @@ fn write_rendered(
 /// a reader polling for PATH (the merge step of a sharded run on a shared volume) never sees
 /// half a report, and a failed render leaves neither PATH nor the temporary file (dropping
 /// it deletes it).
-fn write_file(
+pub(crate) fn write_file(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
 ) -> Result<(), Failure> {

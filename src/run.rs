@@ -162,10 +162,7 @@ pub(crate) fn run(cli: Cli) -> Result<Exit> {
                 ))
                 .into());
             }
-            std::fs::write(path, crate::config::TEMPLATE).map_err(|source| Failure::Write {
-                what: format!("writing {}", path.display()),
-                source,
-            })?;
+            write_bytes(path, crate::config::TEMPLATE.as_bytes())?;
             write_output(None, &format!("wrote {}\n", path.display()))?;
         }
         Command::Completions { shell } => {
@@ -499,12 +496,20 @@ fn write_evidence(
                 source,
             })?;
         }
-        std::fs::write(&path, &file.contents).map_err(|source| Failure::Write {
-            what: format!("writing {}", path.display()),
-            source,
-        })?;
+        // Atomically, like --output: an evidence file is either complete or absent.
+        write_bytes(&path, &file.contents)?;
     }
     Ok(())
+}
+
+/// Writes a whole file through `output::write_file` (a temporary file renamed into place).
+fn write_bytes(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    crate::output::write_file(path, |out| {
+        out.write_all(bytes).map_err(|source| Failure::Write {
+            what: format!("writing {}", path.display()),
+            source,
+        })
+    })
 }
 
 /// One account's live inventory.
