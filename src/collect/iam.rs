@@ -2,6 +2,7 @@
 //! customer-managed policy with documents in a few pages; attached AWS-managed policies are
 //! fetched once each; access keys per user.
 
+use super::paging::Step;
 use super::{Ctx, Service, Site, decode_policy, to_time};
 use aws_sdk_iam::Client;
 use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
@@ -29,8 +30,8 @@ pub(super) async fn collect(cx: &Ctx, client: &Client) -> Attr<IamInventory> {
                     .send()
             },
             |page| {
-                let next = page.is_truncated().then(|| page.marker.clone()).flatten();
-                (vec![page], next)
+                let (truncated, marker) = (page.is_truncated(), page.marker.clone());
+                Step::truncated(vec![page], truncated, marker)
             },
         )
         .await
@@ -258,8 +259,8 @@ async fn aws_managed_policies(
                     .send()
             },
             |page| {
-                let next = page.is_truncated().then(|| page.marker.clone()).flatten();
-                (page.policies.unwrap_or_default(), next)
+                let truncated = page.is_truncated();
+                Step::truncated(page.policies.unwrap_or_default(), truncated, page.marker)
             },
         )
         .await;
@@ -380,8 +381,8 @@ async fn access_keys(
                     .send()
             },
             |page| {
-                let next = page.is_truncated().then(|| page.marker.clone()).flatten();
-                (page.access_key_metadata, next)
+                let truncated = page.is_truncated();
+                Step::truncated(page.access_key_metadata, truncated, page.marker)
             },
         )
         .await

@@ -2,6 +2,7 @@
 //! rotation, the key policy and tags. `alias/aws/*` is never described: on some emulators
 //! that creates a key.
 
+use super::paging::Step;
 use super::{AttrExt, Ctx, Service, Site, to_time};
 use aws_sdk_kms::Client;
 use aws_sdk_kms::types::{AliasListEntry, KeyListEntry, KeyManagerType};
@@ -28,8 +29,8 @@ pub(super) async fn collect(
             site.op("ListKeys"),
             |marker| client.list_keys().set_marker(marker).send(),
             |page| {
-                let next = page.truncated().then(|| page.next_marker.clone()).flatten();
-                (page.keys.unwrap_or_default(), next)
+                let truncated = page.truncated();
+                Step::truncated(page.keys.unwrap_or_default(), truncated, page.next_marker)
             },
         )
         .await
@@ -42,8 +43,12 @@ pub(super) async fn collect(
             site.op("ListAliases"),
             |marker| client.list_aliases().set_marker(marker).send(),
             |page| {
-                let next = page.truncated().then(|| page.next_marker.clone()).flatten();
-                (page.aliases.unwrap_or_default(), next)
+                let truncated = page.truncated();
+                Step::truncated(
+                    page.aliases.unwrap_or_default(),
+                    truncated,
+                    page.next_marker,
+                )
             },
         )
         .await
@@ -164,9 +169,12 @@ async fn detail(
                                     .send()
                             },
                             |page| {
-                                let next =
-                                    page.truncated().then(|| page.next_marker.clone()).flatten();
-                                (page.rotations.unwrap_or_default(), next)
+                                let truncated = page.truncated();
+                                Step::truncated(
+                                    page.rotations.unwrap_or_default(),
+                                    truncated,
+                                    page.next_marker,
+                                )
                             },
                         )
                         .await
@@ -221,8 +229,8 @@ async fn detail(
                             .send()
                     },
                     |page| {
-                        let next = page.truncated().then(|| page.next_marker.clone()).flatten();
-                        (page.tags.unwrap_or_default(), next)
+                        let truncated = page.truncated();
+                        Step::truncated(page.tags.unwrap_or_default(), truncated, page.next_marker)
                     },
                 )
                 .await

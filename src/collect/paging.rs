@@ -8,7 +8,7 @@ use super::error::one_line;
 use super::retry::Retry;
 use super::{Ctx, SdkResult, Site};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use faascan_checks::model::{Attr, Gap};
+use faascan_checks::model::{Attr, Gap, GapKind};
 use std::collections::HashSet;
 use std::error::Error as StdError;
 use std::future::Future;
@@ -22,23 +22,64 @@ pub(crate) struct Paged<T> {
     pub(crate) failure: Option<Gap>,
 }
 
+/// One page's items and what follows it.
+pub(crate) struct Step<T> {
+    items: Vec<T>,
+    next: Next,
+}
+
+enum Next {
+    /// The last page.
+    End,
+    Token(String),
+    /// The page says more follow but gives no token to ask for them.
+    Missing,
+}
+
+/// A page whose next token is absent or empty on the last page (Lambda, S3, API Gateway,
+/// the Tagging API).
+impl<T> From<(Vec<T>, Option<String>)> for Step<T> {
+    fn from((items, next): (Vec<T>, Option<String>)) -> Self {
+        let next = match next.filter(|n| !n.is_empty()) {
+            Some(token) => Next::Token(token),
+            None => Next::End,
+        };
+        Step { items, next }
+    }
+}
+
+impl<T> Step<T> {
+    /// A page that says whether it is truncated and separately gives the marker (IAM, KMS):
+    /// truncated without a marker is a broken answer, not the last page.
+    pub(crate) fn truncated(items: Vec<T>, truncated: bool, marker: Option<String>) -> Self {
+        let next = match (truncated, marker.filter(|m| !m.is_empty())) {
+            (false, _) => Next::End,
+            (true, Some(marker)) => Next::Token(marker),
+            (true, None) => Next::Missing,
+        };
+        Step { items, next }
+    }
+}
+
 impl Ctx {
     /// Reads every page: `fetch(token)` sends the request for one page, `split(page)` gives
-    /// its items and the next token (`None`, empty, or a token seen before ends the walk).
-    pub(crate) async fn pages<P, E, T, Fut>(
+    /// its items and what follows (a `Step`, or items and the next token). A page that says
+    /// more follow without a token, or a token given before (the walk would loop), ends the
+    /// walk with a `Malformed` failure: the pages after it are unread, never taken as absent.
+    pub(crate) async fn pages<P, E, T, S, Fut>(
         &self,
         site: Site<'_>,
         mut fetch: impl FnMut(Option<String>) -> Fut,
-        mut split: impl FnMut(P) -> (Vec<T>, Option<String>),
+        mut split: impl FnMut(P) -> S,
     ) -> Paged<T>
     where
         Fut: Future<Output = SdkResult<P, E>>,
         E: ProvideErrorMetadata + StdError + 'static,
+        S: Into<Step<T>>,
     {
         let mut items = Vec::new();
         let mut pages = 0;
         let mut token: Option<String> = None;
-        // A misbehaving endpoint can hand back a token it gave before; that ends the walk.
         let mut seen = HashSet::new();
         loop {
             let current = token.clone();
@@ -48,15 +89,42 @@ impl Ctx {
             match page {
                 Ok(page) => {
                     pages += 1;
-                    let (found, next) = split(page);
-                    items.extend(found);
-                    match next.filter(|n| !n.is_empty()) {
-                        Some(next) if seen.insert(next.clone()) => token = Some(next),
-                        _ => {
+                    let step: Step<T> = split(page).into();
+                    items.extend(step.items);
+                    let broken = |code: &str, message: String| Paged {
+                        failure: Some(site.gap(GapKind::Malformed, code, message, None)),
+                        items: Vec::new(),
+                        pages,
+                    };
+                    match step.next {
+                        Next::End => {
                             return Paged {
                                 items,
                                 pages,
                                 failure: None,
+                            };
+                        }
+                        Next::Token(next) if seen.insert(next.clone()) => token = Some(next),
+                        Next::Token(_) => {
+                            return Paged {
+                                items,
+                                ..broken(
+                                    "PaginationLoop",
+                                    format!(
+                                        "page {pages} gave a next token an earlier page gave: the pages after it could not be read"
+                                    ),
+                                )
+                            };
+                        }
+                        Next::Missing => {
+                            return Paged {
+                                items,
+                                ..broken(
+                                    "TruncatedWithoutToken",
+                                    format!(
+                                        "page {pages} says more results follow but gives no token to read them"
+                                    ),
+                                )
                             };
                         }
                     }
@@ -325,5 +393,97 @@ mod mocked {
         assert_eq!(gap.error_code, "AccessDeniedException");
         assert_eq!(gap.message, "not allowed here");
         assert_eq!(gap.request_id.as_deref(), Some("4a3b-request"));
+    }
+
+    /// An endpoint that hands back a token it gave before would loop; the walk ends, and the
+    /// pages after it are a listing gap, never "the rest do not exist".
+    #[tokio::test]
+    async fn a_repeated_token_is_a_malformed_listing_not_its_end() {
+        let first = first();
+        let second = mock!(aws_sdk_lambda::Client::list_functions)
+            .match_requests(|r| r.marker() == Some("m1"))
+            .then_output(|| page(&["c"], Some("m2")));
+        let third = mock!(aws_sdk_lambda::Client::list_functions)
+            .match_requests(|r| r.marker() == Some("m2"))
+            .then_output(|| page(&["d"], Some("m1")));
+        let client = client(&[&first, &second, &third]);
+        let cx = cx();
+        let listed = walk(&cx, &client).await.listing(&cx, "functions");
+        assert_eq!(
+            listed.known().map(Vec::len),
+            Some(4),
+            "what was read is kept"
+        );
+        assert_eq!(first.num_calls(), 1, "page 1 is not read twice");
+        let gaps = cx.take_gaps();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert_eq!(gaps[0].kind, GapKind::Malformed);
+        assert_eq!(gaps[0].error_code, "PaginationLoop");
+        assert!(gaps[0].listing().is_some_and(|l| l.enumerates));
+        // As one resource's attribute, the same walk is unavailable, not short.
+        let cx = super::super::retry::fast_ctx(4);
+        let whole = walk(&cx, &client).await.whole(&cx);
+        assert_eq!(
+            whole.gap().map(|g| g.error_code.as_str()),
+            Some("PaginationLoop")
+        );
+    }
+
+    /// IAM and KMS say "truncated" and give the marker apart: truncated without a marker is a
+    /// broken page, and the listing says so.
+    #[test]
+    fn truncated_without_a_marker_is_not_the_last_page() {
+        let next = |truncated, marker: Option<&str>| match Step::truncated(
+            vec![1],
+            truncated,
+            marker.map(str::to_owned),
+        )
+        .next
+        {
+            Next::End => "end",
+            Next::Token(_) => "token",
+            Next::Missing => "missing",
+        };
+        assert_eq!(next(false, None), "end");
+        assert_eq!(
+            next(false, Some("m")),
+            "end",
+            "not truncated: the marker is ignored"
+        );
+        assert_eq!(next(true, Some("m")), "token");
+        assert_eq!(next(true, None), "missing");
+        assert_eq!(next(true, Some("")), "missing");
+    }
+
+    #[tokio::test]
+    async fn a_kms_page_truncated_without_a_marker_is_a_listing_gap() {
+        use aws_sdk_kms::operation::list_keys::ListKeysOutput;
+        use aws_sdk_kms::types::KeyListEntry;
+        let page = mock!(aws_sdk_kms::Client::list_keys).then_output(|| {
+            ListKeysOutput::builder()
+                .keys(KeyListEntry::builder().key_id("k1").build())
+                .truncated(true)
+                .build()
+        });
+        let client = mock_client!(aws_sdk_kms, RuleMode::MatchAny, &[&page], |b| b
+            .retry_config(RetryConfig::disabled()));
+        let cx = cx();
+        let listed = cx
+            .pages(
+                Site::new(Service::Kms, "us-east-1", "ListKeys"),
+                |marker| client.list_keys().set_marker(marker).send(),
+                |page| {
+                    let truncated = page.truncated();
+                    Step::truncated(page.keys.unwrap_or_default(), truncated, page.next_marker)
+                },
+            )
+            .await
+            .listing(&cx, "keys");
+        assert_eq!(listed.known().map(Vec::len), Some(1));
+        assert_eq!(page.num_calls(), 1);
+        let gaps = cx.take_gaps();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert_eq!(gaps[0].error_code, "TruncatedWithoutToken");
+        assert!(gaps[0].listing().is_some_and(|l| l.enumerates), "{gaps:?}");
     }
 }
