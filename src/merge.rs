@@ -224,7 +224,7 @@ fn missing_shards(inputs: &[Input]) -> Result<Vec<Shard>, Failure> {
 /// Every report's `parameters.accounts_requested`, in order and once each; `None` when no
 /// report has the list (an account list read from an organisation or a single account).
 fn requested_accounts(inputs: &[Input]) -> Option<Vec<String>> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let mut any = false;
     let mut accounts = Vec::new();
     for input in inputs {
@@ -245,6 +245,27 @@ fn requested_accounts(inputs: &[Input]) -> Option<Vec<String>> {
         }
     }
     any.then_some(accounts)
+}
+
+/// The union of the shards' `parameters.organization_accounts`, sorted; `None` when no
+/// shard listed an organisation.
+fn organization_accounts(inputs: &[Input]) -> Option<Vec<String>> {
+    let mut any = false;
+    let mut accounts = BTreeSet::new();
+    for input in inputs {
+        let Some(list) = input
+            .report
+            .parameters
+            .as_ref()
+            .and_then(|p| p.get("organization_accounts"))
+            .and_then(|l| l.as_array())
+        else {
+            continue;
+        };
+        any = true;
+        accounts.extend(list.iter().filter_map(|a| a.as_str()).map(str::to_owned));
+    }
+    any.then(|| accounts.into_iter().collect())
 }
 
 /// How one field of `parameters` is compared between the reports of a merge.
@@ -274,7 +295,9 @@ fn compared(field: &str) -> Compared {
         // drops the baseline comparison); how the exit code was chosen (`fail_on`, `strict`:
         // the merge has its own). `shard` is checked on its own (same N, each I once) and
         // `merged` is a merge's own record.
-        "input" | "config" | "baseline" | "fail_on" | "strict" | "shard" | "merged" => {
+        "input" | "config" | "baseline" | "fail_on" | "strict" | "shard" | "merged"
+        // Each shard lists the organisation at its own time; the merge checks the union.
+        | "organization_accounts" => {
             Compared::Never
         }
         // A field this faascan does not know: run-defining until someone says otherwise.
@@ -476,6 +499,7 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
     let requested = (shard_count.is_none())
         .then(|| requested_accounts(&inputs))
         .flatten();
+    let listed = shard_count.and_then(|_| organization_accounts(&inputs));
     let duration = inputs
         .iter()
         .map(|i| i.report.summary.duration_seconds)
@@ -561,6 +585,48 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
             request_id: None,
         });
     }
+    // An account some shard listed in the organisation that no report holds, its shard
+    // present: it joined (or was seen) after its own shard listed the organisation.
+    if let (Some(listed), Some(count)) = (&listed, shard_count) {
+        let held: HashSet<&str> = outcomes.iter().map(|o| o.account.as_str()).collect();
+        let missing_indexes: HashSet<u32> = missing.iter().map(|s| s.index).collect();
+        for account in listed {
+            if held.contains(account.as_str())
+                || missing_indexes.contains(&Shard::of_account(account, count))
+            {
+                continue;
+            }
+            let shard = Shard {
+                index: Shard::of_account(account, count),
+                count,
+            };
+            coverage.rows.push(CoverageRow {
+                account: account.clone(),
+                service: "account".to_owned(),
+                region: "global".to_owned(),
+                status: CoverageStatus::NotRead,
+                operations: vec!["merge".to_owned()],
+                gaps: 1,
+                unread: format!(
+                    "a shard listed {account} in the organisation, but shard {shard}'s report does not hold it: none of its resources was checked"
+                ),
+            });
+            coverage.complete = false;
+            coverage.scan_complete = false;
+            merged.gaps.push(Gap {
+                service: "faascan".to_owned(),
+                region: None,
+                operation: "merge".to_owned(),
+                resource: Some(account.clone()),
+                kind: GapKind::NotAttempted,
+                error_code: "AccountMissing".to_owned(),
+                message: format!(
+                    "account {account} is in the organisation as a shard listed it, but shard {shard} did not scan it (its shard listed the organisation without it): scan that shard again"
+                ),
+                request_id: None,
+            });
+        }
+    }
     merged.incomplete = incomplete || !coverage.complete;
     merged.coverage = coverage;
     merged.summary.gaps = merged.gaps.len();
@@ -576,6 +642,9 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
         object.remove("shard");
         if let Some(requested) = requested {
             object.insert("accounts_requested".to_owned(), requested.into());
+        }
+        if let Some(listed) = listed {
+            object.insert("organization_accounts".to_owned(), listed.into());
         }
         object.insert(
             "merged".to_owned(),
@@ -661,6 +730,59 @@ mod tests {
         assert_eq!(merged.accounts.len(), 2);
         assert!(merged.incomplete, "the demo's gaps are carried");
         assert!(merged.coverage.scan_complete);
+    }
+
+    /// Each shard lists the organisation itself: an account that joined between two shards'
+    /// listings, hashed to a shard that listed before it, is in no report. The merge says so.
+    #[test]
+    fn an_organisation_account_no_shard_scanned_makes_the_merge_incomplete() {
+        let in_shard = |index: u32| {
+            (0..100u64)
+                .map(|n| format!("{:012}", 100_000_000_000 + n))
+                .filter(|a| Shard::of_account(a, 2) == index)
+                .take(2)
+                .collect::<Vec<_>>()
+        };
+        let (zero, one) = (in_shard(0), in_shard(1));
+        let (early, late, joined) = (&zero[0], &one[0], &zero[1]);
+        let listed = |accounts: &[&String], report: &mut serde_json::Value| {
+            report["parameters"]["organization_accounts"] = serde_json::json!(accounts);
+        };
+        let mut first = report_of(early, Some(Shard { index: 0, count: 2 }));
+        listed(&[early, late], &mut first);
+        let mut second = report_of(late, Some(Shard { index: 1, count: 2 }));
+        listed(&[early, late, joined], &mut second);
+        let merged = merge(vec![
+            input("0.json", first.clone()),
+            input("1.json", second),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!merged.coverage.scan_complete && merged.incomplete);
+        let gap = merged
+            .gaps
+            .iter()
+            .find(|g| g.error_code == "AccountMissing")
+            .unwrap_or_else(|| panic!("{:?}", merged.gaps));
+        assert_eq!(gap.resource.as_deref(), Some(joined.as_str()));
+        assert!(gap.message.contains("shard 0/2"), "{}", gap.message);
+        assert!(merged.coverage.rows.iter().any(|r| r.account == *joined));
+        assert_eq!(
+            crate::stage::exit_code(Some(&merged), &merged.coverage, FailOn::None, false),
+            Exit::Incomplete
+        );
+        let mut all = vec![early.clone(), late.clone(), joined.clone()];
+        all.sort();
+        assert_eq!(
+            merged.parameters.unwrap_or_default()["organization_accounts"],
+            serde_json::json!(all)
+        );
+        // When every listed account is in a report, nothing is added.
+        let mut second = report_of(late, Some(Shard { index: 1, count: 2 }));
+        listed(&[early, late], &mut second);
+        let whole = merge(vec![input("0.json", first), input("1.json", second)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!whole.gaps.iter().any(|g| g.error_code == "AccountMissing"));
+        assert!(whole.coverage.scan_complete);
     }
 
     #[test]

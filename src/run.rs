@@ -243,11 +243,22 @@ pub(crate) fn run(cli: Cli) -> Result<Exit> {
 /// Runs a scan as planned; the exit code says whether findings at or above `--fail-on`
 /// remain, or whether the scan is incomplete.
 fn scan(plan: &ScanPlan, messages: Messages) -> Result<Exit> {
-    let (inventories, failures) = gather(plan, messages)?;
+    let Gathered {
+        inventories,
+        failures,
+        organization_accounts,
+    } = gather(plan, messages)?;
     let needs_report =
         plan.output.evidence.is_some() || plan.output.formats.iter().any(|f| *f != Format::Summary);
     let report = needs_report
-        .then(|| build_report(plan, &inventories, &failures))
+        .then(|| {
+            build_report(
+                plan,
+                &inventories,
+                &failures,
+                organization_accounts.as_deref(),
+            )
+        })
         .transpose()?;
     // Without a report (`--format summary` only), the coverage comes from the inventories.
     let coverage = report.as_ref().map_or_else(
@@ -291,14 +302,35 @@ fn scan(plan: &ScanPlan, messages: Messages) -> Result<Exit> {
     ))
 }
 
+/// What a scan read.
+struct Gathered {
+    inventories: Vec<Inventory>,
+    /// Accounts that could not be scanned.
+    failures: Vec<AccountFailure>,
+    /// The organisation's active accounts as this scan listed them (`--organization`): the
+    /// report records them so that a merge of shards, each listing the organisation at its
+    /// own time, can tell an account no shard scanned.
+    organization_accounts: Option<Vec<String>>,
+}
+
+impl Gathered {
+    fn of(inventories: Vec<Inventory>, failures: Vec<AccountFailure>) -> Self {
+        Gathered {
+            inventories,
+            failures,
+            organization_accounts: None,
+        }
+    }
+}
+
 /// The inventories the plan reads: a file, templates, or the live account(s).
-fn gather(
-    plan: &ScanPlan,
-    messages: Messages,
-) -> Result<(Vec<Inventory>, Vec<AccountFailure>), Failure> {
+fn gather(plan: &ScanPlan, messages: Messages) -> Result<Gathered, Failure> {
     match &plan.input {
-        Input::Inventory(path) => Ok((vec![crate::input::load_inventory(path)?], Vec::new())),
-        Input::Templates { templates, region } => Ok((
+        Input::Inventory(path) => Ok(Gathered::of(
+            vec![crate::input::load_inventory(path)?],
+            Vec::new(),
+        )),
+        Input::Templates { templates, region } => Ok(Gathered::of(
             vec![load_templates(templates, region.as_deref(), messages)?],
             Vec::new(),
         )),
@@ -311,13 +343,10 @@ fn gather(
 }
 
 /// The live account(s) of the plan.
-fn gather_live(
-    live: &LivePlan,
-    messages: Messages,
-) -> Result<(Vec<Inventory>, Vec<AccountFailure>), Failure> {
+fn gather_live(live: &LivePlan, messages: Messages) -> Result<Gathered, Failure> {
     {
         match &live.accounts {
-            Accounts::One => Ok((
+            Accounts::One => Ok(Gathered::of(
                 vec![collect_live(&live.target, &live.services, messages)?],
                 Vec::new(),
             )),
@@ -325,7 +354,11 @@ fn gather_live(
                 ids,
                 role_name,
                 shard,
-            } => collect_several(live, (ids, None), role_name, *shard, messages),
+            } => {
+                let (inventories, failures) =
+                    collect_several(live, (ids, None), role_name, *shard, messages)?;
+                Ok(Gathered::of(inventories, failures))
+            }
             Accounts::Organization { role_name, shard } => {
                 let (partition, ids) =
                     runtime::block_on(crate::org::organization_accounts(&live.target))??;
@@ -333,7 +366,13 @@ fn gather_live(
                     &format!("organization: {} active account(s)", ids.len()),
                     &[("accounts", serde_json::json!(ids))],
                 );
-                collect_several(live, (&ids, Some(partition)), role_name, *shard, messages)
+                let (inventories, failures) =
+                    collect_several(live, (&ids, Some(partition)), role_name, *shard, messages)?;
+                Ok(Gathered {
+                    inventories,
+                    failures,
+                    organization_accounts: Some(ids),
+                })
             }
         }
     }
@@ -411,6 +450,7 @@ fn build_report(
     plan: &ScanPlan,
     inventories: &[Inventory],
     failures: &[AccountFailure],
+    organization_accounts: Option<&[String]>,
 ) -> Result<Report, Failure> {
     let mut options = plan.options.clone();
     // Ages are judged at evaluation, after the collection.
@@ -464,7 +504,11 @@ fn build_report(
     };
     report.suppressions = suppressions.and_then(|s| serde_json::to_value(s).ok());
     report.selected_checks = Some(plan.checks.iter().map(|c| c.meta.id.to_owned()).collect());
-    report.parameters = Some(plan.parameters(&options));
+    let mut parameters = plan.parameters(&options);
+    if let (Some(accounts), Some(object)) = (organization_accounts, parameters.as_object_mut()) {
+        object.insert("organization_accounts".to_owned(), accounts.into());
+    }
+    report.parameters = Some(parameters);
     if let Some(b) = &plan.baseline {
         report.set_diff(faascan_reports::diff::diff(&b.results, &report.results));
     }
@@ -630,7 +674,7 @@ mod tests {
         let inventory: Inventory =
             serde_json::from_str(include_str!("../mocks/demo/inventory.json"))
                 .unwrap_or_else(|e| panic!("{e}"));
-        let plain = build_report(&plan(&[], ""), std::slice::from_ref(&inventory), &[])
+        let plain = build_report(&plan(&[], ""), std::slice::from_ref(&inventory), &[], None)
             .unwrap_or_else(|e| panic!("{e}"));
         let failing = |severity: faascan_checks::Severity| {
             plain
@@ -649,6 +693,7 @@ mod tests {
             &plan(&["--min-severity", "high"], &config),
             std::slice::from_ref(&inventory),
             &[],
+            None,
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert!(

@@ -125,6 +125,16 @@ async fn the_organization_is_scanned_account_by_account() {
         scanned.contains(&"210000000010"),
         "the management account is an active account too"
     );
+    // The organisation as listed is recorded, for a merge of shards to check against.
+    let listed = report["parameters"]["organization_accounts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", report["parameters"]));
+    for account in &scanned {
+        assert!(
+            listed.iter().any(|l| l == account),
+            "{account} in {listed:?}"
+        );
+    }
     let bad = faascan(&["scan", "--organization", "--region", "us-east-1"], &[]);
     assert_eq!(
         bad.status.code(),
