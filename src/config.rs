@@ -419,7 +419,8 @@ formats = []
 # Suppressions mute matching results (they stay in the report as "muted" with the reason).
 # check: an id or a glob; resource: a glob over ARNs; tags: every tag must match (glob values).
 # A suppression past its expiry date stops applying and is reported; one that matches nothing is
-# reported as stale.
+# reported as stale, or as undetermined when it might match a resource whose tags were unread
+# (unread tags never mute).
 # [[suppressions]]
 # check = "s3-bucket-logging-disabled"
 # resource = "arn:aws:s3:::*-access-logs"

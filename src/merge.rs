@@ -89,6 +89,8 @@ struct SavedSuppressions {
     applied: usize,
     expired: Vec<serde_json::Value>,
     stale: Vec<serde_json::Value>,
+    #[serde(default)]
+    undetermined: Vec<serde_json::Value>,
 }
 
 /// One report read, with where it came from and which shard it is.
@@ -539,6 +541,17 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
                 Some(mut merged) => {
                     merged.applied += s.applied;
                     merged.stale.retain(|x| s.stale.contains(x));
+                    // Shards run on either side of an expiry date: expired in any is expired.
+                    for x in s.expired {
+                        if !merged.expired.contains(&x) {
+                            merged.expired.push(x);
+                        }
+                    }
+                    for x in s.undetermined {
+                        if !merged.undetermined.contains(&x) {
+                            merged.undetermined.push(x);
+                        }
+                    }
                     merged
                 }
             });
@@ -632,8 +645,14 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
     merged.summary.gaps = merged.gaps.len();
     merged.summary.duration_seconds = duration;
     merged.set_accounts(outcomes);
-    merged.suppressions = suppressions
-        .map(|s| serde_json::json!({"applied": s.applied, "expired": s.expired, "stale": s.stale}));
+    merged.suppressions = suppressions.map(|s| {
+        let mut out =
+            serde_json::json!({"applied": s.applied, "expired": s.expired, "stale": s.stale});
+        if !s.undetermined.is_empty() {
+            out["undetermined"] = s.undetermined.into();
+        }
+        out
+    });
     merged.selected_checks = parameters
         .as_ref()
         .and_then(|p| p.get("checks"))
@@ -783,6 +802,25 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(!whole.gaps.iter().any(|g| g.error_code == "AccountMissing"));
         assert!(whole.coverage.scan_complete);
+    }
+
+    /// A suppression expired in any report is expired; stale only when stale in every one.
+    #[test]
+    fn suppressions_expired_in_any_report_are_expired_in_the_merge() {
+        let x = serde_json::json!({"check": "kms-*", "reason": "until the migration"});
+        let y = serde_json::json!({"check": "s3-*", "reason": "legacy"});
+        let mut a = report_of("111111111111", None);
+        a["suppressions"] = serde_json::json!({"applied": 2, "expired": [], "stale": [y]});
+        let mut b = report_of("222222222222", None);
+        b["suppressions"] =
+            serde_json::json!({"applied": 0, "expired": [x], "stale": [], "undetermined": [y]});
+        let merged =
+            merge(vec![input("a.json", a), input("b.json", b)]).unwrap_or_else(|e| panic!("{e}"));
+        let s = merged.suppressions.unwrap_or_default();
+        assert_eq!(s["applied"], 2);
+        assert_eq!(s["expired"], serde_json::json!([x]));
+        assert_eq!(s["stale"], serde_json::json!([]));
+        assert_eq!(s["undetermined"], serde_json::json!([y]));
     }
 
     #[test]

@@ -22,7 +22,8 @@ use std::collections::{BTreeMap, HashMap};
 use time::Date;
 
 /// Tags by resource ARN, for suppressions that match on tags.
-pub(crate) type TagIndex = HashMap<String, BTreeMap<String, String>>;
+/// Tags by resource ARN; `None` for a resource whose tags could not be read.
+pub(crate) type TagIndex = HashMap<String, Option<BTreeMap<String, String>>>;
 
 /// Steps 1–3 of the stage, as the scan plan resolved them.
 pub(crate) struct ResultsStage<'a> {
@@ -39,6 +40,10 @@ pub(crate) struct SuppressionReport {
     pub(crate) applied: usize,
     pub(crate) expired: Vec<Suppression>,
     pub(crate) stale: Vec<Suppression>,
+    /// Matched nothing, but would have matched a result whose resource's tags could not be
+    /// read: not stale (it may still be needed), and not applied (unknown tags never mute).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) undetermined: Vec<Suppression>,
 }
 
 impl ResultsStage<'_> {
@@ -76,9 +81,9 @@ fn apply_suppressions(
             out.expired.push(s.clone());
             continue;
         }
-        let mut matched = 0;
+        let (mut matched, mut undetermined) = (0, 0);
         for r in results.iter_mut() {
-            let hit = glob_match(&s.check, &r.check_id)
+            let placed = glob_match(&s.check, &r.check_id)
                 && s.resource
                     .as_deref()
                     .is_none_or(|g| glob_match(g, &r.resource.arn))
@@ -87,14 +92,23 @@ fn apply_suppressions(
                     .is_none_or(|a| a == &*r.resource.account)
                 && s.region
                     .as_deref()
-                    .is_none_or(|g| glob_match(g, &r.resource.region))
-                && (s.tags.is_empty()
-                    || tags.get(&*r.resource.arn).is_some_and(|tags| {
-                        s.tags
-                            .iter()
-                            .all(|(k, v)| tags.get(k).is_some_and(|actual| glob_match(v, actual)))
-                    }));
-            if !hit {
+                    .is_none_or(|g| glob_match(g, &r.resource.region));
+            if !placed {
+                continue;
+            }
+            let tagged = s.tags.is_empty()
+                || match tags.get(&*r.resource.arn) {
+                    Some(Some(tags)) => s
+                        .tags
+                        .iter()
+                        .all(|(k, v)| tags.get(k).is_some_and(|actual| glob_match(v, actual))),
+                    Some(None) => {
+                        undetermined += 1;
+                        false
+                    }
+                    None => false,
+                };
+            if !tagged {
                 continue;
             }
             matched += 1;
@@ -108,7 +122,9 @@ fn apply_suppressions(
                 r.status = Status::Muted;
             }
         }
-        if matched == 0 {
+        if matched == 0 && undetermined > 0 {
+            out.undetermined.push(s.clone());
+        } else if matched == 0 {
             out.stale.push(s.clone());
         }
         out.applied += matched;
@@ -121,43 +137,37 @@ fn apply_suppressions(
 /// a suppression by tag covers the API's results on them as well as the API's own.
 pub(crate) fn index_tags(inventory: &Inventory, index: &mut TagIndex) {
     for f in inventory.lambda_functions() {
-        if let Some(t) = f.tags.known() {
-            index.insert(f.arn.clone(), t.clone());
-        }
+        index.insert(f.arn.clone(), f.tags.known().cloned());
     }
     for b in inventory.buckets() {
-        if let Some(t) = b.tags.known() {
-            index.insert(b.arn.clone(), t.clone());
-        }
+        index.insert(b.arn.clone(), b.tags.known().cloned());
     }
     for k in inventory.kms_keys() {
-        if let Some(t) = k.tags.known() {
-            index.insert(k.arn.clone(), t.clone());
-        }
+        index.insert(k.arn.clone(), k.tags.known().cloned());
     }
     for api in inventory.rest_apis() {
-        index.insert(api.arn.clone(), api.tags.clone());
+        index.insert(api.arn.clone(), Some(api.tags.clone()));
         for stage in api.stages.known().into_iter().flatten() {
-            index.insert(stage.arn.clone(), stage.tags.clone());
+            index.insert(stage.arn.clone(), Some(stage.tags.clone()));
         }
     }
     for api in inventory.http_apis() {
-        index.insert(api.arn.clone(), api.tags.clone());
+        index.insert(api.arn.clone(), Some(api.tags.clone()));
         for stage in api.stages.known().into_iter().flatten() {
             let mut tags = api.tags.clone();
             tags.extend(stage.tags.clone());
-            index.insert(stage.arn.clone(), tags);
+            index.insert(stage.arn.clone(), Some(tags));
         }
         for route in api.routes.known().into_iter().flatten() {
-            index.insert(route.arn.clone(), api.tags.clone());
+            index.insert(route.arn.clone(), Some(api.tags.clone()));
         }
     }
     if let Some(iam) = inventory.iam.known() {
         for r in &iam.roles {
-            index.insert(r.arn.clone(), r.tags.clone());
+            index.insert(r.arn.clone(), Some(r.tags.clone()));
         }
         for u in &iam.users {
-            index.insert(u.arn.clone(), u.tags.clone());
+            index.insert(u.arn.clone(), Some(u.tags.clone()));
         }
     }
 }
@@ -377,7 +387,7 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(
             tags.get(&stage_arn)
-                .and_then(|t| t.get("team"))
+                .and_then(|t| t.as_ref()?.get("team"))
                 .map(String::as_str),
             Some("data")
         );
@@ -403,6 +413,37 @@ mod tests {
         assert_eq!(report.applied, 0);
         assert_eq!((report.expired.len(), report.stale.len()), (1, 1));
         assert!(results.iter().all(|r| r.status != Status::Muted));
+    }
+
+    /// A tag suppression whose only possible matches are resources with unread tags neither
+    /// mutes them (unknown tags never mute) nor is called stale (it may still be needed).
+    #[test]
+    fn a_tag_suppression_on_unread_tags_is_undetermined_not_stale() {
+        let inventory = demo();
+        let mut results = results_of(&inventory);
+        let function = results
+            .iter()
+            .find(|r| r.check_id.starts_with("lambda-function-") && r.status == Status::Fail)
+            .map(|r| (r.check_id.to_string(), r.resource.arn.to_string()))
+            .unwrap_or_else(|| panic!("the demo has a failing function check"));
+        let mut tags = TagIndex::new();
+        tags.insert(function.1.clone(), None);
+        let suppressions = [suppression(&function.0, &[("team", "*")])];
+        let stage = ResultsStage {
+            severity: &BTreeMap::new(),
+            suppressions: &suppressions,
+            min_severity: None,
+            today: today(),
+        };
+        let report = stage.run(&mut results, &tags).unwrap_or_default();
+        assert_eq!(report.applied, 0);
+        assert!(report.stale.is_empty(), "{:?}", report.stale);
+        assert_eq!(report.undetermined.len(), 1);
+        assert!(results.iter().all(|r| r.status != Status::Muted));
+        // With the tags read and not matching, the same suppression is stale.
+        tags.insert(function.1, Some(BTreeMap::new()));
+        let report = stage.run(&mut results, &tags).unwrap_or_default();
+        assert_eq!((report.stale.len(), report.undetermined.len()), (1, 0));
     }
 
     /// Step 4: incomplete (4) wins over findings and over `--fail-on none`.

@@ -611,6 +611,10 @@ fn suppressions(out: &mut Out<'_>, report: &Report) {
         for (key, label) in [
             ("expired", "expired, no longer applied: "),
             ("stale", "stale, matches nothing: "),
+            (
+                "undetermined",
+                "not applied, tags unread on resources it may match: ",
+            ),
         ] {
             for x in s[key].as_array().into_iter().flatten() {
                 let text = format!(

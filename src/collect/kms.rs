@@ -216,8 +216,8 @@ async fn detail(
                 |out| out.policy().map(str::to_owned),
             );
             let tags = async {
-                if let Some(index) = tag_index {
-                    return Attr::Known(index.tags_of(&arn));
+                if let Some(tags) = tag_index.and_then(|index| index.tags_of(&arn)) {
+                    return Attr::Known(tags);
                 }
                 cx.pages(
                     site.op("ListResourceTags"),

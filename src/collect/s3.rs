@@ -367,8 +367,8 @@ async fn bucket(
     );
     let indexed = region.known().and_then(|r| tag_indexes.get(r.as_str()));
     let tags = async {
-        if let Some(index) = indexed {
-            return Attr::Known(Some(index.tags_of(&arn)));
+        if let Some(tags) = indexed.and_then(|index| index.tags_of(&arn)) {
+            return Attr::Known(Some(tags));
         }
         cx.optional(
             Site {

@@ -29,9 +29,11 @@ pub(crate) struct TagIndex {
 }
 
 impl TagIndex {
-    /// The tags of a resource located in the indexed region (none when it is not listed).
-    pub(crate) fn tags_of(&self, arn: &str) -> Tags {
-        self.by_arn.get(arn).cloned().unwrap_or_default()
+    /// The tags of a resource located in the indexed region (none when it is not listed);
+    /// `None` for a resource without an ARN, which the index cannot answer for (its own read
+    /// must).
+    pub(crate) fn tags_of(&self, arn: &str) -> Option<Tags> {
+        (!arn.is_empty()).then(|| self.by_arn.get(arn).cloned().unwrap_or_default())
     }
 }
 
@@ -206,12 +208,22 @@ mod mocked {
         assert_eq!(
             index
                 .tags_of("arn:aws:s3:::billing")
+                .unwrap_or_default()
                 .get("team")
                 .map(String::as_str),
             Some("payments")
         );
-        assert_eq!(index.tags_of("arn:aws:s3:::logs").len(), 1);
-        assert!(index.tags_of("arn:aws:s3:::never-tagged").is_empty());
+        assert_eq!(index.tags_of("arn:aws:s3:::logs").map(|t| t.len()), Some(1));
+        assert!(
+            index
+                .tags_of("arn:aws:s3:::never-tagged")
+                .is_some_and(|t| t.is_empty())
+        );
+        assert_eq!(
+            index.tags_of(""),
+            None,
+            "no ARN: the resource reads its own tags"
+        );
         assert_eq!(first.num_calls() + second.num_calls(), 2);
         assert!(cx.take_gaps().is_empty(), "an index read records no gap");
     }
@@ -244,9 +256,14 @@ mod mocked {
         .expect("S3 and KMS read tags from the listing");
         let (for_buckets, for_keys) = tokio::join!(listing.index(&cx), listing.index(&cx));
         let (for_buckets, for_keys) = (for_buckets.expect("index"), for_keys.expect("index"));
-        assert_eq!(for_buckets.tags_of("arn:aws:s3:::billing").len(), 1);
         assert_eq!(
-            for_keys.tags_of("arn:aws:kms:us-east-1:111122223333:key/1")["team"],
+            for_buckets.tags_of("arn:aws:s3:::billing").map(|t| t.len()),
+            Some(1)
+        );
+        assert_eq!(
+            for_keys
+                .tags_of("arn:aws:kms:us-east-1:111122223333:key/1")
+                .unwrap_or_default()["team"],
             "b"
         );
         assert_eq!(both.num_calls(), 1, "the second caller waits for the first");
