@@ -71,18 +71,10 @@ const ACCESS_DENIED: &[&str] = &[
     "AllAccessDisabled",
     "KMSAccessDeniedException",
 ];
-const THROTTLED: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "SlowDown",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "ProvisionedThroughputExceededException",
-    "BandwidthLimitExceeded",
-];
+/// Throttling codes: the SDK's own list (Lambda and API Gateway's `TooManyRequestsException`,
+/// IAM/STS `Throttling`, KMS `ThrottlingException`, S3 `SlowDown`, and the rest), so a code
+/// the SDK would treat as a throttle is never taken for a failure here.
+const THROTTLED: &[&str] = aws_runtime::retries::classifiers::THROTTLING_ERRORS;
 /// Server-side failures that a later attempt may not see (the SDK's own transient list).
 const TRANSIENT: &[&str] = &[
     "InternalError",
@@ -571,6 +563,29 @@ mod tests {
         assert!(!failure.retryable);
         assert_readable(&failure.message);
         assert!(failure.message.contains("not authorized to perform"));
+    }
+
+    /// Every code the SDK calls a throttle is one here, whatever its status: a 400
+    /// `PriorRequestNotComplete` or `LimitExceededException` paces the group, never a gap.
+    #[test]
+    fn the_sdks_throttling_codes_are_throttles_at_any_status() {
+        for (code, status) in [
+            ("Throttling", 400),
+            ("ThrottlingException", 400),
+            ("TooManyRequestsException", 429),
+            ("SlowDown", 503),
+            ("PriorRequestNotComplete", 400),
+            ("LimitExceededException", 400),
+            ("RequestLimitExceeded", 503),
+        ] {
+            let err: SdkError<GetPolicyError, HttpResponse> = SdkError::service_error(
+                GetPolicyError::generic(ErrorMetadata::builder().code(code).build()),
+                response(status, &[]),
+            );
+            let failure = classify(&err);
+            assert_eq!(failure.kind, GapKind::Throttled, "{code} {status}");
+            assert!(failure.retryable, "{code}");
+        }
     }
 
     #[test]
