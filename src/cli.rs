@@ -40,7 +40,7 @@ pub(crate) enum Command {
     Inventory(Box<InventoryArgs>),
     /// Collect (or load an inventory) and report what was found.
     #[command(
-        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json\n\nExit codes: 0 clean · 1 findings at or above --fail-on · 2 usage · 3 could not run · 4 incomplete scan (resources may be missing; with --strict, a gap that left a selected check's result unknown) · faascan diff: 1 when the later report has new failures"
+        after_help = "Examples:\n  faascan scan --inventory mocks/demo/inventory.json\n  faascan scan --region us-east-1 --format json --output report.json\n\nExit codes: 0 clean · 1 findings at or above --fail-on · 2 usage · 3 could not run, or a report could not be written · 4 incomplete scan (resources may be missing; with --strict, any unknown result) · faascan diff: 1 when the later report has new failures"
     )]
     Scan(Box<ScanArgs>),
     /// Print the IAM policy faascan needs: exactly the read-only actions it calls.
@@ -70,10 +70,11 @@ pub(crate) enum Command {
     #[command(after_help = "Example:\n  faascan explain lambda-function-url-unauthenticated")]
     Explain(ExplainArgs),
     /// Merge JSON reports (the shards of an organisation scan, `scan --shard I/N --format
-    /// json`) into one report, rendered in any format: results deduplicated, summaries
-    /// recomputed, incompleteness carried; a shard with no report makes the merge incomplete.
+    /// json`) into one report, rendered in any format: results concatenated (an account in two
+    /// reports is refused), summaries recomputed, incompleteness carried; a shard with no
+    /// report makes the merge incomplete.
     #[command(
-        after_help = "Examples:\n  faascan merge shard-*.json --format json --output org.json\n  faascan merge shard-*.json --format html --format sarif --output-dir reports\n\nExit codes as faascan scan: 0 clean · 1 findings at or above --fail-on · 2 usage (an unreadable or malformed report) · 4 incomplete (a report is incomplete, or a shard is missing)"
+        after_help = "Examples:\n  faascan merge shard-*.json --format json --output org.json\n  faascan merge shard-*.json --format html --format sarif --output-dir reports\n\nExit codes as faascan scan: 0 clean · 1 findings at or above --fail-on · 2 usage (an unreadable or malformed report) · 3 a report could not be written or rendered · 4 incomplete (a report is incomplete, or a shard is missing; with --strict, any unknown result)"
     )]
     Merge(Box<MergeArgs>),
 }
@@ -108,8 +109,8 @@ pub(crate) struct MergeArgs {
     /// Exit 1 when an unmuted failure at or above this severity remains (default: high).
     #[arg(long, value_enum, help_heading = "Exit code")]
     pub(crate) fail_on: Option<FailOn>,
-    /// Unknown results at or above --fail-on count as failures (exit 1); an unknown result
-    /// makes the merge incomplete (exit 4).
+    /// Any unknown result (whatever its severity) makes the exit code 4 (incomplete), as a
+    /// read gap does.
     #[arg(long, help_heading = "Exit code")]
     pub(crate) strict: bool,
 }
@@ -244,8 +245,8 @@ pub(crate) struct ScanArgs {
     /// configuration file's output.fail_on).
     #[arg(long, value_enum, help_heading = "Exit code")]
     pub(crate) fail_on: Option<FailOn>,
-    /// Unknown results at or above --fail-on count as failures (exit 1); a gap that left a
-    /// selected check's result unknown makes the scan incomplete (exit 4).
+    /// Any unknown result (whatever its severity) makes the exit code 4 (incomplete), as a
+    /// read gap does.
     #[arg(long, help_heading = "Exit code")]
     pub(crate) strict: bool,
     /// Compare with an earlier JSON report: the table and the JSON report show what changed.
