@@ -28,7 +28,8 @@ pub(crate) struct RawConfig {
     pub(crate) output: RawOutput,
     #[serde(default)]
     pub(crate) suppressions: Vec<RawSuppression>,
-    /// Raised API quotas by quota group (see src/collect/quotas.tsv).
+    /// API quotas by quota group, raised (or lowered) from the documented defaults (see
+    /// src/collect/quotas.tsv).
     #[serde(default)]
     pub(crate) quotas: crate::collect::pacing::QuotaOverrides,
 }
@@ -126,7 +127,7 @@ pub(crate) struct Config {
     pub(crate) suppressions: Vec<Suppression>,
     /// Accounts of a multi-account scan scanned at once (`[scan] account_concurrency`).
     pub(crate) account_concurrency: Option<u16>,
-    /// Raised quotas (`[quotas]`), applied to the collector's limiters.
+    /// Quota overrides (`[quotas]`), applied to the collector's limiters.
     pub(crate) quotas: crate::collect::pacing::QuotaOverrides,
 }
 

@@ -12,15 +12,17 @@ use std::process::ExitCode;
 pub(crate) enum Exit {
     /// Nothing unmuted at or above `--fail-on`, and the scan read every resource.
     Clean = 0,
-    /// Findings at or above `--fail-on` (with `--strict`, unknown results too).
+    /// Findings at or above `--fail-on`.
     Findings = 1,
     /// A usage or configuration error.
     Usage = 2,
-    /// The scan could not run (no credentials, endpoint unreachable, no account scanned).
+    /// The scan could not run (no credentials, endpoint unreachable, no account scanned), or
+    /// an output could not be written or rendered.
     ScanFailed = 3,
     /// The scan is incomplete: resources may be missing (a listing failed, the endpoint
     /// stopped answering, the time budget ran out, a check crashed, an account or a shard is
-    /// missing); with `--strict`, any gap. Wins over 1 and over `--fail-on none`.
+    /// missing); with `--strict`, any unknown result (muted or not). Wins over 1 and over
+    /// `--fail-on none`.
     Incomplete = 4,
 }
 

@@ -12,7 +12,7 @@ const EXIT_STATUS: [(&str, &str); 5] = [
     ),
     (
         "1",
-        "Findings at or above --fail-on (with --strict, unknown results too). faascan diff: the later report has new failures.",
+        "Findings at or above --fail-on. faascan diff: the later report has new failures.",
     ),
     (
         "2",
@@ -20,11 +20,11 @@ const EXIT_STATUS: [(&str, &str); 5] = [
     ),
     (
         "3",
-        "The scan could not run: no credentials, credentials rejected, endpoint unreachable, no account could be scanned.",
+        "The scan could not run, or its output could not be written: no credentials, credentials rejected, endpoint unreachable, no account could be scanned, an output file that cannot be written or rendered.",
     ),
     (
         "4",
-        "The scan is incomplete: resources may be missing (with --strict, any gap). Wins over 1 and over --fail-on none. faascan merge: a report merged is incomplete, or a shard has no report.",
+        "The scan is incomplete: resources may be missing (with --strict, any unknown result, muted or not). Wins over 1 and over --fail-on none. faascan merge: a report merged is incomplete, or a shard has no report.",
     ),
 ];
 

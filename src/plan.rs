@@ -62,7 +62,7 @@ pub(crate) struct LivePlan {
     pub(crate) accounts: Accounts,
     /// Accounts scanned at once (several accounts only).
     pub(crate) account_concurrency: usize,
-    /// Raised quotas from the file's `[quotas]`.
+    /// Quota overrides from the file's `[quotas]`.
     pub(crate) quotas: crate::collect::pacing::QuotaOverrides,
 }
 

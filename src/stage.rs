@@ -174,8 +174,8 @@ pub(crate) fn index_tags(inventory: &Inventory, index: &mut TagIndex) {
 
 /// Step 4: a scan's exit code. Incomplete (4) first: a scan that may have missed resources
 /// never exits 0 or 1 as if it were whole, whatever `--fail-on` says; with `--strict`, a gap
-/// that left a selected check's result unknown makes it incomplete. Then 1 when an unmuted
-/// failure (with `--strict`, an unknown result) is at or above `--fail-on`; 0 otherwise.
+/// that left a selected check's result unknown (muted or not) makes it incomplete. Then 1
+/// when an unmuted failure is at or above `--fail-on`; 0 otherwise.
 pub(crate) fn exit_code(
     report: Option<&Report>,
     coverage: &Coverage,
@@ -200,17 +200,12 @@ pub(crate) fn exit_code(
     let Some(threshold) = fail_on.threshold() else {
         return Exit::Clean;
     };
-    let any = |status: Status| {
-        report
-            .results
-            .iter()
-            .any(|r| r.status == status && r.severity >= threshold)
-    };
-    if any(Status::Fail) || (strict && any(Status::Unknown)) {
-        Exit::Findings
-    } else {
-        Exit::Clean
-    }
+    // An unknown result never gets here with --strict (it made the scan incomplete above).
+    let failing = report
+        .results
+        .iter()
+        .any(|r| r.status == Status::Fail && r.severity >= threshold);
+    if failing { Exit::Findings } else { Exit::Clean }
 }
 
 #[cfg(test)]

@@ -172,7 +172,7 @@ impl QuotaTable {
 /// AWS enforces.
 const UNPACED_APIS: [&str; 3] = ["sts", "account", "organizations"];
 
-/// `[quotas]` in faascan.toml: a group's raised quota, as requests per second
+/// `[quotas]` in faascan.toml: a group's quota (raised or lowered), as requests per second
 /// (`lambda-control = 50`) or in full (`apigateway-get-resources = { requests = 10,
 /// seconds = 2, burst = 10 }`).
 #[derive(Debug, Clone, Default, Deserialize)]
