@@ -245,6 +245,21 @@ impl<'a> Context<'a> {
             .collect();
         let mut attached = user.attached_policies.clone();
         if let Some(iam) = self.inventory.iam.known() {
+            // A group the user is in but the inventory lacks (a partly read listing) would
+            // silently drop its policies: the user's permissions are unknown, not smaller.
+            if let Some(missing) = user
+                .groups
+                .iter()
+                .find(|name| !iam.groups.iter().any(|g| &g.name == *name))
+            {
+                return Err(Unresolved {
+                    reason: format!("the user's group {missing} is not in the inventory"),
+                    gap: self
+                        .inventory
+                        .listing_gap(&crate::model::listing::IAM_PRINCIPALS, None)
+                        .map(|gap| Box::new(gap.clone())),
+                });
+            }
             for group in iam.groups.iter().filter(|g| user.groups.contains(&g.name)) {
                 inline.extend(group.inline_policies.iter().map(|p| {
                     (

@@ -53,3 +53,5 @@ pub use registry::REGISTRY;
 mod fixtures;
 #[cfg(test)]
 mod registry_tests;
+#[cfg(test)]
+mod unread_answers_tests;

@@ -126,6 +126,47 @@ pub(crate) fn integration_target(uri: &str) -> Option<(String, Option<String>)> 
     Some((function.to_owned(), rest.next().map(str::to_owned)))
 }
 
+/// A Lambda integration whose function cannot be told (a stage variable picks it, and stage
+/// variable values are never read; or the URI does not parse): a blind spot, so that "no
+/// entry reaches this function" is unknown rather than a pass. `None` for other services.
+fn unresolved_function(
+    uri: &str,
+    hop: String,
+    (region, resource, operation): (&str, &str, &str),
+) -> Option<BlindSpot> {
+    if !(uri.contains(":lambda:path/") || uri.contains(":function:")) {
+        return None;
+    }
+    let by_variable = uri.contains("${");
+    Some(BlindSpot {
+        hop,
+        gap: Gap {
+            service: "apigateway".to_owned(),
+            region: Some(region.to_owned()),
+            operation: operation.to_owned(),
+            resource: Some(resource.to_owned()),
+            kind: if by_variable {
+                crate::model::GapKind::Unsupported
+            } else {
+                crate::model::GapKind::Malformed
+            },
+            error_code: if by_variable {
+                "StageVariableTarget"
+            } else {
+                "UnparsableIntegrationUri"
+            }
+            .to_owned(),
+            message: if by_variable {
+                "a stage variable picks the Lambda function, and stage variable values are never read"
+            } else {
+                "the Lambda integration's URI does not name a function faascan can parse"
+            }
+            .to_owned(),
+            request_id: None,
+        },
+    })
+}
+
 /// Entries per function ARN, computed once per evaluation.
 pub(crate) fn entries(cx: &Context<'_>) -> std::sync::Arc<Entries> {
     cx.memo(|| compute(cx))
@@ -287,12 +328,17 @@ fn compute(cx: &Context<'_>) -> Entries {
                 };
                 // The integration is read from the draft: a deployment's own integrations
                 // have no read API.
-                let Some((target, qualifier)) = m
-                    .integration
-                    .as_ref()
-                    .and_then(|i| i.uri.as_deref())
-                    .and_then(integration_target)
-                else {
+                let uri = m.integration.as_ref().and_then(|i| i.uri.as_deref());
+                let Some((target, qualifier)) = uri.and_then(integration_target) else {
+                    if let Some(spot) = uri.and_then(|uri| {
+                        unresolved_function(
+                            uri,
+                            format!("the function behind {verb} {path} on {label}"),
+                            (&api.region, &m.arn, "GetIntegration"),
+                        )
+                    }) {
+                        unread.push(spot);
+                    }
                     continue;
                 };
                 let key_only = serving.iter().all(|(_, keyed)| *keyed);
@@ -384,12 +430,20 @@ fn compute(cx: &Context<'_>) -> Entries {
                     .target
                     .as_deref()
                     .and_then(|t| t.strip_prefix("integrations/"));
-                let Some((target, qualifier)) = integrations
+                let uri = integrations
                     .iter()
                     .find(|i| Some(i.id.as_str()) == integration_id)
-                    .and_then(|i| i.uri.as_deref())
-                    .and_then(integration_target)
-                else {
+                    .and_then(|i| i.uri.as_deref());
+                let Some((target, qualifier)) = uri.and_then(integration_target) else {
+                    if let Some(spot) = uri.and_then(|uri| {
+                        unresolved_function(
+                            uri,
+                            format!("the function behind route {} on {label}", route.route_key),
+                            (&api.region, &route.arn, "GetIntegrations"),
+                        )
+                    }) {
+                        unread.push(spot);
+                    }
                     continue;
                 };
                 map.entry(target).or_default().push(Entry {

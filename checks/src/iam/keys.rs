@@ -29,7 +29,7 @@ pub(crate) fn each_active_key(
                 return out;
             }
         };
-        for key in keys.iter().filter(|k| k.status == "Active") {
+        for key in keys.iter().filter(|k| k.may_be_active()) {
             // Access keys have no ARN: the user's ARN qualified by the key id names it.
             let arn = format!("{}/accesskey/{}", user.arn, key.access_key_id);
             let resource = cx.resource(

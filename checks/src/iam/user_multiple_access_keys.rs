@@ -28,7 +28,7 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         Attr::Known(keys) => {
             let active: Vec<&str> = keys
                 .iter()
-                .filter(|k| k.status == "Active")
+                .filter(|k| k.may_be_active())
                 .map(|k| k.access_key_id.as_str())
                 .collect();
             if active.len() > 1 {

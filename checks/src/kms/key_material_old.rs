@@ -27,8 +27,16 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         // Asymmetric, HMAC, imported (EXTERNAL) and custom-key-store keys cannot rotate
         // automatically: the age of their material is not this check's question
         // (https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html).
-        if !m.symmetric() || m.origin.as_deref() != Some("AWS_KMS") {
-            return None;
+        match m.rotatable() {
+            Some(true) => {}
+            Some(false) => return None,
+            None => {
+                return Some(meta.unknown(
+                    resource,
+                    "DescribeKey did not report the key's spec or origin, which decide whether its material can rotate".to_owned(),
+                    None,
+                ));
+            }
         }
         let rotation = match &key.rotation {
             Attr::Unavailable(gap) => return Some(meta.unknown_gap(resource, gap)),

@@ -21,12 +21,19 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
     let meta = &CHECK.meta;
     each_key(cx, meta, |key, m, resource| {
         // Only enabled, symmetric, customer-managed keys with KMS-made material can rotate.
-        if !m.customer_managed()
-            || !m.symmetric()
-            || m.state != "Enabled"
-            || m.origin.as_deref() != Some("AWS_KMS")
-        {
+        if !m.customer_managed() || m.state != "Enabled" {
             return None;
+        }
+        match m.rotatable() {
+            Some(true) => {}
+            Some(false) => return None,
+            None => {
+                return Some(meta.unknown(
+                    resource,
+                    "DescribeKey did not report the key's spec or origin, which decide whether it can rotate".to_owned(),
+                    None,
+                ));
+            }
         }
         Some(match &key.rotation {
             Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),

@@ -83,6 +83,14 @@ pub struct AccessKey {
     pub last_used: Attr<Option<AccessKeyLastUsed>>,
 }
 
+impl AccessKey {
+    /// Whether the key may sign requests: `Active`, or a status the listing did not report
+    /// (judged, never skipped); only `Inactive` and `Expired` keys cannot.
+    pub fn may_be_active(&self) -> bool {
+        !matches!(self.status.as_str(), "Inactive" | "Expired")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessKeyLastUsed {

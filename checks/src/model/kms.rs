@@ -39,8 +39,17 @@ pub struct KmsKeyMetadata {
 }
 
 impl KmsKeyMetadata {
+    /// Not AWS-managed: a key whose manager was not reported is judged as the customer's
+    /// (the collector reads its policy and rotation), never skipped.
     pub fn customer_managed(&self) -> bool {
-        self.manager == "CUSTOMER"
+        self.manager != "AWS"
+    }
+    /// Whether the key can rotate automatically (enabled or not: symmetric, KMS-made
+    /// material); `None` when DescribeKey did not say its spec or origin.
+    pub fn rotatable(&self) -> Option<bool> {
+        let spec = self.spec.as_deref()?;
+        let origin = self.origin.as_deref()?;
+        Some(spec == "SYMMETRIC_DEFAULT" && origin == "AWS_KMS")
     }
     pub fn symmetric(&self) -> bool {
         self.spec.as_deref() == Some("SYMMETRIC_DEFAULT")

@@ -31,18 +31,13 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
             .collect();
         if open.is_empty() {
             // Every entry found is throttled, or none was found: unless a read we needed
-            // failed, nothing lets anyone run up the bill.
+            // failed, nothing lets anyone run up the bill. An unread hop may hide an
+            // unthrottled entry beside the throttled ones, so it counts either way.
             let unknown_throttle = found.iter().find_map(|e| match &e.throttled {
                 Throttled::Unknown(blind) => Some(blind.clone()),
                 _ => None,
             });
-            let blind = unknown_throttle.or_else(|| {
-                if found.is_empty() {
-                    entries.blind_spot(f)
-                } else {
-                    None
-                }
-            });
+            let blind = unknown_throttle.or_else(|| entries.blind_spot(f));
             if let Some(blind) = blind {
                 return meta.unknown(resource, entries.blind_reason(&blind), Some(&blind.gap));
             }

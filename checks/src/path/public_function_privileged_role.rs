@@ -125,6 +125,15 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         if !findings.is_empty() {
             return meta.fail(resource, findings);
         }
+        // The entries found reach only harmless roles; an unread hop could reach another
+        // qualifier (an alias published with another role): unknown, unless the function has
+        // no alias for it to name.
+        if unresolved.is_none()
+            && !f.aliases.known().is_some_and(|a| a.is_empty())
+            && let Some(blind) = entries.blind_spot(f)
+        {
+            unresolved = Some((entries.blind_reason(&blind), Some(blind.gap)));
+        }
         match unresolved {
             Some((reason, gap)) => meta.unknown(resource, reason, gap.as_ref()),
             None => meta.pass(resource),
