@@ -23,6 +23,23 @@ fn human(bytes: u64) -> String {
 /// The whole file as text, at most `limit` bytes, without a leading byte-order mark.
 pub(crate) fn read_text(path: &Path, what: &str, limit: u64) -> Result<String, String> {
     let shown = path.display();
+    let bytes = read_bytes(path, what, limit)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "the {what} {shown} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// The whole file, at most `limit` bytes, read through the bound (not by the size the file
+/// claims: a device or a growing file behind a symlink cannot exhaust memory).
+pub(crate) fn read_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, String> {
+    let shown = path.display();
     let file = std::fs::File::open(path).map_err(|e| format!("reading the {what} {shown}: {e}"))?;
     if let Ok(meta) = file.metadata() {
         if meta.is_dir() {
@@ -47,16 +64,7 @@ pub(crate) fn read_text(path: &Path, what: &str, limit: u64) -> Result<String, S
             human(limit)
         ));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "the {what} {shown} is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    Ok(match text.strip_prefix('\u{FEFF}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    })
+    Ok(bytes)
 }
 
 /// `schema_version` must be the number this faascan reads; the message says what was there

@@ -44,7 +44,12 @@ const HEADER: [&str; 22] = [
 /// controls and invisible characters visible escapes), formula-defused, quoted as needed.
 fn cell(value: &str) -> String {
     let value = &one_line(value);
-    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    // After `one_line` a leading tab or CR is a space, and spreadsheets trim leading spaces
+    // before they look for a formula: the test skips them too (OWASP CSV injection).
+    let defused = if value
+        .trim_start()
+        .starts_with(['=', '+', '-', '@', '\t', '\r'])
+    {
         format!("'{value}")
     } else {
         value.to_owned()
@@ -157,6 +162,10 @@ mod tests {
             "\"'=HYPERLINK(\"\"http://evil\"\")\""
         );
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        // A tab or CR before the formula becomes a space a spreadsheet trims: still defused.
+        assert_eq!(cell("\t=1+1"), "' =1+1");
+        assert_eq!(cell("\r+cmd"), "' +cmd");
+        assert_eq!(cell("  -2"), "'  -2");
         assert_eq!(cell("line\nbreak"), "line break");
         let hostile = cell("\u{1b}]52;c;ZXZpbA==\u{7}\u{0}\u{9b}x\r");
         assert!(!hostile.chars().any(char::is_control), "{hostile:?}");

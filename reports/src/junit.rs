@@ -12,7 +12,10 @@ use faascan_checks::check::{CheckResult, Status};
 use std::collections::BTreeMap;
 use std::io::Write;
 
-/// Escapes text for XML content and attributes, dropping characters XML 1.0 cannot carry.
+/// Escapes text for XML content and attributes: markup as entities; a carriage return as a
+/// character reference (a parser would drop it); characters XML 1.0 cannot carry, other
+/// controls, bidi overrides and invisible characters as visible escapes (`\u{202e}`), as on
+/// the terminal. Tabs and line feeds stay (a message's lines).
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -22,9 +25,10 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            '\t' | '\n' => out.push(c),
+            '\r' => out.push_str("&#13;"),
+            c if crate::text::is_unsafe(c) || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                out.extend(c.escape_unicode())
             }
             c => out.push(c),
         }
@@ -282,5 +286,8 @@ mod tests {
             "&lt;script&gt;&amp;&quot;&apos;"
         );
         assert!(!xml_escape("a\u{1b}[31mb\u{0}").contains(['\u{1b}', '\u{0}']));
+        assert_eq!(xml_escape("a\u{202e}b\u{200b}"), "a\\u{202e}b\\u{200b}");
+        assert_eq!(xml_escape("l1\nl2\r\t"), "l1\nl2&#13;\t");
+        assert_eq!(xml_escape("\u{ffff}"), "\\u{ffff}");
     }
 }

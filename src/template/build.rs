@@ -2536,7 +2536,7 @@ fn untrusted(node: &Node, in_resource: bool) -> Option<&Node> {
 fn definition_elsewhere(api: &Resource) -> String {
     match api.props.get("BodyS3Location").and_then(Node::as_str) {
         Some(location) if !location.starts_with("s3://") => format!(
-            "the API's OpenAPI definition is included from {location}, which is not beside the template: its routes are unknown"
+            "the API's OpenAPI definition is included from {location}, which is not read (not a file inside the scanned directory, or larger than 4 MiB, or not YAML or JSON): its routes are unknown"
         ),
         _ => {
             "the API's OpenAPI definition is in S3 (BodyS3Location), not in the template".to_owned()

@@ -24,6 +24,19 @@ pub(crate) struct Found {
     pub(crate) stack: String,
 }
 
+impl Found {
+    /// The scanned root: `path` less the components of `rel`.
+    pub(crate) fn root(&self) -> PathBuf {
+        let depth = self.rel.split('/').count();
+        self.path
+            .ancestors()
+            .nth(depth)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
+    }
+}
+
 /// Directories never searched: build output (`.aws-sam/build` copies every template),
 /// packaging output, dependencies, VCS.
 const SKIP_DIRS: &[&str] = &[

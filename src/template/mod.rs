@@ -193,20 +193,35 @@ fn read_one(
     }
 }
 
+/// Largest file a template includes (SAM `DefinitionUri`, `AWS::Include`, Serverless
+/// `${file(...)}`).
+pub(crate) const MAX_INCLUDE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The text of a file a template names, `relative` to the template's `dir`. It must stay
+/// inside the scanned `root` once symlinks are resolved: a template from a pull request must
+/// not read the runner's other files (credentials, keys) into a report. Regular files of at
+/// most `MAX_INCLUDE_BYTES` only; the error says why in a few words.
+pub(crate) fn read_included(root: &Path, dir: &Path, relative: &str) -> Result<String, String> {
+    if Path::new(relative).is_absolute() {
+        return Err("an absolute path, outside the scanned files".to_owned());
+    }
+    let full = dir
+        .join(relative)
+        .canonicalize()
+        .map_err(|_| "not found beside the template".to_owned())?;
+    let inside = root.canonicalize().is_ok_and(|root| full.starts_with(root));
+    if !inside {
+        return Err("outside the scanned files".to_owned());
+    }
+    crate::input::read_text(&full, "included file", MAX_INCLUDE_BYTES)
+}
+
 fn read_text(path: &Path, rel: &str) -> Result<String, TemplateError> {
     let read = |message: String| TemplateError::Read {
         path: rel.to_owned(),
         message,
     };
-    let size = std::fs::metadata(path)
-        .map_err(|e| read(e.to_string()))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(read(format!(
-            "{size} bytes: larger than the {MAX_FILE_BYTES}-byte limit for a template"
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| read(e.to_string()))?;
+    let bytes = crate::input::read_bytes(path, "template", MAX_FILE_BYTES).map_err(read)?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..offset]
@@ -253,9 +268,10 @@ fn cloudformation(
         return Ok(base);
     }
     let dir = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let scanned_root = f.root();
+    // A file that cannot be read this way leaves the definition unknown, as one in S3 is.
     let load = move |relative: &str| -> Option<yaml::Node> {
-        let path = dir.join(relative);
-        let text = std::fs::read_to_string(&path).ok()?;
+        let text = read_included(&scanned_root, &dir, relative).ok()?;
         yaml::parse(&text).ok()
     };
     let transformed = sam::transform(base.resources.clone(), root.get("Globals"), &load);
@@ -444,4 +460,35 @@ fn unread_unless_absent<T>(
         message: format!("{} are not read from templates", found.join(", ")),
         request_id: None,
     }))
+}
+
+#[cfg(test)]
+mod included {
+    use super::*;
+
+    #[test]
+    fn an_include_is_read_only_inside_the_scanned_root_and_bounded() {
+        let outside = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = outside.path().join("repo");
+        let dir = root.join("app");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(outside.path().join("secret.yml"), "a: 1\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join("api.yml"), "b: 2\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(root.join("shared.yml"), "c: 3\n").unwrap_or_else(|e| panic!("{e}"));
+        let big = vec![b'#'; usize::try_from(MAX_INCLUDE_BYTES).unwrap_or(0) + 1];
+        std::fs::write(dir.join("big.yml"), big).unwrap_or_else(|e| panic!("{e}"));
+        let read = |relative: &str| read_included(&root, &dir, relative);
+        assert_eq!(read("api.yml").as_deref(), Ok("b: 2\n"));
+        assert_eq!(
+            read("../shared.yml").as_deref(),
+            Ok("c: 3\n"),
+            "up, but inside"
+        );
+        assert!(read("../../secret.yml").is_err_and(|e| e.contains("outside")));
+        let absolute = outside.path().join("secret.yml");
+        assert!(read(&absolute.display().to_string()).is_err());
+        assert!(read("missing.yml").is_err());
+        assert!(read("big.yml").is_err_and(|e| e.contains("at most")));
+    }
 }

@@ -33,6 +33,8 @@ struct Vars<'a> {
     root: &'a Node,
     /// The directory of the file, for `${file(...)}`.
     dir: &'a std::path::Path,
+    /// The scanned root: `${file(...)}` never reads outside it.
+    root_dir: &'a std::path::Path,
     options: &'a Options<'a>,
     stage: String,
     region: String,
@@ -114,7 +116,6 @@ impl Vars<'_> {
     /// `.js`/`.ts` file is code the framework runs, so unknown). Its values take the
     /// position of the `${file(...)}` that includes them, so findings point at this file.
     fn file(&self, rest: &str, depth: usize) -> Result<Node, String> {
-        const MAX_INCLUDE_BYTES: u64 = 4 * 1024 * 1024;
         let Some((path, address)) = rest.split_once(')') else {
             return Err(format!("${{file({rest}}} is malformed"));
         };
@@ -124,18 +125,11 @@ impl Vars<'_> {
         if !(path.ends_with(".yml") || path.ends_with(".yaml") || path.ends_with(".json")) {
             return Err(format!("{shown} is computed by code at deploy time"));
         }
-        let relative = std::path::Path::new(path);
-        if relative.is_absolute() || path.contains('$') {
-            return Err(format!("{shown} is outside the scanned files"));
+        if path.contains('$') {
+            return Err(format!("{shown} is computed at deploy time"));
         }
-        let full = self.dir.join(relative);
-        let size = std::fs::metadata(&full)
-            .map_err(|_| format!("{shown} is not beside the file"))?
-            .len();
-        if size > MAX_INCLUDE_BYTES {
-            return Err(format!("{shown} is larger than {MAX_INCLUDE_BYTES} bytes"));
-        }
-        let text = std::fs::read_to_string(&full).map_err(|e| format!("{shown}: {e}"))?;
+        let text = super::read_included(self.root_dir, self.dir, path)
+            .map_err(|why| format!("{shown} is not read: {why}"))?;
         let node = super::yaml::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
         let node = if address.is_empty() {
             node
@@ -236,11 +230,8 @@ impl Vars<'_> {
 /// The files a Serverless file includes with `${file(PATH)}` (literal paths only), as
 /// canonical paths; for leaving them out of a directory scan.
 pub(crate) fn includes(path: &std::path::Path) -> Vec<std::path::PathBuf> {
-    const MAX_BYTES: u64 = 4 * 1024 * 1024;
-    if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_BYTES) {
-        return Vec::new();
-    }
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = crate::input::read_text(path, "Serverless file", super::MAX_INCLUDE_BYTES)
+    else {
         return Vec::new();
     };
     let dir = path.parent().unwrap_or(std::path::Path::new("."));
@@ -369,9 +360,11 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
         });
     }
     let dir = f.path.parent().unwrap_or(std::path::Path::new("."));
+    let scanned_root = f.root();
     let first = Vars {
         root: raw,
         dir,
+        root_dir: &scanned_root,
         options,
         stage: "dev".to_owned(),
         region: options.region.unwrap_or("us-east-1").to_owned(),
@@ -407,6 +400,7 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
     let vars = Vars {
         root: raw,
         dir,
+        root_dir: &scanned_root,
         options,
         stage: stage.clone(),
         region: region.clone(),

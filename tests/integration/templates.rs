@@ -1818,3 +1818,81 @@ fn corpus_default_authorizers_apply_to_the_definitions_methods() {
         ["fail"]
     );
 }
+
+/// A template from a pull request must not read the runner's other files into a report, nor
+/// exhaust memory: `${file(...)}`, `DefinitionUri` and `AWS::Include` read only regular-sized
+/// files inside the scanned directory (symlinks resolved); anything else stays unknown.
+#[cfg(unix)]
+#[test]
+fn included_files_outside_the_scanned_directory_or_unbounded_are_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.json"),
+        r#"{"token": "SECRET-CANARY-FILE-1"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        outside.path().join("api.yaml"),
+        "swagger: '2.0'\ninfo: {title: SECRET-CANARY-FILE-2}\npaths: {}\n",
+    )
+    .unwrap();
+    let scanned = tempfile::tempdir().unwrap();
+    let app = scanned.path().join("app");
+    std::fs::create_dir(&app).unwrap();
+    let relative_secret = format!("{}/secret.json", outside.path().display())
+        .trim_start_matches('/')
+        .to_owned();
+    let up = "../".repeat(app.components().count());
+    std::fs::write(
+        app.join("serverless.yml"),
+        format!(
+            "service: s\nprovider: {{name: aws, runtime: python3.12}}\nfunctions:\n  f:\n    handler: h.h\n    name: ${{file({up}{relative_secret}):token}}\n"
+        ),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("api.yaml"), app.join("linked.yaml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", app.join("zero.yaml")).unwrap();
+    std::fs::write(
+        app.join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Linked:\n    Type: AWS::Serverless::Api\n    Properties: {StageName: prod, DefinitionUri: linked.yaml}\n  Zero:\n    Type: AWS::Serverless::Api\n    Properties: {StageName: prod, DefinitionUri: zero.yaml}\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = faascan(
+        &[
+            "scan",
+            "--template",
+            scanned.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "a device behind a symlink is read through a bound"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code().is_some(), "{stderr}");
+    for canary in ["SECRET-CANARY-FILE-1", "SECRET-CANARY-FILE-2"] {
+        assert!(!stdout.contains(canary), "{canary} leaked into the report");
+        assert!(!stderr.contains(canary), "{canary} leaked into the log");
+    }
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = report.to_string();
+    // Both definitions stay unknown, each with a gap saying it was not read.
+    let unread = report["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| {
+            g["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("not a file inside the scanned directory"))
+        })
+        .count();
+    assert_eq!(unread, 2, "{text:.3000}");
+}
