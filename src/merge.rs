@@ -223,6 +223,37 @@ fn missing_shards(inputs: &[Input]) -> Result<Vec<Shard>, Failure> {
         .collect())
 }
 
+/// Records a shard or an account no merged report holds: a coverage row that was not read
+/// and a gap, both making the merge incomplete.
+fn not_merged(
+    (coverage, gaps): (&mut Coverage, &mut Vec<Gap>),
+    (place, service, code): (&str, &str, &str),
+    unread: String,
+    message: String,
+) {
+    coverage.rows.push(CoverageRow {
+        account: place.to_owned(),
+        service: service.to_owned(),
+        region: "global".to_owned(),
+        status: CoverageStatus::NotRead,
+        operations: vec!["merge".to_owned()],
+        gaps: 1,
+        unread,
+    });
+    coverage.complete = false;
+    coverage.scan_complete = false;
+    gaps.push(Gap {
+        service: "faascan".to_owned(),
+        region: None,
+        operation: "merge".to_owned(),
+        resource: Some(place.to_owned()),
+        kind: GapKind::NotAttempted,
+        error_code: code.to_owned(),
+        message,
+        request_id: None,
+    });
+}
+
 /// Every report's `parameters.accounts_requested`, in order and once each; `None` when no
 /// report has the list (an account list read from an organisation or a single account).
 fn requested_accounts(inputs: &[Input]) -> Option<Vec<String>> {
@@ -574,29 +605,14 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
     let mut coverage = Coverage::combine(coverages, &[]);
     for shard in &missing {
         let place = format!("shard {shard}");
-        coverage.rows.push(CoverageRow {
-            account: place.clone(),
-            service: "shard".to_owned(),
-            region: "global".to_owned(),
-            status: CoverageStatus::NotRead,
-            operations: vec!["merge".to_owned()],
-            gaps: 1,
-            unread: format!(
+        not_merged(
+            (&mut coverage, &mut merged.gaps),
+            (&place, "shard", "ShardMissing"),
+            format!(
                 "no report for {place} was merged, so none of its accounts' resources was checked"
             ),
-        });
-        coverage.complete = false;
-        coverage.scan_complete = false;
-        merged.gaps.push(Gap {
-            service: "faascan".to_owned(),
-            region: None,
-            operation: "merge".to_owned(),
-            resource: Some(place.clone()),
-            kind: GapKind::NotAttempted,
-            error_code: "ShardMissing".to_owned(),
-            message: format!("no report for {place} was given to faascan merge"),
-            request_id: None,
-        });
+            format!("no report for {place} was given to faascan merge"),
+        );
     }
     // An account some shard listed in the organisation that no report holds, its shard
     // present: it joined (or was seen) after its own shard listed the organisation.
@@ -604,40 +620,21 @@ fn merge(inputs: Vec<Input>) -> Result<Report, Failure> {
         let held: HashSet<&str> = outcomes.iter().map(|o| o.account.as_str()).collect();
         let missing_indexes: HashSet<u32> = missing.iter().map(|s| s.index).collect();
         for account in listed {
-            if held.contains(account.as_str())
-                || missing_indexes.contains(&Shard::of_account(account, count))
-            {
+            let index = Shard::of_account(account, count);
+            if held.contains(account.as_str()) || missing_indexes.contains(&index) {
                 continue;
             }
-            let shard = Shard {
-                index: Shard::of_account(account, count),
-                count,
-            };
-            coverage.rows.push(CoverageRow {
-                account: account.clone(),
-                service: "account".to_owned(),
-                region: "global".to_owned(),
-                status: CoverageStatus::NotRead,
-                operations: vec!["merge".to_owned()],
-                gaps: 1,
-                unread: format!(
+            let shard = Shard { index, count };
+            not_merged(
+                (&mut coverage, &mut merged.gaps),
+                (account, "account", "AccountMissing"),
+                format!(
                     "a shard listed {account} in the organisation, but shard {shard}'s report does not hold it: none of its resources was checked"
                 ),
-            });
-            coverage.complete = false;
-            coverage.scan_complete = false;
-            merged.gaps.push(Gap {
-                service: "faascan".to_owned(),
-                region: None,
-                operation: "merge".to_owned(),
-                resource: Some(account.clone()),
-                kind: GapKind::NotAttempted,
-                error_code: "AccountMissing".to_owned(),
-                message: format!(
+                format!(
                     "account {account} is in the organisation as a shard listed it, but shard {shard} did not scan it (its shard listed the organisation without it): scan that shard again"
                 ),
-                request_id: None,
-            });
+            );
         }
     }
     merged.incomplete = incomplete || !coverage.complete;

@@ -160,3 +160,27 @@ fn an_access_key_without_a_status_is_judged() {
     assert!(!key("Inactive").may_be_active());
     assert!(!key("Expired").may_be_active());
 }
+
+/// DescribeKey without `KeySpec`/`Origin`: whether the key can rotate is unknown, so the
+/// rotation checks say unknown instead of skipping the key.
+#[test]
+fn a_key_whose_spec_was_not_reported_is_unknown_to_the_rotation_checks() {
+    let fixture = json!({
+        "kms_keys": [{"name": "no-spec",
+            "metadata": {"known": {"state": "Enabled", "manager": "CUSTOMER", "spec": null,
+                "usage": "ENCRYPT_DECRYPT", "origin": null, "enabled": true, "multi_region": false,
+                "description": null, "created": "2026-06-01T00:00:00Z", "deletion_date": null}}}]
+    });
+    let inventory = crate::fixtures::inventory(&fixture);
+    let options = Options::default();
+    let cx = Context::new(&inventory, &options);
+    for id in ["kms-key-rotation-disabled", "kms-key-material-old"] {
+        let check = REGISTRY.iter().find(|c| c.meta.id == id).unwrap();
+        let results = (check.run)(&cx);
+        let r = results
+            .iter()
+            .find(|r| r.resource.arn.ends_with("key/no-spec"))
+            .unwrap_or_else(|| panic!("{id}: no result for the key: {results:#?}"));
+        assert_eq!(r.status, Status::Unknown, "{id}");
+    }
+}

@@ -30,3 +30,22 @@ pub(crate) fn each_key<'a>(
         }
     })
 }
+
+/// What a rotation check returns early for a key that cannot rotate automatically (not
+/// symmetric, or material not made by KMS): `Some(None)`, no result; `Some(unknown)` when
+/// DescribeKey did not say its spec or origin; `None` when the key can rotate.
+pub(crate) fn not_rotatable(
+    meta: &CheckMeta,
+    m: &KmsKeyMetadata,
+    resource: &ResourceRef,
+) -> Option<Option<CheckResult>> {
+    match m.rotatable() {
+        Some(true) => None,
+        Some(false) => Some(None),
+        None => Some(Some(meta.unknown(
+            resource.clone(),
+            "DescribeKey did not report the key's spec or origin, which decide whether it can rotate".to_owned(),
+            None,
+        ))),
+    }
+}

@@ -1,4 +1,4 @@
-use super::common::each_key;
+use super::common::{each_key, not_rotatable};
 use crate::check::*;
 use crate::context::Context;
 use crate::model::Attr;
@@ -27,16 +27,11 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         // Asymmetric, HMAC, imported (EXTERNAL) and custom-key-store keys cannot rotate
         // automatically: the age of their material is not this check's question
         // (https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html).
-        match m.rotatable() {
-            Some(true) => {}
-            Some(false) => return None,
-            None => {
-                return Some(meta.unknown(
-                    resource,
-                    "DescribeKey did not report the key's spec or origin, which decide whether its material can rotate".to_owned(),
-                    None,
-                ));
-            }
+        if let Some(early) = not_rotatable(meta, m, &resource) {
+            return early;
+        }
+        if let Some(early) = not_rotatable(meta, m, &resource) {
+            return early;
         }
         let rotation = match &key.rotation {
             Attr::Unavailable(gap) => return Some(meta.unknown_gap(resource, gap)),

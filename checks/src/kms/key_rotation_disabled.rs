@@ -1,4 +1,4 @@
-use super::common::each_key;
+use super::common::{each_key, not_rotatable};
 use crate::check::*;
 use crate::context::Context;
 use crate::model::Attr;
@@ -24,16 +24,8 @@ fn run(cx: &Context<'_>) -> Vec<CheckResult> {
         if !m.customer_managed() || m.state != "Enabled" {
             return None;
         }
-        match m.rotatable() {
-            Some(true) => {}
-            Some(false) => return None,
-            None => {
-                return Some(meta.unknown(
-                    resource,
-                    "DescribeKey did not report the key's spec or origin, which decide whether it can rotate".to_owned(),
-                    None,
-                ));
-            }
+        if let Some(early) = not_rotatable(meta, m, &resource) {
+            return early;
         }
         Some(match &key.rotation {
             Attr::Unavailable(gap) => meta.unknown_gap(resource, gap),
