@@ -21,6 +21,9 @@ pub fn md_escape(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
+            // An empty comment after `@` splits the text a mention is found in: a name from
+            // an account never notifies a user or a team on GitHub.
+            '@' => out.push_str("@<!-- -->"),
             c => out.push(c),
         }
     }
@@ -216,5 +219,10 @@ mod tests {
             md_escape("x | <img src=x onerror=alert(1)> [link](http://evil) `code`\n# heading");
         assert!(!hostile.contains('<') && !hostile.contains("](") && !hostile.contains('\n'));
         assert!(hostile.contains("\\|"));
+        // No mention of a user or a team survives: `@` is split from the name.
+        assert_eq!(
+            md_escape("role/@org/security"),
+            "role/@<!-- -->org/security"
+        );
     }
 }
