@@ -164,8 +164,26 @@ fn suggest(id: &str) -> String {
     .unwrap_or_default()
 }
 
+/// The longest glob a suppression may hold: an ARN is at most 2,048 characters, and matching
+/// costs the pattern's length times the text's for every result.
+const MAX_GLOB_CHARS: usize = 2048;
+
 fn valid_glob(pattern: &str) -> bool {
-    !pattern.is_empty() && !pattern.contains("**") && pattern.chars().all(|c| !c.is_control())
+    !pattern.is_empty()
+        && pattern.chars().count() <= MAX_GLOB_CHARS
+        && !pattern.contains("**")
+        && pattern.chars().all(|c| !c.is_control())
+}
+
+/// A glob as a message shows it: whole when short, else its start and its length.
+fn shown_glob(pattern: &str) -> String {
+    let chars = pattern.chars().count();
+    if chars <= 80 {
+        format!("`{pattern}`")
+    } else {
+        let start: String = pattern.chars().take(60).collect();
+        format!("`{start}…` ({chars} characters; at most {MAX_GLOB_CHARS})")
+    }
 }
 
 impl Config {
@@ -260,7 +278,10 @@ impl Config {
                 return Err(format!("{at}: a reason is required"));
             }
             if !valid_glob(&s.check) {
-                return Err(format!("{at}.check: `{}` is not a valid glob", s.check));
+                return Err(format!(
+                    "{at}.check: {} is not a valid glob",
+                    shown_glob(&s.check)
+                ));
             }
             let is_glob = s.check.contains(['*', '?']);
             if !is_glob && !known(&s.check) {
@@ -271,11 +292,14 @@ impl Config {
                     .iter()
                     .any(|c| faascan_checks::policy::catalogue::glob_match(&s.check, c.meta.id))
             {
-                return Err(format!("{at}.check: `{}` matches no check", s.check));
+                return Err(format!(
+                    "{at}.check: {} matches no check",
+                    shown_glob(&s.check)
+                ));
             }
-            for glob in s.resource.iter().chain(s.tags.values()) {
+            for glob in s.resource.iter().chain(&s.region).chain(s.tags.values()) {
                 if !valid_glob(glob) {
-                    return Err(format!("{at}: `{glob}` is not a valid glob"));
+                    return Err(format!("{at}: {} is not a valid glob", shown_glob(glob)));
                 }
             }
             let expires = s
@@ -462,6 +486,23 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(bad_glob.contains("not a valid glob"), "{bad_glob}");
+        // Matching costs the pattern's length times the ARN's for every result: a glob longer
+        // than an ARN can be is refused, and shown shortened.
+        let long = format!(
+            "[[suppressions]]\ncheck = \"kms-*\"\nresource = \"{}\"\nreason = \"x\"\n",
+            "*a".repeat(100_000)
+        );
+        let long_glob = parse(&long).err().unwrap_or_default();
+        assert!(
+            long_glob.contains("200000 characters; at most 2048"),
+            "{long_glob}"
+        );
+        assert!(long_glob.len() < 300, "{long_glob}");
+        let bad_region =
+            parse("[[suppressions]]\ncheck = \"kms-*\"\nregion = \"eu-**\"\nreason = \"x\"\n")
+                .err()
+                .unwrap_or_default();
+        assert!(bad_region.contains("not a valid glob"), "{bad_region}");
         let no_match = parse("[[suppressions]]\ncheck = \"ec2-*\"\nreason = \"x\"\n")
             .err()
             .unwrap_or_default();

@@ -40,15 +40,16 @@ pub(crate) fn read_text(path: &Path, what: &str, limit: u64) -> Result<String, S
 /// claims: a device or a growing file behind a symlink cannot exhaust memory).
 pub(crate) fn read_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, String> {
     let shown = path.display();
-    let file = std::fs::File::open(path).map_err(|e| format!("reading the {what} {shown}: {e}"))?;
+    let file = open(path).map_err(|e| format!("reading the {what} {shown}: {e}"))?;
     if let Ok(meta) = file.metadata() {
         if meta.is_dir() {
             return Err(format!("the {what} {shown} is a directory, not a file"));
         }
         if meta.len() > limit {
+            // The size in bytes: rounded, 1.5 MiB would read "1 MiB; at most 1 MiB".
             return Err(format!(
-                "the {what} {shown} is {}; faascan reads at most {}",
-                human(meta.len()),
+                "the {what} {shown} is {} bytes; faascan reads at most {}",
+                meta.len(),
                 human(limit)
             ));
         }
@@ -65,6 +66,30 @@ pub(crate) fn read_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>,
         ));
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading. A FIFO is opened without waiting for a writer (a named pipe nobody
+/// writes to would hang the scan at `open`), then read normally: `<(command)` still works, and a
+/// FIFO without a writer reads as empty.
+#[cfg(unix)]
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let is_fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+    if !is_fifo {
+        return std::fs::File::open(path);
+    }
+    let nonblocking = rustix::fs::OFlags::NONBLOCK.bits();
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(i32::try_from(nonblocking).unwrap_or_default())
+        .open(path)?;
+    rustix::fs::fcntl_setfl(&file, rustix::fs::OFlags::empty())?;
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// `schema_version` must be the number this faascan reads; the message says what was there
@@ -201,7 +226,7 @@ fn read_typed<T: serde::de::DeserializeOwned>(
 
 /// The file, when `path` is a regular file no larger than `limit`.
 fn regular_file_within(path: &Path, limit: u64) -> Option<std::fs::File> {
-    let file = std::fs::File::open(path).ok()?;
+    let file = open(path).ok()?;
     let meta = file.metadata().ok()?;
     (meta.is_file() && meta.len() <= limit).then_some(file)
 }
@@ -271,6 +296,53 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(zero.contains("larger than"), "{zero}");
+    }
+
+    /// `f` on another thread, failed after 20 s instead of hanging the suite.
+    #[cfg(unix)]
+    fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("hung on a FIFO"))
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_without_a_writer_is_refused_at_once_and_one_with_a_writer_is_read() {
+        let fifo = std::env::temp_dir().join(format!("faascan-fifo-{}", std::process::id()));
+        let _ = std::fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap_or_else(|e| panic!("mkfifo: {e}"));
+        assert!(made.success());
+        let path = fifo.clone();
+        let err = within_seconds(move || load_inventory(&path).err().map(|e| e.to_string()));
+        assert!(err.is_some_and(|e| e.contains("not JSON")), "an empty pipe");
+        let writer_path = fifo.clone();
+        let writer = std::thread::spawn(move || {
+            // Opening for writing waits for a reader; a reader that leaves before the write
+            // (it read the pipe empty) breaks it, so write again.
+            while std::fs::write(&writer_path, b"{\"a\": 1}").is_err() {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        });
+        // The reader may open before the writer: it then reads an empty pipe, so retry.
+        let path = fifo.clone();
+        let text = within_seconds(move || {
+            loop {
+                match read_text(&path, "inventory", 1024) {
+                    Ok(text) if !text.is_empty() => return text,
+                    _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+                }
+            }
+        });
+        assert_eq!(text, "{\"a\": 1}");
+        writer.join().unwrap_or_else(|_| panic!("writer"));
+        let _ = std::fs::remove_file(&fifo);
     }
 
     #[test]

@@ -820,6 +820,68 @@ impl<'t> Builder<'t> {
 
     // ---------------------------------------------------------------- Lambda
 
+    /// A function's environment variables, judged only when every value is known text. The
+    /// known ones still count when others are not: a plaintext secret among them fails whatever
+    /// the others are. Without one, the whole is unknown, with a gap saying why.
+    fn environment(&mut self, arn: &str, vars: &Node) -> Attr<Vec<RedactedVariable>> {
+        let entries = match &vars.kind {
+            Kind::Null => return Attr::Known(Vec::new()),
+            Kind::Map(entries) => entries,
+            Kind::Unresolved(_) => {
+                let gap = self.unresolved("lambda", arn, "the environment variables", vars);
+                return Attr::Unavailable(Box::new(gap));
+            }
+            // A string, a list: not a map of names to values, so nothing can be judged.
+            _ => {
+                let gap = self.malformed(
+                    "lambda",
+                    arn,
+                    vars.pos,
+                    "the environment variables are not a map",
+                );
+                return Attr::Unavailable(Box::new(gap));
+            }
+        };
+        let is_text = |v: &Node| matches!(v.kind, Kind::Str(_) | Kind::Bool(_) | Kind::Null);
+        let known: Vec<(String, String)> = entries
+            .iter()
+            .filter(|(_, v)| is_text(v))
+            .map(|(k, v)| (k.clone(), text(v)))
+            .collect();
+        let known = self.redact(&known);
+        let Some((name, value)) = entries.iter().find(|(_, v)| !is_text(v)) else {
+            return Attr::Known(known);
+        };
+        let gap = if vars.first_unresolved().is_some() {
+            self.unresolved("lambda", arn, "an environment variable", vars)
+        } else {
+            let message = format!("the environment variable {name} is not a string");
+            self.malformed("lambda", arn, value.pos, &message)
+        };
+        if known
+            .iter()
+            .any(|v| v.classification == faascan_checks::model::SecretClass::Secret)
+        {
+            Attr::Known(known)
+        } else {
+            Attr::Unavailable(Box::new(gap))
+        }
+    }
+
+    /// A value of the wrong shape (a list where a map belongs): recorded as a gap.
+    fn malformed(&mut self, service: &str, resource: &str, pos: Pos, what: &str) -> Gap {
+        let gap = self.gap(
+            service,
+            resource,
+            pos,
+            GapKind::Malformed,
+            "Malformed",
+            what.to_owned(),
+        );
+        self.out.gaps.push(gap.clone());
+        gap
+    }
+
     fn redact(&self, variables: &[(String, String)]) -> Vec<RedactedVariable> {
         let mut out: Vec<RedactedVariable> = variables
             .iter()
@@ -888,40 +950,17 @@ impl<'t> Builder<'t> {
             format!("arn:{}:iam::{}:role/{role_arn}", t.partition, t.account)
         };
 
-        let environment = match r.props.path("Environment.Variables") {
+        // Resolved as a whole first: `Environment: !If [...]` or an environment unknown until
+        // apply is not "no variables".
+        let environment = match r.props.get("Environment").map(|e| t.resolve(e)) {
             None => Attr::Known(Vec::new()),
-            Some(vars) => {
-                let resolved = t.resolve(vars);
-                if resolved.first_unresolved().is_some() {
-                    let gap = self.unresolved("lambda", &arn, "an environment variable", &resolved);
-                    // The variables that are known still count: a plaintext secret among
-                    // them fails whatever the others are. Without one, the whole is unknown.
-                    let known: Vec<(String, String)> = resolved
-                        .as_map()
-                        .unwrap_or_default()
-                        .iter()
-                        .filter(|(_, v)| v.first_unresolved().is_none())
-                        .map(|(k, v)| (k.clone(), text(v)))
-                        .collect();
-                    let known = self.redact(&known);
-                    if known
-                        .iter()
-                        .any(|v| v.classification == faascan_checks::model::SecretClass::Secret)
-                    {
-                        Attr::Known(known)
-                    } else {
-                        Attr::Unavailable(Box::new(gap))
-                    }
-                } else {
-                    let pairs: Vec<(String, String)> = resolved
-                        .as_map()
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|(k, v)| (k.clone(), text(v)))
-                        .collect();
-                    Attr::Known(self.redact(&pairs))
-                }
-            }
+            Some(env) => match &env.kind {
+                Kind::Map(_) => match env.get("Variables") {
+                    None => Attr::Known(Vec::new()),
+                    Some(vars) => self.environment(&arn, vars),
+                },
+                _ => self.environment(&arn, &env),
+            },
         };
         let reserved_concurrency = match t.prop(r, "ReservedConcurrentExecutions") {
             None => Attr::Known(None),

@@ -455,11 +455,17 @@ fn default_attribute(kind: &str, attribute: &str) -> &'static str {
     }
 }
 
+/// A module's configured resources by (mode, type, name).
+type ConfigIndex<'a> = HashMap<(&'a str, &'a str, &'a str), &'a Value>;
+
 struct Positions<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
     /// Offsets of every `"address"` key, in order.
     starts: Vec<usize>,
+    /// The position of each of `starts`, counted once in one pass: a plan written on one line
+    /// would otherwise count its characters from the line's start for every resource.
+    start_positions: Vec<Pos>,
     /// The first offset of each address.
     first: HashMap<String, usize>,
 }
@@ -504,25 +510,55 @@ impl<'a> Positions<'a> {
                 first.entry(address).or_insert(at);
             }
         }
+        let mut start_positions = Vec::with_capacity(starts.len());
+        let mut previous: Option<(usize, Pos)> = None;
+        for &offset in &starts {
+            let pos = Self::position(text, &line_starts, previous, offset);
+            start_positions.push(pos);
+            previous = Some((offset, pos));
+        }
         Positions {
             text,
             line_starts,
             starts,
+            start_positions,
             first,
         }
     }
 
-    fn at(&self, offset: usize) -> Pos {
-        let line = self.line_starts.partition_point(|s| *s <= offset);
-        let start = self.line_starts[line.saturating_sub(1)];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+    /// The position of `offset`, its column counted from `from` (a known earlier position) when
+    /// that is on the same line, else from the line's start.
+    fn position(
+        text: &str,
+        line_starts: &[usize],
+        from: Option<(usize, Pos)>,
+        offset: usize,
+    ) -> Pos {
+        let line = line_starts.partition_point(|s| *s <= offset);
+        let line_start = line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let (count_from, column_there) = match from {
+            Some((at, pos)) if at >= line_start && at <= offset => (at, pos.column as usize),
+            _ => (line_start, 1),
+        };
+        let column = text
+            .get(count_from..offset)
+            .map_or(1, |s| column_there + s.chars().count());
         Pos {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
         }
+    }
+
+    fn at(&self, offset: usize) -> Pos {
+        // The nearest address at or before `offset` is a known position to count from.
+        let known = self.starts.partition_point(|s| *s <= offset);
+        let from = known
+            .checked_sub(1)
+            .and_then(|i| Some((*self.starts.get(i)?, *self.start_positions.get(i)?)));
+        Self::position(self.text, &self.line_starts, from, offset)
     }
 
     fn resource(&self, address: &str) -> Pos {
@@ -585,6 +621,7 @@ impl<'a> Plan<'a> {
                 .into_iter()
                 .filter(|(r, _)| r.get("mode").and_then(Value::as_str) == Some("data")),
         );
+        let mut config_by_module: HashMap<Vec<String>, ConfigIndex<'a>> = HashMap::new();
         for (r, module) in raw {
             let Some(address) = r.get("address").and_then(Value::as_str) else {
                 continue;
@@ -596,7 +633,19 @@ impl<'a> Plan<'a> {
             let kind = r.get("type").and_then(Value::as_str).unwrap_or_default();
             let name = r.get("name").and_then(Value::as_str).unwrap_or_default();
             let change = changes.get(address);
-            let config = plan.config_resource(&module, mode, kind, name);
+            // Instances of one module call (`for_each`) share its configuration.
+            let config_path: Vec<String> = module_calls(&module)
+                .into_iter()
+                .map(|(call, _)| call)
+                .collect();
+            if !config_by_module.contains_key(&config_path) {
+                let index = plan.config_resources(&module);
+                config_by_module.insert(config_path.clone(), index);
+            }
+            let config = config_by_module
+                .get(&config_path)
+                .and_then(|index| index.get(&(mode, kind, name)))
+                .copied();
             let instance = Instance {
                 address: address.to_owned(),
                 module,
@@ -625,22 +674,29 @@ impl<'a> Plan<'a> {
         Some(current)
     }
 
-    fn config_resource(
-        &self,
-        module: &str,
-        mode: &str,
-        kind: &str,
-        name: &str,
-    ) -> Option<&'a Value> {
-        self.config_module(module)?
-            .get("resources")?
-            .as_array()?
-            .iter()
-            .find(|r| {
-                r.get("mode").and_then(Value::as_str).unwrap_or("managed") == mode
-                    && r.get("type").and_then(Value::as_str) == Some(kind)
-                    && r.get("name").and_then(Value::as_str) == Some(name)
-            })
+    /// A module's configured resources by (mode, type, name), built once per module: a lookup per
+    /// instance with a scan of the module's resources is quadratic in a large plan.
+    fn config_resources(&self, module: &str) -> ConfigIndex<'a> {
+        let Some(resources) = self
+            .config_module(module)
+            .and_then(|m| m.get("resources"))
+            .and_then(Value::as_array)
+        else {
+            return HashMap::new();
+        };
+        let mut index = HashMap::new();
+        for r in resources {
+            let mode = r.get("mode").and_then(Value::as_str).unwrap_or("managed");
+            let (Some(kind), Some(name)) = (
+                r.get("type").and_then(Value::as_str),
+                r.get("name").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            // The first declaration wins, as the scan did.
+            index.entry((mode, kind, name)).or_insert(r);
+        }
+        index
     }
 
     /// The source of the module declaring `address`, local paths joined to their parents'.
@@ -1183,12 +1239,26 @@ impl<'a> Plan<'a> {
     // -------------------------------------------------------------- conversion
 
     /// A block (the first of a list of blocks, as Terraform writes single blocks).
+    /// A nested block (`environment { ... }`: a list of one object in the plan). A value of
+    /// another shape is unresolved, never taken for an absent block.
     fn block(&self, i: usize, name: &str) -> Option<Node> {
         let node = self.attr(i, name)?;
+        let not_a_block = |pos| {
+            let address = &self.instances[i].address;
+            Some(Node::unresolved(
+                pos,
+                format!("{address}.{name} is not a block"),
+            ))
+        };
         match &node.kind {
-            Kind::Seq(items) => items.first().cloned(),
+            Kind::Null => None,
+            Kind::Seq(items) => match items.first().map(|n| &n.kind) {
+                None | Some(Kind::Null) => None,
+                Some(Kind::Map(_) | Kind::Unresolved(_)) => items.first().cloned(),
+                Some(_) => not_a_block(node.pos),
+            },
             Kind::Map(_) | Kind::Unresolved(_) => Some(node),
-            _ => None,
+            _ => not_a_block(node.pos),
         }
     }
 
@@ -2789,7 +2859,53 @@ fn fold(t: &Template, converted: Converted) -> Vec<Resource> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Step, module_calls, steps, value_references};
+    use super::{Plan, Step, module_calls, steps, value_references};
+    use serde_json::Value;
+
+    #[test]
+    fn a_plan_on_one_line_gets_positions_and_configurations_in_linear_time() {
+        // `terraform show -json` writes one line; 20,000 resources on it made the position of
+        // each resource a count from the line's start, and its configuration a scan of all.
+        const N: usize = 20_000;
+        let resource = |i: usize, extra: &str| {
+            format!(
+                r#"{{"address":"aws_lambda_function.f{i}","mode":"managed","type":"aws_lambda_function","name":"f{i}"{extra}}}"#
+            )
+        };
+        let planned: Vec<String> = (0..N).map(|i| resource(i, r#","values":{}"#)).collect();
+        let configured: Vec<String> = (0..N)
+            .map(|i| {
+                resource(
+                    i,
+                    &format!(r#","expressions":{{"handler":{{"constant_value":"h{i}"}}}}"#),
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"format_version":"1.2","planned_values":{{"root_module":{{"resources":[{}]}}}},"configuration":{{"root_module":{{"resources":[{}]}}}}}}"#,
+            planned.join(","),
+            configured.join(",")
+        );
+        let root: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let values = root
+            .get("planned_values")
+            .unwrap_or_else(|| panic!("no values"));
+        let plan = Plan::new(&text, &root, values);
+        assert_eq!(plan.instances.len(), N);
+        for i in [0, 1, N / 2, N - 1] {
+            let instance = &plan.instances[i];
+            let offset = text
+                .find(&format!(r#""address":"aws_lambda_function.f{i}""#))
+                .unwrap_or_else(|| panic!("f{i}"));
+            assert_eq!(instance.pos.line, 1);
+            assert_eq!(instance.pos.column as usize, offset + 1, "f{i}");
+            let handler = instance
+                .config
+                .and_then(|c| c.pointer("/expressions/handler/constant_value"))
+                .and_then(Value::as_str);
+            assert_eq!(handler, Some(format!("h{i}").as_str()));
+        }
+    }
 
     #[test]
     fn addresses_and_references_split_into_steps() {

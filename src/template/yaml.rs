@@ -10,6 +10,9 @@ use std::collections::HashMap;
 pub(crate) const MAX_DEPTH: usize = 128;
 /// Nodes per document, aliases expanded (a "billion laughs" file stops here).
 pub(crate) const MAX_NODES: usize = 2_000_000;
+/// Bytes of text that aliases may copy per document: one alias of a long string repeated many
+/// times stays within a few nodes but not within memory. As much as a template file may hold.
+pub(crate) const MAX_ALIASED_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Pos {
@@ -245,6 +248,8 @@ enum Frame {
         tag: Option<String>,
         anchor: usize,
         entries: Vec<(String, Node)>,
+        /// Where each key sits in `entries`: a repeated key is found without a scan.
+        index: HashMap<String, usize>,
         key: Option<String>,
     },
 }
@@ -266,12 +271,21 @@ fn wrap(tag: Option<String>, node: Node) -> Node {
     }
 }
 
-fn count(node: &Node) -> usize {
+/// What copying `node` costs: its nodes and the bytes of its text (keys and strings).
+fn weight(node: &Node) -> (usize, usize) {
     match &node.kind {
-        Kind::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
-        Kind::Map(entries) => 1 + entries.iter().map(|(_, v)| count(v)).sum::<usize>(),
-        _ => 1,
+        Kind::Str(s) => (1, s.len()),
+        Kind::Seq(items) => items.iter().map(weight).fold((1, 0), add),
+        Kind::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| add(weight(v), (0, k.len())))
+            .fold((1, 0), add),
+        _ => (1, 0),
     }
+}
+
+fn add(a: (usize, usize), b: (usize, usize)) -> (usize, usize) {
+    (a.0.saturating_add(b.0), a.1.saturating_add(b.1))
 }
 
 fn key_text(node: &Node) -> String {
@@ -430,6 +444,7 @@ fn parse_inner(text: &str) -> Result<Node, SyntaxError> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut nodes = 0usize;
+    let mut aliased_bytes = 0usize;
     let mut last = Pos { line: 1, column: 1 };
     let error = |pos: Pos, message: String| SyntaxError {
         line: pos.line,
@@ -457,7 +472,18 @@ fn parse_inner(text: &str) -> Result<Node, SyntaxError> {
                     .get(&id)
                     .cloned()
                     .ok_or_else(|| error(pos, "an alias to an unknown anchor".to_owned()))?;
-                nodes += count(&node);
+                let (alias_nodes, alias_bytes) = weight(&node);
+                nodes = nodes.saturating_add(alias_nodes);
+                aliased_bytes = aliased_bytes.saturating_add(alias_bytes);
+                if aliased_bytes > MAX_ALIASED_BYTES {
+                    return Err(error(
+                        pos,
+                        format!(
+                            "aliases copy more than {} MiB of text: refusing to go on",
+                            MAX_ALIASED_BYTES / (1024 * 1024)
+                        ),
+                    ));
+                }
                 Some((node, 0))
             }
             Event::Scalar(value, style, anchor, tag) => {
@@ -503,6 +529,7 @@ fn parse_inner(text: &str) -> Result<Node, SyntaxError> {
                     tag: tag.and_then(|t| intrinsic_key(&t.handle, &t.suffix)),
                     anchor,
                     entries: Vec::new(),
+                    index: HashMap::new(),
                     key: None,
                 });
                 None
@@ -525,12 +552,19 @@ fn parse_inner(text: &str) -> Result<Node, SyntaxError> {
                     tag,
                     anchor,
                     mut entries,
+                    mut index,
                     ..
                 }) => {
                     nodes += 1;
-                    // YAML merge keys (`<<: *defaults`), used in serverless.yml files.
-                    if let Some(i) = entries.iter().position(|(k, _)| k == "<<") {
+                    // YAML merge keys (`<<: *defaults`), used in serverless.yml files: the
+                    // mapping's own keys win, then the first source that has a key.
+                    if let Some(i) = index.remove("<<") {
                         let (_, merged) = entries.remove(i);
+                        index = entries
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (k, _))| (k.clone(), i))
+                            .collect();
                         let sources: Vec<Node> = match merged.kind {
                             Kind::Seq(items) => items,
                             _ => vec![merged],
@@ -538,7 +572,8 @@ fn parse_inner(text: &str) -> Result<Node, SyntaxError> {
                         for source in sources {
                             if let Kind::Map(extra) = source.kind {
                                 for (k, v) in extra {
-                                    if !entries.iter().any(|(e, _)| *e == k) {
+                                    if !index.contains_key(&k) {
+                                        index.insert(k.clone(), entries.len());
                                         entries.push((k, v));
                                     }
                                 }
@@ -563,13 +598,25 @@ fn parse_inner(text: &str) -> Result<Node, SyntaxError> {
         match stack.last_mut() {
             None => return Ok(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries,
+                index,
+                key,
+                ..
+            }) => match key.take() {
                 None => *key = Some(key_text(&node)),
-                Some(k) => {
-                    // A repeated key: the last one wins, as most YAML loaders do.
-                    entries.retain(|(e, _)| *e != k);
-                    entries.push((k, node));
-                }
+                // A repeated key: the last one wins, as most YAML loaders do.
+                Some(k) => match index.get(&k) {
+                    Some(&i) => {
+                        if let Some(entry) = entries.get_mut(i) {
+                            entry.1 = node;
+                        }
+                    }
+                    None => {
+                        index.insert(k.clone(), entries.len());
+                        entries.push((k, node));
+                    }
+                },
             },
         }
     }
@@ -633,6 +680,23 @@ mod tests {
             ));
         }
         assert!(parse(&laughs).is_err(), "alias expansion is bounded");
+        // Few nodes, much text: one 1 MiB string aliased 100 times is refused by its bytes.
+        let mut long = format!("a: &a {}\nb:\n", "x".repeat(1024 * 1024));
+        long.push_str(&"  - *a\n".repeat(100));
+        let err = parse(&long).err().unwrap_or_else(|| panic!("parsed"));
+        assert!(err.message.contains("MiB of text"), "{err}");
+        assert!(err.line > 2, "the line of the alias that went over: {err}");
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_the_last_value_in_linear_time() {
+        let node = parse("a: 1\nb: 2\na: 3\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(node.path("a").and_then(Node::as_str), Some("3"));
+        assert_eq!(node.path("b").and_then(Node::as_str), Some("2"));
+        // 200,000 distinct keys: a scan per key would take minutes.
+        let many: String = (0..200_000).map(|i| format!("k{i}: {i}\n")).collect();
+        let node = parse(&many).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(node.path("k199999").and_then(Node::as_str), Some("199999"));
     }
 
     #[test]
@@ -665,5 +729,12 @@ mod tests {
             parse("d: &d {x: 1, y: 2}\ne:\n  <<: *d\n  y: 3\n").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(node.path("e.x").and_then(Node::as_str), Some("1"));
         assert_eq!(node.path("e.y").and_then(Node::as_str), Some("3"));
+        // Of two sources the first wins; a key of the mapping wins over both.
+        let node = parse("p: &p {x: 1}\nq: &q {x: 2, z: 5}\ne:\n  <<: [*p, *q]\n  w: 4\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(node.path("e.x").and_then(Node::as_str), Some("1"));
+        assert_eq!(node.path("e.z").and_then(Node::as_str), Some("5"));
+        assert_eq!(node.path("e.w").and_then(Node::as_str), Some("4"));
+        assert!(node.path("e.<<").is_none());
     }
 }

@@ -1896,3 +1896,60 @@ fn included_files_outside_the_scanned_directory_or_unbounded_are_not_read() {
         .count();
     assert_eq!(unread, 2, "{text:.3000}");
 }
+
+#[test]
+fn environments_of_the_wrong_shape_are_unknown_not_empty() {
+    // A plan's `environment` that is a string or a list of strings, `variables` that is not a
+    // map, a variable whose value is a map; a CloudFormation `Environment: !If` on a condition
+    // that cannot be evaluated, `Variables` written as a list. Each used to read as "no
+    // variables", so `lambda-function-env-secrets` passed.
+    let dir = fixture("malformed-env");
+    let r = report(&["--template", &dir]);
+    for name in [
+        "env-env_string",
+        "env-env_list_of_strings",
+        "env-variables_string",
+        "env-nested_value",
+        "env-conditional",
+        "env-variables-list",
+    ] {
+        assert_eq!(
+            statuses(&r, "lambda-function-env-secrets", name),
+            ["unknown"],
+            "{name}"
+        );
+    }
+    // A plaintext secret beside an unreadable value still fails; a well-formed one is judged.
+    assert_eq!(
+        statuses(
+            &r,
+            "lambda-function-env-secrets",
+            "env-nested_value_with_secret"
+        ),
+        ["fail"]
+    );
+    assert_eq!(
+        statuses(
+            &r,
+            "lambda-function-env-secrets",
+            "env-environment_as_object"
+        ),
+        ["pass"]
+    );
+    // One in the plan, one in the CloudFormation template.
+    assert_eq!(
+        statuses(&r, "lambda-function-env-secrets", "env-plain"),
+        ["pass", "pass"]
+    );
+    let gaps = gap_messages(&inventory(&["--template", &dir]));
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("the environment variable CONFIG is not a string")),
+        "{gaps:?}"
+    );
+    assert!(
+        gaps.iter()
+            .any(|g| g.contains("condition IsProd") && g.contains("template.yaml:24:")),
+        "{gaps:?}"
+    );
+}
