@@ -22,8 +22,13 @@ fn human(bytes: u64) -> String {
 
 /// The whole file as text, at most `limit` bytes, without a leading byte-order mark.
 pub(crate) fn read_text(path: &Path, what: &str, limit: u64) -> Result<String, String> {
-    let shown = path.display();
     let bytes = read_bytes(path, what, limit)?;
+    text_of(bytes, path, what)
+}
+
+/// UTF-8 text without a leading byte-order mark.
+fn text_of(bytes: Vec<u8>, path: &Path, what: &str) -> Result<String, String> {
+    let shown = path.display();
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "the {what} {shown} is not UTF-8 text (invalid byte at offset {})",
@@ -39,6 +44,17 @@ pub(crate) fn read_text(path: &Path, what: &str, limit: u64) -> Result<String, S
 /// The whole file, at most `limit` bytes, read through the bound (not by the size the file
 /// claims: a device or a growing file behind a symlink cannot exhaust memory).
 pub(crate) fn read_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, String> {
+    read_bytes_checked(path, what, limit, |_| Ok(()))
+}
+
+/// [`read_bytes`], with `check` run on the first 64 KiB before the rest is read: a device that
+/// never ends (`/dev/zero`) is refused by its first bytes, not after filling the limit.
+fn read_bytes_checked(
+    path: &Path,
+    what: &str,
+    limit: u64,
+    check: impl Fn(&[u8]) -> Result<(), String>,
+) -> Result<Vec<u8>, String> {
     let shown = path.display();
     let file = open(path).map_err(|e| format!("reading the {what} {shown}: {e}"))?;
     if let Ok(meta) = file.metadata() {
@@ -56,7 +72,13 @@ pub(crate) fn read_bytes(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>,
     }
     // Devices and pipes report no length: read one byte past the limit to tell.
     let mut bytes = Vec::new();
-    file.take(limit + 1)
+    let mut bounded = file.take(limit + 1);
+    (&mut bounded)
+        .take(64 * 1024)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("reading the {what} {shown}: {e}"))?;
+    check(&bytes)?;
+    bounded
         .read_to_end(&mut bytes)
         .map_err(|e| format!("reading the {what} {shown}: {e}"))?;
     if bytes.len() as u64 > limit {
@@ -90,6 +112,33 @@ fn open(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn open(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
+}
+
+/// [`read_text`] for a JSON file: text that cannot start a JSON value is refused at its first
+/// bytes.
+fn read_json_text(path: &Path, what: &str) -> Result<String, String> {
+    let starts_json = |head: &[u8]| {
+        // Invalid UTF-8 (not a character cut at the end of the head) is said as such.
+        if let Err(e) = std::str::from_utf8(head)
+            && e.error_len().is_some()
+        {
+            return Err(format!(
+                "the {what} {} is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.valid_up_to()
+            ));
+        }
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        match head.iter().find(|b| !b.is_ascii_whitespace()) {
+            None | Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => Ok(()),
+            Some(_) => Err(format!(
+                "{} is not JSON: it does not start like JSON",
+                path.display()
+            )),
+        }
+    };
+    let bytes = read_bytes_checked(path, what, MAX_JSON_BYTES, starts_json)?;
+    text_of(bytes, path, what)
 }
 
 /// `schema_version` must be the number this faascan reads; the message says what was there
@@ -140,7 +189,7 @@ pub(crate) fn read_json(
     what: &str,
     schema_version: u32,
 ) -> Result<serde_json::Value, Failure> {
-    let text = read_text(path, what, MAX_JSON_BYTES).map_err(Failure::Usage)?;
+    let text = read_json_text(path, what).map_err(Failure::Usage)?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Failure::Usage(format!("{} is not JSON: {e}", path.display())))?;
     check_schema_version(&value, path, what, schema_version).map_err(Failure::Usage)?;
@@ -219,7 +268,7 @@ fn read_typed<T: serde::de::DeserializeOwned>(
             .map_err(|e| Failure::Usage(format!("reading the {what} {}: {e}", path.display())))?;
         return serde_json::from_reader(json_reader(file)).map_err(not_a);
     }
-    let text = read_text(path, what, MAX_JSON_BYTES).map_err(Failure::Usage)?;
+    let text = read_json_text(path, what).map_err(Failure::Usage)?;
     schema_checked(serde_json::from_str::<Probe>(&text))?;
     serde_json::from_str(&text).map_err(not_a)
 }
@@ -296,6 +345,12 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(zero.contains("larger than"), "{zero}");
+        // A JSON input is refused by its first bytes, not after reading the limit.
+        let zero = load_inventory(Path::new("/dev/zero"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(zero.contains("does not start like JSON"), "{zero}");
     }
 
     /// `f` on another thread, failed after 20 s instead of hanging the suite.

@@ -102,6 +102,13 @@ pub(crate) fn write_reports(plan: &OutputPlan, what: &Rendered<'_>) -> Result<()
     };
     match &plan.dir {
         Some(dir) => {
+            // create_dir_all on an existing file says only "File exists".
+            if dir.exists() && !dir.is_dir() {
+                return Err(Failure::Write {
+                    what: format!("--output-dir {}", dir.display()),
+                    source: std::io::Error::other("it exists and is not a directory"),
+                });
+            }
             std::fs::create_dir_all(dir).map_err(|source| Failure::Write {
                 what: format!("creating {}", dir.display()),
                 source,

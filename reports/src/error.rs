@@ -5,13 +5,13 @@
 /// A renderer failed; `format` names the output (`json`, `sarif`, ...).
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("writing the {format} output: {source}")]
+    #[error("writing the {format} output")]
     Io {
         format: &'static str,
         #[source]
         source: std::io::Error,
     },
-    #[error("serialising the {format} output: {source}")]
+    #[error("serialising the {format} output")]
     Serialise {
         format: &'static str,
         #[source]

@@ -194,6 +194,12 @@ pub(crate) fn find(path: &Path) -> Result<Vec<Found>, TemplateError> {
             format,
         }]);
     }
+    if !meta.is_dir() {
+        return Err(TemplateError::Read {
+            path: path.display().to_string(),
+            message: "neither a file nor a directory (a pipe, a device or a socket): give a template file or a directory of them".to_owned(),
+        });
+    }
     let mut out = Vec::new();
     let mut stack = vec![path.to_path_buf()];
     let mut seen = 0usize;

@@ -703,6 +703,81 @@ print("ok", len(results))
     );
 }
 
+/// Outputs and inputs that are not what they should be: an --output-dir that is a file, a full
+/// device, a FIFO given as a template or an inventory. Each is one clear line and its exit code;
+/// none hangs.
+#[cfg(target_os = "linux")]
+#[test]
+fn odd_paths_are_refused_clearly_and_at_once() {
+    use crate::common::faascan_within;
+    use std::time::Duration;
+    let demo = repo_root().join("mocks/demo/inventory.json");
+    let demo = demo.to_str().unwrap();
+    let scratch = std::env::temp_dir().join(format!("faascan-odd-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let file = scratch.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            demo,
+            "--output-dir",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("exists and is not a directory"), "{stderr}");
+    let out = faascan(
+        &[
+            "scan",
+            "--fail-on",
+            "none",
+            "--inventory",
+            demo,
+            "--format",
+            "json",
+            "-o",
+            "/dev/full",
+        ],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(
+        stderr.matches("No space left on device").count(),
+        1,
+        "{stderr}"
+    );
+    let fifo = scratch.join("template.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let fifo = fifo.to_str().unwrap();
+    let limit = Duration::from_secs(30);
+    let out = faascan_within(&["scan", "--template", fifo], &[], limit);
+    assert!(!out.timed_out, "--template on a FIFO hung");
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("neither a file nor a directory"),
+        "{}",
+        out.stderr
+    );
+    let out = faascan_within(&["scan", "--inventory", fifo], &[], limit);
+    assert!(
+        !out.timed_out,
+        "--inventory on a FIFO without a writer hung"
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
 /// Every ASFF batch imports into (moto's) Security Hub in its region, and reads back whole:
 /// severity and types from `FindingProviderFields`, suppressed results with their note.
 #[test]
