@@ -201,19 +201,37 @@ pub(crate) const MAX_INCLUDE_BYTES: u64 = 4 * 1024 * 1024;
 /// inside the scanned `root` once symlinks are resolved: a template from a pull request must
 /// not read the runner's other files (credentials, keys) into a report. Regular files of at
 /// most `MAX_INCLUDE_BYTES` only; the error says why in a few words.
-pub(crate) fn read_included(root: &Path, dir: &Path, relative: &str) -> Result<String, String> {
+pub(crate) fn read_included(root: &Path, dir: &Path, relative: &str) -> Result<String, Unincluded> {
     if Path::new(relative).is_absolute() {
-        return Err("an absolute path, outside the scanned files".to_owned());
+        return Err(Unincluded::Refused(
+            "an absolute path, outside the scanned files".to_owned(),
+        ));
     }
     let full = dir
         .join(relative)
         .canonicalize()
-        .map_err(|_| "not found beside the template".to_owned())?;
+        .map_err(|_| Unincluded::NotFound("not found beside the template".to_owned()))?;
     let inside = root.canonicalize().is_ok_and(|root| full.starts_with(root));
     if !inside {
-        return Err("outside the scanned files".to_owned());
+        return Err(Unincluded::Refused("outside the scanned files".to_owned()));
     }
-    crate::input::read_text(&full, "included file", MAX_INCLUDE_BYTES)
+    crate::input::read_text(&full, "included file", MAX_INCLUDE_BYTES).map_err(Unincluded::Refused)
+}
+
+/// Why an included file was not read: it is not there, or faascan would not read it (outside
+/// the scanned files, too large, not text).
+#[derive(Debug)]
+pub(crate) enum Unincluded {
+    NotFound(String),
+    Refused(String),
+}
+
+impl std::fmt::Display for Unincluded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unincluded::NotFound(why) | Unincluded::Refused(why) => f.write_str(why),
+        }
+    }
 }
 
 fn read_text(path: &Path, rel: &str) -> Result<String, TemplateError> {
@@ -478,7 +496,7 @@ mod included {
         std::fs::write(root.join("shared.yml"), "c: 3\n").unwrap_or_else(|e| panic!("{e}"));
         let big = vec![b'#'; usize::try_from(MAX_INCLUDE_BYTES).unwrap_or(0) + 1];
         std::fs::write(dir.join("big.yml"), big).unwrap_or_else(|e| panic!("{e}"));
-        let read = |relative: &str| read_included(&root, &dir, relative);
+        let read = |relative: &str| read_included(&root, &dir, relative).map_err(|e| e.to_string());
         assert_eq!(read("api.yml").as_deref(), Ok("b: 2\n"));
         assert_eq!(
             read("../shared.yml").as_deref(),
@@ -488,7 +506,14 @@ mod included {
         assert!(read("../../secret.yml").is_err_and(|e| e.contains("outside")));
         let absolute = outside.path().join("secret.yml");
         assert!(read(&absolute.display().to_string()).is_err());
-        assert!(read("missing.yml").is_err());
+        assert!(matches!(
+            read_included(&root, &dir, "missing.yml"),
+            Err(Unincluded::NotFound(_))
+        ));
+        assert!(matches!(
+            read_included(&root, &dir, "../../secret.yml"),
+            Err(Unincluded::Refused(_))
+        ));
         assert!(read("big.yml").is_err_and(|e| e.contains("at most")));
     }
 }

@@ -29,6 +29,15 @@ const SOURCES: &[&str] = &[
     "doppler:",
 ];
 
+/// Why a variable has no value. `Absent`: not set, so the framework would use the expression's
+/// `, default`. `Unread`: set, but faascan could not read it (a file outside the scanned ones or
+/// unparseable, code, nesting too deep); the default is not what the framework would use, so
+/// the value is unknown.
+enum Missing {
+    Absent(String),
+    Unread(String),
+}
+
 struct Vars<'a> {
     root: &'a Node,
     /// The directory of the file, for `${file(...)}`.
@@ -48,7 +57,7 @@ impl Vars<'_> {
         let value = self.source(main.trim(), depth);
         match (value, default) {
             (Ok(v), _) => Ok(v),
-            (Err(_), Some(default)) => {
+            (Err(Missing::Absent(_)), Some(default)) => {
                 let d = default.trim();
                 if (d.starts_with('\'') && d.ends_with('\''))
                     || (d.starts_with('"') && d.ends_with('"'))
@@ -60,13 +69,15 @@ impl Vars<'_> {
                     Ok(Node::str(Pos::default(), d))
                 }
             }
-            (Err(e), None) => Err(e),
+            (Err(Missing::Absent(why) | Missing::Unread(why)), _) => Err(why),
         }
     }
 
-    fn source(&self, main: &str, depth: usize) -> Result<Node, String> {
+    fn source(&self, main: &str, depth: usize) -> Result<Node, Missing> {
         if depth > 16 {
-            return Err(format!("${{{main}}}: variables nested too deeply"));
+            return Err(Missing::Unread(format!(
+                "${{{main}}}: variables nested too deeply"
+            )));
         }
         if let Some(path) = main.strip_prefix("self:") {
             let node = if path.is_empty() {
@@ -79,7 +90,9 @@ impl Vars<'_> {
                 // The framework's defaults when the file does not set them.
                 (None, "provider.stage") => Ok(Node::str(Pos::default(), &self.stage)),
                 (None, "provider.region") => Ok(Node::str(Pos::default(), &self.region)),
-                (None, _) => Err(format!("${{self:{path}}} is not set in the file")),
+                (None, _) => Err(Missing::Absent(format!(
+                    "${{self:{path}}} is not set in the file"
+                ))),
             };
         }
         if let Some(name) = main
@@ -90,7 +103,9 @@ impl Vars<'_> {
                 (_, Some(v)) => Ok(Node::str(Pos::default(), v)),
                 ("stage", None) => Ok(Node::str(Pos::default(), &self.stage)),
                 ("region", None) => Ok(Node::str(Pos::default(), &self.region)),
-                _ => Err(format!("${{{main}}} needs --parameter {name}=VALUE")),
+                _ => Err(Missing::Absent(format!(
+                    "${{{main}}} needs --parameter {name}=VALUE"
+                ))),
             };
         }
         if let Some(rest) = main.strip_prefix("file(") {
@@ -109,34 +124,51 @@ impl Vars<'_> {
             }
             _ => {}
         }
-        Err(format!("${{{main}}} is resolved only at deploy time"))
+        // The framework's default stands in for a value only the deploy can read.
+        Err(Missing::Absent(format!(
+            "${{{main}}} is resolved only at deploy time"
+        )))
     }
 
     /// `${file(PATH)}` and `${file(PATH):a.b}`: a YAML or JSON file next to this one (a
     /// `.js`/`.ts` file is code the framework runs, so unknown). Its values take the
     /// position of the `${file(...)}` that includes them, so findings point at this file.
-    fn file(&self, rest: &str, depth: usize) -> Result<Node, String> {
+    fn file(&self, rest: &str, depth: usize) -> Result<Node, Missing> {
         let Some((path, address)) = rest.split_once(')') else {
-            return Err(format!("${{file({rest}}} is malformed"));
+            return Err(Missing::Unread(format!("${{file({rest}}} is malformed")));
         };
         let path = path.trim().trim_matches(['\'', '"']);
         let address = address.trim().trim_start_matches(':').trim();
         let shown = format!("${{file({path})}}");
         if !(path.ends_with(".yml") || path.ends_with(".yaml") || path.ends_with(".json")) {
-            return Err(format!("{shown} is computed by code at deploy time"));
+            return Err(Missing::Unread(format!(
+                "{shown} is computed by code at deploy time"
+            )));
         }
         if path.contains('$') {
-            return Err(format!("{shown} is computed at deploy time"));
+            return Err(Missing::Unread(format!(
+                "{shown} is computed at deploy time"
+            )));
         }
-        let text = super::read_included(self.root_dir, self.dir, path)
-            .map_err(|why| format!("{shown} is not read: {why}"))?;
-        let node = super::yaml::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
+        let text = match super::read_included(self.root_dir, self.dir, path) {
+            Ok(text) => text,
+            // A missing file takes the default, as in the framework.
+            Err(super::Unincluded::NotFound(why)) => {
+                return Err(Missing::Absent(format!("{shown} is not read: {why}")));
+            }
+            // A file faascan would not read is not absent: its value is unknown.
+            Err(super::Unincluded::Refused(why)) => {
+                return Err(Missing::Unread(format!("{shown} is not read: {why}")));
+            }
+        };
+        let node =
+            super::yaml::parse(&text).map_err(|e| Missing::Unread(format!("{shown}: {e}")))?;
         let node = if address.is_empty() {
             node
         } else {
             node.path(address)
                 .cloned()
-                .ok_or_else(|| format!("{shown} has no {address}"))?
+                .ok_or_else(|| Missing::Absent(format!("{shown} has no {address}")))?
         };
         Ok(self.resolve(&node, depth + 1))
     }

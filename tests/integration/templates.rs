@@ -1846,7 +1846,7 @@ fn included_files_outside_the_scanned_directory_or_unbounded_are_not_read() {
     std::fs::write(
         app.join("serverless.yml"),
         format!(
-            "service: s\nprovider: {{name: aws, runtime: python3.12}}\nfunctions:\n  f:\n    handler: h.h\n    name: ${{file({up}{relative_secret}):token}}\n"
+            "service: s\nprovider: {{name: aws, runtime: python3.12}}\nfunctions:\n  f:\n    handler: h.h\n    name: ${{file({up}{relative_secret}):token}}\n  limited:\n    handler: h.h\n    reservedConcurrency: ${{file({up}{relative_secret}):n, 5}}\n  missing:\n    handler: h.h\n    reservedConcurrency: ${{file(./missing.json):n, 5}}\n"
         ),
     )
     .unwrap();
@@ -1895,6 +1895,24 @@ fn included_files_outside_the_scanned_directory_or_unbounded_are_not_read() {
         })
         .count();
     assert_eq!(unread, 2, "{text:.3000}");
+    // A file faascan will not read is not a missing file: the framework would read it, so the
+    // `, default` is not its value, and the setting is unknown. A missing file takes the default.
+    assert_eq!(
+        statuses(
+            &report,
+            "lambda-function-no-reserved-concurrency",
+            "-limited"
+        ),
+        ["unknown"]
+    );
+    assert_eq!(
+        statuses(
+            &report,
+            "lambda-function-no-reserved-concurrency",
+            "-missing"
+        ),
+        ["pass"]
+    );
 }
 
 #[test]
