@@ -29,10 +29,11 @@ const SOURCES: &[&str] = &[
     "doppler:",
 ];
 
-/// Why a variable has no value. `Absent`: not set, so the framework would use the expression's
-/// `, default`. `Unread`: set, but faascan could not read it (a file outside the scanned ones or
-/// unparseable, code, nesting too deep); the default is not what the framework would use, so
-/// the value is unknown.
+/// Why a variable has no value. `Absent`: not set (`${self:}` missing, `${opt:}` not given as
+/// `--parameter`, a missing file), so the framework would use the expression's `, default`.
+/// `Unread`: maybe set, but faascan cannot read it (a file outside the scanned ones or
+/// unparseable, code, a deploy-time source such as `${ssm:}`, nesting too deep); the default
+/// may not be what the framework uses, so the value is unknown.
 enum Missing {
     Absent(String),
     Unread(String),
@@ -124,8 +125,9 @@ impl Vars<'_> {
             }
             _ => {}
         }
-        // The framework's default stands in for a value only the deploy can read.
-        Err(Missing::Absent(format!(
+        // An SSM parameter, a stack output, an environment variable of the deploy: it may well
+        // be set there, so its `, default` is a guess, not the value.
+        Err(Missing::Unread(format!(
             "${{{main}}} is resolved only at deploy time"
         )))
     }

@@ -1971,3 +1971,38 @@ fn environments_of_the_wrong_shape_are_unknown_not_empty() {
         "{gaps:?}"
     );
 }
+
+#[test]
+fn serverless_defaults_stand_in_only_for_values_that_are_absent() {
+    // `${opt:x, 5}` without `--parameter x=...` is the framework's default; `${ssm:...}`,
+    // `${env:...}` and `${cf:...}` are read at deploy time, where they may well be set, so a
+    // default beside them is a guess and the setting is unknown.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("serverless.yml"),
+        "service: d\nprovider: {name: aws, runtime: python3.12}\nfunctions:\n  fromOption:\n    handler: h.h\n    reservedConcurrency: ${opt:concurrency, 5}\n  fromSsm:\n    handler: h.h\n    reservedConcurrency: ${ssm:/d/concurrency, 5}\n  fromEnv:\n    handler: h.h\n    reservedConcurrency: ${env:CONCURRENCY, 5}\n  fromStack:\n    handler: h.h\n    reservedConcurrency: ${cf:other.Concurrency, 5}\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let r = report(&["--template", path]);
+    let check = "lambda-function-no-reserved-concurrency";
+    assert_eq!(statuses(&r, check, "-fromOption"), ["pass"]);
+    for name in ["-fromSsm", "-fromEnv", "-fromStack"] {
+        assert_eq!(statuses(&r, check, name), ["unknown"], "{name}");
+    }
+    let note = |r: &Value, value: &str| {
+        r["results"].as_array().unwrap().iter().any(|x| {
+            x["check_id"] == check
+                && x["resource"]["name"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("-fromOption")
+                && x.to_string()
+                    .contains(&format!("reserved concurrency {value}"))
+        })
+    };
+    assert!(note(&r, "5"), "the default");
+    // Given, the option is used instead of the default.
+    let given = report(&["--template", path, "--parameter", "concurrency=7"]);
+    assert!(note(&given, "7"), "the option given");
+}
