@@ -4,7 +4,7 @@
 //! (`STACK-LogicalId`), so `Ref` and `Fn::GetAtt` resolve to something the checks can follow.
 
 use super::yaml::{Kind, Node, Pos};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone)]
@@ -36,7 +36,28 @@ pub(crate) struct Template {
     pub(crate) notes: Vec<(String, Pos, String)>,
     physical: RefCell<HashMap<String, Option<Physical>>>,
     in_progress: RefCell<HashSet<String>>,
+    /// Conditions and `Fn::FindInMap` values already evaluated: used twice by each of their
+    /// users, they are otherwise evaluated an exponential number of times. (One left unknown by
+    /// the depth bound where it was first met stays unknown: never a wrong value.)
+    pub(crate) decided: RefCell<HashMap<String, Option<bool>>>,
+    pub(crate) found_in_map: RefCell<HashMap<[String; 3], Node>>,
+    /// Resolution steps left: intrinsics that refer to each other twice per level (`Fn::And`
+    /// of one condition twice, `Fn::Sub` of `${a}${a}`) do exponential work in a small file.
+    pub(crate) steps_left: Cell<u64>,
+    /// Values made by `Fn::ForEach` so far, and whether the bound stopped it.
+    generated_nodes: usize,
+    generation_stopped: bool,
 }
+
+/// Resolution steps per template: far above what a 64 MiB template needs resolved once per
+/// property read, far below what an exponential one asks for.
+pub(crate) const MAX_RESOLUTION_STEPS: u64 = 50_000_000;
+/// Resources that `Fn::ForEach` loops may make in one template (CloudFormation's own limit is
+/// 500 resources per template).
+const MAX_GENERATED: usize = 10_000;
+/// How many resource names may refer to one another in a chain (`QueueName: !Ref Other`)
+/// before the name is taken as the default one (each link is several stack frames).
+const MAX_NAME_CHAIN: usize = 32;
 
 /// What a resource's `Ref` and attributes resolve to.
 #[derive(Debug, Clone)]
@@ -295,11 +316,29 @@ impl Template {
         };
         for item in &items {
             for (name, template) in fragment {
+                // Nested loops multiply: a few lines can ask for millions of resources. Said
+                // once; the loops still open stop silently.
+                if self.generation_stopped {
+                    return;
+                }
+                if generated.len() >= MAX_GENERATED
+                    || self.generated_nodes >= super::yaml::MAX_NODES
+                {
+                    self.generation_stopped = true;
+                    return malformed(
+                        self,
+                        &format!(
+                            "Fn::ForEach loops make more than {MAX_GENERATED} resources or {} values: the rest are unknown",
+                            super::yaml::MAX_NODES
+                        ),
+                    );
+                }
                 let name = substitute_loop(name, identifier, item);
                 let value = substitute_loop_node(template, identifier, item, 0);
                 if name.starts_with("Fn::ForEach::") {
                     self.for_each(&name, &value, generated, depth + 1);
                 } else {
+                    self.generated_nodes = self.generated_nodes.saturating_add(value.size());
                     generated.push((name, value));
                 }
             }
@@ -352,6 +391,11 @@ impl Template {
             notes: Vec::new(),
             physical: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
+            decided: RefCell::new(HashMap::new()),
+            found_in_map: RefCell::new(HashMap::new()),
+            steps_left: Cell::new(MAX_RESOLUTION_STEPS),
+            generated_nodes: 0,
+            generation_stopped: false,
         }
     }
 
@@ -391,8 +435,11 @@ impl Template {
             return hit.clone();
         }
         let resource = self.resource(logical)?;
-        // A name that refers back to itself (directly or not) falls back to the default name.
-        let cyclic = !self.in_progress.borrow_mut().insert(logical.to_owned());
+        // A name that refers back to itself (directly or not), or through a chain too long to
+        // follow on the stack, falls back to the default name.
+        let followed = self.in_progress.borrow().len() < MAX_NAME_CHAIN
+            && self.in_progress.borrow_mut().insert(logical.to_owned());
+        let cyclic = !followed;
         let mut physical = self.make_physical(resource, cyclic);
         if let Some(known) = self.known.get(logical) {
             if let Some(name) = &known.name {
@@ -408,7 +455,9 @@ impl Template {
                 physical.attributes.insert(k, v.clone());
             }
         }
-        self.in_progress.borrow_mut().remove(logical);
+        if followed {
+            self.in_progress.borrow_mut().remove(logical);
+        }
         if !cyclic {
             self.physical
                 .borrow_mut()

@@ -7,6 +7,13 @@
 use super::cfn::Template;
 use super::yaml::{Kind, MAX_DEPTH, Node, Pos, Unresolved};
 
+/// The longest string resolution makes (`Fn::Sub` of `${a}${a}` nested doubles at each level):
+/// past it the value is unknown.
+const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
+/// Why resolution gave up on a template that asks for too much work.
+const TOO_MUCH_WORK: &str = "the template asks for too much work to resolve (intrinsics that refer to each other many times over)";
+
 /// A value computed from known and unknown pieces of a string.
 struct Text {
     known: String,
@@ -21,14 +28,27 @@ impl Text {
             reason: None,
         }
     }
+    /// Appends `text`, unless the value would grow past [`MAX_TEXT_BYTES`]: it is then unknown.
+    fn push_str(&mut self, text: &str) {
+        if self.known.len().saturating_add(text.len()) > MAX_TEXT_BYTES {
+            if self.reason.is_none() {
+                self.reason = Some(format!(
+                    "a value longer than {} MiB",
+                    MAX_TEXT_BYTES / (1024 * 1024)
+                ));
+            }
+            return;
+        }
+        self.known.push_str(text);
+    }
     fn push_node(&mut self, node: &Node, name: &str) {
         match &node.kind {
-            Kind::Str(s) => self.known.push_str(s),
+            Kind::Str(s) => self.push_str(s),
             Kind::Bool(b) => self.known.push_str(&b.to_string()),
             Kind::Null => {}
             Kind::Unresolved(u) => {
                 match &u.partial {
-                    Some(p) => self.known.push_str(p),
+                    Some(p) => self.push_str(p),
                     None => {
                         self.known.push_str("<unresolved:");
                         self.known.push_str(name);
@@ -89,6 +109,9 @@ impl Template {
         if depth > MAX_DEPTH {
             return Node::unresolved(node.pos, "nested too deeply to resolve");
         }
+        if !self.take_step() {
+            return Node::unresolved(node.pos, TOO_MUCH_WORK);
+        }
         if let Some((name, arg)) = intrinsic(node) {
             // `Condition` as a plain property name (a resource's `Condition: X`) is not an
             // intrinsic unless used as a value; callers never pass a resource node here.
@@ -117,8 +140,28 @@ impl Template {
                         .collect(),
                 ),
             ),
+            Kind::Str(text) if !self.charge_text(text.len()) => {
+                Node::unresolved(node.pos, TOO_MUCH_WORK)
+            }
             _ => node.clone(),
         }
+    }
+
+    /// Spends one resolution step; `false` once the template's budget is spent.
+    fn take_step(&self) -> bool {
+        self.charge(1)
+    }
+
+    /// Spends `steps`; `false` once the template's budget is spent.
+    fn charge(&self, steps: u64) -> bool {
+        let left = self.steps_left.get();
+        self.steps_left.set(left.saturating_sub(steps));
+        left >= steps
+    }
+
+    /// Charges copying `bytes` of text: a step per 64 bytes, so work on long strings counts.
+    fn charge_text(&self, bytes: usize) -> bool {
+        self.charge(u64::try_from(bytes / 64).unwrap_or(u64::MAX))
     }
 
     /// `Fn::If` that chose `AWS::NoValue` leaves this marker behind.
@@ -187,9 +230,12 @@ impl Template {
                 let mut text = Text::new();
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        text.known.push_str(delimiter);
+                        text.push_str(delimiter);
                     }
                     text.push_node(item, "Fn::Join");
+                }
+                if !self.charge_text(text.known.len()) {
+                    return Node::unresolved(pos, TOO_MUCH_WORK);
                 }
                 text.finish(pos)
             }
@@ -330,23 +376,28 @@ impl Template {
             _ => return Node::unresolved(pos, "malformed Fn::Sub"),
         };
         let mut text = Text::new();
+        let mut resolved: std::collections::HashMap<&str, Node> = std::collections::HashMap::new();
         let mut rest = format;
         while let Some(start) = rest.find("${") {
-            text.known.push_str(&rest[..start]);
+            text.push_str(&rest[..start]);
             let after = &rest[start + 2..];
             let Some(end) = after.find('}') else {
-                text.known.push_str(&rest[start..]);
+                text.push_str(&rest[start..]);
                 rest = "";
                 break;
             };
             let name = &after[..end];
             if let Some(literal) = name.strip_prefix('!') {
-                text.known.push_str("${");
-                text.known.push_str(literal);
-                text.known.push('}');
+                text.push_str("${");
+                text.push_str(literal);
+                text.push_str("}");
             } else {
                 let value = match variables.and_then(|v| v.get(name)) {
-                    Some(v) => self.resolve_at(v, depth),
+                    // Once per variable: `${a}${a}` nested would double the work per level.
+                    Some(v) => resolved
+                        .entry(name)
+                        .or_insert_with(|| self.resolve_at(v, depth))
+                        .clone(),
                     None => match name.split_once('.') {
                         Some((logical, attribute)) if self.has_resource(logical) => {
                             self.get_att(logical, attribute, pos)
@@ -358,7 +409,10 @@ impl Template {
             }
             rest = &after[end + 1..];
         }
-        text.known.push_str(rest);
+        text.push_str(rest);
+        if !self.charge_text(text.known.len()) {
+            return Node::unresolved(pos, TOO_MUCH_WORK);
+        }
         text.finish(pos)
     }
 
@@ -384,6 +438,14 @@ impl Template {
                 Node::unresolved(pos, format!("Fn::FindInMap: {reason}"))
             });
         };
+        let key = [
+            names[0].to_owned(),
+            names[1].to_owned(),
+            names[2].to_owned(),
+        ];
+        if let Some(found) = self.found_in_map.borrow().get(&key) {
+            return found.clone();
+        }
         match self
             .mappings
             .as_ref()
@@ -391,7 +453,11 @@ impl Template {
             .and_then(|m| m.get(names[1]))
             .and_then(|m| m.get(names[2]))
         {
-            Some(value) => self.resolve_at(value, depth),
+            Some(value) => {
+                let found = self.resolve_at(value, depth);
+                self.found_in_map.borrow_mut().insert(key, found.clone());
+                found
+            }
             None => default.unwrap_or_else(|| {
                 Node::unresolved(
                     pos,
@@ -409,12 +475,17 @@ impl Template {
         if depth > MAX_DEPTH {
             return None;
         }
+        if let Some(decided) = self.decided.borrow().get(name) {
+            return *decided;
+        }
         let node = self.conditions.get(name)?;
-        self.evaluate(node, depth + 1)
+        let value = self.evaluate(node, depth + 1);
+        self.decided.borrow_mut().insert(name.to_owned(), value);
+        value
     }
 
     fn evaluate(&self, node: &Node, depth: usize) -> Option<bool> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.take_step() {
             return None;
         }
         match intrinsic(node) {
@@ -652,5 +723,143 @@ Resources:
             value(&t, "Fn", "B").starts_with("UNRESOLVED"),
             "no dev mapping"
         );
+    }
+
+    /// A template where each of `levels` values uses the next one twice.
+    fn doubling(
+        levels: usize,
+        make: impl Fn(usize) -> String,
+        last: &str,
+        resources: &str,
+    ) -> String {
+        let mut text = String::new();
+        for i in 0..levels {
+            text.push_str(&make(i));
+        }
+        text.push_str(last);
+        text.push_str(resources);
+        text
+    }
+
+    #[test]
+    fn conditions_used_twice_per_level_are_decided_once() {
+        // C0 = And[C1, C1], ..., C40 = Equals[a, a]: 2^40 evaluations without memory.
+        let text = doubling(
+            40,
+            |i| {
+                format!(
+                    "  C{i}: !And [!Condition C{n}, !Condition C{n}]\n",
+                    n = i + 1
+                )
+            },
+            "  C40: !Equals [a, a]\n",
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !If [C0, yes, no]\n",
+        );
+        let t = template(&format!("Conditions:\n{text}"), &[]);
+        assert_eq!(value(&t, "Q", "QueueName"), "yes");
+    }
+
+    #[test]
+    fn doubling_values_stop_at_a_bound_and_are_unknown() {
+        // `Fn::Sub` of `${a}${a}` nested 40 deep: 2^40 characters.
+        let mut sub = "x".to_owned();
+        for _ in 0..40 {
+            sub = format!("{{\"Fn::Sub\": [\"${{a}}${{a}}\", {{\"a\": {sub}}}]}}");
+        }
+        let t = template(
+            &format!(
+                "{{\"Resources\": {{\"Q\": {{\"Type\": \"AWS::SQS::Queue\", \"Properties\": {{\"QueueName\": {sub}}}}}}}}}"
+            ),
+            &[],
+        );
+        let name = value(&t, "Q", "QueueName");
+        assert!(
+            name.starts_with("UNRESOLVED(a value longer than 1 MiB)"),
+            "{:.80}",
+            name
+        );
+        // Ten levels are well within it, and exact.
+        let mut sub = "x".to_owned();
+        for _ in 0..10 {
+            sub = format!("{{\"Fn::Sub\": [\"${{a}}${{a}}\", {{\"a\": {sub}}}]}}");
+        }
+        let t = template(
+            &format!(
+                "{{\"Resources\": {{\"Q\": {{\"Type\": \"AWS::SQS::Queue\", \"Properties\": {{\"QueueName\": {sub}}}}}}}}}"
+            ),
+            &[],
+        );
+        assert_eq!(value(&t, "Q", "QueueName"), "x".repeat(1024));
+        // Mapping values that use the next one twice: the work is bounded, the value unknown.
+        let mut mappings = String::from("Mappings:\n  M:\n");
+        for i in 0..40 {
+            mappings.push_str(&format!(
+                "    K{i}:\n      v: !Join ['', [!FindInMap [M, K{n}, v], !FindInMap [M, K{n}, v]]]\n",
+                n = i + 1
+            ));
+        }
+        mappings.push_str("    K40:\n      v: x\n");
+        let t = template(
+            &format!(
+                "{mappings}Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !FindInMap [M, K0, v]\n"
+            ),
+            &[],
+        );
+        assert!(value(&t, "Q", "QueueName").starts_with("UNRESOLVED("));
+    }
+
+    #[test]
+    fn a_long_chain_of_names_falls_back_to_default_names_without_overflowing_the_stack() {
+        // Q0's name is Q1's, ..., a chain of 2,000: each link is several stack frames.
+        let mut text = String::from("Resources:\n");
+        for i in 0..2000 {
+            text.push_str(&format!(
+                "  Q{i}:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Ref Q{}\n",
+                i + 1
+            ));
+        }
+        text.push_str(
+            "  Q2000:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: end\n",
+        );
+        let t = template(&text, &[]);
+        // Run on a small stack, as template threads have.
+        let name = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || value(&t, "Q0", "QueueName"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .join()
+            .unwrap_or_else(|_| panic!("overflowed"));
+        // A queue's Ref is its URL: 32 links, then the default name where the chain is cut.
+        assert_eq!(name.matches("https://sqs.").count(), 33, "{name}");
+        assert!(name.ends_with("/stack-Q33"), "{name}");
+        let t = template(&text, &[]);
+        assert_eq!(
+            value(&t, "Q1999", "QueueName"),
+            "https://sqs.us-east-1.amazonaws.com/123456789012/end"
+        );
+    }
+
+    #[test]
+    fn nested_loops_stop_at_a_bound_with_a_note() {
+        // Five loops of 20 items nested: 3.2 million queues asked for in under 1 KB.
+        let items: Vec<String> = (0..20).map(|i| format!("\"i{i}\"")).collect();
+        let items = items.join(",");
+        let mut fragment =
+            "{\"Q&{X0}&{X1}&{X2}&{X3}&{X4}\": {\"Type\": \"AWS::SQS::Queue\"}}".to_owned();
+        for level in (0..5).rev() {
+            fragment =
+                format!("{{\"Fn::ForEach::L{level}\": [\"X{level}\", [{items}], {fragment}]}}");
+        }
+        let t = template(
+            &format!("{{\"Transform\": \"AWS::LanguageExtensions\", \"Resources\": {fragment}}}"),
+            &[],
+        );
+        assert_eq!(t.resources.len(), 10_000);
+        let capped: Vec<_> = t
+            .notes
+            .iter()
+            .filter(|(_, _, why)| why.contains("more than 10000 resources"))
+            .collect();
+        assert_eq!(capped.len(), 1, "said once: {:?}", t.notes);
     }
 }

@@ -48,10 +48,26 @@ struct Vars<'a> {
     options: &'a Options<'a>,
     stage: String,
     region: String,
+    /// Lookups and text left to resolve: `${self:}` variables that each use the next several
+    /// times do exponential work in a small file.
+    steps_left: std::cell::Cell<u64>,
+    /// `${self:path}` values already resolved (one left unknown by the depth bound where it was
+    /// first met stays unknown: never a wrong value).
+    resolved_self: std::cell::RefCell<std::collections::HashMap<String, Node>>,
 }
+
+/// Resolution steps per file (a lookup, or 64 bytes of text made).
+const MAX_RESOLUTION_STEPS: u64 = 20_000_000;
+/// The longest string variables may make: past it the value is unknown.
+const MAX_TEXT_BYTES: usize = 1024 * 1024;
+const TOO_MUCH_WORK: &str =
+    "the file asks for too much work to resolve (variables that use one another many times over)";
 
 impl Vars<'_> {
     fn lookup(&self, expression: &str, depth: usize) -> Result<Node, String> {
+        if !self.charge(1) {
+            return Err(TOO_MUCH_WORK.to_owned());
+        }
         let expression = expression.trim();
         // `source:address, default`
         let (main, default) = split_default(expression);
@@ -74,6 +90,13 @@ impl Vars<'_> {
         }
     }
 
+    /// Spends `steps`; `false` once the file's budget is spent.
+    fn charge(&self, steps: u64) -> bool {
+        let left = self.steps_left.get();
+        self.steps_left.set(left.saturating_sub(steps));
+        left >= steps
+    }
+
     fn source(&self, main: &str, depth: usize) -> Result<Node, Missing> {
         if depth > 16 {
             return Err(Missing::Unread(format!(
@@ -81,13 +104,24 @@ impl Vars<'_> {
             )));
         }
         if let Some(path) = main.strip_prefix("self:") {
+            if let Some(known) = self.resolved_self.borrow().get(path) {
+                return Ok(known.clone());
+            }
             let node = if path.is_empty() {
                 Some(self.root)
             } else {
                 self.root.path(path)
             };
             return match (node, path) {
-                (Some(n), _) => Ok(self.resolve(n, depth + 1)),
+                (Some(n), _) => {
+                    let value = self.resolve(n, depth + 1);
+                    if !path.is_empty() {
+                        self.resolved_self
+                            .borrow_mut()
+                            .insert(path.to_owned(), value.clone());
+                    }
+                    Ok(value)
+                }
                 // The framework's defaults when the file does not set them.
                 (None, "provider.stage") => Ok(Node::str(Pos::default(), &self.stage)),
                 (None, "provider.region") => Ok(Node::str(Pos::default(), &self.region)),
@@ -247,6 +281,17 @@ impl Vars<'_> {
                     );
                 }
             }
+            // Text made counts against the budget, and a string past the bound is unknown
+            // (kept short: it is carried as the partial value).
+            let spent = self.charge(u64::try_from(current.len() / 64).unwrap_or(u64::MAX));
+            if current.len() > MAX_TEXT_BYTES || !spent {
+                let why = if spent {
+                    format!("a value longer than {} MiB", MAX_TEXT_BYTES / (1024 * 1024))
+                } else {
+                    TOO_MUCH_WORK.to_owned()
+                };
+                return Node::unresolved(pos, why);
+            }
         }
         match reason {
             None => Node::str(pos, current),
@@ -309,44 +354,48 @@ fn split_default(expression: &str) -> (&str, Option<&str>) {
     (expression, None)
 }
 
-/// The span `${ ... }` that contains no other `${`.
+/// The first span `${source:...}` that contains no other `${`, in one pass: braces are paired
+/// on a stack (a scan from every `${` to its end was quadratic in a string of many `${`).
 fn innermost(text: &str) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
-    let mut best = None;
+    // Open braces: where a `${` starts (`None` for a plain `{`), and whether a `${` opened
+    // inside it. Spans without a `${` inside cannot contain one another, so the first to close
+    // is also the first to open.
+    let mut open: Vec<(Option<usize>, bool)> = Vec::new();
     let mut i = 0;
-    while i + 1 < bytes.len() {
-        if bytes[i] == b'$' && bytes[i + 1] == b'{' {
-            let mut level = 0;
-            let mut j = i + 2;
-            let mut nested = false;
-            while j < bytes.len() {
-                if bytes[j] == b'$' && j + 1 < bytes.len() && bytes[j + 1] == b'{' {
-                    nested = true;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                if let Some(parent) = open.last_mut() {
+                    parent.1 = true;
                 }
-                if bytes[j] == b'{' {
-                    level += 1;
-                } else if bytes[j] == b'}' {
-                    if level == 0 {
-                        break;
+                open.push((Some(i), false));
+                i += 1;
+            }
+            b'{' => open.push((None, false)),
+            b'}' => {
+                if let Some((start, nested)) = open.pop() {
+                    if nested && let Some(parent) = open.last_mut() {
+                        parent.1 = true;
                     }
-                    level -= 1;
+                    if let Some(start) = start
+                        && !nested
+                    {
+                        let expression = &text[start + 2..i];
+                        if SOURCES
+                            .iter()
+                            .any(|p| expression.trim_start().starts_with(p))
+                        {
+                            return Some((start, i));
+                        }
+                    }
                 }
-                j += 1;
             }
-            if j < bytes.len() && !nested {
-                let expression = &text[i + 2..j];
-                if SOURCES
-                    .iter()
-                    .any(|p| expression.trim_start().starts_with(p))
-                {
-                    best = Some((i, j));
-                    break;
-                }
-            }
+            _ => {}
         }
         i += 1;
     }
-    best
+    None
 }
 
 /// Serverless's logical-id normalisation: `my-func_x` -> `MyDashfuncUnderscorex`.
@@ -395,14 +444,17 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
     }
     let dir = f.path.parent().unwrap_or(std::path::Path::new("."));
     let scanned_root = f.root();
-    let first = Vars {
+    let vars_for = |stage: &str, region: &str| Vars {
         root: raw,
         dir,
         root_dir: &scanned_root,
         options,
-        stage: "dev".to_owned(),
-        region: options.region.unwrap_or("us-east-1").to_owned(),
+        stage: stage.to_owned(),
+        region: region.to_owned(),
+        steps_left: std::cell::Cell::new(MAX_RESOLUTION_STEPS),
+        resolved_self: std::cell::RefCell::new(std::collections::HashMap::new()),
     };
+    let first = vars_for("dev", options.region.unwrap_or("us-east-1"));
     let stage = options
         .parameters
         .get("stage")
@@ -419,26 +471,16 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
         .map(str::to_owned)
         .or_else(|| options.parameters.get("region").cloned())
         .or_else(|| {
-            Vars {
-                stage: stage.clone(),
-                ..first
-            }
-            .resolve(
-                provider.get("region").unwrap_or(&s(raw.pos, "us-east-1")),
-                0,
-            )
-            .as_str()
-            .map(str::to_owned)
+            vars_for(&stage, first.region.as_str())
+                .resolve(
+                    provider.get("region").unwrap_or(&s(raw.pos, "us-east-1")),
+                    0,
+                )
+                .as_str()
+                .map(str::to_owned)
         })
         .unwrap_or_else(|| "us-east-1".to_owned());
-    let vars = Vars {
-        root: raw,
-        dir,
-        root_dir: &scanned_root,
-        options,
-        stage: stage.clone(),
-        region: region.clone(),
-    };
+    let vars = vars_for(&stage, &region);
     let root = vars.resolve(raw, 0);
     let service = match service.as_str().map(str::to_owned).or_else(|| {
         root.get("service")
@@ -1592,4 +1634,29 @@ fn lambda_trust(pos: Pos) -> Node {
             ),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::innermost;
+
+    #[test]
+    fn the_innermost_variable_is_found_in_one_pass() {
+        assert_eq!(innermost("${self:a}"), Some((0, 8)));
+        // Nested: the inner one first.
+        let text = "x ${self:${opt:stage}} y";
+        let (start, end) = innermost(text).unwrap_or_else(|| panic!("none"));
+        assert_eq!(&text[start..=end], "${opt:stage}");
+        // A `${...}` that is not a Serverless source (CloudFormation's) is passed over.
+        let text = "${AWS::Region}-${self:a}";
+        let (start, end) = innermost(text).unwrap_or_else(|| panic!("none"));
+        assert_eq!(&text[start..=end], "${self:a}");
+        // Braces inside a variable pair up; stray ones do not confuse the pairing.
+        let text = "} { ${file(./a.yml):b, {c: 1}} }";
+        let (start, end) = innermost(text).unwrap_or_else(|| panic!("none"));
+        assert_eq!(&text[start..=end], "${file(./a.yml):b, {c: 1}}");
+        // 400,000 unclosed `${`: nothing, at once (a scan from each to the end was quadratic).
+        assert_eq!(innermost(&"${".repeat(400_000)), None);
+        assert_eq!(innermost("${self:a"), None);
+    }
 }

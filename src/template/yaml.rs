@@ -271,6 +271,13 @@ fn wrap(tag: Option<String>, node: Node) -> Node {
     }
 }
 
+impl Node {
+    /// How many values `node` holds, itself included.
+    pub(crate) fn size(&self) -> usize {
+        weight(self).0
+    }
+}
+
 /// What copying `node` costs: its nodes and the bytes of its text (keys and strings).
 fn weight(node: &Node) -> (usize, usize) {
     match &node.kind {

@@ -2006,3 +2006,37 @@ fn serverless_defaults_stand_in_only_for_values_that_are_absent() {
     let given = report(&["--template", path, "--parameter", "concurrency=7"]);
     assert!(note(&given, "7"), "the option given");
 }
+
+#[test]
+fn serverless_variables_that_use_one_another_many_times_are_bounded() {
+    // custom.v0 uses v1 sixteen times, v1 uses v2 sixteen times, ...: 16^4 characters is a
+    // value; 16^12 is not made (it would take the machine's memory and years), it is unknown.
+    let write = |dir: &std::path::Path, levels: usize| {
+        let mut text =
+            String::from("service: fan\nprovider: {name: aws, runtime: python3.12}\ncustom:\n");
+        for i in 0..levels {
+            text.push_str(&format!(
+                "  v{i}: \"{}\"\n",
+                format!("${{self:custom.v{}}}", i + 1).repeat(16)
+            ));
+        }
+        text.push_str(&format!("  v{levels}: x\nfunctions:\n  f:\n    handler: h.h\n    environment:\n      GREETING: ${{self:custom.v0}}\n"));
+        std::fs::write(dir.join("serverless.yml"), text).unwrap();
+    };
+    let shallow = tempfile::tempdir().unwrap();
+    write(shallow.path(), 4);
+    let r = report(&["--template", shallow.path().to_str().unwrap()]);
+    assert_eq!(statuses(&r, "lambda-function-env-secrets", "-f"), ["pass"]);
+    let deep = tempfile::tempdir().unwrap();
+    write(deep.path(), 12);
+    let r = report(&["--template", deep.path().to_str().unwrap()]);
+    assert_eq!(
+        statuses(&r, "lambda-function-env-secrets", "-f"),
+        ["unknown"]
+    );
+    let gaps = gap_messages(&inventory(&["--template", deep.path().to_str().unwrap()]));
+    assert!(
+        gaps.iter().any(|g| g.contains("longer than 1 MiB")),
+        "{gaps:?}"
+    );
+}
