@@ -398,6 +398,28 @@ fn innermost(text: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// Sets each of `entries` in `into`: a key already there takes the new value in its place (the
+/// last one wins, as in the framework's merges), with one index instead of a scan per key.
+fn set_all<'n>(
+    into: &mut Vec<(String, Node)>,
+    entries: impl IntoIterator<Item = &'n (String, Node)>,
+) {
+    let mut index: std::collections::HashMap<String, usize> = into
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.clone(), i))
+        .collect();
+    for (k, v) in entries {
+        match index.get(k).and_then(|&i| into.get_mut(i)) {
+            Some(existing) => existing.1 = v.clone(),
+            None => {
+                index.insert(k.clone(), into.len());
+                into.push((k.clone(), v.clone()));
+            }
+        }
+    }
+}
+
 /// Serverless's logical-id normalisation: `my-func_x` -> `MyDashfuncUnderscorex`.
 fn normalise(name: &str) -> String {
     let mut out = String::new();
@@ -666,14 +688,8 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
             .and_then(Node::as_map)
             .map(<[(String, Node)]>::to_vec)
             .unwrap_or_default();
-        for (k, v) in function
-            .get("environment")
-            .and_then(Node::as_map)
-            .unwrap_or_default()
-        {
-            env.retain(|(e, _)| e != k);
-            env.push((k.clone(), v.clone()));
-        }
+        let function_env = function.get("environment").and_then(Node::as_map);
+        set_all(&mut env, function_env.unwrap_or_default());
         // `environment: ${file(./env.yml)}` that cannot be read: the variables are unknown.
         let unreadable_env = [function.get("environment"), provider.get("environment")]
             .into_iter()
@@ -1103,13 +1119,16 @@ pub(crate) fn read(raw: &Node, f: &Found, options: &Options<'_>) -> Result<Templ
                 ),
             )];
             let api_pos = rest_paths.first().map_or(pos, |(_, p, _)| *p);
+            // Where each path is in `paths`: thousands of events, one lookup each.
+            let mut path_index: std::collections::HashMap<String, usize> =
+                std::collections::HashMap::new();
             for (verbs, _, path) in rest_paths {
-                let entry = match paths.iter_mut().find(|(p, _)| *p == path) {
-                    Some(e) => e,
-                    None => {
-                        paths.push((path.clone(), m(pos, vec![])));
-                        paths.last_mut().unwrap_or_else(|| unreachable!())
-                    }
+                let at = *path_index.entry(path.clone()).or_insert_with(|| {
+                    paths.push((path.clone(), m(pos, vec![])));
+                    paths.len() - 1
+                });
+                let Some(entry) = paths.get_mut(at) else {
+                    continue;
                 };
                 if let (Kind::Map(existing), Kind::Map(new)) = (&mut entry.1.kind, verbs.kind) {
                     for (verb, mut op) in new {
@@ -1565,19 +1584,16 @@ fn merged_entries(
         Kind::Map(entries) => entries.clone(),
         Kind::Null => Vec::new(),
         Kind::Seq(items) => {
-            let mut out: Vec<(String, Node)> = Vec::new();
+            let mut maps: Vec<&[(String, Node)]> = Vec::new();
             for item in items {
                 match &item.kind {
-                    Kind::Map(entries) => {
-                        for (k, v) in entries {
-                            out.retain(|(e, _)| e != k);
-                            out.push((k.clone(), v.clone()));
-                        }
-                    }
+                    Kind::Map(entries) => maps.push(entries),
                     Kind::Null => {}
                     _ => unknown(notes, item),
                 }
             }
+            let mut out: Vec<(String, Node)> = Vec::new();
+            set_all(&mut out, maps.into_iter().flatten());
             out
         }
         _ => {
@@ -1638,7 +1654,19 @@ fn lambda_trust(pos: Pos) -> Node {
 
 #[cfg(test)]
 mod tests {
-    use super::innermost;
+    use super::{innermost, set_all};
+    use crate::template::yaml::{Node, Pos};
+
+    #[test]
+    fn a_later_key_wins_in_place_and_new_keys_follow() {
+        let entry = |k: &str, v: &str| (k.to_owned(), Node::str(Pos::default(), v));
+        let mut into = vec![entry("A", "1"), entry("B", "2")];
+        let later = [entry("B", "3"), entry("C", "4"), entry("C", "5")];
+        set_all(&mut into, &later);
+        let flat: Vec<(&str, Option<&str>)> =
+            into.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(flat, [("A", Some("1")), ("B", Some("3")), ("C", Some("5"))]);
+    }
 
     #[test]
     fn the_innermost_variable_is_found_in_one_pass() {
