@@ -161,7 +161,9 @@ pub fn controls(report: &Report, framework: &str) -> Vec<Control> {
             // exception to report for this control's count.
             muted_resources.sort_by(|a, b| a.arn.cmp(&b.arn).then(a.check_id.cmp(&b.check_id)));
             let muted_results = muted_resources.clone();
-            muted_resources.retain(|m| muted.contains(&m.arn));
+            // By the per-resource status (what `muted` lists), not a scan of `muted` each.
+            muted_resources
+                .retain(|m| per_resource.get(m.arn.as_str()) == Some(&Status::Muted));
             let ran = report
                 .selected_checks
                 .as_ref()

@@ -17,7 +17,7 @@ use faascan_checks::model::{
     RestApiResource, RestApiStage, S3Bucket, SourceLocation, Tags, Throttle, UsagePlan,
     UsagePlanStage,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use time::OffsetDateTime;
 
 /// What one or more templates contribute to the inventory.
@@ -158,7 +158,17 @@ pub(crate) struct Builder<'t> {
     out: Collected,
     /// Function logical id -> index into `functions`.
     functions: Vec<(String, LambdaFunction, Vec<serde_json::Value>)>,
+    /// Function ARN or name -> index of the first function in `functions` with it, so that
+    /// attaching thousands of permissions does not scan every function each time.
+    function_by_arn: HashMap<String, usize>,
+    function_by_name: HashMap<String, usize>,
     roles: Vec<(String, IamRole)>,
+    /// Role name or ARN -> index of the first role in `roles` with it.
+    role_by_key: HashMap<String, usize>,
+    /// User, group and bucket name -> index of the first in `out` with it.
+    user_by_name: HashMap<String, usize>,
+    group_by_name: HashMap<String, usize>,
+    bucket_by_name: HashMap<String, usize>,
     /// The CloudFormation tags every stack resource gets.
     stack_tags: bool,
 }
@@ -245,7 +255,13 @@ impl<'t> Builder<'t> {
             now,
             out,
             functions: Vec::new(),
+            function_by_arn: HashMap::new(),
+            function_by_name: HashMap::new(),
             roles: Vec::new(),
+            role_by_key: HashMap::new(),
+            user_by_name: HashMap::new(),
+            group_by_name: HashMap::new(),
+            bucket_by_name: HashMap::new(),
             stack_tags,
         }
     }
@@ -614,6 +630,10 @@ impl<'t> Builder<'t> {
             }
         }
         self.locate(&arn, &r.logical, r.pos, attributes);
+        let index = self.roles.len();
+        // The first role wins, as a scan in order would find it.
+        self.role_by_key.entry(role.name.clone()).or_insert(index);
+        self.role_by_key.entry(role.arn.clone()).or_insert(index);
         self.roles.push((r.logical.clone(), role));
     }
 
@@ -647,6 +667,9 @@ impl<'t> Builder<'t> {
             .props
             .get("PermissionsBoundary")
             .map(|b| self.attach_managed(&physical.name, b));
+        self.user_by_name
+            .entry(physical.name.clone())
+            .or_insert(self.out.users.len());
         self.out.users.push(IamUser {
             name: physical.name.clone(),
             arn,
@@ -684,6 +707,9 @@ impl<'t> Builder<'t> {
         }
         let arn = format!("arn:{}:iam::{}:group/{name}", t.partition, t.account);
         self.locate(&arn, &r.logical, r.pos, BTreeMap::new());
+        self.group_by_name
+            .entry(name.clone())
+            .or_insert(self.out.groups.len());
         self.out.groups.push(IamGroup {
             name,
             arn,
@@ -698,7 +724,7 @@ impl<'t> Builder<'t> {
             return;
         };
         for user in strings(t.prop(r, "Users").as_ref()) {
-            if let Some(u) = self.out.users.iter_mut().find(|u| u.name == user) {
+            if let Some(u) = self.user_mut(&user) {
                 u.groups.push(group.clone());
             }
         }
@@ -736,25 +762,33 @@ impl<'t> Builder<'t> {
             self.with_role(&role, |role| role.attached_policies.push(arn.clone()));
         }
         for user in strings(t.prop(r, "Users").as_ref()) {
-            if let Some(u) = self.out.users.iter_mut().find(|u| u.name == user) {
+            if let Some(u) = self.user_mut(&user) {
                 u.attached_policies.push(arn.clone());
             }
         }
         for group in strings(t.prop(r, "Groups").as_ref()) {
-            if let Some(g) = self.out.groups.iter_mut().find(|g| g.name == group) {
+            if let Some(g) = self.group_mut(&group) {
                 g.attached_policies.push(arn.clone());
             }
         }
     }
 
     fn with_role(&mut self, name_or_arn: &str, f: impl FnOnce(&mut IamRole)) {
-        if let Some((_, role)) = self
-            .roles
-            .iter_mut()
-            .find(|(_, role)| role.name == name_or_arn || role.arn == name_or_arn)
+        if let Some(&index) = self.role_by_key.get(name_or_arn)
+            && let Some((_, role)) = self.roles.get_mut(index)
         {
             f(role);
         }
+    }
+
+    fn user_mut(&mut self, name: &str) -> Option<&mut IamUser> {
+        let index = *self.user_by_name.get(name)?;
+        self.out.users.get_mut(index)
+    }
+
+    fn group_mut(&mut self, name: &str) -> Option<&mut IamGroup> {
+        let index = *self.group_by_name.get(name)?;
+        self.out.groups.get_mut(index)
     }
 
     fn inline_policy(&mut self, r: &Resource) {
@@ -801,7 +835,7 @@ impl<'t> Builder<'t> {
             });
         }
         for user in users {
-            if let Some(u) = self.out.users.iter_mut().find(|u| u.name == user) {
+            if let Some(u) = self.user_mut(&user) {
                 match policy.clone() {
                     Ok(p) => u.inline_policies.push(p),
                     Err(arn) => u.attached_policies.push(arn),
@@ -809,7 +843,7 @@ impl<'t> Builder<'t> {
             }
         }
         for group in groups {
-            if let Some(g) = self.out.groups.iter_mut().find(|g| g.name == group) {
+            if let Some(g) = self.group_mut(&group) {
                 match policy.clone() {
                     Ok(p) => g.inline_policies.push(p),
                     Err(arn) => g.attached_policies.push(arn),
@@ -1060,6 +1094,14 @@ impl<'t> Builder<'t> {
             versions: Attr::Known(Vec::new()),
         };
         self.locate(&arn, &r.logical, r.pos, attributes);
+        let index = self.functions.len();
+        // The first function wins, as a scan in order would find it.
+        self.function_by_arn
+            .entry(function.arn.clone())
+            .or_insert(index);
+        self.function_by_name
+            .entry(function.name.clone())
+            .or_insert(index);
         self.functions
             .push((r.logical.clone(), function, Vec::new()));
     }
@@ -1068,11 +1110,17 @@ impl<'t> Builder<'t> {
     /// name or partial ARN.
     fn function_index(&self, reference: &str) -> Option<usize> {
         let reference = unqualified(reference);
-        self.functions.iter().position(|(_, f, _)| {
-            f.arn == reference
-                || f.name == reference
-                || reference.split(':').next() == Some(f.name.as_str())
-        })
+        // The first function matching any way: the lowest index of the three look-ups.
+        let partial = reference.split(':').next().unwrap_or(reference);
+        [
+            self.function_by_arn.get(reference),
+            self.function_by_name.get(reference),
+            self.function_by_name.get(partial),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .copied()
     }
 
     fn permission(&mut self, r: &Resource) {
@@ -1314,6 +1362,8 @@ impl<'t> Builder<'t> {
         }
         // Customer managed policies attached by ARN but defined in no scanned template.
         let mut referenced: Vec<(String, String)> = Vec::new();
+        // The ARNs of the template's own managed policies, made once when first needed.
+        let mut template_policies: Option<HashSet<String>> = None;
         for (_, role) in &self.roles {
             for arn in role
                 .attached_policies
@@ -1324,7 +1374,11 @@ impl<'t> Builder<'t> {
             }
         }
         for (arn, owner) in referenced {
-            if self.out.managed_policies.contains_key(&arn) || self.is_template_policy(&arn) {
+            if self.out.managed_policies.contains_key(&arn)
+                || template_policies
+                    .get_or_insert_with(|| self.template_policy_arns())
+                    .contains(&arn)
+            {
                 continue;
             }
             let pos = self
@@ -1359,11 +1413,14 @@ impl<'t> Builder<'t> {
         self.out.roles.extend(self.roles.drain(..).map(|(_, r)| r));
     }
 
-    fn is_template_policy(&self, arn: &str) -> bool {
+    /// The ARNs of every managed policy the template defines, deployed or not.
+    fn template_policy_arns(&self) -> HashSet<String> {
         self.t
             .resources
             .iter()
-            .any(|r| r.kind == "AWS::IAM::ManagedPolicy" && self.arn_of(&r.logical) == arn)
+            .filter(|r| r.kind == "AWS::IAM::ManagedPolicy")
+            .map(|r| self.arn_of(&r.logical))
+            .collect()
     }
 
     // ---------------------------------------------------------------- S3
@@ -1574,6 +1631,9 @@ impl<'t> Builder<'t> {
         let mut tags = tags_of(t.prop(r, "Tags").as_ref());
         self.stack_tags(&r.logical, &mut tags);
         self.locate(&arn, &r.logical, r.pos, attributes);
+        self.bucket_by_name
+            .entry(physical.name.clone())
+            .or_insert(self.out.buckets.len());
         self.out.buckets.push(S3Bucket {
             name: physical.name.clone(),
             arn,
@@ -1600,7 +1660,7 @@ impl<'t> Builder<'t> {
             .strip_prefix("arn:aws:s3:::")
             .unwrap_or(&name)
             .to_owned();
-        let Some(index) = self.out.buckets.iter().position(|b| b.name == name) else {
+        let Some(&index) = self.bucket_by_name.get(&name) else {
             return;
         };
         let arn = self.out.buckets[index].arn.clone();
@@ -1760,6 +1820,16 @@ impl<'t> Builder<'t> {
             t.prop_str(r, "RestApiId")
                 .and_then(|id| api_logical_by_id.get(&id).cloned())
         };
+        // Each child's API resolved once, not once per API: API logical id -> children, in
+        // template order.
+        let by_api = |keep: &dyn Fn(&Resource) -> bool| children_by_api(resources, keep, api_of);
+        let methods_by_api = by_api(&|r| r.kind == "AWS::ApiGateway::Method");
+        let authorizers_by_api = by_api(&|r| r.kind == "AWS::ApiGateway::Authorizer");
+        let stages_by_api = by_api(&|s| {
+            s.kind == "AWS::ApiGateway::Stage"
+                || (s.kind == "AWS::ApiGateway::Deployment" && s.props.get("StageName").is_some())
+        });
+        let web_acls = web_acls_by_resource(t, resources);
 
         // Resource tree: id -> (parent id, path part).
         let mut tree: HashMap<String, (String, String)> = HashMap::new();
@@ -1853,9 +1923,7 @@ impl<'t> Builder<'t> {
                 resources_attr = Some(gap);
             }
             // Methods declared as resources.
-            for m in of_kind("AWS::ApiGateway::Method")
-                .filter(|m| api_of(m).as_deref() == Some(api.logical.as_str()))
-            {
+            for &m in methods_by_api.get(&api.logical).into_iter().flatten() {
                 let Some(resource_id) = t.prop_str(m, "ResourceId") else {
                     continue;
                 };
@@ -1922,9 +1990,7 @@ impl<'t> Builder<'t> {
             for (method_arn, pos) in method_positions {
                 self.locate(&method_arn, &api.logical, pos, BTreeMap::new());
             }
-            for a in of_kind("AWS::ApiGateway::Authorizer")
-                .filter(|a| api_of(a).as_deref() == Some(api.logical.as_str()))
-            {
+            for &a in authorizers_by_api.get(&api.logical).into_iter().flatten() {
                 authorizers.push(RestApiAuthorizer {
                     id: t
                         .physical(&a.logical)
@@ -1958,12 +2024,7 @@ impl<'t> Builder<'t> {
 
             // Stages: Stage resources, and Deployments that name a stage.
             let mut stages = Vec::new();
-            for s in resources.iter().filter(|s| {
-                (s.kind == "AWS::ApiGateway::Stage"
-                    || (s.kind == "AWS::ApiGateway::Deployment"
-                        && s.props.get("StageName").is_some()))
-                    && api_of(s).as_deref() == Some(api.logical.as_str())
-            }) {
+            for &s in stages_by_api.get(&api.logical).into_iter().flatten() {
                 let props = if s.kind == "AWS::ApiGateway::Deployment" {
                     s.props
                         .get("StageDescription")
@@ -1976,7 +2037,8 @@ impl<'t> Builder<'t> {
                     .prop_str(s, "StageName")
                     .unwrap_or_else(|| "stage".to_owned());
                 let stage_arn = format!("{arn}/stages/{name}");
-                let stage = self.rest_stage(&props, &name, &stage_arn, s, resources);
+                let web_acl_arn = web_acls.get(&stage_arn).cloned().flatten();
+                let stage = self.rest_stage(&props, &name, &stage_arn, s, web_acl_arn);
                 stages.push(stage);
             }
             let policy_text = match policy {
@@ -2174,7 +2236,7 @@ impl<'t> Builder<'t> {
         name: &str,
         stage_arn: &str,
         s: &Resource,
-        resources: &[&Resource],
+        web_acl_arn: Option<String>,
     ) -> RestApiStage {
         let t = self.t;
         let p = t.resolve(props);
@@ -2223,12 +2285,6 @@ impl<'t> Builder<'t> {
             .iter()
             .map(|(k, v)| (k.clone(), text(v)))
             .collect();
-        // A WAF association that names this stage.
-        let web_acl_arn = resources
-            .iter()
-            .filter(|w| w.kind == "AWS::WAFv2::WebACLAssociation")
-            .find(|w| t.prop_str(w, "ResourceArn").as_deref() == Some(stage_arn))
-            .and_then(|w| t.prop_str(w, "WebACLArn"));
         let mut attributes = BTreeMap::new();
         for (key, prop) in [
             ("tracing_enabled", "TracingEnabled"),
@@ -2285,6 +2341,11 @@ impl<'t> Builder<'t> {
             t.prop_str(r, "ApiId")
                 .and_then(|id| by_id.get(&id).cloned())
         };
+        // Each child's API resolved once, not once per API.
+        let by_api = |kind: &'static str| children_by_api(resources, &|r| r.kind == kind, api_of);
+        let integrations_by_api = by_api("AWS::ApiGatewayV2::Integration");
+        let routes_by_api = by_api("AWS::ApiGatewayV2::Route");
+        let stages_by_api = by_api("AWS::ApiGatewayV2::Stage");
         for api in of_kind("AWS::ApiGatewayV2::Api") {
             let Some(physical) = t.physical(&api.logical) else {
                 continue;
@@ -2381,24 +2442,23 @@ impl<'t> Builder<'t> {
                     tags: Tags::new(),
                 });
             }
-            let integration_ids: HashMap<String, String> =
-                of_kind("AWS::ApiGatewayV2::Integration")
-                    .filter(|i| api_of(i).as_deref() == Some(api.logical.as_str()))
-                    .filter_map(|i| {
-                        let iid = t.physical(&i.logical)?.reference;
-                        integrations.push(HttpApiIntegration {
-                            id: iid.clone(),
-                            integration_type: t.prop_str(i, "IntegrationType"),
-                            uri: t.prop(i, "IntegrationUri").map(|n| text(&n)),
-                            connection_type: t.prop_str(i, "ConnectionType"),
-                        });
-                        Some((i.logical.clone(), iid))
-                    })
-                    .collect();
+            let integration_ids: HashMap<String, String> = integrations_by_api
+                .get(&api.logical)
+                .into_iter()
+                .flatten()
+                .filter_map(|&i| {
+                    let iid = t.physical(&i.logical)?.reference;
+                    integrations.push(HttpApiIntegration {
+                        id: iid.clone(),
+                        integration_type: t.prop_str(i, "IntegrationType"),
+                        uri: t.prop(i, "IntegrationUri").map(|n| text(&n)),
+                        connection_type: t.prop_str(i, "ConnectionType"),
+                    });
+                    Some((i.logical.clone(), iid))
+                })
+                .collect();
             let _ = integration_ids;
-            for route in of_kind("AWS::ApiGatewayV2::Route")
-                .filter(|r| api_of(r).as_deref() == Some(api.logical.as_str()))
-            {
+            for &route in routes_by_api.get(&api.logical).into_iter().flatten() {
                 let rid = t
                     .physical(&route.logical)
                     .map(|p| p.reference)
@@ -2440,9 +2500,7 @@ impl<'t> Builder<'t> {
                     target: t.prop_str(route, "Target"),
                 });
             }
-            for s in of_kind("AWS::ApiGatewayV2::Stage")
-                .filter(|s| api_of(s).as_deref() == Some(api.logical.as_str()))
-            {
+            for &s in stages_by_api.get(&api.logical).into_iter().flatten() {
                 let name = t
                     .prop_str(s, "StageName")
                     .unwrap_or_else(|| "$default".to_owned());
@@ -2549,6 +2607,35 @@ fn of_kind<'a>(
     kind: &'static str,
 ) -> impl Iterator<Item = &'a Resource> + 'a {
     resources.iter().filter(move |r| r.kind == kind).copied()
+}
+
+/// The resources `keep` selects, grouped by the logical id of the API `api_of` says they
+/// belong to, in template order; those of no known API are left out.
+fn children_by_api<'a>(
+    resources: &[&'a Resource],
+    keep: &dyn Fn(&Resource) -> bool,
+    api_of: impl Fn(&Resource) -> Option<String>,
+) -> HashMap<String, Vec<&'a Resource>> {
+    let mut children: HashMap<String, Vec<&'a Resource>> = HashMap::new();
+    for &r in resources.iter().filter(|r| keep(r)) {
+        if let Some(api) = api_of(r) {
+            children.entry(api).or_default().push(r);
+        }
+    }
+    children
+}
+
+/// `ResourceArn` -> `WebACLArn` of the first WAF association that names it.
+fn web_acls_by_resource(t: &Template, resources: &[&Resource]) -> HashMap<String, Option<String>> {
+    let mut web_acls = HashMap::new();
+    for w in of_kind(resources, "AWS::WAFv2::WebACLAssociation") {
+        if let Some(target) = t.prop_str(w, "ResourceArn") {
+            web_acls
+                .entry(target)
+                .or_insert_with(|| t.prop_str(w, "WebACLArn"));
+        }
+    }
+    web_acls
 }
 
 /// An unresolved value in a policy that cannot be trusted: anything but a string inside

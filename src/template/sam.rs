@@ -7,7 +7,7 @@
 use super::cfn::Resource;
 use super::data;
 use super::yaml::{Kind, Node, Pos};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub(crate) fn s(pos: Pos, v: impl Into<String>) -> Node {
     Node::str(pos, v)
@@ -1003,6 +1003,7 @@ impl Transform<'_> {
                 ],
             ),
         ));
+        let mut operations: Vec<(String, String, Node)> = Vec::with_capacity(routes.len());
         for route in &routes {
             let authorizer = route
                 .auth
@@ -1074,7 +1075,7 @@ impl Transform<'_> {
             } else {
                 route.method.clone()
             };
-            add_operation(&mut body, &route.path, &verb, m(route.pos, operation));
+            operations.push((route.path.clone(), verb, m(route.pos, operation)));
             self.out.push(resource(
                 format!("{}{}Permission", route.function, short(&route.path, &route.method)),
                 "AWS::Lambda::Permission",
@@ -1087,6 +1088,7 @@ impl Transform<'_> {
                 ]),
             ));
         }
+        add_operations(&mut body, operations);
         // SAM sets the API's default authorizer and API-key requirement on every method of
         // the definition that has no security of its own, not only on the events' routes.
         let mut defaults: Vec<&str> = Vec::new();
@@ -1432,20 +1434,48 @@ fn source_path(path: &str) -> String {
         .join("/")
 }
 
-fn add_operation(body: &mut Node, path: &str, verb: &str, operation: Node) {
-    let mut paths = body
-        .get("paths")
-        .cloned()
-        .unwrap_or_else(|| m(operation.pos, vec![]));
-    let mut item = paths
-        .get(path)
-        .cloned()
-        .unwrap_or_else(|| m(operation.pos, vec![]));
-    if item.get(verb).is_none() {
-        set(&mut item, verb, operation);
+/// Adds each (path, verb, operation) to the definition's `paths`, in order, unless the path
+/// already has that verb. The same as `set`ting them one at a time (a path set is moved to the
+/// end, `paths` too), done in one pass: one at a time copied `paths` per event.
+fn add_operations(body: &mut Node, operations: Vec<(String, String, Node)>) {
+    let Some(first_pos) = operations.first().map(|(_, _, operation)| operation.pos) else {
+        return;
+    };
+    let Kind::Map(body_entries) = &mut body.kind else {
+        return;
+    };
+    // The first `paths` is the one read; all are replaced by one at the end.
+    let mut paths = match body_entries.iter().position(|(k, _)| k == "paths") {
+        Some(index) => body_entries.remove(index).1,
+        None => m(first_pos, vec![]),
+    };
+    body_entries.retain(|(k, _)| k != "paths");
+    if let Kind::Map(path_entries) = &mut paths.kind {
+        // Each path touched: its item (the first entry of that path, or new) and when it was
+        // last touched, which orders the touched paths at the end.
+        let mut first_of: HashMap<String, usize> = HashMap::new();
+        for (index, (k, _)) in path_entries.iter().enumerate() {
+            first_of.entry(k.clone()).or_insert(index);
+        }
+        let mut touched: HashMap<String, (Node, usize)> = HashMap::new();
+        for (sequence, (path, verb, operation)) in operations.into_iter().enumerate() {
+            let (item, last) = touched.entry(path).or_insert_with_key(|path| {
+                let item = first_of
+                    .get(path)
+                    .map_or_else(|| m(operation.pos, vec![]), |&i| path_entries[i].1.clone());
+                (item, sequence)
+            });
+            *last = sequence;
+            if item.get(&verb).is_none() {
+                set(item, &verb, operation);
+            }
+        }
+        path_entries.retain(|(k, _)| !touched.contains_key(k));
+        let mut touched: Vec<(String, (Node, usize))> = touched.into_iter().collect();
+        touched.sort_by_key(|(_, (_, last))| *last);
+        path_entries.extend(touched.into_iter().map(|(path, (item, _))| (path, item)));
     }
-    set(&mut paths, path, item);
-    set(body, "paths", paths);
+    body_entries.push(("paths".to_owned(), paths));
 }
 
 /// A SAM policy template's definition with its parameters (`{"Ref": "BucketName"}`) replaced

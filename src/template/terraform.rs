@@ -30,7 +30,7 @@ use super::{ACCOUNT, Options};
 use crate::collect::Fingerprinter;
 use faascan_checks::model::{Gap, GapKind};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use time::OffsetDateTime;
 
 /// References followed at most this deep (a chain through module variables and outputs).
@@ -2723,40 +2723,25 @@ fn prop_text(t: &Template, r: &Resource, key: &str) -> Option<String> {
 
 /// Folds configuring resources into the resources they configure, matching them by what
 /// the preliminary template resolves their references and names to.
+///
+/// Folds change no property these matches read (names come from the preliminary template),
+/// so the indexes below are built once, not scanned per fold.
 fn fold(t: &Template, converted: Converted) -> Vec<Resource> {
     let Converted {
         mut resources,
         folds,
     } = converted;
-    // The resource a value names: the one a reference points at, else the one of `kind`
-    // whose name or ARN it is.
-    let find = |resources: &[Resource], kind: &str, who: &Node| -> Option<usize> {
-        if let Some(logical) = target(who) {
-            return resources
-                .iter()
-                .position(|r| r.logical == logical && r.kind == kind);
-        }
-        let text = resolved(t, who)?;
-        resources.iter().position(|r| {
-            if r.kind != kind {
-                return false;
-            }
-            let name_key = match kind {
-                "AWS::IAM::Group" => "GroupName",
-                _ => "",
-            };
-            if !name_key.is_empty() {
-                return prop_text(t, r, name_key).is_some_and(|n| n == text);
-            }
-            t.physical(&r.logical).is_some_and(|p| {
-                p.name == text
-                    || p.reference == text
-                    || p.arn.as_deref() == Some(text.as_str())
-                    || p.arn.as_deref() == Some(format!("arn:aws:s3:::{text}").as_str())
-            })
-        })
-    };
-    let append = |r: &mut Resource, key: &str, value: Node| {
+    let mut index = FoldIndex::default();
+    let mut appended = Appended::new();
+    // Appends to the list at `key`, once: a value already there is not added again.
+    let append = |appended: &mut Appended,
+                  resources: &mut [Resource],
+                  n: usize,
+                  key: &'static str,
+                  value: Node| {
+        let Some(r) = resources.get_mut(n) else {
+            return;
+        };
         if let Kind::Map(entries) = &mut r.props.kind {
             match entries.iter_mut().find(|(k, _)| k == key) {
                 Some((
@@ -2766,15 +2751,22 @@ fn fold(t: &Template, converted: Converted) -> Vec<Resource> {
                         ..
                     },
                 )) => {
-                    if !items.iter().any(|n| n.to_json() == value.to_json()) {
+                    let seen = appended.entry((n, key)).or_insert_with(|| {
+                        items.iter().map(|n| canonical_json(&n.to_json())).collect()
+                    });
+                    if seen.insert(canonical_json(&value.to_json())) {
                         items.push(value);
                     }
                 }
                 Some((_, existing)) => {
+                    appended.remove(&(n, key));
                     let previous = existing.clone();
                     *existing = seq(previous.pos, vec![previous, value]);
                 }
-                None => entries.push((key.to_owned(), seq(value.pos, vec![value]))),
+                None => {
+                    appended.remove(&(n, key));
+                    entries.push((key.to_owned(), seq(value.pos, vec![value])));
+                }
             }
         }
     };
@@ -2784,13 +2776,6 @@ fn fold(t: &Template, converted: Converted) -> Vec<Resource> {
             entries.push((key.to_owned(), value));
         }
     };
-    let method_key = |r: &Resource| -> Option<(String, String, String)> {
-        Some((
-            prop_text(t, r, "RestApiId")?,
-            prop_text(t, r, "ResourceId")?,
-            prop_text(t, r, "HttpMethod")?.to_uppercase(),
-        ))
-    };
     for f in folds {
         match f {
             Fold::Attach { owner, who, arn } => {
@@ -2799,13 +2784,13 @@ fn fold(t: &Template, converted: Converted) -> Vec<Resource> {
                     Owner::User => "AWS::IAM::User",
                     Owner::Group => "AWS::IAM::Group",
                 };
-                if let Some(n) = find(&resources, kind, &who) {
-                    append(&mut resources[n], "ManagedPolicyArns", arn);
+                if let Some(n) = index.find(t, &resources, kind, &who) {
+                    append(&mut appended, &mut resources, n, "ManagedPolicyArns", arn);
                 }
             }
             Fold::Membership { user, group } => {
-                if let Some(n) = find(&resources, "AWS::IAM::User", &user) {
-                    append(&mut resources[n], "Groups", group);
+                if let Some(n) = index.find(t, &resources, "AWS::IAM::User", &user) {
+                    append(&mut appended, &mut resources, n, "Groups", group);
                 }
             }
             Fold::Set {
@@ -2814,7 +2799,9 @@ fn fold(t: &Template, converted: Converted) -> Vec<Resource> {
                 key,
                 value,
             } => {
-                if let Some(n) = find(&resources, kind, &who) {
+                if let Some(n) = index.find(t, &resources, kind, &who) {
+                    // `append` may have seen this key: what it saw is replaced.
+                    appended.remove(&(n, key));
                     set(&mut resources[n], key, value);
                 }
             }
@@ -2829,11 +2816,19 @@ fn fold(t: &Template, converted: Converted) -> Vec<Resource> {
                 let (Some(api), Some(resource), Some(method)) = wanted else {
                     continue;
                 };
-                let wanted = (api, resource, method);
-                if let Some(r) = resources.iter_mut().find(|r| {
-                    r.kind == "AWS::ApiGateway::Method" && method_key(r).as_ref() == Some(&wanted)
-                }) {
-                    set(r, "Integration", integration);
+                let methods = index.methods.get_or_insert_with(|| {
+                    let mut methods = HashMap::new();
+                    for (n, r) in resources.iter().enumerate() {
+                        if r.kind == "AWS::ApiGateway::Method"
+                            && let Some(key) = method_key(t, r)
+                        {
+                            methods.entry(key).or_insert(n);
+                        }
+                    }
+                    methods
+                });
+                if let Some(&n) = methods.get(&(api, resource, method)) {
+                    set(&mut resources[n], "Integration", integration);
                 }
             }
             Fold::MethodSetting {
@@ -2844,17 +2839,146 @@ fn fold(t: &Template, converted: Converted) -> Vec<Resource> {
                 let (Some(api), Some(stage)) = (resolved(t, &api), resolved(t, &stage)) else {
                     continue;
                 };
-                if let Some(r) = resources.iter_mut().find(|r| {
-                    r.kind == "AWS::ApiGateway::Stage"
-                        && prop_text(t, r, "RestApiId").as_deref() == Some(api.as_str())
-                        && prop_text(t, r, "StageName").as_deref() == Some(stage.as_str())
-                }) {
-                    append(r, "MethodSettings", setting);
+                let stages = index.stages.get_or_insert_with(|| {
+                    let mut stages = HashMap::new();
+                    for (n, r) in resources.iter().enumerate() {
+                        if r.kind == "AWS::ApiGateway::Stage"
+                            && let (Some(api), Some(stage)) =
+                                (prop_text(t, r, "RestApiId"), prop_text(t, r, "StageName"))
+                        {
+                            stages.entry((api, stage)).or_insert(n);
+                        }
+                    }
+                    stages
+                });
+                if let Some(&n) = stages.get(&(api, stage)) {
+                    append(&mut appended, &mut resources, n, "MethodSettings", setting);
                 }
             }
         }
     }
     resources
+}
+
+/// (resource, key) -> the canonical JSON of the items in the list there, made when first
+/// appended to, so that a duplicate is found without serialising the whole list each time.
+type Appended = HashMap<(usize, &'static str), HashSet<String>>;
+
+/// A method's (API id, resource id, HTTP method), as integrations name it.
+fn method_key(t: &Template, r: &Resource) -> Option<(String, String, String)> {
+    Some((
+        prop_text(t, r, "RestApiId")?,
+        prop_text(t, r, "ResourceId")?,
+        prop_text(t, r, "HttpMethod")?.to_uppercase(),
+    ))
+}
+
+/// Where `fold` finds the resources folds name: each index made when first needed, holding
+/// the first resource in order that matches, as a scan would find it.
+#[derive(Default)]
+struct FoldIndex {
+    /// (kind, logical id) -> resource.
+    by_logical: Option<HashMap<(String, String), usize>>,
+    /// kind -> (name, id or ARN -> resource).
+    by_name: HashMap<&'static str, HashMap<String, usize>>,
+    methods: Option<HashMap<(String, String, String), usize>>,
+    stages: Option<HashMap<(String, String), usize>>,
+}
+
+impl FoldIndex {
+    /// The resource a value names: the one a reference points at, else the one of `kind`
+    /// whose name or ARN it is.
+    fn find(
+        &mut self,
+        t: &Template,
+        resources: &[Resource],
+        kind: &'static str,
+        who: &Node,
+    ) -> Option<usize> {
+        if let Some(logical) = target(who) {
+            let by_logical = self.by_logical.get_or_insert_with(|| {
+                let mut by_logical = HashMap::new();
+                for (n, r) in resources.iter().enumerate() {
+                    by_logical
+                        .entry((r.kind.clone(), r.logical.clone()))
+                        .or_insert(n);
+                }
+                by_logical
+            });
+            return by_logical
+                .get(&(kind.to_owned(), logical.to_owned()))
+                .copied();
+        }
+        let text = resolved(t, who)?;
+        let by_name = self.by_name.entry(kind).or_insert_with(|| {
+            let mut by_name = HashMap::new();
+            for (n, r) in resources.iter().enumerate() {
+                if r.kind != kind {
+                    continue;
+                }
+                if kind == "AWS::IAM::Group" {
+                    if let Some(name) = prop_text(t, r, "GroupName") {
+                        by_name.entry(name).or_insert(n);
+                    }
+                    continue;
+                }
+                let Some(p) = t.physical(&r.logical) else {
+                    continue;
+                };
+                // A bucket is also named by the text after its ARN's prefix.
+                let bucket = p
+                    .arn
+                    .as_deref()
+                    .and_then(|a| a.strip_prefix("arn:aws:s3:::"))
+                    .map(str::to_owned);
+                for key in [Some(p.name), Some(p.reference), p.arn, bucket]
+                    .into_iter()
+                    .flatten()
+                {
+                    by_name.entry(key).or_insert(n);
+                }
+            }
+            by_name
+        });
+        by_name.get(&text).copied()
+    }
+}
+
+/// JSON text with every object's keys sorted: the same for values equal as JSON, whatever
+/// order their keys were written in.
+fn canonical_json(value: &Value) -> String {
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                out.push('{');
+                for (i, (k, v)) in entries.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    write(v, out);
+                }
+                out.push('}');
+            }
+            scalar => out.push_str(&scalar.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
 }
 
 #[cfg(test)]

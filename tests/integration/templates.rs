@@ -2040,3 +2040,498 @@ fn serverless_variables_that_use_one_another_many_times_are_bounded() {
         "{gaps:?}"
     );
 }
+
+/// The inventory of one generated template (JSON), written to a temporary directory.
+fn inventory_of(name: &str, template: &Value) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, template.to_string()).unwrap();
+    inventory(&["--template", path.to_str().unwrap()])
+}
+
+fn known<'a>(node: &'a Value, what: &str) -> &'a Vec<Value> {
+    node[what]["known"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{what}: {node}"))
+}
+
+fn by_name<'a>(list: &'a [Value], name: &str) -> &'a Value {
+    list.iter()
+        .find(|v| v["name"] == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+// Many resources attaching to many others are matched through indexes, not scans; these
+// check the matches are those of a scan in template order.
+
+#[test]
+fn many_permissions_urls_and_mappings_attach_to_the_function_they_name() {
+    const N: usize = 600;
+    let role = "arn:aws:iam::123456789012:role/r";
+    let arn = |i: usize| format!("arn:aws:lambda:us-east-1:123456789012:function:fn{i}");
+    let mut resources = serde_json::Map::new();
+    for i in 0..N {
+        resources.insert(
+            format!("F{i}"),
+            serde_json::json!({"Type": "AWS::Lambda::Function", "Properties": {
+                "FunctionName": format!("fn{i}"), "Handler": "x", "Runtime": "python3.12", "Role": role}}),
+        );
+    }
+    // Two functions named alike: the first in the template is the one named.
+    for dup in ["DupA", "DupB"] {
+        resources.insert(
+            dup.to_owned(),
+            serde_json::json!({"Type": "AWS::Lambda::Function", "Properties": {
+                "FunctionName": "dup", "Handler": "x", "Runtime": "python3.12", "Role": role}}),
+        );
+    }
+    for i in 0..N {
+        // By name, by qualified ARN and by partial ARN (`name:alias`), in turn.
+        let target = match i % 3 {
+            0 => format!("fn{i}"),
+            1 => format!("{}:live", arn(i)),
+            _ => format!("fn{i}:live"),
+        };
+        resources.insert(
+            format!("P{i}"),
+            serde_json::json!({"Type": "AWS::Lambda::Permission", "Properties": {
+                "FunctionName": target, "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com"}}),
+        );
+    }
+    resources.insert(
+        "PDup".to_owned(),
+        serde_json::json!({"Type": "AWS::Lambda::Permission", "Properties": {
+            "FunctionName": "dup", "Action": "lambda:InvokeFunction", "Principal": "sns.amazonaws.com"}}),
+    );
+    resources.insert(
+        "Url".to_owned(),
+        serde_json::json!({"Type": "AWS::Lambda::Url", "Properties": {
+            "TargetFunctionArn": arn(N - 100), "AuthType": "NONE"}}),
+    );
+    resources.insert(
+        "Mapping".to_owned(),
+        serde_json::json!({"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+            "FunctionName": format!("fn{}", N - 1), "EventSourceArn": "arn:aws:sqs:us-east-1:123456789012:q"}}),
+    );
+    resources.insert(
+        "Invoke".to_owned(),
+        serde_json::json!({"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
+            "FunctionName": arn(N - 2), "Qualifier": "live"}}),
+    );
+    let inv = inventory_of(
+        "permissions.json",
+        &serde_json::json!({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}),
+    );
+    let functions = known(&inv["regions"][0], "lambda_functions");
+    assert_eq!(functions.len(), N + 2);
+    for i in [0, 1, 2, 499, 500, 501, N - 1] {
+        let policy = functions
+            .iter()
+            .find(|f| f["name"] == format!("fn{i}"))
+            .and_then(|f| f["resource_policy"]["known"].as_str())
+            .unwrap_or_else(|| panic!("fn{i} has no policy"));
+        let policy: Value = serde_json::from_str(policy).unwrap();
+        let sids: Vec<&str> = policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["Sid"].as_str())
+            .collect();
+        assert_eq!(sids, vec![format!("P{i}")], "fn{i}");
+    }
+    let policy_of = |logical: &str| {
+        functions
+            .iter()
+            .find(|f| f["tags"]["known"]["aws:cloudformation:logical-id"] == logical)
+            .map(|f| f["resource_policy"]["known"].clone())
+            .unwrap()
+    };
+    assert!(policy_of("DupA").as_str().unwrap().contains("\"PDup\""));
+    assert_eq!(policy_of("DupB"), Value::Null);
+    let url_function = by_name(functions, &format!("fn{}", N - 100));
+    assert_eq!(url_function["function_url"]["known"]["auth_type"], "NONE");
+    let mapped = known(
+        by_name(functions, &format!("fn{}", N - 1)),
+        "event_source_mappings",
+    );
+    assert_eq!(mapped.len(), 1);
+    let invoked = known(
+        by_name(functions, &format!("fn{}", N - 2)),
+        "event_invoke_configs",
+    );
+    assert_eq!(invoked[0]["function_arn"], format!("{}:live", arn(N - 2)));
+}
+
+#[test]
+fn many_iam_policies_and_bucket_policies_attach_to_the_one_they_name() {
+    const N: usize = 500;
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let doc = |action: &str| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": action, "Resource": "*"}]})
+    };
+    let mut resources = serde_json::Map::new();
+    let mut add = |logical: String, value: Value| {
+        resources.insert(logical, value);
+    };
+    for i in 0..N {
+        add(
+            format!("R{i}"),
+            serde_json::json!({"Type": "AWS::IAM::Role", "Properties": {
+                "RoleName": format!("role{i}"), "AssumeRolePolicyDocument": trust}}),
+        );
+        add(
+            format!("U{i}"),
+            serde_json::json!({"Type": "AWS::IAM::User", "Properties": {"UserName": format!("user{i}")}}),
+        );
+        add(
+            format!("G{i}"),
+            serde_json::json!({"Type": "AWS::IAM::Group", "Properties": {"GroupName": format!("group{i}")}}),
+        );
+        add(
+            format!("B{i}"),
+            serde_json::json!({"Type": "AWS::S3::Bucket", "Properties": {"BucketName": format!("bucket{i}")}}),
+        );
+    }
+    for i in 0..N {
+        let j = N - 1 - i;
+        // Roles by name and by ARN, in turn.
+        let role = if i % 2 == 0 {
+            format!("role{j}")
+        } else {
+            format!("arn:aws:iam::123456789012:role/role{j}")
+        };
+        add(
+            format!("RP{i}"),
+            serde_json::json!({"Type": "AWS::IAM::RolePolicy", "Properties": {
+                "RoleName": role, "PolicyName": format!("rp{j}"), "PolicyDocument": doc("s3:GetObject")}}),
+        );
+        add(
+            format!("UP{i}"),
+            serde_json::json!({"Type": "AWS::IAM::UserPolicy", "Properties": {
+                "UserName": format!("user{j}"), "PolicyName": format!("up{j}"), "PolicyDocument": doc("s3:GetObject")}}),
+        );
+        add(
+            format!("GP{i}"),
+            serde_json::json!({"Type": "AWS::IAM::GroupPolicy", "Properties": {
+                "GroupName": format!("group{j}"), "PolicyName": format!("gp{j}"), "PolicyDocument": doc("s3:GetObject")}}),
+        );
+        add(
+            format!("BP{i}"),
+            serde_json::json!({"Type": "AWS::S3::BucketPolicy", "Properties": {
+                "Bucket": if i % 2 == 0 { format!("bucket{j}") } else { format!("arn:aws:s3:::bucket{j}") },
+                "PolicyDocument": doc(&format!("s3:Get{j}"))}}),
+        );
+        add(
+            format!("UG{i}"),
+            serde_json::json!({"Type": "AWS::IAM::UserToGroupAddition", "Properties": {
+                "GroupName": format!("group{j}"), "Users": [format!("user{j}")]}}),
+        );
+    }
+    add(
+        "Shared".to_owned(),
+        serde_json::json!({"Type": "AWS::IAM::Policy", "Properties": {
+            "PolicyName": "shared", "PolicyDocument": doc("s3:PutObject"),
+            "Roles": [format!("role{}", N - 1)], "Users": ["user0"], "Groups": ["group7", "nosuch"]}}),
+    );
+    let inv = inventory_of(
+        "iam.json",
+        &serde_json::json!({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}),
+    );
+    let iam = &inv["iam"]["known"];
+    let inline_names = |v: &Value| -> Vec<String> {
+        v["inline_policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let roles = iam["roles"].as_array().unwrap();
+    let users = iam["users"].as_array().unwrap();
+    let groups = iam["groups"].as_array().unwrap();
+    assert_eq!((roles.len(), users.len(), groups.len()), (N, N, N));
+    for i in [0, 1, 250, 499] {
+        let mut role_wants = vec![format!("rp{i}")];
+        if i == N - 1 {
+            role_wants.push("shared".to_owned());
+        }
+        assert_eq!(
+            inline_names(by_name(roles, &format!("role{i}"))),
+            role_wants
+        );
+        let mut user_wants = vec![format!("up{i}")];
+        if i == 0 {
+            user_wants.push("shared".to_owned());
+        }
+        let user = by_name(users, &format!("user{i}"));
+        assert_eq!(inline_names(user), user_wants);
+        assert_eq!(user["groups"], serde_json::json!([format!("group{i}")]));
+        assert_eq!(
+            inline_names(by_name(groups, &format!("group{i}"))),
+            vec![format!("gp{i}")]
+        );
+    }
+    assert_eq!(
+        inline_names(by_name(groups, "group7")),
+        vec!["gp7".to_owned(), "shared".to_owned()]
+    );
+    let buckets = inv["s3"]["buckets"]["known"].as_array().unwrap();
+    for i in [0, 1, 250, 499] {
+        let policy = by_name(buckets, &format!("bucket{i}"))["policy"]["known"]
+            .as_str()
+            .unwrap_or_else(|| panic!("bucket{i} has no policy"));
+        assert!(
+            policy.contains(&format!("s3:Get{i}\"")),
+            "bucket{i}: {policy}"
+        );
+    }
+}
+
+#[test]
+fn many_outside_managed_policies_are_each_unknown_and_the_template_ones_are_not() {
+    const N: usize = 400;
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let mut resources = serde_json::Map::new();
+    let mut arns = Vec::new();
+    for i in 0..N {
+        resources.insert(
+            format!("M{i}"),
+            serde_json::json!({"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+                "ManagedPolicyName": format!("mine{i}"),
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": []}}}),
+        );
+        // The template's own, by its ARN written out, and one defined nowhere.
+        arns.push(Value::String(format!(
+            "arn:aws:iam::123456789012:policy/mine{i}"
+        )));
+        arns.push(Value::String(format!(
+            "arn:aws:iam::123456789012:policy/outside{i}"
+        )));
+    }
+    resources.insert(
+        "R".to_owned(),
+        serde_json::json!({"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": "r", "AssumeRolePolicyDocument": trust, "ManagedPolicyArns": arns}}),
+    );
+    let inv = inventory_of(
+        "policies.json",
+        &serde_json::json!({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}),
+    );
+    let outside: Vec<String> = gap_messages(&inv)
+        .into_iter()
+        .filter(|m| m.contains("is defined outside the scanned templates"))
+        .collect();
+    assert_eq!(outside.len(), N, "{outside:?}");
+    assert!(outside.iter().all(|m| m.contains("policy/outside")));
+    assert!(
+        outside
+            .iter()
+            .any(|m| m.contains(&format!("policy/outside{} ", N - 1)))
+    );
+}
+
+#[test]
+fn many_apis_get_their_own_methods_routes_stages_and_web_acls() {
+    const N: usize = 300;
+    let mut resources = serde_json::Map::new();
+    for i in 0..N {
+        resources.insert(
+            format!("A{i}"),
+            serde_json::json!({"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": format!("a{i}")}}),
+        );
+        resources.insert(
+            format!("M{i}"),
+            serde_json::json!({"Type": "AWS::ApiGateway::Method", "Properties": {
+                "RestApiId": {"Ref": format!("A{i}")},
+                "ResourceId": {"Fn::GetAtt": [format!("A{i}"), "RootResourceId"]},
+                "HttpMethod": if i % 2 == 0 { "GET" } else { "POST" },
+                "AuthorizationType": if i % 2 == 0 { "NONE" } else { "AWS_IAM" }}}),
+        );
+        resources.insert(
+            format!("S{i}"),
+            serde_json::json!({"Type": "AWS::ApiGateway::Stage", "Properties": {
+                "RestApiId": {"Ref": format!("A{i}")}, "StageName": format!("s{i}")}}),
+        );
+        resources.insert(
+            format!("W{i}"),
+            serde_json::json!({"Type": "AWS::WAFv2::WebACLAssociation", "Properties": {
+                "ResourceArn": format!("arn:aws:apigateway:us-east-1::/restapis/${{A{i}}}/stages/s{i}"),
+                "WebACLArn": format!("arn:aws:wafv2:us-east-1:123456789012:regional/webacl/w{i}/1")}}),
+        );
+        resources.insert(
+            format!("H{i}"),
+            serde_json::json!({"Type": "AWS::ApiGatewayV2::Api", "Properties": {
+                "Name": format!("h{i}"), "ProtocolType": "HTTP"}}),
+        );
+        resources.insert(
+            format!("HR{i}"),
+            serde_json::json!({"Type": "AWS::ApiGatewayV2::Route", "Properties": {
+                "ApiId": {"Ref": format!("H{i}")}, "RouteKey": format!("GET /h{i}"),
+                "AuthorizationType": "NONE"}}),
+        );
+        resources.insert(
+            format!("HI{i}"),
+            serde_json::json!({"Type": "AWS::ApiGatewayV2::Integration", "Properties": {
+                "ApiId": {"Ref": format!("H{i}")}, "IntegrationType": "AWS_PROXY",
+                "IntegrationUri": format!("uri{i}")}}),
+        );
+        resources.insert(
+            format!("HS{i}"),
+            serde_json::json!({"Type": "AWS::ApiGatewayV2::Stage", "Properties": {
+                "ApiId": {"Ref": format!("H{i}")}, "StageName": format!("hs{i}")}}),
+        );
+    }
+    // The WAF association names its stage by ARN: make those ARNs from the API ids.
+    let template =
+        serde_json::json!({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources})
+            .to_string()
+            .replace(
+                "\"ResourceArn\":\"arn",
+                "\"ResourceArn\":{\"Fn::Sub\":\"arn",
+            )
+            .replace("\",\"WebACLArn\"", "\"},\"WebACLArn\"");
+    let template: Value = serde_json::from_str(&template).unwrap();
+    let inv = inventory_of("apis.json", &template);
+    let region = &inv["regions"][0];
+    let rest = known(region, "rest_apis");
+    let http = known(region, "http_apis");
+    assert_eq!((rest.len(), http.len()), (N, N));
+    for i in [0, 1, 150, N - 1] {
+        let api = by_name(rest, &format!("a{i}"));
+        let methods: Vec<(String, String)> = known(api, "resources")
+            .iter()
+            .flat_map(|r| r["methods"].as_array().unwrap().iter())
+            .map(|m| {
+                (
+                    m["http_method"].as_str().unwrap().to_owned(),
+                    m["authorization_type"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let want = if i % 2 == 0 {
+            ("GET", "NONE")
+        } else {
+            ("POST", "AWS_IAM")
+        };
+        assert_eq!(
+            methods,
+            vec![(want.0.to_owned(), want.1.to_owned())],
+            "a{i}"
+        );
+        let stages = known(api, "stages");
+        assert_eq!(stages.len(), 1);
+        assert_eq!(stages[0]["name"], format!("s{i}"));
+        assert_eq!(
+            stages[0]["web_acl_arn"],
+            format!("arn:aws:wafv2:us-east-1:123456789012:regional/webacl/w{i}/1")
+        );
+        let api = by_name(http, &format!("h{i}"));
+        let routes = known(api, "routes");
+        assert_eq!(routes.len(), 1);
+        assert_eq!(routes[0]["route_key"], format!("GET /h{i}"));
+        let integrations = known(api, "integrations");
+        assert_eq!(integrations.len(), 1);
+        assert_eq!(integrations[0]["uri"], format!("uri{i}"));
+        let stages = known(api, "stages");
+        assert_eq!(stages.len(), 1);
+        assert_eq!(stages[0]["name"], format!("hs{i}"));
+    }
+}
+
+#[test]
+fn many_sam_api_events_each_make_their_method() {
+    const N: usize = 500;
+    let mut resources = serde_json::Map::new();
+    for i in 0..N {
+        let mut events = serde_json::json!({"E": {"Type": "Api",
+            "Properties": {"Path": format!("/p{i}"), "Method": "get"}}});
+        // Some paths with a second verb, and a verb given twice (the first wins).
+        if i % 100 == 0 {
+            events["Post"] = serde_json::json!({"Type": "Api",
+                "Properties": {"Path": format!("/p{i}"), "Method": "post"}});
+            events["Shared"] = serde_json::json!({"Type": "Api",
+                "Properties": {"Path": "/shared", "Method": "get"}});
+        }
+        resources.insert(
+            format!("F{i}"),
+            serde_json::json!({"Type": "AWS::Serverless::Function", "Properties": {
+                "Handler": "h.h", "Runtime": "python3.12", "CodeUri": ".", "Events": events}}),
+        );
+    }
+    let inv = inventory_of(
+        "sam-api.json",
+        &serde_json::json!({"AWSTemplateFormatVersion": "2010-09-09",
+            "Transform": "AWS::Serverless-2016-10-31", "Resources": resources}),
+    );
+    let rest = known(&inv["regions"][0], "rest_apis");
+    assert_eq!(rest.len(), 1);
+    let paths = known(&rest[0], "resources");
+    assert_eq!(paths.len(), N + 2, "every path, /shared and /");
+    let verbs = |path: &str| -> Vec<String> {
+        paths
+            .iter()
+            .find(|r| r["path"] == path)
+            .unwrap_or_else(|| panic!("no {path}"))["methods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["http_method"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(verbs("/p0"), vec!["GET", "POST"]);
+    assert_eq!(verbs("/p1"), vec!["GET"]);
+    assert_eq!(verbs(&format!("/p{}", N - 1)), vec!["GET"]);
+    assert_eq!(verbs("/p400"), vec!["GET", "POST"]);
+    assert_eq!(verbs("/shared"), vec!["GET"]);
+    // The first event on /shared (F0's) is the method's integration.
+    let shared = inv["sources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(arn, _)| arn.contains("/methods/GET"))
+        .count();
+    assert_eq!(shared, N + 1);
+}
+
+#[test]
+fn many_terraform_attachments_are_each_attached_once() {
+    const N: usize = 600;
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"lambda.amazonaws.com"}}]}"#;
+    let mut planned = vec![
+        serde_json::json!({"address": "aws_iam_role.exec", "mode": "managed",
+        "type": "aws_iam_role", "name": "exec",
+        "values": {"assume_role_policy": trust, "name": "tf-exec", "path": "/"}}),
+    ];
+    for i in 0..N {
+        // Every tenth ARN attached twice: once in the list.
+        let arn = format!(
+            "arn:aws:iam::123456789012:policy/p{}",
+            if i % 10 == 9 { i - 1 } else { i }
+        );
+        planned.push(
+            serde_json::json!({"address": format!("aws_iam_role_policy_attachment.a{i}"),
+            "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": format!("a{i}"),
+            "values": {"role": "tf-exec", "policy_arn": arn}}),
+        );
+    }
+    let inv = inventory_of(
+        "plan.json",
+        &serde_json::json!({"format_version": "1.2", "terraform_version": "1.6.0",
+            "planned_values": {"root_module": {"resources": planned}}}),
+    );
+    let roles = inv["iam"]["known"]["roles"].as_array().unwrap();
+    let attached: Vec<&str> = by_name(roles, "tf-exec")["attached_policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let want: Vec<String> = (0..N)
+        .filter(|i| i % 10 != 9)
+        .map(|i| format!("arn:aws:iam::123456789012:policy/p{i}"))
+        .collect();
+    assert_eq!(attached, want);
+}
