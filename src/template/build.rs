@@ -421,6 +421,7 @@ impl<'t> Builder<'t> {
             }
         }
         // Second pass: what attaches to the resources above.
+        let mut aliases: Vec<&Resource> = Vec::new();
         for r in &later {
             match r.kind.as_str() {
                 "AWS::IAM::Policy"
@@ -433,10 +434,11 @@ impl<'t> Builder<'t> {
                 "AWS::Lambda::EventSourceMapping" => self.event_source_mapping(r),
                 "AWS::Lambda::EventInvokeConfig" => self.event_invoke_config(r),
                 "AWS::S3::BucketPolicy" => self.bucket_policy(r),
-                "AWS::KMS::Alias" => self.alias(r),
+                "AWS::KMS::Alias" => aliases.push(r),
                 _ => {}
             }
         }
+        self.aliases(&aliases);
         self.rest_apis(&later);
         self.http_apis(&later);
         self.finish_roles_and_functions();
@@ -1786,18 +1788,37 @@ impl<'t> Builder<'t> {
             });
     }
 
-    fn alias(&mut self, r: &Resource) {
+    /// Each alias on the key it targets (by key id or ARN), all at once: an alias per key
+    /// scan and a sort per alias were quadratic in a template of many aliases.
+    fn aliases(&mut self, aliases: &[&Resource]) {
         let t = self.t;
-        let (Some(name), Some(target)) = (t.prop_str(r, "AliasName"), t.prop_str(r, "TargetKeyId"))
-        else {
-            return;
-        };
-        for key in self.out.kms_keys.values_mut().flatten() {
-            if (key.id == target || key.arn == target)
-                && let Attr::Known(aliases) = &mut key.aliases
+        let mut by_target: HashMap<String, Vec<String>> = HashMap::new();
+        for r in aliases {
+            if let (Some(name), Some(target)) =
+                (t.prop_str(r, "AliasName"), t.prop_str(r, "TargetKeyId"))
             {
-                aliases.push(name.clone());
-                aliases.sort();
+                by_target.entry(target).or_default().push(name);
+            }
+        }
+        if by_target.is_empty() {
+            return;
+        }
+        for key in self.out.kms_keys.values_mut().flatten() {
+            let Attr::Known(names) = &mut key.aliases else {
+                continue;
+            };
+            let before = names.len();
+            let same = key.id == key.arn;
+            for target in [&key.id, &key.arn]
+                .into_iter()
+                .take(if same { 1 } else { 2 })
+            {
+                if let Some(more) = by_target.get(target.as_str()) {
+                    names.extend(more.iter().cloned());
+                }
+            }
+            if names.len() != before {
+                names.sort();
             }
         }
     }

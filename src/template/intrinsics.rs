@@ -377,6 +377,13 @@ impl Template {
         };
         let mut text = Text::new();
         let mut resolved: std::collections::HashMap<&str, Node> = std::collections::HashMap::new();
+        // The variables by name, found once each (a map of many is not scanned per `${x}`).
+        let given: std::collections::HashMap<&str, &Node> = variables
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
         let mut rest = format;
         while let Some(start) = rest.find("${") {
             text.push_str(&rest[..start]);
@@ -392,7 +399,7 @@ impl Template {
                 text.push_str(literal);
                 text.push_str("}");
             } else {
-                let value = match variables.and_then(|v| v.get(name)) {
+                let value = match given.get(name).copied() {
                     // Once per variable: `${a}${a}` nested would double the work per level.
                     Some(v) => resolved
                         .entry(name)

@@ -56,19 +56,25 @@ pub(crate) fn resource(logical: impl Into<String>, kind: &str, pos: Pos, props: 
 pub(crate) fn merge(global: &Node, local: &Node) -> Node {
     match (&global.kind, &local.kind) {
         (Kind::Map(g), Kind::Map(l)) => {
+            // Keys by name on both sides: large maps (environment variables) are not scanned
+            // once per key.
+            let local_by_key: std::collections::HashMap<&str, &Node> =
+                l.iter().rev().map(|(k, v)| (k.as_str(), v)).collect();
+            let global_keys: std::collections::HashSet<&str> =
+                g.iter().map(|(k, _)| k.as_str()).collect();
             let mut out: Vec<(String, Node)> = Vec::new();
             for (k, gv) in g {
-                match l.iter().find(|(lk, _)| lk == k) {
+                match local_by_key.get(k.as_str()).copied() {
                     // An intrinsic on either side replaces rather than merges.
-                    Some((_, lv)) if is_intrinsic(lv) || is_intrinsic(gv) => {
+                    Some(lv) if is_intrinsic(lv) || is_intrinsic(gv) => {
                         out.push((k.clone(), lv.clone()))
                     }
-                    Some((_, lv)) => out.push((k.clone(), merge(gv, lv))),
+                    Some(lv) => out.push((k.clone(), merge(gv, lv))),
                     None => out.push((k.clone(), gv.clone())),
                 }
             }
             for (k, lv) in l {
-                if !g.iter().any(|(gk, _)| gk == k) {
+                if !global_keys.contains(k.as_str()) {
                     out.push((k.clone(), lv.clone()));
                 }
             }
