@@ -768,34 +768,27 @@ Resources:
 
     #[test]
     fn doubling_values_stop_at_a_bound_and_are_unknown() {
-        // `Fn::Sub` of `${a}${a}` nested 40 deep: 2^40 characters.
-        let mut sub = "x".to_owned();
-        for _ in 0..40 {
-            sub = format!("{{\"Fn::Sub\": [\"${{a}}${{a}}\", {{\"a\": {sub}}}]}}");
-        }
-        let t = template(
-            &format!(
-                "{{\"Resources\": {{\"Q\": {{\"Type\": \"AWS::SQS::Queue\", \"Properties\": {{\"QueueName\": {sub}}}}}}}}}"
-            ),
-            &[],
-        );
-        let name = value(&t, "Q", "QueueName");
+        // A queue named by `Fn::Sub` of `${a}${a}`, nested `levels` deep: 2^levels characters.
+        let doubled = |levels: usize| {
+            let mut sub = "x".to_owned();
+            for _ in 0..levels {
+                sub = format!("{{\"Fn::Sub\": [\"${{a}}${{a}}\", {{\"a\": {sub}}}]}}");
+            }
+            template(
+                &format!(
+                    "{{\"Resources\": {{\"Q\": {{\"Type\": \"AWS::SQS::Queue\", \"Properties\": {{\"QueueName\": {sub}}}}}}}}}"
+                ),
+                &[],
+            )
+        };
+        let name = value(&doubled(40), "Q", "QueueName");
         assert!(
             name.starts_with("UNRESOLVED(a value longer than 1 MiB)"),
             "{:.80}",
             name
         );
         // Ten levels are well within it, and exact.
-        let mut sub = "x".to_owned();
-        for _ in 0..10 {
-            sub = format!("{{\"Fn::Sub\": [\"${{a}}${{a}}\", {{\"a\": {sub}}}]}}");
-        }
-        let t = template(
-            &format!(
-                "{{\"Resources\": {{\"Q\": {{\"Type\": \"AWS::SQS::Queue\", \"Properties\": {{\"QueueName\": {sub}}}}}}}}}"
-            ),
-            &[],
-        );
+        let t = doubled(10);
         assert_eq!(value(&t, "Q", "QueueName"), "x".repeat(1024));
         // Mapping values that use the next one twice: the work is bounded, the value unknown.
         let mut mappings = String::from("Mappings:\n  M:\n");
